@@ -1,0 +1,1 @@
+"""Mestring: habilitation and rehabilitation services for Norwegian municipalities."""

@@ -1,0 +1,170 @@
+"""Writing and verifying the audit log (DESIGN.md §6).
+
+Every event is chained to the one before it in the same municipality: the row hash
+covers the previous hash and the row's own content, so an edited or removed row
+breaks the chain at that point. Writers lock the chain head, which keeps the chain
+linear under concurrent requests.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from mestring.access.actor import Actor
+from mestring.access.models import AuditChainHead, AuditEvent, AuditOutcome, AuditPurpose
+from mestring.people.models import Person
+
+GENESIS_HASH = "0" * 64
+
+# Fields that the row hash covers, in a fixed order.
+HASHED_FIELDS = (
+    "municipality_id",
+    "seq",
+    "occurred_at",
+    "user_id",
+    "username",
+    "hpr_number",
+    "role",
+    "unit",
+    "person_id",
+    "object_type",
+    "object_id",
+    "action",
+    "outcome",
+    "purpose",
+    "reason_code",
+    "self_granted",
+    "client_address",
+    "request_id",
+    "previous_hash",
+)
+
+
+def _canonical(value: object) -> object:
+    if hasattr(value, "isoformat"):
+        return value.astimezone(datetime.UTC).isoformat(timespec="microseconds")
+    return value
+
+
+def compute_row_hash(event: AuditEvent) -> str:
+    content = {name: _canonical(getattr(event, name)) for name in HASHED_FIELDS}
+    encoded = json.dumps(content, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(encoded.encode()).hexdigest()
+
+
+@dataclass
+class _Counter:
+    count: int = 0
+
+
+_events_in_scope: ContextVar[_Counter | None] = ContextVar("audit_events", default=None)
+
+
+@contextmanager
+def counting_events() -> Iterator[_Counter]:
+    """Counts the events written inside the block (one audited response = one event)."""
+    counter = _Counter()
+    token = _events_in_scope.set(counter)
+    try:
+        yield counter
+    finally:
+        _events_in_scope.reset(token)
+
+
+@dataclass(frozen=True)
+class EventSpec:
+    """What happened; who and from where comes from the actor."""
+
+    action: str
+    object_type: str
+    object_id: object = ""
+    person: Person | None = None
+    outcome: str = AuditOutcome.ALLOWED
+    purpose: str = AuditPurpose.CARE
+    reason_code: str = ""
+    self_granted: bool = False
+
+
+def record_events(*, actor: Actor, specs: list[EventSpec]) -> list[AuditEvent]:
+    """Append events in order. Raises if they cannot be written, so the caller fails too."""
+    if not specs:
+        return []
+    with transaction.atomic():
+        head, _created = AuditChainHead.objects.select_for_update().get_or_create(
+            municipality_id=actor.municipality.pk
+        )
+        now = timezone.now()
+        events = []
+        seq, previous = head.seq, head.last_hash
+        for spec in specs:
+            seq += 1
+            event = AuditEvent(
+                municipality_id=actor.municipality.pk,
+                seq=seq,
+                occurred_at=now,
+                user_id=actor.user.pk if actor.user else None,
+                username=actor.username,
+                hpr_number=actor.hpr_number,
+                role=",".join(actor.role_codes)[:200],
+                unit=", ".join(actor.unit_names)[:200],
+                person_id=spec.person.pk if spec.person else None,
+                object_type=spec.object_type,
+                object_id=str(spec.object_id or ""),
+                action=spec.action,
+                outcome=spec.outcome,
+                purpose=spec.purpose,
+                reason_code=spec.reason_code,
+                self_granted=spec.self_granted,
+                client_address=actor.client_address,
+                request_id=actor.request_id,
+                previous_hash=previous,
+            )
+            event.row_hash = previous = compute_row_hash(event)
+            events.append(event)
+        AuditEvent.all_objects.bulk_create(events, batch_size=1000)
+        head.seq, head.last_hash = seq, previous
+        head.save(update_fields=["seq", "last_hash"])
+    counter = _events_in_scope.get()
+    if counter is not None:
+        counter.count += len(events)
+    return events
+
+
+def record_event(*, actor: Actor, **spec: object) -> AuditEvent:
+    return record_events(actor=actor, specs=[EventSpec(**spec)])[0]
+
+
+@dataclass(frozen=True)
+class ChainBreak:
+    seq: int
+    event_id: int
+    problem: str
+
+
+def verify_chain(municipality_id: int) -> ChainBreak | None:
+    """The first row where the chain is broken, or None when it is intact."""
+    expected_previous = GENESIS_HASH
+    expected_seq = 1
+    events = AuditEvent.all_objects.filter(municipality_id=municipality_id).order_by("seq")
+    for event in events.iterator(chunk_size=2000):
+        if event.seq != expected_seq:
+            return ChainBreak(event.seq, event.pk, f"row {expected_seq} is missing")
+        if event.previous_hash != expected_previous:
+            return ChainBreak(event.seq, event.pk, "previous hash does not match")
+        if compute_row_hash(event) != event.row_hash:
+            return ChainBreak(event.seq, event.pk, "content does not match its hash")
+        expected_previous = event.row_hash
+        expected_seq += 1
+    head = AuditChainHead.objects.filter(municipality_id=municipality_id).first()
+    if head is not None and head.seq != expected_seq - 1:
+        return ChainBreak(expected_seq, 0, f"rows after {expected_seq - 1} are missing")
+    return None

@@ -1,0 +1,45 @@
+"""Permissions and the default roles of DESIGN.md §1.
+
+Permissions are codes defined here; which role has which is data (Role.permissions),
+so a municipality can change it. A permission never replaces the care relation:
+reading a person's record always needs one as well (access.guard).
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+PERSON_SEARCH = "person.search"
+PERSON_REGISTER = "person.register"
+ADMIN_UNITS = "admin.units"
+ADMIN_STAFF = "admin.staff"
+STATISTICS_VIEW = "statistics.view"
+ACCESS_REVIEW = "access.review"
+ACCESS_GRANT = "access.grant"
+
+PERMISSIONS: dict[str, str] = {
+    PERSON_SEARCH: _("Søke etter personer"),
+    PERSON_REGISTER: _("Registrere nye personer"),
+    ADMIN_UNITS: _("Administrere enheter"),
+    ADMIN_STAFF: _("Administrere ansatte og roller"),
+    STATISTICS_VIEW: _("Se statistikk"),
+    ACCESS_REVIEW: _("Gjennomgå nødtilgang"),
+    ACCESS_GRANT: _("Gi tilgang til personer"),
+}
+
+# code: (name, permissions). Created for every new municipality.
+DEFAULT_ROLES: dict[str, tuple[str, list[str]]] = {
+    "saksbehandler": (
+        _("Saksbehandler (tjenestekontor)"),
+        [PERSON_SEARCH, PERSON_REGISTER],
+    ),
+    "leder_ke": (
+        _("Leder koordinerende enhet"),
+        [PERSON_SEARCH, PERSON_REGISTER, ACCESS_REVIEW, ACCESS_GRANT, STATISTICS_VIEW],
+    ),
+    "koordinator": (_("Koordinator"), [PERSON_SEARCH]),
+    "tjenesteyter": (_("Tjenesteyter"), [PERSON_SEARCH]),
+    "planlegger": (_("Planlegger / enhetsleder"), [STATISTICS_VIEW]),
+    "hjelpemiddeltekniker": (_("Hjelpemiddeltekniker"), [PERSON_SEARCH]),
+    "administrator": (_("Administrator"), [ADMIN_UNITS, ADMIN_STAFF]),
+}

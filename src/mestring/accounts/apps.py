@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "mestring.accounts"
+    verbose_name = "Brukerkontoer"

@@ -1,0 +1,25 @@
+"""Login accounts. Who a user is in a municipality (profession, units, roles) is Staff."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    failed_login_count = models.PositiveSmallIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+    # Demo users may skip the second factor when MESTRING_DEMO_2FA_BYPASS is on.
+    is_demo = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("bruker")
+        verbose_name_plural = _("brukere")
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    def is_locked(self) -> bool:
+        return self.locked_until is not None and self.locked_until > timezone.now()

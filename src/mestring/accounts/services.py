@@ -1,0 +1,101 @@
+"""Login rules: password, second factor, lock-out (issue 2 item 7).
+
+Failures of either factor count towards the lock-out, so a stolen password cannot
+be used to guess the code without limit.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from mestring.accounts.models import User
+
+
+@dataclass(frozen=True)
+class PasswordCheck:
+    user: User | None
+    locked_until: datetime.datetime | None = None
+
+
+def _lock_duration() -> datetime.timedelta:
+    return datetime.timedelta(minutes=settings.MESTRING_LOGIN_LOCK_MINUTES)
+
+
+def register_failure(user: User) -> None:
+    """Count a failed attempt; lock the account when the limit is reached."""
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(failed_login_count=F("failed_login_count") + 1)
+        user.refresh_from_db(fields=["failed_login_count", "locked_until"])
+        if user.failed_login_count >= settings.MESTRING_LOGIN_MAX_FAILURES:
+            user.locked_until = timezone.now() + _lock_duration()
+            user.failed_login_count = 0
+            user.save(update_fields=["locked_until", "failed_login_count"])
+
+
+def register_success(user: User) -> None:
+    User.objects.filter(pk=user.pk).update(failed_login_count=0, locked_until=None)
+
+
+def check_password(username: str, password: str) -> PasswordCheck:
+    """The user when the password is right and the account open; never says which failed."""
+    user = get_user_model().objects.filter(username__iexact=username.strip()).first()
+    if user is None:
+        # Same work as a real check, so timing does not reveal which usernames exist.
+        get_user_model()().set_password(password)
+        return PasswordCheck(user=None)
+    if user.is_locked():
+        return PasswordCheck(user=None, locked_until=user.locked_until)
+    if not user.is_active or not user.check_password(password):
+        register_failure(user)
+        return PasswordCheck(
+            user=None, locked_until=user.locked_until if user.is_locked() else None
+        )
+    return PasswordCheck(user=user)
+
+
+def confirmed_totp_device(user: User) -> TOTPDevice | None:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
+def verify_totp(user: User, device: TOTPDevice, token: str) -> bool:
+    token = token.strip().replace(" ", "")
+    if user.is_locked():
+        return False
+    if token.isdigit() and device.verify_token(token):
+        register_success(user)
+        return True
+    register_failure(user)
+    return False
+
+
+def start_totp_enrolment(user: User) -> TOTPDevice:
+    """An unconfirmed device; it counts only after the user has typed one good code."""
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    return TOTPDevice.objects.create(user=user, name="Autentiseringsapp", confirmed=False)
+
+
+def confirm_totp_enrolment(user: User, device: TOTPDevice, token: str) -> bool:
+    if not verify_totp(user, device, token):
+        return False
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk).delete()
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+    return True
+
+
+def unlock_user(user: User) -> None:
+    register_success(user)
+
+
+def reset_second_factor(user: User) -> None:
+    """The user enrols a new authenticator at next login (lost phone)."""
+    TOTPDevice.objects.filter(user=user).delete()

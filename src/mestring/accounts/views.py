@@ -1,0 +1,160 @@
+"""Two-step staff login: password, then a TOTP code (enrolled at first login)."""
+
+from __future__ import annotations
+
+import base64
+import time
+
+import segno
+from django.conf import settings
+from django.contrib import auth, messages
+from django.contrib.auth import get_user_model
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import formats, timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from mestring.accounts import services
+from mestring.accounts.forms import CodeForm, PasswordLoginForm
+from mestring.accounts.middleware import DEMO_BYPASS, LAST_SEEN, LOGIN_AT, SECOND_FACTOR
+from mestring.accounts.models import User
+
+PENDING_USER = "pending_login_user"
+PENDING_AT = "pending_login_at"
+PENDING_NEXT = "pending_login_next"
+PENDING_DEVICE = "pending_enrolment_device"
+PENDING_SECONDS = 300
+
+
+def _locked_message(until: object) -> str:
+    when = formats.date_format(timezone.localtime(until), "H:i")
+    return _(
+        "For mange mislykkede forsøk. Kontoen er låst til kl. %(time)s. "
+        "Ta kontakt med administrator hvis du trenger å komme inn før det."
+    ) % {"time": when}
+
+
+def _pending_user(request: HttpRequest) -> User | None:
+    user_id = request.session.get(PENDING_USER)
+    started = request.session.get(PENDING_AT, 0)
+    if not user_id or time.time() - started > PENDING_SECONDS:
+        return None
+    return get_user_model().objects.filter(pk=user_id, is_active=True).first()
+
+
+def _complete_login(request: HttpRequest, user: User, device: TOTPDevice | None) -> HttpResponse:
+    next_url = request.session.get(PENDING_NEXT) or ""
+    auth.login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    request.session.cycle_key()  # a new session id at login, whatever was there before
+    if device is not None:
+        otp_login(request, device)
+    else:
+        request.session[SECOND_FACTOR] = DEMO_BYPASS
+    now = time.time()
+    request.session[LOGIN_AT] = now
+    request.session[LAST_SEEN] = now
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = ""
+    return redirect(next_url or settings.LOGIN_REDIRECT_URL)
+
+
+@require_http_methods(["GET", "POST"])
+def login_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect(settings.LOGIN_REDIRECT_URL)
+    form = PasswordLoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        check = services.check_password(
+            form.cleaned_data["username"], form.cleaned_data["password"]
+        )
+        if check.locked_until is not None:
+            form.add_error(None, _locked_message(check.locked_until))
+        elif check.user is None:
+            form.add_error(None, _("Feil brukernavn eller passord."))
+        else:
+            user = check.user
+            request.session.cycle_key()
+            request.session[PENDING_NEXT] = request.GET.get("next", "")
+            if settings.MESTRING_DEMO_2FA_BYPASS and user.is_demo:
+                services.register_success(user)
+                return _complete_login(request, user, device=None)
+            request.session[PENDING_USER] = user.pk
+            request.session[PENDING_AT] = time.time()
+            if services.confirmed_totp_device(user) is None:
+                return redirect("accounts:enrol")
+            return redirect("accounts:code")
+    return render(
+        request,
+        "accounts/login.html",
+        {"form": form, "demo_bypass": settings.MESTRING_DEMO_2FA_BYPASS},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def code_view(request: HttpRequest) -> HttpResponse:
+    user = _pending_user(request)
+    device = services.confirmed_totp_device(user) if user else None
+    if user is None or device is None:
+        messages.info(request, _("Start innloggingen på nytt."))
+        return redirect("accounts:login")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if services.verify_totp(user, device, form.cleaned_data["code"]):
+            return _complete_login(request, user, device)
+        user.refresh_from_db()
+        if user.is_locked():
+            messages.error(request, _locked_message(user.locked_until))
+            request.session.flush()
+            return redirect("accounts:login")
+        form.add_error("code", _("Koden stemmer ikke. Sjekk appen og prøv igjen."))
+    return render(request, "accounts/code.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def enrol_view(request: HttpRequest) -> HttpResponse:
+    user = _pending_user(request)
+    if user is None:
+        messages.info(request, _("Start innloggingen på nytt."))
+        return redirect("accounts:login")
+    if services.confirmed_totp_device(user) is not None:
+        return redirect("accounts:code")
+    device = TOTPDevice.objects.filter(
+        pk=request.session.get(PENDING_DEVICE), user=user, confirmed=False
+    ).first()
+    if device is None:
+        device = services.start_totp_enrolment(user)
+        request.session[PENDING_DEVICE] = device.pk
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if services.confirm_totp_enrolment(user, device, form.cleaned_data["code"]):
+            request.session.pop(PENDING_DEVICE, None)
+            return _complete_login(request, user, device)
+        user.refresh_from_db()
+        if user.is_locked():
+            messages.error(request, _locked_message(user.locked_until))
+            request.session.flush()
+            return redirect("accounts:login")
+        form.add_error("code", _("Koden stemmer ikke. Sjekk appen og prøv igjen."))
+    qr_svg = segno.make(device.config_url, error="m").svg_inline(
+        scale=5, title=_("QR-kode for autentiseringsappen")
+    )
+    secret = _base32_secret(device)
+    return render(
+        request, "accounts/enrol.html", {"form": form, "qr_svg": qr_svg, "secret": secret}
+    )
+
+
+def _base32_secret(device: TOTPDevice) -> str:
+    raw = base64.b32encode(device.bin_key).decode().rstrip("=")
+    return " ".join(raw[i : i + 4] for i in range(0, len(raw), 4))
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    auth.logout(request)  # flushes the server-side session
+    messages.info(request, _("Du er logget ut."))
+    return redirect("accounts:login")

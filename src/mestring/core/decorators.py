@@ -1,0 +1,32 @@
+"""Entry checks for staff pages: logged in, working in a municipality, permitted."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+
+def staff_required(permission: str | None = None) -> Callable:
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            actor = request.actor
+            if actor is None:
+                if len(request.memberships) > 1:
+                    return redirect("tenancy:choose")
+                raise PermissionDenied
+            if permission is not None and not actor.has_perm(permission):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate

@@ -1,0 +1,160 @@
+"""All-or-nothing CSV imports (issue 2 item 10), the pattern every later import follows.
+
+Every row is validated first. If any row is bad, nothing is written and each error
+names its row (the line in the file, header = 1) and column. Importing the same file
+twice changes nothing: importers match rows on the municipality's own references.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from django.db import transaction
+from django.utils.module_loading import import_string
+
+from mestring.access.actor import Actor
+
+# name → importer class; later domains add their own line here.
+IMPORTERS: dict[str, str] = {
+    "persons": "mestring.people.importers.PersonImporter",
+}
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"rad {self.row}" + (f", kolonne «{self.column}»" if self.column else "")
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class RowErrors(Exception):
+    def __init__(self, errors: list[RowError]) -> None:
+        super().__init__(f"{len(errors)} feil")
+        self.errors = errors
+
+
+class CsvImporter:
+    """Subclasses name their columns, check one row, and write all rows."""
+
+    columns: ClassVar[tuple[str, ...]]
+    required: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, actor: Actor) -> None:
+        self.actor = actor
+
+    def parse(self, row: dict[str, str], line: int, errors: list[RowError]) -> Any:
+        raise NotImplementedError
+
+    def check_all(self, parsed: list[tuple[int, Any]], errors: list[RowError]) -> None:
+        """Checks across rows (duplicates, clashes with the database)."""
+
+    def write(self, parsed: list[Any], result: ImportResult) -> None:
+        raise NotImplementedError
+
+    # Helpers for parse(): each returns None and records an error when the cell is bad.
+    @staticmethod
+    def date(value: str, line: int, column: str, errors: list[RowError]) -> datetime.date | None:
+        if not value:
+            return None
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            errors.append(
+                RowError(line, column, f"«{value}» er ikke en dato på formen ÅÅÅÅ-MM-DD.")
+            )
+            return None
+
+    @staticmethod
+    def choice(
+        value: str, allowed: Iterable[str], line: int, column: str, errors: list[RowError]
+    ) -> str | None:
+        allowed = list(allowed)
+        if value in allowed:
+            return value
+        errors.append(
+            RowError(line, column, f"«{value}» er ikke gyldig. Tillatt: {', '.join(allowed)}.")
+        )
+        return None
+
+    @staticmethod
+    def integer(
+        value: str, line: int, column: str, errors: list[RowError], *, minimum: int = 0
+    ) -> int | None:
+        if not value:
+            return None
+        try:
+            number = int(value)
+        except ValueError:
+            errors.append(RowError(line, column, f"«{value}» er ikke et heltall."))
+            return None
+        if number < minimum:
+            errors.append(RowError(line, column, f"Tallet kan ikke være mindre enn {minimum}."))
+            return None
+        return number
+
+
+def read_rows(
+    importer: CsvImporter, text: str
+) -> tuple[list[tuple[int, dict[str, str]]], list[RowError]]:
+    reader = csv.DictReader(io.StringIO(text))
+    header = [name.strip() for name in (reader.fieldnames or [])]
+    missing = [name for name in importer.columns if name not in header]
+    if missing:
+        return [], [RowError(1, name, "Kolonnen mangler i overskriftsraden.") for name in missing]
+    reader.fieldnames = header
+    rows = []
+    for row in reader:
+        if None in row:
+            return [], [RowError(reader.line_num, "", "Raden har flere felt enn overskriften.")]
+        cleaned = {key: (value or "").strip() for key, value in row.items()}
+        if any(cleaned.values()):
+            rows.append((reader.line_num, cleaned))
+    return rows, []
+
+
+def run_import(importer: CsvImporter, text: str) -> ImportResult:
+    result = ImportResult()
+    rows, errors = read_rows(importer, text)
+    parsed: list[tuple[int, Any]] = []
+    for line, row in rows:
+        for column in importer.required:
+            if not row.get(column):
+                errors.append(RowError(line, column, "Feltet må fylles ut."))
+        row_errors: list[RowError] = []
+        value = importer.parse(row, line, row_errors)
+        errors.extend(row_errors)
+        if not row_errors and value is not None:
+            parsed.append((line, value))
+    if not errors:
+        importer.check_all(parsed, errors)
+    if errors:
+        result.errors = sorted(set(errors), key=lambda e: (e.row, e.column, e.message))
+        return result
+    with transaction.atomic():
+        importer.write([value for _line, value in parsed], result)
+    return result
+
+
+def importer_class(name: str) -> type[CsvImporter]:
+    return import_string(IMPORTERS[name])

@@ -1,0 +1,91 @@
+"""Administration of units and staff in the active municipality."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from mestring.access.permissions import ADMIN_STAFF, ADMIN_UNITS
+from mestring.core.decorators import staff_required
+from mestring.people import selectors, services
+from mestring.people.forms import StaffForm, UnitForm
+from mestring.people.models import Staff, Unit
+
+
+@staff_required(ADMIN_UNITS)
+def unit_list(request: HttpRequest) -> HttpResponse:
+    page = selectors.paginate(selectors.units(), request.GET.get("side"), per_page=50)
+    return render(request, "people/admin/unit_list.html", {"page": page})
+
+
+@staff_required(ADMIN_UNITS)
+@require_http_methods(["GET", "POST"])
+def unit_edit(request: HttpRequest, unit_id: int | None = None) -> HttpResponse:
+    unit = get_object_or_404(Unit, pk=unit_id) if unit_id else None
+    form = UnitForm(request.POST or None, instance=unit)
+    if request.method == "POST" and form.is_valid():
+        services.unit_save(actor=request.actor, unit=unit, data=form.cleaned_data)
+        messages.success(request, _("Enheten er lagret."))
+        return redirect("people:unit_list")
+    return render(request, "people/admin/unit_form.html", {"form": form, "unit": unit})
+
+
+@staff_required(ADMIN_STAFF)
+def staff_list(request: HttpRequest) -> HttpResponse:
+    text = request.GET.get("q", "")[:200]
+    page = selectors.paginate(selectors.staff_list(text), request.GET.get("side"), per_page=50)
+    return render(request, "people/admin/staff_list.html", {"page": page, "q": text})
+
+
+@staff_required(ADMIN_STAFF)
+@require_http_methods(["GET", "POST"])
+def staff_edit(request: HttpRequest, staff_id: int | None = None) -> HttpResponse:
+    staff = (
+        get_object_or_404(
+            Staff.objects.select_related("user").prefetch_related("role_assignments__role"),
+            pk=staff_id,
+        )
+        if staff_id
+        else None
+    )
+    form = StaffForm(request.POST or None, staff=staff)
+    if request.method == "POST" and form.is_valid():
+        common = {
+            "actor": request.actor,
+            "user_data": form.user_data(),
+            "staff_data": form.staff_data(),
+            "units": list(form.cleaned_data["units"]),
+            "roles": list(form.cleaned_data["roles"]),
+        }
+        if staff is None:
+            services.staff_create(password=form.cleaned_data["password"], **common)
+        else:
+            services.staff_update(staff=staff, **common)
+        messages.success(request, _("Den ansatte er lagret."))
+        return redirect("people:staff_list")
+    return render(request, "people/admin/staff_form.html", {"form": form, "staff": staff})
+
+
+@staff_required(ADMIN_STAFF)
+@require_POST
+def staff_unlock(request: HttpRequest, staff_id: int) -> HttpResponse:
+    staff = get_object_or_404(Staff.objects.select_related("user"), pk=staff_id)
+    services.staff_unlock(actor=request.actor, staff=staff)
+    messages.success(request, _("Kontoen til %(name)s er låst opp.") % {"name": staff})
+    return redirect("people:staff_edit", staff_id=staff.pk)
+
+
+@staff_required(ADMIN_STAFF)
+@require_POST
+def staff_reset_second_factor(request: HttpRequest, staff_id: int) -> HttpResponse:
+    staff = get_object_or_404(Staff.objects.select_related("user"), pk=staff_id)
+    services.staff_reset_second_factor(actor=request.actor, staff=staff)
+    messages.success(
+        request,
+        _("%(name)s må registrere autentiseringsapp på nytt ved neste innlogging.")
+        % {"name": staff},
+    )
+    return redirect("people:staff_edit", staff_id=staff.pk)

@@ -1,0 +1,104 @@
+"""Person search, registration and overview. Reading a person goes through the guard."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from mestring.access.audit import record_event
+from mestring.access.guard import person_view
+from mestring.access.models import AuditPurpose
+from mestring.access.permissions import PERSON_REGISTER, PERSON_SEARCH
+from mestring.access.selectors import with_access_flag
+from mestring.core.decorators import staff_required
+from mestring.people import selectors, services
+from mestring.people.forms import InvolvementForm, PersonForm, PersonSearchForm, RelativeForm
+from mestring.people.models import Person
+
+
+@staff_required(PERSON_SEARCH)
+def person_search(request: HttpRequest) -> HttpResponse:
+    form = PersonSearchForm(request.GET or None)
+    page = None
+    query = selectors.PersonQuery()
+    if form.is_valid() and form.cleaned_data["q"].strip():
+        query = selectors.PersonQuery(
+            text=form.cleaned_data["q"], sort=form.cleaned_data["sort"] or "navn"
+        )
+        persons = with_access_flag(selectors.search_persons(query), request.actor)
+        page = selectors.paginate(persons, request.GET.get("side"))
+        # A search shows who is known to the services: logged, without a person.
+        record_event(
+            actor=request.actor,
+            action="search",
+            object_type="person_search",
+            object_id=page.paginator.count,
+            purpose=AuditPurpose.CARE,
+        )
+    template = "people/_search_results.html" if request.htmx else "people/search.html"
+    return render(request, template, {"form": form, "page": page, "query": query})
+
+
+@staff_required(PERSON_REGISTER)
+@require_http_methods(["GET", "POST"])
+def person_register(request: HttpRequest) -> HttpResponse:
+    form = PersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.person_register(actor=request.actor, data=form.service_data())
+        except services.DuplicateNationalId:
+            form.add_error("national_id", _("Det finnes allerede en person med dette nummeret."))
+        else:
+            messages.success(request, _("%(name)s er registrert.") % {"name": person.full_name})
+            return redirect("people:overview", person_id=person.pk)
+    return render(request, "people/person_form.html", {"form": form, "person": None})
+
+
+@staff_required()
+@person_view()
+def person_overview(request: HttpRequest, person: Person) -> HttpResponse:
+    context = {"person": person, **selectors.person_overview(person)}
+    return render(request, "people/overview.html", context)
+
+
+@staff_required()
+@person_view(action="update")
+@require_http_methods(["GET", "POST"])
+def person_edit(request: HttpRequest, person: Person) -> HttpResponse:
+    form = PersonForm(request.POST or None, instance=Person.objects.get(pk=person.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_update(actor=request.actor, person=person, data=form.service_data())
+        except services.DuplicateNationalId:
+            form.add_error("national_id", _("Det finnes allerede en person med dette nummeret."))
+        else:
+            messages.success(request, _("Endringene er lagret."))
+            return redirect("people:overview", person_id=person.pk)
+    return render(request, "people/person_form.html", {"form": form, "person": person})
+
+
+@staff_required()
+@person_view(action="update")
+@require_http_methods(["GET", "POST"])
+def relative_add(request: HttpRequest, person: Person) -> HttpResponse:
+    form = RelativeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.relative_add(actor=request.actor, person=person, data=form.cleaned_data)
+        messages.success(request, _("Pårørende er lagt til."))
+        return redirect("people:overview", person_id=person.pk)
+    return render(request, "people/relative_form.html", {"form": form, "person": person})
+
+
+@staff_required()
+@person_view(action="update")
+@require_http_methods(["GET", "POST"])
+def involvement_add(request: HttpRequest, person: Person) -> HttpResponse:
+    form = InvolvementForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.involvement_add(actor=request.actor, person=person, data=form.cleaned_data)
+        messages.success(request, _("Enheten er lagt til."))
+        return redirect("people:overview", person_id=person.pk)
+    return render(request, "people/involvement_form.html", {"form": form, "person": person})

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TenancyConfig(AppConfig):
+    name = "mestring.tenancy"
+    verbose_name = "Kommuner"

@@ -1,0 +1,13 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("mestring.core.urls")),
+    path("", include("mestring.accounts.urls")),
+    path("", include("mestring.tenancy.urls")),
+    path("", include("mestring.people.urls")),
+]
+
+handler400 = "mestring.core.views.bad_request"
+handler403 = "mestring.core.views.permission_denied"
+handler404 = "mestring.core.views.page_not_found"
+handler500 = "mestring.core.views.server_error"
