@@ -48,7 +48,9 @@ def make_staff(municipality: Municipality, role: str, username: str, **kwargs: o
 @pytest.fixture
 def world(db: None) -> World:
     municipality = factories.make_municipality("9001", "Testkommune")
-    person = factories.PersonFactory(municipality=municipality)
+    person = factories.PersonFactory(
+        municipality=municipality, given_name="Gunnhild", family_name="Skjermesen"
+    )
     unit = factories.UnitFactory(municipality=municipality, name="Hjemmetjenesten")
     owner = make_staff(municipality, "koordinator", "eier")
     team_member = make_staff(municipality, "tjenesteyter", "teammedlem")

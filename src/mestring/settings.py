@@ -143,6 +143,8 @@ LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Lock-out after repeated failed logins (password or second factor).
+# Emergency access ("break the glass") lasts this many hours.
+MESTRING_EMERGENCY_ACCESS_HOURS = env_int("MESTRING_EMERGENCY_ACCESS_HOURS", default=8)
 MESTRING_LOGIN_MAX_FAILURES = env_int("MESTRING_LOGIN_MAX_FAILURES", default=5)
 MESTRING_LOGIN_LOCK_MINUTES = env_int("MESTRING_LOGIN_LOCK_MINUTES", default=30)
 

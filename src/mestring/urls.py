@@ -5,6 +5,7 @@ urlpatterns = [
     path("", include("mestring.accounts.urls")),
     path("", include("mestring.tenancy.urls")),
     path("", include("mestring.people.urls")),
+    path("", include("mestring.access.urls")),
 ]
 
 handler400 = "mestring.core.views.bad_request"

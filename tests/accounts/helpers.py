@@ -20,6 +20,13 @@ GENERIC_ERROR = "Feil brukernavn eller passord."
 LOCKED = "For mange mislykkede forsøk"
 WRONG_CODE = "Koden stemmer ikke"
 
+# Reason for the strict xfails of the redirect-with-message paths (see the test report).
+MESSAGES_AFTER_SESSION_MIDDLEWARE = (
+    "Bug: settings.MIDDLEWARE puts MessageMiddleware after SessionTimeoutMiddleware and "
+    "SecondFactorRequiredMiddleware, so middleware._end_session's messages.info() raises "
+    "MessageFailure: a 500 instead of a redirect to the login page."
+)
+
 
 def totp_code(device: TOTPDevice, *, offset: int = 0) -> str:
     """The code an authenticator app shows now (offset in time steps), zero-padded."""
@@ -55,7 +62,3 @@ def full_login(client: Client, username: str, device: TOTPDevice) -> object:
     assert response.status_code == 302
     assert response["Location"] == CODE_URL
     return post_code(client, totp_code(device))
-
-
-def messages_text(response: object) -> str:
-    return " ".join(str(m) for m in response.context["messages"]) if response.context else ""

@@ -43,6 +43,7 @@ HASHED_FIELDS = (
     "purpose",
     "reason_code",
     "self_granted",
+    "block_override",
     "client_address",
     "request_id",
     "previous_hash",
@@ -81,17 +82,62 @@ def counting_events() -> Iterator[_Counter]:
 
 
 @dataclass(frozen=True)
+class AccessGround:
+    """Why the actor may see a person now; every event about that person carries it."""
+
+    person_id: int
+    purpose: str
+    reason_code: str = ""
+    self_granted: bool = False
+    block_override: bool = False
+
+
+_ground: ContextVar[AccessGround | None] = ContextVar("access_ground", default=None)
+
+
+@contextmanager
+def access_ground(ground: AccessGround) -> Iterator[None]:
+    token = _ground.set(ground)
+    try:
+        yield
+    finally:
+        _ground.reset(token)
+
+
+@dataclass(frozen=True)
 class EventSpec:
-    """What happened; who and from where comes from the actor."""
+    """What happened; who and from where comes from the actor, and — for the person a
+    guarded view opened — why from the access ground, unless given here."""
 
     action: str
     object_type: str
     object_id: object = ""
     person: Person | None = None
     outcome: str = AuditOutcome.ALLOWED
-    purpose: str = AuditPurpose.CARE
-    reason_code: str = ""
-    self_granted: bool = False
+    purpose: str | None = None
+    reason_code: str | None = None
+    self_granted: bool | None = None
+    block_override: bool | None = None
+
+    def resolved(self) -> EventSpec:
+        ground = _ground.get()
+        if ground is None or self.person is None or ground.person_id != self.person.pk:
+            ground = AccessGround(person_id=0, purpose=AuditPurpose.CARE)
+        return EventSpec(
+            action=self.action,
+            object_type=self.object_type,
+            object_id=self.object_id,
+            person=self.person,
+            outcome=self.outcome,
+            purpose=self.purpose if self.purpose is not None else ground.purpose,
+            reason_code=self.reason_code if self.reason_code is not None else ground.reason_code,
+            self_granted=(
+                self.self_granted if self.self_granted is not None else ground.self_granted
+            ),
+            block_override=(
+                self.block_override if self.block_override is not None else ground.block_override
+            ),
+        )
 
 
 def record_events(*, actor: Actor, specs: list[EventSpec]) -> list[AuditEvent]:
@@ -105,7 +151,7 @@ def record_events(*, actor: Actor, specs: list[EventSpec]) -> list[AuditEvent]:
         now = timezone.now()
         events = []
         seq, previous = head.seq, head.last_hash
-        for spec in specs:
+        for spec in (spec.resolved() for spec in specs):
             seq += 1
             event = AuditEvent(
                 municipality_id=actor.municipality.pk,
@@ -124,6 +170,7 @@ def record_events(*, actor: Actor, specs: list[EventSpec]) -> list[AuditEvent]:
                 purpose=spec.purpose,
                 reason_code=spec.reason_code,
                 self_granted=spec.self_granted,
+                block_override=spec.block_override,
                 client_address=actor.client_address,
                 request_id=actor.request_id,
                 previous_hash=previous,

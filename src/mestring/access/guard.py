@@ -1,24 +1,35 @@
 """The one check in front of every person's data (DESIGN.md §6, tjenstlig behov).
 
 A staff member reaches a person only through an active care relation in the active
-municipality. Whatever the reason for a refusal — no relation, another municipality,
-no such person — the answer is the same, so a refusal never tells whether the person
-exists. Every refusal is audited.
+municipality, unless the person has blocked them (sperring), which wins. Emergency
+access opens a record for a few hours without a relation; it overrides a block only
+when the user confirmed that explicitly. Whatever the reason for a refusal — no
+relation, a block, another municipality, no such person — the answer is the same,
+so a refusal never tells whether the person exists. Every answer is audited.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 
 from mestring.access.actor import Actor
-from mestring.access.audit import counting_events, record_event
-from mestring.access.models import AuditOutcome, AuditPurpose, CareRelation
+from mestring.access.audit import AccessGround, access_ground, counting_events, record_event
+from mestring.access.models import (
+    AuditOutcome,
+    AuditPurpose,
+    Block,
+    CareRelation,
+    EmergencyAccess,
+)
 from mestring.people.models import Person
 
 
@@ -26,10 +37,66 @@ class PersonAccessRefused(PermissionDenied):
     """Rendered as the uniform refusal page."""
 
 
+@dataclass(frozen=True)
+class AccessDecision:
+    allowed: bool
+    purpose: str = AuditPurpose.CARE
+    reason_code: str = ""
+    self_granted: bool = False
+    block_override: bool = False
+    blocked: bool = False
+
+
+REFUSED = AccessDecision(allowed=False)
+
+
+def _blocked(actor: Actor, person_id: int) -> bool:
+    unit_ids = actor.staff.units.values("pk")
+    return (
+        Block.objects.filter(person_id=person_id, ended_at__isnull=True)
+        .filter(Q(staff=actor.staff) | Q(unit__in=unit_ids))
+        .exists()
+    )
+
+
+def decide(actor: Actor | None, person_id: int) -> AccessDecision:
+    """May this actor see this person now, and on what ground."""
+    if actor is None or actor.staff is None:
+        return REFUSED
+    now = timezone.now()
+    blocked = _blocked(actor, person_id)
+    emergency = (
+        EmergencyAccess.objects.filter(
+            person_id=person_id, staff=actor.staff, started_at__lte=now, expires_at__gt=now
+        )
+        .order_by("-started_at")
+        .first()
+    )
+    if emergency is not None and (not blocked or emergency.overrides_block):
+        return AccessDecision(
+            allowed=True,
+            purpose=AuditPurpose.EMERGENCY,
+            reason_code=emergency.reason,
+            self_granted=True,
+            block_override=blocked,
+            blocked=blocked,
+        )
+    if blocked:
+        return AccessDecision(allowed=False, blocked=True)
+    kind = (
+        CareRelation.objects.active(now)
+        .for_staff(actor.staff)
+        .filter(person_id=person_id)
+        .values_list("kind", flat=True)
+        .first()
+    )
+    if kind is None:
+        return REFUSED
+    return AccessDecision(allowed=True, reason_code=kind)
+
+
 def has_care_relation(actor: Actor, person_id: int) -> bool:
-    if actor.staff is None:
-        return False
-    return CareRelation.objects.active().for_staff(actor.staff).filter(person_id=person_id).exists()
+    return decide(actor, person_id).allowed
 
 
 def _parse_id(raw: object) -> int | None:
@@ -37,17 +104,38 @@ def _parse_id(raw: object) -> int | None:
         value = int(str(raw))
     except (TypeError, ValueError):
         return None
-    return value if value > 0 else None
+    return value if 0 < value < 2**62 else None
 
 
-def require_person(actor: Actor | None, person_id: object, *, action: str = "view") -> Person:
-    """The person, if the actor may see them; otherwise audit the refusal and raise."""
+def require_person(
+    actor: Actor | None,
+    person_id: object,
+    *,
+    action: str = "view",
+    administrative_permission: str | None = None,
+) -> tuple[Person, AccessDecision]:
+    """The person and the ground for access; otherwise audit the refusal and raise.
+
+    `administrative_permission` lets holders of that permission reach an
+    administrative page about the person (not the record) without a care relation.
+    """
     if actor is None:
         raise PersonAccessRefused()
     pk = _parse_id(person_id)
     person = Person.objects.filter(pk=pk).first() if pk else None
-    if person is not None and has_care_relation(actor, person.pk):
-        return person
+    decision = decide(actor, person.pk) if person else REFUSED
+    if (
+        person is not None
+        and not decision.allowed
+        and not decision.blocked
+        and administrative_permission
+        and actor.has_perm(administrative_permission)
+    ):
+        decision = AccessDecision(
+            allowed=True, purpose=AuditPurpose.ADMINISTRATION, reason_code="administrasjon"
+        )
+    if person is not None and decision.allowed:
+        return person, decision
     record_event(
         actor=actor,
         action=action,
@@ -60,32 +148,73 @@ def require_person(actor: Actor | None, person_id: object, *, action: str = "vie
     raise PersonAccessRefused()
 
 
-def person_view(*, action: str = "view") -> Callable:
+def person_view(
+    *,
+    action: str = "view",
+    object_type: str = "person",
+    administrative_permission: str | None = None,
+) -> Callable:
     """Decorate a view taking `person_id`: it receives the Person instead.
 
     The view runs in one transaction with its audit row. A view that writes calls a
     service, which audits the write; if nothing was audited (a read, or a form shown
-    again with errors), one read event is written — exactly one per response.
+    again with errors), one read event is written — exactly one per response. Every
+    event about the person carries the ground of access (care, emergency, override).
     """
 
     def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def wrapper(request: HttpRequest, person_id: object, *args: Any, **kwargs: Any) -> Any:
             actor = getattr(request, "actor", None)
-            person = require_person(actor, person_id, action=action)
-            with transaction.atomic(), counting_events() as counter:
+            person, decision = require_person(
+                actor, person_id, action=action, administrative_permission=administrative_permission
+            )
+            request.access = decision
+            ground = AccessGround(
+                person_id=person.pk,
+                purpose=decision.purpose,
+                reason_code=decision.reason_code,
+                self_granted=decision.self_granted,
+                block_override=decision.block_override,
+            )
+            with transaction.atomic(), access_ground(ground), counting_events() as counter:
                 response = view(request, person, *args, **kwargs)
                 if counter.count == 0:
                     record_event(
                         actor=actor,
-                        action=action,
-                        object_type="person",
+                        action="view" if request.method in ("GET", "HEAD") else action,
+                        object_type=object_type,
                         object_id=person.pk,
                         person=person,
                     )
             return response
 
         wrapper.person_guarded = True  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorate
+
+
+def audited_view(*, object_type: str, purpose: str = AuditPurpose.CARE) -> Callable:
+    """For pages that show data about several persons (lists, reviews): one event per
+    response, in the view's transaction, unless the view's services wrote their own."""
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+            with transaction.atomic(), counting_events() as counter:
+                response = view(request, *args, **kwargs)
+                if counter.count == 0 and response.status_code < 400:
+                    object_id = next(iter(kwargs.values()), "") if kwargs else ""
+                    record_event(
+                        actor=request.actor,
+                        action="view" if request.method in ("GET", "HEAD") else "submit",
+                        object_type=object_type,
+                        object_id=object_id,
+                        purpose=purpose,
+                    )
+            return response
+
         return wrapper
 
     return decorate

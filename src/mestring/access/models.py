@@ -104,6 +104,14 @@ class CareRelation(MunicipalityOwned):
         ]
         indexes = [models.Index(fields=["municipality", "person", "staff"])]
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.staff or self.unit}"
+
+    @property
+    def is_active(self) -> bool:
+        now = timezone.now()
+        return self.valid_from <= now and (self.valid_to is None or self.valid_to > now)
+
 
 class AuditOutcome(models.TextChoices):
     ALLOWED = "allowed", _("Tillatt")
@@ -114,6 +122,7 @@ class AuditPurpose(models.TextChoices):
     CARE = "care", _("Helsehjelp")
     EMERGENCY = "emergency", _("Nødtilgang")
     ADMINISTRATION = "administration", _("Administrasjon")
+    CITIZEN = "citizen", _("Innsyn for personen selv")
 
 
 class AuditEvent(MunicipalityOwned):
@@ -142,6 +151,7 @@ class AuditEvent(MunicipalityOwned):
     purpose = models.CharField(max_length=20, choices=AuditPurpose.choices)
     reason_code = models.CharField(max_length=40, blank=True)
     self_granted = models.BooleanField(default=False)
+    block_override = models.BooleanField(default=False)
     client_address = models.GenericIPAddressField(null=True, blank=True)
     request_id = models.CharField(max_length=40, blank=True)
     previous_hash = models.CharField(max_length=64)
@@ -166,3 +176,141 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.municipality_id}: {self.seq}"
+
+
+class EmergencyReason(models.TextChoices):
+    """The fixed list shown to the person; staff free text never is."""
+
+    ACUTE_CARE = "akutt_helsehjelp", _("Akutt behov for helsehjelp")
+    UNREACHABLE_COLLEAGUE = (
+        "vakt_uten_tilgang",
+        _("Vakt der ansvarlig tjenesteyter ikke er til stede"),
+    )
+    CONTINUITY = "kontinuitet", _("Nødvendig for å gi forsvarlig oppfølging")
+    SAFETY = "sikkerhet", _("Fare for personens eller andres liv eller helse")
+
+
+class ReviewVerdict(models.TextChoices):
+    JUSTIFIED = "begrunnet", _("Begrunnet")
+    UNJUSTIFIED = "ikke_begrunnet", _("Ikke begrunnet – følges opp")
+
+
+class EmergencyAccess(MunicipalityOwned):
+    """Break the glass: time-limited access without a care relation, reviewed afterwards."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="emergency_accesses")
+    staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="emergency_accesses")
+    reason = models.CharField(_("årsak"), max_length=30, choices=EmergencyReason.choices)
+    explanation = models.TextField(_("forklaring"), max_length=1000)
+    overrides_block = models.BooleanField(default=False)
+    started_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    reviewed_by = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    verdict = models.CharField(max_length=20, choices=ReviewVerdict.choices, blank=True)
+    review_note = models.TextField(max_length=1000, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("nødtilgang")
+        verbose_name_plural = _("nødtilganger")
+        indexes = [models.Index(fields=["municipality", "person", "staff", "expires_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.staff} → {self.person_id} ({self.get_reason_display()})"
+
+
+class Block(MunicipalityOwned):
+    """Sperring: the person blocks a staff member or a whole unit from their record."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="blocks")
+    staff = models.ForeignKey(
+        Staff, on_delete=models.CASCADE, null=True, blank=True, related_name="blocks_against"
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, null=True, blank=True, related_name="blocks_against"
+    )
+    requested_by_person = models.BooleanField(
+        _("personen ba selv om sperringen"),
+        default=True,
+        help_text=_("Ellers registrert av ansatt etter skriftlig anmodning."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("sperring")
+        verbose_name_plural = _("sperringer")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(staff__isnull=False, unit__isnull=True)
+                | Q(staff__isnull=True, unit__isnull=False),
+                name="block_staff_xor_unit",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.staff or self.unit)
+
+
+class ConsentKind(models.TextChoices):
+    INDIVIDUAL_PLAN = "individuell_plan", _("Individuell plan")
+    SHARING = "deling", _("Deling med navngitte deltakere eller enheter")
+    OTHER = "annet", _("Annet")
+
+
+class ConsentGiver(models.TextChoices):
+    PERSON = "personen", _("Personen selv")
+    GUARDIAN = "verge", _("Verge / foresatt")
+    RELATIVE = "parorende", _("Pårørende med rett til å samtykke")
+
+
+class ConsentQuerySet(models.QuerySet):
+    def in_force(self, on: datetime.date | None = None) -> ConsentQuerySet:
+        on = on or timezone.localdate()
+        return self.filter(
+            Q(expires_on__isnull=True) | Q(expires_on__gte=on),
+            Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=on),
+            given_on__lte=on,
+        )
+
+
+class Consent(MunicipalityOwned):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="consents")
+    kind = models.CharField(_("type"), max_length=20, choices=ConsentKind.choices)
+    scope = models.CharField(_("omfang"), max_length=300)
+    shared_with_units = models.ManyToManyField(
+        Unit, blank=True, related_name="+", verbose_name=_("deles med enheter")
+    )
+    given_by = models.CharField(_("gitt av"), max_length=20, choices=ConsentGiver.choices)
+    given_by_relative = models.ForeignKey(
+        "people.Relative",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("pårørende / verge"),
+    )
+    given_on = models.DateField(_("dato"))
+    expires_on = models.DateField(_("utløper"), null=True, blank=True)
+    withdrawn_on = models.DateField(_("trukket tilbake"), null=True, blank=True)
+    withdrawn_by = models.CharField(max_length=20, choices=ConsentGiver.choices, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    objects = ScopedManager.from_queryset(ConsentQuerySet)()
+
+    class Meta:
+        ordering = ["-given_on"]
+        verbose_name = _("samtykke")
+        verbose_name_plural = _("samtykker")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.given_on})"

@@ -1,11 +1,20 @@
-"""Reads about access: who may see whom."""
+"""Reads about access: who may see whom, and who has looked."""
 
 from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
 
 from mestring.access.actor import Actor
-from mestring.access.models import CareRelation
+from mestring.access.models import (
+    AuditEvent,
+    AuditOutcome,
+    Block,
+    CareRelation,
+    Consent,
+    EmergencyAccess,
+)
+from mestring.people.models import Person, Staff
 
 
 def with_access_flag(persons: QuerySet, actor: Actor) -> QuerySet:
@@ -16,3 +25,52 @@ def with_access_flag(persons: QuerySet, actor: Actor) -> QuerySet:
         CareRelation.objects.active().for_staff(actor.staff).filter(person_id=OuterRef("pk"))
     )
     return persons.annotate(has_access=Exists(relations))
+
+
+def person_relations(person: Person) -> QuerySet[CareRelation]:
+    return (
+        CareRelation.objects.filter(person=person)
+        .select_related("staff__user", "unit", "created_by")
+        .order_by("-valid_from")
+    )
+
+
+def staff_relations(staff: Staff, *, active_only: bool = True) -> QuerySet[CareRelation]:
+    relations = CareRelation.objects.filter(staff=staff).select_related("person")
+    if active_only:
+        relations = relations.active()
+    return relations.order_by("person__family_name", "person__given_name")
+
+
+def person_blocks(person: Person) -> QuerySet[Block]:
+    return Block.objects.filter(person=person).select_related("staff__user", "unit")
+
+
+def person_consents(person: Person) -> QuerySet[Consent]:
+    return (
+        Consent.objects.filter(person=person)
+        .select_related("given_by_relative")
+        .prefetch_related("shared_with_units")
+    )
+
+
+def person_access_log(person: Person) -> QuerySet[AuditEvent]:
+    """Who looked at or changed the record: allowed events only (refusals were no look)."""
+    return (
+        AuditEvent.objects.filter(person=person, outcome=AuditOutcome.ALLOWED)
+        .select_related("user")
+        .order_by("-seq")
+    )
+
+
+def open_emergency_reviews() -> QuerySet[EmergencyAccess]:
+    return (
+        EmergencyAccess.objects.filter(reviewed_at__isnull=True)
+        .select_related("person", "staff__user")
+        .order_by("started_at")
+    )
+
+
+def active_emergency_count() -> int:
+    now = timezone.now()
+    return EmergencyAccess.objects.filter(started_at__lte=now, expires_at__gt=now).count()

@@ -4,6 +4,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 
 from mestring.core.decorators import staff_required
 from mestring.people.forms import PersonSearchForm
@@ -27,7 +28,13 @@ def health(request: HttpRequest) -> HttpResponse:
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "403.html", status=403)
+    """The same page whatever the reason; on a person's page, the way to emergency access."""
+    match = getattr(request, "resolver_match", None)
+    person_id = match.kwargs.get("person_id") if match else None
+    emergency_url = None
+    if person_id is not None and getattr(request, "actor", None) is not None:
+        emergency_url = reverse("access:emergency", kwargs={"person_id": person_id})
+    return render(request, "403.html", {"emergency_url": emergency_url}, status=403)
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

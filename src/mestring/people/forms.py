@@ -188,7 +188,7 @@ class StaffForm(forms.Form):
                     "title": staff.title,
                     "phone": staff.phone,
                     "units": list(staff.units.all()),
-                    "roles": [a.role for a in staff.role_assignments.all()],
+                    "roles": [a.role for a in staff.role_assignments.all() if a.unit_id is None],
                     "is_active": staff.is_active,
                 },
             )

@@ -56,7 +56,7 @@ def search_persons(query: PersonQuery) -> QuerySet[Person]:
             persons = persons.filter(birth_date=day)
         else:
             persons = persons.filter(
-                Q(given_name__icontains=token) | Q(family_name__icontains=token)
+                Q(given_name__istartswith=token) | Q(family_name__istartswith=token)
             )
     order = PERSON_SORTS.get(query.sort, PERSON_SORTS["navn"])
     return persons.order_by(*order).only(

@@ -116,8 +116,10 @@ def unit_save(*, actor: Actor, unit: Unit | None, data: dict[str, Any]) -> Unit:
 
 
 def _set_roles(staff: Staff, roles: list[Role]) -> None:
-    StaffRole.objects.filter(staff=staff).exclude(role__in=roles).delete()
-    existing = set(StaffRole.objects.filter(staff=staff).values_list("role_id", flat=True))
+    """The municipality-wide roles; roles held in one unit are managed separately."""
+    municipality_wide = StaffRole.objects.filter(staff=staff, unit__isnull=True)
+    municipality_wide.exclude(role__in=roles).delete()
+    existing = set(municipality_wide.values_list("role_id", flat=True))
     StaffRole.objects.bulk_create(
         [
             StaffRole(municipality=staff.municipality, staff=staff, role=role)

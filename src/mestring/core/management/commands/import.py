@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from mestring.access.actor import system_actor
 from mestring.core.importing import IMPORTERS, importer_class, run_import
-from mestring.core.management.commands._municipality import municipality_by_number
+from mestring.core.municipality_arg import municipality_by_number
 from mestring.tenancy.context import activate
 
 

@@ -1,0 +1,298 @@
+"""Writes about access: care relations, emergency access, sperring, consent, roles.
+
+Each is one transaction with its audit row (DESIGN.md §3).
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from mestring.access.actor import Actor
+from mestring.access.audit import record_event
+from mestring.access.models import (
+    AuditPurpose,
+    Block,
+    CareRelation,
+    Consent,
+    EmergencyAccess,
+    Role,
+    StaffRole,
+)
+from mestring.access.permissions import PERMISSIONS
+from mestring.people.models import Person, Relative, Staff, Unit
+
+
+class AccessRuleError(ValueError):
+    """A request the rules do not allow; the message is for the user."""
+
+
+def care_relation_grant(
+    *,
+    actor: Actor,
+    person: Person,
+    kind: str,
+    reason: str,
+    staff: Staff | None = None,
+    unit: Unit | None = None,
+    valid_from: datetime.datetime | None = None,
+    valid_to: datetime.datetime | None = None,
+) -> CareRelation:
+    """Give a staff member or a unit access to one person. Manual grants must end."""
+    if (staff is None) == (unit is None):
+        raise AccessRuleError("Velg enten en ansatt eller en enhet.")
+    if not reason.strip():
+        raise AccessRuleError("Tilgangen må ha en begrunnelse.")
+    if kind == "manuell" and valid_to is None:
+        raise AccessRuleError("En manuell tilgang må ha en sluttdato.")
+    start = valid_from or timezone.now()
+    if valid_to is not None and valid_to <= start:
+        raise AccessRuleError("Sluttdatoen må være etter startdatoen.")
+    with transaction.atomic():
+        relation = CareRelation.objects.create(
+            person=person,
+            staff=staff,
+            unit=unit,
+            kind=kind,
+            reason=reason.strip(),
+            valid_from=start,
+            valid_to=valid_to,
+            created_by=actor.user,
+        )
+        record_event(
+            actor=actor,
+            action="grant",
+            object_type="care_relation",
+            object_id=relation.pk,
+            person=person,
+        )
+    return relation
+
+
+def care_relation_end(*, actor: Actor, relation: CareRelation) -> CareRelation:
+    with transaction.atomic():
+        now = timezone.now()
+        if relation.valid_to is None or relation.valid_to > now:
+            relation.valid_to = max(now, relation.valid_from)
+            relation.save(update_fields=["valid_to"])
+        record_event(
+            actor=actor,
+            action="end",
+            object_type="care_relation",
+            object_id=relation.pk,
+            person=relation.person,
+        )
+    return relation
+
+
+def care_relations_end_for(*, actor: Actor, person: Person, staff: Staff, kind: str) -> int:
+    """Domain actions that implied care end their relation themselves."""
+    relations = CareRelation.objects.active().filter(person=person, staff=staff, kind=kind)
+    count = 0
+    for relation in relations:
+        care_relation_end(actor=actor, relation=relation)
+        count += 1
+    return count
+
+
+def emergency_access_start(
+    *, actor: Actor, person: Person, reason: str, explanation: str, override_block: bool
+) -> EmergencyAccess:
+    if actor.staff is None:
+        raise AccessRuleError("Bare ansatte kan bruke nødtilgang.")
+    if not explanation.strip():
+        raise AccessRuleError("Skriv kort hvorfor du trenger nødtilgang.")
+    hours = settings.MESTRING_EMERGENCY_ACCESS_HOURS
+    now = timezone.now()
+    with transaction.atomic():
+        access = EmergencyAccess.objects.create(
+            person=person,
+            staff=actor.staff,
+            reason=reason,
+            explanation=explanation.strip(),
+            overrides_block=override_block,
+            started_at=now,
+            expires_at=now + datetime.timedelta(hours=hours),
+        )
+        record_event(
+            actor=actor,
+            action="emergency_access",
+            object_type="emergency_access",
+            object_id=access.pk,
+            person=person,
+            purpose=AuditPurpose.EMERGENCY,
+            reason_code=reason,
+            self_granted=True,
+            block_override=override_block,
+        )
+    return access
+
+
+def emergency_access_review(
+    *, actor: Actor, access: EmergencyAccess, verdict: str, note: str
+) -> EmergencyAccess:
+    if access.reviewed_at is not None:
+        raise AccessRuleError("Nødtilgangen er allerede gjennomgått.")
+    if actor.staff is not None and access.staff_id == actor.staff.pk:
+        raise AccessRuleError("Du kan ikke gjennomgå din egen nødtilgang.")
+    with transaction.atomic():
+        access.verdict = verdict
+        access.review_note = note.strip()
+        access.reviewed_by = actor.staff
+        access.reviewed_at = timezone.now()
+        access.save(update_fields=["verdict", "review_note", "reviewed_by", "reviewed_at"])
+        record_event(
+            actor=actor,
+            action="review",
+            object_type="emergency_access",
+            object_id=access.pk,
+            person=access.person,
+            purpose=AuditPurpose.ADMINISTRATION,
+            reason_code="",
+        )
+    return access
+
+
+def block_add(
+    *,
+    actor: Actor,
+    person: Person,
+    staff: Staff | None = None,
+    unit: Unit | None = None,
+    requested_by_person: bool = True,
+) -> Block:
+    if (staff is None) == (unit is None):
+        raise AccessRuleError("Velg enten en ansatt eller en enhet som skal sperres.")
+    with transaction.atomic():
+        block = Block.objects.create(
+            person=person,
+            staff=staff,
+            unit=unit,
+            requested_by_person=requested_by_person,
+            created_by=actor.user,
+        )
+        record_event(
+            actor=actor, action="block", object_type="block", object_id=block.pk, person=person
+        )
+    return block
+
+
+def block_end(*, actor: Actor, block: Block) -> Block:
+    with transaction.atomic():
+        if block.ended_at is None:
+            block.ended_at = timezone.now()
+            block.save(update_fields=["ended_at"])
+        record_event(
+            actor=actor,
+            action="unblock",
+            object_type="block",
+            object_id=block.pk,
+            person=block.person,
+        )
+    return block
+
+
+def consent_record(
+    *,
+    actor: Actor,
+    person: Person,
+    kind: str,
+    scope: str,
+    given_by: str,
+    given_on: datetime.date,
+    expires_on: datetime.date | None = None,
+    given_by_relative: Relative | None = None,
+    shared_with_units: list[Unit] | None = None,
+) -> Consent:
+    if given_by != "personen" and given_by_relative is None:
+        raise AccessRuleError("Velg hvilken pårørende eller verge som ga samtykket.")
+    if given_by_relative is not None and not given_by_relative.may_act_on_behalf:
+        raise AccessRuleError("Denne pårørende har ikke rett til å samtykke for personen.")
+    if expires_on is not None and expires_on < given_on:
+        raise AccessRuleError("Utløpsdatoen kan ikke være før samtykket ble gitt.")
+    with transaction.atomic():
+        consent = Consent.objects.create(
+            person=person,
+            kind=kind,
+            scope=scope.strip(),
+            given_by=given_by,
+            given_by_relative=given_by_relative,
+            given_on=given_on,
+            expires_on=expires_on,
+            recorded_by=actor.user,
+        )
+        if shared_with_units:
+            consent.shared_with_units.set(shared_with_units)
+        record_event(
+            actor=actor,
+            action="consent_given",
+            object_type="consent",
+            object_id=consent.pk,
+            person=person,
+        )
+    return consent
+
+
+def consent_withdraw(
+    *, actor: Actor, consent: Consent, withdrawn_by: str, on: datetime.date | None = None
+) -> Consent:
+    if consent.withdrawn_on is not None:
+        raise AccessRuleError("Samtykket er allerede trukket tilbake.")
+    with transaction.atomic():
+        consent.withdrawn_on = on or timezone.localdate()
+        consent.withdrawn_by = withdrawn_by
+        consent.save(update_fields=["withdrawn_on", "withdrawn_by"])
+        record_event(
+            actor=actor,
+            action="consent_withdrawn",
+            object_type="consent",
+            object_id=consent.pk,
+            person=consent.person,
+        )
+    return consent
+
+
+def role_update_permissions(*, actor: Actor, role: Role, permissions: list[str]) -> Role:
+    unknown = set(permissions) - set(PERMISSIONS)
+    if unknown:
+        raise AccessRuleError(f"Ukjente rettigheter: {', '.join(sorted(unknown))}")
+    with transaction.atomic():
+        role.permissions = sorted(permissions)
+        role.save(update_fields=["permissions"])
+        record_event(
+            actor=actor,
+            action="update",
+            object_type="role",
+            object_id=role.pk,
+            purpose=AuditPurpose.ADMINISTRATION,
+        )
+    return role
+
+
+def role_assign(*, actor: Actor, staff: Staff, role: Role, unit: Unit | None) -> StaffRole:
+    with transaction.atomic():
+        assignment, _created = StaffRole.objects.get_or_create(staff=staff, role=role, unit=unit)
+        record_event(
+            actor=actor,
+            action="assign_role",
+            object_type="staff_role",
+            object_id=assignment.pk,
+            purpose=AuditPurpose.ADMINISTRATION,
+        )
+    return assignment
+
+
+def role_unassign(*, actor: Actor, assignment: StaffRole) -> None:
+    with transaction.atomic():
+        pk = assignment.pk
+        assignment.delete()
+        record_event(
+            actor=actor,
+            action="unassign_role",
+            object_type="staff_role",
+            object_id=pk,
+            purpose=AuditPurpose.ADMINISTRATION,
+        )

@@ -1,0 +1,260 @@
+"""Pages about access to a person: relations, sperring, consent, emergency access, log."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from mestring.access import selectors, services
+from mestring.access.audit import record_event
+from mestring.access.forms import (
+    BlockForm,
+    ConsentForm,
+    EmergencyForm,
+    GrantForm,
+    ReviewForm,
+    WithdrawForm,
+)
+from mestring.access.guard import _parse_id, audited_view, decide, person_view
+from mestring.access.models import (
+    AuditOutcome,
+    AuditPurpose,
+    Block,
+    CareRelation,
+    Consent,
+    EmergencyAccess,
+)
+from mestring.access.permissions import ACCESS_GRANT, ACCESS_REVIEW
+from mestring.core.decorators import staff_required
+from mestring.people.models import Person, Staff
+from mestring.people.selectors import paginate
+
+
+@staff_required()
+@person_view(object_type="care_relations", administrative_permission=ACCESS_GRANT)
+@require_http_methods(["GET", "POST"])
+def person_access(request: HttpRequest, person: Person) -> HttpResponse:
+    may_grant = request.actor.has_perm(ACCESS_GRANT)
+    grant_form = GrantForm(request.POST if "grant" in request.POST else None)
+    block_form = BlockForm(request.POST if "block" in request.POST else None)
+    if request.method == "POST" and "grant" in request.POST and may_grant and grant_form.is_valid():
+        try:
+            services.care_relation_grant(
+                actor=request.actor,
+                person=person,
+                kind="manuell",
+                reason=grant_form.cleaned_data["reason"],
+                staff=grant_form.cleaned_data["staff"],
+                unit=grant_form.cleaned_data["unit"],
+                valid_to=grant_form.valid_to_datetime(),
+            )
+        except services.AccessRuleError as exc:
+            grant_form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Tilgangen er gitt."))
+            return redirect("access:person_access", person_id=person.pk)
+    if request.method == "POST" and "block" in request.POST and block_form.is_valid():
+        services.block_add(
+            actor=request.actor,
+            person=person,
+            staff=block_form.cleaned_data["staff"],
+            unit=block_form.cleaned_data["unit"],
+            requested_by_person=block_form.cleaned_data["requested_by_person"] == "1",
+        )
+        messages.success(request, _("Sperringen er registrert."))
+        return redirect("access:person_access", person_id=person.pk)
+    context = {
+        "person": person,
+        "relations": list(selectors.person_relations(person)),
+        "blocks": list(selectors.person_blocks(person)),
+        "grant_form": grant_form,
+        "block_form": block_form,
+        "may_grant": may_grant,
+        "administrative": request.access.purpose == AuditPurpose.ADMINISTRATION,
+    }
+    return render(request, "access/person_access.html", context)
+
+
+@staff_required()
+@person_view(action="end", object_type="care_relation", administrative_permission=ACCESS_GRANT)
+@require_POST
+def relation_end(request: HttpRequest, person: Person, relation_id: int) -> HttpResponse:
+    relation = get_object_or_404(CareRelation, pk=relation_id, person=person)
+    if relation.staff_id != request.actor.staff.pk and not request.actor.has_perm(ACCESS_GRANT):
+        messages.error(request, _("Du kan bare avslutte din egen tilgang."))
+    else:
+        services.care_relation_end(actor=request.actor, relation=relation)
+        messages.success(request, _("Tilgangen er avsluttet."))
+    return redirect("access:person_access", person_id=person.pk)
+
+
+@staff_required()
+@person_view(action="unblock", object_type="block")
+@require_POST
+def block_end(request: HttpRequest, person: Person, block_id: int) -> HttpResponse:
+    block = get_object_or_404(Block, pk=block_id, person=person)
+    services.block_end(actor=request.actor, block=block)
+    messages.success(request, _("Sperringen er opphevet."))
+    return redirect("access:person_access", person_id=person.pk)
+
+
+@staff_required()
+@person_view(object_type="consents")
+@require_http_methods(["GET", "POST"])
+def person_consents(request: HttpRequest, person: Person) -> HttpResponse:
+    form = ConsentForm(request.POST or None, person=person)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.consent_record(
+                actor=request.actor,
+                person=person,
+                kind=data["kind"],
+                scope=data["scope"],
+                given_by=data["given_by"],
+                given_by_relative=data["given_by_relative"],
+                given_on=data["given_on"],
+                expires_on=data["expires_on"],
+                shared_with_units=list(data["shared_with_units"]),
+            )
+        except services.AccessRuleError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Samtykket er registrert."))
+            return redirect("access:person_consents", person_id=person.pk)
+    context = {
+        "person": person,
+        "consents": list(selectors.person_consents(person)),
+        "form": form,
+        "withdraw_form": WithdrawForm(),
+    }
+    return render(request, "access/person_consents.html", context)
+
+
+@staff_required()
+@person_view(action="consent_withdrawn", object_type="consent")
+@require_POST
+def consent_withdraw(request: HttpRequest, person: Person, consent_id: int) -> HttpResponse:
+    consent = get_object_or_404(Consent, pk=consent_id, person=person)
+    form = WithdrawForm(request.POST)
+    if form.is_valid():
+        try:
+            services.consent_withdraw(
+                actor=request.actor, consent=consent, withdrawn_by=form.cleaned_data["withdrawn_by"]
+            )
+        except services.AccessRuleError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Samtykket er trukket tilbake."))
+    else:
+        messages.error(request, _("Velg hvem som trakk samtykket tilbake."))
+    return redirect("access:person_consents", person_id=person.pk)
+
+
+@staff_required()
+@person_view(object_type="access_log")
+def person_access_log(request: HttpRequest, person: Person) -> HttpResponse:
+    page = paginate(selectors.person_access_log(person), request.GET.get("side"), per_page=50)
+    return render(request, "access/person_access_log.html", {"person": person, "page": page})
+
+
+@staff_required()
+@require_http_methods(["GET", "POST"])
+def emergency_access(request: HttpRequest, person_id: str) -> HttpResponse:
+    """Break the glass. Shows nothing about the person until access is granted."""
+    form = EmergencyForm(request.POST or None)
+    needs_override = False
+    if request.method == "POST" and form.is_valid():
+        pk = _parse_id(person_id)
+        person = Person.objects.filter(pk=pk).first() if pk else None
+        if person is None:
+            record_event(
+                actor=request.actor,
+                action="emergency_access",
+                object_type="person",
+                outcome=AuditOutcome.REFUSED,
+                purpose=AuditPurpose.EMERGENCY,
+            )
+            return render(request, "403.html", status=403)
+        blocked = decide(request.actor, person.pk).blocked
+        if blocked and not form.cleaned_data["confirm_override"]:
+            needs_override = True
+            form.add_error(
+                "confirm_override",
+                _(
+                    "Personen har sperret deg eller enheten din. Bekreft at du overstyrer "
+                    "sperringen. Overstyringen vises for personen."
+                ),
+            )
+        else:
+            services.emergency_access_start(
+                actor=request.actor,
+                person=person,
+                reason=form.cleaned_data["reason"],
+                explanation=form.cleaned_data["explanation"],
+                override_block=blocked,
+            )
+            messages.warning(
+                request, _("Nødtilgang er gitt og logget. Den gjennomgås av leder i etterkant.")
+            )
+            return redirect("people:overview", person_id=person.pk)
+    return render(
+        request,
+        "access/emergency.html",
+        {"form": form, "person_id": person_id, "needs_override": needs_override},
+    )
+
+
+emergency_access.person_guard_exempt = "emergency access: shows no person data"  # type: ignore[attr-defined]
+
+
+@staff_required(ACCESS_REVIEW)
+@audited_view(object_type="emergency_review_list", purpose=AuditPurpose.ADMINISTRATION)
+def emergency_reviews(request: HttpRequest) -> HttpResponse:
+    page = paginate(selectors.open_emergency_reviews(), request.GET.get("side"))
+    return render(request, "access/emergency_reviews.html", {"page": page})
+
+
+@staff_required(ACCESS_REVIEW)
+@audited_view(object_type="emergency_access", purpose=AuditPurpose.ADMINISTRATION)
+@require_http_methods(["GET", "POST"])
+def emergency_review(request: HttpRequest, access_id: int) -> HttpResponse:
+    access = get_object_or_404(
+        EmergencyAccess.objects.select_related("person", "staff__user"), pk=access_id
+    )
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.emergency_access_review(
+                actor=request.actor,
+                access=access,
+                verdict=form.cleaned_data["verdict"],
+                note=form.cleaned_data["note"],
+            )
+        except services.AccessRuleError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Gjennomgangen er lagret."))
+            return redirect("access:emergency_reviews")
+    return render(request, "access/emergency_review.html", {"access": access, "form": form})
+
+
+@staff_required()
+@audited_view(object_type="my_persons")
+def my_persons(request: HttpRequest) -> HttpResponse:
+    """The actor's own care relations: the persons they work with."""
+    relations = selectors.staff_relations(request.actor.staff)
+    page = paginate(relations, request.GET.get("side"))
+    return render(request, "access/my_persons.html", {"page": page})
+
+
+@staff_required(ACCESS_GRANT)
+@audited_view(object_type="staff_relations", purpose=AuditPurpose.ADMINISTRATION)
+def staff_relations(request: HttpRequest, staff_id: int) -> HttpResponse:
+    staff = get_object_or_404(Staff.objects.select_related("user"), pk=staff_id)
+    relations = selectors.staff_relations(staff, active_only=False)
+    page = paginate(relations, request.GET.get("side"))
+    return render(request, "access/staff_relations.html", {"staff": staff, "page": page})
