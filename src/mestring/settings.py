@@ -94,10 +94,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     "mestring.accounts.middleware.SessionTimeoutMiddleware",
     "mestring.accounts.middleware.SecondFactorRequiredMiddleware",
     "mestring.tenancy.middleware.ActiveMunicipalityMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -148,12 +148,14 @@ MESTRING_EMERGENCY_ACCESS_HOURS = env_int("MESTRING_EMERGENCY_ACCESS_HOURS", def
 MESTRING_LOGIN_MAX_FAILURES = env_int("MESTRING_LOGIN_MAX_FAILURES", default=5)
 MESTRING_LOGIN_LOCK_MINUTES = env_int("MESTRING_LOGIN_LOCK_MINUTES", default=30)
 
-# Sessions: idle timeout via cookie age refreshed on every request, absolute by middleware.
+# Sessions: the middleware ends them after the idle and the absolute timeout (and says
+# why); the stored session outlives both only so that the middleware sees it to say so.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
-SESSION_COOKIE_AGE = env_int("MESTRING_SESSION_IDLE_MINUTES", default=30) * 60
+MESTRING_SESSION_IDLE_SECONDS = env_int("MESTRING_SESSION_IDLE_MINUTES", default=30) * 60
+MESTRING_SESSION_ABSOLUTE_SECONDS = env_int("MESTRING_SESSION_ABSOLUTE_HOURS", default=10) * 3600
+SESSION_COOKIE_AGE = MESTRING_SESSION_ABSOLUTE_SECONDS
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-MESTRING_SESSION_ABSOLUTE_SECONDS = env_int("MESTRING_SESSION_ABSOLUTE_HOURS", default=10) * 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True

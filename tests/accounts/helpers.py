@@ -19,13 +19,7 @@ HOME_URL = "/"
 GENERIC_ERROR = "Feil brukernavn eller passord."
 LOCKED = "For mange mislykkede forsøk"
 WRONG_CODE = "Koden stemmer ikke"
-
-# Reason for the strict xfails of the redirect-with-message paths (see the test report).
-MESSAGES_AFTER_SESSION_MIDDLEWARE = (
-    "Bug: settings.MIDDLEWARE puts MessageMiddleware after SessionTimeoutMiddleware and "
-    "SecondFactorRequiredMiddleware, so middleware._end_session's messages.info() raises "
-    "MessageFailure: a 500 instead of a redirect to the login page."
-)
+THROTTLED = "Vent noen sekunder og prøv igjen"
 
 
 def totp_code(device: TOTPDevice, *, offset: int = 0) -> str:

@@ -12,7 +12,6 @@ from django.test import Client
 from tests.accounts.helpers import (
     HOME_URL,
     LOGIN_URL,
-    MESSAGES_AFTER_SESSION_MIDDLEWARE,
     is_logged_in,
 )
 from tests.conftest import login
@@ -59,15 +58,6 @@ def test_idle_session_is_ended_after_31_minutes(world, traveller):
     assert client.get(HOME_URL)["Location"].startswith(LOGIN_URL)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "Bug: the idle limit is SESSION_COOKIE_AGE, which is also the server-side expiry of "
-        "the database session, so after 31 minutes the session is already gone before "
-        "SessionTimeoutMiddleware runs: the idle message is never shown (and its "
-        "messages.info would fail anyway, see MessageMiddleware order)."
-    ),
-)
 def test_idle_timeout_tells_the_user_why(world, traveller):
     client = _logged_in(world)
     traveller.shift(31 * MINUTES)
@@ -95,7 +85,6 @@ def test_absolute_timeout_ends_an_active_session_after_10_hours(world, traveller
     assert client.get(HOME_URL)["Location"].startswith(LOGIN_URL)
 
 
-@pytest.mark.xfail(strict=True, reason=MESSAGES_AFTER_SESSION_MIDDLEWARE)
 def test_absolute_timeout_redirects_to_login_with_message(world, traveller):
     client = _active_until_just_before_absolute_limit(world, traveller)
     traveller.shift(1 * MINUTES)

@@ -39,6 +39,7 @@ CHROMIUM_ARGS = [
 ]
 CHROMIUM_MISSING = "Chromium mangler: installer Debian-pakken chromium"
 DEFAULT_TIMEOUT_MS = 10_000
+_REPORTS = pytest.StashKey[dict]()  # the test's reports by phase, for the page fixture
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -54,9 +55,6 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
     if item.path.is_relative_to(HERE):
         item.stash.setdefault(_REPORTS, {})[report.when] = report
     return report
-
-
-_REPORTS = pytest.StashKey[dict]()
 
 
 def _chromium_available() -> bool:

@@ -18,7 +18,7 @@ from urllib.parse import urldefrag, urlsplit
 
 from django_otp.oath import TOTP, totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from playwright.sync_api import Locator, Page, Response
+from playwright.sync_api import ConsoleMessage, Locator, Page, Response
 
 from mestring.people.models import Staff
 from tests import factories
@@ -81,10 +81,9 @@ def watch(page: Page) -> Watch:
         lambda frame: record.navigated(frame.url) if frame == page.main_frame else None,
     )
 
-    def on_console(message: object) -> None:
-        text = message.text  # type: ignore[attr-defined]
-        if message.type == "error" and "Content Security Policy" in text:  # type: ignore[attr-defined]
-            record.problems.append(f"CSP: {text}")
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error" and "Content Security Policy" in message.text:
+            record.problems.append(f"CSP: {message.text}")
 
     page.on("console", on_console)
     page.on("pageerror", lambda error: record.problems.append(f"JavaScript error: {error}"))
@@ -168,7 +167,9 @@ def htmx_swap(page: Page, action: Callable[[], None], url_part: str) -> Response
     response = _expect_status(info.value, 200, f"htmx request {url_part}")
     response.finished()
     # htmx swaps after the response has arrived; wait until it has settled.
-    page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-settling')")
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+    )
     assert_no_axe_violations(page)
     return response
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
@@ -12,9 +14,10 @@ from mestring.access.models import (
     Block,
     CareRelation,
     Consent,
+    ConsentKind,
     EmergencyAccess,
 )
-from mestring.people.models import Person, Staff
+from mestring.people.models import Person, Staff, Unit
 
 
 def with_access_flag(persons: QuerySet, actor: Actor) -> QuerySet:
@@ -74,3 +77,17 @@ def open_emergency_reviews() -> QuerySet[EmergencyAccess]:
 def active_emergency_count() -> int:
     now = timezone.now()
     return EmergencyAccess.objects.filter(started_at__lte=now, expires_at__gt=now).count()
+
+
+def consent_in_force(person: Person, kind: str, on: datetime.date | None = None) -> bool:
+    return Consent.objects.in_force(on).filter(person=person, kind=kind).exists()
+
+
+def sharing_allowed(person: Person, unit: Unit, on: datetime.date | None = None) -> bool:
+    """May information about the person be shared with this unit now? A withdrawn or
+    expired consent stops new sharing from that day."""
+    return (
+        Consent.objects.in_force(on)
+        .filter(person=person, kind=ConsentKind.SHARING, shared_with_units=unit)
+        .exists()
+    )

@@ -44,7 +44,7 @@ class SessionTimeoutMiddleware:
             now = time.time()
             login_at = request.session.get(LOGIN_AT, now)
             last_seen = request.session.get(LAST_SEEN, now)
-            if now - last_seen > settings.SESSION_COOKIE_AGE:
+            if now - last_seen > settings.MESTRING_SESSION_IDLE_SECONDS:
                 return _end_session(
                     request, _("Du ble logget ut fordi du ikke hadde vært aktiv på en stund.")
                 )

@@ -65,10 +65,18 @@ def confirmed_totp_device(user: User) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
 
 
+class Throttled(Exception):
+    """Too many wrong codes just now: the user waits a little (not counted again)."""
+
+
 def verify_totp(user: User, device: TOTPDevice, token: str) -> bool:
     token = token.strip().replace(" ", "")
     if user.is_locked():
         return False
+    allowed, _details = device.verify_is_allowed()
+    if not allowed:
+        register_failure(user)  # hammering while throttled still counts towards the lock
+        raise Throttled
     if token.isdigit() and device.verify_token(token):
         register_success(user)
         return True
@@ -93,7 +101,11 @@ def confirm_totp_enrolment(user: User, device: TOTPDevice, token: str) -> bool:
 
 
 def unlock_user(user: User) -> None:
+    """Open the account at once, including django-otp's own delay after wrong codes."""
     register_success(user)
+    TOTPDevice.objects.filter(user=user).update(
+        throttling_failure_count=0, throttling_failure_timestamp=None
+    )
 
 
 def reset_second_factor(user: User) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import time
+from collections.abc import Callable
 
 import segno
 from django.conf import settings
@@ -14,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import formats, timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -28,6 +30,9 @@ PENDING_AT = "pending_login_at"
 PENDING_NEXT = "pending_login_next"
 PENDING_DEVICE = "pending_enrolment_device"
 PENDING_SECONDS = 300
+THROTTLED_MESSAGE = _lazy(
+    "Du har skrevet feil kode flere ganger. Vent noen sekunder og prøv igjen."
+)
 
 
 def _locked_message(until: object) -> str:
@@ -48,6 +53,8 @@ def _pending_user(request: HttpRequest) -> User | None:
 
 def _complete_login(request: HttpRequest, user: User, device: TOTPDevice | None) -> HttpResponse:
     next_url = request.session.get(PENDING_NEXT) or ""
+    for key in (PENDING_USER, PENDING_AT, PENDING_NEXT, PENDING_DEVICE):
+        request.session.pop(key, None)
     auth.login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     request.session.cycle_key()  # a new session id at login, whatever was there before
     if device is not None:
@@ -94,6 +101,29 @@ def login_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _check_code(
+    request: HttpRequest,
+    user: User,
+    device: TOTPDevice,
+    form: CodeForm,
+    verify: Callable[[User, TOTPDevice, str], bool],
+) -> HttpResponse | None:
+    """Log in on a right code; on a wrong one add the error, or end at the lock-out."""
+    try:
+        if verify(user, device, form.cleaned_data["code"]):
+            return _complete_login(request, user, device)
+        message = _("Koden stemmer ikke. Sjekk appen og prøv igjen.")
+    except services.Throttled:
+        message = THROTTLED_MESSAGE
+    user.refresh_from_db()
+    if user.is_locked():
+        messages.error(request, _locked_message(user.locked_until))
+        request.session.flush()
+        return redirect("accounts:login")
+    form.add_error("code", message)
+    return None
+
+
 @require_http_methods(["GET", "POST"])
 def code_view(request: HttpRequest) -> HttpResponse:
     user = _pending_user(request)
@@ -103,14 +133,9 @@ def code_view(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:login")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if services.verify_totp(user, device, form.cleaned_data["code"]):
-            return _complete_login(request, user, device)
-        user.refresh_from_db()
-        if user.is_locked():
-            messages.error(request, _locked_message(user.locked_until))
-            request.session.flush()
-            return redirect("accounts:login")
-        form.add_error("code", _("Koden stemmer ikke. Sjekk appen og prøv igjen."))
+        response = _check_code(request, user, device, form, services.verify_totp)
+        if response is not None:
+            return response
     return render(request, "accounts/code.html", {"form": form})
 
 
@@ -130,15 +155,10 @@ def enrol_view(request: HttpRequest) -> HttpResponse:
         request.session[PENDING_DEVICE] = device.pk
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if services.confirm_totp_enrolment(user, device, form.cleaned_data["code"]):
+        response = _check_code(request, user, device, form, services.confirm_totp_enrolment)
+        if response is not None:
             request.session.pop(PENDING_DEVICE, None)
-            return _complete_login(request, user, device)
-        user.refresh_from_db()
-        if user.is_locked():
-            messages.error(request, _locked_message(user.locked_until))
-            request.session.flush()
-            return redirect("accounts:login")
-        form.add_error("code", _("Koden stemmer ikke. Sjekk appen og prøv igjen."))
+            return response
     qr_svg = segno.make(device.config_url, error="m").svg_inline(
         scale=5, title=_("QR-kode for autentiseringsappen")
     )
