@@ -189,7 +189,7 @@ def person_view(
                     )
             return response
 
-        wrapper.person_guarded = True  # type: ignore[attr-defined]
+        wrapper.person_guarded = wrapper.audited = True  # type: ignore[attr-defined]
         return wrapper
 
     return decorate
@@ -215,6 +215,7 @@ def audited_view(*, object_type: str, purpose: str = AuditPurpose.CARE) -> Calla
                     )
             return response
 
+        wrapper.audited = True  # type: ignore[attr-defined]
         return wrapper
 
     return decorate

@@ -11,6 +11,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
+from mestring.access.audit import record_event
+from mestring.access.models import AuditOutcome
+
 
 def staff_required(permission: str | None = None) -> Callable:
     def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -24,6 +27,14 @@ def staff_required(permission: str | None = None) -> Callable:
                     return redirect("tenancy:choose")
                 raise PermissionDenied
             if permission is not None and not actor.has_perm(permission):
+                # A refusal is logged like any other, naming the page, not a person.
+                record_event(
+                    actor=actor,
+                    action="open_page",
+                    object_type="page",
+                    object_id=request.resolver_match.view_name if request.resolver_match else "",
+                    outcome=AuditOutcome.REFUSED,
+                )
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
