@@ -50,7 +50,11 @@ if PRODUCTION:
     if problems:
         raise ImproperlyConfigured("Refusing to start in production: " + "; ".join(problems))
 
-DATA_DIR = Path(os.environ.get("MESTRING_DATA_DIR", PROJECT_DIR / "var"))
+# In a source checkout the data lives in its var/; an installed package uses ./var.
+_DEFAULT_DATA_DIR = (
+    PROJECT_DIR / "var" if (PROJECT_DIR / "pyproject.toml").exists() else Path.cwd() / "var"
+)
+DATA_DIR = Path(os.environ.get("MESTRING_DATA_DIR", _DEFAULT_DATA_DIR))
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{DATA_DIR / 'mestring.sqlite3'}"),
