@@ -1,6 +1,6 @@
 """Browser tests: Playwright's sync API drives Debian's Chromium against the live server.
 
-One Chromium per session; a fresh browser context (cookies, storage) per test. Data is
+One Chromium for the whole folder; a fresh browser context (cookies, storage) per test. Data is
 created in the test with the usual factories; `live_server` makes the test
 transactional, so that data is committed and the server thread sees it.
 
@@ -16,11 +16,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-# Playwright's sync API keeps an event loop in the main thread; without this Django's
-# ORM refuses to run in the test itself ("You cannot call this from an async context").
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from tests.browser import helpers
@@ -61,14 +56,24 @@ def _chromium_available() -> bool:
     return CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
+    """One Chromium for all browser tests, stopped when the last of them has run.
+
+    While Playwright's sync API runs, the main thread has a running event loop, and
+    Django's ORM refuses to work in the test itself unless DJANGO_ALLOW_ASYNC_UNSAFE
+    is set. So the variable is set for exactly that time. Package scope (rather than
+    session) ends both before the other tests run: they need the ORM without the loop,
+    and a variable left in os.environ would reach the subprocesses some of them start
+    (`check --deploy` reports it as async.E001).
+    """
     if not _chromium_available():
         message = f"{CHROMIUM_MISSING} ({CHROMIUM} finnes ikke)"
         if os.environ.get("CI", "").strip().lower() == "true":
             pytest.fail(message, pytrace=False)
         pytest.skip(message)
-    with sync_playwright() as playwright:
+    with pytest.MonkeyPatch.context() as env, sync_playwright() as playwright:
+        env.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         chromium = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
         )
