@@ -28,7 +28,7 @@ lint: setup
 	$(BIN)/ruff format --check src tests
 
 test: lint
-	$(BIN)/mestring makemigrations --check --dry-run
+	DATABASE_URL=sqlite:///:memory: $(BIN)/mestring makemigrations --check --dry-run
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 clean:

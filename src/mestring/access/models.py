@@ -14,6 +14,15 @@ from mestring.people.models import Person, Staff, Unit
 from mestring.tenancy.models import MunicipalityOwned, ScopedManager
 
 
+def staff_or_unit(name: str) -> models.CheckConstraint:
+    """A row that points at exactly one of a staff member or a whole unit."""
+    return models.CheckConstraint(
+        condition=Q(staff__isnull=False, unit__isnull=True)
+        | Q(staff__isnull=True, unit__isnull=False),
+        name=name,
+    )
+
+
 class Role(MunicipalityOwned):
     code = models.SlugField(_("kode"), max_length=40)
     name = models.CharField(_("navn"), max_length=100)
@@ -95,13 +104,7 @@ class CareRelation(MunicipalityOwned):
         ordering = ["-valid_from"]
         verbose_name = _("tjenstlig behov")
         verbose_name_plural = _("tjenstlige behov")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(staff__isnull=False, unit__isnull=True)
-                | Q(staff__isnull=True, unit__isnull=False),
-                name="care_relation_staff_xor_unit",
-            )
-        ]
+        constraints = [staff_or_unit("care_relation_staff_xor_unit")]
         indexes = [models.Index(fields=["municipality", "person", "staff"])]
 
     def __str__(self) -> str:
@@ -247,13 +250,7 @@ class Block(MunicipalityOwned):
         ordering = ["-created_at"]
         verbose_name = _("sperring")
         verbose_name_plural = _("sperringer")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(staff__isnull=False, unit__isnull=True)
-                | Q(staff__isnull=True, unit__isnull=False),
-                name="block_staff_xor_unit",
-            )
-        ]
+        constraints = [staff_or_unit("block_staff_xor_unit")]
 
     def __str__(self) -> str:
         return str(self.staff or self.unit)

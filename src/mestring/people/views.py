@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -80,25 +83,48 @@ def person_edit(request: HttpRequest, person: Person) -> HttpResponse:
     return render(request, "people/person_form.html", {"form": form, "person": person})
 
 
+def _add_to_person(
+    request: HttpRequest,
+    person: Person,
+    form_class: type[forms.ModelForm],
+    add: Callable[..., object],
+    *,
+    title: str,
+    done: str,
+) -> HttpResponse:
+    """A small form that adds one thing to a person, then back to the overview."""
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        add(actor=request.actor, person=person, data=form.cleaned_data)
+        messages.success(request, done)
+        return redirect("people:overview", person_id=person.pk)
+    context = {"form": form, "person": person, "title": title}
+    return render(request, "people/add_to_person.html", context)
+
+
 @staff_required()
 @person_view(action="update")
 @require_http_methods(["GET", "POST"])
 def relative_add(request: HttpRequest, person: Person) -> HttpResponse:
-    form = RelativeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        services.relative_add(actor=request.actor, person=person, data=form.cleaned_data)
-        messages.success(request, _("Pårørende er lagt til."))
-        return redirect("people:overview", person_id=person.pk)
-    return render(request, "people/relative_form.html", {"form": form, "person": person})
+    return _add_to_person(
+        request,
+        person,
+        RelativeForm,
+        services.relative_add,
+        title=_("Legg til pårørende"),
+        done=_("Pårørende er lagt til."),
+    )
 
 
 @staff_required()
 @person_view(action="update")
 @require_http_methods(["GET", "POST"])
 def involvement_add(request: HttpRequest, person: Person) -> HttpResponse:
-    form = InvolvementForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        services.involvement_add(actor=request.actor, person=person, data=form.cleaned_data)
-        messages.success(request, _("Enheten er lagt til."))
-        return redirect("people:overview", person_id=person.pk)
-    return render(request, "people/involvement_form.html", {"form": form, "person": person})
+    return _add_to_person(
+        request,
+        person,
+        InvolvementForm,
+        services.involvement_add,
+        title=_("Legg til involvert enhet"),
+        done=_("Enheten er lagt til."),
+    )
