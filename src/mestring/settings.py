@@ -86,6 +86,10 @@ INSTALLED_APPS = [
     "mestring.accounts",
     "mestring.people",
     "mestring.access",
+    "mestring.referrals",
+    "mestring.casework",
+    "mestring.plans",
+    "mestring.teams",
 ]
 
 MIDDLEWARE = [

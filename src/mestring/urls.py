@@ -6,6 +6,10 @@ urlpatterns = [
     path("", include("mestring.tenancy.urls")),
     path("", include("mestring.people.urls")),
     path("", include("mestring.access.urls")),
+    path("", include("mestring.referrals.urls")),
+    path("", include("mestring.casework.urls")),
+    path("", include("mestring.plans.urls")),
+    path("", include("mestring.teams.urls")),
 ]
 
 handler400 = "mestring.core.views.bad_request"

@@ -3,26 +3,27 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.module_loading import import_string
 
-from mestring.access.models import AuditChainHead, Role
-from mestring.access.permissions import DEFAULT_ROLES
-from mestring.tenancy.context import activate
 from mestring.tenancy.models import Municipality
+
+# Each domain that ships defaults (roles, legal texts, …) adds its function here.
+MUNICIPALITY_DEFAULTS = [
+    "mestring.access.defaults.ensure_roles",
+    "mestring.casework.defaults.ensure_legal_bases",
+]
 
 
 def municipality_ensure(*, number: str, name: str) -> tuple[Municipality, bool]:
-    """Create the municipality with its default roles, or return the existing one.
+    """Create the municipality with its defaults, or return the existing one.
 
-    Idempotent: a second call with the same number changes nothing.
+    Idempotent: a second call with the same number changes nothing, except that
+    defaults added by a newer version are filled in.
     """
     with transaction.atomic():
         municipality, created = Municipality.objects.get_or_create(
             number=number, defaults={"name": name}
         )
-        AuditChainHead.objects.get_or_create(municipality=municipality)
-        with activate(municipality):
-            for code, (role_name, permissions) in DEFAULT_ROLES.items():
-                Role.objects.get_or_create(
-                    code=code, defaults={"name": str(role_name), "permissions": permissions}
-                )
+        for path in MUNICIPALITY_DEFAULTS:
+            import_string(path)(municipality)
     return municipality, created

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CaseworkConfig(AppConfig):
+    name = "mestring.casework"
+    verbose_name = "Saker og vedtak"

@@ -1,0 +1,171 @@
+"""Cases (saker), decisions (vedtak) and the legal texts they cite.
+
+The coordinating unit's cases for individual plan and coordinator come first; the
+allocation office's service applications build on the same Case and Decision.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from mestring.people.models import Person, Staff, Unit
+from mestring.referrals.models import Referral
+from mestring.tenancy.models import MunicipalityOwned
+
+APPEAL_WEEKS = 3
+# A case that will take longer than this gets a provisional reply (forvaltningsloven § 11 a).
+PROVISIONAL_REPLY_DAYS = 30
+
+
+class CaseKind(models.TextChoices):
+    PLAN_AND_COORDINATOR = "ip_koordinator", _("Individuell plan og/eller koordinator")
+
+
+class CaseStatus(models.TextChoices):
+    RECEIVED = "mottatt", _("Mottatt")
+    ASSESSING = "kartlegging", _("Under utredning")
+    DECIDED = "vedtak", _("Vedtak fattet")
+    CLOSED = "avsluttet", _("Avsluttet")
+
+
+CASE_TRANSITIONS: dict[str, set[str]] = {
+    CaseStatus.RECEIVED: {CaseStatus.ASSESSING, CaseStatus.DECIDED, CaseStatus.CLOSED},
+    CaseStatus.ASSESSING: {CaseStatus.DECIDED, CaseStatus.CLOSED},
+    CaseStatus.DECIDED: {CaseStatus.CLOSED},
+}
+OPEN_CASE_STATUSES = (CaseStatus.RECEIVED, CaseStatus.ASSESSING)
+
+
+class Case(MunicipalityOwned):
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="cases")
+    kind = models.CharField(_("type sak"), max_length=20, choices=CaseKind.choices)
+    referral = models.ForeignKey(
+        Referral, on_delete=models.PROTECT, null=True, blank=True, related_name="cases"
+    )
+    received_on = models.DateField(_("mottatt"))
+    requests_individual_plan = models.BooleanField(_("søker individuell plan"), default=False)
+    requests_coordinator = models.BooleanField(_("søker koordinator"), default=False)
+    responsible_unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ansvarlig enhet"),
+    )
+    caseworker = models.ForeignKey(
+        Staff,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("saksbehandler"),
+    )
+    status = models.CharField(
+        max_length=20, choices=CaseStatus.choices, default=CaseStatus.RECEIVED
+    )
+    provisional_reply_sent_on = models.DateField(_("foreløpig svar sendt"), null=True, blank=True)
+    decided_on = models.DateField(null=True, blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-received_on", "-pk"]
+        verbose_name = _("sak")
+        verbose_name_plural = _("saker")
+        indexes = [models.Index(fields=["municipality", "status", "received_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.received_on:%d.%m.%Y}"
+
+    def processing_days(self, today: datetime.date | None = None) -> int:
+        end = self.decided_on or today or timezone.localdate()
+        return (end - self.received_on).days
+
+    @property
+    def provisional_reply_due_on(self) -> datetime.date:
+        return self.received_on + datetime.timedelta(days=PROVISIONAL_REPLY_DAYS)
+
+
+class CaseStatusChange(MunicipalityOwned):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="history")
+    from_status = models.CharField(max_length=20, choices=CaseStatus.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=CaseStatus.choices)
+    reason = models.CharField(max_length=500, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status}"
+
+
+class LegalBasis(MunicipalityOwned):
+    """A legal text a decision cites; per municipality, since the rules get renumbered."""
+
+    code = models.SlugField(_("kode"), max_length=40)
+    title = models.CharField(_("hjemmel"), max_length=200)
+    text = models.TextField(_("tekst i vedtaksbrevet"), max_length=4000)
+    is_active = models.BooleanField(_("i bruk"), default=True)
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("hjemmel")
+        verbose_name_plural = _("hjemler")
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "code"], name="legal_basis_code_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class DecisionSubject(models.TextChoices):
+    INDIVIDUAL_PLAN = "individuell_plan", _("Individuell plan")
+    COORDINATOR = "koordinator", _("Koordinator")
+
+
+class DecisionOutcome(models.TextChoices):
+    GRANTED = "innvilget", _("Innvilget")
+    PARTLY = "delvis", _("Delvis innvilget")
+    REFUSED = "avslag", _("Avslag")
+
+
+class Decision(MunicipalityOwned):
+    """Enkeltvedtak. Appeal deadline: three weeks from the day the letter is sent."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="decisions")
+    subject = models.CharField(_("gjelder"), max_length=30, choices=DecisionSubject.choices)
+    outcome = models.CharField(_("resultat"), max_length=12, choices=DecisionOutcome.choices)
+    reasons = models.TextField(_("begrunnelse"), max_length=8000)
+    legal_basis = models.ForeignKey(
+        LegalBasis, on_delete=models.PROTECT, related_name="+", verbose_name=_("hjemmel")
+    )
+    decided_on = models.DateField(_("vedtaksdato"))
+    letter_sent_on = models.DateField(_("brev sendt"), null=True, blank=True)
+    valid_from = models.DateField(_("gjelder fra"), null=True, blank=True)
+    valid_to = models.DateField(_("gjelder til"), null=True, blank=True)
+    decided_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-decided_on", "-pk"]
+        verbose_name = _("vedtak")
+        verbose_name_plural = _("vedtak")
+
+    def __str__(self) -> str:
+        return f"{self.get_subject_display()}: {self.get_outcome_display()}"
+
+    @property
+    def appeal_deadline(self) -> datetime.date:
+        start = self.letter_sent_on or self.decided_on
+        return start + datetime.timedelta(weeks=APPEAL_WEEKS)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PlansConfig(AppConfig):
+    name = "mestring.plans"
+    verbose_name = "Individuelle planer og koordinatorer"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TeamsConfig(AppConfig):
+    name = "mestring.teams"
+    verbose_name = "Ansvarsgrupper og møter"
