@@ -8,6 +8,8 @@ how to make the other ids in its URL).
 from __future__ import annotations
 
 import datetime
+import importlib
+from pathlib import Path
 
 import pytest
 from django.urls import resolve, reverse
@@ -20,6 +22,16 @@ from tests.urlwalk import Route, person_routes
 pytestmark = pytest.mark.django_db
 
 ROUTES = person_routes()
+
+
+def _app_ids(world) -> dict[str, int]:
+    """Ids contributed by other apps: `tests/<app>/guard_ids.py` defines
+    `make_ids(world) -> dict[str, int]` for the objects its person URLs point at."""
+    found: dict[str, int] = {}
+    for path in sorted(Path(__file__).parent.parent.glob("*/guard_ids.py")):
+        module = importlib.import_module(f"tests.{path.parent.name}.guard_ids")
+        found.update(module.make_ids(world))
+    return found
 
 
 @pytest.fixture
@@ -39,6 +51,7 @@ def ids(world):
     )
     relation = CareRelation.all_objects.filter(staff=world.owner).first()
     return {
+        **_app_ids(world),
         "person_id": world.person.pk,
         "relation_id": relation.pk,
         "block_id": block.pk,
@@ -48,7 +61,7 @@ def ids(world):
 
 def url_for(route: Route, ids: dict[str, int]) -> str:
     missing = set(route.params) - set(ids)
-    assert not missing, f"{route.name}: teach this test to make {missing}"
+    assert not missing, f"{route.name}: make {missing} in tests/<app>/guard_ids.py"
     return reverse(route.name, kwargs={name: ids[name] for name in route.params})
 
 
