@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "mestring.casework",
     "mestring.plans",
     "mestring.teams",
+    "mestring.reports",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("mestring.casework.urls")),
     path("", include("mestring.plans.urls")),
     path("", include("mestring.teams.urls")),
+    path("", include("mestring.reports.urls")),
 ]
 
 handler400 = "mestring.core.views.bad_request"

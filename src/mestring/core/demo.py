@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from mestring.access.models import CareRelation, CareRelationKind, Role, StaffRole
+from mestring.core.demo_coordination import build_coordination_demo
 from mestring.people.identity import random_synthetic_national_id
 from mestring.people.models import (
     ActingBasis,
@@ -432,8 +433,15 @@ def build_demo(*, password: str = DEFAULT_PASSWORD, seed: int = 2026) -> DemoRes
         persons = _ensure_persons(rng, municipality, units)
         roles = {role.code: role for role in Role.objects.all()}
         users = []
+        staff_by_username = {}
         for spec in USERS:
             staff = _ensure_user(spec, password, units, roles)
             _ensure_relations(random.Random(f"{seed}-{spec.username}"), staff, spec, persons)  # noqa: S311
             users.append((staff.user.username, spec.role))
+            staff_by_username[staff.user.username] = staff
+        build_coordination_demo(
+            random.Random(f"{seed}-coordination"),  # noqa: S311
+            persons,
+            staff_by_username,
+        )
     return DemoResult(municipality=municipality, password=password, users=users)

@@ -22,6 +22,7 @@ from mestring.access.actor import Actor
 # name → importer class; later domains add their own line here.
 IMPORTERS: dict[str, str] = {
     "persons": "mestring.people.importers.PersonImporter",
+    "plans": "mestring.plans.importers.PlanImporter",
 }
 
 

@@ -1,0 +1,57 @@
+"""Reports as classes (DESIGN.md §3, after django-oscar's dashboard reports).
+
+A report takes its parameters, computes a plain dictionary (the JSON the command
+prints), and knows its CSV table. The web page, the CSV download and `mestring
+report` all use the same class, so they cannot disagree.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from typing import Any, ClassVar
+
+from django.utils.module_loading import import_string
+
+# name → class; each domain adds its reports here.
+REPORTS: dict[str, str] = {
+    "individual-plans": "mestring.reports.individual_plans.IndividualPlansReport",
+}
+
+
+class Report:
+    name: ClassVar[str]
+    title: ClassVar[str]
+    definition: ClassVar[str]  # what is counted, in plain words, shown with the figures
+    parameters: ClassVar[tuple[str, ...]]  # "date" and/or "year" and/or named options
+
+    def compute(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def table(self, result: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
+        raise NotImplementedError
+
+    def as_csv(self, result: dict[str, Any] | None = None) -> str:
+        header, rows = self.table(result if result is not None else self.compute())
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(header)
+        writer.writerows(rows)
+        return buffer.getvalue()
+
+
+def report_class(name: str) -> type[Report]:
+    return import_string(REPORTS[name])
+
+
+def adult_threshold(day: datetime.date, age: int = 18) -> datetime.date:
+    """The latest birth date of someone who is `age` or older on `day`.
+
+    Matches Person.age_on: someone born 29 February has their birthday on 1 March in
+    other years.
+    """
+    try:
+        return day.replace(year=day.year - age)
+    except ValueError:  # 29 February in a leap year, and the year `age` back is not one
+        return datetime.date(day.year - age, 2, 28)

@@ -1,0 +1,156 @@
+"""The coordinating unit's overview (issue 4 item 7): figures, and the lists behind them.
+
+Figures are counts anyone with statistics access may see; the lists name persons and
+are for the coordinating unit (access.grant), and are audited when shown.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from mestring.access.models import Consent
+from mestring.plans.models import CoordinatorAssignment, CoordinatorProfile, IndividualPlan
+from mestring.referrals.models import OPEN_REFERRAL_STATUSES, Referral
+from mestring.reports.base import adult_threshold
+from mestring.reports.individual_plans import plans_in_force
+from mestring.teams.models import FollowUpItem, Meeting, MeetingStatus, ResponsibilityGroup
+
+CONSENT_WINDOW_DAYS = 30
+
+
+def coordinators_in_force(day: datetime.date) -> QuerySet[CoordinatorAssignment]:
+    return CoordinatorAssignment.objects.filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=day), started_on__lte=day
+    )
+
+
+def groups_in_force(day: datetime.date) -> QuerySet[ResponsibilityGroup]:
+    return ResponsibilityGroup.objects.filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=day), started_on__lte=day
+    )
+
+
+def _by_age(queryset: QuerySet, unit_field: str, day: datetime.date) -> list[dict[str, Any]]:
+    threshold = adult_threshold(day)
+    rows = (
+        queryset.values(unit_field)
+        .annotate(
+            under_18=Count("person", filter=Q(person__birth_date__gt=threshold), distinct=True),
+            adult=Count("person", filter=Q(person__birth_date__lte=threshold), distinct=True),
+            total=Count("person", distinct=True),
+        )
+        .order_by(unit_field)
+    )
+    return [
+        {
+            "unit": row[unit_field] or str(_("Ikke knyttet til enhet")),
+            "under_18": row["under_18"],
+            "adult": row["adult"],
+            "total": row["total"],
+        }
+        for row in rows
+    ]
+
+
+@dataclass(frozen=True)
+class Window:
+    today: datetime.date
+
+    @property
+    def week_start(self) -> datetime.date:
+        return self.today - datetime.timedelta(days=self.today.weekday())
+
+    @property
+    def week_end(self) -> datetime.date:
+        return self.week_start + datetime.timedelta(days=6)
+
+
+def revision_overdue(day: datetime.date) -> QuerySet[IndividualPlan]:
+    return IndividualPlan.objects.filter(status="aktiv", next_revision_on__lt=day)
+
+
+def consents_attention(day: datetime.date) -> QuerySet[Consent]:
+    """Withdrawn in the last 30 days, or expiring within the next 30 days."""
+    window = datetime.timedelta(days=CONSENT_WINDOW_DAYS)
+    return Consent.objects.filter(
+        Q(withdrawn_on__gte=day - window, withdrawn_on__lte=day)
+        | Q(withdrawn_on__isnull=True, expires_on__gte=day, expires_on__lte=day + window)
+    )
+
+
+def meetings_this_week(day: datetime.date) -> QuerySet[Meeting]:
+    window = Window(day)
+    return Meeting.objects.filter(
+        starts_at__date__gte=window.week_start, starts_at__date__lte=window.week_end
+    ).exclude(status=MeetingStatus.CANCELLED)
+
+
+def follow_ups_overdue(day: datetime.date) -> QuerySet[FollowUpItem]:
+    return FollowUpItem.objects.filter(done_on__isnull=True, due_on__lt=day)
+
+
+def messages_waiting() -> QuerySet[Referral]:
+    return Referral.objects.filter(status__in=OPEN_REFERRAL_STATUSES)
+
+
+def caseload() -> list[dict[str, Any]]:
+    """Active coordinators in the pool and their current number of persons."""
+    profiles = (
+        CoordinatorProfile.objects.filter(is_active=True)
+        .select_related("staff__user")
+        .annotate(
+            persons=Count(
+                "staff__assignments",
+                filter=Q(staff__assignments__ended_on__isnull=True),
+                distinct=True,
+            )
+        )
+        .order_by("-persons", "staff__user__last_name")
+    )
+    return [{"staff_id": p.staff_id, "name": str(p.staff), "persons": p.persons} for p in profiles]
+
+
+def coordinators_by_unit(day: datetime.date) -> list[dict[str, Any]]:
+    """Persons with a coordinator, by the coordinator's unit (the first by name, so a
+    coordinator in two units is counted once) and the person's age on the day."""
+    threshold = adult_threshold(day)
+    counts: dict[str, dict[str, set[int]]] = {}
+    assignments = (
+        coordinators_in_force(day).select_related("person").prefetch_related("coordinator__units")
+    )
+    for assignment in assignments:
+        names = sorted(unit.name for unit in assignment.coordinator.units.all())
+        unit = names[0] if names else str(_("Ikke knyttet til enhet"))
+        group = "adult" if assignment.person.birth_date <= threshold else "under_18"
+        counts.setdefault(unit, {"under_18": set(), "adult": set()})[group].add(
+            assignment.person_id
+        )
+    return [
+        {
+            "unit": unit,
+            "under_18": len(groups["under_18"]),
+            "adult": len(groups["adult"]),
+            "total": len(groups["under_18"] | groups["adult"]),
+        }
+        for unit, groups in sorted(counts.items())
+    ]
+
+
+def overview(day: datetime.date) -> dict[str, Any]:
+    return {
+        "date": day,
+        "plans": _by_age(plans_in_force(day), "responsible_unit__name", day),
+        "coordinators": coordinators_by_unit(day),
+        "groups": _by_age(groups_in_force(day), "plan__responsible_unit__name", day),
+        "revision_overdue": revision_overdue(day).count(),
+        "consents_attention": consents_attention(day).count(),
+        "meetings_this_week": meetings_this_week(day).count(),
+        "follow_ups_overdue": follow_ups_overdue(day).count(),
+        "messages_waiting": messages_waiting().count(),
+        "caseload": caseload(),
+    }

@@ -1,0 +1,85 @@
+"""Persons with an individual plan by responsible unit and age group (seeds 001 §4.2)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from mestring.plans.models import IndividualPlan
+from mestring.reports.base import Report, adult_threshold
+
+
+def plans_in_force(day: datetime.date) -> QuerySet[IndividualPlan]:
+    """A plan counts when start_date <= day and (no end_date or end_date >= day)."""
+    return IndividualPlan.objects.filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=day), start_date__lte=day
+    )
+
+
+class IndividualPlansReport(Report):
+    name = "individual-plans"
+    parameters = ("date",)
+    title = _("Personer med individuell plan")
+    definition = _(
+        "En plan telles når den gjelder på datoen: startdato på eller før datoen, og "
+        "ingen sluttdato eller sluttdato på eller etter datoen. Alder er personens alder "
+        "på datoen. Fordelt på planens ansvarlige enhet."
+    )
+
+    def __init__(self, *, date: datetime.date) -> None:
+        self.date = date
+
+    def compute(self) -> dict[str, Any]:
+        threshold = adult_threshold(self.date)
+        rows = (
+            plans_in_force(self.date)
+            .values("responsible_unit__name")
+            .annotate(
+                under_18=Count("pk", filter=Q(person__birth_date__gt=threshold)),
+                adult=Count("pk", filter=Q(person__birth_date__lte=threshold)),
+                total=Count("pk"),
+            )
+            .order_by("responsible_unit__name")
+        )
+        result_rows = [
+            {
+                "unit": row["responsible_unit__name"],
+                "under_18": row["under_18"],
+                "adult": row["adult"],
+                "total": row["total"],
+            }
+            for row in rows
+        ]
+        total = {
+            key: sum(row[key] for row in result_rows) for key in ("under_18", "adult", "total")
+        }
+        return {"date": self.date.isoformat(), "rows": result_rows, "total": total}
+
+    def table(self, result: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
+        header = ["unit", "under_18", "adult", "total"]
+        rows = [[row[key] for key in header] for row in result["rows"]]
+        rows.append(["Sum", *(result["total"][key] for key in header[1:])])
+        return header, rows
+
+
+def three_year_table(day: datetime.date) -> dict[str, Any]:
+    """The table in seeds 000 §3.1.6: plans per unit on 31 December of the two years
+    before, and on `day` this year."""
+    days = [datetime.date(day.year - 2, 12, 31), datetime.date(day.year - 1, 12, 31), day]
+    by_unit: dict[str, list[int]] = {}
+    for index, point in enumerate(days):
+        counts = (
+            plans_in_force(point)
+            .values("responsible_unit__name")
+            .annotate(total=Count("pk"))
+            .order_by()
+        )
+        for row in counts:
+            by_unit.setdefault(row["responsible_unit__name"], [0, 0, 0])[index] = row["total"]
+    return {
+        "days": [d.isoformat() for d in days],
+        "rows": [{"unit": unit, "counts": counts} for unit, counts in sorted(by_unit.items())],
+    }

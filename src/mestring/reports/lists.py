@@ -1,0 +1,115 @@
+"""The lists behind the coordinating unit's figures. Each names persons, so each is for
+the coordinating unit only and is audited when shown or downloaded."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from mestring.reports import coordination
+from mestring.reports.base import adult_threshold
+from mestring.reports.individual_plans import plans_in_force
+
+
+def _d(value: datetime.date | datetime.datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return date_format(timezone.localtime(value), "d.m.Y H:i")
+    return date_format(value, "d.m.Y")
+
+
+@dataclass(frozen=True)
+class FigureList:
+    title: str
+    columns: list[str]
+    rows: Callable[[QuerySet], list[list[Any]]]
+    queryset: Callable[[datetime.date, dict[str, str]], QuerySet]
+
+
+def _plans(day: datetime.date, params: dict[str, str]) -> QuerySet:
+    queryset = plans_in_force(day).select_related("person", "responsible_unit")
+    if params.get("enhet"):
+        queryset = queryset.filter(responsible_unit__name=params["enhet"])
+    threshold = adult_threshold(day)
+    if params.get("alder") == "under18":
+        queryset = queryset.filter(person__birth_date__gt=threshold)
+    elif params.get("alder") == "voksen":
+        queryset = queryset.filter(person__birth_date__lte=threshold)
+    return queryset.order_by("person__family_name", "person__given_name", "pk")
+
+
+LISTS: dict[str, FigureList] = {
+    "planer": FigureList(
+        title=_("Personer med individuell plan"),
+        columns=[_("Person"), _("Født"), _("Ansvarlig enhet"), _("Fra"), _("Til")],
+        queryset=_plans,
+        rows=lambda qs: [
+            [
+                p.person,
+                _d(p.person.birth_date),
+                p.responsible_unit.name,
+                _d(p.start_date),
+                _d(p.end_date),
+            ]
+            for p in qs
+        ],
+    ),
+    "revisjon": FigureList(
+        title=_("Planer med forfalt revisjon"),
+        columns=[_("Person"), _("Ansvarlig enhet"), _("Revisjon skulle vært")],
+        queryset=lambda day, params: (
+            coordination.revision_overdue(day)
+            .select_related("person", "responsible_unit")
+            .order_by("next_revision_on", "pk")
+        ),
+        rows=lambda qs: [[p.person, p.responsible_unit.name, _d(p.next_revision_on)] for p in qs],
+    ),
+    "samtykker": FigureList(
+        title=_("Samtykker trukket tilbake eller som snart utløper"),
+        columns=[_("Person"), _("Samtykke"), _("Trukket tilbake"), _("Utløper")],
+        queryset=lambda day, params: (
+            coordination.consents_attention(day)
+            .select_related("person")
+            .order_by("person__family_name", "pk")
+        ),
+        rows=lambda qs: [
+            [c.person, c.get_kind_display(), _d(c.withdrawn_on), _d(c.expires_on)] for c in qs
+        ],
+    ),
+    "moter": FigureList(
+        title=_("Møter denne uken"),
+        columns=[_("Person"), _("Tid"), _("Sted")],
+        queryset=lambda day, params: (
+            coordination.meetings_this_week(day)
+            .select_related("group__person")
+            .order_by("starts_at", "pk")
+        ),
+        rows=lambda qs: [[m.group.person, _d(m.starts_at), m.place] for m in qs],
+    ),
+    "oppfolging": FigureList(
+        title=_("Oppfølgingspunkter på overtid"),
+        columns=[_("Person"), _("Hva"), _("Ansvarlig"), _("Frist")],
+        queryset=lambda day, params: (
+            coordination.follow_ups_overdue(day)
+            .select_related(
+                "meeting__group__person",
+                "responsible_member__staff__user",
+                "responsible_member__relative",
+                "responsible_member__unit",
+            )
+            .order_by("due_on", "pk")
+        ),
+        rows=lambda qs: [
+            [f.meeting.group.person, f.what, f.responsible_member.display_name, _d(f.due_on)]
+            for f in qs
+        ],
+    ),
+}

@@ -1,0 +1,116 @@
+"""The coordinating unit's overview, the lists behind its figures, and CSV downloads."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mestring.access.guard import audited_view
+from mestring.access.models import AuditPurpose
+from mestring.access.permissions import ACCESS_GRANT, STATISTICS_VIEW
+from mestring.core.decorators import staff_required
+from mestring.people.models import Person
+from mestring.people.selectors import paginate
+from mestring.reports import coordination
+from mestring.reports.individual_plans import three_year_table
+from mestring.reports.lists import LISTS
+
+
+def chosen_date(request: HttpRequest) -> tuple[datetime.date, str]:
+    """The date in ?dato=, or today; a bad value gives today and a message."""
+    raw = request.GET.get("dato", "").strip()
+    if not raw:
+        return timezone.localdate(), ""
+    for pattern in ("%d.%m.%Y", "%Y-%m-%d"):
+        try:
+            return datetime.datetime.strptime(raw, pattern).date(), ""
+        except ValueError:
+            continue
+    return timezone.localdate(), _("«%(value)s» er ikke en dato. Viser i dag.") % {"value": raw}
+
+
+def csv_response(filename: str, header: list[str], rows: list[list[object]]) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    writer.writerow([str(h) for h in header])
+    writer.writerows([[str(cell) if cell is not None else "" for cell in row] for row in rows])
+    return response
+
+
+def _age_rows(table: list[dict[str, object]]) -> list[list[object]]:
+    return [[row["unit"], row["under_18"], row["adult"], row["total"]] for row in table]
+
+
+@staff_required(STATISTICS_VIEW)
+def coordination_overview(request: HttpRequest) -> HttpResponse:
+    day, date_error = chosen_date(request)
+    data = coordination.overview(day)
+    if request.GET.get("format") == "csv":
+        rows: list[list[object]] = []
+        for section, label in (
+            ("plans", _("Individuell plan")),
+            ("coordinators", _("Koordinator")),
+            ("groups", _("Ansvarsgruppe")),
+        ):
+            rows += [[label, *row] for row in _age_rows(data[section])]
+        for key, label in (
+            ("revision_overdue", _("Planer med forfalt revisjon")),
+            ("consents_attention", _("Samtykker trukket eller som utløper")),
+            ("meetings_this_week", _("Møter denne uken")),
+            ("follow_ups_overdue", _("Oppfølgingspunkter på overtid")),
+            ("messages_waiting", _("Meldinger som venter")),
+        ):
+            rows.append([label, "", "", "", data[key]])
+        rows += [
+            [_("Koordinator: antall personer"), row["name"], "", "", row["persons"]]
+            for row in data["caseload"]
+        ]
+        header = [_("Tall"), _("Enhet"), _("Under 18"), _("18 og over"), _("Sum")]
+        return csv_response(f"koordinerende-enhet-{day.isoformat()}.csv", header, rows)
+    context = {
+        "data": data,
+        "day": day,
+        "date_error": date_error,
+        "three_years": three_year_table(day),
+        "may_list": request.actor.has_perm(ACCESS_GRANT),
+        "sections": [
+            ("plans", _("Personer med individuell plan"), data["plans"]),
+            ("coordinators", _("Personer med koordinator"), data["coordinators"]),
+            ("groups", _("Personer med ansvarsgruppe"), data["groups"]),
+        ],
+    }
+    return render(request, "reports/coordination_overview.html", context)
+
+
+@staff_required(ACCESS_GRANT)
+@audited_view(object_type="coordination_list", purpose=AuditPurpose.ADMINISTRATION)
+def coordination_list(request: HttpRequest, kind: str) -> HttpResponse:
+    figure = LISTS.get(kind)
+    if figure is None:
+        raise Http404
+    day, date_error = chosen_date(request)
+    params = {key: request.GET.get(key, "") for key in ("enhet", "alder")}
+    queryset = figure.queryset(day, params)
+    if request.GET.get("format") == "csv":
+        rows = [[_person_label(row[0]), *row[1:]] for row in figure.rows(queryset)]
+        return csv_response(f"{kind}-{day.isoformat()}.csv", figure.columns, rows)
+    page = paginate(queryset, request.GET.get("side"), per_page=50)
+    context = {
+        "figure": figure,
+        "kind": kind,
+        "day": day,
+        "date_error": date_error,
+        "page": page,
+        "rows": figure.rows(page.object_list),
+    }
+    return render(request, "reports/coordination_list.html", context)
+
+
+def _person_label(person: Person) -> str:
+    return f"{person.family_name}, {person.given_name}"
