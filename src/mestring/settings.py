@@ -154,6 +154,9 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # Lock-out after repeated failed logins (password or second factor).
 # Emergency access ("break the glass") lasts this many hours.
 MESTRING_EMERGENCY_ACCESS_HOURS = env_int("MESTRING_EMERGENCY_ACCESS_HOURS", default=8)
+# A message of need not handled within this many days shows as overdue in the inbox.
+MESTRING_REFERRAL_DAYS_NORMAL = env_int("MESTRING_REFERRAL_DAYS_NORMAL", default=14)
+MESTRING_REFERRAL_DAYS_URGENT = env_int("MESTRING_REFERRAL_DAYS_URGENT", default=3)
 MESTRING_LOGIN_MAX_FAILURES = env_int("MESTRING_LOGIN_MAX_FAILURES", default=5)
 MESTRING_LOGIN_LOCK_MINUTES = env_int("MESTRING_LOGIN_LOCK_MINUTES", default=30)
 

@@ -35,7 +35,7 @@ def run_report(number: str, day: str, fmt: str = "json") -> str:
 def generated(tmp_path):
     """A municipality with random persons and a plan file; returns what the test needs."""
     municipality = factories.make_municipality("9001", "Testkommune")
-    rng = random.Random(4021)  # noqa: S311
+    rng = random.Random(4021)
     persons = [
         factories.PersonFactory(
             municipality=municipality,

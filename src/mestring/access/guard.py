@@ -180,9 +180,11 @@ def person_view(
             with transaction.atomic(), access_ground(ground), counting_events() as counter:
                 response = view(request, person, *args, **kwargs)
                 if counter.count == 0:
+                    # Nothing was written (a page, or a form shown again with its
+                    # errors): what happened was a read.
                     record_event(
                         actor=actor,
-                        action="view" if request.method in ("GET", "HEAD") else action,
+                        action="view",
                         object_type=object_type,
                         object_id=person.pk,
                         person=person,
@@ -190,6 +192,7 @@ def person_view(
             return response
 
         wrapper.person_guarded = wrapper.audited = True  # type: ignore[attr-defined]
+        wrapper.administrative_permission = administrative_permission  # type: ignore[attr-defined]
         return wrapper
 
     return decorate
@@ -208,7 +211,7 @@ def audited_view(*, object_type: str, purpose: str = AuditPurpose.CARE) -> Calla
                     object_id = next(iter(kwargs.values()), "") if kwargs else ""
                     record_event(
                         actor=request.actor,
-                        action="view" if request.method in ("GET", "HEAD") else "submit",
+                        action="view",
                         object_type=object_type,
                         object_id=object_id,
                         purpose=purpose,

@@ -20,6 +20,8 @@ from mestring.tenancy.models import MunicipalityOwned
 APPEAL_WEEKS = 3
 # A case that will take longer than this gets a provisional reply (forvaltningsloven § 11 a).
 PROVISIONAL_REPLY_DAYS = 30
+# The reply is prompted this many days before the mark, so it can go out in time.
+PROVISIONAL_REPLY_NOTICE_DAYS = 7
 
 
 class CaseKind(models.TextChoices):
@@ -39,6 +41,18 @@ CASE_TRANSITIONS: dict[str, set[str]] = {
     CaseStatus.DECIDED: {CaseStatus.CLOSED},
 }
 OPEN_CASE_STATUSES = (CaseStatus.RECEIVED, CaseStatus.ASSESSING)
+
+
+def overdue_cutoff(today: datetime.date | None = None) -> datetime.date:
+    """Open cases received before this day are overdue."""
+    today = today or timezone.localdate()
+    return today - datetime.timedelta(days=PROVISIONAL_REPLY_DAYS)
+
+
+def provisional_reply_cutoff(today: datetime.date | None = None) -> datetime.date:
+    """Open cases received on or before this day without a provisional reply prompt one."""
+    today = today or timezone.localdate()
+    return today - datetime.timedelta(days=PROVISIONAL_REPLY_DAYS - PROVISIONAL_REPLY_NOTICE_DAYS)
 
 
 class Case(MunicipalityOwned):
@@ -70,6 +84,10 @@ class Case(MunicipalityOwned):
         max_length=20, choices=CaseStatus.choices, default=CaseStatus.RECEIVED
     )
     provisional_reply_sent_on = models.DateField(_("foreløpig svar sendt"), null=True, blank=True)
+    # Forvaltningsloven § 11 a: the provisional reply says, if possible, when to expect an answer.
+    provisional_reply_expected_by = models.DateField(
+        _("svar kan ventes innen"), null=True, blank=True
+    )
     decided_on = models.DateField(null=True, blank=True)
     closed_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -90,6 +108,30 @@ class Case(MunicipalityOwned):
     @property
     def provisional_reply_due_on(self) -> datetime.date:
         return self.received_on + datetime.timedelta(days=PROVISIONAL_REPLY_DAYS)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_CASE_STATUSES
+
+    def is_overdue(self, today: datetime.date | None = None) -> bool:
+        """Open and received more than PROVISIONAL_REPLY_DAYS ago without a decision."""
+        return self.is_open and self.received_on < overdue_cutoff(today)
+
+    def provisional_reply_prompted(self, today: datetime.date | None = None) -> bool:
+        """Open, no provisional reply yet, and past or near the 30-day mark."""
+        return (
+            self.is_open
+            and self.provisional_reply_sent_on is None
+            and self.received_on <= provisional_reply_cutoff(today)
+        )
+
+    def requested_subjects(self) -> list[str]:
+        subjects = []
+        if self.requests_individual_plan:
+            subjects.append(DecisionSubject.INDIVIDUAL_PLAN)
+        if self.requests_coordinator:
+            subjects.append(DecisionSubject.COORDINATOR)
+        return subjects
 
 
 class CaseStatusChange(MunicipalityOwned):
@@ -155,6 +197,10 @@ class Decision(MunicipalityOwned):
     valid_from = models.DateField(_("gjelder fra"), null=True, blank=True)
     valid_to = models.DateField(_("gjelder til"), null=True, blank=True)
     decided_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    # The legal text as cited on the day of the decision: the municipality may edit its
+    # texts later (the regulation gets renumbered), and the letter must stay as it was.
+    legal_basis_title = models.CharField(_("hjemmel i vedtaket"), max_length=200, blank=True)
+    legal_basis_text = models.TextField(_("hjemmelstekst i vedtaket"), max_length=4000, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -169,3 +215,15 @@ class Decision(MunicipalityOwned):
     def appeal_deadline(self) -> datetime.date:
         start = self.letter_sent_on or self.decided_on
         return start + datetime.timedelta(weeks=APPEAL_WEEKS)
+
+    @property
+    def cited_title(self) -> str:
+        return self.legal_basis_title or self.legal_basis.title
+
+    @property
+    def cited_text(self) -> str:
+        return self.legal_basis_text or self.legal_basis.text
+
+    @property
+    def is_positive(self) -> bool:
+        return self.outcome in (DecisionOutcome.GRANTED, DecisionOutcome.PARTLY)

@@ -212,6 +212,15 @@ class Achievement(models.TextChoices):
     NOT_ACHIEVED = "ikke_nadd", _("Ikke nådd")
 
 
+# Lifecycle of a goal. Achievement (how far the person has come) moves freely.
+GOAL_TRANSITIONS: dict[str, set[str]] = {
+    GoalStatus.PROPOSED: {GoalStatus.ACTIVE, GoalStatus.CANCELLED},
+    GoalStatus.ACTIVE: {GoalStatus.ENDED, GoalStatus.CANCELLED},
+    GoalStatus.ENDED: {GoalStatus.ACTIVE},
+    GoalStatus.CANCELLED: {GoalStatus.PROPOSED},
+}
+
+
 class Goal(MunicipalityOwned):
     plan = models.ForeignKey(IndividualPlan, on_delete=models.CASCADE, related_name="goals")
     text = models.TextField(_("mål, med personens egne ord"), max_length=2000)
@@ -234,6 +243,26 @@ class Goal(MunicipalityOwned):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+class GoalStatusChange(MunicipalityOwned):
+    """History of a goal's status and achievement, which statistics are built from."""
+
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="history")
+    from_status = models.CharField(max_length=12, choices=GoalStatus.choices, blank=True)
+    to_status = models.CharField(max_length=12, choices=GoalStatus.choices)
+    from_achievement = models.CharField(max_length=14, choices=Achievement.choices, blank=True)
+    to_achievement = models.CharField(max_length=14, choices=Achievement.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status}"
 
 
 class Measure(MunicipalityOwned):

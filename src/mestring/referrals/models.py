@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -133,6 +135,24 @@ class Referral(MunicipalityOwned):
     @property
     def place_overruled(self) -> bool:
         return bool(self.care_place) and self.care_place != self.suggested_place
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_REFERRAL_STATUSES
+
+    @property
+    def due_on(self) -> datetime.date:
+        from mestring.referrals.rules import due_on  # rules import this module
+
+        return due_on(self.received_on, self.urgency)
+
+    def is_overdue(self, today: datetime.date | None = None) -> bool:
+        return self.is_open and (today or timezone.localdate()) > self.due_on
+
+    @property
+    def overdue(self) -> bool:
+        """For templates: overdue today."""
+        return self.is_overdue()
 
 
 class ReferralStatusChange(MunicipalityOwned):

@@ -1,4 +1,16 @@
-from django.urls import path  # noqa: F401 - the app's views are added here
+from django.urls import path
+
+from mestring.referrals import views
 
 app_name = "referrals"
-urlpatterns: list = []
+urlpatterns = [
+    path("meldinger/", views.inbox, name="inbox"),
+    path("meldinger/ny/", views.register, name="register"),
+    path("meldinger/forslag/", views.suggestion, name="suggestion"),
+    path("personer/<str:person_id>/meldinger/", views.person_referrals, name="person_referrals"),
+    path(
+        "personer/<str:person_id>/meldinger/<int:referral_id>/",
+        views.detail,
+        name="detail",
+    ),
+]

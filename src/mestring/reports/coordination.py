@@ -112,7 +112,10 @@ def caseload() -> list[dict[str, Any]]:
         )
         .order_by("-persons", "staff__user__last_name")
     )
-    return [{"staff_id": p.staff_id, "name": str(p.staff), "persons": p.persons} for p in profiles]
+    return [
+        {"profile_id": p.pk, "staff_id": p.staff_id, "name": str(p.staff), "persons": p.persons}
+        for p in profiles
+    ]
 
 
 def coordinators_by_unit(day: datetime.date) -> list[dict[str, Any]]:

@@ -78,17 +78,31 @@ class GroupMember(MunicipalityOwned):
         ordering = ["-is_chair", "kind", "pk"]
         verbose_name = _("medlem")
         verbose_name_plural = _("medlemmer")
+        constraints = [
+            # The coordinator chairs; a group has one chair at a time.
+            models.UniqueConstraint(
+                fields=["group"],
+                condition=Q(is_chair=True, ended_on__isnull=True),
+                name="one_current_chair_per_group",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.display_name
 
     @property
     def display_name(self) -> str:
+        if self.kind == MemberKind.PERSON:
+            return self.group.person.full_name
         if self.staff_id:
             return str(self.staff)
         if self.relative_id:
             return self.relative.name
         return self.name or (self.unit.name if self.unit_id else "")
+
+    @property
+    def is_current(self) -> bool:
+        return self.ended_on is None
 
 
 class MeetingStatus(models.TextChoices):

@@ -1,0 +1,315 @@
+"""Pages for the coordinating unit's cases: applications, provisional replies,
+decisions (vedtak) and their letters, and the municipality's legal texts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from mestring.access.audit import record_event
+from mestring.access.guard import audited_view, person_view
+from mestring.access.models import AuditOutcome
+from mestring.access.permissions import ADMIN_STAFF, PERSON_REGISTER
+from mestring.casework import selectors, services
+from mestring.casework.forms import (
+    AssignForm,
+    CaseApplicationForm,
+    CloseForm,
+    DecisionForm,
+    LegalBasisForm,
+    LetterSentForm,
+    ProvisionalReplyForm,
+)
+from mestring.casework.letters import decision_letter_pdf
+from mestring.casework.models import Case, CaseStatus, Decision, LegalBasis
+from mestring.core.decorators import staff_required
+from mestring.core.transitions import TransitionNotAllowed
+from mestring.people.models import Person
+from mestring.people.selectors import paginate
+
+# Registering applications and making decisions is the work of the coordinating unit
+# and the allocation office, whose roles hold this permission.
+CASEWORK_PERMISSION = PERSON_REGISTER
+RULE_ERRORS = (services.CaseworkError, TransitionNotAllowed)
+
+
+def _today_text() -> str:
+    return timezone.localdate().strftime("%d.%m.%Y")
+
+
+def _may_handle(request: HttpRequest) -> bool:
+    return request.actor.has_perm(CASEWORK_PERMISSION)
+
+
+def _refuse_write(request: HttpRequest, person: Person, object_type: str) -> HttpResponse:
+    """A write by someone who may read the case but not handle it: logged as refused."""
+    record_event(
+        actor=request.actor,
+        action="write",
+        object_type=object_type,
+        person=person,
+        outcome=AuditOutcome.REFUSED,
+    )
+    return render(request, "403.html", status=403)
+
+
+@staff_required(PERSON_REGISTER)
+@audited_view(object_type="case_list")
+@require_GET
+def case_list(request: HttpRequest) -> HttpResponse:
+    show = request.GET.get("vis", selectors.CaseFilter.ALL)
+    if show not in selectors.CaseFilter.VALUES:
+        show = selectors.CaseFilter.ALL
+    sort = request.GET.get("sort", selectors.DEFAULT_CASE_SORT)
+    cases = selectors.case_list(actor=request.actor, show=show, sort=sort)
+    context = {
+        "page": paginate(cases, request.GET.get("side")),
+        "show": show,
+        "filters": [
+            (selectors.CaseFilter.ALL, _("Alle åpne"), selectors.open_count()),
+            (selectors.CaseFilter.OVERDUE, _("Forfalt"), selectors.overdue_count()),
+            (
+                selectors.CaseFilter.NO_PROVISIONAL_REPLY,
+                _("Mangler foreløpig svar"),
+                selectors.awaiting_provisional_reply_count(),
+            ),
+        ],
+    }
+    return render(request, "casework/case_list.html", context)
+
+
+@staff_required()
+@person_view(object_type="cases")
+@require_GET
+def person_cases(request: HttpRequest, person: Person) -> HttpResponse:
+    context = {
+        "person": person,
+        "cases": list(selectors.person_cases(person)),
+        "decisions": list(selectors.person_decisions(person)),
+        "may_handle": _may_handle(request),
+    }
+    return render(request, "casework/person_cases.html", context)
+
+
+@staff_required()
+@person_view(action="create", object_type="case")
+@require_http_methods(["GET", "POST"])
+def case_create(request: HttpRequest, person: Person) -> HttpResponse:
+    if request.method == "POST" and not _may_handle(request):
+        return _refuse_write(request, person, "case")
+    initial = {"received_on": _today_text(), "caseworker": request.actor.staff.pk}
+    form = CaseApplicationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.case_apply(actor=request.actor, person=person, **form.cleaned_data)
+        except services.CaseworkError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Søknaden er registrert, og saken er opprettet."))
+            return redirect("casework:case_detail", person_id=person.pk, case_id=case.pk)
+    context = {"person": person, "form": form, "may_handle": _may_handle(request)}
+    return render(request, "casework/case_form.html", context)
+
+
+class _NoFields(forms.Form):
+    """For actions that are only a button."""
+
+
+def _case_forms(request: HttpRequest, case: Case, decided: set[str]) -> dict[str, Any]:
+    """The forms for the actions the case allows now; a form is bound when it was sent."""
+    action = request.POST.get("handling") if request.method == "POST" else None
+
+    def data(name: str) -> Any:
+        return request.POST if action == name else None
+
+    found: dict[str, Any] = {}
+    if case.status == CaseStatus.CLOSED:
+        return found
+    if case.is_open and case.provisional_reply_sent_on is None:
+        found["svar"] = ProvisionalReplyForm(
+            data("svar"), prefix="svar", initial={"sent_on": _today_text()}
+        )
+    if case.status == CaseStatus.RECEIVED:
+        found["utredning"] = _NoFields(data("utredning"))
+    for subject in case.requested_subjects():
+        if subject not in decided:
+            found[f"vedtak-{subject}"] = DecisionForm(data(f"vedtak-{subject}"), subject=subject)
+    found["saksbehandler"] = AssignForm(data("saksbehandler"), prefix="saksbehandler")
+    found["avslutt"] = CloseForm(data("avslutt"), prefix="avslutt")
+    return found
+
+
+def _case_action(request: HttpRequest, case: Case, name: str) -> tuple[Callable, str] | None:
+    """The service call for one action on the case page, and what to say when done."""
+    actor = request.actor
+    if name == "svar":
+        return (
+            lambda d: services.case_record_provisional_reply(
+                actor=actor, case=case, sent_on=d["sent_on"], expected_by=d["expected_by"]
+            ),
+            _("Foreløpig svar er registrert."),
+        )
+    if name == "saksbehandler":
+        return (
+            lambda d: services.case_assign(actor=actor, case=case, caseworker=d["caseworker"]),
+            _("Saken har fått ny saksbehandler."),
+        )
+    if name == "avslutt":
+        return (
+            lambda d: services.case_close(actor=actor, case=case, reason=d["reason"]),
+            _("Saken er avsluttet."),
+        )
+    if name == "utredning":
+        return (
+            lambda d: services.case_transition(
+                actor=actor, case=case, to_status=CaseStatus.ASSESSING
+            ),
+            _("Saken er satt under utredning."),
+        )
+    if name.startswith("vedtak-"):
+        return (
+            lambda d: services.decision_make(
+                actor=actor, case=case, subject=name.removeprefix("vedtak-"), **d
+            ),
+            _("Vedtaket er fattet. Husk å sende vedtaksbrevet."),
+        )
+    return None
+
+
+@staff_required()
+@person_view(action="update", object_type="case")
+@require_http_methods(["GET", "POST"])
+def case_detail(request: HttpRequest, person: Person, case_id: int) -> HttpResponse:
+    case = get_object_or_404(
+        Case.objects.select_related("caseworker__user", "responsible_unit", "referral"),
+        pk=case_id,
+        person=person,
+    )
+    decisions = list(selectors.case_decisions(case))
+    case_forms = _case_forms(request, case, {d.subject for d in decisions})
+    if request.method == "POST":
+        if not _may_handle(request):
+            return _refuse_write(request, person, "case")
+        name = request.POST.get("handling", "")
+        action = _case_action(request, case, name) if name in case_forms else None
+        if action is None:
+            messages.error(request, _("Handlingen er ikke mulig i denne saken nå."))
+            return redirect("casework:case_detail", person_id=person.pk, case_id=case.pk)
+        run, done = action
+        form = case_forms[name]
+        if form.is_valid():
+            try:
+                run(form.cleaned_data)
+            except RULE_ERRORS as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, done)
+                return redirect("casework:case_detail", person_id=person.pk, case_id=case.pk)
+    context = {
+        "person": person,
+        "case": case,
+        "decisions": decisions,
+        "history": list(selectors.case_history(case)),
+        "forms": case_forms,
+        "decision_forms": [f for key, f in case_forms.items() if key.startswith("vedtak-")],
+        "may_handle": _may_handle(request),
+    }
+    return render(request, "casework/case_detail.html", context)
+
+
+def _decision_for(person: Person, decision_id: int) -> Decision:
+    return get_object_or_404(
+        Decision.objects.select_related(
+            "case__person",
+            "case__municipality",
+            "case__responsible_unit",
+            "legal_basis",
+            "decided_by__user",
+        ),
+        pk=decision_id,
+        case__person=person,
+    )
+
+
+@staff_required()
+@person_view(action="update", object_type="decision")
+@require_http_methods(["GET", "POST"])
+def decision_detail(request: HttpRequest, person: Person, decision_id: int) -> HttpResponse:
+    decision = _decision_for(person, decision_id)
+    form = LetterSentForm(request.POST or None, initial={"sent_on": _today_text()})
+    if request.method == "POST":
+        if not _may_handle(request):
+            return _refuse_write(request, person, "decision")
+        if form.is_valid():
+            try:
+                services.decision_mark_letter_sent(
+                    actor=request.actor, decision=decision, sent_on=form.cleaned_data["sent_on"]
+                )
+            except services.CaseworkError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("Brevet er registrert som sendt."))
+                return redirect(
+                    "casework:decision_detail", person_id=person.pk, decision_id=decision.pk
+                )
+    context = {
+        "person": person,
+        "decision": decision,
+        "case": decision.case,
+        "form": form,
+        "may_handle": _may_handle(request),
+    }
+    return render(request, "casework/decision_detail.html", context)
+
+
+@staff_required()
+@person_view(action="export", object_type="decision_letter")
+@require_GET
+def decision_letter(request: HttpRequest, person: Person, decision_id: int) -> HttpResponse:
+    decision = _decision_for(person, decision_id)
+    pdf = decision_letter_pdf(decision)
+    # A download is an export of the person's data, logged as such.
+    record_event(
+        actor=request.actor,
+        action="export",
+        object_type="decision_letter",
+        object_id=decision.pk,
+        person=person,
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="vedtak-{decision.pk}.pdf"'
+    return response
+
+
+@staff_required(ADMIN_STAFF)
+@require_GET
+def legal_basis_list(request: HttpRequest) -> HttpResponse:
+    page = paginate(selectors.legal_bases(), request.GET.get("side"), per_page=50)
+    return render(request, "casework/legal_basis_list.html", {"page": page})
+
+
+@staff_required(ADMIN_STAFF)
+@require_http_methods(["GET", "POST"])
+def legal_basis_edit(request: HttpRequest, legal_basis_id: int | None = None) -> HttpResponse:
+    legal_basis = get_object_or_404(LegalBasis, pk=legal_basis_id) if legal_basis_id else None
+    form = LegalBasisForm(request.POST or None, instance=legal_basis)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.legal_basis_save(
+                actor=request.actor, legal_basis=legal_basis, data=form.cleaned_data
+            )
+        except services.CaseworkError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Hjemmelen er lagret."))
+            return redirect("casework:legal_basis_list")
+    context = {"form": form, "legal_basis": legal_basis}
+    return render(request, "casework/legal_basis_form.html", context)

@@ -1,0 +1,288 @@
+"""Writes about messages of need: registration, status, triage and opening a case.
+
+Each is one transaction with its audit row; status changes go through
+REFERRAL_TRANSITIONS and leave a ReferralStatusChange row (DESIGN.md §3).
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mestring.access.actor import Actor
+from mestring.access.audit import record_event
+from mestring.access.models import CareRelation, CareRelationKind
+from mestring.access.services import care_relation_grant
+from mestring.casework.models import Case
+from mestring.casework.services import case_open
+from mestring.core.transitions import check_transition
+from mestring.people import services as people_services
+from mestring.people.models import Person, Staff, Unit
+from mestring.referrals.models import (
+    OPEN_REFERRAL_STATUSES,
+    REFERRAL_TRANSITIONS,
+    CarePlace,
+    PyramidLevel,
+    Referral,
+    ReferralSource,
+    ReferralStatus,
+    ReferralStatusChange,
+    Urgency,
+)
+from mestring.referrals.rules import FACTOR_MAX, FACTOR_MIN, suggest_place
+
+__all__ = [
+    "REGISTRAR_ACCESS_DAYS",
+    "ReferralRuleError",
+    "referral_open_case",
+    "referral_register",
+    "referral_register_new_person",
+    "referral_transition",
+    "referral_triage",
+    "suggest_place",
+]
+
+# The staff member who registers a message keeps access to the person this long.
+REGISTRAR_ACCESS_DAYS = 30
+STATUS_LABELS = dict(ReferralStatus.choices)
+
+
+class ReferralRuleError(ValueError):
+    """A request the rules do not allow; the message is for the user."""
+
+
+def _ensure_registrar_access(actor: Actor, person: Person) -> None:
+    """The one who registers a message must be able to open it afterwards."""
+    if actor.staff is None:
+        return
+    has_relation = (
+        CareRelation.objects.active().for_staff(actor.staff).filter(person=person).exists()
+    )
+    if not has_relation:
+        care_relation_grant(
+            actor=actor,
+            person=person,
+            kind=CareRelationKind.MANUAL,
+            reason=_("Registrerte melding om behov"),
+            staff=actor.staff,
+            valid_to=timezone.now() + datetime.timedelta(days=REGISTRAR_ACCESS_DAYS),
+        )
+
+
+def _check_registration(
+    source: str, received_on: datetime.date, description: str, urgency: str
+) -> None:
+    if source not in ReferralSource.values:
+        raise ReferralRuleError(_("Velg hvem meldingen kom fra."))
+    if urgency not in Urgency.values:
+        raise ReferralRuleError(_("Velg hastegrad."))
+    if not description.strip():
+        raise ReferralRuleError(_("Beskriv behovet."))
+    if received_on > timezone.localdate():
+        raise ReferralRuleError(_("Mottatt-datoen kan ikke være fram i tid."))
+
+
+def referral_register(
+    *,
+    actor: Actor,
+    person: Person,
+    source: str,
+    source_unit: Unit | None,
+    received_on: datetime.date,
+    description: str,
+    urgency: str = Urgency.NORMAL,
+) -> Referral:
+    """A new message of need, status mottatt, and access for the one who registered it."""
+    _check_registration(source, received_on, description, urgency)
+    with transaction.atomic():
+        referral = Referral.objects.create(
+            person=person,
+            source=source,
+            source_unit=source_unit,
+            received_on=received_on,
+            description=description.strip(),
+            urgency=urgency,
+            status=ReferralStatus.RECEIVED,
+            registered_by=actor.staff,
+        )
+        ReferralStatusChange.objects.create(
+            referral=referral,
+            from_status="",
+            to_status=ReferralStatus.RECEIVED,
+            changed_by=actor.user,
+        )
+        record_event(
+            actor=actor,
+            action="create",
+            object_type="referral",
+            object_id=referral.pk,
+            person=person,
+        )
+        _ensure_registrar_access(actor, person)
+    return referral
+
+
+def referral_register_new_person(
+    *, actor: Actor, person_data: dict[str, Any], **referral: Any
+) -> Referral:
+    """Register the person and their first message together: both or neither.
+
+    Raises people.services.DuplicateNationalId when the number is already taken.
+    """
+    _check_registration(
+        referral["source"], referral["received_on"], referral["description"], referral["urgency"]
+    )
+    with transaction.atomic():
+        person = people_services.person_register(actor=actor, data=person_data)
+        return referral_register(actor=actor, person=person, **referral)
+
+
+def _move(
+    actor: Actor,
+    referral: Referral,
+    to_status: str,
+    *,
+    reason: str = "",
+    forwarded_to: Unit | None = None,
+) -> Referral:
+    """Check the table against the stored status (locked), write the history row and audit."""
+    current = Referral.objects.select_for_update().only("status").get(pk=referral.pk)
+    check_transition(REFERRAL_TRANSITIONS, current.status, to_status, STATUS_LABELS)
+    ReferralStatusChange.objects.create(
+        referral=referral,
+        from_status=current.status,
+        to_status=to_status,
+        reason=reason,
+        changed_by=actor.user,
+    )
+    referral.status = to_status
+    referral.status_reason = reason
+    referral.forwarded_to = forwarded_to if to_status == ReferralStatus.FORWARDED else None
+    referral.save(update_fields=["status", "status_reason", "forwarded_to"])
+    record_event(
+        actor=actor,
+        action=f"status_{to_status}",
+        object_type="referral",
+        object_id=referral.pk,
+        person=referral.person,
+    )
+    return referral
+
+
+def referral_transition(
+    *,
+    actor: Actor,
+    referral: Referral,
+    to_status: str,
+    reason: str = "",
+    forwarded_to: Unit | None = None,
+) -> Referral:
+    """Move a message along; forwarding and closing need a reason, forwarding a unit."""
+    reason = reason.strip()
+    check_transition(REFERRAL_TRANSITIONS, referral.status, to_status, STATUS_LABELS)
+    if to_status == ReferralStatus.CASE_OPENED:
+        raise ReferralRuleError(_("En sak opprettes med «Opprett sak», ikke ved å endre status."))
+    if to_status == ReferralStatus.FORWARDED:
+        if forwarded_to is None:
+            raise ReferralRuleError(_("Velg hvilken enhet meldingen sendes videre til."))
+        if not reason:
+            raise ReferralRuleError(_("Skriv hvorfor meldingen sendes videre."))
+    if to_status == ReferralStatus.CLOSED and not reason:
+        raise ReferralRuleError(_("Skriv hvorfor meldingen avsluttes."))
+    with transaction.atomic():
+        return _move(actor, referral, to_status, reason=reason, forwarded_to=forwarded_to)
+
+
+def _check_scores(pyramid_level: int, scores: tuple[int, int, int]) -> None:
+    if pyramid_level not in PyramidLevel.values:
+        raise ReferralRuleError(_("Velg nivå i rehabiliteringspyramiden."))
+    if any(not FACTOR_MIN <= score <= FACTOR_MAX for score in scores):
+        raise ReferralRuleError(_("Hver faktor skåres fra 1 til 5."))
+
+
+def referral_triage(
+    *,
+    actor: Actor,
+    referral: Referral,
+    pyramid_level: int,
+    competence: int,
+    complexity: int,
+    intensity: int,
+    care_place: str | None = None,
+) -> Referral:
+    """Record the triage. The place follows the suggestion unless the user chose another."""
+    _check_scores(pyramid_level, (competence, complexity, intensity))
+    if care_place and care_place not in CarePlace.values:
+        raise ReferralRuleError(_("Velg hvor behovet bør møtes."))
+    if referral.status not in OPEN_REFERRAL_STATUSES:
+        raise ReferralRuleError(
+            _("Meldingen er ferdig behandlet (%(status)s) og kan ikke vurderes på nytt.")
+            % {"status": referral.get_status_display()}
+        )
+    suggestion = suggest_place(competence, complexity, intensity)
+    with transaction.atomic():
+        referral.pyramid_level = pyramid_level
+        referral.competence_score = competence
+        referral.complexity_score = complexity
+        referral.intensity_score = intensity
+        referral.suggested_place = suggestion
+        referral.care_place = care_place or suggestion
+        referral.triaged_by = actor.staff
+        referral.triaged_at = timezone.now()
+        referral.save(
+            update_fields=[
+                "pyramid_level",
+                "competence_score",
+                "complexity_score",
+                "intensity_score",
+                "suggested_place",
+                "care_place",
+                "triaged_by",
+                "triaged_at",
+            ]
+        )
+        record_event(
+            actor=actor,
+            action="triage",
+            object_type="referral",
+            object_id=referral.pk,
+            person=referral.person,
+        )
+        if referral.status == ReferralStatus.RECEIVED:
+            _move(actor, referral, ReferralStatus.ASSESSING)
+    return referral
+
+
+def referral_open_case(
+    *,
+    actor: Actor,
+    referral: Referral,
+    requests_individual_plan: bool,
+    requests_coordinator: bool,
+    responsible_unit: Unit | None = None,
+    caseworker: Staff | None = None,
+) -> Case:
+    """Open a case (individual plan and/or coordinator) from the message and close it as
+    sak opprettet; the case keeps the message's received date, which starts its clock."""
+    check_transition(
+        REFERRAL_TRANSITIONS, referral.status, ReferralStatus.CASE_OPENED, STATUS_LABELS
+    )
+    if not (requests_individual_plan or requests_coordinator):
+        raise ReferralRuleError(_("Kryss av for individuell plan, koordinator eller begge."))
+    with transaction.atomic():
+        case = case_open(
+            actor=actor,
+            person=referral.person,
+            received_on=referral.received_on,
+            referral=referral,
+            requests_individual_plan=requests_individual_plan,
+            requests_coordinator=requests_coordinator,
+            responsible_unit=responsible_unit,
+            caseworker=caseworker,
+        )
+        _move(actor, referral, ReferralStatus.CASE_OPENED)
+    return case

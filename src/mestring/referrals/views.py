@@ -1,0 +1,233 @@
+"""Pages for messages of need: the coordinating unit's inbox, registering a message, and a
+person's messages with triage, status and opening a case."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from mestring.access.audit import record_event
+from mestring.access.guard import audited_view, has_care_relation, person_view
+from mestring.access.models import AuditPurpose
+from mestring.access.permissions import ACCESS_GRANT, PERSON_REGISTER, PERSON_SEARCH
+from mestring.core.decorators import staff_required
+from mestring.core.transitions import TransitionNotAllowed
+from mestring.people.models import Person
+from mestring.people.selectors import paginate
+from mestring.people.services import DuplicateNationalId
+from mestring.referrals import rules, selectors, services
+from mestring.referrals.forms import (
+    WHO_EXISTING,
+    OpenCaseForm,
+    ReferralRegisterForm,
+    StatusForm,
+    TriageForm,
+)
+from mestring.referrals.models import CarePlace, Referral, Urgency
+
+INBOX_TABS = (
+    ("alle", gettext_lazy("Alle åpne")),
+    ("nye", gettext_lazy("Nye")),
+    ("vurdering", gettext_lazy("Under vurdering")),
+    ("forfalt", gettext_lazy("Forfalt")),
+)
+
+
+@staff_required(PERSON_REGISTER)
+@audited_view(object_type="referral_inbox")
+@require_GET
+def inbox(request: HttpRequest) -> HttpResponse:
+    view = request.GET.get("vis", "alle")
+    if view not in selectors.INBOX_VIEWS:
+        view = "alle"
+    sort = request.GET.get("sort", "")
+    referrals = selectors.inbox(request.actor, view=view, sort=sort)
+    counts = selectors.inbox_counts()
+    page = paginate(referrals, request.GET.get("side"))
+    context = {
+        "page": page,
+        "some_without_access": any(not r.has_access for r in page.object_list),
+        "tabs": [(key, label, counts[key]) for key, label in INBOX_TABS],
+        "view": view,
+        "counts": counts,
+        "may_grant": request.actor.has_perm(ACCESS_GRANT),
+        "days_normal": rules.response_days(Urgency.NORMAL),
+        "days_urgent": rules.response_days(Urgency.URGENT),
+    }
+    return render(request, "referrals/inbox.html", context)
+
+
+def _register(request: HttpRequest, form: ReferralRegisterForm) -> Referral | None:
+    """Save a valid registration; on a broken rule put the message on the form."""
+    try:
+        if form.is_new_person:
+            return services.referral_register_new_person(
+                actor=request.actor, person_data=form.person_data(), **form.referral_data()
+            )
+        return services.referral_register(
+            actor=request.actor, person=form.cleaned_data["person"], **form.referral_data()
+        )
+    except DuplicateNationalId:
+        # A concurrent registration of the same number, after the form's own check.
+        form.add_error("national_id", _("Det finnes allerede en person med dette nummeret."))
+    except services.ReferralRuleError as exc:
+        form.add_error(None, str(exc))
+    return None
+
+
+@staff_required(PERSON_REGISTER)
+@audited_view(object_type="referral_register")
+@require_http_methods(["GET", "POST"])
+def register(request: HttpRequest) -> HttpResponse:
+    may_search = request.actor.has_perm(PERSON_SEARCH)
+    if request.method == "POST" and "sok" in request.POST:
+        # The search button (also Enter in a text field, as the form's first button):
+        # show the hits and keep what was typed, without errors. A search with a query
+        # means the existing-person path; an empty one leaves the choice as it was.
+        initial = request.POST.dict()
+        if initial.get("q", "").strip():
+            initial["who"] = WHO_EXISTING
+        form = ReferralRegisterForm(initial=initial, may_search=may_search)
+    else:
+        form = ReferralRegisterForm(request.POST or None, may_search=may_search)
+    if request.method == "POST" and "sok" not in request.POST and form.is_valid():
+        referral = _register(request, form)
+        if referral is not None:
+            messages.success(request, _("Meldingen er registrert."))
+            if has_care_relation(request.actor, referral.person_id):
+                return redirect("referrals:detail", referral.person_id, referral.pk)
+            # The person has blocked the user (sperring): the message is saved all the same.
+            return redirect("referrals:inbox")
+    if form.query.text and may_search:
+        # Like the person search: a search shows who is known to the services, so it is
+        # logged, with the number of hits and no person.
+        record_event(
+            actor=request.actor,
+            action="search",
+            object_type="person_search",
+            object_id=len(form.candidates),
+            purpose=AuditPurpose.CARE,
+        )
+    return render(request, "referrals/register.html", {"form": form, "may_search": may_search})
+
+
+@staff_required()
+@person_view(object_type="referrals")
+@require_GET
+def person_referrals(request: HttpRequest, person: Person) -> HttpResponse:
+    page = paginate(selectors.person_referrals(person), request.GET.get("side"))
+    return render(request, "referrals/person_referrals.html", {"person": person, "page": page})
+
+
+def _handle_post(
+    request: HttpRequest,
+    referral: Referral,
+    forms: dict[str, TriageForm | StatusForm | OpenCaseForm],
+) -> str | None:
+    """Run the action of the form that was sent; the success message, or None on errors."""
+    action = request.POST.get("action")
+    form = forms.get(action)
+    if form is None or not form.is_valid():
+        return None
+    data = form.cleaned_data
+    try:
+        if action == "triage":
+            services.referral_triage(
+                actor=request.actor,
+                referral=referral,
+                pyramid_level=data["pyramid_level"],
+                competence=data["competence"],
+                complexity=data["complexity"],
+                intensity=data["intensity"],
+                care_place=data["care_place"] or None,
+            )
+            return _("Vurderingen er lagret.")
+        if action == "status":
+            services.referral_transition(
+                actor=request.actor,
+                referral=referral,
+                to_status=data["to_status"],
+                reason=data["reason"],
+                forwarded_to=data["forwarded_to"],
+            )
+            return _("Statusen er endret.")
+        case = services.referral_open_case(actor=request.actor, referral=referral, **data)
+        return _("Sak opprettet. Saken regnes som mottatt %(day)s.") % {
+            "day": case.received_on.strftime("%d.%m.%Y")
+        }
+    except (services.ReferralRuleError, TransitionNotAllowed) as exc:
+        form.add_error(None, str(exc))
+    return None
+
+
+@staff_required()
+@person_view(action="update", object_type="referral")
+@require_http_methods(["GET", "POST"])
+def detail(request: HttpRequest, person: Person, referral_id: int) -> HttpResponse:
+    referral = selectors.person_referral(person, referral_id)
+    action = request.POST.get("action") if request.method == "POST" else None
+    forms = {
+        "triage": TriageForm.for_referral(referral, request.POST if action == "triage" else None),
+        "status": StatusForm(request.POST if action == "status" else None, referral=referral),
+        "case": OpenCaseForm(request.POST if action == "case" else None),
+    }
+    if action is not None:
+        done = _handle_post(request, referral, forms)
+        if done is not None:
+            messages.success(request, done)
+            return redirect("referrals:detail", person.pk, referral.pk)
+    context = {
+        "person": person,
+        "referral": referral,
+        "history": list(selectors.referral_history(referral)),
+        "cases": list(referral.cases.all()),
+        "triage_form": forms["triage"],
+        "status_form": forms["status"],
+        "case_form": forms["case"],
+        "rule": place_rule_text(),
+        "saved_suggestion": _saved_suggestion(referral),
+    }
+    return render(request, "referrals/detail.html", context)
+
+
+def _saved_suggestion(referral: Referral) -> dict[str, object]:
+    scores = (referral.competence_score, referral.complexity_score, referral.intensity_score)
+    if None in scores or not referral.suggested_place:
+        return {"place": None, "mean": None}
+    return {
+        "place": referral.get_suggested_place_display(),
+        "mean": float(rules.factor_mean(*scores)),
+    }
+
+
+def place_rule_text() -> str:
+    return _(
+        "Forslaget er kommunen når snittet av de tre skårene er 2,33 eller lavere, "
+        "spesialisthelsetjenesten når snittet er 3,67 eller høyere eller behovet for "
+        "spesialisert kompetanse er 5, og ellers felles."
+    )
+
+
+def _score(raw: str | None) -> int | None:
+    try:
+        value = int(raw or "")
+    except ValueError:
+        return None
+    return value if rules.FACTOR_MIN <= value <= rules.FACTOR_MAX else None
+
+
+@staff_required()
+@require_GET
+def suggestion(request: HttpRequest) -> HttpResponse:
+    """The suggested place for three scores (htmx, while the user fills in the triage).
+    Only numbers in and a place out: nothing about any person."""
+    scores = [_score(request.GET.get(f"triage-{name}")) for name in rules.FACTOR_NAMES]
+    context: dict[str, object] = {"place": None, "mean": None, "live": True}
+    if None not in scores:
+        context["place"] = CarePlace(rules.suggest_place(*scores)).label
+        context["mean"] = float(rules.factor_mean(*scores))
+    return render(request, "referrals/_suggestion.html", context)
