@@ -17,6 +17,7 @@ from mestring.access.models import AuditPurpose
 from mestring.access.permissions import PERSON_REGISTER, PERSON_SEARCH
 from mestring.access.selectors import with_access_flag
 from mestring.core.decorators import staff_required
+from mestring.core.person_summary import person_summary
 from mestring.people import selectors, services
 from mestring.people.forms import InvolvementForm, PersonForm, PersonSearchForm, RelativeForm
 from mestring.people.models import Person
@@ -63,7 +64,11 @@ def person_register(request: HttpRequest) -> HttpResponse:
 @staff_required()
 @person_view()
 def person_overview(request: HttpRequest, person: Person) -> HttpResponse:
-    context = {"person": person, **selectors.person_overview(person)}
+    context = {
+        "person": person,
+        "summary": person_summary(person),
+        **selectors.person_overview(person),
+    }
     return render(request, "people/overview.html", context)
 
 

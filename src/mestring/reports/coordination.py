@@ -7,18 +7,19 @@ are for the coordinating unit (access.grant), and are audited when shown.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from mestring.access.models import Consent
-from mestring.plans.models import CoordinatorAssignment, CoordinatorProfile, IndividualPlan
-from mestring.referrals.models import OPEN_REFERRAL_STATUSES, Referral
+from mestring.plans import selectors as plan_selectors
+from mestring.plans.models import CoordinatorAssignment, CoordinatorProfile
+from mestring.referrals import selectors as referral_selectors
 from mestring.reports.base import adult_threshold
 from mestring.reports.individual_plans import plans_in_force
-from mestring.teams.models import FollowUpItem, Meeting, MeetingStatus, ResponsibilityGroup
+from mestring.teams import selectors as team_selectors
+from mestring.teams.models import FollowUpItem, ResponsibilityGroup
 
 CONSENT_WINDOW_DAYS = 30
 
@@ -57,23 +58,6 @@ def _by_age(queryset: QuerySet, unit_field: str, day: datetime.date) -> list[dic
     ]
 
 
-@dataclass(frozen=True)
-class Window:
-    today: datetime.date
-
-    @property
-    def week_start(self) -> datetime.date:
-        return self.today - datetime.timedelta(days=self.today.weekday())
-
-    @property
-    def week_end(self) -> datetime.date:
-        return self.week_start + datetime.timedelta(days=6)
-
-
-def revision_overdue(day: datetime.date) -> QuerySet[IndividualPlan]:
-    return IndividualPlan.objects.filter(status="aktiv", next_revision_on__lt=day)
-
-
 def consents_attention(day: datetime.date) -> QuerySet[Consent]:
     """Withdrawn in the last 30 days, or expiring within the next 30 days."""
     window = datetime.timedelta(days=CONSENT_WINDOW_DAYS)
@@ -83,19 +67,8 @@ def consents_attention(day: datetime.date) -> QuerySet[Consent]:
     )
 
 
-def meetings_this_week(day: datetime.date) -> QuerySet[Meeting]:
-    window = Window(day)
-    return Meeting.objects.filter(
-        starts_at__date__gte=window.week_start, starts_at__date__lte=window.week_end
-    ).exclude(status=MeetingStatus.CANCELLED)
-
-
 def follow_ups_overdue(day: datetime.date) -> QuerySet[FollowUpItem]:
     return FollowUpItem.objects.filter(done_on__isnull=True, due_on__lt=day)
-
-
-def messages_waiting() -> QuerySet[Referral]:
-    return Referral.objects.filter(status__in=OPEN_REFERRAL_STATUSES)
 
 
 def caseload() -> list[dict[str, Any]]:
@@ -150,10 +123,10 @@ def overview(day: datetime.date) -> dict[str, Any]:
         "plans": _by_age(plans_in_force(day), "responsible_unit__name", day),
         "coordinators": coordinators_by_unit(day),
         "groups": _by_age(groups_in_force(day), "plan__responsible_unit__name", day),
-        "revision_overdue": revision_overdue(day).count(),
+        "revision_overdue": plan_selectors.revision_overdue(day).count(),
         "consents_attention": consents_attention(day).count(),
-        "meetings_this_week": meetings_this_week(day).count(),
-        "follow_ups_overdue": follow_ups_overdue(day).count(),
-        "messages_waiting": messages_waiting().count(),
+        "meetings_this_week": team_selectors.meetings_this_week_count(day),
+        "follow_ups_overdue": team_selectors.follow_ups_overdue_count(day),
+        "messages_waiting": referral_selectors.waiting_count(),
         "caseload": caseload(),
     }

@@ -13,9 +13,11 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from mestring.plans import selectors as plan_selectors
 from mestring.reports import coordination
 from mestring.reports.base import adult_threshold
 from mestring.reports.individual_plans import plans_in_force
+from mestring.teams import selectors as team_selectors
 
 
 def _d(value: datetime.date | datetime.datetime | None) -> str:
@@ -65,11 +67,7 @@ LISTS: dict[str, FigureList] = {
     "revisjon": FigureList(
         title=_("Planer med forfalt revisjon"),
         columns=[_("Person"), _("Ansvarlig enhet"), _("Revisjon skulle vært")],
-        queryset=lambda day, params: (
-            coordination.revision_overdue(day)
-            .select_related("person", "responsible_unit")
-            .order_by("next_revision_on", "pk")
-        ),
+        queryset=lambda day, params: plan_selectors.revision_overdue(day),
         rows=lambda qs: [[p.person, p.responsible_unit.name, _d(p.next_revision_on)] for p in qs],
     ),
     "samtykker": FigureList(
@@ -87,11 +85,7 @@ LISTS: dict[str, FigureList] = {
     "moter": FigureList(
         title=_("Møter denne uken"),
         columns=[_("Person"), _("Tid"), _("Sted")],
-        queryset=lambda day, params: (
-            coordination.meetings_this_week(day)
-            .select_related("group__person")
-            .order_by("starts_at", "pk")
-        ),
+        queryset=lambda day, params: team_selectors.meetings_this_week(day),
         rows=lambda qs: [[m.group.person, _d(m.starts_at), m.place] for m in qs],
     ),
     "oppfolging": FigureList(
