@@ -9,10 +9,11 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from mestring.access.models import Consent
+from mestring.people.models import Unit
 from mestring.plans import selectors as plan_selectors
 from mestring.plans.models import CoordinatorAssignment, CoordinatorProfile
 from mestring.referrals import selectors as referral_selectors
@@ -22,12 +23,17 @@ from mestring.teams import selectors as team_selectors
 from mestring.teams.models import FollowUpItem, ResponsibilityGroup
 
 CONSENT_WINDOW_DAYS = 30
+# The filter value of rows that belong to no unit.
+NO_UNIT = "-"
 
 
 def coordinators_in_force(day: datetime.date) -> QuerySet[CoordinatorAssignment]:
+    """Assignments in force, each with its coordinator's unit: the first by name, so a
+    coordinator in two units is counted once."""
+    first_unit = Unit.objects.filter(staff=OuterRef("coordinator")).order_by("name")
     return CoordinatorAssignment.objects.filter(
         Q(ended_on__isnull=True) | Q(ended_on__gte=day), started_on__lte=day
-    )
+    ).annotate(unit_name=Subquery(first_unit.values("name")[:1]))
 
 
 def groups_in_force(day: datetime.date) -> QuerySet[ResponsibilityGroup]:
@@ -50,6 +56,7 @@ def _by_age(queryset: QuerySet, unit_field: str, day: datetime.date) -> list[dic
     return [
         {
             "unit": row[unit_field] or str(_("Ikke knyttet til enhet")),
+            "unit_key": row[unit_field] or NO_UNIT,
             "under_18": row["under_18"],
             "adult": row["adult"],
             "total": row["total"],
@@ -91,37 +98,11 @@ def caseload() -> list[dict[str, Any]]:
     ]
 
 
-def coordinators_by_unit(day: datetime.date) -> list[dict[str, Any]]:
-    """Persons with a coordinator, by the coordinator's unit (the first by name, so a
-    coordinator in two units is counted once) and the person's age on the day."""
-    threshold = adult_threshold(day)
-    counts: dict[str, dict[str, set[int]]] = {}
-    assignments = (
-        coordinators_in_force(day).select_related("person").prefetch_related("coordinator__units")
-    )
-    for assignment in assignments:
-        names = sorted(unit.name for unit in assignment.coordinator.units.all())
-        unit = names[0] if names else str(_("Ikke knyttet til enhet"))
-        group = "adult" if assignment.person.birth_date <= threshold else "under_18"
-        counts.setdefault(unit, {"under_18": set(), "adult": set()})[group].add(
-            assignment.person_id
-        )
-    return [
-        {
-            "unit": unit,
-            "under_18": len(groups["under_18"]),
-            "adult": len(groups["adult"]),
-            "total": len(groups["under_18"] | groups["adult"]),
-        }
-        for unit, groups in sorted(counts.items())
-    ]
-
-
 def overview(day: datetime.date) -> dict[str, Any]:
     return {
         "date": day,
         "plans": _by_age(plans_in_force(day), "responsible_unit__name", day),
-        "coordinators": coordinators_by_unit(day),
+        "coordinators": _by_age(coordinators_in_force(day), "unit_name", day),
         "groups": _by_age(groups_in_force(day), "plan__responsible_unit__name", day),
         "revision_overdue": plan_selectors.revision_overdue(day).count(),
         "consents_attention": consents_attention(day).count(),

@@ -36,16 +36,36 @@ class FigureList:
     queryset: Callable[[datetime.date, dict[str, str]], QuerySet]
 
 
-def _plans(day: datetime.date, params: dict[str, str]) -> QuerySet:
-    queryset = plans_in_force(day).select_related("person", "responsible_unit")
-    if params.get("enhet"):
-        queryset = queryset.filter(responsible_unit__name=params["enhet"])
+def _by_unit_and_age(
+    queryset: QuerySet, unit_field: str, day: datetime.date, params: dict[str, str]
+) -> QuerySet:
+    """The rows behind one cell of a unit × age table (same rules as the counts)."""
+    unit = params.get("enhet", "")
+    if unit == coordination.NO_UNIT:
+        queryset = queryset.filter(**{f"{unit_field}__isnull": True})
+    elif unit:
+        queryset = queryset.filter(**{unit_field: unit})
     threshold = adult_threshold(day)
     if params.get("alder") == "under18":
         queryset = queryset.filter(person__birth_date__gt=threshold)
     elif params.get("alder") == "voksen":
         queryset = queryset.filter(person__birth_date__lte=threshold)
     return queryset.order_by("person__family_name", "person__given_name", "pk")
+
+
+def _plans(day: datetime.date, params: dict[str, str]) -> QuerySet:
+    queryset = plans_in_force(day).select_related("person", "responsible_unit")
+    return _by_unit_and_age(queryset, "responsible_unit__name", day, params)
+
+
+def _coordinators(day: datetime.date, params: dict[str, str]) -> QuerySet:
+    queryset = coordination.coordinators_in_force(day).select_related("person", "coordinator__user")
+    return _by_unit_and_age(queryset, "unit_name", day, params)
+
+
+def _groups(day: datetime.date, params: dict[str, str]) -> QuerySet:
+    queryset = coordination.groups_in_force(day).select_related("person", "plan__responsible_unit")
+    return _by_unit_and_age(queryset, "plan__responsible_unit__name", day, params)
 
 
 LISTS: dict[str, FigureList] = {
@@ -62,6 +82,29 @@ LISTS: dict[str, FigureList] = {
                 _d(p.end_date),
             ]
             for p in qs
+        ],
+    ),
+    "koordinatorer": FigureList(
+        title=_("Personer med koordinator"),
+        columns=[_("Person"), _("Født"), _("Koordinator"), _("Enhet"), _("Fra")],
+        queryset=_coordinators,
+        rows=lambda qs: [
+            [a.person, _d(a.person.birth_date), a.coordinator, a.unit_name or "", _d(a.started_on)]
+            for a in qs
+        ],
+    ),
+    "ansvarsgrupper": FigureList(
+        title=_("Personer med ansvarsgruppe"),
+        columns=[_("Person"), _("Født"), _("Planens ansvarlige enhet"), _("Fra")],
+        queryset=_groups,
+        rows=lambda qs: [
+            [
+                g.person,
+                _d(g.person.birth_date),
+                g.plan.responsible_unit.name if g.plan else "",
+                _d(g.started_on),
+            ]
+            for g in qs
         ],
     ),
     "revisjon": FigureList(

@@ -80,9 +80,9 @@ def coordination_overview(request: HttpRequest) -> HttpResponse:
         "three_years": three_year_table(day),
         "may_list": request.actor.has_perm(ACCESS_GRANT),
         "sections": [
-            ("plans", _("Personer med individuell plan"), data["plans"]),
-            ("coordinators", _("Personer med koordinator"), data["coordinators"]),
-            ("groups", _("Personer med ansvarsgruppe"), data["groups"]),
+            ("planer", _("Personer med individuell plan"), data["plans"]),
+            ("koordinatorer", _("Personer med koordinator"), data["coordinators"]),
+            ("ansvarsgrupper", _("Personer med ansvarsgruppe"), data["groups"]),
         ],
     }
     return render(request, "reports/coordination_overview.html", context)
