@@ -90,6 +90,8 @@ INSTALLED_APPS = [
     "mestring.casework",
     "mestring.plans",
     "mestring.teams",
+    "mestring.catalogue",
+    "mestring.assessments",
     "mestring.reports",
 ]
 

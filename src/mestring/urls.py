@@ -10,6 +10,8 @@ urlpatterns = [
     path("", include("mestring.casework.urls")),
     path("", include("mestring.plans.urls")),
     path("", include("mestring.teams.urls")),
+    path("", include("mestring.catalogue.urls")),
+    path("", include("mestring.assessments.urls")),
     path("", include("mestring.reports.urls")),
 ]
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -29,8 +31,11 @@ from mestring.access.models import (
 )
 from mestring.access.permissions import ACCESS_GRANT, ACCESS_REVIEW
 from mestring.core.decorators import staff_required
+from mestring.core.flow import submit
 from mestring.people.models import Person, Staff
 from mestring.people.selectors import paginate
+
+RULE_ERRORS = (services.AccessRuleError,)
 
 
 @staff_required()
@@ -40,32 +45,47 @@ def person_access(request: HttpRequest, person: Person) -> HttpResponse:
     may_grant = request.actor.has_perm(ACCESS_GRANT)
     grant_form = GrantForm(request.POST if "grant" in request.POST else None)
     block_form = BlockForm(request.POST if "block" in request.POST else None)
-    if request.method == "POST" and "grant" in request.POST and may_grant and grant_form.is_valid():
-        try:
-            services.care_relation_grant(
-                actor=request.actor,
-                person=person,
-                kind="manuell",
-                reason=grant_form.cleaned_data["reason"],
-                staff=grant_form.cleaned_data["staff"],
-                unit=grant_form.cleaned_data["unit"],
-                valid_to=grant_form.valid_to_datetime(),
-            )
-        except services.AccessRuleError as exc:
-            grant_form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Tilgangen er gitt."))
-            return redirect("access:person_access", person_id=person.pk)
-    if request.method == "POST" and "block" in request.POST and block_form.is_valid():
-        services.block_add(
+
+    def grant(data: dict[str, Any]) -> object:
+        return services.care_relation_grant(
             actor=request.actor,
             person=person,
-            staff=block_form.cleaned_data["staff"],
-            unit=block_form.cleaned_data["unit"],
-            requested_by_person=block_form.cleaned_data["requested_by_person"] == "1",
+            kind="manuell",
+            reason=data["reason"],
+            staff=data["staff"],
+            unit=data["unit"],
+            valid_to=grant_form.valid_to_datetime(),
         )
-        messages.success(request, _("Sperringen er registrert."))
-        return redirect("access:person_access", person_id=person.pk)
+
+    def block(data: dict[str, Any]) -> object:
+        return services.block_add(
+            actor=request.actor,
+            person=person,
+            staff=data["staff"],
+            unit=data["unit"],
+            requested_by_person=data["requested_by_person"] == "1",
+        )
+
+    if request.method == "POST":
+        done = None
+        if "grant" in request.POST and may_grant:
+            done = submit(
+                request,
+                grant_form,
+                grant,
+                success=_("Tilgangen er gitt."),
+                rule_errors=RULE_ERRORS,
+            )
+        if done is None and "block" in request.POST:
+            done = submit(
+                request,
+                block_form,
+                block,
+                success=_("Sperringen er registrert."),
+                rule_errors=RULE_ERRORS,
+            )
+        if done is not None:
+            return redirect("access:person_access", person_id=person.pk)
     context = {
         "person": person,
         "relations": list(selectors.person_relations(person)),
@@ -106,24 +126,23 @@ def block_end(request: HttpRequest, person: Person, block_id: int) -> HttpRespon
 @require_http_methods(["GET", "POST"])
 def person_consents(request: HttpRequest, person: Person) -> HttpResponse:
     form = ConsentForm(request.POST or None, person=person)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.consent_record(
-                actor=request.actor,
-                person=person,
-                kind=data["kind"],
-                scope=data["scope"],
-                given_by=data["given_by"],
-                given_by_relative=data["given_by_relative"],
-                given_on=data["given_on"],
-                expires_on=data["expires_on"],
-                shared_with_units=list(data["shared_with_units"]),
-            )
-        except services.AccessRuleError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Samtykket er registrert."))
+
+    def record(data: dict[str, Any]) -> object:
+        return services.consent_record(
+            actor=request.actor,
+            person=person,
+            kind=data["kind"],
+            scope=data["scope"],
+            given_by=data["given_by"],
+            given_by_relative=data["given_by_relative"],
+            given_on=data["given_on"],
+            expires_on=data["expires_on"],
+            shared_with_units=list(data["shared_with_units"]),
+        )
+
+    if request.method == "POST":
+        done = _("Samtykket er registrert.")
+        if submit(request, form, record, success=done, rule_errors=RULE_ERRORS) is not None:
             return redirect("access:person_consents", person_id=person.pk)
     context = {
         "person": person,
@@ -226,18 +245,15 @@ def emergency_review(request: HttpRequest, access_id: int) -> HttpResponse:
         EmergencyAccess.objects.select_related("person", "staff__user"), pk=access_id
     )
     form = ReviewForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.emergency_access_review(
-                actor=request.actor,
-                access=access,
-                verdict=form.cleaned_data["verdict"],
-                note=form.cleaned_data["note"],
-            )
-        except services.AccessRuleError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Gjennomgangen er lagret."))
+
+    def review(data: dict[str, Any]) -> object:
+        return services.emergency_access_review(
+            actor=request.actor, access=access, verdict=data["verdict"], note=data["note"]
+        )
+
+    if request.method == "POST":
+        done = _("Gjennomgangen er lagret.")
+        if submit(request, form, review, success=done, rule_errors=RULE_ERRORS) is not None:
             return redirect("access:emergency_reviews")
     return render(request, "access/emergency_review.html", {"access": access, "form": form})
 

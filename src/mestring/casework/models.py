@@ -26,19 +26,30 @@ PROVISIONAL_REPLY_NOTICE_DAYS = 7
 
 class CaseKind(models.TextChoices):
     PLAN_AND_COORDINATOR = "ip_koordinator", _("Individuell plan og/eller koordinator")
+    SERVICE = "tjeneste", _("Søknad om helse- og omsorgstjenester")
+
+
+class Applicant(models.TextChoices):
+    PERSON = "personen", _("Personen selv")
+    RELATIVE = "parorende", _("Pårørende / verge")
+    PROVIDER = "tjenesteyter", _("Tjenesteyter")
 
 
 class CaseStatus(models.TextChoices):
     RECEIVED = "mottatt", _("Mottatt")
     ASSESSING = "kartlegging", _("Under utredning")
     DECIDED = "vedtak", _("Vedtak fattet")
+    ASSIGNED = "tildelt", _("Tildelt")
+    WAITING = "venteliste", _("På venteliste")
     CLOSED = "avsluttet", _("Avsluttet")
 
 
 CASE_TRANSITIONS: dict[str, set[str]] = {
     CaseStatus.RECEIVED: {CaseStatus.ASSESSING, CaseStatus.DECIDED, CaseStatus.CLOSED},
     CaseStatus.ASSESSING: {CaseStatus.DECIDED, CaseStatus.CLOSED},
-    CaseStatus.DECIDED: {CaseStatus.CLOSED},
+    CaseStatus.DECIDED: {CaseStatus.ASSIGNED, CaseStatus.WAITING, CaseStatus.CLOSED},
+    CaseStatus.WAITING: {CaseStatus.ASSIGNED, CaseStatus.CLOSED},
+    CaseStatus.ASSIGNED: {CaseStatus.CLOSED},
 }
 OPEN_CASE_STATUSES = (CaseStatus.RECEIVED, CaseStatus.ASSESSING)
 
@@ -64,6 +75,9 @@ class Case(MunicipalityOwned):
     received_on = models.DateField(_("mottatt"))
     requests_individual_plan = models.BooleanField(_("søker individuell plan"), default=False)
     requests_coordinator = models.BooleanField(_("søker koordinator"), default=False)
+    applicant = models.CharField(
+        _("søker"), max_length=20, choices=Applicant.choices, default=Applicant.PERSON
+    )
     responsible_unit = models.ForeignKey(
         Unit,
         on_delete=models.PROTECT,
@@ -171,9 +185,35 @@ class LegalBasis(MunicipalityOwned):
         return self.title
 
 
+class ApplicationLine(MunicipalityOwned):
+    """One service applied for in a service application."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="lines")
+    service = models.ForeignKey(
+        "catalogue.Service", on_delete=models.PROTECT, related_name="application_lines"
+    )
+    note = models.CharField(_("hva det søkes om"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "service"], name="application_line_once")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.service)
+
+
 class DecisionSubject(models.TextChoices):
     INDIVIDUAL_PLAN = "individuell_plan", _("Individuell plan")
     COORDINATOR = "koordinator", _("Koordinator")
+    SERVICE = "tjeneste", _("Tjeneste")
+
+
+class DecisionState(models.TextChoices):
+    IN_FORCE = "gjeldende", _("Gjeldende")
+    CHANGED = "endret", _("Erstattet av nytt vedtak")
+    STOPPED = "stanset", _("Stanset")
 
 
 class DecisionOutcome(models.TextChoices):
@@ -197,6 +237,31 @@ class Decision(MunicipalityOwned):
     valid_from = models.DateField(_("gjelder fra"), null=True, blank=True)
     valid_to = models.DateField(_("gjelder til"), null=True, blank=True)
     decided_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    # For service decisions: which service, and how much (hours per week, or days).
+    service = models.ForeignKey(
+        "catalogue.Service",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decisions",
+        verbose_name=_("tjeneste"),
+    )
+    hours_per_week = models.DecimalField(
+        _("timer per uke"), max_digits=6, decimal_places=1, null=True, blank=True
+    )
+    days = models.PositiveIntegerField(_("antall døgn"), null=True, blank=True)
+    state = models.CharField(
+        max_length=12, choices=DecisionState.choices, default=DecisionState.IN_FORCE
+    )
+    replaces = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
+        verbose_name=_("erstatter vedtak"),
+    )
+    stopped_on = models.DateField(_("stanset fra"), null=True, blank=True)
     # The legal text as cited on the day of the decision: the municipality may edit its
     # texts later (the regulation gets renumbered), and the letter must stay as it was.
     legal_basis_title = models.CharField(_("hjemmel i vedtaket"), max_length=200, blank=True)
@@ -227,3 +292,60 @@ class Decision(MunicipalityOwned):
     @property
     def is_positive(self) -> bool:
         return self.outcome in (DecisionOutcome.GRANTED, DecisionOutcome.PARTLY)
+
+
+class DecisionChange(MunicipalityOwned):
+    """History of a decision: changed (replaced by a new decision) or stopped."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="changes")
+    from_state = models.CharField(max_length=12, choices=DecisionState.choices)
+    to_state = models.CharField(max_length=12, choices=DecisionState.choices)
+    changed_on = models.DateField()
+    reason = models.CharField(max_length=500)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["changed_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.from_state} → {self.to_state}"
+
+
+class AppealStatus(models.TextChoices):
+    RECEIVED = "mottatt", _("Mottatt")
+    REVERSED = "omgjort", _("Omgjort av kommunen")
+    SENT = "oversendt", _("Sendt til Statsforvalteren")
+    UPHELD = "stadfestet", _("Stadfestet av Statsforvalteren")
+    OVERTURNED = "opphevet", _("Endret eller opphevet av Statsforvalteren")
+    WITHDRAWN = "trukket", _("Trukket")
+
+
+APPEAL_TRANSITIONS: dict[str, set[str]] = {
+    AppealStatus.RECEIVED: {AppealStatus.REVERSED, AppealStatus.SENT, AppealStatus.WITHDRAWN},
+    AppealStatus.SENT: {AppealStatus.UPHELD, AppealStatus.OVERTURNED, AppealStatus.WITHDRAWN},
+}
+
+
+class Appeal(MunicipalityOwned):
+    """Klage on a decision: the municipality reconsiders, then the State Administrator."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="appeals")
+    received_on = models.DateField(_("klagen mottatt"))
+    grounds = models.TextField(_("hva klagen gjelder"), max_length=5000)
+    status = models.CharField(
+        max_length=12, choices=AppealStatus.choices, default=AppealStatus.RECEIVED
+    )
+    sent_on = models.DateField(_("sendt til Statsforvalteren"), null=True, blank=True)
+    outcome_on = models.DateField(_("avgjort"), null=True, blank=True)
+    outcome_note = models.TextField(_("utfall"), max_length=3000, blank=True)
+    registered_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-received_on", "-pk"]
+        verbose_name = _("klage")
+        verbose_name_plural = _("klager")
+
+    def __str__(self) -> str:
+        return f"{_('Klage')} {self.received_on:%d.%m.%Y}"

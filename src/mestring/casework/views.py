@@ -31,6 +31,7 @@ from mestring.casework.forms import (
 from mestring.casework.letters import decision_letter_pdf
 from mestring.casework.models import Case, CaseStatus, Decision, LegalBasis
 from mestring.core.decorators import staff_required
+from mestring.core.flow import submit
 from mestring.core.transitions import TransitionNotAllowed
 from mestring.people.models import Person
 from mestring.people.selectors import paginate
@@ -107,13 +108,15 @@ def case_create(request: HttpRequest, person: Person) -> HttpResponse:
         return _refuse_write(request, person, "case")
     initial = {"received_on": _today_text(), "caseworker": request.actor.staff.pk}
     form = CaseApplicationForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            case = services.case_apply(actor=request.actor, person=person, **form.cleaned_data)
-        except services.CaseworkError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Søknaden er registrert, og saken er opprettet."))
+    if request.method == "POST":
+        case = submit(
+            request,
+            form,
+            lambda data: services.case_apply(actor=request.actor, person=person, **data),
+            success=_("Søknaden er registrert, og saken er opprettet."),
+            rule_errors=RULE_ERRORS,
+        )
+        if case is not None:
             return redirect("casework:case_detail", person_id=person.pk, case_id=case.pk)
     context = {"person": person, "form": form, "may_handle": _may_handle(request)}
     return render(request, "casework/case_form.html", context)
@@ -204,15 +207,9 @@ def case_detail(request: HttpRequest, person: Person, case_id: int) -> HttpRespo
             messages.error(request, _("Handlingen er ikke mulig i denne saken nå."))
             return redirect("casework:case_detail", person_id=person.pk, case_id=case.pk)
         run, done = action
-        form = case_forms[name]
-        if form.is_valid():
-            try:
-                run(form.cleaned_data)
-            except RULE_ERRORS as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(request, done)
-                return redirect("casework:case_detail", person_id=person.pk, case_id=case.pk)
+        saved = submit(request, case_forms[name], run, success=done, rule_errors=RULE_ERRORS)
+        if saved is not None:
+            return redirect("casework:case_detail", person_id=person.pk, case_id=case.pk)
     context = {
         "person": person,
         "case": case,
@@ -248,18 +245,19 @@ def decision_detail(request: HttpRequest, person: Person, decision_id: int) -> H
     if request.method == "POST":
         if not _may_handle(request):
             return _refuse_write(request, person, "decision")
-        if form.is_valid():
-            try:
-                services.decision_mark_letter_sent(
-                    actor=request.actor, decision=decision, sent_on=form.cleaned_data["sent_on"]
-                )
-            except services.CaseworkError as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(request, _("Brevet er registrert som sendt."))
-                return redirect(
-                    "casework:decision_detail", person_id=person.pk, decision_id=decision.pk
-                )
+        sent = submit(
+            request,
+            form,
+            lambda data: services.decision_mark_letter_sent(
+                actor=request.actor, decision=decision, sent_on=data["sent_on"]
+            ),
+            success=_("Brevet er registrert som sendt."),
+            rule_errors=RULE_ERRORS,
+        )
+        if sent is not None:
+            return redirect(
+                "casework:decision_detail", person_id=person.pk, decision_id=decision.pk
+            )
     context = {
         "person": person,
         "decision": decision,
@@ -301,15 +299,17 @@ def legal_basis_list(request: HttpRequest) -> HttpResponse:
 def legal_basis_edit(request: HttpRequest, legal_basis_id: int | None = None) -> HttpResponse:
     legal_basis = get_object_or_404(LegalBasis, pk=legal_basis_id) if legal_basis_id else None
     form = LegalBasisForm(request.POST or None, instance=legal_basis)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.legal_basis_save(
-                actor=request.actor, legal_basis=legal_basis, data=form.cleaned_data
-            )
-        except services.CaseworkError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Hjemmelen er lagret."))
+    if request.method == "POST":
+        saved = submit(
+            request,
+            form,
+            lambda data: services.legal_basis_save(
+                actor=request.actor, legal_basis=legal_basis, data=data
+            ),
+            success=_("Hjemmelen er lagret."),
+            rule_errors=RULE_ERRORS,
+        )
+        if saved is not None:
             return redirect("casework:legal_basis_list")
     context = {"form": form, "legal_basis": legal_basis}
     return render(request, "casework/legal_basis_form.html", context)

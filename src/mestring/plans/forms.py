@@ -87,6 +87,18 @@ def _unit_field(label: str, *, required: bool) -> forms.ModelChoiceField:
     )
 
 
+def _staff_field(label: str) -> StaffChoiceField:
+    """An optional choice among the active staff, by name."""
+    return StaffChoiceField(
+        label=label,
+        queryset=Staff.objects.filter(is_active=True)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name"),
+        required=False,
+        empty_label=_("Velg ansatt"),
+    )
+
+
 # --- The coordinator pool
 
 
@@ -168,54 +180,12 @@ class EndAssignmentForm(forms.Form):
 # --- Plans
 
 
-class _PlanDatesForm(forms.Form):
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        start = cleaned.get("start_date")
-        end, revision = cleaned.get("end_date"), cleaned.get("next_revision_on")
-        if start and end and end < start:
-            self.add_error("end_date", _("Sluttdatoen kan ikke være før startdatoen."))
-        if start and revision and revision < start:
-            self.add_error(
-                "next_revision_on", _("Neste revisjon kan ikke være før planen starter.")
-            )
-        return cleaned
-
-
-class PlanCreateForm(_PlanDatesForm):
-    consent = ConsentChoiceField(
-        label=_("Samtykke til individuell plan"),
-        queryset=Consent.objects.none(),
-        empty_label=_("Velg samtykke"),
-        error_messages={
-            "required": _("Planen kan ikke opprettes uten samtykke til individuell plan.")
-        },
-    )
-    responsible_unit = _unit_field(_("Ansvarlig enhet"), required=True)
-    start_date = _date(
-        _("Planen gjelder fra"), required_message=_("Skriv inn datoen planen gjelder fra.")
-    )
-    end_date = _date(_("Planen gjelder til"), required=False)
-    next_revision_on = _date(_("Neste revisjon"), required=False)
-    decision = _decision_field()
-    what_matters = forms.CharField(
-        label=_("Hva er viktig for deg?"),
-        max_length=5000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Med personens egne ord."),
-    )
-
-    def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["consent"].queryset = selectors.consents_in_force(person).order_by("-given_on")
-        self.fields["decision"].queryset = selectors.person_decisions(person)
-
-
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
 
 
-class PlanEditForm(_PlanDatesForm, VersionForm):
+class _PlanForm(forms.Form):
+    """The fields creating and editing a plan share, and the checks of its dates."""
+
     responsible_unit = _unit_field(_("Ansvarlig enhet"), required=True)
     start_date = _date(
         _("Planen gjelder fra"), required_message=_("Skriv inn datoen planen gjelder fra.")
@@ -230,6 +200,39 @@ class PlanEditForm(_PlanDatesForm, VersionForm):
         widget=TEXTAREA,
         help_text=_("Med personens egne ord."),
     )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        start = cleaned.get("start_date")
+        end, revision = cleaned.get("end_date"), cleaned.get("next_revision_on")
+        if start and end and end < start:
+            self.add_error("end_date", _("Sluttdatoen kan ikke være før startdatoen."))
+        if start and revision and revision < start:
+            self.add_error(
+                "next_revision_on", _("Neste revisjon kan ikke være før planen starter.")
+            )
+        return cleaned
+
+
+class PlanCreateForm(_PlanForm):
+    consent = ConsentChoiceField(
+        label=_("Samtykke til individuell plan"),
+        queryset=Consent.objects.none(),
+        empty_label=_("Velg samtykke"),
+        error_messages={
+            "required": _("Planen kan ikke opprettes uten samtykke til individuell plan.")
+        },
+    )
+    # The consent comes first, before the fields of the base form.
+    field_order = ["consent"]
+
+    def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["consent"].queryset = selectors.consents_in_force(person).order_by("-given_on")
+        self.fields["decision"].queryset = selectors.person_decisions(person)
+
+
+class PlanEditForm(_PlanForm, VersionForm):
     resources_and_needs = forms.CharField(
         label=_("Ressurser og behov"), max_length=5000, required=False, widget=TEXTAREA
     )
@@ -353,14 +356,7 @@ class MeasureForm(VersionForm):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     responsible_unit = _unit_field(_("Ansvarlig enhet"), required=False)
-    responsible_staff = StaffChoiceField(
-        label=_("Ansvarlig ansatt"),
-        queryset=Staff.objects.filter(is_active=True)
-        .select_related("user")
-        .order_by("user__last_name", "user__first_name"),
-        required=False,
-        empty_label=_("Velg ansatt"),
-    )
+    responsible_staff = _staff_field(_("Ansvarlig ansatt"))
     responsible_other = forms.CharField(
         label=_("Ansvarlig (personen, pårørende, andre)"), max_length=200, required=False
     )
@@ -404,14 +400,7 @@ def measure_initial(measure: object) -> dict[str, Any]:
 
 
 class ParticipantForm(VersionForm):
-    staff = StaffChoiceField(
-        label=_("Ansatt"),
-        queryset=Staff.objects.filter(is_active=True)
-        .select_related("user")
-        .order_by("user__last_name", "user__first_name"),
-        required=False,
-        empty_label=_("Velg ansatt"),
-    )
+    staff = _staff_field(_("Ansatt"))
     unit = _unit_field(_("Enhet eller etat"), required=False)
     relative = forms.ModelChoiceField(
         label=_("Pårørende"),

@@ -18,6 +18,7 @@ from mestring.access.guard import audited_view, person_view
 from mestring.access.models import AuditPurpose
 from mestring.access.permissions import ACCESS_GRANT
 from mestring.core.decorators import staff_required
+from mestring.core.flow import submit
 from mestring.people.models import Person
 from mestring.people.selectors import paginate
 from mestring.plans import forms as plan_forms
@@ -35,6 +36,7 @@ from mestring.plans.pdf import plan_pdf as render_plan_pdf
 from mestring.plans.revisions import plan_labels, revision_diff
 
 ADMIN = AuditPurpose.ADMINISTRATION
+RULE_ERRORS = (services.PlanRuleError,)
 
 
 # --- The coordinator pool (coordinating-unit lead)
@@ -52,34 +54,38 @@ def coordinator_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def coordinator_add(request: HttpRequest) -> HttpResponse:
     form = plan_forms.CoordinatorAddForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            profile = services.coordinator_add(
-                actor=request.actor,
-                staff=form.cleaned_data["staff"],
-                joined_on=form.cleaned_data["joined_on"],
-                note=form.cleaned_data["note"],
-            )
-        except services.PlanRuleError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(
-                request, _("%(name)s er med i koordinatorgruppen.") % {"name": profile}
-            )
+
+    def add(data: dict[str, Any]) -> CoordinatorProfile:
+        return services.coordinator_add(
+            actor=request.actor, staff=data["staff"], joined_on=data["joined_on"], note=data["note"]
+        )
+
+    def done(profile: CoordinatorProfile) -> str:
+        return _("%(name)s er med i koordinatorgruppen.") % {"name": profile}
+
+    if request.method == "POST":
+        profile = submit(request, form, add, success=done, rule_errors=RULE_ERRORS)
+        if profile is not None:
             return redirect("plans:coordinator_detail", coordinator_id=profile.pk)
     return render(request, "plans/coordinator_add.html", {"form": form})
 
 
-def _pool_action(request: HttpRequest, profile: CoordinatorProfile) -> str | None:
-    """The status buttons on the coordinator page; returns the success message."""
+def _pool_action(request: HttpRequest, profile: CoordinatorProfile) -> bool:
+    """The status buttons on the coordinator page. They have no form to show an error on,
+    so the outcome is a message; False when no button was sent."""
     action = request.POST.get("form")
-    if action == "deactivate":
-        services.coordinator_deactivate(actor=request.actor, coordinator=profile)
-        return _("Koordinatoren er tatt ut av koordinatorgruppen.")
-    if action == "reactivate":
-        services.coordinator_reactivate(actor=request.actor, coordinator=profile)
-        return _("Koordinatoren er med i koordinatorgruppen igjen.")
-    return None
+    try:
+        if action == "deactivate":
+            services.coordinator_deactivate(actor=request.actor, coordinator=profile)
+            messages.success(request, _("Koordinatoren er tatt ut av koordinatorgruppen."))
+        elif action == "reactivate":
+            services.coordinator_reactivate(actor=request.actor, coordinator=profile)
+            messages.success(request, _("Koordinatoren er med i koordinatorgruppen igjen."))
+        else:
+            return False
+    except services.PlanRuleError as exc:
+        messages.error(request, str(exc))
+    return True
 
 
 @staff_required(ACCESS_GRANT)
@@ -97,28 +103,27 @@ def coordinator_detail(request: HttpRequest, coordinator_id: int) -> HttpRespons
         request.POST if posted == "supervision" else None, prefix="veiledning"
     )
     if request.method == "POST":
-        try:
-            done = _pool_action(request, profile)
-            if posted == "training" and training_form.is_valid():
-                services.training_add(
-                    actor=request.actor, coordinator=profile, **training_form.cleaned_data
-                )
-                done = _("Opplæringen er registrert.")
-            if posted == "supervision" and supervision_form.is_valid():
-                services.supervision_add(
-                    actor=request.actor, coordinator=profile, **supervision_form.cleaned_data
-                )
-                done = _("Veiledningen er registrert.")
-        except services.PlanRuleError as exc:
-            target = {"training": training_form, "supervision": supervision_form}.get(posted)
-            if target is None:
-                messages.error(request, str(exc))
-                return redirect("plans:coordinator_detail", coordinator_id=profile.pk)
-            target.add_error(None, str(exc))
+        actor = request.actor
+        if posted == "training":
+            done = submit(
+                request,
+                training_form,
+                lambda data: services.training_add(actor=actor, coordinator=profile, **data),
+                success=_("Opplæringen er registrert."),
+                rule_errors=RULE_ERRORS,
+            )
+        elif posted == "supervision":
+            done = submit(
+                request,
+                supervision_form,
+                lambda data: services.supervision_add(actor=actor, coordinator=profile, **data),
+                success=_("Veiledningen er registrert."),
+                rule_errors=RULE_ERRORS,
+            )
         else:
-            if done:
-                messages.success(request, done)
-                return redirect("plans:coordinator_detail", coordinator_id=profile.pk)
+            done = _pool_action(request, profile)
+        if done:
+            return redirect("plans:coordinator_detail", coordinator_id=profile.pk)
     context = {
         "profile": profile,
         "units": list(profile.staff.units.all()),
@@ -153,16 +158,15 @@ def coordinator_appoint(request: HttpRequest, person: Person) -> HttpResponse:
         if not may_appoint:
             messages.error(request, _("Bare koordinerende enhet kan oppnevne koordinator."))
             return redirect("plans:coordinator_appoint", person_id=person.pk)
-        if form.is_valid():
-            try:
-                services.coordinator_appoint(
-                    actor=request.actor, person=person, **form.cleaned_data
-                )
-            except services.PlanRuleError as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(request, _("Koordinatoren er oppnevnt."))
-                return redirect("plans:coordinator_appoint", person_id=person.pk)
+        done = submit(
+            request,
+            form,
+            lambda data: services.coordinator_appoint(actor=request.actor, person=person, **data),
+            success=_("Koordinatoren er oppnevnt."),
+            rule_errors=RULE_ERRORS,
+        )
+        if done is not None:
+            return redirect("plans:coordinator_appoint", person_id=person.pk)
     assignments = selectors.person_assignments(person)
     current = next((a for a in assignments if a.ended_on is None), None)
     context = {
@@ -292,15 +296,15 @@ def _plan_page(request: HttpRequest, person: Person, plan: IndividualPlan | None
         create_form = plan_forms.PlanCreateForm(
             request.POST if request.method == "POST" else None, person=person
         )
-        if request.method == "POST" and create_form.is_valid():
-            try:
-                new_plan = services.plan_create(
-                    actor=request.actor, person=person, **create_form.cleaned_data
-                )
-            except services.PlanRuleError as exc:
-                create_form.add_error(None, str(exc))
-            else:
-                messages.success(request, _("Planen er opprettet."))
+        if request.method == "POST":
+            new_plan = submit(
+                request,
+                create_form,
+                lambda data: services.plan_create(actor=request.actor, person=person, **data),
+                success=_("Planen er opprettet."),
+                rule_errors=RULE_ERRORS,
+            )
+            if new_plan is not None:
                 return redirect(_plan_url(new_plan))
     context = {
         "person": person,

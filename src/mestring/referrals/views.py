@@ -3,6 +3,8 @@ person's messages with triage, status and opening a case."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,6 +17,7 @@ from mestring.access.guard import audited_view, has_care_relation, person_view
 from mestring.access.models import AuditPurpose
 from mestring.access.permissions import ACCESS_GRANT, PERSON_REGISTER, PERSON_SEARCH
 from mestring.core.decorators import staff_required
+from mestring.core.flow import submit
 from mestring.core.transitions import TransitionNotAllowed
 from mestring.people.models import Person
 from mestring.people.selectors import paginate
@@ -29,6 +32,7 @@ from mestring.referrals.forms import (
 )
 from mestring.referrals.models import CarePlace, Referral, Urgency
 
+RULE_ERRORS = (services.ReferralRuleError, TransitionNotAllowed)
 INBOX_TABS = (
     ("alle", gettext_lazy("Alle åpne")),
     ("nye", gettext_lazy("Nye")),
@@ -127,14 +131,15 @@ def _handle_post(
     request: HttpRequest,
     referral: Referral,
     forms: dict[str, TriageForm | StatusForm | OpenCaseForm],
-) -> str | None:
-    """Run the action of the form that was sent; the success message, or None on errors."""
+) -> bool:
+    """Run the action of the form that was sent; False when the page is shown again."""
     action = request.POST.get("action")
     form = forms.get(action)
-    if form is None or not form.is_valid():
-        return None
-    data = form.cleaned_data
-    try:
+    if form is None:
+        return False
+
+    def run(data: dict[str, Any]) -> str:
+        """Call the action's service; returns the success message."""
         if action == "triage":
             services.referral_triage(
                 actor=request.actor,
@@ -159,9 +164,9 @@ def _handle_post(
         return _("Sak opprettet. Saken regnes som mottatt %(day)s.") % {
             "day": case.received_on.strftime("%d.%m.%Y")
         }
-    except (services.ReferralRuleError, TransitionNotAllowed) as exc:
-        form.add_error(None, str(exc))
-    return None
+
+    done = submit(request, form, run, success=lambda message: message, rule_errors=RULE_ERRORS)
+    return done is not None
 
 
 @staff_required()
@@ -175,11 +180,8 @@ def detail(request: HttpRequest, person: Person, referral_id: int) -> HttpRespon
         "status": StatusForm(request.POST if action == "status" else None, referral=referral),
         "case": OpenCaseForm(request.POST if action == "case" else None),
     }
-    if action is not None:
-        done = _handle_post(request, referral, forms)
-        if done is not None:
-            messages.success(request, done)
-            return redirect("referrals:detail", person.pk, referral.pk)
+    if action is not None and _handle_post(request, referral, forms):
+        return redirect("referrals:detail", person.pk, referral.pk)
     context = {
         "person": person,
         "referral": referral,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from mestring.access.guard import audited_view, person_view
 from mestring.core.decorators import staff_required
+from mestring.core.flow import submit
 from mestring.people.models import Person
 from mestring.people.selectors import paginate
 from mestring.plans.selectors import active_plan
@@ -24,7 +27,9 @@ from mestring.teams.forms import (
     MemberForm,
     RecordForm,
 )
-from mestring.teams.models import FollowUpItem, GroupMember, Meeting
+from mestring.teams.models import FollowUpItem, GroupMember, Meeting, ResponsibilityGroup
+
+RULE_ERRORS = (services.TeamRuleError,)
 
 
 def _today_initial() -> dict[str, str]:
@@ -32,32 +37,24 @@ def _today_initial() -> dict[str, str]:
 
 
 def _group_create(request: HttpRequest, person: Person, form: GroupCreateForm) -> bool:
-    if not form.is_valid():
-        return False
-    try:
-        services.group_create(
+    def create(data: dict[str, Any]) -> object:
+        return services.group_create(
             actor=request.actor,
             person=person,
-            started_on=form.cleaned_data["started_on"],
+            started_on=data["started_on"],
             plan=active_plan(person),
         )
-    except services.TeamRuleError as exc:
-        form.add_error(None, str(exc))
-        return False
-    messages.success(request, _("Ansvarsgruppen er opprettet."))
-    return True
+
+    done = _("Ansvarsgruppen er opprettet.")
+    return submit(request, form, create, success=done, rule_errors=RULE_ERRORS) is not None
 
 
-def _group_end(request: HttpRequest, group: object, form: GroupEndForm) -> bool:
-    if not form.is_valid():
-        return False
-    try:
-        services.group_end(actor=request.actor, group=group, ended_on=form.cleaned_data["ended_on"])
-    except services.TeamRuleError as exc:
-        form.add_error(None, str(exc))
-        return False
-    messages.success(request, _("Ansvarsgruppen er avsluttet."))
-    return True
+def _group_end(request: HttpRequest, group: ResponsibilityGroup, form: GroupEndForm) -> bool:
+    def end(data: dict[str, Any]) -> object:
+        return services.group_end(actor=request.actor, group=group, ended_on=data["ended_on"])
+
+    done = _("Ansvarsgruppen er avsluttet.")
+    return submit(request, form, end, success=done, rule_errors=RULE_ERRORS) is not None
 
 
 @staff_required()
@@ -91,6 +88,11 @@ def group_detail(request: HttpRequest, person: Person) -> HttpResponse:
     return render(request, "teams/group_detail.html", context)
 
 
+def _meeting_data(data: dict[str, Any]) -> dict[str, Any]:
+    """The fields of MeetingForm that scheduling and changing a meeting both take."""
+    return {name: data[name] for name in ("starts_at", "ends_at", "place", "agenda")}
+
+
 def _no_group(request: HttpRequest, person: Person, title: str) -> HttpResponse:
     return render(request, "teams/no_group.html", {"person": person, "title": title})
 
@@ -104,27 +106,28 @@ def member_add(request: HttpRequest, person: Person) -> HttpResponse:
     if group is None:
         return _no_group(request, person, title)
     form = MemberForm(request.POST or None, person=person, initial=_today_initial())
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            member = services.member_add(
-                actor=request.actor,
-                group=group,
-                kind=data["kind"],
-                staff=data["staff"],
-                unit=data["unit"],
-                relative=data["relative"],
-                name=data["name"],
-                role=data["role"],
-                line=data["line"],
-                email=data["email"],
-                started_on=data["started_on"],
-                is_chair=data["is_chair"],
-            )
-        except services.TeamRuleError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Medlemmet er lagt til."))
+
+    def add(data: dict[str, Any]) -> GroupMember:
+        return services.member_add(
+            actor=request.actor,
+            group=group,
+            kind=data["kind"],
+            staff=data["staff"],
+            unit=data["unit"],
+            relative=data["relative"],
+            name=data["name"],
+            role=data["role"],
+            line=data["line"],
+            email=data["email"],
+            started_on=data["started_on"],
+            is_chair=data["is_chair"],
+        )
+
+    if request.method == "POST":
+        member = submit(
+            request, form, add, success=_("Medlemmet er lagt til."), rule_errors=RULE_ERRORS
+        )
+        if member is not None:
             if member.is_chair and not selectors.chair_is_current_coordinator(member):
                 messages.warning(
                     request, _("Lederen av gruppen er ikke personens koordinator. Er det riktig?")
@@ -146,15 +149,13 @@ def member_end(request: HttpRequest, person: Person, member_id: int) -> HttpResp
     form = MemberEndForm(
         request.POST or None, initial={"ended_on": timezone.localdate().strftime("%d.%m.%Y")}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.member_end(
-                actor=request.actor, member=member, ended_on=form.cleaned_data["ended_on"]
-            )
-        except services.TeamRuleError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Medlemskapet er avsluttet."))
+
+    def end(data: dict[str, Any]) -> object:
+        return services.member_end(actor=request.actor, member=member, ended_on=data["ended_on"])
+
+    if request.method == "POST":
+        done = _("Medlemskapet er avsluttet.")
+        if submit(request, form, end, success=done, rule_errors=RULE_ERRORS) is not None:
             return redirect("teams:group_detail", person_id=person.pk)
     context = {
         "person": person,
@@ -175,21 +176,14 @@ def meeting_new(request: HttpRequest, person: Person) -> HttpResponse:
     if group is None:
         return _no_group(request, person, title)
     form = MeetingForm(request.POST or None, person=person)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            meeting = services.meeting_schedule(
-                actor=request.actor,
-                group=group,
-                starts_at=data["starts_at"],
-                ends_at=data["ends_at"],
-                place=data["place"],
-                agenda=data["agenda"],
-            )
-        except services.TeamRuleError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Møtet er lagt inn, og medlemmene er invitert."))
+
+    def schedule(data: dict[str, Any]) -> Meeting:
+        return services.meeting_schedule(actor=request.actor, group=group, **_meeting_data(data))
+
+    if request.method == "POST":
+        done = _("Møtet er lagt inn, og medlemmene er invitert.")
+        meeting = submit(request, form, schedule, success=done, rule_errors=RULE_ERRORS)
+        if meeting is not None:
             return redirect("teams:meeting_detail", person_id=person.pk, meeting_id=meeting.pk)
     context = {"person": person, "form": form, "title": title, "submit": _("Legg inn møtet")}
     return render(request, "teams/form_page.html", context)
@@ -200,40 +194,32 @@ def _person_meeting(person: Person, meeting_id: int) -> Meeting:
 
 
 def _record(request: HttpRequest, meeting: Meeting, form: RecordForm) -> bool:
-    if not form.is_valid():
-        return False
-    try:
-        services.meeting_record(
+    def record(data: dict[str, Any]) -> object:
+        return services.meeting_record(
             actor=request.actor,
             meeting=meeting,
             attendance=form.attendance(),
-            minutes=form.cleaned_data["minutes"],
-            decisions=form.cleaned_data["decisions"],
-            shared_with_person=form.cleaned_data["shared_with_person"],
+            minutes=data["minutes"],
+            decisions=data["decisions"],
+            shared_with_person=data["shared_with_person"],
         )
-    except services.TeamRuleError as exc:
-        form.add_error(None, str(exc))
-        return False
-    messages.success(request, _("Referatet er lagret."))
-    return True
+
+    done = _("Referatet er lagret.")
+    return submit(request, form, record, success=done, rule_errors=RULE_ERRORS) is not None
 
 
 def _follow_up(request: HttpRequest, meeting: Meeting, form: FollowUpForm) -> bool:
-    if not form.is_valid():
-        return False
-    try:
-        services.follow_up_add(
+    def add(data: dict[str, Any]) -> object:
+        return services.follow_up_add(
             actor=request.actor,
             meeting=meeting,
-            what=form.cleaned_data["what"],
-            responsible_member=form.cleaned_data["responsible"],
-            due_on=form.cleaned_data["due_on"],
+            what=data["what"],
+            responsible_member=data["responsible"],
+            due_on=data["due_on"],
         )
-    except services.TeamRuleError as exc:
-        form.add_error(None, str(exc))
-        return False
-    messages.success(request, _("Oppfølgingspunktet er lagt til."))
-    return True
+
+    done = _("Oppfølgingspunktet er lagt til.")
+    return submit(request, form, add, success=done, rule_errors=RULE_ERRORS) is not None
 
 
 @staff_required()
@@ -281,23 +267,13 @@ def meeting_edit(request: HttpRequest, person: Person, meeting_id: int) -> HttpR
     form = MeetingForm(
         request.POST or None, person=person, initial=MeetingForm.initial_for(meeting)
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.meeting_update(
-                actor=request.actor,
-                meeting=meeting,
-                starts_at=data["starts_at"],
-                ends_at=data["ends_at"],
-                place=data["place"],
-                agenda=data["agenda"],
-            )
-        except services.TeamRuleError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(
-                request, _("Møtet er endret. Send den nye invitasjonen til medlemmene.")
-            )
+
+    def update(data: dict[str, Any]) -> object:
+        return services.meeting_update(actor=request.actor, meeting=meeting, **_meeting_data(data))
+
+    if request.method == "POST":
+        done = _("Møtet er endret. Send den nye invitasjonen til medlemmene.")
+        if submit(request, form, update, success=done, rule_errors=RULE_ERRORS) is not None:
             return redirect("teams:meeting_detail", person_id=person.pk, meeting_id=meeting.pk)
     context = {
         "person": person,

@@ -11,6 +11,8 @@ from mestring.tenancy.models import Municipality
 MUNICIPALITY_DEFAULTS = [
     "mestring.access.defaults.ensure_roles",
     "mestring.casework.defaults.ensure_legal_bases",
+    "mestring.catalogue.defaults.ensure_services",
+    "mestring.assessments.defaults.ensure_variables",
 ]
 
 
