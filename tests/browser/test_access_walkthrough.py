@@ -30,7 +30,8 @@ def test_emergency_access_review_and_access_log(page: Page, world: object) -> No
     factories.give_role(lead, "leder_ke")
     page.context.clear_cookies()
     log_in(page, lead)
-    click_through(page, page.get_by_role("link", name="Nødtilgang", exact=True))
+    click_through(page, page.get_by_role("link", name="Arbeidslister", exact=True))
+    click_through(page, page.get_by_role("link", name="Nødtilgang til gjennomgang"))
     access = EmergencyAccess.all_objects.get()
     click_through(
         page,
@@ -66,6 +67,7 @@ def test_sperring_and_consent_pages(page: Page, world: object) -> None:
 
 def test_roles_and_my_persons(page: Page, world: object) -> None:
     log_in(page, world.admin)
+    click_through(page, page.get_by_role("link", name="Administrasjon", exact=True))
     click_through(page, page.get_by_role("link", name="Roller", exact=True))
     click_through(page, page.get_by_role("link", name="Planlegger / enhetsleder"))
     page.get_by_label("Søke etter personer").check()

@@ -245,7 +245,8 @@ def test_skip_link_moves_focus_to_main_content_and_focus_is_visible(
 def test_administrator_creates_a_unit_and_opens_staff(page: Page, world: object) -> None:
     log_in(page, world.admin)
 
-    click_through(page, _nav(page, "Enheter"))
+    click_through(page, _nav(page, "Administrasjon"))
+    click_through(page, page.get_by_role("main").get_by_role("link", name="Enheter"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Enheter")
     expect(page.get_by_role("link", name="Hjemmetjenesten")).to_be_visible()
 
@@ -275,7 +276,8 @@ def test_administrator_creates_a_unit_and_opens_staff(page: Page, world: object)
     unit = Unit.all_objects.get(municipality=world.municipality, name="Legekontoret i sentrum")
     assert (unit.kind, unit.contact_name, unit.phone) == ("fastlege", "Kari Kontakt", "22334455")
 
-    click_through(page, _nav(page, "Ansatte"))
+    click_through(page, _nav(page, "Administrasjon"))
+    click_through(page, page.get_by_role("main").get_by_role("link", name="Ansatte"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Ansatte")
     staff_table = page.get_by_role("region", name="Ansatte")
     for username in ("eier", "utenforstaende", "administrator"):

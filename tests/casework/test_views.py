@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from mestring.access.models import AuditEvent, CareRelation
 from mestring.casework import services
+from mestring.casework.defaults import DEFAULT_LEGAL_BASES
 from mestring.casework.models import Case, Decision, LegalBasis
 from mestring.tenancy.context import activate
 from tests import factories
@@ -302,7 +303,8 @@ def test_legal_texts_admin(world, client_for):
         create, {"code": "hol-3-2", "title": "Hol. § 3-2", "text": "Tekst", "is_active": "on"}
     )
     assert response.status_code == 302
-    assert LegalBasis.all_objects.filter(municipality=world.municipality).count() == 3
+    expected = len(DEFAULT_LEGAL_BASES) + 1
+    assert LegalBasis.all_objects.filter(municipality=world.municipality).count() == expected
     rows = AuditEvent.all_objects.filter(object_type="legal_basis")
     assert list(rows.values_list("action", "purpose")) == [
         ("update", "administration"),

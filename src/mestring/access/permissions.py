@@ -31,7 +31,7 @@ PERMISSIONS: dict[str, str] = {
 DEFAULT_ROLES: dict[str, tuple[str, list[str]]] = {
     "saksbehandler": (
         _("Saksbehandler (tjenestekontor)"),
-        [PERSON_SEARCH, PERSON_REGISTER],
+        [PERSON_SEARCH, PERSON_REGISTER, STATISTICS_VIEW],
     ),
     "leder_ke": (
         _("Leder koordinerende enhet"),

@@ -24,6 +24,14 @@ DEFAULT_LEGAL_BASES: list[tuple[str, str, str]] = [
         "For pasienter og brukere med behov for langvarige og koordinerte tjenester skal "
         "kommunen tilby koordinator (helse- og omsorgstjenesteloven § 7-2).",
     ),
+    (
+        "tjenester",
+        "Pasient- og brukerrettighetsloven § 2-1 a og helse- og omsorgstjenesteloven § 3-2",
+        "Du har rett til nødvendige helse- og omsorgstjenester fra kommunen "
+        "(pasient- og brukerrettighetsloven § 2-1 a). Kommunen skal tilby blant annet "
+        "helsetjenester i hjemmet, personlig assistanse, plass i institusjon og avlastning "
+        "(helse- og omsorgstjenesteloven § 3-2 første ledd nr. 6).",
+    ),
 ]
 
 

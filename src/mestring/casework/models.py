@@ -293,6 +293,15 @@ class Decision(MunicipalityOwned):
     def is_positive(self) -> bool:
         return self.outcome in (DecisionOutcome.GRANTED, DecisionOutcome.PARTLY)
 
+    @property
+    def subject_label(self) -> str:
+        """What the decision is about: the service's name, or IP/coordinator."""
+        return self.service.name if self.service_id else self.get_subject_display()
+
+    @property
+    def in_force(self) -> bool:
+        return self.state == DecisionState.IN_FORCE
+
 
 class DecisionChange(MunicipalityOwned):
     """History of a decision: changed (replaced by a new decision) or stopped."""
@@ -349,3 +358,7 @@ class Appeal(MunicipalityOwned):
 
     def __str__(self) -> str:
         return f"{_('Klage')} {self.received_on:%d.%m.%Y}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in APPEAL_TRANSITIONS

@@ -8,16 +8,23 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 from mestring.access.actor import Actor
 from mestring.access.models import CareRelation
 from mestring.casework.models import (
+    APPEAL_TRANSITIONS,
     OPEN_CASE_STATUSES,
+    Appeal,
+    ApplicationLine,
     Case,
-    CaseKind,
     Decision,
+    DecisionChange,
+    DecisionOutcome,
+    DecisionState,
+    DecisionSubject,
     LegalBasis,
     overdue_cutoff,
     provisional_reply_cutoff,
@@ -46,8 +53,9 @@ DEFAULT_CASE_SORT = "mottatt"  # oldest first: the longest processing time on to
 
 
 def open_cases() -> QuerySet[Case]:
-    """The coordinating unit's cases that still wait for a decision."""
-    return Case.objects.filter(kind=CaseKind.PLAN_AND_COORDINATOR, status__in=OPEN_CASE_STATUSES)
+    """Cases of both kinds (individual plan/coordinator, services) that still wait for a
+    decision."""
+    return Case.objects.filter(status__in=OPEN_CASE_STATUSES)
 
 
 def overdue_cases(today: datetime.date | None = None) -> QuerySet[Case]:
@@ -96,6 +104,7 @@ def case_list(
         )
     return (
         cases.select_related("person", "caseworker__user", "responsible_unit")
+        .prefetch_related(_lines())
         .annotate(has_access=Exists(relations))
         .order_by(*CASE_SORTS.get(sort, CASE_SORTS[DEFAULT_CASE_SORT]))
     )
@@ -105,6 +114,7 @@ def person_cases(person: Person) -> QuerySet[Case]:
     return (
         Case.objects.filter(person=person)
         .select_related("caseworker__user", "responsible_unit")
+        .prefetch_related(_lines())
         .order_by("-received_on", "-pk")
     )
 
@@ -112,7 +122,7 @@ def person_cases(person: Person) -> QuerySet[Case]:
 def person_decisions(person: Person) -> QuerySet[Decision]:
     return (
         Decision.objects.filter(case__person=person)
-        .select_related("case", "legal_basis", "decided_by__user")
+        .select_related("case", "legal_basis", "decided_by__user", "service")
         .order_by("-decided_on", "-pk")
     )
 
@@ -122,7 +132,28 @@ def case_history(case: Case) -> QuerySet:
 
 
 def case_decisions(case: Case) -> QuerySet[Decision]:
-    return case.decisions.select_related("legal_basis", "decided_by__user").order_by("subject")
+    """The case's decisions with their appeals and change history, oldest service first."""
+    return (
+        case.decisions.select_related("legal_basis", "decided_by__user", "service", "replaces")
+        .prefetch_related(
+            Prefetch("appeals", queryset=Appeal.objects.order_by("received_on", "pk")),
+            Prefetch(
+                "changes",
+                queryset=DecisionChange.objects.select_related("changed_by").order_by(
+                    "changed_on", "pk"
+                ),
+            ),
+        )
+        .order_by("subject", "service__name", "decided_on", "pk")
+    )
+
+
+def case_lines(case: Case) -> QuerySet[ApplicationLine]:
+    return case.lines.select_related("service").order_by("service__name", "pk")
+
+
+def _lines() -> Prefetch:
+    return Prefetch("lines", queryset=ApplicationLine.objects.select_related("service"))
 
 
 def active_legal_bases() -> QuerySet[LegalBasis]:
@@ -131,3 +162,84 @@ def active_legal_bases() -> QuerySet[LegalBasis]:
 
 def legal_bases() -> QuerySet[LegalBasis]:
     return LegalBasis.objects.order_by("-is_active", "title")
+
+
+# --- Deadlines (frister) for the allocation office and the coordinating unit.
+
+ENDING_SOON_DAYS = 30
+
+
+class DeadlineTab:
+    """The deadline page's tabs (URL values)."""
+
+    OVERDUE = "overtid"
+    ENDING = "utloper"
+    REASSESS = "ny-kartlegging"
+    APPEALS = "klager"
+    VALUES = (OVERDUE, ENDING, REASSESS, APPEALS)
+
+
+def overdue_list(today: datetime.date | None = None) -> QuerySet[Case]:
+    """Overdue cases of both kinds, longest processing time first."""
+    return (
+        overdue_cases(today)
+        .select_related("person", "caseworker__user", "responsible_unit")
+        .prefetch_related(_lines())
+        .order_by("received_on", "pk")
+    )
+
+
+def _service_decisions_in_force() -> QuerySet[Decision]:
+    return Decision.objects.filter(
+        subject=DecisionSubject.SERVICE, state=DecisionState.IN_FORCE
+    ).exclude(outcome=DecisionOutcome.REFUSED)
+
+
+def decisions_ending_soon(today: datetime.date | None = None) -> QuerySet[Decision]:
+    """Service decisions in force whose period ends within 30 days (or ended today)."""
+    today = today or timezone.localdate()
+    return (
+        _service_decisions_in_force()
+        .filter(
+            valid_to__gte=today, valid_to__lte=today + datetime.timedelta(days=ENDING_SOON_DAYS)
+        )
+        .select_related("case__person", "case__caseworker__user", "service")
+        .order_by("valid_to", "pk")
+    )
+
+
+def decisions_needing_reassessment(today: datetime.date | None = None) -> QuerySet[Decision]:
+    """Service decisions in force (not yet ended) for persons whose latest assessment
+    said to assess again by a day that has passed."""
+    from mestring.assessments.models import Assessment
+
+    today = today or timezone.localdate()
+    latest = Assessment.objects.filter(person_id=OuterRef("case__person_id")).order_by(
+        "-assessed_on", "-pk"
+    )
+    return (
+        _service_decisions_in_force()
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+        .annotate(next_assessment_on=Subquery(latest.values("next_assessment_on")[:1]))
+        .filter(next_assessment_on__lt=today)
+        .select_related("case__person", "case__caseworker__user", "service")
+        .order_by(F("next_assessment_on").asc(), "pk")
+    )
+
+
+def open_appeals() -> QuerySet[Appeal]:
+    """Appeals not yet decided or withdrawn, oldest first."""
+    return (
+        Appeal.objects.filter(status__in=list(APPEAL_TRANSITIONS))
+        .select_related("decision__case__person", "decision__service")
+        .order_by("received_on", "pk")
+    )
+
+
+def deadline_rows(tab: str, today: datetime.date | None = None) -> QuerySet:
+    return {
+        DeadlineTab.OVERDUE: overdue_list,
+        DeadlineTab.ENDING: decisions_ending_soon,
+        DeadlineTab.REASSESS: decisions_needing_reassessment,
+        DeadlineTab.APPEALS: lambda _today: open_appeals(),
+    }[tab](today)

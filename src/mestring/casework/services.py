@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,14 +16,21 @@ from mestring.access.audit import record_event
 from mestring.access.models import AuditPurpose, CareRelationKind
 from mestring.access.services import care_relation_grant, care_relations_end_for
 from mestring.casework.models import (
+    APPEAL_TRANSITIONS,
     CASE_TRANSITIONS,
     OPEN_CASE_STATUSES,
+    Appeal,
+    AppealStatus,
+    Applicant,
+    ApplicationLine,
     Case,
     CaseKind,
     CaseStatus,
     CaseStatusChange,
     Decision,
+    DecisionChange,
     DecisionOutcome,
+    DecisionState,
     DecisionSubject,
     LegalBasis,
 )
@@ -29,9 +38,17 @@ from mestring.core.transitions import check_transition
 from mestring.people.models import Person, Staff, Unit
 from mestring.referrals.models import Referral
 
+if TYPE_CHECKING:
+    from mestring.catalogue.models import Service
+
 
 class CaseworkError(ValueError):
     """A request the casework rules do not allow; the message is for the user."""
+
+
+class AssessmentRequired(CaseworkError):
+    """A nationally reported service is decided only after a complete assessment; the
+    page offers a link to register one."""
 
 
 def _grant_caseworker(actor: Actor, case: Case, caseworker: Staff) -> None:
@@ -80,6 +97,7 @@ def case_open(
     person: Person,
     received_on: datetime.date,
     kind: str = CaseKind.PLAN_AND_COORDINATOR,
+    applicant: str = Applicant.PERSON,
     referral: Referral | None = None,
     requests_individual_plan: bool = False,
     requests_coordinator: bool = False,
@@ -90,6 +108,7 @@ def case_open(
         case = Case.objects.create(
             person=person,
             kind=kind,
+            applicant=applicant,
             referral=referral,
             received_on=received_on,
             requests_individual_plan=requests_individual_plan,
@@ -375,3 +394,415 @@ def legal_basis_save(
             purpose=AuditPurpose.ADMINISTRATION,
         )
     return target
+
+
+# --- The allocation office: applications for services, decisions, changes and appeals.
+
+# Stays are decided in days (døgn); services measured in hours are decided in hours/week.
+STAY_SERVICE_CODES = frozenset(
+    {"korttidsopphold", "rehabiliteringsopphold", "rulleringsopphold", "avlastning"}
+)
+MAX_HOURS_PER_WEEK = Decimal(168)
+# What a change of a decision may set anew; the rest is carried over from the old one.
+CHANGEABLE_FIELDS = frozenset(
+    {"outcome", "reasons", "legal_basis", "valid_from", "valid_to", "hours_per_week", "days"}
+)
+
+
+def service_application_register(
+    *,
+    actor: Actor,
+    person: Person,
+    applicant: str,
+    received_on: datetime.date,
+    services: list[Service],
+    responsible_unit: Unit | None = None,
+    caseworker: Staff | None = None,
+) -> Case:
+    """An application for one or more services, from the person, a relative or a
+    provider. The caseworker sees the person while the case is open (via case_open)."""
+    if applicant not in Applicant.values:
+        raise CaseworkError(_("Velg hvem som søker."))
+    unique = list({service.pk: service for service in services}.values())
+    if not unique:
+        raise CaseworkError(_("Søknaden må gjelde minst én tjeneste."))
+    if received_on > timezone.localdate():
+        raise CaseworkError(_("Mottatt-datoen kan ikke være fram i tid."))
+    _check_own(actor, person, responsible_unit, caseworker, *unique)
+    inactive = [s.name for s in unique if not s.is_active]
+    if inactive:
+        raise CaseworkError(
+            _("Tjenesten er ikke i bruk lenger: %(names)s.") % {"names": ", ".join(inactive)}
+        )
+    with transaction.atomic():
+        case = case_open(
+            actor=actor,
+            person=person,
+            received_on=received_on,
+            kind=CaseKind.SERVICE,
+            applicant=applicant,
+            responsible_unit=responsible_unit,
+            caseworker=caseworker,
+        )
+        for service in unique:
+            ApplicationLine.objects.create(case=case, service=service)
+    return case
+
+
+def case_start_assessment(*, actor: Actor, case: Case) -> Case:
+    """The assessment of the person has started: mottatt → kartlegging."""
+    if case.kind != CaseKind.SERVICE:
+        raise CaseworkError(_("Kartlegging startes bare i saker om helse- og omsorgstjenester."))
+    return case_transition(
+        actor=actor, case=case, to_status=CaseStatus.ASSESSING, reason=_("Kartlegging startet")
+    )
+
+
+def _check_scope(
+    service: Service, outcome: str, hours_per_week: Decimal | None, days: int | None
+) -> None:
+    """Granted or partly granted says how much; a refusal grants nothing."""
+    from mestring.catalogue.models import CapacityKind
+
+    if outcome == DecisionOutcome.REFUSED:
+        if hours_per_week is not None or days is not None:
+            raise CaseworkError(_("Et avslag skal ikke ha timer eller døgn. Fjern omfanget."))
+        return
+    if hours_per_week is not None and not (0 < hours_per_week <= MAX_HOURS_PER_WEEK):
+        raise CaseworkError(_("Timer per uke må være mellom 0 og 168."))
+    if days is not None and days < 1:
+        raise CaseworkError(_("Antall døgn må være minst 1."))
+    if service.capacity_kind == CapacityKind.HOURS and hours_per_week is None:
+        raise CaseworkError(
+            _("Skriv hvor mange timer per uke %(service)s innvilges.") % {"service": service}
+        )
+    if service.code in STAY_SERVICE_CODES and days is None:
+        raise CaseworkError(
+            _("Skriv hvor mange døgn %(service)s innvilges.") % {"service": service}
+        )
+    if hours_per_week is None and days is None:
+        raise CaseworkError(
+            _("Skriv omfanget av det som innvilges: timer per uke eller antall døgn.")
+        )
+
+
+def _check_assessment(person: Person, service: Service, on: datetime.date) -> None:
+    """Nationally reported services need a complete assessment on or before the decision."""
+    from mestring.assessments.selectors import latest_complete_assessment
+
+    if service.nationally_reported and latest_complete_assessment(person, on=on) is None:
+        raise AssessmentRequired(
+            _(
+                "%(service)s rapporteres nasjonalt og krever en fullført kartlegging av "
+                "personen, gjort senest på vedtaksdatoen. Registrer kartleggingen før "
+                "vedtaket fattes."
+            )
+            % {"service": service}
+        )
+
+
+def _check_service_decision(
+    actor: Actor,
+    case: Case,
+    *,
+    outcome: str,
+    reasons: str,
+    legal_basis: LegalBasis,
+    valid_from: datetime.date | None,
+    valid_to: datetime.date | None,
+) -> None:
+    if actor.staff is None:
+        raise CaseworkError(_("Bare ansatte kan fatte vedtak."))
+    if outcome not in DecisionOutcome.values:
+        raise CaseworkError(_("Ukjent vedtakstype eller resultat."))
+    if not reasons.strip():
+        raise CaseworkError(_("Vedtaket må ha en begrunnelse."))
+    if legal_basis.municipality_id != actor.municipality.pk or not legal_basis.is_active:
+        raise CaseworkError(_("Velg en hjemmel som er i bruk i kommunen."))
+    if valid_from and valid_to and valid_to < valid_from:
+        raise CaseworkError(_("Sluttdatoen kan ikke være før startdatoen."))
+    if outcome != DecisionOutcome.REFUSED and valid_from is None:
+        raise CaseworkError(_("Skriv fra hvilken dato tjenesten gjelder."))
+
+
+def service_decision_make(
+    *,
+    actor: Actor,
+    case: Case,
+    service: Service,
+    outcome: str,
+    reasons: str,
+    legal_basis: LegalBasis,
+    decided_on: datetime.date,
+    valid_from: datetime.date | None,
+    valid_to: datetime.date | None,
+    hours_per_week: Decimal | None = None,
+    days: int | None = None,
+) -> Decision:
+    """Enkeltvedtak on one service applied for. When every service of the application
+    is decided, the case moves to «vedtak fattet»."""
+    if case.kind != CaseKind.SERVICE:
+        raise CaseworkError(_("Saken er ikke en søknad om helse- og omsorgstjenester."))
+    if case.status == CaseStatus.CLOSED:
+        raise CaseworkError(_("Saken er avsluttet. En ny søknad må behandles i en ny sak."))
+    if not case.lines.filter(service=service).exists():
+        raise CaseworkError(_("Saken gjelder ikke søknad om %(service)s.") % {"service": service})
+    if case.decisions.filter(service=service).exists():
+        raise CaseworkError(
+            _(
+                "Det er allerede fattet vedtak om %(service)s i denne saken. "
+                "Endre eller stans det vedtaket i stedet."
+            )
+            % {"service": service}
+        )
+    _check_service_decision(
+        actor,
+        case,
+        outcome=outcome,
+        reasons=reasons,
+        legal_basis=legal_basis,
+        valid_from=valid_from,
+        valid_to=valid_to,
+    )
+    _check_day(
+        decided_on,
+        not_before=case.received_on,
+        before_message=_("Vedtaksdatoen kan ikke være før saken ble mottatt."),
+    )
+    _check_scope(service, outcome, hours_per_week, days)
+    _check_assessment(case.person, service, decided_on)
+    with transaction.atomic():
+        decision = Decision.objects.create(
+            case=case,
+            subject=DecisionSubject.SERVICE,
+            service=service,
+            outcome=outcome,
+            hours_per_week=hours_per_week,
+            days=days,
+            reasons=reasons.strip(),
+            legal_basis=legal_basis,
+            legal_basis_title=legal_basis.title,
+            legal_basis_text=legal_basis.text,
+            decided_on=decided_on,
+            valid_from=valid_from,
+            valid_to=valid_to,
+            decided_by=actor.staff,
+        )
+        record_event(
+            actor=actor,
+            action="create",
+            object_type="decision",
+            object_id=decision.pk,
+            person=case.person,
+        )
+        undecided = case.lines.exclude(service__in=case.decisions.values("service")).exists()
+        if not undecided:
+            case.decided_on = decided_on
+            case.save(update_fields=["decided_on"])
+            case_transition(actor=actor, case=case, to_status=CaseStatus.DECIDED)
+    return decision
+
+
+def _check_in_force(decision: Decision, changed_on: datetime.date, reason: str) -> None:
+    if decision.subject != DecisionSubject.SERVICE:
+        raise CaseworkError(
+            _("Bare vedtak om helse- og omsorgstjenester kan endres eller stanses her.")
+        )
+    if decision.state != DecisionState.IN_FORCE:
+        raise CaseworkError(
+            _("Vedtaket er %(state)s og kan ikke endres eller stanses.")
+            % {"state": decision.get_state_display().lower()}
+        )
+    if not reason.strip():
+        raise CaseworkError(_("Skriv hvorfor vedtaket endres eller stanses."))
+    if changed_on < decision.decided_on:
+        raise CaseworkError(_("Datoen kan ikke være før vedtaket ble fattet."))
+
+
+def _record_change(
+    actor: Actor, decision: Decision, to_state: str, on: datetime.date, reason: str
+) -> None:
+    DecisionChange.objects.create(
+        decision=decision,
+        from_state=decision.state,
+        to_state=to_state,
+        changed_on=on,
+        reason=reason.strip(),
+        changed_by=actor.user,
+    )
+    decision.state = to_state
+    decision.save(update_fields=["state", "stopped_on"])
+
+
+def _end_provision(decision: Decision, on: datetime.date, note: str) -> None:
+    """The service stops: open assignments end and a waiting-list entry is removed."""
+    from mestring.catalogue.models import Assignment, RemovalReason, WaitingListEntry
+
+    Assignment.objects.filter(decision=decision).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gt=on)
+    ).update(ends_on=on)
+    WaitingListEntry.objects.filter(decision=decision, removed_on__isnull=True).update(
+        removed_on=on, removal_reason=RemovalReason.OTHER, removal_note=note[:300]
+    )
+
+
+def _move_provision(old: Decision, new: Decision, on: datetime.date) -> None:
+    """A changed decision keeps the person's place: open assignments and the waiting-list
+    entry follow the new decision; a change to a refusal ends them."""
+    from mestring.catalogue.models import Assignment, WaitingListEntry
+
+    if not new.is_positive:
+        _end_provision(old, on, _("Vedtaket er endret til avslag"))
+        return
+    Assignment.objects.filter(decision=old).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=on)
+    ).update(decision=new)
+    WaitingListEntry.objects.filter(decision=old, removed_on__isnull=True).update(decision=new)
+
+
+def decision_change(
+    *,
+    actor: Actor,
+    decision: Decision,
+    changed_on: datetime.date,
+    reason: str,
+    **new_values: Any,
+) -> Decision:
+    """A later change of a decision in force: a new decision replaces the old one, which
+    is kept as history (state «endret»)."""
+    unknown = set(new_values) - CHANGEABLE_FIELDS
+    if unknown:
+        raise CaseworkError(
+            _("Ukjent felt i endringen: %(names)s.") % {"names": ", ".join(sorted(unknown))}
+        )
+    _check_in_force(decision, changed_on, reason)
+    if changed_on > timezone.localdate():
+        raise CaseworkError(_("Datoen kan ikke være fram i tid."))
+    values = {name: getattr(decision, name) for name in CHANGEABLE_FIELDS} | new_values
+    if isinstance(values["reasons"], str):
+        values["reasons"] = values["reasons"].strip()
+    case, service = decision.case, decision.service
+    _check_service_decision(
+        actor,
+        case,
+        outcome=values["outcome"],
+        reasons=values["reasons"],
+        legal_basis=values["legal_basis"],
+        valid_from=values["valid_from"],
+        valid_to=values["valid_to"],
+    )
+    _check_scope(service, values["outcome"], values["hours_per_week"], values["days"])
+    _check_assessment(case.person, service, changed_on)
+    legal_basis = values["legal_basis"]
+    with transaction.atomic():
+        new = Decision.objects.create(
+            case=case,
+            subject=DecisionSubject.SERVICE,
+            service=service,
+            replaces=decision,
+            decided_on=changed_on,
+            decided_by=actor.staff,
+            legal_basis_title=legal_basis.title,
+            legal_basis_text=legal_basis.text,
+            **values,
+        )
+        _record_change(actor, decision, DecisionState.CHANGED, changed_on, reason)
+        _move_provision(decision, new, changed_on)
+        record_event(
+            actor=actor,
+            action="change",
+            object_type="decision",
+            object_id=new.pk,
+            person=case.person,
+        )
+    return new
+
+
+def decision_stop(
+    *, actor: Actor, decision: Decision, stopped_on: datetime.date, reason: str
+) -> Decision:
+    """Stop (stans) a decision in force from a day, which may lie ahead; the service's
+    assignments end that day."""
+    _check_in_force(decision, stopped_on, reason)
+    with transaction.atomic():
+        decision.stopped_on = stopped_on
+        # The history row is dated the day the stop was decided; stopped_on says from when.
+        _record_change(actor, decision, DecisionState.STOPPED, timezone.localdate(), reason)
+        _end_provision(decision, stopped_on, _("Vedtaket er stanset"))
+        record_event(
+            actor=actor,
+            action="stop",
+            object_type="decision",
+            object_id=decision.pk,
+            person=decision.case.person,
+        )
+    return decision
+
+
+def appeal_register(
+    *, actor: Actor, decision: Decision, received_on: datetime.date, grounds: str
+) -> Appeal:
+    """Klage on a decision. A late appeal is registered too: the municipality may still
+    consider it (forvaltningsloven § 31)."""
+    if actor.staff is None:
+        raise CaseworkError(_("Bare ansatte kan registrere klager."))
+    if not grounds.strip():
+        raise CaseworkError(_("Skriv hva klagen gjelder."))
+    _check_day(
+        received_on,
+        not_before=decision.decided_on,
+        before_message=_("Klagen kan ikke være mottatt før vedtaket ble fattet."),
+    )
+    open_statuses = set(APPEAL_TRANSITIONS)
+    if decision.appeals.filter(status__in=open_statuses).exists():
+        raise CaseworkError(_("Det er allerede en åpen klage på dette vedtaket."))
+    with transaction.atomic():
+        appeal = Appeal.objects.create(
+            decision=decision,
+            received_on=received_on,
+            grounds=grounds.strip(),
+            registered_by=actor.staff,
+        )
+        record_event(
+            actor=actor,
+            action="create",
+            object_type="appeal",
+            object_id=appeal.pk,
+            person=decision.case.person,
+        )
+    return appeal
+
+
+# Outcomes that change the decision must say how.
+APPEAL_NOTE_REQUIRED = frozenset({AppealStatus.REVERSED, AppealStatus.OVERTURNED})
+
+
+def appeal_transition(
+    *, actor: Actor, appeal: Appeal, to_status: str, on: datetime.date, note: str = ""
+) -> Appeal:
+    """Move an appeal on: sent to the State Administrator, or decided (reversed by the
+    municipality, upheld, overturned) or withdrawn."""
+    check_transition(APPEAL_TRANSITIONS, appeal.status, to_status, dict(AppealStatus.choices))
+    _check_day(
+        on,
+        not_before=appeal.sent_on or appeal.received_on,
+        before_message=_("Datoen kan ikke være før klagen ble mottatt eller sendt videre."),
+    )
+    if to_status in APPEAL_NOTE_REQUIRED and not note.strip():
+        raise CaseworkError(_("Skriv hva utfallet av klagen ble."))
+    with transaction.atomic():
+        appeal.status = to_status
+        if to_status == AppealStatus.SENT:
+            appeal.sent_on = on
+        else:
+            appeal.outcome_on = on
+            appeal.outcome_note = note.strip()
+        appeal.save(update_fields=["status", "sent_on", "outcome_on", "outcome_note"])
+        record_event(
+            actor=actor,
+            action=f"status_{to_status}",
+            object_type="appeal",
+            object_id=appeal.pk,
+            person=appeal.decision.case.person,
+        )
+    return appeal

@@ -8,6 +8,11 @@ urlpatterns = [
     path("personer/<str:person_id>/saker/", views.person_cases, name="person_cases"),
     path("personer/<str:person_id>/saker/ny/", views.case_create, name="case_create"),
     path(
+        "personer/<str:person_id>/saker/tjenester/ny/",
+        views.service_application_create,
+        name="service_application_create",
+    ),
+    path(
         "personer/<str:person_id>/saker/<int:case_id>/",
         views.case_detail,
         name="case_detail",
@@ -22,6 +27,7 @@ urlpatterns = [
         views.decision_letter,
         name="decision_letter",
     ),
+    path("frister/", views.deadlines, name="deadlines"),
     path("admin/hjemler/", views.legal_basis_list, name="legal_basis_list"),
     path("admin/hjemler/ny/", views.legal_basis_edit, name="legal_basis_create"),
     path("admin/hjemler/<int:legal_basis_id>/", views.legal_basis_edit, name="legal_basis_edit"),

@@ -3,15 +3,18 @@ decisions (vedtak) and their letters, and the municipality's legal texts."""
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Callable
 from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from mestring.access.audit import record_event
@@ -20,16 +23,30 @@ from mestring.access.models import AuditOutcome
 from mestring.access.permissions import ADMIN_STAFF, PERSON_REGISTER
 from mestring.casework import selectors, services
 from mestring.casework.forms import (
+    AppealForm,
+    AppealOutcomeForm,
     AssignForm,
     CaseApplicationForm,
     CloseForm,
+    DecisionChangeForm,
     DecisionForm,
+    DecisionStopForm,
     LegalBasisForm,
     LetterSentForm,
     ProvisionalReplyForm,
+    ServiceApplicationForm,
+    ServiceDecisionForm,
 )
 from mestring.casework.letters import decision_letter_pdf
-from mestring.casework.models import Case, CaseStatus, Decision, LegalBasis
+from mestring.casework.models import (
+    Case,
+    CaseKind,
+    CaseStatus,
+    Decision,
+    DecisionState,
+    DecisionSubject,
+    LegalBasis,
+)
 from mestring.core.decorators import staff_required
 from mestring.core.flow import submit
 from mestring.core.transitions import TransitionNotAllowed
@@ -126,31 +143,45 @@ class _NoFields(forms.Form):
     """For actions that are only a button."""
 
 
-def _case_forms(request: HttpRequest, case: Case, decided: set[str]) -> dict[str, Any]:
-    """The forms for the actions the case allows now; a form is bound when it was sent."""
+def _bound(request: HttpRequest) -> Callable[[str], Any]:
+    """The POST data for the one form that was sent (by its «handling»), else None."""
     action = request.POST.get("handling") if request.method == "POST" else None
+    return lambda name: request.POST if action == name else None
 
-    def data(name: str) -> Any:
-        return request.POST if action == name else None
 
-    found: dict[str, Any] = {}
+def _case_forms(
+    request: HttpRequest, case: Case, decisions: list[Decision], lines: list
+) -> dict[str, Any]:
+    """The forms for the actions the case allows now; a form is bound when it was sent."""
+    data = _bound(request)
+    decided = {d.subject for d in decisions}
+    decided_services = {d.service_id for d in decisions}
+    found: dict[str, Any] = _decision_forms(request, decisions)
     if case.status == CaseStatus.CLOSED:
         return found
     if case.is_open and case.provisional_reply_sent_on is None:
         found["svar"] = ProvisionalReplyForm(
             data("svar"), prefix="svar", initial={"sent_on": _today_text()}
         )
-    if case.status == CaseStatus.RECEIVED:
+    if case.status == CaseStatus.RECEIVED and case.kind == CaseKind.SERVICE:
+        found["kartlegging"] = _NoFields(data("kartlegging"))
+    elif case.status == CaseStatus.RECEIVED:
         found["utredning"] = _NoFields(data("utredning"))
     for subject in case.requested_subjects():
         if subject not in decided:
             found[f"vedtak-{subject}"] = DecisionForm(data(f"vedtak-{subject}"), subject=subject)
+    for line in lines:
+        if line.service_id not in decided_services:
+            name = f"tjeneste-{line.service_id}"
+            found[name] = ServiceDecisionForm(data(name), service=line.service)
     found["saksbehandler"] = AssignForm(data("saksbehandler"), prefix="saksbehandler")
     found["avslutt"] = CloseForm(data("avslutt"), prefix="avslutt")
     return found
 
 
-def _case_action(request: HttpRequest, case: Case, name: str) -> tuple[Callable, str] | None:
+def _case_action(
+    request: HttpRequest, case: Case, name: str, forms_: dict[str, Any]
+) -> tuple[Callable, str] | None:
     """The service call for one action on the case page, and what to say when done."""
     actor = request.actor
     if name == "svar":
@@ -170,6 +201,25 @@ def _case_action(request: HttpRequest, case: Case, name: str) -> tuple[Callable,
             lambda d: services.case_close(actor=actor, case=case, reason=d["reason"]),
             _("Saken er avsluttet."),
         )
+    if name == "kartlegging":
+        return (
+            lambda d: services.case_start_assessment(actor=actor, case=case),
+            _("Kartleggingen er startet."),
+        )
+    if name.startswith("tjeneste-"):
+        form = forms_[name]
+        return (
+            _watch_assessment(
+                form,
+                lambda d: services.service_decision_make(
+                    actor=actor, case=case, service=form.service, **d
+                ),
+            ),
+            _("Vedtaket er fattet. Husk å sende vedtaksbrevet."),
+        )
+    found = _decision_action(request, name, forms_)
+    if found is not None:
+        return found
     if name == "utredning":
         return (
             lambda d: services.case_transition(
@@ -187,6 +237,88 @@ def _case_action(request: HttpRequest, case: Case, name: str) -> tuple[Callable,
     return None
 
 
+def _watch_assessment(form: forms.Form, run: Callable) -> Callable:
+    """Mark the form when the refusal is a missing assessment, so the page can link to
+    the assessment page next to the message."""
+
+    def wrapped(data: dict[str, Any]) -> Any:
+        try:
+            return run(data)
+        except services.AssessmentRequired:
+            form.assessment_required = True
+            raise
+
+    return wrapped
+
+
+def _decision_forms(request: HttpRequest, decisions: list[Decision]) -> dict[str, Any]:
+    """Change, stop and appeal forms for the service decisions in the case. These stay
+    available after the case is closed: a decision in force outlives its case."""
+    data = _bound(request)
+    found: dict[str, Any] = {}
+    for decision in decisions:
+        decision.open_appeals = [a for a in decision.appeals.all() if a.is_open]
+        for appeal in decision.open_appeals:
+            appeal.form = found[f"klage-{appeal.pk}"] = AppealOutcomeForm(
+                data(f"klage-{appeal.pk}"), appeal=appeal
+            )
+            appeal.form.target = appeal
+        if decision.subject != DecisionSubject.SERVICE:
+            continue
+        if not decision.open_appeals:
+            name = f"klage-ny-{decision.pk}"
+            decision.appeal_form = found[name] = AppealForm(
+                data(name), prefix=name, initial={"received_on": _today_text()}
+            )
+            decision.appeal_form.target = decision
+        if decision.state == DecisionState.IN_FORCE:
+            name = f"endre-{decision.pk}"
+            decision.change_form = found[name] = DecisionChangeForm(data(name), decision=decision)
+            decision.change_form.target = decision
+            name = f"stans-{decision.pk}"
+            decision.stop_form = found[name] = DecisionStopForm(
+                data(name), prefix=name, initial={"stopped_on": _today_text()}
+            )
+            decision.stop_form.target = decision
+    return found
+
+
+def _decision_action(
+    request: HttpRequest, name: str, forms_: dict[str, Any]
+) -> tuple[Callable, str] | None:
+    """The service call for an action on one decision or appeal of the case."""
+    actor = request.actor
+    kind, _sep, key = name.rpartition("-")
+    if not key.isdigit():
+        return None
+    target = forms_[name].target
+    if kind == "endre":
+        form = forms_[name]
+        return (
+            _watch_assessment(
+                form,
+                lambda d: services.decision_change(actor=actor, decision=form.target, **d),
+            ),
+            _("Vedtaket er endret. Det nye vedtaket erstatter det gamle; send brev om endringen."),
+        )
+    if kind == "stans":
+        return (
+            lambda d: services.decision_stop(actor=actor, decision=target, **d),
+            _("Vedtaket er stanset. Send brev om stansen."),
+        )
+    if kind == "klage-ny":
+        return (
+            lambda d: services.appeal_register(actor=actor, decision=target, **d),
+            _("Klagen er registrert."),
+        )
+    if kind == "klage":
+        return (
+            lambda d: services.appeal_transition(actor=actor, appeal=target, **d),
+            _("Klagen er oppdatert."),
+        )
+    return None
+
+
 @staff_required()
 @person_view(action="update", object_type="case")
 @require_http_methods(["GET", "POST"])
@@ -197,12 +329,13 @@ def case_detail(request: HttpRequest, person: Person, case_id: int) -> HttpRespo
         person=person,
     )
     decisions = list(selectors.case_decisions(case))
-    case_forms = _case_forms(request, case, {d.subject for d in decisions})
+    lines = list(selectors.case_lines(case))
+    case_forms = _case_forms(request, case, decisions, lines)
     if request.method == "POST":
         if not _may_handle(request):
             return _refuse_write(request, person, "case")
         name = request.POST.get("handling", "")
-        action = _case_action(request, case, name) if name in case_forms else None
+        action = _case_action(request, case, name, case_forms) if name in case_forms else None
         if action is None:
             messages.error(request, _("Handlingen er ikke mulig i denne saken nå."))
             return redirect("casework:case_detail", person_id=person.pk, case_id=case.pk)
@@ -217,9 +350,18 @@ def case_detail(request: HttpRequest, person: Person, case_id: int) -> HttpRespo
         "history": list(selectors.case_history(case)),
         "forms": case_forms,
         "decision_forms": [f for key, f in case_forms.items() if key.startswith("vedtak-")],
+        "service_forms": [f for key, f in case_forms.items() if key.startswith("tjeneste-")],
+        "lines": lines,
+        "assessment_url": reverse("assessments:assessment_create", kwargs={"person_id": person.pk}),
         "may_handle": _may_handle(request),
     }
-    return render(request, "casework/case_detail.html", context)
+    for decision in decisions:
+        decision.assign_url = reverse(
+            "catalogue:decision_assign",
+            kwargs={"person_id": person.pk, "decision_id": decision.pk},
+        )
+    template = "casework/service_case_detail.html" if case.kind == CaseKind.SERVICE else None
+    return render(request, template or "casework/case_detail.html", context)
 
 
 def _decision_for(person: Person, decision_id: int) -> Decision:
@@ -230,6 +372,8 @@ def _decision_for(person: Person, decision_id: int) -> Decision:
             "case__responsible_unit",
             "legal_basis",
             "decided_by__user",
+            "service",
+            "replaces",
         ),
         pk=decision_id,
         case__person=person,
@@ -273,7 +417,11 @@ def decision_detail(request: HttpRequest, person: Person, decision_id: int) -> H
 @require_GET
 def decision_letter(request: HttpRequest, person: Person, decision_id: int) -> HttpResponse:
     decision = _decision_for(person, decision_id)
-    pdf = decision_letter_pdf(decision)
+    # ?brev=stans: the letter that stopped the decision (the decision letter stays too).
+    stop = request.GET.get("brev") == "stans"
+    if stop and decision.state != DecisionState.STOPPED:
+        raise Http404
+    pdf = decision_letter_pdf(decision, stop=stop)
     # A download is an export of the person's data, logged as such.
     record_event(
         actor=request.actor,
@@ -283,7 +431,8 @@ def decision_letter(request: HttpRequest, person: Person, decision_id: int) -> H
         person=person,
     )
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="vedtak-{decision.pk}.pdf"'
+    name = f"stans-{decision.pk}" if stop else f"vedtak-{decision.pk}"
+    response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
     return response
 
 
@@ -313,3 +462,121 @@ def legal_basis_edit(request: HttpRequest, legal_basis_id: int | None = None) ->
             return redirect("casework:legal_basis_list")
     context = {"form": form, "legal_basis": legal_basis}
     return render(request, "casework/legal_basis_form.html", context)
+
+
+@staff_required()
+@person_view(action="create", object_type="case")
+@require_http_methods(["GET", "POST"])
+def service_application_create(request: HttpRequest, person: Person) -> HttpResponse:
+    """The allocation office registers an application for one or more services."""
+    if request.method == "POST" and not _may_handle(request):
+        return _refuse_write(request, person, "case")
+    initial = {"received_on": _today_text(), "caseworker": request.actor.staff.pk}
+    form = ServiceApplicationForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        case = submit(
+            request,
+            form,
+            lambda data: services.service_application_register(
+                actor=request.actor, person=person, **data
+            ),
+            success=_("Søknaden er registrert, og saken er opprettet."),
+            rule_errors=RULE_ERRORS,
+        )
+        if case is not None:
+            return redirect("casework:case_detail", person_id=person.pk, case_id=case.pk)
+    context = {"person": person, "form": form, "may_handle": _may_handle(request)}
+    return render(request, "casework/service_application_form.html", context)
+
+
+DEADLINE_TABS = [
+    (selectors.DeadlineTab.OVERDUE, _lazy("Saker på overtid")),
+    (selectors.DeadlineTab.ENDING, _lazy("Vedtak som snart utløper")),
+    (selectors.DeadlineTab.REASSESS, _lazy("Vedtak som trenger ny kartlegging")),
+    (selectors.DeadlineTab.APPEALS, _lazy("Åpne klager")),
+]
+
+
+def _deadline_csv_row(tab: str, row: Any, today: Any) -> list[object]:
+    if tab == selectors.DeadlineTab.OVERDUE:
+        return [
+            row.person.full_name,
+            row.get_kind_display(),
+            row.received_on.strftime("%d.%m.%Y"),
+            row.processing_days(today),
+            str(row.caseworker or ""),
+        ]
+    if tab == selectors.DeadlineTab.APPEALS:
+        return [
+            row.decision.case.person.full_name,
+            row.decision.subject_label,
+            row.received_on.strftime("%d.%m.%Y"),
+            row.get_status_display(),
+        ]
+    day = row.valid_to if tab == selectors.DeadlineTab.ENDING else row.next_assessment_on
+    return [
+        row.case.person.full_name,
+        row.subject_label,
+        row.decided_on.strftime("%d.%m.%Y"),
+        day.strftime("%d.%m.%Y"),
+        str(row.case.caseworker or ""),
+    ]
+
+
+DEADLINE_CSV_HEADERS = {
+    selectors.DeadlineTab.OVERDUE: [
+        _lazy("Person"),
+        _lazy("Sakstype"),
+        _lazy("Mottatt"),
+        _lazy("Behandlingstid (dager)"),
+        _lazy("Saksbehandler"),
+    ],
+    selectors.DeadlineTab.ENDING: [
+        _lazy("Person"),
+        _lazy("Tjeneste"),
+        _lazy("Vedtaksdato"),
+        _lazy("Gjelder til"),
+        _lazy("Saksbehandler"),
+    ],
+    selectors.DeadlineTab.REASSESS: [
+        _lazy("Person"),
+        _lazy("Tjeneste"),
+        _lazy("Vedtaksdato"),
+        _lazy("Ny kartlegging skulle vært"),
+        _lazy("Saksbehandler"),
+    ],
+    selectors.DeadlineTab.APPEALS: [
+        _lazy("Person"),
+        _lazy("Vedtak"),
+        _lazy("Klage mottatt"),
+        _lazy("Status"),
+    ],
+}
+
+
+@staff_required(PERSON_REGISTER)
+@audited_view(object_type="deadlines")
+@require_GET
+def deadlines(request: HttpRequest) -> HttpResponse:
+    """Frister: overdue cases, decisions ending soon or due for re-assessment, open
+    appeals. Lists several persons, so the view is audited as such."""
+    tab = request.GET.get("vis", selectors.DeadlineTab.OVERDUE)
+    if tab not in selectors.DeadlineTab.VALUES:
+        tab = selectors.DeadlineTab.OVERDUE
+    today = timezone.localdate()
+    rows = selectors.deadline_rows(tab, today)
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="frister-{tab}.csv"'
+        writer = csv.writer(response, delimiter=";")
+        writer.writerow([str(header) for header in DEADLINE_CSV_HEADERS[tab]])
+        for row in rows:
+            writer.writerow(_deadline_csv_row(tab, row, today))
+        return response
+    context = {
+        "tab": tab,
+        "tabs": DEADLINE_TABS,
+        "page": paginate(rows, request.GET.get("side")),
+        "today": today,
+    }
+    return render(request, "casework/deadlines.html", context)

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from mestring.access.models import CareRelation, CareRelationKind, Role, StaffRole
 from mestring.core.demo_coordination import build_coordination_demo
+from mestring.core.demo_services import build_services_demo
 from mestring.people.identity import random_synthetic_national_id
 from mestring.people.models import (
     ActingBasis,
@@ -443,5 +444,10 @@ def build_demo(*, password: str = DEFAULT_PASSWORD, seed: int = 2026) -> DemoRes
             random.Random(f"{seed}-coordination"),  # noqa: S311
             persons,
             staff_by_username,
+        )
+        build_services_demo(
+            random.Random(f"{seed}-services"),  # noqa: S311
+            persons,
+            staff_by_username["demo.saksbehandler"],
         )
     return DemoResult(municipality=municipality, password=password, users=users)

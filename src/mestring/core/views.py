@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -11,6 +11,7 @@ from mestring.access import selectors as access_selectors
 from mestring.access.permissions import ACCESS_REVIEW, PERSON_REGISTER
 from mestring.casework import selectors as casework_selectors
 from mestring.core.decorators import staff_required
+from mestring.core.hubs import HUBS
 from mestring.people.forms import PersonSearchForm
 from mestring.referrals import selectors as referral_selectors
 from mestring.teams import selectors as team_selectors
@@ -32,6 +33,16 @@ def home(request: HttpRequest) -> HttpResponse:
         waiting["reviews"] = access_selectors.open_emergency_reviews().count()
     context = {"search_form": PersonSearchForm(), "waiting": waiting}
     return render(request, "core/home.html", context)
+
+
+@staff_required()
+def hub(request: HttpRequest, slug: str) -> HttpResponse:
+    """A menu section: the links this user may use, with a line about each."""
+    section = HUBS.get(slug)
+    links = section.visible_links(request.actor) if section else []
+    if not links:
+        raise Http404
+    return render(request, "core/hub.html", {"hub": section, "links": links})
 
 
 def health(request: HttpRequest) -> HttpResponse:

@@ -17,6 +17,7 @@ from django.utils.module_loading import import_string
 # name → class; each domain adds its reports here.
 REPORTS: dict[str, str] = {
     "individual-plans": "mestring.reports.individual_plans.IndividualPlansReport",
+    "decisions": "mestring.reports.decisions.DecisionsReport",
 }
 
 

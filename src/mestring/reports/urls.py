@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mestring.reports import views
+from mestring.reports import decisions_views, views
 
 app_name = "reports"
 urlpatterns = [
@@ -14,4 +14,5 @@ urlpatterns = [
         views.coordination_list,
         name="coordination_list",
     ),
+    path("rapporter/vedtak/", decisions_views.decisions_report, name="decisions"),
 ]

@@ -1,0 +1,442 @@
+"""Writes for the service catalogue, assignment (tildeling) and the waiting list.
+
+Each write is one transaction with its audit row. Capacity is counted on a day:
+assignments in force that day (places), or the hours per week of their decisions.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mestring.access.actor import Actor
+from mestring.access.audit import record_event
+from mestring.access.models import AuditPurpose, CareRelation, CareRelationKind
+from mestring.access.permissions import ADMIN_UNITS, PERSON_REGISTER
+from mestring.access.services import care_relation_end, care_relation_grant
+from mestring.casework.models import (
+    CASE_TRANSITIONS,
+    CaseStatus,
+    Decision,
+    DecisionOutcome,
+    DecisionState,
+)
+from mestring.casework.services import case_transition
+from mestring.catalogue.models import (
+    Assignment,
+    CapacityKind,
+    RemovalReason,
+    Service,
+    ServiceProvider,
+    WaitingListEntry,
+    WaitingPriority,
+)
+from mestring.people.models import Unit
+
+
+class CatalogueError(ValueError):
+    """A request the catalogue rules do not allow; the message is for the user."""
+
+
+SERVICE_FIELDS = (
+    "code",
+    "name",
+    "description",
+    "how_to_apply",
+    "pyramid_level",
+    "national_code",
+    "capacity_kind",
+    "nationally_reported",
+    "is_active",
+)
+
+
+def _require(actor: Actor, permission: str) -> None:
+    if not actor.has_perm(permission):
+        raise CatalogueError(_("Du har ikke rettighet til dette."))
+
+
+def _check_own(actor: Actor, *objects: object) -> None:
+    for obj in objects:
+        if obj is not None and obj.municipality_id != actor.municipality.pk:
+            raise CatalogueError(_("Velg blant kommunens egne tjenester og enheter."))
+
+
+# --- The catalogue (administrator)
+
+
+def service_save(*, actor: Actor, service: Service | None, data: dict[str, Any]) -> Service:
+    """Create or edit a service of the municipality's catalogue."""
+    _require(actor, ADMIN_UNITS)
+    _check_own(actor, service)
+    target = service or Service()
+    for name in SERVICE_FIELDS:
+        if name in data:
+            value = data[name]
+            setattr(target, name, value.strip() if isinstance(value, str) else value)
+    if not target.code or not target.name:
+        raise CatalogueError(_("Tjenesten må ha kode og navn."))
+    if target.capacity_kind not in CapacityKind.values:
+        raise CatalogueError(_("Velg hvordan kapasiteten måles."))
+    if Service.objects.filter(code=target.code).exclude(pk=target.pk).exists():
+        raise CatalogueError(_("Det finnes allerede en tjeneste med denne koden."))
+    with transaction.atomic():
+        created = target.pk is None
+        target.save()
+        record_event(
+            actor=actor,
+            action="create" if created else "update",
+            object_type="service",
+            object_id=target.pk,
+            purpose=AuditPurpose.ADMINISTRATION,
+        )
+    return target
+
+
+def _check_capacity_value(capacity: Decimal | None) -> None:
+    if capacity is not None and capacity < 0:
+        raise CatalogueError(_("Kapasiteten kan ikke være negativ."))
+
+
+def provider_save(
+    *, actor: Actor, service: Service, unit: Unit, capacity: Decimal | None
+) -> ServiceProvider:
+    """Add a unit as provider of the service, or change its capacity (empty = no limit)."""
+    _require(actor, ADMIN_UNITS)
+    _check_own(actor, service, unit)
+    _check_capacity_value(capacity)
+    with transaction.atomic():
+        provider, created = ServiceProvider.objects.get_or_create(
+            service=service, unit=unit, defaults={"capacity": capacity}
+        )
+        if not created:
+            provider.capacity = capacity
+            provider.save(update_fields=["capacity"])
+        record_event(
+            actor=actor,
+            action="create" if created else "update",
+            object_type="service_provider",
+            object_id=provider.pk,
+            purpose=AuditPurpose.ADMINISTRATION,
+        )
+    return provider
+
+
+def provider_remove(*, actor: Actor, provider: ServiceProvider) -> ServiceProvider:
+    """A unit stops providing a service; not while it has assignments in force or waiting."""
+    _require(actor, ADMIN_UNITS)
+    _check_own(actor, provider)
+    today = timezone.localdate()
+    in_force = (
+        _in_force(
+            Assignment.objects.filter(decision__service=provider.service_id, unit=provider.unit_id),
+            today,
+        ).exists()
+        or Assignment.objects.filter(
+            decision__service=provider.service_id, unit=provider.unit_id, starts_on__gt=today
+        ).exists()
+    )
+    waiting = WaitingListEntry.objects.filter(
+        service=provider.service_id, unit=provider.unit_id, removed_on__isnull=True
+    ).exists()
+    if in_force or waiting:
+        raise CatalogueError(
+            _("Enheten har tildelinger eller venteliste for tjenesten og kan ikke fjernes.")
+        )
+    with transaction.atomic():
+        pk = provider.pk
+        provider.delete()
+        record_event(
+            actor=actor,
+            action="delete",
+            object_type="service_provider",
+            object_id=pk,
+            purpose=AuditPurpose.ADMINISTRATION,
+        )
+    return provider
+
+
+# --- Capacity
+
+
+def _in_force(assignments: Any, day: datetime.date) -> Any:
+    return assignments.filter(starts_on__lte=day).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=day)
+    )
+
+
+def in_use(*, service: Service, unit: Unit, day: datetime.date) -> Decimal:
+    """Places taken (assignments in force) or hours per week assigned, on that day."""
+    assignments = _in_force(Assignment.objects.filter(decision__service=service, unit=unit), day)
+    if service.capacity_kind == CapacityKind.HOURS:
+        hours = assignments.values_list("decision__hours_per_week", flat=True)
+        return sum((h or Decimal(0) for h in hours), Decimal(0))
+    return Decimal(assignments.count())
+
+
+def _demand(decision: Decision) -> Decimal:
+    """What one more assignment of this decision takes of the unit's capacity."""
+    if decision.service.capacity_kind == CapacityKind.HOURS:
+        if decision.hours_per_week is None:
+            raise CatalogueError(
+                _("Vedtaket mangler timer per uke, så kapasiteten kan ikke beregnes.")
+            )
+        return decision.hours_per_week
+    return Decimal(1)
+
+
+def has_room(*, decision: Decision, provider: ServiceProvider, day: datetime.date) -> bool:
+    service = decision.service
+    if service.capacity_kind == CapacityKind.NONE or provider.capacity is None:
+        return True
+    used = in_use(service=service, unit=provider.unit, day=day)
+    return used + _demand(decision) <= provider.capacity
+
+
+# --- Assignment and waiting list
+
+
+def _check_decision(decision: Decision, day: datetime.date) -> None:
+    if decision.service_id is None:
+        raise CatalogueError(_("Bare vedtak om en tjeneste kan tildeles."))
+    if decision.outcome not in (DecisionOutcome.GRANTED, DecisionOutcome.PARTLY):
+        raise CatalogueError(_("Bare innvilgede eller delvis innvilgede vedtak kan tildeles."))
+    if decision.state != DecisionState.IN_FORCE:
+        raise CatalogueError(_("Vedtaket gjelder ikke lenger og kan ikke tildeles."))
+    if decision.valid_to is not None and day > decision.valid_to:
+        raise CatalogueError(_("Startdatoen er etter at vedtaket slutter å gjelde."))
+
+
+def _provider(decision: Decision, unit: Unit | None) -> ServiceProvider:
+    if unit is None:
+        raise CatalogueError(_("Velg en enhet som utfører tjenesten."))
+    provider = (
+        ServiceProvider.objects.select_related("unit")
+        .filter(service=decision.service_id, unit=unit)
+        .first()
+    )
+    if provider is None:
+        raise CatalogueError(
+            _("%(unit)s utfører ikke %(service)s.") % {"unit": unit, "service": decision.service}
+        )
+    return provider
+
+
+def _move_case(actor: Actor, decision: Decision, to_status: str) -> None:
+    """Move the case when its status allows it; an assigned case stays assigned."""
+    case = decision.case
+    if case.status != to_status and to_status in CASE_TRANSITIONS.get(case.status, set()):
+        case_transition(actor=actor, case=case, to_status=to_status)
+
+
+def _day_start(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _grant_provider(actor: Actor, assignment: Assignment) -> None:
+    """The assigned unit's staff need to see the person for as long as they provide."""
+    ends = assignment.ends_on
+    care_relation_grant(
+        actor=actor,
+        person=assignment.decision.case.person,
+        kind=CareRelationKind.PROVIDER,
+        reason=_("Tildelt tjeneste: %(service)s") % {"service": assignment.decision.service},
+        unit=assignment.unit,
+        valid_from=_day_start(assignment.starts_on),
+        valid_to=_day_start(ends + datetime.timedelta(days=1)) if ends else None,
+    )
+
+
+def _end_provider(actor: Actor, assignment: Assignment) -> None:
+    """The unit's provider access follows the assignment's end: ended now, or replaced
+    by one that ends with the assignment. Not while another assignment of the same
+    person to the unit is in force (the relation is per person and unit)."""
+    person = assignment.decision.case.person
+    ends = assignment.ends_on
+    others = (
+        Assignment.objects.filter(decision__case__person=person, unit=assignment.unit_id)
+        .exclude(pk=assignment.pk)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=min(ends, timezone.localdate())))
+    )
+    if others.exists():
+        return
+    relations = CareRelation.objects.active().filter(
+        person=person, unit=assignment.unit_id, kind=CareRelationKind.PROVIDER
+    )
+    for relation in relations:
+        care_relation_end(actor=actor, relation=relation)
+    if ends >= timezone.localdate():
+        care_relation_grant(
+            actor=actor,
+            person=person,
+            kind=CareRelationKind.PROVIDER,
+            reason=_("Tildelt tjeneste: %(service)s") % {"service": assignment.decision.service},
+            unit=assignment.unit,
+            valid_to=_day_start(ends + datetime.timedelta(days=1)),
+        )
+
+
+def _assign(
+    actor: Actor,
+    decision: Decision,
+    unit: Unit,
+    starts_on: datetime.date,
+    ends_on: datetime.date | None,
+) -> Assignment:
+    assignment = Assignment.objects.create(
+        decision=decision, unit=unit, starts_on=starts_on, ends_on=ends_on
+    )
+    record_event(
+        actor=actor,
+        action="create",
+        object_type="assignment",
+        object_id=assignment.pk,
+        person=decision.case.person,
+    )
+    _grant_provider(actor, assignment)
+    _move_case(actor, decision, CaseStatus.ASSIGNED)
+    return assignment
+
+
+def _open_entry(decision: Decision) -> WaitingListEntry | None:
+    return WaitingListEntry.objects.filter(decision=decision, removed_on__isnull=True).first()
+
+
+def decision_assign(
+    *,
+    actor: Actor,
+    decision: Decision,
+    unit: Unit,
+    starts_on: datetime.date,
+    priority: int = WaitingPriority.NORMAL,
+    ends_on: datetime.date | None = None,
+) -> Assignment | WaitingListEntry:
+    """Give a granted decision to a provider unit; when the unit is full, put the person
+    on its waiting list instead (with priority, added today)."""
+    _require(actor, PERSON_REGISTER)
+    _check_own(actor, decision, unit)
+    _check_decision(decision, starts_on)
+    if ends_on is not None and ends_on < starts_on:
+        raise CatalogueError(_("Sluttdatoen kan ikke være før startdatoen."))
+    if priority not in WaitingPriority.values:
+        raise CatalogueError(_("Velg en prioritet."))
+    provider = _provider(decision, unit)
+    if _in_force(decision.assignments.all(), starts_on).exists():
+        raise CatalogueError(_("Vedtaket er allerede tildelt en enhet fra denne datoen."))
+    entry = _open_entry(decision)
+    room = has_room(decision=decision, provider=provider, day=starts_on)
+    if entry is not None and not room:
+        raise CatalogueError(
+            _("Personen står allerede på venteliste for dette vedtaket (fra %(day)s).")
+            % {"day": entry.added_on.strftime("%d.%m.%Y")}
+        )
+    with transaction.atomic():
+        if room:
+            if entry is not None:
+                # A place came free for someone already waiting: the entry ends here.
+                _close_entry(actor, entry, RemovalReason.ASSIGNED, "", timezone.localdate())
+            return _assign(actor, decision, unit, starts_on, ends_on)
+        entry = WaitingListEntry.objects.create(
+            decision=decision,
+            service=decision.service,
+            unit=unit,
+            priority=priority,
+            added_on=timezone.localdate(),
+        )
+        record_event(
+            actor=actor,
+            action="create",
+            object_type="waiting_list_entry",
+            object_id=entry.pk,
+            person=decision.case.person,
+        )
+        _move_case(actor, decision, CaseStatus.WAITING)
+    return entry
+
+
+def _close_entry(
+    actor: Actor, entry: WaitingListEntry, reason: str, note: str, removed_on: datetime.date
+) -> None:
+    entry.removed_on = removed_on
+    entry.removal_reason = reason
+    entry.removal_note = note
+    entry.save(update_fields=["removed_on", "removal_reason", "removal_note"])
+    record_event(
+        actor=actor,
+        action="remove",
+        object_type="waiting_list_entry",
+        object_id=entry.pk,
+        person=entry.decision.case.person,
+        reason_code=reason,
+    )
+
+
+def waiting_remove(
+    *,
+    actor: Actor,
+    entry: WaitingListEntry,
+    reason: str,
+    note: str,
+    removed_on: datetime.date,
+    unit: Unit | None = None,
+) -> WaitingListEntry:
+    """Take someone off the waiting list, recording why. «Har fått tjenesten» assigns the
+    decision to the unit (the entry's own unless another is given) from that day."""
+    _require(actor, PERSON_REGISTER)
+    _check_own(actor, entry, unit)
+    note = (note or "").strip()
+    if entry.removed_on is not None:
+        raise CatalogueError(_("Personen er allerede tatt av ventelisten."))
+    if reason not in RemovalReason.values:
+        raise CatalogueError(_("Velg hvorfor personen tas av ventelisten."))
+    if reason == RemovalReason.OTHER and not note:
+        raise CatalogueError(_("Skriv en merknad når grunnen er «Annet»."))
+    if removed_on < entry.added_on:
+        raise CatalogueError(_("Datoen kan ikke være før personen ble satt på ventelisten."))
+    if removed_on > timezone.localdate():
+        raise CatalogueError(_("Datoen kan ikke være fram i tid."))
+    decision = entry.decision
+    with transaction.atomic():
+        if reason == RemovalReason.ASSIGNED:
+            unit = unit or entry.unit
+            _check_decision(decision, removed_on)
+            provider = _provider(decision, unit)
+            if not has_room(decision=decision, provider=provider, day=removed_on):
+                raise CatalogueError(
+                    _("%(unit)s har ikke ledig kapasitet %(day)s.")
+                    % {"unit": unit, "day": removed_on.strftime("%d.%m.%Y")}
+                )
+            _close_entry(actor, entry, reason, note, removed_on)
+            _assign(actor, decision, provider.unit, removed_on, None)
+        else:
+            _close_entry(actor, entry, reason, note, removed_on)
+    return entry
+
+
+def assignment_end(*, actor: Actor, assignment: Assignment, ends_on: datetime.date) -> Assignment:
+    """The assignment ends on that day (inclusive); the place is free from the day after,
+    and the unit's access to the person ends with it."""
+    _require(actor, PERSON_REGISTER)
+    _check_own(actor, assignment)
+    if ends_on < assignment.starts_on:
+        raise CatalogueError(_("Sluttdatoen kan ikke være før tildelingen startet."))
+    if assignment.ends_on is not None and assignment.ends_on < timezone.localdate():
+        raise CatalogueError(_("Tildelingen er allerede avsluttet."))
+    with transaction.atomic():
+        assignment.ends_on = ends_on
+        assignment.save(update_fields=["ends_on"])
+        record_event(
+            actor=actor,
+            action="end",
+            object_type="assignment",
+            object_id=assignment.pk,
+            person=assignment.decision.case.person,
+        )
+        _end_provider(actor, assignment)
+    return assignment

@@ -1,0 +1,350 @@
+"""Pages for the service catalogue, capacity, the waiting list and assignment."""
+
+from __future__ import annotations
+
+import csv
+from decimal import Decimal
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from mestring.access.audit import record_event
+from mestring.access.guard import audited_view, person_view
+from mestring.access.models import AuditOutcome
+from mestring.access.permissions import ADMIN_UNITS, PERSON_REGISTER, STATISTICS_VIEW
+from mestring.casework.models import Decision
+from mestring.catalogue import selectors, services
+from mestring.catalogue.forms import (
+    AssignForm,
+    ProviderAddForm,
+    ProviderCapacityForm,
+    ServiceForm,
+    WaitingFilterForm,
+    WaitingRemoveForm,
+)
+from mestring.catalogue.models import Assignment, Service, ServiceProvider, WaitingListEntry
+from mestring.core.decorators import staff_required
+from mestring.core.flow import submit
+from mestring.core.transitions import TransitionNotAllowed
+from mestring.people.models import Person
+from mestring.people.selectors import paginate
+
+RULE_ERRORS = (services.CatalogueError, TransitionNotAllowed)
+# Assigning and managing the waiting list is the allocation office's work; its role
+# (saksbehandler) holds this permission, as for cases and decisions.
+ALLOCATION_PERMISSION = PERSON_REGISTER
+
+
+def csv_response(filename: str, header: list[str], rows: list[list[object]]) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    writer.writerow([str(h) for h in header])
+    writer.writerows([[str(cell) if cell is not None else "" for cell in row] for row in rows])
+    return response
+
+
+def _number(value: Decimal | float | None) -> str:
+    """6 for whole numbers, 37,5 otherwise (Norwegian decimal comma)."""
+    if value is None:
+        return ""
+    if value == int(value):
+        return str(int(value))
+    return number_format(value, decimal_pos=1)
+
+
+# --- The catalogue
+
+
+@staff_required()
+@require_GET
+def service_list(request: HttpRequest) -> HttpResponse:
+    may_edit = request.actor.has_perm(ADMIN_UNITS)
+    context = {
+        "services": list(selectors.services(include_inactive=may_edit)),
+        "may_edit": may_edit,
+    }
+    return render(request, "catalogue/service_list.html", context)
+
+
+@staff_required()
+@require_GET
+def service_detail(request: HttpRequest, service_id: int) -> HttpResponse:
+    service = get_object_or_404(Service, pk=service_id)
+    context = {
+        "service": service,
+        "providers": selectors.providers_of(service),
+        "may_edit": request.actor.has_perm(ADMIN_UNITS),
+    }
+    return render(request, "catalogue/service_detail.html", context)
+
+
+def _provider_remove(request: HttpRequest, service: Service, provider_id: int) -> None:
+    """Removing has nothing to type, so a refusal is a message, not a form error."""
+    provider = get_object_or_404(ServiceProvider, pk=provider_id, service=service)
+    try:
+        services.provider_remove(actor=request.actor, provider=provider)
+    except services.CatalogueError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("%(unit)s er fjernet.") % {"unit": provider.unit})
+
+
+def _provider_forms(
+    service: Service | None, bound: ProviderCapacityForm | None, bound_id: int | None
+) -> list[tuple[ServiceProvider, ProviderCapacityForm]]:
+    rows = []
+    for provider in selectors.providers_of(service) if service else []:
+        form = bound if provider.pk == bound_id else None
+        if form is None:
+            form = ProviderCapacityForm(
+                prefix=f"p{provider.pk}", initial={"capacity": provider.capacity}
+            )
+        rows.append((provider, form))
+    return rows
+
+
+@staff_required(ADMIN_UNITS)
+@require_http_methods(["GET", "POST"])
+def service_edit(request: HttpRequest, service_id: int | None = None) -> HttpResponse:
+    service = get_object_or_404(Service, pk=service_id) if service_id else None
+    # The form edits its own copy, so the service gets the row as it was.
+    instance = Service.objects.get(pk=service.pk) if service else None
+    action = request.POST.get("handling", "") if request.method == "POST" else ""
+    form = ServiceForm(request.POST if action == "tjeneste" else None, instance=instance)
+    add_form = ProviderAddForm(request.POST if action == "legg-til" else None, prefix="ny")
+    capacity_form, capacity_id = None, None
+    kind, _sep, raw_id = action.partition("-")
+    if action == "tjeneste":
+        saved = submit(
+            request,
+            form,
+            lambda d: services.service_save(actor=request.actor, service=service, data=d),
+            success=_("Tjenesten er lagret."),
+            rule_errors=RULE_ERRORS,
+        )
+        if saved is not None:
+            return redirect("catalogue:service_edit", service_id=saved.pk)
+    elif service is not None and action == "legg-til":
+        saved = submit(
+            request,
+            add_form,
+            lambda d: services.provider_save(
+                actor=request.actor, service=service, unit=d["unit"], capacity=d["capacity"]
+            ),
+            success=_("Enheten er lagt til."),
+            rule_errors=RULE_ERRORS,
+        )
+        if saved is not None:
+            return redirect("catalogue:service_edit", service_id=service.pk)
+    elif service is not None and kind == "fjern" and raw_id.isdigit():
+        _provider_remove(request, service, int(raw_id))
+        return redirect("catalogue:service_edit", service_id=service.pk)
+    elif service is not None and kind == "kapasitet" and raw_id.isdigit():
+        provider = get_object_or_404(ServiceProvider, pk=int(raw_id), service=service)
+        capacity_form = ProviderCapacityForm(request.POST, prefix=f"p{provider.pk}")
+        capacity_id = provider.pk
+        saved = submit(
+            request,
+            capacity_form,
+            lambda d: services.provider_save(
+                actor=request.actor, service=service, unit=provider.unit, capacity=d["capacity"]
+            ),
+            success=_("Kapasiteten for %(unit)s er lagret.") % {"unit": provider.unit},
+            rule_errors=RULE_ERRORS,
+        )
+        if saved is not None:
+            return redirect("catalogue:service_edit", service_id=service.pk)
+    elif action:
+        messages.error(request, _("Handlingen er ikke mulig."))
+        if service is not None:
+            return redirect("catalogue:service_edit", service_id=service.pk)
+        return redirect("catalogue:service_create")
+    context = {
+        "service": service,
+        "form": form,
+        "add_form": add_form,
+        "rows": _provider_forms(service, capacity_form, capacity_id),
+    }
+    return render(request, "catalogue/service_form.html", context)
+
+
+# --- Capacity and the waiting list
+
+
+@staff_required(STATISTICS_VIEW)
+@require_GET
+def capacity(request: HttpRequest) -> HttpResponse:
+    """Figures only: no names, so statistics users may see it."""
+    today = timezone.localdate()
+    rows = selectors.capacity_rows(today)
+    if request.GET.get("format") == "csv":
+        header = [
+            _("Tjeneste"),
+            _("Enhet"),
+            _("Måles i"),
+            _("Kapasitet"),
+            _("I bruk"),
+            _("Ledig"),
+            _("Venter"),
+            _("Median ventetid (dager)"),
+        ]
+        data = [
+            [
+                row.service.name,
+                row.unit_name,
+                row.service.get_capacity_kind_display(),
+                _number(row.capacity if row.limited else None),
+                _number(row.in_use),
+                _number(row.free),
+                row.waiting,
+                _number(row.median_waiting_days),
+            ]
+            for row in rows
+        ]
+        return csv_response(f"kapasitet-{today.isoformat()}.csv", header, data)
+    return render(request, "catalogue/capacity.html", {"rows": rows, "today": today})
+
+
+@staff_required(ALLOCATION_PERMISSION)
+@audited_view(object_type="waiting_list")
+@require_GET
+def waiting_list(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    form = WaitingFilterForm(request.GET or None)
+    service = form.cleaned_data["tjeneste"] if form.is_valid() else None
+    entries = selectors.waiting_list(service=service)
+    if request.GET.get("format") == "csv":
+        rows = selectors.with_waiting_days(list(entries), today)
+        # A download of names is an export, logged as such.
+        record_event(
+            actor=request.actor,
+            action="export",
+            object_type="waiting_list",
+            object_id=service.pk if service else "",
+        )
+        header = [
+            _("Navn"),
+            _("Tjeneste"),
+            _("Enhet"),
+            _("Prioritet"),
+            _("Satt på venteliste"),
+            _("Dager på venteliste"),
+        ]
+        data = [
+            [
+                e.decision.case.person.full_name,
+                e.service.name,
+                e.unit.name if e.unit else "",
+                e.get_priority_display(),
+                e.added_on.strftime("%d.%m.%Y"),
+                e.waiting_days,
+            ]
+            for e in rows
+        ]
+        return csv_response(f"venteliste-{today.isoformat()}.csv", header, data)
+    page = paginate(entries, request.GET.get("side"))
+    selectors.with_waiting_days(page.object_list, today)
+    context = {"form": form, "page": page, "service": service}
+    return render(request, "catalogue/waiting_list.html", context)
+
+
+# --- Assignment of one decision
+
+
+def _refuse_write(request: HttpRequest, person: Person, object_type: str) -> HttpResponse:
+    """A write by someone who may read the person but not allocate: logged as refused."""
+    record_event(
+        actor=request.actor,
+        action="write",
+        object_type=object_type,
+        person=person,
+        outcome=AuditOutcome.REFUSED,
+    )
+    return render(request, "403.html", status=403)
+
+
+def _assigned_message(result: Assignment | WaitingListEntry) -> str:
+    if isinstance(result, Assignment):
+        return _("Vedtaket er tildelt %(unit)s fra %(day)s.") % {
+            "unit": result.unit,
+            "day": result.starts_on.strftime("%d.%m.%Y"),
+        }
+    return _("%(unit)s har ikke ledig kapasitet. Personen er satt på venteliste.") % {
+        "unit": result.unit
+    }
+
+
+@staff_required()
+@person_view(action="update", object_type="decision")
+@require_http_methods(["GET", "POST"])
+def decision_assign(request: HttpRequest, person: Person, decision_id: int) -> HttpResponse:
+    decision = get_object_or_404(
+        Decision.objects.select_related("service", "case"), pk=decision_id, case__person=person
+    )
+    may_allocate = request.actor.has_perm(ALLOCATION_PERMISSION)
+    if request.method == "POST" and not may_allocate:
+        return _refuse_write(request, person, "assignment")
+    form = None
+    if decision.service is not None:
+        form = AssignForm(request.POST or None, service=decision.service)
+    if request.method == "POST" and form is not None:
+        done = submit(
+            request,
+            form,
+            lambda d: services.decision_assign(actor=request.actor, decision=decision, **d),
+            success=_assigned_message,
+            rule_errors=RULE_ERRORS,
+        )
+        if done is not None:
+            return redirect(
+                "catalogue:decision_assign", person_id=person.pk, decision_id=decision.pk
+            )
+    today = timezone.localdate()
+    context = {
+        "person": person,
+        "decision": decision,
+        "form": form,
+        "may_allocate": may_allocate,
+        "rows": selectors.capacity_rows(today, service=decision.service)
+        if decision.service
+        else [],
+        "assignments": list(selectors.person_assignments(person)),
+        "entries": selectors.with_waiting_days(
+            list(selectors.person_waiting_entries(person)), today
+        ),
+    }
+    return render(request, "catalogue/decision_assign.html", context)
+
+
+@staff_required()
+@person_view(action="update", object_type="waiting_list_entry")
+@require_http_methods(["GET", "POST"])
+def waiting_remove(request: HttpRequest, person: Person, entry_id: int) -> HttpResponse:
+    entry = get_object_or_404(
+        WaitingListEntry.objects.select_related("service", "unit", "decision__case"),
+        pk=entry_id,
+        decision__case__person=person,
+    )
+    if request.method == "POST" and not request.actor.has_perm(ALLOCATION_PERMISSION):
+        return _refuse_write(request, person, "waiting_list_entry")
+    form = WaitingRemoveForm(request.POST or None, service=entry.service)
+    if request.method == "POST" and entry.removed_on is None:
+        done = submit(
+            request,
+            form,
+            lambda d: services.waiting_remove(actor=request.actor, entry=entry, **d),
+            success=_("Personen er tatt av ventelisten."),
+            rule_errors=RULE_ERRORS,
+        )
+        if done is not None:
+            return redirect(
+                "catalogue:decision_assign", person_id=person.pk, decision_id=entry.decision_id
+            )
+    context = {"person": person, "entry": entry, "form": form}
+    return render(request, "catalogue/waiting_remove.html", context)

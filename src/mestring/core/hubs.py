@@ -1,0 +1,161 @@
+"""The menu's sections: work lists, overviews and administration. Each link carries the
+permission it needs, so the menu and the section pages show only what a user may use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from mestring.access.actor import Actor
+from mestring.access.permissions import (
+    ACCESS_GRANT,
+    ACCESS_REVIEW,
+    ADMIN_STAFF,
+    ADMIN_UNITS,
+    PERSON_REGISTER,
+    STATISTICS_VIEW,
+)
+
+
+@dataclass(frozen=True)
+class HubLink:
+    url_name: str
+    label: str
+    description: str
+    permission: str | None = None
+
+
+@dataclass(frozen=True)
+class Hub:
+    slug: str
+    title: str
+    links: tuple[HubLink, ...]
+
+    def visible_links(self, actor: Actor) -> list[HubLink]:
+        return [
+            link
+            for link in self.links
+            if link.permission is None or actor.has_perm(link.permission)
+        ]
+
+
+HUBS: dict[str, Hub] = {
+    hub.slug: hub
+    for hub in (
+        Hub(
+            "arbeidslister",
+            _("Arbeidslister"),
+            (
+                HubLink(
+                    "referrals:inbox",
+                    _("Meldinger om behov"),
+                    _("Nye og forfalte meldinger, triage."),
+                    PERSON_REGISTER,
+                ),
+                HubLink(
+                    "casework:case_list",
+                    _("Saker"),
+                    _("Åpne saker, foreløpig svar og saker på overtid."),
+                    PERSON_REGISTER,
+                ),
+                HubLink(
+                    "casework:deadlines",
+                    _("Frister"),
+                    _("Vedtak som snart utløper, ny kartlegging og åpne klager."),
+                    PERSON_REGISTER,
+                ),
+                HubLink(
+                    "catalogue:waiting_list",
+                    _("Venteliste"),
+                    _("Personer som venter på tildeling."),
+                    PERSON_REGISTER,
+                ),
+                HubLink(
+                    "assessments:due",
+                    _("Kartlegging til oppfølging"),
+                    _("Kartlegginger som skal fornyes eller er ufullstendige."),
+                    PERSON_REGISTER,
+                ),
+                HubLink(
+                    "plans:coordinator_list",
+                    _("Koordinatorer"),
+                    _("Koordinatorgruppen, opplæring og antall personer."),
+                    ACCESS_GRANT,
+                ),
+                HubLink(
+                    "access:emergency_reviews",
+                    _("Nødtilgang til gjennomgang"),
+                    _("Bruk av nødtilgang som skal vurderes."),
+                    ACCESS_REVIEW,
+                ),
+            ),
+        ),
+        Hub(
+            "oversikter",
+            _("Oversikter"),
+            (
+                HubLink(
+                    "reports:coordination_overview",
+                    _("Koordinerende enhet"),
+                    _("Individuelle planer, koordinatorer og ansvarsgrupper."),
+                    STATISTICS_VIEW,
+                ),
+                HubLink(
+                    "reports:decisions",
+                    _("Søknader og vedtak"),
+                    _("Saksbehandlingstid, ventetid og vedtak per tjeneste."),
+                    STATISTICS_VIEW,
+                ),
+                HubLink(
+                    "catalogue:capacity",
+                    _("Kapasitet"),
+                    _("Kapasitet, i bruk og venteliste per tjeneste og enhet."),
+                    STATISTICS_VIEW,
+                ),
+            ),
+        ),
+        Hub(
+            "administrasjon",
+            _("Administrasjon"),
+            (
+                HubLink(
+                    "people:unit_list",
+                    _("Enheter"),
+                    _("Kommunens enheter og samarbeidsparter."),
+                    ADMIN_UNITS,
+                ),
+                HubLink(
+                    "catalogue:service_list",
+                    _("Tjenestekatalog"),
+                    _("Tjenester, utførende enheter og kapasitet."),
+                    ADMIN_UNITS,
+                ),
+                HubLink(
+                    "people:staff_list", _("Ansatte"), _("Brukere, enheter og roller."), ADMIN_STAFF
+                ),
+                HubLink(
+                    "access:role_list", _("Roller"), _("Hva hver rolle kan gjøre."), ADMIN_STAFF
+                ),
+                HubLink(
+                    "casework:legal_basis_list",
+                    _("Hjemler"),
+                    _("Lovtekster i vedtaksbrevene."),
+                    ADMIN_STAFF,
+                ),
+                HubLink(
+                    "assessments:variable_list",
+                    _("Funksjonsvariabler"),
+                    _("Variablene i kartleggingen og betydningen av skårene."),
+                    ADMIN_STAFF,
+                ),
+            ),
+        ),
+    )
+}
+
+
+def visible_hubs(actor: Actor | None) -> list[Hub]:
+    if actor is None:
+        return []
+    return [hub for hub in HUBS.values() if hub.visible_links(actor)]
