@@ -290,6 +290,29 @@ def _check_decision(
         raise CaseworkError(_("Sluttdatoen kan ikke være før startdatoen."))
 
 
+def _create_decision(
+    actor: Actor, case: Case, *, reasons: str, legal_basis: LegalBasis, **fields: Any
+) -> Decision:
+    """The decision row with the legal text cited as it reads today, and its audit row."""
+    decision = Decision.objects.create(
+        case=case,
+        reasons=reasons.strip(),
+        legal_basis=legal_basis,
+        legal_basis_title=legal_basis.title,
+        legal_basis_text=legal_basis.text,
+        decided_by=actor.staff,
+        **fields,
+    )
+    record_event(
+        actor=actor,
+        action="create",
+        object_type="decision",
+        object_id=decision.pk,
+        person=case.person,
+    )
+    return decision
+
+
 def decision_make(
     *,
     actor: Actor,
@@ -308,25 +331,16 @@ def decision_make(
         actor, case, subject, outcome, reasons, legal_basis, decided_on, valid_from, valid_to
     )
     with transaction.atomic():
-        decision = Decision.objects.create(
-            case=case,
+        decision = _create_decision(
+            actor,
+            case,
             subject=subject,
             outcome=outcome,
-            reasons=reasons.strip(),
+            reasons=reasons,
             legal_basis=legal_basis,
-            legal_basis_title=legal_basis.title,
-            legal_basis_text=legal_basis.text,
             decided_on=decided_on,
             valid_from=valid_from,
             valid_to=valid_to,
-            decided_by=actor.staff,
-        )
-        record_event(
-            actor=actor,
-            action="create",
-            object_type="decision",
-            object_id=decision.pk,
-            person=case.person,
         )
         decided = set(case.decisions.values_list("subject", flat=True))
         if decided >= set(case.requested_subjects()):
@@ -572,28 +586,19 @@ def service_decision_make(
     _check_scope(service, outcome, hours_per_week, days)
     _check_assessment(case.person, service, decided_on)
     with transaction.atomic():
-        decision = Decision.objects.create(
-            case=case,
+        decision = _create_decision(
+            actor,
+            case,
             subject=DecisionSubject.SERVICE,
             service=service,
             outcome=outcome,
             hours_per_week=hours_per_week,
             days=days,
-            reasons=reasons.strip(),
+            reasons=reasons,
             legal_basis=legal_basis,
-            legal_basis_title=legal_basis.title,
-            legal_basis_text=legal_basis.text,
             decided_on=decided_on,
             valid_from=valid_from,
             valid_to=valid_to,
-            decided_by=actor.staff,
-        )
-        record_event(
-            actor=actor,
-            action="create",
-            object_type="decision",
-            object_id=decision.pk,
-            person=case.person,
         )
         undecided = case.lines.exclude(service__in=case.decisions.values("service")).exists()
         if not undecided:
