@@ -92,6 +92,11 @@ INSTALLED_APPS = [
     "mestring.teams",
     "mestring.catalogue",
     "mestring.assessments",
+    "mestring.outcomes",
+    "mestring.rehab",
+    "mestring.institutions",
+    "mestring.friskliv",
+    "mestring.courses",
     "mestring.reports",
 ]
 

@@ -12,6 +12,11 @@ urlpatterns = [
     path("", include("mestring.teams.urls")),
     path("", include("mestring.catalogue.urls")),
     path("", include("mestring.assessments.urls")),
+    path("", include("mestring.outcomes.urls")),
+    path("", include("mestring.rehab.urls")),
+    path("", include("mestring.institutions.urls")),
+    path("", include("mestring.friskliv.urls")),
+    path("", include("mestring.courses.urls")),
     path("", include("mestring.reports.urls")),
 ]
 

@@ -23,6 +23,10 @@ from mestring.access.actor import Actor
 IMPORTERS: dict[str, str] = {
     "persons": "mestring.people.importers.PersonImporter",
     "plans": "mestring.plans.importers.PlanImporter",
+    "units": "mestring.institutions.importers.BedUnitImporter",
+    "stays": "mestring.institutions.importers.StayImporter",
+    "episodes": "mestring.rehab.importers.EpisodeImporter",
+    "prescriptions": "mestring.friskliv.importers.PrescriptionImporter",
 }
 
 

@@ -18,14 +18,24 @@ from django.utils.module_loading import import_string
 REPORTS: dict[str, str] = {
     "individual-plans": "mestring.reports.individual_plans.IndividualPlansReport",
     "decisions": "mestring.reports.decisions.DecisionsReport",
+    "everyday-rehab": "mestring.rehab.reports.EverydayRehabReport",
+    "bed-occupancy": "mestring.institutions.reports.BedOccupancyReport",
+    "purchased-places": "mestring.institutions.reports.PurchasedPlacesReport",
+    "frisklivsresept": "mestring.friskliv.reports.FrisklivsreseptReport",
 }
+
+
+class ReportParameterError(ValueError):
+    """A parameter names nothing that exists (an unknown unit, say); the message is
+    plain Norwegian for the user or the command line."""
 
 
 class Report:
     name: ClassVar[str]
     title: ClassVar[str]
     definition: ClassVar[str]  # what is counted, in plain words, shown with the figures
-    parameters: ClassVar[tuple[str, ...]]  # "date" and/or "year" and/or named options
+    # "date" and/or "year", and named options of the command: "unit", "agreement".
+    parameters: ClassVar[tuple[str, ...]]
 
     def compute(self) -> dict[str, Any]:
         raise NotImplementedError

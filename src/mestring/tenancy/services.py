@@ -13,6 +13,7 @@ MUNICIPALITY_DEFAULTS = [
     "mestring.casework.defaults.ensure_legal_bases",
     "mestring.catalogue.defaults.ensure_services",
     "mestring.assessments.defaults.ensure_variables",
+    "mestring.rehab.defaults.ensure_programmes",
 ]
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from mestring.core.municipality_arg import municipality_by_number
-from mestring.reports.base import REPORTS, report_class
+from mestring.reports.base import REPORTS, ReportParameterError, report_class
 from mestring.tenancy.context import activate
 
 
@@ -29,6 +29,8 @@ class Command(BaseCommand):
         parser.add_argument("--municipality", required=True)
         parser.add_argument("--date", help="Dato (ÅÅÅÅ-MM-DD) for rapporter på en dato")
         parser.add_argument("--year", type=int, help="År for årsrapporter")
+        parser.add_argument("--unit", help="Enhetens navn, for rapporter om én enhet")
+        parser.add_argument("--agreement", help="Avtalens navn, for rapporter om én avtale")
         parser.add_argument("--format", choices=["json", "csv"], default="json")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -37,11 +39,16 @@ class Command(BaseCommand):
         params: dict[str, Any] = {}
         for name in cls.parameters:
             if options.get(name) in (None, ""):
-                hint = "ÅÅÅÅ-MM-DD" if name == "date" else name.upper()
+                hint = {"date": "ÅÅÅÅ-MM-DD", "unit": "NAVN", "agreement": "NAVN"}.get(
+                    name, name.upper()
+                )
                 raise CommandError(f"Rapporten trenger --{name} {hint}.")
             params[name] = parse_date(options[name]) if name == "date" else options[name]
         with activate(municipality):
-            report = cls(**params)
+            try:
+                report = cls(**params)
+            except ReportParameterError as exc:
+                raise CommandError(str(exc)) from exc
             result = report.compute()
             if options["format"] == "json":
                 self.stdout.write(json.dumps(result, ensure_ascii=False))

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CoursesConfig(AppConfig):
+    name = "mestring.courses"
+    verbose_name = "Kurs og gruppetilbud"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FrisklivConfig(AppConfig):
+    name = "mestring.friskliv"
+    verbose_name = "Frisklivssentral"

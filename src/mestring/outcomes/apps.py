@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OutcomesConfig(AppConfig):
+    name = "mestring.outcomes"
+    verbose_name = "Måleinstrumenter og resultater"

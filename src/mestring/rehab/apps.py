@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RehabConfig(AppConfig):
+    name = "mestring.rehab"
+    verbose_name = "Rehabiliteringsforløp"
