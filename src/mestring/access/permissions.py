@@ -16,6 +16,8 @@ ADMIN_STAFF = "admin.staff"
 STATISTICS_VIEW = "statistics.view"
 ACCESS_REVIEW = "access.review"
 ACCESS_GRANT = "access.grant"
+# Work lists of rehabilitation: episode waiting list, bed board, courses, frisklivsresept.
+REHAB_REGISTER = "rehab.register"
 
 PERMISSIONS: dict[str, str] = {
     PERSON_SEARCH: _("Søke etter personer"),
@@ -25,20 +27,21 @@ PERMISSIONS: dict[str, str] = {
     STATISTICS_VIEW: _("Se statistikk"),
     ACCESS_REVIEW: _("Gjennomgå nødtilgang"),
     ACCESS_GRANT: _("Gi tilgang til personer"),
+    REHAB_REGISTER: _("Registrere henvisninger, opphold og deltakere i rehabilitering"),
 }
 
 # code: (name, permissions). Created for every new municipality.
 DEFAULT_ROLES: dict[str, tuple[str, list[str]]] = {
     "saksbehandler": (
         _("Saksbehandler (tjenestekontor)"),
-        [PERSON_SEARCH, PERSON_REGISTER, STATISTICS_VIEW],
+        [PERSON_SEARCH, PERSON_REGISTER, STATISTICS_VIEW, REHAB_REGISTER],
     ),
     "leder_ke": (
         _("Leder koordinerende enhet"),
         [PERSON_SEARCH, PERSON_REGISTER, ACCESS_REVIEW, ACCESS_GRANT, STATISTICS_VIEW],
     ),
     "koordinator": (_("Koordinator"), [PERSON_SEARCH]),
-    "tjenesteyter": (_("Tjenesteyter"), [PERSON_SEARCH]),
+    "tjenesteyter": (_("Tjenesteyter"), [PERSON_SEARCH, REHAB_REGISTER]),
     "planlegger": (_("Planlegger / enhetsleder"), [STATISTICS_VIEW]),
     "hjelpemiddeltekniker": (_("Hjelpemiddeltekniker"), [PERSON_SEARCH]),
     "administrator": (_("Administrator"), [ADMIN_UNITS, ADMIN_STAFF]),
