@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from mestring.access.models import CareRelation, CareRelationKind, Role, StaffRole
 from mestring.core.demo_coordination import build_coordination_demo
+from mestring.core.demo_rehab import build_rehabilitation_demo
 from mestring.core.demo_services import build_services_demo
 from mestring.people.identity import random_synthetic_national_id
 from mestring.people.models import (
@@ -450,4 +451,5 @@ def build_demo(*, password: str = DEFAULT_PASSWORD, seed: int = 2026) -> DemoRes
             persons,
             staff_by_username["demo.saksbehandler"],
         )
+        build_rehabilitation_demo(seed, staff_by_username)
     return DemoResult(municipality=municipality, password=password, users=users)

@@ -14,6 +14,7 @@ from mestring.access.permissions import (
     ADMIN_STAFF,
     ADMIN_UNITS,
     PERSON_REGISTER,
+    REHAB_REGISTER,
     STATISTICS_VIEW,
 )
 
@@ -78,6 +79,36 @@ HUBS: dict[str, Hub] = {
                     PERSON_REGISTER,
                 ),
                 HubLink(
+                    "rehab:waiting_list",
+                    _("Rehabilitering: venteliste"),
+                    _("Henviste og ventende forløp med ventetid, og oppfølging som forfaller."),
+                    REHAB_REGISTER,
+                ),
+                HubLink(
+                    "institutions:bed_board",
+                    _("Sengeoversikt"),
+                    _("Hvem som ligger på hvilken enhet i dag, og ledige senger."),
+                    REHAB_REGISTER,
+                ),
+                HubLink(
+                    "institutions:agreement_list",
+                    _("Kjøpte plasser"),
+                    _("Avtaler om kjøpte døgn: brukt, igjen og prognose."),
+                    REHAB_REGISTER,
+                ),
+                HubLink(
+                    "friskliv:prescription_list",
+                    _("Frisklivsresepter"),
+                    _("Pågående resepter ved frisklivssentralen."),
+                    REHAB_REGISTER,
+                ),
+                HubLink(
+                    "courses:course_list",
+                    _("Kurs og gruppetilbud"),
+                    _("Lærings- og mestringstilbud og gruppetrening: påmelding og oppmøte."),
+                    REHAB_REGISTER,
+                ),
+                HubLink(
                     "plans:coordinator_list",
                     _("Koordinatorer"),
                     _("Koordinatorgruppen, opplæring og antall personer."),
@@ -108,6 +139,30 @@ HUBS: dict[str, Hub] = {
                     STATISTICS_VIEW,
                 ),
                 HubLink(
+                    "rehab:report",
+                    _("Hverdagsrehabilitering"),
+                    _("Henvisninger, varighet, besøk og endring i SPPB."),
+                    STATISTICS_VIEW,
+                ),
+                HubLink(
+                    "institutions:report_beds",
+                    _("Beleggsprosent"),
+                    _("Pasienter, liggedøgn og belegg per oppholdstype og enhet."),
+                    STATISTICS_VIEW,
+                ),
+                HubLink(
+                    "institutions:report_purchased",
+                    _("Kjøpte plasser (tall)"),
+                    _("Kjøpte, brukte og gjenstående døgn, kostnad og prognose."),
+                    STATISTICS_VIEW,
+                ),
+                HubLink(
+                    "friskliv:report",
+                    _("Frisklivsresept"),
+                    _("Henviste og gjennomførte per alder og henvisningsårsak."),
+                    STATISTICS_VIEW,
+                ),
+                HubLink(
                     "catalogue:capacity",
                     _("Kapasitet"),
                     _("Kapasitet, i bruk og venteliste per tjeneste og enhet."),
@@ -129,6 +184,24 @@ HUBS: dict[str, Hub] = {
                     "catalogue:service_list",
                     _("Tjenestekatalog"),
                     _("Tjenester, utførende enheter og kapasitet."),
+                    ADMIN_UNITS,
+                ),
+                HubLink(
+                    "institutions:unit_beds",
+                    _("Senger"),
+                    _("Institusjonsenheter og antall senger over tid."),
+                    ADMIN_UNITS,
+                ),
+                HubLink(
+                    "rehab:programme_list",
+                    _("Rehabiliteringsprogrammer"),
+                    _("Programmer som drives i forløp, som hverdagsrehabilitering."),
+                    ADMIN_UNITS,
+                ),
+                HubLink(
+                    "outcomes:thresholds",
+                    _("Meningsfull endring"),
+                    _("Terskel for meningsfull endring per måleinstrument."),
                     ADMIN_UNITS,
                 ),
                 HubLink(

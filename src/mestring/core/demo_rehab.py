@@ -1,0 +1,47 @@
+"""Demo data for rehabilitation (issue 6): episodes and measures, stays and beds,
+frisklivsresept and courses.
+
+Each domain builds its own part; this picks, for each, persons the demo user who works
+with it has a care relation to, so that every demo record can be opened in the demo.
+Each part does nothing when its data already exists, so the demo stays idempotent.
+"""
+
+from __future__ import annotations
+
+import random
+
+from django.utils import timezone
+
+from mestring.access.models import CareRelation
+from mestring.courses.demo import build_courses_demo
+from mestring.friskliv.demo import build_friskliv_demo
+from mestring.institutions.demo import build_institutions_demo
+from mestring.outcomes.demo import build_outcomes_demo
+from mestring.people.models import Person, Staff
+from mestring.rehab.demo import build_rehab_demo
+
+
+def _persons_of(staff: Staff) -> list[Person]:
+    person_ids = (
+        CareRelation.objects.active().filter(staff=staff).values_list("person_id", flat=True)
+    )
+    return list(Person.objects.filter(pk__in=person_ids).order_by("pk"))
+
+
+def build_rehabilitation_demo(seed: int, staff_by_username: dict[str, Staff]) -> None:
+    today = timezone.localdate()
+    physio = staff_by_username["demo.fysioterapeut"]
+    nurse = staff_by_username["demo.sykepleier"]
+    physio_persons = _persons_of(physio)
+    nurse_persons = _persons_of(nurse)
+
+    def rng(part: str) -> random.Random:
+        return random.Random(f"{seed}-{part}")  # noqa: S311 - demo data, not security
+
+    # Measures first: the outcomes demo does nothing once any measure exists, and the
+    # episodes demo adds measures of its own.
+    build_outcomes_demo(rng("outcomes"), physio_persons, physio, today)
+    build_rehab_demo(rng("rehab"), physio_persons, physio, today)
+    build_institutions_demo(rng("institutions"), nurse_persons, nurse, today)
+    build_friskliv_demo(rng("friskliv"), physio_persons, physio, today)
+    build_courses_demo(rng("courses"), physio_persons, physio, today)

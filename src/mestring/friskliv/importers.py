@@ -1,0 +1,156 @@
+"""`mestring import prescriptions FILE.csv --municipality NNNN`.
+
+Columns: person_ref,referral_date,reason,completed. `completed` is ja, nei or empty
+(unknown, or still running). A row with an answer is an ended prescription; an empty
+one is a referral not yet ended. Rows are matched on (person, referral_date, reason),
+so importing the same file twice changes nothing; a later file with an answer where
+there was none updates the prescription, and an empty cell never erases an answer.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from mestring.access.audit import EventSpec, record_events
+from mestring.access.services import care_relation_end
+from mestring.core.importing import CsvImporter, ImportResult, RowError
+from mestring.friskliv.models import (
+    Prescription,
+    PrescriptionStatus,
+    PrescriptionStatusChange,
+    Reason,
+)
+from mestring.people.models import Person
+
+ANSWERS = {"ja": True, "nei": False, "": None}
+
+
+@dataclass(frozen=True)
+class PrescriptionRow:
+    line: int
+    person: Person
+    referral_date: datetime.date
+    reason: str
+    completed: bool | None
+
+    @property
+    def key(self) -> tuple[int, datetime.date, str]:
+        return (self.person.pk, self.referral_date, self.reason)
+
+
+class PrescriptionImporter(CsvImporter):
+    columns = ("person_ref", "referral_date", "reason", "completed")
+    required = ("person_ref", "referral_date", "reason")
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.persons: dict[str, Person] | None = None
+
+    def parse(
+        self, row: dict[str, str], line: int, errors: list[RowError]
+    ) -> PrescriptionRow | None:
+        if self.persons is None:
+            # Once, so a large file costs one query, not one per row.
+            self.persons = {p.person_ref: p for p in Person.objects.exclude(person_ref="")}
+        person = self.persons.get(row["person_ref"])
+        if row["person_ref"] and person is None:
+            errors.append(RowError(line, "person_ref", "Fant ingen person med denne referansen."))
+        referral_date = self.date(row["referral_date"], line, "referral_date", errors)
+        if referral_date and referral_date > timezone.localdate():
+            errors.append(RowError(line, "referral_date", "Datoen er fram i tid."))
+        reason = (
+            self.choice(row["reason"], Reason.values, line, "reason", errors)
+            if row["reason"]
+            else None
+        )
+        answer = row["completed"].lower()
+        if answer not in ANSWERS:
+            errors.append(
+                RowError(
+                    line,
+                    "completed",
+                    f"«{row['completed']}» er ikke gyldig. Skriv ja, nei eller la feltet stå tomt.",
+                )
+            )
+        if errors or person is None or referral_date is None or reason is None:
+            return None
+        return PrescriptionRow(line, person, referral_date, reason, ANSWERS[answer])
+
+    def check_all(self, parsed: list[tuple[int, PrescriptionRow]], errors: list[RowError]) -> None:
+        seen: dict[tuple[int, datetime.date, str], int] = {}
+        for line, row in parsed:
+            if row.key in seen:
+                errors.append(
+                    RowError(
+                        line,
+                        "referral_date",
+                        f"Samme person, dato og årsak står også på rad {seen[row.key]}.",
+                    )
+                )
+            else:
+                seen[row.key] = line
+
+    def write(self, parsed: list[PrescriptionRow], result: ImportResult) -> None:
+        persons = {row.person.pk for row in parsed}
+        existing = {
+            (p.person_id, p.referral_date, p.reason): p
+            for p in Prescription.objects.filter(person__in=persons)
+        }
+        user = self.actor.user
+        events: list[EventSpec] = []
+        changes: list[PrescriptionStatusChange] = []
+        for row in parsed:
+            prescription = existing.get(row.key)
+            if prescription is None:
+                status = (
+                    PrescriptionStatus.REFERRED
+                    if row.completed is None
+                    else PrescriptionStatus.ENDED
+                )
+                prescription = Prescription.objects.create(
+                    person=row.person,
+                    referral_date=row.referral_date,
+                    reason=row.reason,
+                    status=status,
+                    completed=row.completed,
+                )
+                changes.append(
+                    PrescriptionStatusChange(
+                        municipality=prescription.municipality,
+                        prescription=prescription,
+                        new_status=status,
+                        changed_by=user,
+                    )
+                )
+                result.created += 1
+                events.append(
+                    EventSpec("import_create", "prescription", prescription.pk, row.person)
+                )
+            elif row.completed is None or prescription.completed == row.completed:
+                result.unchanged += 1
+            else:
+                if prescription.status != PrescriptionStatus.ENDED:
+                    changes.append(
+                        PrescriptionStatusChange(
+                            municipality=prescription.municipality,
+                            prescription=prescription,
+                            old_status=prescription.status,
+                            new_status=PrescriptionStatus.ENDED,
+                            changed_by=user,
+                        )
+                    )
+                    relation = prescription.care_relation
+                    if relation is not None and relation.valid_to is None:
+                        care_relation_end(actor=self.actor, relation=relation)
+                prescription.status = PrescriptionStatus.ENDED
+                prescription.completed = row.completed
+                prescription.save(update_fields=["status", "completed"])
+                result.updated += 1
+                events.append(
+                    EventSpec("import_update", "prescription", prescription.pk, row.person)
+                )
+        PrescriptionStatusChange.objects.bulk_create(changes)
+        record_events(actor=self.actor, specs=events)

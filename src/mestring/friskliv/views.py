@@ -1,0 +1,129 @@
+"""Pages for frisklivsresepter: the person's tab, register, one prescription with its
+start and end forms, and the frisklivssentral's work list of open prescriptions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from mestring.access.guard import audited_view, person_view
+from mestring.access.permissions import REHAB_REGISTER
+from mestring.core.decorators import staff_required
+from mestring.core.flow import submit
+from mestring.core.transitions import TransitionNotAllowed
+from mestring.friskliv import selectors, services
+from mestring.friskliv.forms import EndForm, PrescriptionForm, StartForm
+from mestring.friskliv.models import Prescription, PrescriptionStatus
+from mestring.people.models import Person
+from mestring.people.selectors import paginate
+
+RULE_ERRORS = (services.PrescriptionError, TransitionNotAllowed)
+
+
+@staff_required()
+@person_view(object_type="prescriptions")
+@require_GET
+def person_prescriptions(request: HttpRequest, person: Person) -> HttpResponse:
+    page = paginate(selectors.person_prescriptions(person), request.GET.get("side"))
+    return render(request, "friskliv/person_prescriptions.html", {"person": person, "page": page})
+
+
+@staff_required()
+@person_view(object_type="prescription")
+@require_http_methods(["GET", "POST"])
+def prescription_create(request: HttpRequest, person: Person) -> HttpResponse:
+    form = PrescriptionForm(request.POST or None)
+
+    def save(data: dict[str, Any]) -> Prescription:
+        return services.prescription_register(
+            actor=request.actor,
+            person=person,
+            referral_date=data["referral_date"],
+            reason=data["reason"],
+            referrer_kind=data["referrer_kind"],
+            referrer_name=data["referrer_name"],
+            contact=data["contact"],
+            period_weeks=data["period_weeks"],
+        )
+
+    if request.method == "POST":
+        saved = submit(
+            request,
+            form,
+            save,
+            success=_("Frisklivsresepten er registrert."),
+            rule_errors=RULE_ERRORS,
+        )
+        if saved is not None:
+            return redirect(
+                "friskliv:prescription_detail", person_id=person.pk, prescription_id=saved.pk
+            )
+    return render(request, "friskliv/prescription_form.html", {"person": person, "form": form})
+
+
+@staff_required()
+@person_view(object_type="prescription")
+@require_http_methods(["GET", "POST"])
+def prescription_detail(request: HttpRequest, person: Person, prescription_id: int) -> HttpResponse:
+    """One prescription; POST with `handling` = start or avslutt runs that step."""
+    prescription = get_object_or_404(
+        Prescription.objects.select_related("contact__user"), pk=prescription_id, person=person
+    )
+    posted = request.POST.get("handling") if request.method == "POST" else None
+    start_form = StartForm(
+        request.POST if posted == "start" else None,
+        prefix="start",
+        initial={"period_weeks": prescription.period_weeks},
+    )
+    end_form = EndForm(request.POST if posted == "avslutt" else None, prefix="slutt")
+    if posted == "start":
+        saved = submit(
+            request,
+            start_form,
+            lambda data: services.prescription_start(
+                actor=request.actor,
+                prescription=prescription,
+                start_date=data["start_date"],
+                period_weeks=data["period_weeks"],
+            ),
+            success=_("Helsesamtalen er registrert, og reseptperioden har startet."),
+            rule_errors=RULE_ERRORS,
+        )
+        if saved is not None:
+            return redirect(request.path)
+    elif posted == "avslutt":
+        saved = submit(
+            request,
+            end_form,
+            lambda data: services.prescription_end(
+                actor=request.actor,
+                prescription=prescription,
+                ended_on=data["ended_on"],
+                completed=data["completed"],
+                note=data["note"],
+            ),
+            success=_("Frisklivsresepten er avsluttet."),
+            rule_errors=RULE_ERRORS,
+        )
+        if saved is not None:
+            return redirect(request.path)
+    context = {
+        "person": person,
+        "prescription": prescription,
+        "start_form": start_form if prescription.status == PrescriptionStatus.REFERRED else None,
+        "end_form": end_form if prescription.is_open else None,
+        "history": prescription.status_changes.select_related("changed_by"),
+    }
+    return render(request, "friskliv/prescription_detail.html", context)
+
+
+@staff_required(REHAB_REGISTER)
+@audited_view(object_type="prescription_list")
+@require_GET
+def prescription_list(request: HttpRequest) -> HttpResponse:
+    page = paginate(selectors.open_prescriptions(), request.GET.get("side"))
+    return render(request, "friskliv/prescription_list.html", {"page": page})

@@ -1,0 +1,117 @@
+"""Demo measures: SPPB, COPM and PSFS series for about fifteen persons, so that the
+"Målinger" page shows charts with believable progress (most improve, some not).
+
+Recorded through the services, so each measure has its audit row. Idempotent: does
+nothing when the municipality already has measures. The rehab demo may add measures
+linked to its episodes."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from mestring.access.actor import Actor
+from mestring.outcomes import services
+from mestring.outcomes.models import Observation
+from mestring.people.models import Person, Staff
+
+PERSONS = 15
+COPM_ACTIVITIES = [
+    "Lage middag selv",
+    "Dusje uten hjelp",
+    "Gå til butikken",
+    "Handle mat",
+    "Gå tur med hunden",
+    "Stelle i hagen",
+    "Ta bussen til byen",
+    "Henge opp klær",
+    "Gå i trapper hjemme",
+    "Besøke barnebarna",
+]
+PSFS_ACTIVITIES = [
+    "Gå i trapper",
+    "Reise seg fra sofaen",
+    "Bære handleposer",
+    "Gå 500 meter",
+    "Kle på seg sokker",
+    "Stå ved kjøkkenbenken",
+]
+TIME_POINTS = ("start", "midt", "slutt")
+
+
+def _clip(value: int, low: int, high: int) -> int:
+    return max(low, min(high, value))
+
+
+def _sppb_series(rng: random.Random) -> list[tuple[int, int, int]]:
+    """Points per part (balance, gait, chair) at start, mid and end."""
+    start = (rng.randint(0, 3), rng.randint(1, 3), rng.randint(0, 2))
+    series = [start]
+    trend = rng.choice([1, 1, 1, 0, -1])
+    for _step in range(2):
+        previous = series[-1]
+        series.append(
+            tuple(_clip(p + max(-1, min(1, trend + rng.randint(-1, 1))), 0, 4) for p in previous)
+        )
+    return series
+
+
+def build_outcomes_demo(
+    rng: random.Random, persons: list[Person], staff: Staff, today: date
+) -> None:
+    if Observation.objects.exists() or not persons:
+        return
+    actor = Actor(
+        municipality=staff.municipality, user=staff.user, staff=staff, role_codes=("demo",)
+    )
+    chosen = rng.sample(persons, min(PERSONS, len(persons)))
+    for index, person in enumerate(chosen):
+        start = today - timedelta(days=rng.randint(70, 150))
+        days = [start, start + timedelta(days=rng.randint(20, 35)), None]
+        days[2] = min(today, days[1] + timedelta(days=rng.randint(20, 40)))
+        for (balance, gait, chair), on, point in zip(
+            _sppb_series(rng), days, TIME_POINTS, strict=True
+        ):
+            services.sppb_record(
+                actor=actor,
+                person=person,
+                observed_on=on,
+                time_point=point,
+                balance=balance,
+                gait=gait,
+                chair=chair,
+            )
+        activities = rng.sample(COPM_ACTIVITIES, rng.randint(2, 4))
+        performance = {name: rng.randint(1, 5) for name in activities}
+        satisfaction = {name: rng.randint(1, 5) for name in activities}
+        gain = rng.choice([0, 2, 3, 3, 4])
+        for on, point, extra in ((days[0], "start", 0), (days[2], "slutt", gain)):
+            services.copm_record(
+                actor=actor,
+                person=person,
+                observed_on=on,
+                time_point=point,
+                activities=[
+                    (
+                        name,
+                        _clip(performance[name] + extra + rng.randint(-1, 1), 1, 10),
+                        _clip(satisfaction[name] + extra + rng.randint(-1, 1), 1, 10),
+                    )
+                    for name in activities
+                ],
+            )
+        if index % 2 == 0:
+            items = rng.sample(PSFS_ACTIVITIES, rng.randint(3, 5))
+            base = {name: rng.randint(1, 5) for name in items}
+            gain = rng.choice([1, 2, 3, 4])
+            for on, point, extra in ((days[0], "start", 0), (days[2], "slutt", gain)):
+                services.psfs_record(
+                    actor=actor,
+                    person=person,
+                    observed_on=on,
+                    time_point=point,
+                    activities=[
+                        (name, _clip(base[name] + extra + rng.randint(-1, 1), 0, 10))
+                        for name in items
+                    ],
+                )

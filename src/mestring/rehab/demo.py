@@ -1,0 +1,161 @@
+"""Demo data: about 40 hverdagsrehabilitering episodes in every stage, with visits, goals
+and SPPB at start and end. Written directly (like an import) and audited in bulk."""
+
+from __future__ import annotations
+
+import datetime
+import random
+from decimal import Decimal
+
+from mestring.access.actor import system_actor
+from mestring.access.audit import EventSpec, record_events
+from mestring.outcomes.models import DEFAULT_VERSIONS, Instrument, Observation, TimePoint
+from mestring.people.models import Person, Staff
+from mestring.rehab.models import (
+    EVERYDAY_REHAB,
+    Episode,
+    EpisodeGoal,
+    EpisodeStatus,
+    EpisodeStatusChange,
+    Programme,
+    ReferralSource,
+    Visit,
+)
+from mestring.tenancy.context import get_active_municipality
+
+GOALS = [
+    "Klare å dusje selv",
+    "Gå til postkassen uten rullator",
+    "Lage middag selv igjen",
+    "Handle på butikken alene",
+    "Gå i trappa til kjelleren",
+    "Komme meg på seniordansen",
+    "Ta bussen til byen",
+    "Stelle i hagen",
+]
+STAGES = [
+    *["henvist"] * 4,
+    *["ikke_aktuell"] * 5,
+    *["venter"] * 6,
+    *["pagar"] * 7,
+    *["fullfort"] * 14,
+    *["avbrutt"] * 4,
+]
+
+
+def build_rehab_demo(
+    rng: random.Random, persons: list[Person], staff: Staff, today: datetime.date
+) -> None:
+    municipality = get_active_municipality()
+    if Episode.objects.exists() or not persons:
+        return
+    programme = Programme.objects.filter(code=EVERYDAY_REHAB).first()
+    if programme is None:
+        return
+    events: list[EventSpec] = []
+    for index, stage in enumerate(STAGES):
+        person = persons[index % len(persons)]
+        referral = today - datetime.timedelta(days=rng.randint(5, 20) + (index * 9))
+        if stage in ("henvist", "venter"):
+            referral = today - datetime.timedelta(days=rng.randint(2, 45))
+        episode = Episode(
+            person=person,
+            programme=programme,
+            status=stage,
+            referral_date=referral,
+            referral_source=rng.choice(ReferralSource.values),
+            referred_by=rng.choice(["Fastlegen", "Ortopedisk avdeling", "Hjemmesykepleien", ""]),
+            referral_reason=rng.choice(
+                ["Fall i hjemmet", "Etter hoftebrudd", "Nedsatt gangfunksjon"]
+            ),
+        )
+        steps = [EpisodeStatus.REFERRED]
+        assessed = referral + datetime.timedelta(days=rng.randint(1, 4))
+        if stage != "henvist":
+            episode.assessed_on = min(assessed, today)
+            if stage == "ikke_aktuell":
+                episode.assessment = "ikke_aktuell"
+                episode.assessment_reason = "Klarer seg godt med dagens hjelp"
+                steps.append(EpisodeStatus.NOT_RELEVANT)
+            else:
+                episode.assessment = "aktuell"
+                steps.append(EpisodeStatus.WAITING)
+        start = None
+        if stage in ("pagar", "fullfort", "avbrutt"):
+            start = min(episode.assessed_on + datetime.timedelta(days=rng.randint(3, 14)), today)
+            episode.start_date = start
+            steps.append(EpisodeStatus.ACTIVE)
+        if stage in ("fullfort", "avbrutt"):
+            length = rng.randint(20, 60) if stage == "fullfort" else rng.randint(3, 15)
+            episode.end_date = min(start + datetime.timedelta(days=length), today)
+            episode.outcome = stage
+            if stage == "avbrutt":
+                episode.end_reason = "Innlagt på sykehus"
+            episode.follow_up_due_on = episode.end_date + datetime.timedelta(
+                weeks=programme.follow_up_weeks
+            )
+            steps.append(stage)
+        episode.save()
+        EpisodeStatusChange.objects.bulk_create(
+            [
+                EpisodeStatusChange(
+                    municipality=municipality,
+                    episode=episode,
+                    from_status=previous,
+                    to_status=step,
+                    note="Demodata",
+                )
+                for previous, step in zip(["", *steps[:-1]], steps, strict=True)
+            ]
+        )
+        if start is not None:
+            last = episode.end_date or today
+            span = max((last - start).days, 0)
+            count = max(1, span // 3)
+            Visit.objects.bulk_create(
+                [
+                    Visit(
+                        municipality=municipality,
+                        episode=episode,
+                        visited_on=start + datetime.timedelta(days=rng.randint(0, span)),
+                        staff=staff,
+                        minutes=rng.choice([30, 45, 60]),
+                    )
+                    for _ in range(count)
+                ]
+            )
+            for position, text in enumerate(rng.sample(GOALS, 2), start=1):
+                EpisodeGoal.objects.create(
+                    episode=episode,
+                    text=text,
+                    position=position,
+                    achieved=rng.choice(["nadd", "delvis", "ikke"]) if episode.end_date else "",
+                )
+            first = rng.randint(3, 9)
+            _sppb(person, episode, start, TimePoint.START, first, staff)
+            if stage == "fullfort":
+                end_total = max(0, min(12, first + rng.choice([-1, 0, 1, 2, 2, 3])))
+                _sppb(person, episode, episode.end_date, TimePoint.END, end_total, staff)
+        events.append(EventSpec("demo_create", "episode", episode.pk, person))
+    record_events(actor=system_actor(municipality, label="demo"), specs=events)
+
+
+def _sppb(
+    person: Person,
+    episode: Episode,
+    day: datetime.date,
+    time_point: str,
+    total: int,
+    staff: Staff,
+) -> None:
+    Observation.objects.create(
+        person=person,
+        episode=episode,
+        instrument=Instrument.SPPB,
+        version=DEFAULT_VERSIONS[Instrument.SPPB],
+        observed_on=day,
+        time_point=time_point,
+        total=Decimal(total),
+        higher_is_better=True,
+        recorded_by=staff,
+    )

@@ -1,0 +1,94 @@
+"""Reads about rehabilitation episodes, each in a fixed number of queries."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Count, QuerySet, Sum
+
+from mestring.outcomes.models import Observation
+from mestring.people.models import Person
+from mestring.rehab.models import (
+    Episode,
+    EpisodeStatus,
+    EpisodeTeamMember,
+    Programme,
+    Visit,
+)
+
+WAITING_STATUSES = (EpisodeStatus.REFERRED, EpisodeStatus.WAITING)
+FOLLOW_UP_AHEAD_DAYS = 14
+
+
+def person_episodes(person: Person) -> QuerySet[Episode]:
+    return (
+        Episode.objects.filter(person=person)
+        .select_related("programme")
+        .annotate(visit_count=Count("visits"))
+        .order_by("-referral_date", "-pk")
+    )
+
+
+def episode_for_page(person: Person, episode_id: int) -> Episode | None:
+    return (
+        Episode.objects.filter(person=person, pk=episode_id)
+        .select_related("programme", "decision", "plan")
+        .annotate(visit_count=Count("visits"), visit_minutes=Sum("visits__minutes"))
+        .first()
+    )
+
+
+def episode_parts(episode: Episode) -> dict[str, object]:
+    return {
+        "visits": list(
+            Visit.objects.filter(episode=episode)
+            .select_related("staff__user")
+            .order_by("-visited_on", "-pk")
+        ),
+        "goals": list(episode.goals.all()),
+        "team": list(
+            EpisodeTeamMember.objects.filter(episode=episode).select_related("staff__user")
+        ),
+        "history": list(episode.history.select_related("changed_by")),
+        "observations": list(
+            Observation.objects.filter(episode=episode).order_by("observed_on", "pk")
+        ),
+    }
+
+
+def active_programmes() -> QuerySet[Programme]:
+    return Programme.objects.filter(is_active=True).order_by("name")
+
+
+def waiting_list(programme: Programme | None = None) -> QuerySet[Episode]:
+    """Episodes referred or waiting to start, oldest referral first."""
+    episodes = Episode.objects.filter(status__in=WAITING_STATUSES)
+    if programme is not None:
+        episodes = episodes.filter(programme=programme)
+    return episodes.select_related("person", "programme").order_by("referral_date", "pk")
+
+
+def follow_ups_due(today: datetime.date, programme: Programme | None = None) -> QuerySet[Episode]:
+    """Ended episodes whose follow-up is due within two weeks or overdue, not done."""
+    episodes = Episode.objects.filter(
+        follow_up_due_on__isnull=False,
+        follow_up_due_on__lte=today + datetime.timedelta(days=FOLLOW_UP_AHEAD_DAYS),
+        followed_up_on__isnull=True,
+    )
+    if programme is not None:
+        episodes = episodes.filter(programme=programme)
+    return episodes.select_related("person", "programme").order_by("follow_up_due_on", "pk")
+
+
+def with_waiting_days(episodes: list[Episode], today: datetime.date) -> list[Episode]:
+    for episode in episodes:
+        episode.waiting_days = (today - episode.referral_date).days
+    return episodes
+
+
+def all_programmes() -> QuerySet[Programme]:
+    return (
+        Programme.objects.select_related("unit")
+        .annotate(episode_count=Count("episodes"))
+        .order_by("name")
+    )

@@ -1,0 +1,433 @@
+"""Pages for rehabilitation episodes: a person's episodes, one episode with its stages,
+the action forms, the waiting list, the programme admin and the everyday-rehab report."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from mestring.access.guard import audited_view, person_view
+from mestring.access.permissions import ADMIN_UNITS, REHAB_REGISTER, STATISTICS_VIEW
+from mestring.core.decorators import staff_required
+from mestring.core.flow import submit
+from mestring.outcomes.models import Instrument, TimePoint
+from mestring.people.models import Person
+from mestring.people.selectors import paginate
+from mestring.rehab import forms as rehab_forms
+from mestring.rehab import selectors, services
+from mestring.rehab.models import (
+    Episode,
+    EpisodeGoal,
+    EpisodeStatus,
+    EpisodeTeamMember,
+    Programme,
+)
+from mestring.rehab.reports import EverydayRehabReport
+from mestring.reports.decisions_views import chosen_year
+
+RULE_ERRORS = services.RULE_ERRORS
+STAGES = (
+    EpisodeStatus.REFERRED,
+    EpisodeStatus.WAITING,
+    EpisodeStatus.ACTIVE,
+    EpisodeStatus.COMPLETED,
+)
+MEASURE_LINKS = (
+    (Instrument.SPPB, _("SPPB")),
+    (Instrument.COPM, _("COPM")),
+    (Instrument.PSFS, _("PSFS")),
+)
+
+
+def _episode(person: Person, episode_id: int) -> Episode:
+    return get_object_or_404(
+        Episode.objects.select_related("programme"), pk=episode_id, person=person
+    )
+
+
+def _detail(person: Person, episode: Episode) -> HttpResponse:
+    return redirect("rehab:episode_detail", person_id=person.pk, episode_id=episode.pk)
+
+
+@staff_required()
+@person_view(object_type="episodes")
+@require_GET
+def person_episodes(request: HttpRequest, person: Person) -> HttpResponse:
+    page = paginate(selectors.person_episodes(person), request.GET.get("side"))
+    return render(request, "rehab/person_episodes.html", {"person": person, "page": page})
+
+
+@staff_required()
+@person_view(object_type="episode")
+@require_http_methods(["GET", "POST"])
+def episode_create(request: HttpRequest, person: Person) -> HttpResponse:
+    initial = {"referral_date": timezone.localdate()}
+    programme = selectors.active_programmes().first()
+    if programme is not None:
+        initial["programme"] = programme.pk
+    form = rehab_forms.ReferralForm(request.POST or None, person=person, initial=initial)
+    if request.method == "POST":
+        saved = submit(
+            request,
+            form,
+            lambda data: services.episode_refer(actor=request.actor, person=person, **data),
+            success=_("Henvisningen er registrert."),
+            rule_errors=RULE_ERRORS,
+        )
+        if saved is not None:
+            return _detail(person, saved)
+    context = {"person": person, "form": form, "title": _("Ny henvisning"), "episode": None}
+    return render(request, "rehab/episode_form.html", context)
+
+
+def _measure_links(person: Person, episode: Episode) -> list[dict[str, str]]:
+    """Links to record a measure for the episode; none while the outcomes pages are missing."""
+    links = []
+    for instrument, label in MEASURE_LINKS:
+        try:
+            url = reverse(
+                "outcomes:observation_create",
+                kwargs={"person_id": person.pk, "instrument": instrument},
+            )
+        except NoReverseMatch:
+            return []
+        for time_point, when in (
+            (TimePoint.START, _("ved oppstart")),
+            (TimePoint.END, _("ved avslutning")),
+        ):
+            links.append(
+                {
+                    "url": f"{url}?forlop={episode.pk}&tidspunkt={time_point}",
+                    "label": f"{label} {when}",
+                }
+            )
+    return links
+
+
+@staff_required()
+@person_view(object_type="episode")
+@require_GET
+def episode_detail(request: HttpRequest, person: Person, episode_id: int) -> HttpResponse:
+    episode = selectors.episode_for_page(person, episode_id)
+    if episode is None:
+        raise Http404
+    reached = {change.to_status for change in episode.history.all()}
+    stages = [
+        {
+            "label": label,
+            "done": status in reached or status == episode.status,
+            "now": status == episode.status,
+        }
+        for status, label in EpisodeStatus.choices
+        if status in STAGES
+    ]
+    context = {
+        "person": person,
+        "episode": episode,
+        "stages": stages,
+        "measure_links": _measure_links(person, episode),
+        "can_assess": episode.status == EpisodeStatus.REFERRED,
+        "can_start": episode.status == EpisodeStatus.WAITING,
+        "can_end": episode.status in (EpisodeStatus.WAITING, EpisodeStatus.ACTIVE),
+        "can_visit": episode.start_date is not None,
+        "can_follow_up": episode.start_date is not None and episode.end_date is not None,
+        **selectors.episode_parts(episode),
+    }
+    return render(request, "rehab/episode_detail.html", context)
+
+
+def _action(
+    request: HttpRequest,
+    person: Person,
+    episode: Episode,
+    form: forms.Form,
+    action: Callable[[dict[str, Any]], Any],
+    *,
+    title: str,
+    success: str,
+    intro: str = "",
+) -> HttpResponse:
+    if request.method == "POST":
+        saved = submit(request, form, action, success=success, rule_errors=RULE_ERRORS)
+        if saved is not None:
+            return _detail(person, episode)
+    context = {"person": person, "episode": episode, "form": form, "title": title, "intro": intro}
+    return render(request, "rehab/episode_form.html", context)
+
+
+@staff_required()
+@person_view(action="update", object_type="episode")
+@require_http_methods(["GET", "POST"])
+def episode_assess(request: HttpRequest, person: Person, episode_id: int) -> HttpResponse:
+    episode = _episode(person, episode_id)
+    form = rehab_forms.AssessForm(
+        request.POST or None, initial={"assessed_on": timezone.localdate()}
+    )
+    return _action(
+        request,
+        person,
+        episode,
+        form,
+        lambda data: services.episode_assess(actor=request.actor, episode=episode, **data),
+        title=_("Vurder henvisningen"),
+        success=_("Vurderingen er registrert."),
+        intro=_("Aktuell setter personen på ventelisten. Ikke aktuell avslutter forløpet."),
+    )
+
+
+@staff_required()
+@person_view(action="update", object_type="episode")
+@require_http_methods(["GET", "POST"])
+def episode_start(request: HttpRequest, person: Person, episode_id: int) -> HttpResponse:
+    episode = _episode(person, episode_id)
+    form = rehab_forms.StartForm(request.POST or None, initial={"start_date": timezone.localdate()})
+    return _action(
+        request,
+        person,
+        episode,
+        form,
+        lambda data: services.episode_start(actor=request.actor, episode=episode, **data),
+        title=_("Start forløpet"),
+        success=_("Forløpet er startet."),
+    )
+
+
+@staff_required()
+@person_view(action="create", object_type="episode_visit")
+@require_http_methods(["GET", "POST"])
+def visit_create(request: HttpRequest, person: Person, episode_id: int) -> HttpResponse:
+    episode = _episode(person, episode_id)
+    initial = {"visited_on": timezone.localdate()}
+    if request.actor.staff is not None:
+        initial["staff"] = request.actor.staff.pk
+    form = rehab_forms.VisitForm(request.POST or None, initial=initial)
+    return _action(
+        request,
+        person,
+        episode,
+        form,
+        lambda data: services.visit_record(actor=request.actor, episode=episode, **data),
+        title=_("Registrer besøk"),
+        success=_("Besøket er registrert."),
+    )
+
+
+@staff_required()
+@person_view(action="update", object_type="episode")
+@require_http_methods(["GET", "POST"])
+def episode_end(request: HttpRequest, person: Person, episode_id: int) -> HttpResponse:
+    episode = _episode(person, episode_id)
+    form = rehab_forms.EndForm(request.POST or None, initial={"end_date": timezone.localdate()})
+    return _action(
+        request,
+        person,
+        episode,
+        form,
+        lambda data: services.episode_end(actor=request.actor, episode=episode, **data),
+        title=_("Avslutt forløpet"),
+        success=_("Forløpet er avsluttet."),
+        intro=_("Et forløp som ikke er startet, kan bare avbrytes."),
+    )
+
+
+@staff_required()
+@person_view(action="update", object_type="episode")
+@require_http_methods(["GET", "POST"])
+def episode_follow_up(request: HttpRequest, person: Person, episode_id: int) -> HttpResponse:
+    episode = _episode(person, episode_id)
+    initial = {"followed_up_on": episode.followed_up_on or timezone.localdate()}
+    initial["note"] = episode.follow_up_note
+    form = rehab_forms.FollowUpForm(request.POST or None, initial=initial)
+    return _action(
+        request,
+        person,
+        episode,
+        form,
+        lambda data: services.episode_follow_up(actor=request.actor, episode=episode, **data),
+        title=_("Registrer oppfølging"),
+        success=_("Oppfølgingen er registrert."),
+    )
+
+
+@staff_required()
+@person_view(action="create", object_type="episode_goal")
+@require_http_methods(["GET", "POST"])
+def goal_create(request: HttpRequest, person: Person, episode_id: int) -> HttpResponse:
+    episode = _episode(person, episode_id)
+    form = rehab_forms.GoalForm(request.POST or None)
+    return _action(
+        request,
+        person,
+        episode,
+        form,
+        lambda data: services.goal_add(actor=request.actor, episode=episode, **data),
+        title=_("Nytt mål"),
+        success=_("Målet er lagret."),
+        intro=_("Skriv målet slik personen selv sier det."),
+    )
+
+
+@staff_required()
+@person_view(action="update", object_type="episode_goal")
+@require_http_methods(["GET", "POST"])
+def goal_edit(request: HttpRequest, person: Person, episode_id: int, goal_id: int) -> HttpResponse:
+    episode = _episode(person, episode_id)
+    goal = get_object_or_404(EpisodeGoal, pk=goal_id, episode=episode)
+    form = rehab_forms.GoalForm(
+        request.POST or None, editing=True, initial={"text": goal.text, "achieved": goal.achieved}
+    )
+    return _action(
+        request,
+        person,
+        episode,
+        form,
+        lambda data: services.goal_update(actor=request.actor, goal=goal, **data),
+        title=_("Endre mål"),
+        success=_("Målet er lagret."),
+    )
+
+
+@staff_required()
+@person_view(action="create", object_type="episode_team_member")
+@require_http_methods(["GET", "POST"])
+def team_add(request: HttpRequest, person: Person, episode_id: int) -> HttpResponse:
+    episode = _episode(person, episode_id)
+    form = rehab_forms.TeamMemberForm(
+        request.POST or None, initial={"started_on": timezone.localdate()}
+    )
+    return _action(
+        request,
+        person,
+        episode,
+        form,
+        lambda data: services.team_member_add(actor=request.actor, episode=episode, **data),
+        title=_("Legg til i teamet"),
+        success=_("Den ansatte er lagt til i teamet."),
+        intro=_("Den ansatte får tilgang til personen så lenge hen er med i teamet."),
+    )
+
+
+@staff_required()
+@person_view(action="update", object_type="episode_team_member")
+@require_http_methods(["GET", "POST"])
+def team_end(request: HttpRequest, person: Person, episode_id: int, member_id: int) -> HttpResponse:
+    episode = _episode(person, episode_id)
+    member = get_object_or_404(
+        EpisodeTeamMember.objects.select_related("staff__user"), pk=member_id, episode=episode
+    )
+    form = rehab_forms.TeamEndForm(request.POST or None, initial={"ended_on": timezone.localdate()})
+    return _action(
+        request,
+        person,
+        episode,
+        form,
+        lambda data: services.team_member_end(actor=request.actor, member=member, **data),
+        title=_("Avslutt teamdeltakelse for %(staff)s") % {"staff": member.staff},
+        success=_("Teamdeltakelsen er avsluttet."),
+        intro=_("Den ansattes tilgang gjennom teamet avsluttes."),
+    )
+
+
+# --- Work list
+
+
+def _chosen_programme(request: HttpRequest, programmes: list[Programme]) -> Programme | None:
+    code = request.GET.get("program", "").strip()
+    return next((p for p in programmes if p.code == code), None)
+
+
+@staff_required(REHAB_REGISTER)
+@audited_view(object_type="episode_waiting_list")
+@require_GET
+def waiting_list(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    programmes = list(Programme.objects.order_by("name"))
+    programme = _chosen_programme(request, programmes)
+    page = paginate(selectors.waiting_list(programme), request.GET.get("side"))
+    selectors.with_waiting_days(page.object_list, today)
+    follow_ups = paginate(selectors.follow_ups_due(today, programme), request.GET.get("oppfolging"))
+    context = {
+        "programmes": programmes,
+        "programme": programme,
+        "page": page,
+        "follow_ups": follow_ups,
+        "today": today,
+    }
+    return render(request, "rehab/waiting_list.html", context)
+
+
+# --- Programme admin
+
+
+@staff_required(ADMIN_UNITS)
+@require_GET
+def programme_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "rehab/programme_list.html", {"programmes": list(selectors.all_programmes())}
+    )
+
+
+@staff_required(ADMIN_UNITS)
+@require_http_methods(["GET", "POST"])
+def programme_edit(request: HttpRequest, programme_id: int | None = None) -> HttpResponse:
+    programme = get_object_or_404(Programme, pk=programme_id) if programme_id else None
+    form = rehab_forms.ProgrammeForm(
+        request.POST or None, initial=rehab_forms.ProgrammeForm.initial_for(programme)
+    )
+    if request.method == "POST":
+        saved = submit(
+            request,
+            form,
+            lambda data: services.programme_save(
+                actor=request.actor, programme=programme, data=data
+            ),
+            success=_("Programmet er lagret."),
+            rule_errors=RULE_ERRORS,
+        )
+        if saved is not None:
+            return redirect("rehab:programme_list")
+    return render(request, "rehab/programme_form.html", {"form": form, "programme": programme})
+
+
+# --- Report
+
+
+@staff_required(STATISTICS_VIEW)
+@require_GET
+def report(request: HttpRequest) -> HttpResponse:
+    year, year_error = chosen_year(request)
+    rehab_report = EverydayRehabReport(year=year)
+    result = rehab_report.compute()
+    if request.GET.get("format") == "csv" and not year_error:
+        response = HttpResponse(rehab_report.as_csv(result), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="hverdagsrehabilitering-{year}.csv"'
+        )
+        return response
+    labels = rehab_report.labels()
+    context = {
+        "report": rehab_report,
+        "year": year,
+        "year_input": request.GET.get("ar", "").strip() if year_error else str(year),
+        "year_error": year_error,
+        "result": result,
+        "source_rows": [
+            {"label": labels["sources"][key], "count": n} for key, n in result["by_source"].items()
+        ],
+        "flow_rows": [
+            {"label": labels["flow"][key], "count": result[key]}
+            for key in ("referrals", "not_relevant", "relevant", "completed", "not_completed")
+        ],
+        "sppb_rows": [
+            {"label": labels["sppb"][key], "count": n} for key, n in result["sppb"].items()
+        ],
+    }
+    return render(request, "rehab/report.html", context)

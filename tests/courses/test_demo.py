@@ -1,0 +1,31 @@
+"""The demo builders of friskliv and courses: believable amounts, idempotent."""
+
+import random
+
+import pytest
+from django.utils import timezone
+
+from mestring.courses.demo import build_courses_demo
+from mestring.courses.models import Course, Enrolment
+from mestring.friskliv.demo import build_friskliv_demo
+from mestring.friskliv.models import Prescription
+from mestring.people.models import Person
+from mestring.tenancy.context import activate
+from tests import factories
+
+
+@pytest.mark.django_db
+def test_demo_data_is_believable_and_idempotent(world):
+    for _ in range(40):
+        factories.PersonFactory(municipality=world.municipality)
+    with activate(world.municipality):
+        persons = list(Person.objects.all())
+        rng = random.Random(1)
+        today = timezone.localdate()
+        build_friskliv_demo(rng, persons, world.caseworker, today)
+        build_courses_demo(rng, persons, world.caseworker, today)
+        build_friskliv_demo(rng, persons, world.caseworker, today)
+        build_courses_demo(rng, persons, world.caseworker, today)
+        assert Prescription.objects.count() == 60
+        assert Course.objects.count() == 4
+        assert Enrolment.objects.filter(status="venteliste").exists()
