@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "mestring.institutions",
     "mestring.friskliv",
     "mestring.courses",
+    "mestring.devices",
     "mestring.reports",
 ]
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("mestring.institutions.urls")),
     path("", include("mestring.friskliv.urls")),
     path("", include("mestring.courses.urls")),
+    path("", include("mestring.devices.urls")),
     path("", include("mestring.reports.urls")),
 ]
 

@@ -18,6 +18,9 @@ ACCESS_REVIEW = "access.review"
 ACCESS_GRANT = "access.grant"
 # Work lists of rehabilitation: episode waiting list, bed board, courses, frisklivsresept.
 REHAB_REGISTER = "rehab.register"
+# The device store: items, deliveries and returns (name, address and phone of the
+# person, never the record).
+DEVICES_MANAGE = "devices.manage"
 
 PERMISSIONS: dict[str, str] = {
     PERSON_SEARCH: _("Søke etter personer"),
@@ -28,6 +31,7 @@ PERMISSIONS: dict[str, str] = {
     ACCESS_REVIEW: _("Gjennomgå nødtilgang"),
     ACCESS_GRANT: _("Gi tilgang til personer"),
     REHAB_REGISTER: _("Registrere henvisninger, opphold og deltakere i rehabilitering"),
+    DEVICES_MANAGE: _("Drive hjelpemiddellageret: hjelpemidler, utlevering og retur"),
 }
 
 # code: (name, permissions). Created for every new municipality.
@@ -43,6 +47,6 @@ DEFAULT_ROLES: dict[str, tuple[str, list[str]]] = {
     "koordinator": (_("Koordinator"), [PERSON_SEARCH]),
     "tjenesteyter": (_("Tjenesteyter"), [PERSON_SEARCH, REHAB_REGISTER]),
     "planlegger": (_("Planlegger / enhetsleder"), [STATISTICS_VIEW]),
-    "hjelpemiddeltekniker": (_("Hjelpemiddeltekniker"), [PERSON_SEARCH]),
+    "hjelpemiddeltekniker": (_("Hjelpemiddeltekniker"), [DEVICES_MANAGE]),
     "administrator": (_("Administrator"), [ADMIN_UNITS, ADMIN_STAFF]),
 }

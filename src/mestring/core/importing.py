@@ -27,6 +27,7 @@ IMPORTERS: dict[str, str] = {
     "stays": "mestring.institutions.importers.StayImporter",
     "episodes": "mestring.rehab.importers.EpisodeImporter",
     "prescriptions": "mestring.friskliv.importers.PrescriptionImporter",
+    "loans": "mestring.devices.importers.LoanImporter",
 }
 
 

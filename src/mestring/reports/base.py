@@ -22,6 +22,7 @@ REPORTS: dict[str, str] = {
     "bed-occupancy": "mestring.institutions.reports.BedOccupancyReport",
     "purchased-places": "mestring.institutions.reports.PurchasedPlacesReport",
     "frisklivsresept": "mestring.friskliv.reports.FrisklivsreseptReport",
+    "assistive-devices": "mestring.devices.reports.AssistiveDevicesReport",
 }
 
 

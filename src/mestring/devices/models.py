@@ -1,0 +1,372 @@
+"""The municipal assistive-device store (issue 7): device types, items in stores and
+rooms, loans and returns, cleaning and repair, NAV long-term mediation, inquiries.
+
+The municipality lends devices for needs under two years from its own store; for
+longer needs it applies to NAV Hjelpemiddelsentral, which owns the device.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from mestring.people.models import Person, Staff
+from mestring.tenancy.models import MunicipalityOwned
+
+# A municipal loan expected to last longer than this is a need for NAV (seeds 001 §5.8).
+MUNICIPAL_LOAN_MAX_DAYS = 2 * 365
+
+
+class DeviceType(MunicipalityOwned):
+    name = models.CharField(_("navn"), max_length=150)
+    category = models.CharField(_("kategori"), max_length=100)
+    iso_class = models.CharField(
+        _("ISO 9999-klasse"),
+        max_length=20,
+        blank=True,
+        help_text=_("Valgfritt, for eksempel 12 22 03."),
+    )
+    low_stock_threshold = models.PositiveSmallIntegerField(
+        _("varsle når færre enn dette er ledige"), default=0
+    )
+    is_active = models.BooleanField(_("i bruk"), default=True)
+
+    class Meta:
+        ordering = ["category", "name"]
+        verbose_name = _("hjelpemiddeltype")
+        verbose_name_plural = _("hjelpemiddeltyper")
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "name"], name="device_type_name_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Store(MunicipalityOwned):
+    name = models.CharField(_("navn"), max_length=150)
+    address = models.CharField(_("adresse"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("i bruk"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("lager")
+        verbose_name_plural = _("lagre")
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "name"], name="store_name_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StoreRoom(MunicipalityOwned):
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="rooms")
+    name = models.CharField(_("rom"), max_length=100)
+
+    class Meta:
+        ordering = ["store", "name"]
+        verbose_name = _("rom")
+        verbose_name_plural = _("rom")
+        constraints = [
+            models.UniqueConstraint(fields=["store", "name"], name="store_room_name_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.store} – {self.name}"
+
+
+class Owner(models.TextChoices):
+    MUNICIPALITY = "kommune", _("Kommunen")
+    NAV = "nav", _("NAV Hjelpemiddelsentral")
+
+
+class ItemStatus(models.TextChoices):
+    AVAILABLE = "ledig", _("Ledig")
+    ON_LOAN = "utlant", _("Utlånt")
+    CLEANING = "rengjoring", _("Venter på rengjøring")
+    REPAIR = "reparasjon", _("Til reparasjon")
+    DISCARDED = "kassert", _("Kassert")
+
+
+ITEM_TRANSITIONS: dict[str, set[str]] = {
+    ItemStatus.AVAILABLE: {ItemStatus.ON_LOAN, ItemStatus.REPAIR, ItemStatus.DISCARDED},
+    ItemStatus.ON_LOAN: {ItemStatus.CLEANING, ItemStatus.REPAIR, ItemStatus.DISCARDED},
+    ItemStatus.CLEANING: {ItemStatus.AVAILABLE, ItemStatus.REPAIR, ItemStatus.DISCARDED},
+    ItemStatus.REPAIR: {ItemStatus.CLEANING, ItemStatus.AVAILABLE, ItemStatus.DISCARDED},
+}
+
+
+class Item(MunicipalityOwned):
+    device_type = models.ForeignKey(
+        DeviceType, on_delete=models.PROTECT, related_name="items", verbose_name=_("type")
+    )
+    # What a barcode scanner types: the label stuck on the item.
+    label = models.CharField(_("strekkode / merkelapp"), max_length=60)
+    serial_number = models.CharField(_("serienummer"), max_length=100, blank=True)
+    room = models.ForeignKey(
+        StoreRoom,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="items",
+        verbose_name=_("lagerplass"),
+    )
+    value_nok = models.DecimalField(_("verdi (kr)"), max_digits=10, decimal_places=2, default=0)
+    owner = models.CharField(
+        _("eier"), max_length=10, choices=Owner.choices, default=Owner.MUNICIPALITY
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=ItemStatus.choices, default=ItemStatus.AVAILABLE
+    )
+    acquired_on = models.DateField(_("anskaffet"), null=True, blank=True)
+    note = models.CharField(_("merknad"), max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["label"]
+        verbose_name = _("hjelpemiddel")
+        verbose_name_plural = _("hjelpemidler")
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "label"], name="item_label_unique")
+        ]
+        indexes = [
+            models.Index(fields=["municipality", "status", "device_type"]),
+            models.Index(fields=["municipality", "serial_number"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.device_type} ({self.label})"
+
+
+class ItemStatusChange(MunicipalityOwned):
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="history")
+    from_status = models.CharField(max_length=12, choices=ItemStatus.choices, blank=True)
+    to_status = models.CharField(max_length=12, choices=ItemStatus.choices)
+    note = models.CharField(max_length=500, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+
+
+class NavApplicationStatus(models.TextChoices):
+    SENT = "sendt", _("Sendt")
+    GRANTED = "innvilget", _("Innvilget")
+    REFUSED = "avslatt", _("Avslått")
+    DELIVERED = "levert", _("Levert")
+    RETURNED = "returnert", _("Returnert")
+
+
+NAV_TRANSITIONS: dict[str, set[str]] = {
+    NavApplicationStatus.SENT: {NavApplicationStatus.GRANTED, NavApplicationStatus.REFUSED},
+    NavApplicationStatus.GRANTED: {NavApplicationStatus.DELIVERED},
+    NavApplicationStatus.DELIVERED: {NavApplicationStatus.RETURNED},
+}
+
+
+class NavApplication(MunicipalityOwned):
+    """An application to NAV Hjelpemiddelsentral for a long-term device."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="nav_applications")
+    device_type = models.ForeignKey(
+        DeviceType,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="nav_applications",
+        verbose_name=_("type"),
+    )
+    description = models.CharField(_("hva det søkes om"), max_length=300)
+    sent_on = models.DateField(_("sendt"))
+    status = models.CharField(
+        max_length=12, choices=NavApplicationStatus.choices, default=NavApplicationStatus.SENT
+    )
+    decided_on = models.DateField(_("svar fra NAV"), null=True, blank=True)
+    nav_reference = models.CharField(_("NAVs saksnummer"), max_length=50, blank=True)
+    sent_by = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    note = models.CharField(_("merknad"), max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-sent_on", "-pk"]
+        verbose_name = _("søknad til NAV")
+        verbose_name_plural = _("søknader til NAV")
+
+    def __str__(self) -> str:
+        return f"{self.description} ({self.sent_on:%d.%m.%Y})"
+
+
+class NavApplicationStatusChange(MunicipalityOwned):
+    application = models.ForeignKey(
+        NavApplication, on_delete=models.CASCADE, related_name="history"
+    )
+    from_status = models.CharField(max_length=12, choices=NavApplicationStatus.choices, blank=True)
+    to_status = models.CharField(max_length=12, choices=NavApplicationStatus.choices)
+    changed_on = models.DateField()
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+
+
+class ReturnCondition(models.TextChoices):
+    GOOD = "god", _("God")
+    WORN = "slitt", _("Slitt")
+    DAMAGED = "skadet", _("Skadet, må repareres")
+    MISSING_PARTS = "mangler_deler", _("Mangler deler")
+
+
+class Loan(MunicipalityOwned):
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="loans")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="device_loans")
+    # Where the loan comes from, when it does: a decision, a measure in the plan, or
+    # NAV's decision for a long-term device.
+    decision = models.ForeignKey(
+        "casework.Decision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="device_loans",
+        verbose_name=_("vedtak"),
+    )
+    measure = models.ForeignKey(
+        "plans.Measure",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="device_loans",
+        verbose_name=_("tiltak i planen"),
+    )
+    nav_application = models.ForeignKey(
+        NavApplication,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="loans",
+        verbose_name=_("søknad til NAV"),
+    )
+    # A loan is ordered by the therapist and delivered by the store; until then the item
+    # is reserved for the person and the delivery shows on the store's list.
+    ordered_on = models.DateField(_("bestilt"))
+    ordered_by = models.ForeignKey(
+        Staff,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("bestilt av"),
+    )
+    delivered_on = models.DateField(_("utlevert"), null=True, blank=True)
+    delivered_by = models.ForeignKey(
+        Staff,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("utlevert av"),
+    )
+    expected_return_on = models.DateField(_("forventet tilbake"), null=True, blank=True)
+    returned_on = models.DateField(_("levert tilbake"), null=True, blank=True)
+    return_condition = models.CharField(
+        _("tilstand ved retur"), max_length=14, choices=ReturnCondition.choices, blank=True
+    )
+    received_by = models.ForeignKey(
+        Staff,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("mottatt av"),
+    )
+    note = models.CharField(_("merknad"), max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-delivered_on", "-pk"]
+        verbose_name = _("utlån")
+        verbose_name_plural = _("utlån")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item"],
+                condition=Q(returned_on__isnull=True),
+                name="one_open_loan_per_item",
+            ),
+            models.CheckConstraint(
+                condition=Q(returned_on__isnull=True)
+                | Q(delivered_on__isnull=False, returned_on__gte=models.F("delivered_on")),
+                name="loan_returned_after_delivery",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["municipality", "delivered_on"]),
+            models.Index(fields=["municipality", "returned_on"]),
+            models.Index(fields=["municipality", "person"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item} → {self.ordered_on:%d.%m.%Y}"
+
+
+class RepairOrder(MunicipalityOwned):
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="repairs")
+    opened_on = models.DateField(_("sendt til reparasjon"))
+    description = models.CharField(_("hva som er galt"), max_length=500)
+    repairer = models.CharField(_("reparatør"), max_length=150, blank=True)
+    cost_nok = models.DecimalField(
+        _("kostnad (kr)"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    closed_on = models.DateField(_("ferdig"), null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-opened_on", "-pk"]
+        verbose_name = _("reparasjon")
+        verbose_name_plural = _("reparasjoner")
+
+    def __str__(self) -> str:
+        return f"{self.item} {self.opened_on:%d.%m.%Y}"
+
+
+class InquiryTopic(models.TextChoices):
+    DEVICE = "hjelpemiddel", _("Hjelpemiddel")
+    HOME_ADAPTATION = "tilrettelegging", _("Tilrettelegging av bolig")
+    OTHER = "annet", _("Annet")
+
+
+class Inquiry(MunicipalityOwned):
+    """A new inquiry about a device or home adaptation (counted per year, seeds 001 §5.8).
+
+    The person may be unknown when the inquiry comes in (a phone call)."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="device_inquiries"
+    )
+    received_on = models.DateField(_("mottatt"))
+    topic = models.CharField(_("gjelder"), max_length=20, choices=InquiryTopic.choices)
+    description = models.CharField(_("kort beskrivelse"), max_length=500, blank=True)
+    handled_on = models.DateField(_("behandlet"), null=True, blank=True)
+    registered_by = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-received_on", "-pk"]
+        verbose_name = _("henvendelse")
+        verbose_name_plural = _("henvendelser")
+        indexes = [models.Index(fields=["municipality", "received_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_topic_display()} {self.received_on:%d.%m.%Y}"
