@@ -98,6 +98,9 @@ INSTALLED_APPS = [
     "mestring.friskliv",
     "mestring.courses",
     "mestring.devices",
+    "mestring.planning",
+    "mestring.actionplan",
+    "mestring.public",
     "mestring.reports",
 ]
 

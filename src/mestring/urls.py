@@ -18,6 +18,9 @@ urlpatterns = [
     path("", include("mestring.friskliv.urls")),
     path("", include("mestring.courses.urls")),
     path("", include("mestring.devices.urls")),
+    path("", include("mestring.planning.urls")),
+    path("", include("mestring.actionplan.urls")),
+    path("", include("mestring.public.urls")),
     path("", include("mestring.reports.urls")),
 ]
 

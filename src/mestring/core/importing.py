@@ -28,6 +28,9 @@ IMPORTERS: dict[str, str] = {
     "episodes": "mestring.rehab.importers.EpisodeImporter",
     "prescriptions": "mestring.friskliv.importers.PrescriptionImporter",
     "loans": "mestring.devices.importers.LoanImporter",
+    "population": "mestring.planning.importers.PopulationCsvImporter",
+    "population-jsonstat": "mestring.planning.importers.PopulationJsonStatImporter",
+    "actions": "mestring.actionplan.importers.ActionImporter",
 }
 
 

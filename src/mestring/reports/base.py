@@ -23,6 +23,7 @@ REPORTS: dict[str, str] = {
     "purchased-places": "mestring.institutions.reports.PurchasedPlacesReport",
     "frisklivsresept": "mestring.friskliv.reports.FrisklivsreseptReport",
     "assistive-devices": "mestring.devices.reports.AssistiveDevicesReport",
+    "plan-chapter": "mestring.actionplan.chapter.PlanChapterReport",
 }
 
 

@@ -19,7 +19,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("kind", choices=sorted(IMPORTERS), help="Hva filen inneholder")
-        parser.add_argument("file", type=Path, help="CSV-fil (UTF-8, komma-separert)")
+        parser.add_argument("file", type=Path, help="CSV-fil (UTF-8, komma-separert) eller JSON")
         parser.add_argument("--municipality", required=True, help="Kommunenummer")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -33,7 +33,9 @@ class Command(BaseCommand):
         municipality = municipality_by_number(options["municipality"])
         with activate(municipality):
             importer = importer_class(options["kind"])(system_actor(municipality, label="import"))
-            result = run_import(importer, text)
+            # Importers of other formats than CSV (JSON-stat) read the text themselves.
+            run = getattr(importer, "run", None)
+            result = run(text) if run else run_import(importer, text)
         if not result.ok:
             for error in result.errors:
                 self.stderr.write(str(error))

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime
 import json
+import sys
 from argparse import ArgumentParser
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
 from mestring.core.municipality_arg import municipality_by_number
-from mestring.reports.base import REPORTS, ReportParameterError, report_class
+from mestring.reports.base import REPORTS, Report, ReportParameterError, report_class
 from mestring.tenancy.context import activate
 
 
@@ -31,7 +33,8 @@ class Command(BaseCommand):
         parser.add_argument("--year", type=int, help="År for årsrapporter")
         parser.add_argument("--unit", help="Enhetens navn, for rapporter om én enhet")
         parser.add_argument("--agreement", help="Avtalens navn, for rapporter om én avtale")
-        parser.add_argument("--format", choices=["json", "csv"], default="json")
+        parser.add_argument("--format", choices=["json", "csv", "pdf", "xlsx"], default="json")
+        parser.add_argument("--output", type=Path, help="Fil å skrive til (for pdf og xlsx)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         municipality = municipality_by_number(options["municipality"])
@@ -50,7 +53,24 @@ class Command(BaseCommand):
             except ReportParameterError as exc:
                 raise CommandError(str(exc)) from exc
             result = report.compute()
-            if options["format"] == "json":
+            output_format = options["format"]
+            if output_format == "json":
                 self.stdout.write(json.dumps(result, ensure_ascii=False))
-            else:
+            elif output_format == "csv":
                 self.stdout.write(report.as_csv(result), ending="")
+            else:
+                self.write_binary(report, result, output_format, options.get("output"))
+
+    def write_binary(
+        self, report: Report, result: dict[str, Any], output_format: str, output: Path | None
+    ) -> None:
+        """PDF and XLSX, for reports that have them: to --output, or else to standard out."""
+        render = getattr(report, f"as_{output_format}", None)
+        if render is None:
+            raise CommandError(f"Rapporten kan ikke skrives som {output_format}.")
+        data: bytes = render(result)
+        if output is not None:
+            output.write_bytes(data)
+            self.stdout.write(f"Skrev {output} ({len(data)} byte).")
+        else:
+            sys.stdout.buffer.write(data)

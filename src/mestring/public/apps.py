@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PublicConfig(AppConfig):
+    name = "mestring.public"
+    verbose_name = "Offentlige sider og brukerorganisasjoner"
