@@ -1,10 +1,11 @@
-"""Write the CSV files that reproduce the three tables of seeds 001 (§5.2
-hverdagsrehabilitering, §5.3 frisklivsresept, §7.1 Lokalmedisinsk senter), one folder
-each, for a manual run of `mestring import` and `mestring report`:
+"""Write the CSV files that reproduce the tables of seeds 001 (§5.2
+hverdagsrehabilitering, §5.3 frisklivsresept, §7.1 Lokalmedisinsk senter) and seeds 000
+§3.1.7 (assistive devices), one folder each, for a manual run of `mestring import` and
+`mestring report`:
 
     .venv/bin/python -m tests.seed_tables /tmp/seed001
 
-The tests in tests/rehab, tests/friskliv and tests/institutions import the same data
+The tests in tests/rehab, tests/friskliv, tests/institutions and tests/devices import the same data
 and compare the reports with the tables.
 """
 
@@ -21,6 +22,7 @@ def main(folder: Path) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mestring.settings")
     django.setup()
     # Imported after setup: the data sets use the importers' column lists.
+    from tests.devices import seed_000 as devices
     from tests.friskliv import seed_001 as friskliv
     from tests.institutions import seed_001 as institutions
     from tests.rehab import seed_001 as rehab
@@ -28,6 +30,7 @@ def main(folder: Path) -> None:
     written = [
         *rehab.write(folder / "hverdagsrehabilitering"),
         *institutions.write(folder / "korttidsplasser"),
+        *devices.write(folder / "hjelpemidler"),
     ]
     (folder / "frisklivsresept").mkdir(parents=True, exist_ok=True)
     written += friskliv.write(folder / "frisklivsresept")

@@ -34,6 +34,18 @@ if not PRODUCTION:
 MESTRING_SYNTHETIC_IDS = env_bool("MESTRING_SYNTHETIC_IDS", default=not PRODUCTION)
 # Demo users may log in without the second factor; only `make run` turns it on.
 MESTRING_DEMO_2FA_BYPASS = env_bool("MESTRING_DEMO_2FA_BYPASS", default=False)
+# Citizens log in with OpenID Connect (ID-porten in production). Without an issuer, the
+# built-in development provider (login as a demo person) is used; production refuses it.
+MESTRING_OIDC_ISSUER = os.environ.get("MESTRING_OIDC_ISSUER", "")
+MESTRING_OIDC_CLIENT_ID = os.environ.get("MESTRING_OIDC_CLIENT_ID", "mestring")
+MESTRING_OIDC_CLIENT_SECRET = os.environ.get("MESTRING_OIDC_CLIENT_SECRET", "")
+MESTRING_OIDC_MIN_ACR = os.environ.get("MESTRING_OIDC_MIN_ACR", "idporten-loa-high")
+# The claim with the identity number (ID-porten: pid).
+MESTRING_OIDC_ID_CLAIM = os.environ.get("MESTRING_OIDC_ID_CLAIM", "pid")
+MESTRING_DEV_OIDC = env_bool("MESTRING_DEV_OIDC", default=not PRODUCTION)
+# From this age a child's own consent is needed; parental responsibility alone no longer
+# opens the child's pages to a parent.
+MESTRING_CHILD_CONSENT_AGE = env_int("MESTRING_CHILD_CONSENT_AGE", default=16)
 
 if PRODUCTION:
     problems = []
@@ -45,6 +57,8 @@ if PRODUCTION:
         problems.append("MESTRING_SYNTHETIC_IDS is on")
     if MESTRING_DEMO_2FA_BYPASS:
         problems.append("MESTRING_DEMO_2FA_BYPASS is on")
+    if MESTRING_DEV_OIDC:
+        problems.append("MESTRING_DEV_OIDC (the development login provider) is on")
     if not ALLOWED_HOSTS:
         problems.append("ALLOWED_HOSTS is empty")
     if problems:
@@ -101,6 +115,7 @@ INSTALLED_APPS = [
     "mestring.planning",
     "mestring.actionplan",
     "mestring.public",
+    "mestring.portal",
     "mestring.reports",
 ]
 

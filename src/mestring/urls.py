@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("mestring.planning.urls")),
     path("", include("mestring.actionplan.urls")),
     path("", include("mestring.public.urls")),
+    path("", include("mestring.portal.urls")),
     path("", include("mestring.reports.urls")),
 ]
 

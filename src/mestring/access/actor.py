@@ -26,13 +26,17 @@ class Actor:
     permissions: frozenset[str] = frozenset()
     client_address: str | None = None
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    # Who acts when there is no user account: a citizen on their own pages.
+    label: str = ""
 
     def has_perm(self, permission: str) -> bool:
         return permission in self.permissions
 
     @property
     def username(self) -> str:
-        return self.user.username if self.user else "system"
+        if self.user:
+            return self.user.username
+        return self.label or "system"
 
     @property
     def hpr_number(self) -> str:

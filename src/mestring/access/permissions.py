@@ -21,6 +21,8 @@ REHAB_REGISTER = "rehab.register"
 # The device store: items, deliveries and returns (name, address and phone of the
 # person, never the record).
 DEVICES_MANAGE = "devices.manage"
+# The municipal plan: the action plan, population figures for projections.
+PLAN_EDIT = "planning.edit"
 
 PERMISSIONS: dict[str, str] = {
     PERSON_SEARCH: _("Søke etter personer"),
@@ -32,6 +34,7 @@ PERMISSIONS: dict[str, str] = {
     ACCESS_GRANT: _("Gi tilgang til personer"),
     REHAB_REGISTER: _("Registrere henvisninger, opphold og deltakere i rehabilitering"),
     DEVICES_MANAGE: _("Drive hjelpemiddellageret: hjelpemidler, utlevering og retur"),
+    PLAN_EDIT: _("Endre tiltaksplanen og importere befolkningstall"),
 }
 
 # code: (name, permissions). Created for every new municipality.
@@ -46,7 +49,7 @@ DEFAULT_ROLES: dict[str, tuple[str, list[str]]] = {
     ),
     "koordinator": (_("Koordinator"), [PERSON_SEARCH]),
     "tjenesteyter": (_("Tjenesteyter"), [PERSON_SEARCH, REHAB_REGISTER]),
-    "planlegger": (_("Planlegger / enhetsleder"), [STATISTICS_VIEW]),
+    "planlegger": (_("Planlegger / enhetsleder"), [STATISTICS_VIEW, PLAN_EDIT]),
     "hjelpemiddeltekniker": (_("Hjelpemiddeltekniker"), [DEVICES_MANAGE]),
     "administrator": (_("Administrator"), [ADMIN_UNITS, ADMIN_STAFF]),
 }

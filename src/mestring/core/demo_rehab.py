@@ -1,5 +1,6 @@
 """Demo data for rehabilitation (issue 6): episodes and measures, stays and beds,
-frisklivsresept and courses.
+frisklivsresept and courses; the device store (issue 7); population and the public
+page (issue 8).
 
 Each domain builds its own part; this picks, for each, persons the demo user who works
 with it has a care relation to, so that every demo record can be opened in the demo.
@@ -13,11 +14,16 @@ import random
 from django.utils import timezone
 
 from mestring.access.models import CareRelation
+from mestring.actionplan.demo import build_actionplan_demo
 from mestring.courses.demo import build_courses_demo
+from mestring.devices.loans_demo import build_loans_demo
+from mestring.devices.store_demo import build_store_demo
 from mestring.friskliv.demo import build_friskliv_demo
 from mestring.institutions.demo import build_institutions_demo
 from mestring.outcomes.demo import build_outcomes_demo
 from mestring.people.models import Person, Staff
+from mestring.planning.demo import build_planning_demo
+from mestring.public.demo import build_public_demo
 from mestring.rehab.demo import build_rehab_demo
 
 
@@ -45,3 +51,12 @@ def build_rehabilitation_demo(seed: int, staff_by_username: dict[str, Staff]) ->
     build_institutions_demo(rng("institutions"), nurse_persons, nurse, today)
     build_friskliv_demo(rng("friskliv"), physio_persons, physio, today)
     build_courses_demo(rng("courses"), physio_persons, physio, today)
+    # Devices: the store's items first, then loans of them to the persons the
+    # occupational therapist (the demo coordinator) works with.
+    therapist = staff_by_username["demo.koordinator"]
+    build_store_demo(rng("store"), today)
+    build_loans_demo(rng("loans"), _persons_of(therapist), therapist, today)
+    # Planning (issue 8): population, and the public page with user organisations.
+    build_planning_demo(rng("planning"), today)
+    build_public_demo(rng("public"), today)
+    build_actionplan_demo(rng("actionplan"), today, staff=staff_by_username["demo.planlegger"])

@@ -94,7 +94,13 @@ class ItemStatus(models.TextChoices):
 
 ITEM_TRANSITIONS: dict[str, set[str]] = {
     ItemStatus.AVAILABLE: {ItemStatus.ON_LOAN, ItemStatus.REPAIR, ItemStatus.DISCARDED},
-    ItemStatus.ON_LOAN: {ItemStatus.CLEANING, ItemStatus.REPAIR, ItemStatus.DISCARDED},
+    # Back to available only when an order is cancelled before delivery.
+    ItemStatus.ON_LOAN: {
+        ItemStatus.AVAILABLE,
+        ItemStatus.CLEANING,
+        ItemStatus.REPAIR,
+        ItemStatus.DISCARDED,
+    },
     ItemStatus.CLEANING: {ItemStatus.AVAILABLE, ItemStatus.REPAIR, ItemStatus.DISCARDED},
     ItemStatus.REPAIR: {ItemStatus.CLEANING, ItemStatus.AVAILABLE, ItemStatus.DISCARDED},
 }

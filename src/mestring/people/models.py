@@ -188,6 +188,16 @@ class Relative(MunicipalityOwned):
         blank=True,
     )
     is_primary_contact = models.BooleanField(_("hovedkontakt"), default=False)
+    # The relative's own identity number: with a right to act, their login to the
+    # citizen pages (ID-porten) finds the person they act for.
+    national_id = models.CharField(
+        _("pårørendes fødselsnummer / D-nummer"),
+        max_length=11,
+        blank=True,
+        help_text=_(
+            "Trengs for at pårørende med rett til å handle kan logge inn på vegne av personen."
+        ),
+    )
 
     class Meta:
         ordering = ["-is_primary_contact", "name"]

@@ -67,7 +67,9 @@ def device_type_save(
         if device_type is not None:
             clash = clash.exclude(pk=device_type.pk)
         if clash.exists():
-            raise StoreError(_("Det finnes allerede en type med navnet «%(name)s».") % {"name": name})
+            raise StoreError(
+                _("Det finnes allerede en type med navnet «%(name)s».") % {"name": name}
+            )
         created = device_type is None
         device_type = device_type or DeviceType()
         device_type.name = name
@@ -265,7 +267,9 @@ def item_clean_by_label(*, actor: Actor, label: str) -> Item:
         raise StoreError(_("Skann eller skriv merkelappen på hjelpemiddelet."))
     item = item_for_label(label)
     if item is None:
-        raise StoreError(_("Fant ikke noe hjelpemiddel med merkelappen «%(label)s».") % {"label": label})
+        raise StoreError(
+            _("Fant ikke noe hjelpemiddel med merkelappen «%(label)s».") % {"label": label}
+        )
     return item_mark_cleaned(actor=actor, item=item)
 
 

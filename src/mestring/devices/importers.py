@@ -1,0 +1,245 @@
+"""`mestring import loans FILE.csv --municipality NNNN` (issue 7 item 8).
+
+Columns: person_ref,item_ref,device_type,value_nok,owner,delivered_date,returned_date.
+`item_ref` is the item's label; a new label creates the item (and an unknown device
+type is created by name in the category "Importert"). `owner` is kommune or nav;
+`returned_date` is empty while the item is on loan. Imported loans are delivered
+(ordered on the delivery day). Loans are matched on (item, person, delivered_date), so
+importing the same file twice changes nothing; a return date where there was none
+ends the loan. The item's status follows its last loan (open → utlånt, returned →
+ledig), with a history row for each change.
+"""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.utils import timezone
+
+from mestring.access.audit import EventSpec, record_events
+from mestring.core.importing import CsvImporter, ImportResult, RowError
+from mestring.devices.models import (
+    DeviceType,
+    Item,
+    ItemStatus,
+    ItemStatusChange,
+    Loan,
+    Owner,
+)
+from mestring.people.models import Person
+
+IMPORTED_CATEGORY = "Importert"
+
+
+@dataclass(frozen=True)
+class LoanRow:
+    line: int
+    person: Person
+    label: str
+    device_type: str
+    value_nok: Decimal
+    owner: str
+    delivered_on: datetime.date
+    returned_on: datetime.date | None
+
+
+class LoanImporter(CsvImporter):
+    columns = (
+        "person_ref",
+        "item_ref",
+        "device_type",
+        "value_nok",
+        "owner",
+        "delivered_date",
+        "returned_date",
+    )
+    required = ("person_ref", "item_ref", "device_type", "owner", "delivered_date")
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.persons: dict[str, Person] | None = None
+
+    def parse(self, row: dict[str, str], line: int, errors: list[RowError]) -> LoanRow | None:
+        if self.persons is None:
+            self.persons = {p.person_ref: p for p in Person.objects.exclude(person_ref="")}
+        person = self.persons.get(row["person_ref"])
+        if row["person_ref"] and person is None:
+            errors.append(RowError(line, "person_ref", "Fant ingen person med denne referansen."))
+        label = row["item_ref"]
+        if len(label) > 60:
+            errors.append(RowError(line, "item_ref", "Merkelappen kan ha høyst 60 tegn."))
+        if len(row["device_type"]) > 150:
+            errors.append(RowError(line, "device_type", "Typen kan ha høyst 150 tegn."))
+        value = Decimal(0)
+        if row["value_nok"]:
+            try:
+                value = Decimal(row["value_nok"].replace(" ", "").replace(",", "."))
+            except InvalidOperation:
+                value = None
+            if value is None or not value.is_finite() or value < 0 or value >= Decimal(10**8):
+                errors.append(
+                    RowError(line, "value_nok", f"«{row['value_nok']}» er ikke et gyldig beløp.")
+                )
+                value = None
+        owner = (
+            self.choice(row["owner"], Owner.values, line, "owner", errors) if row["owner"] else None
+        )
+        today = timezone.localdate()
+        delivered = self.date(row["delivered_date"], line, "delivered_date", errors)
+        if delivered and delivered > today:
+            errors.append(RowError(line, "delivered_date", "Datoen er fram i tid."))
+        returned = self.date(row["returned_date"], line, "returned_date", errors)
+        if returned and returned > today:
+            errors.append(RowError(line, "returned_date", "Datoen er fram i tid."))
+        if delivered and returned and returned < delivered:
+            errors.append(
+                RowError(line, "returned_date", "Returdatoen kan ikke være før utleveringsdatoen.")
+            )
+        if errors or person is None or delivered is None or owner is None or value is None:
+            return None
+        return LoanRow(line, person, label, row["device_type"], value, owner, delivered, returned)
+
+    def check_all(self, parsed: list[tuple[int, LoanRow]], errors: list[RowError]) -> None:
+        by_label: dict[str, list[LoanRow]] = {}
+        for _line, row in parsed:
+            by_label.setdefault(row.label, []).append(row)
+        items = {item.label: item for item in Item.objects.filter(label__in=list(by_label))}
+        existing: dict[str, list[Loan]] = {}
+        for loan in Loan.objects.filter(item__label__in=list(by_label)).select_related("item"):
+            existing.setdefault(loan.item.label, []).append(loan)
+        for label, rows in by_label.items():
+            first = rows[0]
+            for row in rows[1:]:
+                if (row.owner, row.device_type) != (first.owner, first.device_type):
+                    errors.append(
+                        RowError(
+                            row.line,
+                            "item_ref",
+                            f"Samme merkelapp har annen eier eller type på rad {first.line}.",
+                        )
+                    )
+            item = items.get(label)
+            if item is not None and item.owner != first.owner:
+                errors.append(
+                    RowError(first.line, "owner", "Hjelpemiddelet finnes med en annen eier.")
+                )
+            known = {(loan.person_id, loan.delivered_on): loan for loan in existing.get(label, [])}
+            # Periods of this item: those already stored (unless the file repeats them)
+            # and those in the file; none may overlap.
+            periods: list[tuple[datetime.date, datetime.date | None, int | None]] = [
+                (loan.delivered_on or loan.ordered_on, loan.returned_on, None)
+                for key, loan in known.items()
+                if key not in {(r.person.pk, r.delivered_on) for r in rows}
+            ]
+            seen: dict[tuple[int, datetime.date], int] = {}
+            for row in rows:
+                key = (row.person.pk, row.delivered_on)
+                if key in seen:
+                    errors.append(
+                        RowError(
+                            row.line,
+                            "delivered_date",
+                            f"Samme hjelpemiddel, person og dato står også på rad {seen[key]}.",
+                        )
+                    )
+                    continue
+                seen[key] = row.line
+                stored = known.get(key)
+                returned = row.returned_on or (stored.returned_on if stored else None)
+                periods.append((row.delivered_on, returned, row.line))
+            periods.sort(key=lambda p: p[0])
+            for (_start_a, end_a, line_a), (start_b, _end_b, line_b) in itertools.pairwise(periods):
+                if end_a is None or end_a > start_b:
+                    line = line_b or line_a
+                    errors.append(
+                        RowError(
+                            line,
+                            "delivered_date",
+                            "Hjelpemiddelet er utlånt til noen andre i samme periode"
+                            + (f" (rad {line_a})." if line_a and line_a != line else "."),
+                        )
+                    )
+
+    def write(self, parsed: list[LoanRow], result: ImportResult) -> None:
+        user = self.actor.user
+        events: list[EventSpec] = []
+        types = {t.name: t for t in DeviceType.objects.all()}
+        labels = {row.label for row in parsed}
+        items = {item.label: item for item in Item.objects.filter(label__in=labels)}
+        existing = {
+            (loan.item_id, loan.person_id, loan.delivered_on): loan
+            for loan in Loan.objects.filter(item__label__in=labels)
+        }
+        touched: set[int] = set()
+        # Oldest first, so an item's earlier loan is closed before its next one opens.
+        for row in sorted(parsed, key=lambda r: (r.delivered_on, r.line)):
+            device_type = types.get(row.device_type)
+            if device_type is None:
+                device_type = DeviceType.objects.create(
+                    name=row.device_type, category=IMPORTED_CATEGORY
+                )
+                types[row.device_type] = device_type
+                events.append(EventSpec("import_create", "devices.DeviceType", device_type.pk))
+            item = items.get(row.label)
+            if item is None:
+                item = Item.objects.create(
+                    device_type=device_type,
+                    label=row.label,
+                    value_nok=row.value_nok,
+                    owner=row.owner,
+                    status=ItemStatus.AVAILABLE,
+                )
+                items[row.label] = item
+                events.append(EventSpec("import_create", "devices.Item", item.pk))
+            loan = existing.get((item.pk, row.person.pk, row.delivered_on))
+            if loan is None:
+                loan = Loan.objects.create(
+                    item=item,
+                    person=row.person,
+                    ordered_on=row.delivered_on,
+                    delivered_on=row.delivered_on,
+                    returned_on=row.returned_on,
+                    note="Importert",
+                )
+                result.created += 1
+                touched.add(item.pk)
+                events.append(EventSpec("import_create", "devices.Loan", loan.pk, row.person))
+            elif row.returned_on is None or loan.returned_on == row.returned_on:
+                result.unchanged += 1
+            else:
+                loan.returned_on = row.returned_on
+                loan.save(update_fields=["returned_on"])
+                result.updated += 1
+                touched.add(item.pk)
+                events.append(EventSpec("import_update", "devices.Loan", loan.pk, row.person))
+        changes: list[ItemStatusChange] = []
+        open_items = set(
+            Loan.objects.filter(item__in=touched, returned_on__isnull=True).values_list(
+                "item_id", flat=True
+            )
+        )
+        for item in Item.objects.filter(pk__in=touched):
+            wanted = ItemStatus.ON_LOAN if item.pk in open_items else ItemStatus.AVAILABLE
+            if item.status == wanted or (
+                # A returned item already further on (cleaning, repair) stays there.
+                wanted == ItemStatus.AVAILABLE and item.status != ItemStatus.ON_LOAN
+            ):
+                continue
+            changes.append(
+                ItemStatusChange(
+                    municipality=item.municipality,
+                    item=item,
+                    from_status=item.status,
+                    to_status=wanted,
+                    note="Importert",
+                    changed_by=user,
+                )
+            )
+            item.status = wanted
+            item.save(update_fields=["status"])
+            events.append(EventSpec("import_status", "devices.Item", item.pk))
+        ItemStatusChange.objects.bulk_create(changes)
+        record_events(actor=self.actor, specs=events)

@@ -1,0 +1,144 @@
+"""Reads for loans, NAV applications and inquiries: a person's tab and the store's
+work lists (each list in a fixed number of queries)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Count, Prefetch, QuerySet
+from django.db.models.functions import ExtractYear
+
+from mestring.casework.models import Decision
+from mestring.devices.models import (
+    Inquiry,
+    Loan,
+    NavApplication,
+    NavApplicationStatusChange,
+    Owner,
+)
+from mestring.people.models import Person
+from mestring.plans.models import Measure
+
+# What a delivery list needs about the person: name, address, phone. Nothing else.
+PERSON_CONTACT = (
+    "person__given_name",
+    "person__family_name",
+    "person__street_address",
+    "person__postal_code",
+    "person__postal_town",
+    "person__phone",
+)
+
+
+def _loans() -> QuerySet[Loan]:
+    return Loan.objects.select_related("item__device_type", "ordered_by", "delivered_by")
+
+
+def person_current_loans(person: Person) -> QuerySet[Loan]:
+    return _loans().filter(person=person, returned_on__isnull=True).order_by("ordered_on", "pk")
+
+
+def person_loan_history(person: Person) -> QuerySet[Loan]:
+    return (
+        _loans()
+        .select_related("received_by")
+        .filter(person=person, returned_on__isnull=False)
+        .order_by("-returned_on", "-pk")
+    )
+
+
+def person_nav_applications(person: Person) -> QuerySet[NavApplication]:
+    history = NavApplicationStatusChange.objects.order_by("changed_on", "changed_at", "pk")
+    return (
+        NavApplication.objects.filter(person=person)
+        .select_related("device_type")
+        .prefetch_related(Prefetch("history", queryset=history))
+        .order_by("-sent_on", "-pk")
+    )
+
+
+def person_inquiries(person: Person) -> QuerySet[Inquiry]:
+    return Inquiry.objects.filter(person=person).order_by("-received_on", "-pk")
+
+
+def decisions_for(person: Person) -> QuerySet[Decision]:
+    return Decision.objects.filter(case__person=person).order_by("-decided_on", "-pk")
+
+
+def measures_for(person: Person) -> QuerySet[Measure]:
+    return Measure.objects.filter(plan__person=person).order_by("title", "pk")
+
+
+def _contact_loans() -> QuerySet[Loan]:
+    """Loans with only what a delivery needs about the person."""
+    return Loan.objects.select_related("item__device_type", "person").only(
+        *PERSON_CONTACT,
+        "item__label",
+        "item__owner",
+        "item__device_type__name",
+        "ordered_on",
+        "delivered_on",
+        "expected_return_on",
+        "returned_on",
+        "nav_application_id",
+    )
+
+
+def deliveries() -> QuerySet[Loan]:
+    """Ordered, not yet delivered."""
+    return (
+        _contact_loans()
+        .filter(delivered_on__isnull=True, returned_on__isnull=True)
+        .order_by("ordered_on", "pk")
+    )
+
+
+def overdue(today: datetime.date) -> QuerySet[Loan]:
+    """Delivered loans past their expected return."""
+    return (
+        _contact_loans()
+        .filter(delivered_on__isnull=False, returned_on__isnull=True, expected_return_on__lt=today)
+        .order_by("expected_return_on", "pk")
+    )
+
+
+def nav_items() -> QuerySet[Loan]:
+    """NAV-owned items that are with a person now."""
+    return (
+        _contact_loans()
+        .filter(item__owner=Owner.NAV, returned_on__isnull=True)
+        .order_by("item__label", "pk")
+    )
+
+
+def open_loan_for_label(label: str) -> Loan | None:
+    label = (label or "").strip()
+    if not label:
+        return None
+    return _contact_loans().filter(item__label=label, returned_on__isnull=True).first()
+
+
+def inquiries() -> QuerySet[Inquiry]:
+    return Inquiry.objects.order_by("-received_on", "-pk")
+
+
+def inquiries_per_year(first_year: int | None = None, last_year: int | None = None) -> list[dict]:
+    """[{"year", "count"}] oldest first; with bounds, every year in them (zeros too)."""
+    rows = Inquiry.objects.all()
+    if first_year is not None and last_year is not None:
+        rows = rows.filter(
+            received_on__gte=datetime.date(first_year, 1, 1),
+            received_on__lte=datetime.date(last_year, 12, 31),
+        )
+    counts = {
+        row["year"]: row["count"]
+        for row in rows.annotate(year=ExtractYear("received_on"))
+        .values("year")
+        .annotate(count=Count("pk"))
+        .order_by("year")
+    }
+    if first_year is not None and last_year is not None:
+        years = range(first_year, last_year + 1)
+    else:
+        years = sorted(counts)
+    return [{"year": year, "count": counts.get(year, 0)} for year in years]

@@ -1,0 +1,93 @@
+"""`@citizen_view`: the citizen pages' guard and audit, as `person_view` is for staff.
+
+The view receives the Person whose pages are shown and the Representation (own record
+or on behalf). Every response writes exactly one audit row (services add theirs for
+writes), with purpose "citizen" and, when a relative acts, the basis of the right to act
+as the reason, so the person's access log shows who acted on their behalf.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+from mestring.access.actor import Actor
+from mestring.access.audit import AccessGround, access_ground, counting_events, record_event
+from mestring.access.models import AuditPurpose
+from mestring.portal.representation import Representation, representation_for
+from mestring.portal.session import CitizenSession, choose_person, current_citizen
+from mestring.tenancy.context import activate
+from mestring.tenancy.middleware import client_address
+from mestring.tenancy.models import Municipality
+
+CITIZEN_ROLE = "innbygger"
+ON_BEHALF_ROLE = "pårørende"
+
+
+def citizen_actor(request: HttpRequest, citizen: CitizenSession, rep: Representation) -> Actor:
+    """Who acts, as the audit log names them: the citizen, and on whose behalf."""
+    municipality = Municipality.objects.get(pk=citizen.municipality_id)
+    roles = (CITIZEN_ROLE,) if not rep.on_behalf else (ON_BEHALF_ROLE, rep.basis)
+    return Actor(
+        municipality=municipality,
+        user=None,
+        staff=None,
+        role_codes=roles,
+        label=citizen.name[:150],
+        client_address=client_address(request),
+        request_id=getattr(request, "request_id", ""),
+    )
+
+
+def citizen_ground(rep: Representation) -> AccessGround:
+    reason = "" if not rep.on_behalf else f"pa_vegne_av:{rep.basis}"
+    return AccessGround(person_id=rep.person.pk, purpose=AuditPurpose.CITIZEN, reason_code=reason)
+
+
+def citizen_view(*, object_type: str = "portal") -> Callable:
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+            citizen = current_citizen(request)
+            if citizen is None:
+                return redirect("portal:login")
+            municipality = Municipality.objects.filter(pk=citizen.municipality_id).first()
+            if municipality is None:
+                return redirect("portal:login")
+            with activate(municipality):
+                rep = (
+                    representation_for(citizen.national_id, citizen.acting_for_id)
+                    if citizen.acting_for_id
+                    else None
+                )
+                if rep is None:
+                    # No person chosen, or the right to act has ended: choose again.
+                    choose_person(request, None)
+                    return redirect("portal:choose")
+                actor = citizen_actor(request, citizen, rep)
+                request.citizen, request.citizen_actor = citizen, actor
+                with (
+                    transaction.atomic(),
+                    access_ground(citizen_ground(rep)),
+                    counting_events() as counter,
+                ):
+                    response = view(request, rep.person, rep, *args, **kwargs)
+                    if counter.count == 0:
+                        record_event(
+                            actor=actor,
+                            action="view",
+                            object_type=object_type,
+                            object_id=rep.person.pk,
+                            person=rep.person,
+                        )
+            return response
+
+        wrapper.citizen_guarded = wrapper.audited = True  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorate
