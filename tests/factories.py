@@ -64,6 +64,16 @@ class StaffFactory(UnscopedFactory):
     profession = Profession.NURSE
 
 
+def _free_national_id(municipality: Municipality, birth_date: datetime.date) -> str:
+    """A synthetic number no person of the municipality has yet: tests that make many
+    persons born the same day would otherwise meet the unique constraint by chance."""
+    for _attempt in range(50):
+        number = random_synthetic_national_id(_rng, birth_date)
+        if not Person.all_objects.filter(municipality=municipality, national_id=number).exists():
+            return number
+    return ""
+
+
 class PersonFactory(UnscopedFactory):
     class Meta:
         model = Person
@@ -74,7 +84,7 @@ class PersonFactory(UnscopedFactory):
     birth_date = factory.LazyFunction(
         lambda: datetime.date(1940, 1, 1) + datetime.timedelta(days=_rng.randint(0, 30000))
     )
-    national_id = factory.LazyAttribute(lambda p: random_synthetic_national_id(_rng, p.birth_date))
+    national_id = factory.LazyAttribute(lambda p: _free_national_id(p.municipality, p.birth_date))
     national_id_kind = "fnr"
     person_ref = factory.Sequence(lambda n: f"P{n:05d}")
 

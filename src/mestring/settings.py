@@ -116,6 +116,8 @@ INSTALLED_APPS = [
     "mestring.actionplan",
     "mestring.public",
     "mestring.portal",
+    "mestring.api",
+    "mestring.fhir",
     "mestring.reports",
 ]
 

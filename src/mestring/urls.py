@@ -22,6 +22,8 @@ urlpatterns = [
     path("", include("mestring.actionplan.urls")),
     path("", include("mestring.public.urls")),
     path("", include("mestring.portal.urls")),
+    path("", include("mestring.fhir.urls")),
+    path("api/", include("mestring.api.urls")),
     path("", include("mestring.reports.urls")),
 ]
 

@@ -12,6 +12,7 @@ from mestring.access import services
 from mestring.access.forms import RoleAssignmentForm, RolePermissionsForm
 from mestring.access.models import Role, StaffRole
 from mestring.access.permissions import ADMIN_STAFF, PERMISSIONS
+from mestring.core import csvexport
 from mestring.core.decorators import staff_required
 from mestring.people.models import Staff
 
@@ -19,7 +20,9 @@ from mestring.people.models import Staff
 @staff_required(ADMIN_STAFF)
 def role_list(request: HttpRequest) -> HttpResponse:
     roles = Role.objects.order_by("name")
-    return render(request, "access/role_list.html", {"roles": roles, "labels": PERMISSIONS})
+    return csvexport.render_or_csv(
+        request, "access/role_list.html", {"roles": roles, "labels": PERMISSIONS}
+    )
 
 
 @staff_required(ADMIN_STAFF)

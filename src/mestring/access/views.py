@@ -30,6 +30,7 @@ from mestring.access.models import (
     EmergencyAccess,
 )
 from mestring.access.permissions import ACCESS_GRANT, ACCESS_REVIEW
+from mestring.core import csvexport
 from mestring.core.decorators import staff_required
 from mestring.core.flow import submit
 from mestring.people.models import Person, Staff
@@ -233,8 +234,8 @@ emergency_access.person_guard_exempt = "emergency access: shows no person data" 
 @staff_required(ACCESS_REVIEW)
 @audited_view(object_type="emergency_review_list", purpose=AuditPurpose.ADMINISTRATION)
 def emergency_reviews(request: HttpRequest) -> HttpResponse:
-    page = paginate(selectors.open_emergency_reviews(), request.GET.get("side"))
-    return render(request, "access/emergency_reviews.html", {"page": page})
+    page = csvexport.page_or_all(request, selectors.open_emergency_reviews())
+    return csvexport.render_or_csv(request, "access/emergency_reviews.html", {"page": page})
 
 
 @staff_required(ACCESS_REVIEW)
@@ -263,8 +264,8 @@ def emergency_review(request: HttpRequest, access_id: int) -> HttpResponse:
 def my_persons(request: HttpRequest) -> HttpResponse:
     """The actor's own care relations: the persons they work with."""
     relations = selectors.staff_relations(request.actor.staff)
-    page = paginate(relations, request.GET.get("side"))
-    return render(request, "access/my_persons.html", {"page": page})
+    page = csvexport.page_or_all(request, relations)
+    return csvexport.render_or_csv(request, "access/my_persons.html", {"page": page})
 
 
 @staff_required(ACCESS_GRANT)
@@ -272,5 +273,6 @@ def my_persons(request: HttpRequest) -> HttpResponse:
 def staff_relations(request: HttpRequest, staff_id: int) -> HttpResponse:
     staff = get_object_or_404(Staff.objects.select_related("user"), pk=staff_id)
     relations = selectors.staff_relations(staff, active_only=False)
-    page = paginate(relations, request.GET.get("side"))
-    return render(request, "access/staff_relations.html", {"staff": staff, "page": page})
+    page = csvexport.page_or_all(request, relations)
+    context = {"staff": staff, "page": page}
+    return csvexport.render_or_csv(request, "access/staff_relations.html", context)

@@ -32,6 +32,7 @@ from mestring.actionplan.forms import (
 )
 from mestring.actionplan.importers import ActionImporter
 from mestring.actionplan.models import Action, MunicipalPlan, PlanGoal
+from mestring.core import csvexport
 from mestring.core.decorators import staff_required
 from mestring.core.flow import submit
 from mestring.core.importing import run_import
@@ -58,7 +59,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         "active": selectors.active_plan(),
         "can_edit": _can_edit(request),
     }
-    return render(request, "actionplan/plan_list.html", context)
+    return csvexport.render_or_csv(request, "actionplan/plan_list.html", context)
 
 
 @staff_required(STATISTICS_VIEW)

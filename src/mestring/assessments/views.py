@@ -16,6 +16,7 @@ from mestring.access.permissions import ADMIN_STAFF, PERSON_REGISTER
 from mestring.assessments import selectors, services
 from mestring.assessments.forms import VariableForm, assessment_form_class, initial_for
 from mestring.assessments.models import Assessment, FunctionVariable
+from mestring.core import csvexport
 from mestring.core.decorators import staff_required
 from mestring.core.flow import submit
 from mestring.people.models import Person
@@ -118,18 +119,18 @@ def due(request: HttpRequest) -> HttpResponse:
         else selectors.assessments_due(today)
     )
     context = {
-        "page": paginate(assessments, request.GET.get("side")),
+        "page": csvexport.page_or_all(request, assessments),
         "showing_incomplete": showing_incomplete,
         "today": today,
     }
-    return render(request, "assessments/due.html", context)
+    return csvexport.render_or_csv(request, "assessments/due.html", context)
 
 
 @staff_required(ADMIN_STAFF)
 @require_GET
 def variable_list(request: HttpRequest) -> HttpResponse:
-    page = paginate(selectors.all_variables(), request.GET.get("side"), per_page=50)
-    return render(request, "assessments/variable_list.html", {"page": page})
+    page = csvexport.page_or_all(request, selectors.all_variables(), per_page=50)
+    return csvexport.render_or_csv(request, "assessments/variable_list.html", {"page": page})
 
 
 @staff_required(ADMIN_STAFF)

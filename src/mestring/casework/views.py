@@ -47,6 +47,7 @@ from mestring.casework.models import (
     DecisionSubject,
     LegalBasis,
 )
+from mestring.core import csvexport
 from mestring.core.decorators import staff_required
 from mestring.core.flow import submit
 from mestring.core.transitions import TransitionNotAllowed
@@ -89,7 +90,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     sort = request.GET.get("sort", selectors.DEFAULT_CASE_SORT)
     cases = selectors.case_list(actor=request.actor, show=show, sort=sort)
     context = {
-        "page": paginate(cases, request.GET.get("side")),
+        "page": csvexport.page_or_all(request, cases),
         "show": show,
         "filters": [
             (selectors.CaseFilter.ALL, _("Alle åpne"), selectors.open_count()),
@@ -101,7 +102,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             ),
         ],
     }
-    return render(request, "casework/case_list.html", context)
+    return csvexport.render_or_csv(request, "casework/case_list.html", context)
 
 
 @staff_required()
@@ -439,8 +440,8 @@ def decision_letter(request: HttpRequest, person: Person, decision_id: int) -> H
 @staff_required(ADMIN_STAFF)
 @require_GET
 def legal_basis_list(request: HttpRequest) -> HttpResponse:
-    page = paginate(selectors.legal_bases(), request.GET.get("side"), per_page=50)
-    return render(request, "casework/legal_basis_list.html", {"page": page})
+    page = csvexport.page_or_all(request, selectors.legal_bases(), per_page=50)
+    return csvexport.render_or_csv(request, "casework/legal_basis_list.html", {"page": page})
 
 
 @staff_required(ADMIN_STAFF)

@@ -28,6 +28,7 @@ from mestring.catalogue.forms import (
     WaitingRemoveForm,
 )
 from mestring.catalogue.models import Assignment, Service, ServiceProvider, WaitingListEntry
+from mestring.core import csvexport
 from mestring.core.decorators import staff_required
 from mestring.core.flow import submit
 from mestring.core.transitions import TransitionNotAllowed
@@ -69,7 +70,7 @@ def service_list(request: HttpRequest) -> HttpResponse:
         "services": list(selectors.services(include_inactive=may_edit)),
         "may_edit": may_edit,
     }
-    return render(request, "catalogue/service_list.html", context)
+    return csvexport.render_or_csv(request, "catalogue/service_list.html", context)
 
 
 @staff_required()

@@ -1,6 +1,6 @@
 """Demo data for rehabilitation (issue 6): episodes and measures, stays and beds,
 frisklivsresept and courses; the device store (issue 7); population and the public
-page (issue 8).
+page (issue 8); the citizen pages (issue 9).
 
 Each domain builds its own part; this picks, for each, persons the demo user who works
 with it has a care relation to, so that every demo record can be opened in the demo.
@@ -23,6 +23,8 @@ from mestring.institutions.demo import build_institutions_demo
 from mestring.outcomes.demo import build_outcomes_demo
 from mestring.people.models import Person, Staff
 from mestring.planning.demo import build_planning_demo
+from mestring.portal.demo import build_portal_demo
+from mestring.portal.demo_pages import build_portal_pages_demo
 from mestring.public.demo import build_public_demo
 from mestring.rehab.demo import build_rehab_demo
 
@@ -60,3 +62,7 @@ def build_rehabilitation_demo(seed: int, staff_by_username: dict[str, Staff]) ->
     build_planning_demo(rng("planning"), today)
     build_public_demo(rng("public"), today)
     build_actionplan_demo(rng("actionplan"), today, staff=staff_by_username["demo.planlegger"])
+    # The citizen pages (issue 9): relatives with a right to act, and what persons wrote.
+    coordinator = staff_by_username["demo.koordinator"]
+    build_portal_demo(rng("portal"), list(Person.objects.order_by("pk")), today)
+    build_portal_pages_demo(rng("portal-pages"), _persons_of(coordinator), coordinator, today)

@@ -51,6 +51,11 @@ HUBS: dict[str, Hub] = {
             _("Arbeidslister"),
             (
                 HubLink(
+                    "portal:staff_inbox",
+                    _("Fra innbyggere"),
+                    _("Ubesvarte kommentarer, forslag og meldinger fra personer du følger opp."),
+                ),
+                HubLink(
                     "referrals:inbox",
                     _("Meldinger om behov"),
                     _("Nye og forfalte meldinger, triage."),
@@ -60,6 +65,12 @@ HUBS: dict[str, Hub] = {
                     "casework:case_list",
                     _("Saker"),
                     _("Åpne saker, foreløpig svar og saker på overtid."),
+                    PERSON_REGISTER,
+                ),
+                HubLink(
+                    "fhir:import",
+                    _("Importer FHIR"),
+                    _("Individuell plan fra et annet system som FHIR R4-bunt (JSON)."),
                     PERSON_REGISTER,
                 ),
                 HubLink(

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from mestring.access.guard import audited_view, person_view
 from mestring.access.permissions import REHAB_REGISTER
+from mestring.core import csvexport
 from mestring.core.decorators import staff_required
 from mestring.core.flow import submit
 from mestring.core.transitions import TransitionNotAllowed
@@ -22,7 +23,6 @@ from mestring.courses import selectors, services
 from mestring.courses.forms import AttendanceForm, CourseForm, EnrolForm, SessionForm
 from mestring.courses.models import Course, CourseSession, Enrolment, EnrolmentStatus
 from mestring.people.models import Person
-from mestring.people.selectors import paginate
 
 RULE_ERRORS = (services.CourseError, TransitionNotAllowed)
 
@@ -30,8 +30,8 @@ RULE_ERRORS = (services.CourseError, TransitionNotAllowed)
 @staff_required(REHAB_REGISTER)
 @require_GET
 def course_list(request: HttpRequest) -> HttpResponse:
-    page = paginate(selectors.courses(), request.GET.get("side"))
-    return render(request, "courses/course_list.html", {"page": page})
+    page = csvexport.page_or_all(request, selectors.courses())
+    return csvexport.render_or_csv(request, "courses/course_list.html", {"page": page})
 
 
 @staff_required(REHAB_REGISTER)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from mestring.access.guard import audited_view, person_view
 from mestring.access.permissions import REHAB_REGISTER
+from mestring.core import csvexport
 from mestring.core.decorators import staff_required
 from mestring.core.flow import submit
 from mestring.core.transitions import TransitionNotAllowed
@@ -125,5 +126,5 @@ def prescription_detail(request: HttpRequest, person: Person, prescription_id: i
 @audited_view(object_type="prescription_list")
 @require_GET
 def prescription_list(request: HttpRequest) -> HttpResponse:
-    page = paginate(selectors.open_prescriptions(), request.GET.get("side"))
-    return render(request, "friskliv/prescription_list.html", {"page": page})
+    page = csvexport.page_or_all(request, selectors.open_prescriptions())
+    return csvexport.render_or_csv(request, "friskliv/prescription_list.html", {"page": page})

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from mestring.access.guard import audited_view, person_view
 from mestring.access.permissions import ADMIN_UNITS, REHAB_REGISTER, STATISTICS_VIEW
+from mestring.core import csvexport
 from mestring.core.decorators import staff_required
 from mestring.core.flow import submit
 from mestring.institutions import selectors, services
@@ -168,7 +169,7 @@ def bed_board(request: HttpRequest) -> HttpResponse:
         "units": units,
         "is_today": day == timezone.localdate(),
     }
-    return render(request, "institutions/bed_board.html", context)
+    return csvexport.render_or_csv(request, "institutions/bed_board.html", context)
 
 
 # --- Units and beds (admin) --------------------------------------------------------
@@ -191,7 +192,7 @@ def unit_beds(request: HttpRequest) -> HttpResponse:
         if saved is not None:
             return redirect("institutions:unit_beds")
     context = {"form": form, "rows": selectors.unit_bed_rows(), "today": timezone.localdate()}
-    return render(request, "institutions/unit_beds.html", context)
+    return csvexport.render_or_csv(request, "institutions/unit_beds.html", context)
 
 
 # --- Purchase agreements --------------------------------------------------------------
@@ -200,9 +201,11 @@ def unit_beds(request: HttpRequest) -> HttpResponse:
 @staff_required(REHAB_REGISTER)
 @require_GET
 def agreement_list(request: HttpRequest) -> HttpResponse:
-    page = paginate(selectors.agreements(), request.GET.get("side"))
+    page = csvexport.page_or_all(request, selectors.agreements())
     can_edit = request.actor.has_perm(ADMIN_UNITS)
-    return render(request, "institutions/agreement_list.html", {"page": page, "can_edit": can_edit})
+    return csvexport.render_or_csv(
+        request, "institutions/agreement_list.html", {"page": page, "can_edit": can_edit}
+    )
 
 
 @staff_required(REHAB_REGISTER)

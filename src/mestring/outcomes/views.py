@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from mestring.access.guard import person_view
 from mestring.access.permissions import ADMIN_UNITS
+from mestring.core import csvexport
 from mestring.core.decorators import staff_required
 from mestring.core.flow import submit
 from mestring.outcomes import selectors, services
@@ -203,4 +204,6 @@ def thresholds(request: HttpRequest) -> HttpResponse:
         }
         for instrument, label in Instrument.choices
     ]
-    return render(request, "outcomes/thresholds.html", {"form": form, "rows": rows})
+    return csvexport.render_or_csv(
+        request, "outcomes/thresholds.html", {"form": form, "rows": rows}
+    )

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mestring.access.permissions import ADMIN_STAFF, ADMIN_UNITS
+from mestring.core import csvexport
 from mestring.core.decorators import staff_required
 from mestring.people import selectors, services
 from mestring.people.forms import StaffForm, UnitForm
@@ -17,8 +18,8 @@ from mestring.people.models import Staff, Unit
 
 @staff_required(ADMIN_UNITS)
 def unit_list(request: HttpRequest) -> HttpResponse:
-    page = selectors.paginate(selectors.units(), request.GET.get("side"), per_page=50)
-    return render(request, "people/admin/unit_list.html", {"page": page})
+    page = csvexport.page_or_all(request, selectors.units(), per_page=50)
+    return csvexport.render_or_csv(request, "people/admin/unit_list.html", {"page": page})
 
 
 @staff_required(ADMIN_UNITS)
@@ -36,8 +37,10 @@ def unit_edit(request: HttpRequest, unit_id: int | None = None) -> HttpResponse:
 @staff_required(ADMIN_STAFF)
 def staff_list(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("q", "")[:200]
-    page = selectors.paginate(selectors.staff_list(text), request.GET.get("side"), per_page=50)
-    return render(request, "people/admin/staff_list.html", {"page": page, "q": text})
+    page = csvexport.page_or_all(request, selectors.staff_list(text), per_page=50)
+    return csvexport.render_or_csv(
+        request, "people/admin/staff_list.html", {"page": page, "q": text}
+    )
 
 
 @staff_required(ADMIN_STAFF)

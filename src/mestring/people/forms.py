@@ -84,13 +84,44 @@ class PersonForm(forms.ModelForm):
 
 
 class RelativeForm(forms.ModelForm):
+    # Wider than the 11 digits stored, so a number typed with spaces reaches the check.
+    national_id = forms.CharField(
+        label=_("Pårørendes fødselsnummer / D-nummer"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        help_text=_(
+            "11 siffer. Trengs for at pårørende med rett til å handle kan logge inn "
+            "på Min side på vegne av personen."
+        ),
+    )
+
     class Meta:
         model = Relative
-        fields = ["name", "relation", "phone", "email", "acting_basis", "is_primary_contact"]
+        fields = [
+            "name",
+            "relation",
+            "phone",
+            "email",
+            "acting_basis",
+            "national_id",
+            "is_primary_contact",
+        ]
         error_messages = {
             "name": {"required": _("Skriv inn navnet.")},
             "relation": {"required": _("Velg relasjon.")},
         }
+
+    def clean_national_id(self) -> str:
+        """The same check as the person's number (people.identity); empty is allowed."""
+        raw = self.cleaned_data.get("national_id", "")
+        if not raw.strip():
+            return ""
+        try:
+            parsed = parse_national_id(raw, allow_synthetic=settings.MESTRING_SYNTHETIC_IDS)
+        except InvalidNationalId as exc:
+            raise forms.ValidationError(exc.message, code=exc.code) from exc
+        return parsed.value
 
 
 class InvolvementForm(forms.ModelForm):

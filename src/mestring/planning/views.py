@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from mestring.access.permissions import PLAN_EDIT, STATISTICS_VIEW
 from mestring.catalogue.selectors import capacity_rows
+from mestring.core import csvexport
 from mestring.core.decorators import staff_required
 from mestring.planning import selectors
 from mestring.planning.charts import population_chart
@@ -114,7 +115,7 @@ def demography(request: HttpRequest) -> HttpResponse:
         projected_from=table["projected_from"],
         label=_("Linjediagram over befolkningen per aldersgruppe og år. Tallene står i tabellen."),
     )
-    return render(
+    return csvexport.render_or_csv(
         request,
         "planning/demography.html",
         {
@@ -150,7 +151,7 @@ def projected_need(request: HttpRequest) -> HttpResponse:
         }
         for service in need["services"]
     ]
-    return render(
+    return csvexport.render_or_csv(
         request,
         "planning/projected_need.html",
         {
@@ -172,7 +173,7 @@ def capacity(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     year, year_input, year_error = _year(request, today.year, today.year)
     levels = selectors.pyramid(year)
-    return render(
+    return csvexport.render_or_csv(
         request,
         "planning/capacity.html",
         {

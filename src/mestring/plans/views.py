@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from mestring.access.guard import audited_view, person_view
 from mestring.access.models import AuditPurpose
 from mestring.access.permissions import ACCESS_GRANT
+from mestring.core import csvexport
 from mestring.core.decorators import staff_required
 from mestring.core.flow import submit
 from mestring.people.models import Person
@@ -45,8 +46,8 @@ RULE_ERRORS = (services.PlanRuleError,)
 @staff_required(ACCESS_GRANT)
 @audited_view(object_type="coordinator_pool", purpose=ADMIN)
 def coordinator_list(request: HttpRequest) -> HttpResponse:
-    page = paginate(selectors.coordinator_pool(), request.GET.get("side"))
-    return render(request, "plans/coordinator_list.html", {"page": page})
+    page = csvexport.page_or_all(request, selectors.coordinator_pool())
+    return csvexport.render_or_csv(request, "plans/coordinator_list.html", {"page": page})
 
 
 @staff_required(ACCESS_GRANT)
@@ -140,9 +141,10 @@ def coordinator_detail(request: HttpRequest, coordinator_id: int) -> HttpRespons
 @staff_required(ACCESS_GRANT)
 @audited_view(object_type="plan_revision_overdue", purpose=ADMIN)
 def revision_overdue(request: HttpRequest) -> HttpResponse:
-    page = paginate(selectors.revision_overdue(), request.GET.get("side"))
+    page = csvexport.page_or_all(request, selectors.revision_overdue())
     today = timezone.localdate()
-    return render(request, "plans/revision_overdue.html", {"page": page, "today": today})
+    context = {"page": page, "today": today}
+    return csvexport.render_or_csv(request, "plans/revision_overdue.html", context)
 
 
 # --- A person's coordinator

@@ -22,9 +22,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mestring.access.permissions import ADMIN_UNITS
+from mestring.core import csvexport
 from mestring.core.decorators import staff_required
 from mestring.core.flow import submit
-from mestring.people.selectors import paginate
 from mestring.public import selectors, services
 from mestring.public.forms import (
     HONEYPOT_FIELD,
@@ -284,13 +284,13 @@ def moderation(request: HttpRequest) -> HttpResponse:
         for value, label in OrganisationStatus.choices
     ]
     context = {
-        "page": paginate(selectors.moderation_list(status), request.GET.get("side")),
+        "page": csvexport.page_or_all(request, selectors.moderation_list(status)),
         "status": status,
         "status_label": OrganisationStatus(status).label,
         "tabs": tabs,
         "municipality": request.actor.municipality,
     }
-    return render(request, "public/moderation.html", context)
+    return csvexport.render_or_csv(request, "public/moderation.html", context)
 
 
 def _moderation_page(

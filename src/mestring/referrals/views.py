@@ -16,6 +16,7 @@ from mestring.access.audit import record_event
 from mestring.access.guard import audited_view, has_care_relation, person_view
 from mestring.access.models import AuditPurpose
 from mestring.access.permissions import ACCESS_GRANT, PERSON_REGISTER, PERSON_SEARCH
+from mestring.core import csvexport
 from mestring.core.decorators import staff_required
 from mestring.core.flow import submit
 from mestring.core.transitions import TransitionNotAllowed
@@ -51,7 +52,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     sort = request.GET.get("sort", "")
     referrals = selectors.inbox(request.actor, view=view, sort=sort)
     counts = selectors.inbox_counts()
-    page = paginate(referrals, request.GET.get("side"))
+    page = csvexport.page_or_all(request, referrals)
     context = {
         "page": page,
         "some_without_access": any(not r.has_access for r in page.object_list),
@@ -62,7 +63,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "days_normal": rules.response_days(Urgency.NORMAL),
         "days_urgent": rules.response_days(Urgency.URGENT),
     }
-    return render(request, "referrals/inbox.html", context)
+    return csvexport.render_or_csv(request, "referrals/inbox.html", context)
 
 
 def _register(request: HttpRequest, form: ReferralRegisterForm) -> Referral | None:

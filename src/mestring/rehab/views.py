@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from mestring.access.guard import audited_view, person_view
 from mestring.access.permissions import ADMIN_UNITS, REHAB_REGISTER, STATISTICS_VIEW
+from mestring.core import csvexport
 from mestring.core.decorators import staff_required
 from mestring.core.flow import submit
 from mestring.outcomes.models import Instrument, TimePoint
@@ -351,9 +352,11 @@ def waiting_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     programmes = list(Programme.objects.order_by("name"))
     programme = _chosen_programme(request, programmes)
-    page = paginate(selectors.waiting_list(programme), request.GET.get("side"))
+    page = csvexport.page_or_all(request, selectors.waiting_list(programme))
     selectors.with_waiting_days(page.object_list, today)
-    follow_ups = paginate(selectors.follow_ups_due(today, programme), request.GET.get("oppfolging"))
+    follow_ups = csvexport.page_or_all(
+        request, selectors.follow_ups_due(today, programme), param="oppfolging"
+    )
     context = {
         "programmes": programmes,
         "programme": programme,
@@ -361,7 +364,7 @@ def waiting_list(request: HttpRequest) -> HttpResponse:
         "follow_ups": follow_ups,
         "today": today,
     }
-    return render(request, "rehab/waiting_list.html", context)
+    return csvexport.render_or_csv(request, "rehab/waiting_list.html", context)
 
 
 # --- Programme admin
@@ -370,7 +373,7 @@ def waiting_list(request: HttpRequest) -> HttpResponse:
 @staff_required(ADMIN_UNITS)
 @require_GET
 def programme_list(request: HttpRequest) -> HttpResponse:
-    return render(
+    return csvexport.render_or_csv(
         request, "rehab/programme_list.html", {"programmes": list(selectors.all_programmes())}
     )
 

@@ -9,7 +9,7 @@ a cancelled meeting is sent with STATUS:CANCELLED.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.utils import timezone
 from icalendar import Calendar, Event
@@ -29,7 +29,7 @@ def _utc(value: datetime.datetime) -> datetime.datetime:
     return value.astimezone(datetime.UTC)
 
 
-def meeting_event(meeting: Meeting, *, stamp: datetime.datetime) -> Event:
+def meeting_event(meeting: Meeting, *, stamp: datetime.datetime, url: str = "") -> Event:
     event = Event()
     event.add("uid", meeting_uid(meeting))
     event.add("dtstamp", _utc(stamp))
@@ -41,21 +41,32 @@ def meeting_event(meeting: Meeting, *, stamp: datetime.datetime) -> Event:
     cancelled = meeting.status == MeetingStatus.CANCELLED
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     event.add("transp", "OPAQUE")
+    if url:
+        event.add("url", url)
+        event.add("description", url)
     return event
 
 
 def meetings_calendar(
-    meetings: Iterable[Meeting], *, stamp: datetime.datetime | None = None
+    meetings: Iterable[Meeting],
+    *,
+    stamp: datetime.datetime | None = None,
+    url_for: Callable[[Meeting], str] | None = None,
+    name: str = "",
 ) -> bytes:
-    """A VCALENDAR with one VEVENT per meeting."""
+    """A VCALENDAR with one VEVENT per meeting; `url_for` gives each event a link back to
+    the meeting page (behind login), `name` names a subscribed calendar."""
     stamp = stamp or datetime.datetime.now(datetime.UTC)
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
+    if name:
+        calendar.add("x-wr-calname", name)
     for meeting in meetings:
-        calendar.add_component(meeting_event(meeting, stamp=stamp))
+        url = url_for(meeting) if url_for else ""
+        calendar.add_component(meeting_event(meeting, stamp=stamp, url=url))
     return calendar.to_ical()
 
 

@@ -181,3 +181,29 @@ class FollowUpItem(MunicipalityOwned):
 
     def __str__(self) -> str:
         return self.what
+
+
+class CalendarFeed(MunicipalityOwned):
+    """A staff member's private iCalendar feed of their meetings. The URL's token is the
+    credential (calendar apps cannot log in), so only its SHA-256 is stored; a new feed
+    revokes the old one."""
+
+    staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="calendar_feeds")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("kalenderabonnement")
+        verbose_name_plural = _("kalenderabonnementer")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["staff"],
+                condition=Q(revoked_at__isnull=True),
+                name="one_active_calendar_feed_per_staff",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{_('Kalenderabonnement')} {self.staff_id}"

@@ -5,13 +5,15 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Exists, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from mestring.people.models import Person, Staff
+from mestring.plans.models import CoordinatorAssignment
 from mestring.plans.selectors import current_coordinator
 from mestring.teams.models import (
     Attendance,
+    CalendarFeed,
     FollowUpItem,
     GroupMember,
     Meeting,
@@ -151,3 +153,34 @@ def staff_overdue_count(staff: Staff, today: datetime.date) -> int:
     return FollowUpItem.objects.filter(
         Q(responsible_member__staff=staff), done_on__isnull=True, due_on__lt=today
     ).count()
+
+
+# --- Calendar feeds
+
+FEED_PAST_DAYS = 30
+FEED_FUTURE_DAYS = 365
+
+
+def active_calendar_feed(staff: Staff) -> CalendarFeed | None:
+    return CalendarFeed.objects.filter(staff=staff, revoked_at__isnull=True).first()
+
+
+def calendar_feed_meetings(staff: Staff, now: datetime.datetime | None = None) -> QuerySet[Meeting]:
+    """The staff member's meetings from 30 days back to a year ahead: as a member of the
+    responsibility group at the time of the meeting, or as the person's coordinator."""
+    now = now or timezone.now()
+    as_member = GroupMember.objects.filter(
+        group=OuterRef("group"), staff=staff, started_on__lte=OuterRef("starts_at__date")
+    ).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=OuterRef("starts_at__date")))
+    as_coordinator = CoordinatorAssignment.objects.filter(
+        person=OuterRef("group__person"), coordinator=staff, ended_on__isnull=True
+    )
+    return (
+        Meeting.objects.filter(
+            starts_at__gte=now - datetime.timedelta(days=FEED_PAST_DAYS),
+            starts_at__lt=now + datetime.timedelta(days=FEED_FUTURE_DAYS),
+        )
+        .filter(Exists(as_member) | Exists(as_coordinator))
+        .select_related("group")
+        .order_by("starts_at")
+    )

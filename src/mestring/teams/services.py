@@ -8,6 +8,8 @@ Staff members of a group see the person through a care relation of kind
 from __future__ import annotations
 
 import datetime
+import hashlib
+import secrets
 
 from django.db import transaction
 from django.utils import timezone
@@ -22,6 +24,7 @@ from mestring.plans.models import IndividualPlan
 from mestring.plans.selectors import current_coordinator
 from mestring.teams.models import (
     Attendance,
+    CalendarFeed,
     FollowUpItem,
     GroupMember,
     Meeting,
@@ -409,3 +412,57 @@ def follow_up_done(
         item.save(update_fields=["done_on"])
         _audit(actor, "done", "follow_up", item.pk, item.meeting.group.person)
     return item
+
+
+# --- Calendar feeds
+
+
+def feed_token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _revoke_active_feeds(actor: Actor, staff: Staff) -> int:
+    feeds = list(CalendarFeed.objects.filter(staff=staff, revoked_at__isnull=True))
+    now = timezone.now()
+    for feed in feeds:
+        feed.revoked_at = now
+        feed.save(update_fields=["revoked_at"])
+        record_event(actor=actor, action="revoke", object_type="calendar_feed", object_id=feed.pk)
+    return len(feeds)
+
+
+def calendar_feed_create(*, actor: Actor) -> tuple[CalendarFeed, str]:
+    """A new private feed for the acting staff member; any earlier one stops working.
+    Returns the feed and the token, which is shown once and never stored."""
+    if actor.staff is None:
+        raise TeamRuleError(_("Bare ansatte kan ha kalenderabonnement."))
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        _revoke_active_feeds(actor, actor.staff)
+        feed = CalendarFeed.objects.create(staff=actor.staff, token_hash=feed_token_hash(token))
+        record_event(actor=actor, action="create", object_type="calendar_feed", object_id=feed.pk)
+    return feed, token
+
+
+def calendar_feed_revoke(*, actor: Actor) -> int:
+    """Stops the acting staff member's feed; returns how many were revoked (0 or 1)."""
+    if actor.staff is None:
+        return 0
+    with transaction.atomic():
+        return _revoke_active_feeds(actor, actor.staff)
+
+
+def calendar_feed_for_token(token: str) -> CalendarFeed | None:
+    """The active feed a token opens, in any municipality: the request has no login, so
+    the token is the credential and decides the municipality (like the login does)."""
+    if not token or len(token) > 100:
+        return None
+    return (
+        CalendarFeed.all_objects.filter(
+            token_hash=feed_token_hash(token),
+            revoked_at__isnull=True,
+            staff__is_active=True,
+        )
+        .select_related("staff", "municipality")
+        .first()
+    )

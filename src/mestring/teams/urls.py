@@ -23,4 +23,6 @@ urlpatterns = [
         name="follow_up_done",
     ),
     path("oppfolging/", views.my_follow_ups, name="my_follow_ups"),
+    path("profil/kalender/", views.calendar_feed, name="calendar_feed"),
+    path("kalender/<str:token>.ics", views.calendar_feed_ics, name="calendar_feed_ics"),
 ]

@@ -5,17 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from mestring.access.actor import system_actor
+from mestring.access.audit import record_event
 from mestring.access.guard import audited_view, person_view
+from mestring.core import csvexport
 from mestring.core.decorators import staff_required
 from mestring.core.flow import submit
 from mestring.people.models import Person
-from mestring.people.selectors import paginate
 from mestring.plans.selectors import active_plan
 from mestring.teams import ics, selectors, services
 from mestring.teams.forms import (
@@ -28,6 +31,7 @@ from mestring.teams.forms import (
     RecordForm,
 )
 from mestring.teams.models import FollowUpItem, GroupMember, Meeting, ResponsibilityGroup
+from mestring.tenancy.context import activate
 
 RULE_ERRORS = (services.TeamRuleError,)
 
@@ -338,10 +342,60 @@ def my_follow_ups(request: HttpRequest) -> HttpResponse:
     """The logged-in staff member's open follow-up items across persons, overdue first."""
     today = timezone.localdate()
     staff = request.actor.staff
-    page = paginate(selectors.open_follow_ups_for_staff(staff, today), request.GET.get("side"))
+    page = csvexport.page_or_all(request, selectors.open_follow_ups_for_staff(staff, today))
     context = {
         "page": page,
         "today": today,
         "overdue_count": selectors.staff_overdue_count(staff, today),
     }
-    return render(request, "teams/my_follow_ups.html", context)
+    return csvexport.render_or_csv(request, "teams/my_follow_ups.html", context)
+
+
+# --- Calendar feed
+
+
+@staff_required()
+@require_http_methods(["GET", "POST"])
+def calendar_feed(request: HttpRequest) -> HttpResponse:
+    """The staff member's private calendar feed: the URL is shown once, when it is made."""
+    staff = request.actor.staff
+    feed_url = ""
+    if request.method == "POST":
+        if request.POST.get("handling") == "stopp":
+            if services.calendar_feed_revoke(actor=request.actor):
+                messages.success(request, _("Kalenderabonnementet er stoppet."))
+            return redirect("teams:calendar_feed")
+        _feed, token = services.calendar_feed_create(actor=request.actor)
+        feed_url = request.build_absolute_uri(reverse("teams:calendar_feed_ics", args=[token]))
+        messages.success(request, _("Ny adresse er laget. Den gamle virker ikke lenger."))
+    context = {"feed": selectors.active_calendar_feed(staff), "feed_url": feed_url}
+    response = render(request, "teams/calendar_feed.html", context)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+def calendar_feed_ics(request: HttpRequest, token: str) -> HttpResponse:
+    """The feed itself, without login: the token is the credential. A neutral title, the
+    time, the place and a link back to the meeting page; no names and no agenda, since
+    calendar apps copy the feed to services outside the municipality."""
+    feed = services.calendar_feed_for_token(token)
+    if feed is None:
+        raise Http404
+    with activate(feed.municipality):
+        meetings = list(selectors.calendar_feed_meetings(feed.staff))
+
+        def url_for(meeting: Meeting) -> str:
+            path = reverse("teams:meeting_detail", args=[meeting.group.person_id, meeting.pk])
+            return request.build_absolute_uri(path)
+
+        body = ics.meetings_calendar(meetings, url_for=url_for, name=_("Ansvarsgruppemøter"))
+        record_event(
+            actor=system_actor(feed.municipality, label="calendar_feed"),
+            action="view",
+            object_type="calendar_feed",
+            object_id=feed.pk,
+        )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, no-store"
+    return response

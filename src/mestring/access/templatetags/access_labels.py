@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mestring.access.models import AuditEvent, AuditPurpose, CareRelationKind, EmergencyReason
 from mestring.access.permissions import DEFAULT_ROLES
+from mestring.people.models import ActingBasis
 
 register = template.Library()
 
@@ -29,6 +30,10 @@ ACTIONS = {
     "emergency_access": _("Tok i bruk nødtilgang"),
     "review": _("Gjennomgikk nødtilgang"),
     "export": _("Hentet ut opplysninger"),
+    "answer": _("Svarte"),
+    "accept": _("Tok inn i planen"),
+    "decline": _("Avslo"),
+    "handle": _("Behandlet"),
 }
 OBJECTS = {
     "person": _("personopplysninger"),
@@ -40,12 +45,21 @@ OBJECTS = {
     "care_relations": _("tilganger"),
     "access_log": _("tilgangsloggen"),
     "block": _("sperring"),
+    "citizen_comment": _("kommentar fra innbygger"),
+    "citizen_message": _("melding"),
+    "block_request": _("ønske om sperring"),
+    "decision_letter": _("vedtaksbrev"),
+    "case": _("sak"),
 }
 REASONS: dict[str, str] = {
     **dict(CareRelationKind.choices),
     **dict(EmergencyReason.choices),
     "administrasjon": _("Administrasjon av tilganger"),
 }
+# A relative acting on the person's behalf on the citizen pages: pa_vegne_av:<basis>.
+ON_BEHALF_PREFIX = "pa_vegne_av:"
+# Roles of those who act on the citizen pages, beside the staff roles.
+CITIZEN_ROLES = {"innbygger": _("Personen selv"), "pårørende": _("Pårørende")}
 
 
 @register.filter
@@ -57,6 +71,10 @@ def action_label(event: AuditEvent) -> str:
 
 @register.filter
 def reason_label(event: AuditEvent) -> str:
+    if event.reason_code.startswith(ON_BEHALF_PREFIX):
+        basis = event.reason_code.removeprefix(ON_BEHALF_PREFIX)
+        basis_label = dict(ActingBasis.choices).get(basis, basis)
+        return str(_("På vegne av personen (%(basis)s)") % {"basis": str(basis_label).lower()})
     if event.reason_code in REASONS:
         reason = str(REASONS[event.reason_code])
     else:
@@ -68,5 +86,12 @@ def reason_label(event: AuditEvent) -> str:
 
 @register.filter
 def role_labels(codes: str) -> str:
-    names = [str(DEFAULT_ROLES[c][0]) if c in DEFAULT_ROLES else c for c in codes.split(",") if c]
+    names = []
+    for code in (c for c in codes.split(",") if c):
+        if code in DEFAULT_ROLES:
+            names.append(str(DEFAULT_ROLES[code][0]))
+        elif code in CITIZEN_ROLES:
+            names.append(str(CITIZEN_ROLES[code]))
+        else:
+            names.append(str(dict(ActingBasis.choices).get(code, code)))
     return ", ".join(names)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from mestring.access.guard import audited_view, person_view
 from mestring.access.permissions import DEVICES_MANAGE
+from mestring.core import csvexport
 from mestring.core.decorators import staff_required
 from mestring.core.flow import submit
 from mestring.core.transitions import TransitionNotAllowed
@@ -221,7 +222,7 @@ def deliveries(request: HttpRequest) -> HttpResponse:
         )
         if saved is not None:
             return redirect("devices:deliveries")
-    page = paginate(selectors.deliveries(), request.GET.get("side"))
+    page = csvexport.page_or_all(request, selectors.deliveries())
     rows = []
     for loan in page.object_list:
         if bound is not None and bound.prefix == f"l{loan.pk}":
@@ -229,7 +230,9 @@ def deliveries(request: HttpRequest) -> HttpResponse:
         else:
             form = DeliverForm(prefix=f"l{loan.pk}")
         rows.append((loan, form))
-    return render(request, "devices/loans/deliveries.html", {"page": page, "rows": rows})
+    return csvexport.render_or_csv(
+        request, "devices/loans/deliveries.html", {"page": page, "rows": rows}
+    )
 
 
 @staff_required(DEVICES_MANAGE)
@@ -300,16 +303,18 @@ def return_scan(request: HttpRequest) -> HttpResponse:
 @require_GET
 def overdue(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    page = paginate(selectors.overdue(today), request.GET.get("side"))
-    return render(request, "devices/loans/overdue.html", {"page": page, "today": today})
+    page = csvexport.page_or_all(request, selectors.overdue(today))
+    return csvexport.render_or_csv(
+        request, "devices/loans/overdue.html", {"page": page, "today": today}
+    )
 
 
 @staff_required(DEVICES_MANAGE)
 @audited_view(object_type="devices.nav_items")
 @require_GET
 def nav_items(request: HttpRequest) -> HttpResponse:
-    page = paginate(selectors.nav_items(), request.GET.get("side"))
-    return render(request, "devices/loans/nav_items.html", {"page": page})
+    page = csvexport.page_or_all(request, selectors.nav_items())
+    return csvexport.render_or_csv(request, "devices/loans/nav_items.html", {"page": page})
 
 
 @staff_required(DEVICES_MANAGE)
@@ -318,11 +323,11 @@ def nav_items(request: HttpRequest) -> HttpResponse:
 def inquiry_list(request: HttpRequest) -> HttpResponse:
     per_year = selectors.inquiries_per_year()
     context = {
-        "page": paginate(selectors.inquiries(), request.GET.get("side")),
+        "page": csvexport.page_or_all(request, selectors.inquiries()),
         "per_year": per_year,
         "largest": max((row["count"] for row in per_year), default=0),
     }
-    return render(request, "devices/loans/inquiry_list.html", context)
+    return csvexport.render_or_csv(request, "devices/loans/inquiry_list.html", context)
 
 
 @staff_required(DEVICES_MANAGE)

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from mestring.access.guard import audited_view
 from mestring.access.permissions import DEVICES_MANAGE
+from mestring.core import csvexport
 from mestring.core.decorators import staff_required
 from mestring.core.flow import submit
 from mestring.devices.forms.store import (
@@ -35,7 +36,6 @@ from mestring.devices.forms.store import (
 from mestring.devices.models import DeviceType, Item, ItemStatus, RepairOrder, Store
 from mestring.devices.selectors import store as selectors
 from mestring.devices.services import store as services
-from mestring.people.selectors import paginate
 
 RULE_ERRORS = services.RULE_ERRORS
 
@@ -53,8 +53,8 @@ def _item_or_404(item_id: int) -> Item:
 @staff_required(DEVICES_MANAGE)
 @require_GET
 def type_list(request: HttpRequest) -> HttpResponse:
-    page = paginate(selectors.device_types(), request.GET.get("side"), per_page=50)
-    return render(request, "devices/store/type_list.html", {"page": page})
+    page = csvexport.page_or_all(request, selectors.device_types(), per_page=50)
+    return csvexport.render_or_csv(request, "devices/store/type_list.html", {"page": page})
 
 
 @staff_required(DEVICES_MANAGE)
@@ -81,7 +81,9 @@ def type_edit(request: HttpRequest, type_id: int | None = None) -> HttpResponse:
 @staff_required(DEVICES_MANAGE)
 @require_GET
 def store_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "devices/store/store_list.html", {"stores": list(selectors.stores())})
+    return csvexport.render_or_csv(
+        request, "devices/store/store_list.html", {"stores": list(selectors.stores())}
+    )
 
 
 @staff_required(DEVICES_MANAGE)
@@ -137,9 +139,9 @@ def item_list(request: HttpRequest) -> HttpResponse:
         item = services.item_for_label(filters["text"])
         if item is not None:
             return redirect("devices:item_detail", item_id=item.pk)
-    page = paginate(selectors.items(**filters), request.GET.get("side"))
+    page = csvexport.page_or_all(request, selectors.items(**filters))
     context = {"form": form, "page": page, "filtered": any(filters.values())}
-    return render(request, "devices/store/item_list.html", context)
+    return csvexport.render_or_csv(request, "devices/store/item_list.html", context)
 
 
 @staff_required(DEVICES_MANAGE)
@@ -240,8 +242,10 @@ def cleaning_queue(request: HttpRequest) -> HttpResponse:
         )
         if saved is not None:
             return redirect("devices:cleaning_queue")
-    page = paginate(selectors.cleaning_queue(), request.GET.get("side"))
-    return render(request, "devices/store/cleaning_queue.html", {"form": form, "page": page})
+    page = csvexport.page_or_all(request, selectors.cleaning_queue())
+    return csvexport.render_or_csv(
+        request, "devices/store/cleaning_queue.html", {"form": form, "page": page}
+    )
 
 
 @staff_required(DEVICES_MANAGE)
@@ -267,10 +271,10 @@ def item_cleaned(request: HttpRequest, item_id: int) -> HttpResponse:
 @require_GET
 def repair_list(request: HttpRequest) -> HttpResponse:
     context = {
-        "page": paginate(selectors.open_repairs(), request.GET.get("side")),
+        "page": csvexport.page_or_all(request, selectors.open_repairs()),
         "without_order": list(selectors.in_repair_without_order()[:200]),
     }
-    return render(request, "devices/store/repair_list.html", context)
+    return csvexport.render_or_csv(request, "devices/store/repair_list.html", context)
 
 
 @staff_required(DEVICES_MANAGE)
@@ -322,4 +326,4 @@ def repair_close(request: HttpRequest, item_id: int, repair_id: int) -> HttpResp
 @require_GET
 def stock(request: HttpRequest) -> HttpResponse:
     context = {"stores": selectors.stock_by_store(), "low_stock": selectors.low_stock()}
-    return render(request, "devices/store/stock.html", context)
+    return csvexport.render_or_csv(request, "devices/store/stock.html", context)

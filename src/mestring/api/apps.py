@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ApiConfig(AppConfig):
+    name = "mestring.api"
+    verbose_name = "Programmeringsgrensesnitt (REST)"

@@ -1,0 +1,72 @@
+"""FHIR R4: a person's Bundle (plan, goals, care team, meetings, measures, consents)
+and the import of such a Bundle. The same functions as `mestring fhir export|import`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Body, Path, Router, Schema
+
+from mestring.access.permissions import PERSON_REGISTER
+from mestring.api.auth import context, endpoint
+from mestring.api.errors import ApiError
+from mestring.api.schemas import MAX_ID, responses
+from mestring.fhir.export import person_bundle
+from mestring.fhir.importer import import_bundle
+from mestring.people.models import Person
+
+person_router = Router(tags=["FHIR R4"])
+import_router = Router(tags=["FHIR R4"])
+
+
+class FhirImportOut(Schema):
+    created: int
+    updated: int
+    unchanged: int
+    person_id: int | None
+
+
+@person_router.get(
+    "/{person_id}/fhir/",
+    response=responses({200: dict[str, Any]}),
+    summary="Personen som FHIR R4-bunt (Bundle, type collection)",
+    description=(
+        "Patient, CarePlan (med tidligere versjoner som `replaces`), Goal, CareTeam, "
+        "Encounter, Observation (SPPB, COPM, PSFS) og Consent. Tilgang: `plans:read`, og "
+        "tjenstlig behov for personen."
+    ),
+)
+@endpoint(scope="plans:read", object_type="fhir", person=True, action="export")
+def fhir_export(
+    request: HttpRequest,
+    person_id: int = Path(..., ge=1, le=MAX_ID),
+    *,
+    person: Person,
+) -> dict[str, Any]:
+    return person_bundle(person)
+
+
+@import_router.post(
+    "/import/",
+    response=responses({200: FhirImportOut}),
+    summary="Importer en FHIR R4-bunt med pasient og individuell plan",
+    description=(
+        "Oppretter eller oppdaterer personen (fødselsnummer/D-nummer) og planen; samme bunt "
+        "to ganger endrer ingenting. Alt eller ingenting. Tilgang: `plans:write` og "
+        "registrering av personer."
+    ),
+)
+@endpoint(scope="plans:write", object_type="fhir", permission=PERSON_REGISTER, action="import")
+def fhir_import(request: HttpRequest, bundle: Body[dict[str, Any]]) -> dict:
+    outcome = import_bundle(actor=context(request).actor, bundle=bundle)
+    if not outcome.ok:
+        raise ApiError(
+            outcome.errors[0], [{"field": "bundle", "message": error} for error in outcome.errors]
+        )
+    return {
+        "created": outcome.created,
+        "updated": outcome.updated,
+        "unchanged": outcome.unchanged,
+        "person_id": outcome.person.pk if outcome.person else None,
+    }

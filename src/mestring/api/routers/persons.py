@@ -1,0 +1,127 @@
+"""Persons: the actor's own persons or a search, one person, registration."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Path, Query, Router, Status
+
+from mestring.access.audit import record_event
+from mestring.access.models import AuditPurpose, CareRelation
+from mestring.access.permissions import PERSON_REGISTER, PERSON_SEARCH
+from mestring.access.selectors import with_access_flag
+from mestring.api.auth import context, endpoint
+from mestring.api.errors import InvalidInput, ScopeMissing
+from mestring.api.pagination import Paging, page_of
+from mestring.api.schemas import (
+    MAX_ID,
+    PersonIn,
+    PersonOut,
+    PersonPage,
+    responses,
+    text,
+)
+from mestring.people import selectors
+from mestring.people import services as people_services
+from mestring.people.forms import PersonForm
+from mestring.people.models import Person
+
+router = Router(tags=["Personer"])
+
+
+@router.get(
+    "/",
+    response=responses({200: PersonPage}),
+    summary="Personer",
+    description=(
+        "Uten `q`: personene du har tjenstlig behov for (aktiv tilgang). Med `q`: søk på navn, "
+        "fødselsdato, fødselsnummer eller referanse blant alle personer i kommunen, som i "
+        "nettløsningens personsøk (krever tillatelsen til å søke etter personer). "
+        "Tilgang: `persons:read`."
+    ),
+)
+@endpoint(scope="persons:read", object_type="person_list")
+def person_list(
+    request: HttpRequest,
+    paging: Query[Paging],
+    q: text(200) = "",  # type: ignore[valid-type]
+) -> dict:
+    actor = context(request).actor
+    text_query = q.strip()
+    if text_query:
+        if not actor.has_perm(PERSON_SEARCH):
+            raise ScopeMissing(_("Du har ikke tillatelse til å søke etter personer."))
+        persons = selectors.search_persons(selectors.PersonQuery(text=text_query))
+        ref_matches = Person.objects.filter(person_ref=text_query).values("pk")
+        persons = Person.objects.filter(
+            Q(pk__in=persons.values("pk")) | Q(pk__in=ref_matches)
+        ).order_by(*selectors.PERSON_SORTS["navn"])
+    else:
+        mine = CareRelation.objects.active().for_staff(actor.staff).values("person_id")
+        persons = Person.objects.filter(pk__in=mine).order_by(*selectors.PERSON_SORTS["navn"])
+    persons = with_access_flag(persons, actor).only(
+        "pk", "given_name", "family_name", "birth_date", "person_ref", "postal_town"
+    )
+    page = page_of(persons, paging)
+    if text_query:
+        # As the web's search: logged without a person, with the number found.
+        record_event(
+            actor=actor,
+            action="search",
+            object_type="person_search",
+            object_id=page["count"],
+            purpose=AuditPurpose.CARE,
+        )
+    return page
+
+
+@router.get(
+    "/{person_id}/",
+    response=responses({200: PersonOut}),
+    summary="Én person",
+    description="Tilgang: `persons:read`, og tjenstlig behov for personen.",
+)
+@endpoint(scope="persons:read", object_type="person", person=True)
+def person_read(
+    request: HttpRequest, person_id: int = Path(..., ge=1, le=MAX_ID), *, person: Person
+) -> Person:
+    return person
+
+
+@router.post(
+    "/",
+    response=responses({201: PersonOut}),
+    summary="Registrer en person",
+    description=(
+        "Som registreringen i nettløsningen: samme kontroller, og du får tidsbegrenset "
+        "tilgang til personen. Tilgang: `persons:write` og tillatelsen til å registrere personer."
+    ),
+)
+@endpoint(scope="persons:write", object_type="person", permission=PERSON_REGISTER)
+def person_create(request: HttpRequest, data: PersonIn) -> Status:
+    form = PersonForm(data.model_dump())
+    if not form.is_valid():
+        raise InvalidInput(
+            _("Ugyldige data."),
+            [
+                {"field": field, "message": str(message)}
+                for field, messages in form.errors.items()
+                for message in messages
+            ],
+        )
+    try:
+        person = people_services.person_register(
+            actor=context(request).actor, data=form.service_data()
+        )
+    except people_services.DuplicateNationalId as exc:
+        raise InvalidInput(
+            _("Ugyldige data."),
+            [
+                {
+                    "field": "national_id",
+                    "message": _("Det finnes allerede en person med dette nummeret."),
+                }
+            ],
+        ) from exc
+    return Status(201, person)

@@ -1,0 +1,238 @@
+"""The citizen's login: ID-porten (OpenID Connect), the callback, whose pages to show,
+and logout. Nobody is logged in until the token is valid, its assurance level is high
+enough and the identity number is found in the municipality (own record or a recorded
+right to act)."""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from mestring.access.actor import Actor
+from mestring.access.audit import record_event
+from mestring.access.models import AuditOutcome, AuditPurpose
+from mestring.people.models import ActingBasis
+from mestring.portal import oidc
+from mestring.portal.representation import SELF, Representation, representations
+from mestring.portal.session import choose_person, citizen_login, citizen_logout, current_citizen
+from mestring.tenancy.context import activate
+from mestring.tenancy.middleware import client_address
+from mestring.tenancy.models import Municipality
+
+logger = logging.getLogger(__name__)
+
+LOGIN_ACTOR = "innbygger-innlogging"
+LOGIN_OBJECT = "innbygger_innlogging"
+
+BASIS_WORDS = {
+    SELF: gettext_lazy("Deg selv"),
+    ActingBasis.POWER_OF_ATTORNEY: gettext_lazy("Du har fullmakt"),
+    ActingBasis.PARENTAL_RESPONSIBILITY: gettext_lazy("Du har foreldreansvar"),
+    ActingBasis.GUARDIANSHIP: gettext_lazy("Du er verge"),
+}
+
+
+def basis_words(basis: str) -> str:
+    return str(BASIS_WORDS.get(basis, basis))
+
+
+def _login_actor(request: HttpRequest, municipality: Municipality) -> Actor:
+    return Actor(
+        municipality=municipality,
+        user=None,
+        staff=None,
+        role_codes=(LOGIN_ACTOR,),
+        label=LOGIN_ACTOR,
+        client_address=client_address(request),
+        request_id=getattr(request, "request_id", ""),
+    )
+
+
+def _audit(
+    request: HttpRequest,
+    municipality: Municipality,
+    *,
+    outcome: str,
+    reason: str,
+    person: object = None,
+) -> None:
+    with activate(municipality):
+        record_event(
+            actor=_login_actor(request, municipality),
+            action="login",
+            object_type=LOGIN_OBJECT,
+            object_id="",
+            person=person,
+            outcome=outcome,
+            purpose=AuditPurpose.CITIZEN,
+            reason_code=reason[:40],
+        )
+
+
+def _home() -> HttpResponse:
+    return redirect("portal:home")
+
+
+@require_GET
+def login(request: HttpRequest) -> HttpResponse:
+    """Explains the login; with a municipality chosen, a button to ID-porten."""
+    municipalities = list(Municipality.objects.order_by("name"))
+    number = request.GET.get("kommune", "").strip()
+    municipality = next((m for m in municipalities if m.number == number), None)
+    if municipality is None and not number and len(municipalities) == 1:
+        municipality = municipalities[0]
+    context = {
+        "municipality": municipality,
+        "municipalities": municipalities,
+        "unknown": bool(number) and municipality is None,
+        "citizen": current_citizen(request),
+    }
+    return render(request, "portal/auth/login.html", context, status=200)
+
+
+@require_GET
+def login_start(request: HttpRequest) -> HttpResponse:
+    """Remember the municipality and the login's secrets, then off to the provider."""
+    number = request.GET.get("kommune", "").strip()
+    municipality = Municipality.objects.filter(number=number).first() if number else None
+    if municipality is None:
+        return redirect(reverse("portal:login"))
+    try:
+        url = oidc.start_login(request, municipality_id=municipality.pk)
+    except oidc.OidcError as exc:
+        logger.warning("citizen login could not start: %s", exc.code)
+        return _problem(request, exc.message, status=503, municipality=municipality)
+    return redirect(url)
+
+
+def _problem(
+    request: HttpRequest,
+    message: str,
+    *,
+    status: int,
+    municipality: Municipality | None = None,
+    title: str = "",
+) -> HttpResponse:
+    context = {
+        "title": title or _("Innloggingen kunne ikke fullføres"),
+        "message": message,
+        "municipality": municipality,
+    }
+    return render(request, "portal/auth/problem.html", context, status=status)
+
+
+@require_GET
+def callback(request: HttpRequest) -> HttpResponse:
+    pending = oidc.pending_login(request)
+    municipality = (
+        Municipality.objects.filter(pk=pending.get("municipality_id")).first() if pending else None
+    )
+    try:
+        identity, pending = oidc.finish_login(request)
+    except oidc.AssuranceTooLow as exc:
+        if municipality is not None:
+            _audit(
+                request,
+                municipality,
+                outcome=AuditOutcome.REFUSED,
+                reason=f"acr:{exc.acr or 'mangler'}",
+            )
+        return _problem(
+            request,
+            exc.message,
+            status=403,
+            municipality=municipality,
+            title=_("Innloggingen må være på høyt sikkerhetsnivå"),
+        )
+    except oidc.OidcError as exc:
+        logger.warning("citizen login failed: %s", exc.code)
+        return _problem(request, exc.message, status=400, municipality=municipality)
+    if municipality is None:  # the pending login named a municipality that is gone
+        return _problem(request, _("Velg kommune og logg inn på nytt."), status=400)
+
+    with activate(municipality):
+        found = representations(identity.national_id)
+    if not found:
+        _audit(request, municipality, outcome=AuditOutcome.REFUSED, reason="ikke_funnet")
+        context = {"municipality": municipality}
+        return render(request, "portal/auth/not_found.html", context, status=200)
+
+    _audit(
+        request,
+        municipality,
+        outcome=AuditOutcome.ALLOWED,
+        reason=f"acr:{identity.acr}",
+        person=found[0].person,
+    )
+    citizen_login(
+        request,
+        municipality=municipality,
+        national_id=identity.national_id,
+        name=identity.name or found[0].person.full_name,
+        acr=identity.acr,
+    )
+    if len(found) == 1:
+        choose_person(request, found[0].person.pk)
+        return _home()
+    return redirect("portal:choose")
+
+
+def _choices(reps: list[Representation]) -> list[dict]:
+    return [
+        {"person": rep.person, "basis": rep.basis, "words": basis_words(rep.basis)} for rep in reps
+    ]
+
+
+@require_http_methods(["GET", "POST"])
+def choose(request: HttpRequest) -> HttpResponse:
+    """Whose pages to show: one's own, or a person one may act for."""
+    citizen = current_citizen(request)
+    if citizen is None:
+        return redirect("portal:login")
+    municipality = Municipality.objects.filter(pk=citizen.municipality_id).first()
+    if municipality is None:
+        citizen_logout(request)
+        return redirect("portal:login")
+    with activate(municipality):
+        reps = representations(citizen.national_id)
+    error = ""
+    if request.method == "POST":
+        raw = request.POST.get("person", "")
+        chosen = next((r for r in reps if raw.isdigit() and r.person.pk == int(raw)), None)
+        if chosen is not None:
+            choose_person(request, chosen.person.pk)
+            return _home()
+        error = _("Velg hvem du vil se sidene til.")
+    if not reps:
+        return render(
+            request,
+            "portal/auth/not_found.html",
+            {"municipality": municipality, "citizen": citizen},
+        )
+    context = {
+        "municipality": municipality,
+        "citizen": citizen,
+        "choices": _choices(reps),
+        "error": error,
+    }
+    return render(request, "portal/auth/choose.html", context, status=400 if error else 200)
+
+
+@require_POST
+def logout(request: HttpRequest) -> HttpResponse:
+    citizen = current_citizen(request)
+    number = ""
+    if citizen is not None:
+        municipality = Municipality.objects.filter(pk=citizen.municipality_id).first()
+        number = municipality.number if municipality else ""
+    citizen_logout(request)
+    messages.info(request, _("Du er logget ut."))
+    url = reverse("portal:login")
+    return redirect(f"{url}?kommune={number}" if number else url)

@@ -1,0 +1,350 @@
+"""Import of a Bundle: round trip between municipalities, idempotence, bad Bundles."""
+
+from __future__ import annotations
+
+import copy
+import datetime
+import json
+
+import pytest
+from django.utils import timezone
+
+from mestring.access.actor import system_actor
+from mestring.access.models import AuditEvent, Consent
+from mestring.fhir import codes
+from mestring.fhir.export import person_bundle
+from mestring.fhir.importer import import_bundle, import_text
+from mestring.people.identity import random_synthetic_national_id
+from mestring.people.models import Person
+from mestring.plans.models import Goal, IndividualPlan, Measure, PlanRevision
+from mestring.tenancy.context import activate
+from tests import factories
+from tests.conftest import make_staff
+from tests.fhir.bundles import resources, substance, validate
+from tests.fhir.helpers import rich_person
+from tests.plans.helpers import actor_for
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def other():
+    municipality = factories.make_municipality("9002", "Andrekommune")
+    return actor_for(make_staff(municipality, "saksbehandler", "andre-saksbehandler"))
+
+
+@pytest.fixture
+def source(world):
+    plan = rich_person(world)
+    with activate(world.municipality):
+        return plan, person_bundle(world.person)
+
+
+def run(actor, bundle):
+    with activate(actor.municipality):
+        return import_bundle(actor=actor, bundle=bundle)
+
+
+def export_of(municipality, person):
+    with activate(municipality):
+        return person_bundle(Person.objects.get(pk=person.pk))
+
+
+def counts(municipality) -> tuple[int, ...]:
+    return tuple(
+        model.all_objects.filter(municipality=municipality).count()
+        for model in (Person, IndividualPlan, Goal, Measure, Consent, PlanRevision, AuditEvent)
+    )
+
+
+def test_round_trip_into_another_municipality(world, source, other):
+    _plan, bundle = source
+    outcome = run(other, bundle)
+    assert outcome.ok, outcome.errors
+    person = outcome.person
+    assert person.municipality == other.municipality
+    assert person.national_id == world.person.national_id
+    # person, consent, plan, two goals, two measures
+    assert (outcome.created, outcome.updated, outcome.unchanged) == (7, 0, 0)
+    again = export_of(other.municipality, person)
+    validate(again)
+    assert substance(again) == substance(bundle)
+    # the imported plan carries the source's identifier too, so the source finds it
+    (plan,) = [p for p in resources(again, "CarePlan") if p["status"] != "revoked"]
+    assert {"system": codes.ID_PLAN, "value": f"9001-{_plan.pk}"} in plan["identifier"]
+    # and importing it back into the source changes nothing there
+    before = counts(world.municipality)
+    back = run(system_actor(world.municipality, label="import"), again)
+    assert back.ok, back.errors
+    assert back.created == back.updated == 0
+    assert counts(world.municipality) == before
+
+
+def test_second_import_changes_nothing(source, other):
+    _plan, bundle = source
+    assert run(other, bundle).ok
+    before = counts(other.municipality)
+    outcome = run(other, bundle)
+    assert outcome.ok
+    assert (outcome.created, outcome.updated, outcome.unchanged) == (0, 0, 6)
+    assert counts(other.municipality) == before
+
+
+def test_import_into_the_source_itself_changes_nothing(world, source):
+    _plan, bundle = source
+    before = counts(world.municipality)
+    outcome = run(actor_for(world.caseworker), bundle)
+    assert outcome.ok and outcome.created == outcome.updated == 0
+    assert counts(world.municipality) == before
+
+
+def test_changes_in_the_bundle_update_the_plan(source, other):
+    _plan, bundle = source
+    first = run(other, bundle)
+    plan = first.plans[0]
+    changed = copy.deepcopy(bundle)
+    (goal, _second) = resources(changed, "Goal")
+    goal["achievementStatus"] = {
+        "coding": [{"system": codes.HL7_GOAL_ACHIEVEMENT, "code": "achieved"}]
+    }
+    goal["lifecycleStatus"] = "completed"
+    outcome = run(other, changed)
+    assert outcome.ok, outcome.errors
+    assert outcome.updated == 1 and outcome.created == 0  # the goal; the plan gets a revision
+    with activate(other.municipality):
+        stored = Goal.objects.get(plan=plan, text="Jeg vil gå til butikken selv")
+        assert (stored.status, stored.achievement) == ("avsluttet", "nadd")
+        assert stored.history.last().to_achievement == "nadd"
+        latest = PlanRevision.objects.filter(plan=plan).order_by("-number").first()
+        assert latest.summary == "Oppdatert fra FHIR-import"
+        assert latest.number == IndividualPlan.objects.get(pk=plan.pk).version
+
+
+def test_audit_rows_for_every_write(world, source, other):
+    _plan, bundle = source
+    outcome = run(other, bundle)
+    events = AuditEvent.all_objects.filter(municipality=other.municipality)
+    actions = sorted((e.action, e.object_type) for e in events)
+    assert actions == sorted(
+        [
+            ("import_create", "person"),
+            ("import_create", "consent"),
+            ("import_create", "individual_plan"),
+            ("import_create", "plan_goal"),
+            ("import_create", "plan_goal"),
+            ("import_create", "plan_measure"),
+            ("import_create", "plan_measure"),
+        ]
+    )
+    assert {e.person_id for e in events} == {outcome.person.pk}
+    assert {e.username for e in events} == {"andre-saksbehandler"}
+
+
+def minimal_bundle(national_id: str) -> dict:
+    """What another system might send: no Mestring identifiers, relative references."""
+    return {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [
+            {
+                "fullUrl": "Patient/p1",
+                "resource": {
+                    "resourceType": "Patient",
+                    "id": "p1",
+                    "identifier": [{"system": codes.FODSELSNUMMER, "value": national_id}],
+                    "name": [{"family": "Testesen", "given": ["Tore", "Tobias"]}],
+                    "birthDate": "1950-03-04",
+                },
+            },
+            {
+                "fullUrl": "CarePlan/c1",
+                "resource": {
+                    "resourceType": "CarePlan",
+                    "id": "c1",
+                    "status": "active",
+                    "intent": "plan",
+                    "subject": {"reference": "Patient/p1"},
+                    "period": {"start": "2026-02-01"},
+                    "goal": [{"reference": "Goal/g1"}],
+                    "activity": [{"detail": {"status": "in-progress", "description": "Trening"}}],
+                },
+            },
+            {
+                "fullUrl": "Goal/g1",
+                "resource": {
+                    "resourceType": "Goal",
+                    "id": "g1",
+                    "lifecycleStatus": "accepted",
+                    "description": {"text": "Gå tur hver dag"},
+                    "subject": {"reference": "Patient/p1"},
+                },
+            },
+            {
+                "fullUrl": "Consent/k1",
+                "resource": {
+                    "resourceType": "Consent",
+                    "id": "k1",
+                    "status": "active",
+                    "scope": {
+                        "coding": [{"system": codes.HL7_CONSENT_SCOPE, "code": "patient-privacy"}]
+                    },
+                    "category": [{"coding": [{"system": codes.LOINC, "code": "59284-0"}]}],
+                    "patient": {"reference": "Patient/p1"},
+                    "dateTime": "2026-01-20",
+                },
+            },
+        ],
+    }
+
+
+def synthetic(seed: int = 7, *, d_number: bool = False) -> str:
+    import random
+
+    return random_synthetic_national_id(
+        random.Random(seed), datetime.date(1950, 3, 4), d_number=d_number
+    )
+
+
+def test_minimal_bundle_from_another_system(other):
+    bundle = minimal_bundle(synthetic())
+    outcome = run(other, bundle)
+    assert outcome.ok, outcome.errors
+    person = outcome.person
+    assert (person.given_name, person.family_name) == ("Tore Tobias", "Testesen")
+    with activate(other.municipality):
+        plan = IndividualPlan.objects.get(person=person)
+        assert plan.status == "aktiv" and plan.start_date == datetime.date(2026, 2, 1)
+        assert plan.consent.given_on == datetime.date(2026, 1, 20)
+        assert plan.responsible_unit.name == "Importert fra FHIR"
+        goal = Goal.objects.get(plan=plan)
+        assert (goal.text, goal.status, goal.achievement) == (
+            "Gå tur hver dag",
+            "aktiv",
+            "ikke_startet",
+        )
+        assert Measure.objects.get(plan=plan).title == "Trening"
+    before = counts(other.municipality)
+    second = run(other, bundle)
+    assert second.ok and second.created == second.updated == 0
+    assert counts(other.municipality) == before
+
+
+def test_existing_person_is_matched_and_not_overwritten(world, other):
+    bundle = minimal_bundle(world.person.national_id)
+    outcome = run(actor_for(world.caseworker), bundle)
+    assert outcome.ok, outcome.errors
+    assert outcome.person.pk == world.person.pk
+    world.person.refresh_from_db()
+    assert world.person.family_name == "Skjermesen"
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda b: "ikke json", "Filen er ikke en FHIR Bundle"),
+        (
+            lambda b: {**b, "resourceType": "Patient"},
+            "resourceType må være «Bundle» (fant «Patient»)",
+        ),
+        (lambda b: {**b, "entry": []}, "Bundle har ingen ressurser"),
+        (lambda b: {**b, "type": "tull"}, "Bundle mangler gyldig type"),
+        (lambda b: {**b, "entry": b["entry"][1:]}, "Bundle må ha nøyaktig én Patient, men har 0"),
+        (
+            lambda b: _set(b, 0, "identifier", []),
+            "Patient mangler fødselsnummer eller D-nummer",
+        ),
+        (
+            lambda b: _set(
+                b, 0, "identifier", [{"system": codes.FODSELSNUMMER, "value": "12345678901"}]
+            ),
+            "Patient: ",
+        ),
+        (
+            lambda b: _set(
+                b,
+                0,
+                "identifier",
+                [{"system": codes.FODSELSNUMMER, "value": synthetic(d_number=True)}],
+            ),
+            "nummeret er et D-nummer, men står med systemet for fødselsnummer",
+        ),
+        (lambda b: _set(b, 1, "period", {}), "CarePlan «c1» mangler startdato (period.start)."),
+        (lambda b: _set(b, 1, "intent", "order"), "CarePlan «c1»: intent må være «plan»."),
+        (lambda b: _set(b, 1, "status", "tull"), "CarePlan «c1»: ukjent status «tull»."),
+        (
+            lambda b: _set(b, 1, "goal", [{"reference": "Goal/finnes-ikke"}]),
+            "viser til et mål (Goal) som ikke finnes i Bundle",
+        ),
+        (lambda b: _set(b, 2, "description", {}), "Goal «g1» mangler beskrivelse"),
+        (
+            lambda b: _set(b, 2, "lifecycleStatus", "tull"),
+            "Goal «g1»: ukjent eller manglende lifecycleStatus",
+        ),
+        (lambda b: _set(b, 1, "subject", {"reference": "Patient/annen"}), "gjelder ikke pasienten"),
+        (
+            lambda b: {**b, "entry": b["entry"][:3]},
+            "Planen kan ikke opprettes uten samtykke til individuell plan",
+        ),
+        (lambda b: _set(b, 0, "birthDate", "04.03.1950"), "er ikke en dato"),
+    ],
+)
+def test_bad_bundles_are_refused_with_a_message(other, change, message):
+    bundle = change(minimal_bundle(synthetic()))
+    before = counts(other.municipality)
+    with activate(other.municipality):
+        if isinstance(bundle, str):
+            outcome = import_text(actor=other, text=bundle)
+            message = "Filen er ikke gyldig JSON"
+        else:
+            outcome = import_bundle(actor=other, bundle=bundle)
+    assert not outcome.ok
+    assert any(message in error for error in outcome.errors), outcome.errors
+    assert counts(other.municipality) == before
+
+
+def _set(bundle: dict, index: int, key: str, value: object) -> dict:
+    bundle["entry"][index]["resource"][key] = value
+    return bundle
+
+
+def test_synthetic_numbers_refused_where_not_allowed(other, settings):
+    settings.MESTRING_SYNTHETIC_IDS = False
+    outcome = run(other, minimal_bundle(synthetic()))
+    assert outcome.errors == [
+        "Patient: Syntetiske testnumre er ikke tillatt i denne installasjonen."
+    ]
+
+
+def test_second_active_plan_is_refused(world, source, other):
+    _plan, bundle = source
+    assert run(other, bundle).ok
+    national_id = world.person.national_id
+    outcome = run(other, minimal_bundle(national_id))
+    assert not outcome.ok
+    assert "allerede en annen aktiv plan" in outcome.errors[0]
+
+
+def test_text_that_is_not_utf8_or_not_json(other):
+    with activate(other.municipality):
+        assert import_text(actor=other, text=b"\xff\xfe{").errors == [
+            "Filen er ikke lagret som UTF-8."
+        ]
+        assert import_text(actor=other, text="{").errors[0].startswith("Filen er ikke gyldig JSON")
+        assert (
+            import_text(actor=other, text=json.dumps([1, 2]))
+            .errors[0]
+            .startswith("Filen er ikke en FHIR Bundle")
+        )
+
+
+def test_closed_plan_is_imported_closed(other):
+    bundle = minimal_bundle(synthetic(9))
+    plan = bundle["entry"][1]["resource"]
+    plan["status"] = "completed"
+    plan["period"] = {"start": "2025-01-01", "end": "2025-12-31"}
+    bundle["entry"][3]["resource"]["dateTime"] = "2024-12-01"
+    outcome = run(other, bundle)
+    assert outcome.ok, outcome.errors
+    stored = outcome.plans[0]
+    assert stored.status == "avsluttet" and stored.closed_on == datetime.date(2025, 12, 31)
+    assert timezone.localdate() > stored.closed_on
