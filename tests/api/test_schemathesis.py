@@ -3,8 +3,7 @@
 Every operation runs with an authorised client (a token with all scopes for a staff
 member with care relations to two persons, and another municipality's data present)
 and anonymously. Checks: no server error, the status code, content type and body as
-documented. Figures are printed (run with -s) and written to tests/api/.schemathesis.txt
-is not done: the lead quotes the printed summary.
+documented. Figures are printed (run with -s).
 """
 
 from __future__ import annotations
@@ -13,7 +12,9 @@ import datetime
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -36,6 +37,18 @@ CHECKS = [
     response_schema_conformance,
 ]
 MAX_EXAMPLES = 100
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Requests go through the real WSGI handler, which closes the database connection
+    at the end of each request; inside a test's transaction (PostgreSQL) that would end
+    the test's connection. Django's test client turns this off the same way."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 def _schema():
