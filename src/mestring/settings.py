@@ -13,6 +13,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from mestring.core.logging import logging_config
 from mestring.envparse import env_bool, env_int, env_list
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -76,8 +77,14 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Writers wait for each other instead of failing at once.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Writers wait for each other instead of failing at once. Under `mestring serve`
+    # several worker processes write (sessions, the audit chain): IMMEDIATE takes the
+    # write lock at BEGIN, so a transaction that reads and then writes waits for the
+    # lock (timeout) instead of failing with "database is locked" on the upgrade; WAL
+    # lets readers go on while one process writes.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
+    )
     if DATABASES["default"]["NAME"] != ":memory:":
         Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
@@ -119,6 +126,9 @@ INSTALLED_APPS = [
     "mestring.api",
     "mestring.fhir",
     "mestring.reports",
+    "mestring.jobs",
+    "mestring.maintenance",
+    "mestring.bench",
 ]
 
 MIDDLEWARE = [
@@ -261,13 +271,15 @@ if PRODUCTION:
     CSRF_COOKIE_NAME = "__Host-csrftoken"
     CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", default=[])
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("MESTRING_LOG_LEVEL", "WARNING")},
-}
+# JSON lines on stderr with the request id; identity numbers redacted (core/logging.py).
+# The access log (one line per request) is INFO; MESTRING_ACCESS_LOG_LEVEL=WARNING hides it.
+LOGGING = logging_config(
+    level=os.environ.get("MESTRING_LOG_LEVEL", "WARNING"),
+    access_level=os.environ.get("MESTRING_ACCESS_LOG_LEVEL", "INFO"),
+)
 
+# The address e-mail notices link to (reminders, portal messages).
+MESTRING_SITE_URL = os.environ.get("MESTRING_SITE_URL", "http://localhost:8000")
 EMAIL_BACKEND = os.environ.get(
     "MESTRING_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )

@@ -25,6 +25,8 @@ urlpatterns = [
     path("", include("mestring.fhir.urls")),
     path("api/", include("mestring.api.urls")),
     path("", include("mestring.reports.urls")),
+    path("", include("mestring.jobs.urls")),
+    path("", include("mestring.maintenance.urls")),
 ]
 
 handler400 = "mestring.core.views.bad_request"

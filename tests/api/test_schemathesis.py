@@ -15,6 +15,7 @@ import schemathesis
 from django.core import signals
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -24,11 +25,23 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from mestring.casework.models import Case
-from mestring.plans.models import Goal
+from mestring.plans.models import Goal, Measure
 from mestring.referrals.models import Referral
+from mestring.teams.models import (
+    Attendance,
+    FollowUpItem,
+    GroupMember,
+    Meeting,
+    ResponsibilityGroup,
+)
 from tests import factories
 from tests.api.helpers import make_token
-from tests.plans.helpers import make_plan
+from tests.devices.loan_helpers import deliver, make_item, order
+from tests.institutions.helpers import admit, make_unit
+from tests.outcomes.helpers import copm, sppb
+from tests.plans.helpers import make_decision, make_plan
+from tests.rehab.helpers import ended, refer, started
+from tests.rehab.helpers import goal as rehab_goal
 
 CHECKS = [
     not_a_server_error,
@@ -81,13 +94,12 @@ def _fuzz(headers: dict[str, str], max_examples: int, figures: dict, extra=None)
         run()
 
 
-@pytest.fixture
-def fuzz_token(world) -> str:
-    """All scopes; data of the world's person, of a second person, and another municipality."""
+def _days_ago(n: int) -> datetime.date:
+    return timezone.localdate() - datetime.timedelta(days=n)
+
+
+def _seed_plans_and_cases(world, second) -> None:
     m = world.municipality
-    second = factories.PersonFactory(municipality=m)
-    factories.grant_relation(world.caseworker, world.person)
-    factories.grant_relation(world.caseworker, second)
     for person in (world.person, second):
         Referral.all_objects.create(
             municipality=m,
@@ -99,10 +111,108 @@ def fuzz_token(world) -> str:
         Case.all_objects.create(
             municipality=m, person=person, kind="tjeneste", received_on=datetime.date(2026, 1, 6)
         )
+    Referral.all_objects.create(
+        municipality=m,
+        person=world.person,
+        source="fastlege",
+        received_on=datetime.date(2026, 2, 5),
+        description="Under vurdering",
+        status="under_vurdering",
+    )
     plan = make_plan(world)
     Goal.all_objects.create(municipality=m, plan=plan, text="Gå til butikken")
+    Measure.all_objects.create(
+        municipality=m, plan=plan, title="Trening", responsible_other="Personen"
+    )
+    make_decision(world.person, world.caseworker)
+
+
+def _seed_group_and_meetings(world) -> None:
+    """A group with the fuzzing user as a member, a held and a coming meeting."""
+    m = world.municipality
+    group = ResponsibilityGroup.all_objects.create(
+        municipality=m, person=world.person, started_on=datetime.date(2026, 1, 5)
+    )
+    member = GroupMember.all_objects.create(
+        municipality=m,
+        group=group,
+        kind="intern",
+        staff=world.caseworker,
+        role="Saksbehandler",
+        line="forste",
+        started_on=datetime.date(2026, 1, 5),
+    )
+    now = timezone.now()
+    held = Meeting.all_objects.create(
+        municipality=m,
+        group=group,
+        starts_at=now - datetime.timedelta(days=2),
+        ends_at=now - datetime.timedelta(days=2, hours=-1),
+        place="Rådhuset",
+        status="avholdt",
+        minutes="Referat",
+    )
+    Attendance.all_objects.create(municipality=m, meeting=held, member=member, attended=True)
+    Meeting.all_objects.create(
+        municipality=m,
+        group=group,
+        starts_at=now + datetime.timedelta(days=3),
+        ends_at=now + datetime.timedelta(days=3, hours=1),
+        place="Rådhuset",
+    )
+    FollowUpItem.all_objects.create(
+        municipality=m,
+        meeting=held,
+        what="Søke om rullator",
+        responsible_member=member,
+        due_on=timezone.localdate() + datetime.timedelta(days=14),
+    )
+
+
+def _seed_rehabilitation(world, second) -> None:
+    refer(world.caseworker, world.person)
+    active = started(world.caseworker, world.person)
+    rehab_goal(world.caseworker, active)
+    ended(world.caseworker, second, on=_days_ago(90))
+    sppb(world.caseworker, world.person, episode=active)
+    copm(world.caseworker, second)
+
+
+def _seed_stays_and_loans(world, second) -> None:
+    m = world.municipality
+    factories.give_role(world.caseworker, "hjelpemiddeltekniker")
+    unit = make_unit(m, beds=3)
+    admit(world.owner, world.person, unit, on=_days_ago(5))
+    admit(world.owner, second, unit, on=_days_ago(10), stay_type="korttid")
+    for label in ("F-1", "F-2", "F-3"):
+        make_item(m, label)
+    order(world.owner, world.person, "F-1", on=_days_ago(2))
+    loan = order(world.owner, second, "F-2", on=_days_ago(30), expected=_days_ago(3))
+    deliver(world.owner, loan, on=_days_ago(29))
+
+
+def _seed_other_municipality() -> None:
+    """Data the fuzzing client must never reach."""
     other = factories.make_municipality("9002", "Annenkommune")
-    factories.PersonFactory(municipality=other)
+    stranger = factories.PersonFactory(municipality=other)
+    other_staff = factories.StaffFactory(municipality=other, user__username="annen_fuzz")
+    refer(other_staff, stranger)
+    sppb(other_staff, stranger)
+    make_unit(other, name="Deres senter")
+
+
+@pytest.fixture
+def fuzz_token(world) -> str:
+    """All scopes; data of every area for the world's person and a second person, and
+    another municipality's data."""
+    second = factories.PersonFactory(municipality=world.municipality)
+    factories.grant_relation(world.caseworker, world.person)
+    factories.grant_relation(world.caseworker, second)
+    _seed_plans_and_cases(world, second)
+    _seed_group_and_meetings(world)
+    _seed_rehabilitation(world, second)
+    _seed_stays_and_loans(world, second)
+    _seed_other_municipality()
     return make_token(world.caseworker)
 
 

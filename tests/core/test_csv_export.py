@@ -30,6 +30,7 @@ NOT_LISTS = {
     "planning:population_import",
     "actionplan:import",
     "public:profile_edit",
+    "maintenance:retention_settings",
 }
 # Pages whose CSV was written before the shared helper, with their own column names.
 OWN_CSV = {"casework:deadlines", "catalogue:waiting_list", "catalogue:capacity"}

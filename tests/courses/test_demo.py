@@ -1,5 +1,6 @@
 """The demo builders of friskliv and courses: believable amounts, idempotent."""
 
+import datetime
 import random
 
 import pytest
@@ -16,8 +17,11 @@ from tests import factories
 
 @pytest.mark.django_db
 def test_demo_data_is_believable_and_idempotent(world):
-    for _ in range(40):
-        factories.PersonFactory(municipality=world.municipality)
+    # Half of them 65 or over, so the falls course (65+) has more takers than places
+    # whatever ages the factory would draw.
+    for index in range(40):
+        birth = datetime.date(1945, 3, 1) if index % 2 else datetime.date(1985, 3, 1)
+        factories.PersonFactory(municipality=world.municipality, birth_date=birth)
     with activate(world.municipality):
         persons = list(Person.objects.all())
         rng = random.Random(1)

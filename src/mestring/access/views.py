@@ -34,7 +34,6 @@ from mestring.core import csvexport
 from mestring.core.decorators import staff_required
 from mestring.core.flow import submit
 from mestring.people.models import Person, Staff
-from mestring.people.selectors import paginate
 
 RULE_ERRORS = (services.AccessRuleError,)
 
@@ -96,7 +95,7 @@ def person_access(request: HttpRequest, person: Person) -> HttpResponse:
         "may_grant": may_grant,
         "administrative": request.access.purpose == AuditPurpose.ADMINISTRATION,
     }
-    return render(request, "access/person_access.html", context)
+    return csvexport.render_or_csv(request, "access/person_access.html", context)
 
 
 @staff_required()
@@ -151,7 +150,7 @@ def person_consents(request: HttpRequest, person: Person) -> HttpResponse:
         "form": form,
         "withdraw_form": WithdrawForm(),
     }
-    return render(request, "access/person_consents.html", context)
+    return csvexport.render_or_csv(request, "access/person_consents.html", context)
 
 
 @staff_required()
@@ -177,8 +176,9 @@ def consent_withdraw(request: HttpRequest, person: Person, consent_id: int) -> H
 @staff_required()
 @person_view(object_type="access_log")
 def person_access_log(request: HttpRequest, person: Person) -> HttpResponse:
-    page = paginate(selectors.person_access_log(person), request.GET.get("side"), per_page=50)
-    return render(request, "access/person_access_log.html", {"person": person, "page": page})
+    page = csvexport.page_or_all(request, selectors.person_access_log(person), per_page=50)
+    context = {"person": person, "page": page}
+    return csvexport.render_or_csv(request, "access/person_access_log.html", context)
 
 
 @staff_required()

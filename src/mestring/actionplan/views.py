@@ -74,7 +74,7 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
         "rows": selectors.action_rows(plan, year),
         "can_edit": _can_edit(request) and plan.is_active,
     }
-    return render(request, "actionplan/plan_detail.html", context)
+    return csvexport.render_or_csv(request, "actionplan/plan_detail.html", context)
 
 
 @staff_required(STATISTICS_VIEW)
@@ -99,7 +99,7 @@ def plan_export(request: HttpRequest, plan_id: int, fmt: str) -> HttpResponse:
 def plan_progress(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = get_object_or_404(MunicipalPlan, pk=plan_id)
     context = {"plan": plan, "progress": selectors.progress(plan)}
-    return render(request, "actionplan/plan_progress.html", context)
+    return csvexport.render_or_csv(request, "actionplan/plan_progress.html", context)
 
 
 @staff_required(PLAN_EDIT)
@@ -247,7 +247,7 @@ def action_detail(request: HttpRequest, plan_id: int, action_id: int) -> HttpRes
         "history": list(selectors.status_history(action)),
         "can_edit": _can_edit(request) and plan.is_active,
     }
-    return render(request, "actionplan/action_detail.html", context)
+    return csvexport.render_or_csv(request, "actionplan/action_detail.html", context)
 
 
 @staff_required(PLAN_EDIT)

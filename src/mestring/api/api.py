@@ -47,7 +47,18 @@ errors.install(api)
 
 
 def _routers() -> None:
-    from mestring.api.routers import cases, fhir, persons, plans, referrals
+    from mestring.api.routers import (
+        cases,
+        devices,
+        fhir,
+        institutions,
+        outcomes,
+        persons,
+        plans,
+        referrals,
+        rehab,
+        teams,
+    )
 
     api.add_router("/persons/", persons.router)
     api.add_router("/persons/", referrals.person_router)
@@ -56,6 +67,10 @@ def _routers() -> None:
     api.add_router("/referrals/", referrals.inbox_router)
     api.add_router("/persons/", fhir.person_router)
     api.add_router("/fhir/", fhir.import_router)
+    # Each module's router holds its own paths (per person and, where the web has a
+    # work list, across persons), so they are mounted at the root.
+    for module in (teams, rehab, outcomes, institutions, devices):
+        api.add_router("/", module.router)
 
 
 _routers()

@@ -19,8 +19,19 @@ SCOPES: dict[str, str] = {
     "referrals:read": _("Meldinger om behov: lese"),
     "referrals:write": _("Meldinger om behov: registrere"),
     "cases:read": _("Saker og vedtak: lese"),
+    "cases:write": _("Saker: registrere"),
     "plans:read": _("Individuelle planer, mål og tiltak: lese"),
-    "plans:write": _("Individuelle planer: legge til og endre mål"),
+    "plans:write": _("Individuelle planer: legge til og endre mål og tiltak"),
+    "teams:read": _("Ansvarsgrupper og møter: lese"),
+    "teams:write": _("Ansvarsgrupper og møter: registrere og endre"),
+    "rehab:read": _("Rehabiliteringsforløp: lese"),
+    "rehab:write": _("Rehabiliteringsforløp: registrere og endre"),
+    "outcomes:read": _("Målinger (SPPB, COPM, PSFS): lese"),
+    "outcomes:write": _("Målinger: registrere"),
+    "stays:read": _("Institusjonsopphold: lese"),
+    "stays:write": _("Institusjonsopphold: registrere og endre"),
+    "devices:read": _("Hjelpemiddelutlån: lese"),
+    "devices:write": _("Hjelpemiddelutlån: registrere og endre"),
 }
 
 

@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import AfterValidator, ConfigDict
 
+from mestring.api.errors import InvalidInput
+
 MAX_ID = 2**53
 MAX_OFFSET = 1_000_000
 
@@ -139,6 +141,7 @@ class ReferralOut(Schema):
     urgency: UrgencyCode
     status: ReferralStatusCode
     status_reason: str
+    forwarded_to: str | None
     pyramid_level: int | None
     care_place: str
     created_at: datetime.datetime
@@ -236,8 +239,12 @@ class MeasureOut(Schema):
     scope: str
     how: str
     responsible: str
+    responsible_unit_id: int | None
+    responsible_staff_id: int | None
+    responsible_other: str
     start_on: datetime.date | None
     end_on: datetime.date | None
+    decision_id: int | None
 
 
 class PlanOut(Schema):
@@ -272,3 +279,148 @@ class GoalStatusIn(Strict):
     status: GoalStatusCode
     achievement: AchievementCode | None = None
     expected_version: int = Field(..., ge=1, le=MAX_ID)
+
+
+# --- Changes: persons, messages of need, cases and plan measures
+
+
+class PersonPatchIn(Strict):
+    """The fields of the web's person form. A field left out (or null) is not changed;
+    an empty text clears an optional field."""
+
+    given_name: text(100) | None = None  # type: ignore[valid-type]
+    family_name: text(100) | None = None  # type: ignore[valid-type]
+    birth_date: datetime.date | None = None
+    national_id: text(20) | None = None  # type: ignore[valid-type]
+    phone: text(30) | None = None  # type: ignore[valid-type]
+    email: text(254) | None = None  # type: ignore[valid-type]
+    street_address: text(200) | None = None  # type: ignore[valid-type]
+    postal_code: text(4) | None = None  # type: ignore[valid-type]
+    postal_town: text(100) | None = None  # type: ignore[valid-type]
+    preferred_language: text(50) | None = None  # type: ignore[valid-type]
+    needs_interpreter: bool | None = None
+    language_form: Literal["nb", "nn"] | None = None
+    person_ref: text(40) | None = None  # type: ignore[valid-type]
+
+
+_RECEIVED_FROM = "Mottatt fra og med (åååå-mm-dd)."
+_RECEIVED_TO = "Mottatt til og med (åååå-mm-dd)."
+
+
+class ReferralFilter(Schema):
+    status: ReferralStatusCode | None = Field(None, description="Bare meldinger med denne status.")
+    received_from: datetime.date | None = Field(None, description=_RECEIVED_FROM)
+    received_to: datetime.date | None = Field(None, description=_RECEIVED_TO)
+
+
+class InboxFilter(Schema):
+    status: Literal["mottatt", "under_vurdering"] | None = Field(
+        None, description="Innboksen viser åpne meldinger: mottatt eller under vurdering."
+    )
+    urgency: UrgencyCode | None = Field(None, description="Bare denne hastegraden.")
+    received_from: datetime.date | None = Field(None, description=_RECEIVED_FROM)
+    received_to: datetime.date | None = Field(None, description=_RECEIVED_TO)
+
+
+class ReferralStatusIn(Strict):
+    """As the web's status form: forwarding needs a unit and a reason, closing a reason.
+    A case is opened with «Opprett sak», not by a status change."""
+
+    to_status: Literal["under_vurdering", "videresendt", "avsluttet"]
+    reason: text(500) = ""  # type: ignore[valid-type]
+    forwarded_to_id: int | None = Field(None, ge=1, le=MAX_ID)
+
+
+CarePlaceCode = Literal["kommune", "spesialist", "felles"]
+
+
+class ReferralTriageIn(Strict):
+    pyramid_level: int = Field(..., ge=1, le=5, description="Nivå i rehabiliteringspyramiden.")
+    competence: int = Field(..., ge=1, le=5)
+    complexity: int = Field(..., ge=1, le=5)
+    intensity: int = Field(..., ge=1, le=5)
+    care_place: CarePlaceCode | None = Field(
+        None, description="Utelatt: forslaget ut fra skårene følges."
+    )
+
+
+CaseKindCode = Literal["ip_koordinator", "tjeneste"]
+CaseStatusCode = Literal["mottatt", "kartlegging", "vedtak", "tildelt", "venteliste", "avsluttet"]
+DecisionSubjectCode = Literal["individuell_plan", "koordinator", "tjeneste"]
+DecisionStateCode = Literal["gjeldende", "endret", "stanset"]
+DecisionOutcomeCode = Literal["innvilget", "delvis", "avslag"]
+
+
+class CaseFilter(Schema):
+    kind: CaseKindCode | None = Field(None, description="Bare saker av denne typen.")
+    status: CaseStatusCode | None = Field(None, description="Bare saker med denne status.")
+    received_from: datetime.date | None = Field(None, description=_RECEIVED_FROM)
+    received_to: datetime.date | None = Field(None, description=_RECEIVED_TO)
+
+
+class CaseIn(Strict):
+    """As the web's «Registrer søknad»: individual plan, coordinator or both."""
+
+    received_on: datetime.date
+    requests_individual_plan: bool = False
+    requests_coordinator: bool = False
+    responsible_unit_id: int | None = Field(None, ge=1, le=MAX_ID)
+    caseworker_id: int | None = Field(None, ge=1, le=MAX_ID)
+
+
+class DecisionFilter(Schema):
+    subject: DecisionSubjectCode | None = Field(None, description="Hva vedtaket gjelder.")
+    state: DecisionStateCode | None = Field(None, description="Gjeldende, endret eller stanset.")
+    outcome: DecisionOutcomeCode | None = Field(None, description="Utfallet.")
+    decided_from: datetime.date | None = Field(None, description="Vedtatt fra og med (åååå-mm-dd).")
+    decided_to: datetime.date | None = Field(None, description="Vedtatt til og med (åååå-mm-dd).")
+
+
+class DecisionPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[DecisionOut]
+
+
+class MeasureIn(Strict):
+    """As the web's measure form. Someone must be responsible: a unit, a staff member or
+    others (`responsible_other`)."""
+
+    title: text(200)  # type: ignore[valid-type]
+    goal_id: int | None = Field(None, ge=1, le=MAX_ID)
+    scope: text(200) = ""  # type: ignore[valid-type]
+    how: text(2000) = ""  # type: ignore[valid-type]
+    responsible_unit_id: int | None = Field(None, ge=1, le=MAX_ID)
+    responsible_staff_id: int | None = Field(None, ge=1, le=MAX_ID)
+    responsible_other: text(200) = ""  # type: ignore[valid-type]
+    start_on: datetime.date | None = None
+    end_on: datetime.date | None = None
+    decision_id: int | None = Field(None, ge=1, le=MAX_ID)
+    expected_version: int | None = Field(None, ge=1, le=MAX_ID)
+
+
+class MeasurePatchIn(Strict):
+    """A field left out is not changed; null clears an optional choice or date.
+    `expected_version` is the plan's version when you read it (409 if it has changed)."""
+
+    title: text(200) | None = None  # type: ignore[valid-type]
+    goal_id: int | None = Field(None, ge=1, le=MAX_ID)
+    scope: text(200) | None = None  # type: ignore[valid-type]
+    how: text(2000) | None = None  # type: ignore[valid-type]
+    responsible_unit_id: int | None = Field(None, ge=1, le=MAX_ID)
+    responsible_staff_id: int | None = Field(None, ge=1, le=MAX_ID)
+    responsible_other: text(200) | None = None  # type: ignore[valid-type]
+    start_on: datetime.date | None = None
+    end_on: datetime.date | None = None
+    decision_id: int | None = Field(None, ge=1, le=MAX_ID)
+    expected_version: int = Field(..., ge=1, le=MAX_ID)
+
+
+def check_range(start: datetime.date | None, end: datetime.date | None, *, field: str) -> None:
+    """A filter's period must not end before it starts (422, in Norwegian)."""
+    if start is not None and end is not None and end < start:
+        raise InvalidInput(
+            _("Ugyldige data."),
+            [{"field": field, "message": _("Sluttdatoen kan ikke være før startdatoen.")}],
+        )

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mestring.api import services
 from mestring.api.forms import TokenForm
 from mestring.api.models import ApiToken
+from mestring.core.csvexport import render_or_csv
 from mestring.core.decorators import staff_required
 
 
@@ -37,7 +38,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
         else:
             form = TokenForm()
     context = {"form": form, "created": created, "tokens": _own_tokens(request)}
-    return render(request, "api/token_list.html", context)
+    return render_or_csv(request, "api/token_list.html", context)
 
 
 @staff_required()

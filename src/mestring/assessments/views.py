@@ -20,7 +20,6 @@ from mestring.core import csvexport
 from mestring.core.decorators import staff_required
 from mestring.core.flow import submit
 from mestring.people.models import Person
-from mestring.people.selectors import paginate
 
 RULE_ERRORS = (services.AssessmentError,)
 
@@ -39,8 +38,9 @@ def _saved_message(assessment: Assessment) -> str:
 @person_view(object_type="assessments")
 @require_GET
 def person_assessments(request: HttpRequest, person: Person) -> HttpResponse:
-    page = paginate(selectors.person_assessments(person), request.GET.get("side"))
-    return render(request, "assessments/person_assessments.html", {"person": person, "page": page})
+    page = csvexport.page_or_all(request, selectors.person_assessments(person))
+    context = {"person": person, "page": page}
+    return csvexport.render_or_csv(request, "assessments/person_assessments.html", context)
 
 
 def _assessment_form(
@@ -103,7 +103,7 @@ def assessment_detail(request: HttpRequest, person: Person, assessment_id: int) 
         "previous": previous,
         "comparison": selectors.compare(assessment, previous) if previous else [],
     }
-    return render(request, "assessments/assessment_detail.html", context)
+    return csvexport.render_or_csv(request, "assessments/assessment_detail.html", context)
 
 
 @staff_required(PERSON_REGISTER)

@@ -115,7 +115,7 @@ def person_cases(request: HttpRequest, person: Person) -> HttpResponse:
         "decisions": list(selectors.person_decisions(person)),
         "may_handle": _may_handle(request),
     }
-    return render(request, "casework/person_cases.html", context)
+    return csvexport.render_or_csv(request, "casework/person_cases.html", context)
 
 
 @staff_required()
@@ -362,7 +362,7 @@ def case_detail(request: HttpRequest, person: Person, case_id: int) -> HttpRespo
             kwargs={"person_id": person.pk, "decision_id": decision.pk},
         )
     template = "casework/service_case_detail.html" if case.kind == CaseKind.SERVICE else None
-    return render(request, template or "casework/case_detail.html", context)
+    return csvexport.render_or_csv(request, template or "casework/case_detail.html", context)
 
 
 def _decision_for(person: Person, decision_id: int) -> Decision:

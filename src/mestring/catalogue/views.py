@@ -82,7 +82,7 @@ def service_detail(request: HttpRequest, service_id: int) -> HttpResponse:
         "providers": selectors.providers_of(service),
         "may_edit": request.actor.has_perm(ADMIN_UNITS),
     }
-    return render(request, "catalogue/service_detail.html", context)
+    return csvexport.render_or_csv(request, "catalogue/service_detail.html", context)
 
 
 def _provider_remove(request: HttpRequest, service: Service, provider_id: int) -> None:
@@ -320,7 +320,7 @@ def decision_assign(request: HttpRequest, person: Person, decision_id: int) -> H
             list(selectors.person_waiting_entries(person)), today
         ),
     }
-    return render(request, "catalogue/decision_assign.html", context)
+    return csvexport.render_or_csv(request, "catalogue/decision_assign.html", context)
 
 
 @staff_required()

@@ -30,7 +30,8 @@ ALL_ROWS = 10**9
 
 
 def wants_csv(request: HttpRequest) -> bool:
-    return request.GET.get("format") == "csv"
+    # Only a read: a form posted to a page (shown again with its errors) stays a page.
+    return request.method in ("GET", "HEAD") and request.GET.get("format") == "csv"
 
 
 class _Echo:

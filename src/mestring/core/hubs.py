@@ -361,6 +361,12 @@ HUBS: dict[str, Hub] = {
                     _("Variablene i kartleggingen og betydningen av skårene."),
                     ADMIN_STAFF,
                 ),
+                HubLink(
+                    "maintenance:retention_settings",
+                    _("Oppbevaringstider"),
+                    _("Hvor lenge opplysninger oppbevares før de slettes eller anonymiseres."),
+                    ADMIN_STAFF,
+                ),
             ),
         ),
     )

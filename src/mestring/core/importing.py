@@ -3,6 +3,11 @@
 Every row is validated first. If any row is bad, nothing is written and each error
 names its row (the line in the file, header = 1) and column. Importing the same file
 twice changes nothing: importers match rows on the municipality's own references.
+
+Imports are bulk (issue 12 item 3): `prepare` loads what the file refers to before
+the rows are parsed, and `write` loads the existing records by their match key, compares
+in Python and writes with bulk_create/bulk_update. The number of queries depends on the
+number of batches of `CHUNK` rows, never on the number of rows.
 """
 
 from __future__ import annotations
@@ -10,14 +15,19 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.module_loading import import_string
 
 from mestring.access.actor import Actor
+
+# Rows per lookup query and per bulk write: below SQLite's 999 bound parameters.
+CHUNK = 900
+
+T = TypeVar("T")
 
 # name → importer class; later domains add their own line here.
 IMPORTERS: dict[str, str] = {
@@ -72,6 +82,11 @@ class CsvImporter:
     def __init__(self, actor: Actor) -> None:
         self.actor = actor
 
+    def prepare(self, rows: list[dict[str, str]] | None) -> None:
+        """Load what the file refers to (persons, units …) in a few queries, once.
+        `run_import` calls it with the file's rows; None (parse() called on its own)
+        loads everything the rows could refer to."""
+
     def parse(self, row: dict[str, str], line: int, errors: list[RowError]) -> Any:
         raise NotImplementedError
 
@@ -123,6 +138,33 @@ class CsvImporter:
         return number
 
 
+def chunks(values: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def fetch_in(queryset: models.QuerySet, field: str, values: Iterable[Any]) -> list[Any]:
+    """The rows whose `field` is one of `values`: one query per CHUNK values, so a
+    large file neither queries per row nor exceeds the database's parameter limit."""
+    distinct = list(dict.fromkeys(value for value in values if value is not None and value != ""))
+    found: list[Any] = []
+    for part in chunks(distinct):
+        found.extend(queryset.filter(**{f"{field}__in": part}))
+    return found
+
+
+def persons_by_ref(rows: list[dict[str, str]] | None, column: str = "person_ref") -> dict[str, Any]:
+    """The active municipality's persons named in the file (all when rows is None),
+    by their reference."""
+    from mestring.people.models import Person  # people imports this module
+
+    if rows is None:
+        persons = Person.objects.exclude(person_ref="")
+    else:
+        persons = fetch_in(Person.objects, "person_ref", [row[column] for row in rows])
+    return {person.person_ref: person for person in persons}
+
+
 def read_rows(
     importer: CsvImporter, text: str
 ) -> tuple[list[tuple[int, dict[str, str]]], list[RowError]]:
@@ -145,6 +187,8 @@ def read_rows(
 def run_import(importer: CsvImporter, text: str) -> ImportResult:
     result = ImportResult()
     rows, errors = read_rows(importer, text)
+    if rows:
+        importer.prepare([row for _line, row in rows])
     parsed: list[tuple[int, Any]] = []
     for line, row in rows:
         for column in importer.required:

@@ -1,16 +1,35 @@
 from __future__ import annotations
 
+import logging
 import re
+import time
 import uuid
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.functional import empty
+
+from mestring.core.logging import request_id_var
 
 _VALID_ID = re.compile(r"^[A-Za-z0-9-]{8,40}$")
+access_log = logging.getLogger("mestring.access_log")
+
+
+def _user_id(request: HttpRequest) -> int | None:
+    """The user's id if the request already knew it; never loads the user for the log."""
+    user = getattr(request, "user", None)
+    if user is None or getattr(user, "_wrapped", None) is empty:
+        return None
+    return user.pk if getattr(user, "is_authenticated", False) else None
 
 
 class RequestIdMiddleware:
-    """A request id for logs and the audit trail; a proxy's X-Request-ID is kept if sane."""
+    """A request id for logs and the audit trail; a proxy's X-Request-ID is kept if sane.
+
+    Also writes the access log: one line per request with method, path (never the query
+    string, which may hold a name or an identity number), status, duration, request id
+    and user id — nothing about the person the request was about.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -18,6 +37,24 @@ class RequestIdMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         incoming = request.headers.get("X-Request-ID", "")
         request.request_id = incoming if _VALID_ID.match(incoming) else uuid.uuid4().hex
-        response = self.get_response(request)
-        response["X-Request-ID"] = request.request_id
-        return response
+        token = request_id_var.set(request.request_id)
+        started = time.perf_counter()
+        try:
+            response = self.get_response(request)
+            response["X-Request-ID"] = request.request_id
+            access_log.info(
+                "%s %s %s",
+                request.method,
+                request.path,
+                response.status_code,
+                extra={
+                    "method": request.method,
+                    "path": request.path,
+                    "status": response.status_code,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                    "user_id": _user_id(request),
+                },
+            )
+            return response
+        finally:
+            request_id_var.reset(token)

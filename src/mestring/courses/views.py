@@ -58,7 +58,7 @@ def course_edit(request: HttpRequest, course_id: int | None = None) -> HttpRespo
 @require_GET
 def course_detail(request: HttpRequest, course_id: int) -> HttpResponse:
     course = get_object_or_404(Course.objects.select_related("unit"), pk=course_id)
-    return render(
+    return csvexport.render_or_csv(
         request,
         "courses/course_detail.html",
         {"course": course, "data": selectors.course_page(course)},
@@ -184,4 +184,4 @@ def person_courses(request: HttpRequest, person: Person) -> HttpResponse:
             return redirect("courses:person_courses", person_id=person.pk)
     enrolments = list(selectors.person_enrolments(person))
     context = {"person": person, "form": form, "enrolments": enrolments}
-    return render(request, "courses/person_courses.html", context)
+    return csvexport.render_or_csv(request, "courses/person_courses.html", context)

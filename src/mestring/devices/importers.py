@@ -20,7 +20,14 @@ from decimal import Decimal, InvalidOperation
 from django.utils import timezone
 
 from mestring.access.audit import EventSpec, record_events
-from mestring.core.importing import CsvImporter, ImportResult, RowError
+from mestring.core.importing import (
+    CHUNK,
+    CsvImporter,
+    ImportResult,
+    RowError,
+    fetch_in,
+    persons_by_ref,
+)
 from mestring.devices.models import (
     DeviceType,
     Item,
@@ -62,9 +69,12 @@ class LoanImporter(CsvImporter):
         super().__init__(*args, **kwargs)
         self.persons: dict[str, Person] | None = None
 
+    def prepare(self, rows: list[dict[str, str]] | None) -> None:
+        self.persons = persons_by_ref(rows)
+
     def parse(self, row: dict[str, str], line: int, errors: list[RowError]) -> LoanRow | None:
         if self.persons is None:
-            self.persons = {p.person_ref: p for p in Person.objects.exclude(person_ref="")}
+            self.prepare(None)
         person = self.persons.get(row["person_ref"])
         if row["person_ref"] and person is None:
             errors.append(RowError(line, "person_ref", "Fant ingen person med denne referansen."))
@@ -106,9 +116,9 @@ class LoanImporter(CsvImporter):
         by_label: dict[str, list[LoanRow]] = {}
         for _line, row in parsed:
             by_label.setdefault(row.label, []).append(row)
-        items = {item.label: item for item in Item.objects.filter(label__in=list(by_label))}
+        items = {item.label: item for item in fetch_in(Item.objects, "label", by_label)}
         existing: dict[str, list[Loan]] = {}
-        for loan in Loan.objects.filter(item__label__in=list(by_label)).select_related("item"):
+        for loan in fetch_in(Loan.objects.select_related("item"), "item__label", by_label):
             existing.setdefault(loan.item.label, []).append(loan)
         for label, rows in by_label.items():
             first = rows[0]
@@ -164,28 +174,34 @@ class LoanImporter(CsvImporter):
                     )
 
     def write(self, parsed: list[LoanRow], result: ImportResult) -> None:
-        user = self.actor.user
-        events: list[EventSpec] = []
+        municipality = self.actor.municipality
         types = {t.name: t for t in DeviceType.objects.all()}
         labels = {row.label for row in parsed}
-        items = {item.label: item for item in Item.objects.filter(label__in=labels)}
-        existing = {
-            (loan.item_id, loan.person_id, loan.delivered_on): loan
-            for loan in Loan.objects.filter(item__label__in=labels)
-        }
-        touched: set[int] = set()
+        items = {item.label: item for item in fetch_in(Item.objects, "label", labels)}
+        loans = fetch_in(Loan.objects, "item__label", labels)
+        existing = {(loan.item_id, loan.person_id, loan.delivered_on): loan for loan in loans}
+        new_types: list[DeviceType] = []
+        new_items: list[Item] = []
+        new_loans: list[Loan] = []
+        returned: list[Loan] = []
+        # Per row: the type and item it created, and its loan with the action, or None.
+        outcomes: list[tuple[DeviceType | None, Item | None, str, Loan | None, Person]] = []
+        touched: set[str] = set()
         # Oldest first, so an item's earlier loan is closed before its next one opens.
         for row in sorted(parsed, key=lambda r: (r.delivered_on, r.line)):
             device_type = types.get(row.device_type)
+            created_type = None
             if device_type is None:
-                device_type = DeviceType.objects.create(
-                    name=row.device_type, category=IMPORTED_CATEGORY
+                device_type = created_type = DeviceType(
+                    municipality=municipality, name=row.device_type, category=IMPORTED_CATEGORY
                 )
                 types[row.device_type] = device_type
-                events.append(EventSpec("import_create", "devices.DeviceType", device_type.pk))
+                new_types.append(device_type)
             item = items.get(row.label)
+            created_item = None
             if item is None:
-                item = Item.objects.create(
+                item = created_item = Item(
+                    municipality=municipality,
                     device_type=device_type,
                     label=row.label,
                     value_nok=row.value_nok,
@@ -193,10 +209,13 @@ class LoanImporter(CsvImporter):
                     status=ItemStatus.AVAILABLE,
                 )
                 items[row.label] = item
-                events.append(EventSpec("import_create", "devices.Item", item.pk))
-            loan = existing.get((item.pk, row.person.pk, row.delivered_on))
+                new_items.append(item)
+            key = (item.pk, row.person.pk, row.delivered_on)
+            loan = existing.get(key) if item.pk else None
+            action = ""
             if loan is None:
-                loan = Loan.objects.create(
+                loan = Loan(
+                    municipality=municipality,
                     item=item,
                     person=row.person,
                     ordered_on=row.delivered_on,
@@ -204,24 +223,39 @@ class LoanImporter(CsvImporter):
                     returned_on=row.returned_on,
                     note="Importert",
                 )
+                new_loans.append(loan)
+                action = "import_create"
                 result.created += 1
-                touched.add(item.pk)
-                events.append(EventSpec("import_create", "devices.Loan", loan.pk, row.person))
+                touched.add(row.label)
             elif row.returned_on is None or loan.returned_on == row.returned_on:
                 result.unchanged += 1
             else:
                 loan.returned_on = row.returned_on
-                loan.save(update_fields=["returned_on"])
+                returned.append(loan)
+                action = "import_update"
                 result.updated += 1
-                touched.add(item.pk)
-                events.append(EventSpec("import_update", "devices.Loan", loan.pk, row.person))
+                touched.add(row.label)
+            outcomes.append((created_type, created_item, action, loan, row.person))
+        DeviceType.objects.bulk_create(new_types, batch_size=CHUNK)
+        Item.objects.bulk_create(new_items, batch_size=CHUNK)
+        Loan.objects.bulk_create(new_loans, batch_size=CHUNK)
+        Loan.objects.bulk_update(returned, ["returned_on"], batch_size=CHUNK)
+
+        events: list[EventSpec] = []
+        for created_type, created_item, action, loan, person in outcomes:
+            if created_type is not None:
+                events.append(EventSpec("import_create", "devices.DeviceType", created_type.pk))
+            if created_item is not None:
+                events.append(EventSpec("import_create", "devices.Item", created_item.pk))
+            if action:
+                events.append(EventSpec(action, "devices.Loan", loan.pk, person))
+
+        # The item's status follows its loans: every loan of the file's items is in hand.
+        open_items = {loan.item_id for loan in [*loans, *new_loans] if loan.returned_on is None}
         changes: list[ItemStatusChange] = []
-        open_items = set(
-            Loan.objects.filter(item__in=touched, returned_on__isnull=True).values_list(
-                "item_id", flat=True
-            )
-        )
-        for item in Item.objects.filter(pk__in=touched):
+        moved: list[Item] = []
+        for label in sorted(touched):
+            item = items[label]
             wanted = ItemStatus.ON_LOAN if item.pk in open_items else ItemStatus.AVAILABLE
             if item.status == wanted or (
                 # A returned item already further on (cleaning, repair) stays there.
@@ -230,16 +264,17 @@ class LoanImporter(CsvImporter):
                 continue
             changes.append(
                 ItemStatusChange(
-                    municipality=item.municipality,
+                    municipality=municipality,
                     item=item,
                     from_status=item.status,
                     to_status=wanted,
                     note="Importert",
-                    changed_by=user,
+                    changed_by=self.actor.user,
                 )
             )
             item.status = wanted
-            item.save(update_fields=["status"])
+            moved.append(item)
             events.append(EventSpec("import_status", "devices.Item", item.pk))
-        ItemStatusChange.objects.bulk_create(changes)
+        Item.objects.bulk_update(moved, ["status"], batch_size=CHUNK)
+        ItemStatusChange.objects.bulk_create(changes, batch_size=CHUNK)
         record_events(actor=self.actor, specs=events)

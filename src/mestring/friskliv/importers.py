@@ -15,8 +15,15 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from mestring.access.audit import EventSpec, record_events
-from mestring.access.services import care_relation_end
-from mestring.core.importing import CsvImporter, ImportResult, RowError
+from mestring.access.models import CareRelation
+from mestring.core.importing import (
+    CHUNK,
+    CsvImporter,
+    ImportResult,
+    RowError,
+    fetch_in,
+    persons_by_ref,
+)
 from mestring.friskliv.models import (
     Prescription,
     PrescriptionStatus,
@@ -49,12 +56,15 @@ class PrescriptionImporter(CsvImporter):
         super().__init__(*args, **kwargs)
         self.persons: dict[str, Person] | None = None
 
+    def prepare(self, rows: list[dict[str, str]] | None) -> None:
+        # Once, so a large file costs one query per batch of persons, not one per row.
+        self.persons = persons_by_ref(rows)
+
     def parse(
         self, row: dict[str, str], line: int, errors: list[RowError]
     ) -> PrescriptionRow | None:
         if self.persons is None:
-            # Once, so a large file costs one query, not one per row.
-            self.persons = {p.person_ref: p for p in Person.objects.exclude(person_ref="")}
+            self.prepare(None)
         person = self.persons.get(row["person_ref"])
         if row["person_ref"] and person is None:
             errors.append(RowError(line, "person_ref", "Fant ingen person med denne referansen."))
@@ -94,14 +104,21 @@ class PrescriptionImporter(CsvImporter):
                 seen[row.key] = line
 
     def write(self, parsed: list[PrescriptionRow], result: ImportResult) -> None:
-        persons = {row.person.pk for row in parsed}
         existing = {
             (p.person_id, p.referral_date, p.reason): p
-            for p in Prescription.objects.filter(person__in=persons)
+            for p in fetch_in(
+                Prescription.objects.select_related("care_relation"),
+                "person",
+                [row.person.pk for row in parsed],
+            )
         }
+        municipality = self.actor.municipality
         user = self.actor.user
-        events: list[EventSpec] = []
+        now = timezone.now()
+        new: list[tuple[Prescription, PrescriptionRow]] = []
+        changed: list[tuple[Prescription, PrescriptionRow]] = []
         changes: list[PrescriptionStatusChange] = []
+        ended: list[tuple[CareRelation, Person]] = []
         for row in parsed:
             prescription = existing.get(row.key)
             if prescription is None:
@@ -110,7 +127,8 @@ class PrescriptionImporter(CsvImporter):
                     if row.completed is None
                     else PrescriptionStatus.ENDED
                 )
-                prescription = Prescription.objects.create(
+                prescription = Prescription(
+                    municipality=municipality,
                     person=row.person,
                     referral_date=row.referral_date,
                     reason=row.reason,
@@ -119,38 +137,49 @@ class PrescriptionImporter(CsvImporter):
                 )
                 changes.append(
                     PrescriptionStatusChange(
-                        municipality=prescription.municipality,
+                        municipality=municipality,
                         prescription=prescription,
                         new_status=status,
                         changed_by=user,
                     )
                 )
-                result.created += 1
-                events.append(
-                    EventSpec("import_create", "prescription", prescription.pk, row.person)
-                )
+                new.append((prescription, row))
             elif row.completed is None or prescription.completed == row.completed:
                 result.unchanged += 1
             else:
                 if prescription.status != PrescriptionStatus.ENDED:
                     changes.append(
                         PrescriptionStatusChange(
-                            municipality=prescription.municipality,
+                            municipality=municipality,
                             prescription=prescription,
                             old_status=prescription.status,
                             new_status=PrescriptionStatus.ENDED,
                             changed_by=user,
                         )
                     )
+                    # Ended as care_relation_end does, audited the same way below.
                     relation = prescription.care_relation
                     if relation is not None and relation.valid_to is None:
-                        care_relation_end(actor=self.actor, relation=relation)
+                        relation.valid_to = max(now, relation.valid_from)
+                        ended.append((relation, row.person))
                 prescription.status = PrescriptionStatus.ENDED
                 prescription.completed = row.completed
-                prescription.save(update_fields=["status", "completed"])
-                result.updated += 1
-                events.append(
-                    EventSpec("import_update", "prescription", prescription.pk, row.person)
-                )
-        PrescriptionStatusChange.objects.bulk_create(changes)
+                changed.append((prescription, row))
+        Prescription.objects.bulk_create([p for p, _row in new], batch_size=CHUNK)
+        Prescription.objects.bulk_update(
+            [p for p, _row in changed], ["status", "completed"], batch_size=CHUNK
+        )
+        CareRelation.objects.bulk_update([r for r, _p in ended], ["valid_to"], batch_size=CHUNK)
+        PrescriptionStatusChange.objects.bulk_create(changes, batch_size=CHUNK)
+        result.created, result.updated = len(new), len(changed)
+        # The ended relations first, as when each was ended on its own before the import's
+        # events were written; then the created and updated prescriptions in file order.
+        events = [
+            EventSpec("end", "care_relation", relation.pk, person) for relation, person in ended
+        ]
+        actions = {id(p): "import_create" for p, _row in new}
+        events += [
+            EventSpec(actions.get(id(p), "import_update"), "prescription", p.pk, row.person)
+            for p, row in sorted([*new, *changed], key=lambda item: item[1].line)
+        ]
         record_events(actor=self.actor, specs=events)

@@ -20,7 +20,6 @@ from mestring.friskliv import selectors, services
 from mestring.friskliv.forms import EndForm, PrescriptionForm, StartForm
 from mestring.friskliv.models import Prescription, PrescriptionStatus
 from mestring.people.models import Person
-from mestring.people.selectors import paginate
 
 RULE_ERRORS = (services.PrescriptionError, TransitionNotAllowed)
 
@@ -29,8 +28,9 @@ RULE_ERRORS = (services.PrescriptionError, TransitionNotAllowed)
 @person_view(object_type="prescriptions")
 @require_GET
 def person_prescriptions(request: HttpRequest, person: Person) -> HttpResponse:
-    page = paginate(selectors.person_prescriptions(person), request.GET.get("side"))
-    return render(request, "friskliv/person_prescriptions.html", {"person": person, "page": page})
+    page = csvexport.page_or_all(request, selectors.person_prescriptions(person))
+    context = {"person": person, "page": page}
+    return csvexport.render_or_csv(request, "friskliv/person_prescriptions.html", context)
 
 
 @staff_required()

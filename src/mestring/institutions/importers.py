@@ -22,7 +22,14 @@ from django.utils import timezone
 
 from mestring.access.audit import EventSpec, record_events
 from mestring.access.models import AuditPurpose, CareRelation, CareRelationKind
-from mestring.core.importing import CsvImporter, ImportResult, RowError
+from mestring.core.importing import (
+    CHUNK,
+    CsvImporter,
+    ImportResult,
+    RowError,
+    fetch_in,
+    persons_by_ref,
+)
 from mestring.institutions.models import BedCapacity, Stay, StayType
 from mestring.institutions.selectors import overlaps
 from mestring.people.models import Person, Unit, UnitKind
@@ -66,35 +73,51 @@ class BedUnitImporter(CsvImporter):
             seen[key] = row
 
     def write(self, parsed: list[CapacityRow], result: ImportResult) -> None:
+        municipality = self.actor.municipality
         units = {u.name.lower(): u for u in Unit.objects.all()}
         existing = {(c.unit_id, c.valid_from): c for c in BedCapacity.objects.all()}
-        events: list[EventSpec] = []
-        admin = AuditPurpose.ADMINISTRATION
+        new_units: dict[str, Unit] = {}
         for row in parsed:
-            unit = units.get(row.unit_name.lower())
-            if unit is None:
-                unit = Unit.objects.create(name=row.unit_name, kind=UnitKind.INTERNAL)
-                units[unit.name.lower()] = unit
-                events.append(EventSpec("import_create", "unit", unit.pk, purpose=admin))
+            name = row.unit_name.lower()
+            if name not in units and name not in new_units:
+                new_units[name] = Unit(
+                    municipality=municipality, name=row.unit_name, kind=UnitKind.INTERNAL
+                )
+        Unit.objects.bulk_create(list(new_units.values()), batch_size=CHUNK)
+        units.update(new_units)
+        # Decide per row in file order, then write in bulk and audit in the same order.
+        to_create: list[BedCapacity] = []
+        to_update: list[BedCapacity] = []
+        outcomes: list[tuple[CapacityRow, str, BedCapacity | None]] = []
+        for row in parsed:
+            unit = units[row.unit_name.lower()]
             capacity = existing.get((unit.pk, row.valid_from))
             if capacity is None:
-                capacity = BedCapacity.objects.create(
-                    unit=unit, beds=row.beds, valid_from=row.valid_from
+                capacity = BedCapacity(
+                    municipality=municipality, unit=unit, beds=row.beds, valid_from=row.valid_from
                 )
                 existing[(unit.pk, row.valid_from)] = capacity
+                to_create.append(capacity)
+                outcomes.append((row, "import_create", capacity))
                 result.created += 1
-                events.append(
-                    EventSpec("import_create", "bed_capacity", capacity.pk, purpose=admin)
-                )
             elif capacity.beds != row.beds:
                 capacity.beds = row.beds
-                capacity.save(update_fields=["beds"])
+                to_update.append(capacity)
+                outcomes.append((row, "import_update", capacity))
                 result.updated += 1
-                events.append(
-                    EventSpec("import_update", "bed_capacity", capacity.pk, purpose=admin)
-                )
             else:
+                outcomes.append((row, "", None))
                 result.unchanged += 1
+        BedCapacity.objects.bulk_create(to_create, batch_size=CHUNK)
+        BedCapacity.objects.bulk_update(to_update, ["beds"], batch_size=CHUNK)
+        events: list[EventSpec] = []
+        admin = AuditPurpose.ADMINISTRATION
+        for row, action, capacity in outcomes:
+            unit = new_units.pop(row.unit_name.lower(), None)
+            if unit is not None:
+                events.append(EventSpec("import_create", "unit", unit.pk, purpose=admin))
+            if capacity is not None:
+                events.append(EventSpec(action, "bed_capacity", capacity.pk, purpose=admin))
         record_events(actor=self.actor, specs=events)
 
 
@@ -116,16 +139,17 @@ class StayImporter(CsvImporter):
         super().__init__(*args, **kwargs)
         self.persons: dict[str, Person] | None = None
         self.units: dict[str, Unit] = {}
+        self.stored: list[Stay] = []
 
-    def _lookups(self) -> None:
-        # Loaded once, so parsing a large file costs two queries, not two per row.
-        self.persons = {p.person_ref: p for p in Person.objects.exclude(person_ref="")}
+    def prepare(self, rows: list[dict[str, str]] | None) -> None:
+        # Once per file: the persons it names and the units with beds.
+        self.persons = persons_by_ref(rows)
         institution_ids = BedCapacity.objects.values("unit")
         self.units = {u.name.lower(): u for u in Unit.objects.filter(pk__in=institution_ids)}
 
     def parse(self, row: dict[str, str], line: int, errors: list[RowError]) -> StayRow | None:
         if self.persons is None:
-            self._lookups()
+            self.prepare(None)
         person = self.persons.get(row["person_ref"])
         if row["person_ref"] and person is None:
             errors.append(RowError(line, "person_ref", "Fant ingen person med denne referansen."))
@@ -156,7 +180,9 @@ class StayImporter(CsvImporter):
         for _line, row in parsed:
             by_person[row.person.pk].append(row)
         existing = defaultdict(list)
-        for stay in Stay.objects.filter(person__in=list(by_person)):
+        # Kept for write(), which matches the file's rows against the same stays.
+        self.stored = fetch_in(Stay.objects.select_related("care_relation"), "person", by_person)
+        for stay in self.stored:
             existing[stay.person_id].append(stay)
         for person_id, rows in by_person.items():
             ordered = sorted(rows, key=lambda r: (r.admitted, r.line))
@@ -183,18 +209,19 @@ class StayImporter(CsvImporter):
                         )
 
     def write(self, parsed: list[StayRow], result: ImportResult) -> None:
-        existing = {
-            (s.person_id, s.unit_id, s.admitted_on): s
-            for s in Stay.objects.filter(person__in=[r.person for r in parsed]).select_related(
-                "care_relation"
-            )
-        }
-        events: list[EventSpec] = []
+        existing = {(s.person_id, s.unit_id, s.admitted_on): s for s in self.stored}
+        municipality = self.actor.municipality
         now = timezone.now()
+        outcomes: list[tuple[str, Stay, Person]] = []
+        new_stays: list[Stay] = []
+        new_relations: list[CareRelation] = []
+        changed_stays: list[Stay] = []
+        ended_relations: list[CareRelation] = []
         for row in parsed:
             stay = existing.get((row.person.pk, row.unit.pk, row.admitted))
             if stay is None:
-                stay = Stay.objects.create(
+                stay = Stay(
+                    municipality=municipality,
                     person=row.person,
                     unit=row.unit,
                     stay_type=row.stay_type,
@@ -202,25 +229,36 @@ class StayImporter(CsvImporter):
                     discharged_on=row.discharged,
                 )
                 if row.discharged is None:
-                    stay.care_relation = CareRelation.objects.create(
+                    # An open stay gives the unit access to the person while it lasts.
+                    stay.care_relation = CareRelation(
+                        municipality=municipality,
                         person=row.person,
                         unit=row.unit,
                         kind=CareRelationKind.PROVIDER,
                         reason=f"Opphold på {row.unit.name} (importert)",
                         created_by=self.actor.user,
                     )
-                    stay.save(update_fields=["care_relation"])
+                    new_relations.append(stay.care_relation)
+                new_stays.append(stay)
                 result.created += 1
-                events.append(EventSpec("import_create", "stay", stay.pk, row.person))
+                outcomes.append(("import_create", stay, row.person))
             elif (stay.stay_type, stay.discharged_on) != (row.stay_type, row.discharged):
                 stay.stay_type, stay.discharged_on = row.stay_type, row.discharged
-                stay.save(update_fields=["stay_type", "discharged_on"])
+                changed_stays.append(stay)
                 relation = stay.care_relation
                 if row.discharged is not None and relation and relation.valid_to is None:
                     relation.valid_to = max(now, relation.valid_from)
-                    relation.save(update_fields=["valid_to"])
+                    ended_relations.append(relation)
                 result.updated += 1
-                events.append(EventSpec("import_update", "stay", stay.pk, row.person))
+                outcomes.append(("import_update", stay, row.person))
             else:
                 result.unchanged += 1
-        record_events(actor=self.actor, specs=events)
+        # First the relations, so each new stay takes its relation's key when saved.
+        CareRelation.objects.bulk_create(new_relations, batch_size=CHUNK)
+        Stay.objects.bulk_create(new_stays, batch_size=CHUNK)
+        Stay.objects.bulk_update(changed_stays, ["stay_type", "discharged_on"], batch_size=CHUNK)
+        CareRelation.objects.bulk_update(ended_relations, ["valid_to"], batch_size=CHUNK)
+        record_events(
+            actor=self.actor,
+            specs=[EventSpec(action, "stay", stay.pk, person) for action, stay, person in outcomes],
+        )

@@ -11,6 +11,7 @@ import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -175,6 +176,8 @@ class PurchasedPlacesReport(Report):
         used = 0
         stays = (
             selectors.agreement_stays(agreement)
+            # Stays that ended before the year count no night in it: not read at all.
+            .filter(Q(discharged_on__isnull=True) | Q(discharged_on__gt=self.first))
             .filter(admitted_on__lt=cutoff)
             .values_list("admitted_on", "discharged_on")
         )

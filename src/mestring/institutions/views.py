@@ -28,7 +28,6 @@ from mestring.institutions.forms import (
 from mestring.institutions.models import PurchaseAgreement, Stay, StayType
 from mestring.institutions.reports import BedOccupancyReport, PurchasedPlacesReport
 from mestring.people.models import Person, Unit
-from mestring.people.selectors import paginate
 from mestring.reports.decisions_views import chosen_year
 
 RULE_ERRORS = (services.InstitutionError,)
@@ -57,8 +56,9 @@ def chosen_day(request: HttpRequest) -> tuple[datetime.date, str, str]:
 @person_view(object_type="stays")
 @require_GET
 def person_stays(request: HttpRequest, person: Person) -> HttpResponse:
-    page = paginate(selectors.person_stays(person), request.GET.get("side"))
-    return render(request, "institutions/person_stays.html", {"person": person, "page": page})
+    page = csvexport.page_or_all(request, selectors.person_stays(person))
+    context = {"person": person, "page": page}
+    return csvexport.render_or_csv(request, "institutions/person_stays.html", context)
 
 
 @staff_required()
@@ -229,10 +229,10 @@ def agreement_detail(request: HttpRequest, agreement_id: int) -> HttpResponse:
         "agreement": agreement,
         "report": report,
         "result": result,
-        "page": paginate(stays, request.GET.get("side")),
+        "page": csvexport.page_or_all(request, stays),
         "can_edit": request.actor.has_perm(ADMIN_UNITS),
     }
-    return render(request, "institutions/agreement_detail.html", context)
+    return csvexport.render_or_csv(request, "institutions/agreement_detail.html", context)
 
 
 @staff_required(ADMIN_UNITS)

@@ -64,7 +64,7 @@ def person_measures(request: HttpRequest, person: Person) -> HttpResponse:
         "series": selectors.person_series(person),
         "instruments": Instrument.choices,
     }
-    return render(request, "outcomes/person_measures.html", context)
+    return csvexport.render_or_csv(request, "outcomes/person_measures.html", context)
 
 
 def _preselected(request: HttpRequest, person: Person) -> dict[str, Any]:
@@ -145,7 +145,7 @@ def observation_detail(request: HttpRequest, person: Person, observation_id: int
         "items": list(observation.items.all()),
         "threshold": selectors.threshold_for(observation.instrument),
     }
-    return render(request, "outcomes/observation_detail.html", context)
+    return csvexport.render_or_csv(request, "outcomes/observation_detail.html", context)
 
 
 @staff_required()

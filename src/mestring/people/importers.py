@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from mestring.access.audit import EventSpec, record_events
-from mestring.core.importing import CsvImporter, ImportResult, RowError
+from mestring.core.importing import CHUNK, CsvImporter, ImportResult, RowError, fetch_in
 from mestring.people.identity import InvalidNationalId, parse_national_id
 from mestring.people.models import Person
 
@@ -70,9 +70,11 @@ class PersonImporter(CsvImporter):
                         RowError(row.line, column, "Verdien står på flere rader i filen.")
                     )
         refs_by_national_id = dict(
-            Person.objects.exclude(national_id="")
-            .filter(national_id__in=[row.national_id for row in rows if row.national_id])
-            .values_list("national_id", "person_ref")
+            fetch_in(
+                Person.objects.exclude(national_id="").values_list("national_id", "person_ref"),
+                "national_id",
+                [row.national_id for row in rows],
+            )
         )
         for row in rows:
             owner = refs_by_national_id.get(row.national_id)
@@ -86,7 +88,7 @@ class PersonImporter(CsvImporter):
     def write(self, parsed: list[PersonRow], result: ImportResult) -> None:
         existing = {
             person.person_ref: person
-            for person in Person.objects.filter(person_ref__in=[row.person_ref for row in parsed])
+            for person in fetch_in(Person.objects, "person_ref", [row.person_ref for row in parsed])
         }
         to_create, to_update = [], []
         for row in parsed:
@@ -105,14 +107,14 @@ class PersonImporter(CsvImporter):
                 to_update.append(person)
             else:
                 result.unchanged += 1
-        Person.objects.bulk_create(to_create, batch_size=1000)
-        Person.objects.bulk_update(to_update, [*FIELDS, "updated_at"], batch_size=1000)
-        created = list(Person.objects.filter(person_ref__in=[p.person_ref for p in to_create]))
+        # bulk_create sets the primary keys (PostgreSQL and SQLite ≥ 3.35 return them).
+        Person.objects.bulk_create(to_create, batch_size=CHUNK)
+        Person.objects.bulk_update(to_update, [*FIELDS, "updated_at"], batch_size=CHUNK)
         record_events(
             actor=self.actor,
             specs=[
                 EventSpec(action=action, object_type="person", object_id=person.pk, person=person)
-                for action, persons in (("import_create", created), ("import_update", to_update))
+                for action, persons in (("import_create", to_create), ("import_update", to_update))
                 for person in persons
             ],
         )

@@ -16,6 +16,7 @@ from mestring.access.guard import person_view
 from mestring.access.models import AuditPurpose
 from mestring.access.permissions import PERSON_REGISTER, PERSON_SEARCH
 from mestring.access.selectors import with_access_flag
+from mestring.core import csvexport
 from mestring.core.decorators import staff_required
 from mestring.core.person_summary import person_summary
 from mestring.people import selectors, services
@@ -69,7 +70,7 @@ def person_overview(request: HttpRequest, person: Person) -> HttpResponse:
         "summary": person_summary(person),
         **selectors.person_overview(person),
     }
-    return render(request, "people/overview.html", context)
+    return csvexport.render_or_csv(request, "people/overview.html", context)
 
 
 @staff_required()

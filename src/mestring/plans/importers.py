@@ -15,12 +15,18 @@ import itertools
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Q
 from django.utils import timezone
 
 from mestring.access.audit import EventSpec, record_events
 from mestring.access.models import CareRelation, CareRelationKind, Consent, ConsentKind
-from mestring.core.importing import CsvImporter, ImportResult, RowError
+from mestring.core.importing import (
+    CHUNK,
+    CsvImporter,
+    ImportResult,
+    RowError,
+    fetch_in,
+    persons_by_ref,
+)
 from mestring.people.models import Person, Staff, Unit, UnitKind
 from mestring.plans.models import (
     CoordinatorAssignment,
@@ -57,10 +63,11 @@ class PlanImporter(CsvImporter):
         super().__init__(*args, **kwargs)
         self.persons: dict[str, Person] | None = None
         self.staff: dict[str, Staff] | None = None
+        self.stored: list[IndividualPlan] = []
 
-    def _lookups(self) -> None:
-        # Loaded once, so parsing a large file costs two queries, not two per row.
-        self.persons = {p.person_ref: p for p in Person.objects.exclude(person_ref="")}
+    def prepare(self, rows: list[dict[str, str]] | None) -> None:
+        # Once per file: the persons it names, and staff by user name and HPR number.
+        self.persons = persons_by_ref(rows)
         self.staff = {}
         for member in Staff.objects.select_related("user"):
             self.staff[member.user.username.lower()] = member
@@ -69,7 +76,7 @@ class PlanImporter(CsvImporter):
 
     def parse(self, row: dict[str, str], line: int, errors: list[RowError]) -> PlanRow | None:
         if self.persons is None:
-            self._lookups()
+            self.prepare(None)
         person = self.persons.get(row["person_ref"])
         if row["person_ref"] and person is None:
             errors.append(RowError(line, "person_ref", "Fant ingen person med denne referansen."))
@@ -102,7 +109,9 @@ class PlanImporter(CsvImporter):
         for row in rows:
             by_person[row.person.pk].append(row)
         existing = defaultdict(list)
-        for plan in IndividualPlan.objects.filter(person__in=list(by_person)):
+        # Kept for write(), which matches the file's rows against the same plans.
+        self.stored = fetch_in(IndividualPlan.objects, "person", by_person)
+        for plan in self.stored:
             existing[plan.person_id].append((plan.start_date, plan.end_date))
         for person_id, person_rows in by_person.items():
             periods = sorted(person_rows, key=lambda r: r.start_date)
@@ -125,30 +134,38 @@ class PlanImporter(CsvImporter):
                         )
 
     def write(self, parsed: list[PlanRow], result: ImportResult) -> None:
+        municipality = self.actor.municipality
+        user = self.actor.user
         today = timezone.localdate()
         units = {u.name.lower(): u for u in Unit.objects.all()}
-        existing = {
-            (p.person_id, p.start_date): p
-            for p in IndividualPlan.objects.filter(person__in=[r.person for r in parsed])
-        }
-        events: list[EventSpec] = []
+        existing = {(p.person_id, p.start_date): p for p in self.stored}
+        new_units: list[Unit] = []
+        new_plans: list[IndividualPlan] = []
+        changed_plans: list[IndividualPlan] = []
+        # Per row: the plan's action (or "") and the coordinator assignment it made.
+        outcomes: list[tuple[str, IndividualPlan, CoordinatorAssignment | None, Person]] = []
+        assignments = self._assignments(parsed)
         for row in parsed:
             unit = units.get(row.unit_name.lower())
             if unit is None:
-                unit = Unit.objects.create(name=row.unit_name, kind=UnitKind.INTERNAL)
+                unit = Unit(municipality=municipality, name=row.unit_name, kind=UnitKind.INTERNAL)
                 units[unit.name.lower()] = unit
+                new_units.append(unit)
             plan = existing.get((row.person.pk, row.start_date))
             closed = row.end_date is not None and row.end_date < today
+            action = ""
             if plan is None:
-                consent = Consent.objects.create(
+                consent = Consent(
+                    municipality=municipality,
                     person=row.person,
                     kind=ConsentKind.INDIVIDUAL_PLAN,
                     scope="Individuell plan (importert)",
                     given_by="personen",
                     given_on=row.consent_date,
-                    recorded_by=self.actor.user,
+                    recorded_by=user,
                 )
-                plan = IndividualPlan.objects.create(
+                plan = IndividualPlan(
+                    municipality=municipality,
                     person=row.person,
                     consent=consent,
                     responsible_unit=unit,
@@ -157,51 +174,141 @@ class PlanImporter(CsvImporter):
                     status=PlanStatus.CLOSED if closed else PlanStatus.ACTIVE,
                     closed_on=row.end_date if closed else None,
                 )
-                PlanRevision.objects.create(
-                    plan=plan, number=1, snapshot={"imported": True}, summary="Importert"
-                )
+                new_plans.append(plan)
                 result.created += 1
-                events.append(EventSpec("import_create", "individual_plan", plan.pk, row.person))
+                action = "import_create"
             elif plan.responsible_unit_id != unit.pk or plan.end_date != row.end_date:
                 plan.responsible_unit, plan.end_date = unit, row.end_date
                 plan.status = PlanStatus.CLOSED if closed else PlanStatus.ACTIVE
                 plan.closed_on = row.end_date if closed else None
-                plan.save(update_fields=["responsible_unit", "end_date", "status", "closed_on"])
+                changed_plans.append(plan)
                 result.updated += 1
-                events.append(EventSpec("import_update", "individual_plan", plan.pk, row.person))
+                action = "import_update"
             else:
                 result.unchanged += 1
+            assignment = None
             if row.coordinator is not None:
-                self._coordinator(row, events)
+                assignment = assignments.assign(row, today)
+            outcomes.append((action, plan, assignment, row.person))
+
+        Unit.objects.bulk_create(new_units, batch_size=CHUNK)
+        Consent.objects.bulk_create([plan.consent for plan in new_plans], batch_size=CHUNK)
+        IndividualPlan.objects.bulk_create(new_plans, batch_size=CHUNK)
+        PlanRevision.objects.bulk_create(
+            [
+                PlanRevision(
+                    municipality=municipality,
+                    plan=plan,
+                    number=1,
+                    snapshot={"imported": True},
+                    summary="Importert",
+                )
+                for plan in new_plans
+            ],
+            batch_size=CHUNK,
+        )
+        IndividualPlan.objects.bulk_update(
+            changed_plans,
+            ["responsible_unit", "end_date", "status", "closed_on"],
+            batch_size=CHUNK,
+        )
+        assignments.save()
+        events: list[EventSpec] = []
+        for action, plan, assignment, person in outcomes:
+            if action:
+                events.append(EventSpec(action, "individual_plan", plan.pk, person))
+            if assignment is not None:
+                events.append(
+                    EventSpec("import_create", "coordinator_assignment", assignment.pk, person)
+                )
         record_events(actor=self.actor, specs=events)
 
-    def _coordinator(self, row: PlanRow, events: list[EventSpec]) -> None:
-        CoordinatorProfile.objects.get_or_create(staff=row.coordinator)
-        assignment = CoordinatorAssignment.objects.filter(
-            Q(started_on=row.start_date), person=row.person, coordinator=row.coordinator
-        ).first()
-        if assignment is not None:
-            return
-        today = timezone.localdate()
+    def _assignments(self, parsed: list[PlanRow]) -> _Assignments:
+        coordinators = {row.coordinator.pk for row in parsed if row.coordinator is not None}
+        persons = [row.person.pk for row in parsed if row.coordinator is not None]
+        return _Assignments(
+            self.actor.municipality,
+            self.actor.user,
+            profiles=set(
+                fetch_in(
+                    CoordinatorProfile.objects.values_list("staff_id", flat=True),
+                    "staff",
+                    coordinators,
+                )
+            ),
+            stored=fetch_in(CoordinatorAssignment.objects, "person", persons),
+        )
+
+
+class _Assignments:
+    """The coordinator assignments of the file's persons, changed in memory row by row
+    as one query per row would have, then written in bulk."""
+
+    def __init__(
+        self,
+        municipality: object,
+        user: object,
+        *,
+        profiles: set[int],
+        stored: list[CoordinatorAssignment],
+    ) -> None:
+        self.municipality = municipality
+        self.user = user
+        self.profiles = profiles
+        self.new_profiles: list[CoordinatorProfile] = []
+        self.by_person: dict[int, list[CoordinatorAssignment]] = defaultdict(list)
+        for assignment in stored:
+            self.by_person[assignment.person_id].append(assignment)
+        self.new: list[CoordinatorAssignment] = []
+        self.ended: dict[int, CoordinatorAssignment] = {}  # stored ones ended, by pk
+        self.relations: list[CareRelation] = []
+
+    def assign(self, row: PlanRow, today: datetime.date) -> CoordinatorAssignment | None:
+        """The assignment this row creates, or None when it is there already."""
+        coordinator = row.coordinator
+        if coordinator.pk not in self.profiles:
+            self.profiles.add(coordinator.pk)
+            self.new_profiles.append(
+                CoordinatorProfile(municipality=self.municipality, staff=coordinator)
+            )
+        mine = self.by_person[row.person.pk]
+        if any(a.coordinator_id == coordinator.pk and a.started_on == row.start_date for a in mine):
+            return None
         ended = row.end_date if row.end_date is not None and row.end_date < today else None
         if ended is None:
-            CoordinatorAssignment.objects.filter(person=row.person, ended_on__isnull=True).update(
-                ended_on=row.start_date
-            )
-        assignment = CoordinatorAssignment.objects.create(
+            # The new coordinator replaces the person's current one.
+            for current in mine:
+                if current.ended_on is None:
+                    current.ended_on = row.start_date
+                    if current.pk is not None:
+                        self.ended[current.pk] = current
+        assignment = CoordinatorAssignment(
+            municipality=self.municipality,
             person=row.person,
-            coordinator=row.coordinator,
+            coordinator=coordinator,
             started_on=row.start_date,
             ended_on=ended,
         )
+        mine.append(assignment)
+        self.new.append(assignment)
         if ended is None:
-            CareRelation.objects.create(
-                person=row.person,
-                staff=row.coordinator,
-                kind=CareRelationKind.COORDINATOR,
-                reason="Koordinator (importert)",
-                created_by=self.actor.user,
+            self.relations.append(
+                CareRelation(
+                    municipality=self.municipality,
+                    person=row.person,
+                    staff=coordinator,
+                    kind=CareRelationKind.COORDINATOR,
+                    reason="Koordinator (importert)",
+                    created_by=self.user,
+                )
             )
-        events.append(
-            EventSpec("import_create", "coordinator_assignment", assignment.pk, row.person)
+        return assignment
+
+    def save(self) -> None:
+        CoordinatorProfile.objects.bulk_create(self.new_profiles, batch_size=CHUNK)
+        # Ended first: a person has one current coordinator at a time (a constraint).
+        CoordinatorAssignment.objects.bulk_update(
+            list(self.ended.values()), ["ended_on"], batch_size=CHUNK
         )
+        CoordinatorAssignment.objects.bulk_create(self.new, batch_size=CHUNK)
+        CareRelation.objects.bulk_create(self.relations, batch_size=CHUNK)

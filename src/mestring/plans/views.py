@@ -21,7 +21,6 @@ from mestring.core import csvexport
 from mestring.core.decorators import staff_required
 from mestring.core.flow import submit
 from mestring.people.models import Person
-from mestring.people.selectors import paginate
 from mestring.plans import forms as plan_forms
 from mestring.plans import selectors, services
 from mestring.plans.models import (
@@ -135,7 +134,7 @@ def coordinator_detail(request: HttpRequest, coordinator_id: int) -> HttpRespons
         "supervision_form": supervision_form,
         "today": timezone.localdate(),
     }
-    return render(request, "plans/coordinator_detail.html", context)
+    return csvexport.render_or_csv(request, "plans/coordinator_detail.html", context)
 
 
 @staff_required(ACCESS_GRANT)
@@ -180,7 +179,7 @@ def coordinator_appoint(request: HttpRequest, person: Person) -> HttpResponse:
         "may_appoint": may_appoint,
         "administrative": request.access.purpose == ADMIN,
     }
-    return render(request, "plans/coordinator_appoint.html", context)
+    return csvexport.render_or_csv(request, "plans/coordinator_appoint.html", context)
 
 
 @staff_required()
@@ -316,7 +315,7 @@ def _plan_page(request: HttpRequest, person: Person, plan: IndividualPlan | None
         "create_form": create_form,
         "today": timezone.localdate(),
     }
-    return render(request, "plans/plan_detail.html", context)
+    return csvexport.render_or_csv(request, "plans/plan_detail.html", context)
 
 
 @staff_required()
@@ -572,9 +571,9 @@ def evaluation_add(request: HttpRequest, person: Person, plan_id: int) -> HttpRe
 @require_GET
 def revision_list(request: HttpRequest, person: Person, plan_id: int) -> HttpResponse:
     plan = _get_plan(person, plan_id)
-    page = paginate(selectors.plan_revisions(plan), request.GET.get("side"))
+    page = csvexport.page_or_all(request, selectors.plan_revisions(plan))
     context = {"person": person, "plan": plan, "page": page, "plan_url": _plan_url(plan)}
-    return render(request, "plans/revision_list.html", context)
+    return csvexport.render_or_csv(request, "plans/revision_list.html", context)
 
 
 @staff_required()

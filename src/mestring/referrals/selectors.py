@@ -86,7 +86,9 @@ def inbox(
 def inbox_counts(today: datetime.date | None = None) -> dict[str, int]:
     """The number behind each inbox tab, in one query."""
     today = today or timezone.localdate()
-    return Referral.objects.aggregate(
+    # Every tab counts open messages only: the WHERE lets the status index skip the
+    # years of handled ones.
+    return Referral.objects.filter(status__in=OPEN_REFERRAL_STATUSES).aggregate(
         alle=Count("pk", filter=Q(status__in=OPEN_REFERRAL_STATUSES)),
         nye=Count("pk", filter=Q(status=ReferralStatus.RECEIVED)),
         vurdering=Count("pk", filter=Q(status=ReferralStatus.ASSESSING)),

@@ -21,7 +21,6 @@ from mestring.core.decorators import staff_required
 from mestring.core.flow import submit
 from mestring.core.transitions import TransitionNotAllowed
 from mestring.people.models import Person
-from mestring.people.selectors import paginate
 from mestring.people.services import DuplicateNationalId
 from mestring.referrals import rules, selectors, services
 from mestring.referrals.forms import (
@@ -124,8 +123,9 @@ def register(request: HttpRequest) -> HttpResponse:
 @person_view(object_type="referrals")
 @require_GET
 def person_referrals(request: HttpRequest, person: Person) -> HttpResponse:
-    page = paginate(selectors.person_referrals(person), request.GET.get("side"))
-    return render(request, "referrals/person_referrals.html", {"person": person, "page": page})
+    page = csvexport.page_or_all(request, selectors.person_referrals(person))
+    context = {"person": person, "page": page}
+    return csvexport.render_or_csv(request, "referrals/person_referrals.html", context)
 
 
 def _handle_post(
@@ -194,7 +194,7 @@ def detail(request: HttpRequest, person: Person, referral_id: int) -> HttpRespon
         "rule": place_rule_text(),
         "saved_suggestion": _saved_suggestion(referral),
     }
-    return render(request, "referrals/detail.html", context)
+    return csvexport.render_or_csv(request, "referrals/detail.html", context)
 
 
 def _saved_suggestion(referral: Referral) -> dict[str, object]:

@@ -19,11 +19,20 @@ An episode avbrutt while waiting has no start date; a fullført one must have on
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from mestring.access.audit import EventSpec, record_events
-from mestring.core.importing import CsvImporter, ImportResult, RowError
+from mestring.core.importing import (
+    CHUNK,
+    CsvImporter,
+    ImportResult,
+    RowError,
+    chunks,
+    fetch_in,
+    persons_by_ref,
+)
 from mestring.outcomes.models import DEFAULT_VERSIONS, Instrument, Observation, TimePoint
 from mestring.people.models import Person
 from mestring.rehab.models import (
@@ -131,11 +140,13 @@ class EpisodeImporter(CsvImporter):
         self.persons: dict[str, Person] | None = None
         self.programmes: dict[str, Programme] = {}
 
-    def _lookups(self) -> None:
-        self.persons = {p.person_ref: p for p in Person.objects.exclude(person_ref="")}
-        for programme in Programme.objects.all():
+    def prepare(self, rows: list[dict[str, str]] | None) -> None:
+        # Once per file: the persons it names and the programmes.
+        self.persons = persons_by_ref(rows)
+        programmes = list(Programme.objects.all())
+        for programme in programmes:
             self.programmes[programme.name.lower()] = programme
-        for programme in Programme.objects.all():
+        for programme in programmes:
             self.programmes[programme.code.lower()] = programme
 
     @staticmethod
@@ -162,7 +173,7 @@ class EpisodeImporter(CsvImporter):
 
     def parse(self, row: dict[str, str], line: int, errors: list[RowError]) -> EpisodeRow | None:
         if self.persons is None:
-            self._lookups()
+            self.prepare(None)
         person = self.persons.get(row["person_ref"])
         if row["person_ref"] and person is None:
             errors.append(RowError(line, "person_ref", "Fant ingen person med denne referansen."))
@@ -276,21 +287,49 @@ class EpisodeImporter(CsvImporter):
             seen[key] = line
 
     def write(self, parsed: list[EpisodeRow], result: ImportResult) -> None:
+        municipality = self.actor.municipality
         existing = {
             (e.person_id, e.programme_id, e.referral_date): e
-            for e in Episode.objects.filter(person__in=[r.person for r in parsed])
+            for e in fetch_in(Episode.objects, "person", [r.person.pk for r in parsed])
         }
-        events: list[EventSpec] = []
+        matched = [
+            episode
+            for row in parsed
+            if (episode := existing.get((row.person.pk, row.programme.pk, row.referral_date)))
+        ]
+        # The imported visits (no staff) and the measures of the episodes matched, by episode.
+        visits: dict[int, list[Visit]] = defaultdict(list)
+        for visit in fetch_in(
+            Visit.objects.filter(staff__isnull=True), "episode", [e.pk for e in matched]
+        ):
+            visits[visit.episode_id].append(visit)
+        measures: dict[tuple[int, str, str], Observation] = {}
+        found = fetch_in(Observation.objects.order_by(), "episode", [e.pk for e in matched])
+        for observation in sorted(found, key=lambda o: (o.observed_on, o.pk), reverse=True):
+            # The first by the model's order wins, as .first() did.
+            key = (observation.episode_id, observation.instrument, observation.time_point)
+            measures[key] = observation
+
+        new_episodes: list[Episode] = []
+        changed_episodes: list[Episode] = []
+        history: list[tuple[Episode, list[str], str]] = []
+        stale_visits: list[int] = []
+        new_visits: list[tuple[Episode, list[datetime.date]]] = []
+        new_measures: list[tuple[Episode, EpisodeRow, str, str, Decimal, datetime.date]] = []
+        changed_measures: list[Observation] = []
+        outcomes: list[tuple[str, Episode, Person]] = []
         for row in parsed:
             episode = existing.get((row.person.pk, row.programme.pk, row.referral_date))
             if episode is None:
-                episode = Episode.objects.create(
+                episode = Episode(
+                    municipality=municipality,
                     person=row.person,
                     programme=row.programme,
                     referral_date=row.referral_date,
                     **{name: getattr(row, name) for name in EPISODE_FIELDS},
                 )
-                self._history(episode, row.steps())
+                new_episodes.append(episode)
+                history.append((episode, row.steps(), ""))
                 changed = True
                 action = "import_create"
                 result.created += 1
@@ -298,68 +337,63 @@ class EpisodeImporter(CsvImporter):
                 changed = False
                 if any(getattr(episode, name) != getattr(row, name) for name in EPISODE_FIELDS):
                     if episode.status != row.status:
-                        self._history(episode, [row.status], previous=episode.status)
+                        history.append((episode, [row.status], episode.status))
                     for name in EPISODE_FIELDS:
                         setattr(episode, name, getattr(row, name))
-                    episode.save(update_fields=list(EPISODE_FIELDS))
+                    changed_episodes.append(episode)
                     changed = True
                 action = "import_update"
-            changed = self._sync_visits(episode, row) or changed
-            changed = self._sync_measures(episode, row) or changed
+            # The imported visits are made to match the file's number.
+            if row.visits is not None:
+                wanted = row.visit_dates()
+                imported = visits.get(episode.pk, []) if episode.pk else []
+                if sorted(v.visited_on for v in imported) != wanted:
+                    stale_visits.extend(v.pk for v in imported)
+                    new_visits.append((episode, wanted))
+                    changed = True
+            for instrument, time_point, total in row.measures:
+                day = row.start_date if time_point == TimePoint.START else row.end_date
+                observation = measures.get((episode.pk, instrument, time_point))
+                if observation is None:
+                    new_measures.append((episode, row, instrument, time_point, total, day))
+                    changed = True
+                elif observation.total != total or observation.observed_on != day:
+                    observation.total, observation.observed_on = total, day
+                    changed_measures.append(observation)
+                    changed = True
             if action == "import_update":
                 if changed:
                     result.updated += 1
                 else:
                     result.unchanged += 1
             if changed:
-                events.append(EventSpec(action, "episode", episode.pk, row.person))
-        record_events(actor=self.actor, specs=events)
+                outcomes.append((action, episode, row.person))
 
-    def _history(self, episode: Episode, steps: list[str], previous: str = "") -> None:
-        changes = []
-        for step in steps:
-            changes.append(
-                EpisodeStatusChange(
-                    municipality=episode.municipality,
-                    episode=episode,
-                    from_status=previous,
-                    to_status=step,
-                    note="Importert",
-                    changed_by=self.actor.user,
-                )
-            )
-            previous = step
-        EpisodeStatusChange.objects.bulk_create(changes)
-
-    @staticmethod
-    def _sync_visits(episode: Episode, row: EpisodeRow) -> bool:
-        """The imported visits (no staff) are made to match the file's number."""
-        if row.visits is None:
-            return False
-        imported = list(Visit.objects.filter(episode=episode, staff__isnull=True))
-        wanted = row.visit_dates()
-        if sorted(v.visited_on for v in imported) == wanted:
-            return False
-        Visit.objects.filter(pk__in=[v.pk for v in imported]).delete()
+        Episode.objects.bulk_create(new_episodes, batch_size=CHUNK)
+        Episode.objects.bulk_update(changed_episodes, list(EPISODE_FIELDS), batch_size=CHUNK)
+        EpisodeStatusChange.objects.bulk_create(
+            [
+                change
+                for episode, steps, previous in history
+                for change in self._history(episode, steps, previous)
+            ],
+            batch_size=CHUNK,
+        )
+        for part in chunks(stale_visits):
+            Visit.objects.filter(pk__in=part).delete()
         Visit.objects.bulk_create(
             [
-                Visit(municipality=episode.municipality, episode=episode, visited_on=day)
-                for day in wanted
-            ]
+                Visit(municipality=municipality, episode=episode, visited_on=day)
+                for episode, days in new_visits
+                for day in days
+            ],
+            batch_size=CHUNK,
         )
-        return True
-
-    @staticmethod
-    def _sync_measures(episode: Episode, row: EpisodeRow) -> bool:
-        changed = False
-        for instrument, time_point, total in row.measures:
-            day = row.start_date if time_point == TimePoint.START else row.end_date
-            found = Observation.objects.filter(
-                episode=episode, instrument=instrument, time_point=time_point
-            ).first()
-            if found is None:
-                Observation.objects.create(
-                    person=episode.person,
+        Observation.objects.bulk_create(
+            [
+                Observation(
+                    municipality=municipality,
+                    person=row.person,
                     episode=episode,
                     instrument=instrument,
                     version=DEFAULT_VERSIONS[instrument],
@@ -369,9 +403,35 @@ class EpisodeImporter(CsvImporter):
                     higher_is_better=True,
                     note="Importert",
                 )
-                changed = True
-            elif found.total != total or found.observed_on != day:
-                found.total, found.observed_on = total, day
-                found.save(update_fields=["total", "observed_on"])
-                changed = True
-        return changed
+                for episode, row, instrument, time_point, total, day in new_measures
+            ],
+            batch_size=CHUNK,
+        )
+        Observation.objects.bulk_update(
+            changed_measures, ["total", "observed_on"], batch_size=CHUNK
+        )
+        record_events(
+            actor=self.actor,
+            specs=[
+                EventSpec(action, "episode", episode.pk, person)
+                for action, episode, person in outcomes
+            ],
+        )
+
+    def _history(
+        self, episode: Episode, steps: list[str], previous: str
+    ) -> list[EpisodeStatusChange]:
+        changes = []
+        for step in steps:
+            changes.append(
+                EpisodeStatusChange(
+                    municipality_id=episode.municipality_id,
+                    episode=episode,
+                    from_status=previous,
+                    to_status=step,
+                    note="Importert",
+                    changed_by=self.actor.user,
+                )
+            )
+            previous = step
+        return changes

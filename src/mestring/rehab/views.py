@@ -21,7 +21,6 @@ from mestring.core.decorators import staff_required
 from mestring.core.flow import submit
 from mestring.outcomes.models import Instrument, TimePoint
 from mestring.people.models import Person
-from mestring.people.selectors import paginate
 from mestring.rehab import forms as rehab_forms
 from mestring.rehab import selectors, services
 from mestring.rehab.models import (
@@ -62,8 +61,9 @@ def _detail(person: Person, episode: Episode) -> HttpResponse:
 @person_view(object_type="episodes")
 @require_GET
 def person_episodes(request: HttpRequest, person: Person) -> HttpResponse:
-    page = paginate(selectors.person_episodes(person), request.GET.get("side"))
-    return render(request, "rehab/person_episodes.html", {"person": person, "page": page})
+    page = csvexport.page_or_all(request, selectors.person_episodes(person))
+    context = {"person": person, "page": page}
+    return csvexport.render_or_csv(request, "rehab/person_episodes.html", context)
 
 
 @staff_required()
@@ -142,7 +142,7 @@ def episode_detail(request: HttpRequest, person: Person, episode_id: int) -> Htt
         "can_follow_up": episode.start_date is not None and episode.end_date is not None,
         **selectors.episode_parts(episode),
     }
-    return render(request, "rehab/episode_detail.html", context)
+    return csvexport.render_or_csv(request, "rehab/episode_detail.html", context)
 
 
 def _action(

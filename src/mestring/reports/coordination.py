@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from mestring.access.models import Consent
@@ -27,13 +27,31 @@ CONSENT_WINDOW_DAYS = 30
 NO_UNIT = "-"
 
 
+def _coordinator_unit_names() -> dict[int, str]:
+    """Each coordinator's first unit by name, so a coordinator in two units is counted
+    once. One query over the few coordinators, instead of a subquery per assignment."""
+    first: dict[int, str] = {}
+    rows = (
+        Unit.objects.filter(staff__in=CoordinatorAssignment.objects.values("coordinator"))
+        .order_by("name")
+        .values_list("staff", "name")
+    )
+    for staff_id, name in rows:
+        first.setdefault(staff_id, name)
+    return first
+
+
 def coordinators_in_force(day: datetime.date) -> QuerySet[CoordinatorAssignment]:
-    """Assignments in force, each with its coordinator's unit: the first by name, so a
-    coordinator in two units is counted once."""
-    first_unit = Unit.objects.filter(staff=OuterRef("coordinator")).order_by("name")
+    """Assignments in force, each with its coordinator's unit (`unit_name`)."""
+    names = _coordinator_unit_names()
+    unit_name = Case(
+        *[When(coordinator_id=staff_id, then=Value(name)) for staff_id, name in names.items()],
+        default=Value(None),
+        output_field=CharField(),
+    )
     return CoordinatorAssignment.objects.filter(
         Q(ended_on__isnull=True) | Q(ended_on__gte=day), started_on__lte=day
-    ).annotate(unit_name=Subquery(first_unit.values("name")[:1]))
+    ).annotate(unit_name=unit_name)
 
 
 def groups_in_force(day: datetime.date) -> QuerySet[ResponsibilityGroup]:

@@ -89,7 +89,7 @@ def group_detail(request: HttpRequest, person: Person) -> HttpResponse:
         "create_form": create_form,
         "end_form": end_form,
     }
-    return render(request, "teams/group_detail.html", context)
+    return csvexport.render_or_csv(request, "teams/group_detail.html", context)
 
 
 def _meeting_data(data: dict[str, Any]) -> dict[str, Any]:
@@ -260,7 +260,7 @@ def meeting_detail(request: HttpRequest, person: Person, meeting_id: int) -> Htt
         "has_started": meeting.starts_at <= timezone.now(),
         "today": timezone.localdate(),
     }
-    return render(request, "teams/meeting_detail.html", context)
+    return csvexport.render_or_csv(request, "teams/meeting_detail.html", context)
 
 
 @staff_required()

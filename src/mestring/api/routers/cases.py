@@ -1,15 +1,32 @@
-"""Cases and their decisions (read)."""
+"""Cases and their decisions: a person's cases (filtered), one case, register an
+application as the web's «Registrer søknad» does, and a person's decisions."""
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Path, Query, Router
+from django.utils.translation import gettext as _
+from ninja import Path, Query, Router, Status
 
-from mestring.api.auth import endpoint
+from mestring.access.permissions import PERSON_REGISTER
+from mestring.api.auth import context, endpoint
+from mestring.api.errors import InvalidInput
 from mestring.api.pagination import Paging, page_of
-from mestring.api.schemas import MAX_ID, CaseOut, CasePage, responses
+from mestring.api.schemas import (
+    MAX_ID,
+    CaseFilter,
+    CaseIn,
+    CaseOut,
+    CasePage,
+    DecisionFilter,
+    DecisionPage,
+    check_range,
+    responses,
+)
+from mestring.casework import selectors as case_selectors
+from mestring.casework import services as case_services
+from mestring.casework.forms import CaseApplicationForm
 from mestring.casework.models import Case, Decision
 from mestring.people.models import Person
 
@@ -60,17 +77,31 @@ def case_out(case: Case) -> dict:
     "/{person_id}/cases/",
     response=responses({200: CasePage}),
     summary="Personens saker med vedtak",
-    description="Tilgang: `cases:read`, og tjenstlig behov for personen.",
+    description=(
+        "Nyeste først. Filtre: type (`kind`), status og mottatt-dato fra/til. "
+        "Tilgang: `cases:read`, og tjenstlig behov for personen."
+    ),
 )
 @endpoint(scope="cases:read", object_type="case", person=True)
 def case_list(
     request: HttpRequest,
     paging: Query[Paging],
+    filters: Query[CaseFilter],
     person_id: int = Path(..., ge=1, le=MAX_ID),
     *,
     person: Person,
 ) -> dict:
-    return page_of(_cases(person), paging, case_out)
+    check_range(filters.received_from, filters.received_to, field="received_to")
+    cases = _cases(person)
+    if filters.kind is not None:
+        cases = cases.filter(kind=filters.kind)
+    if filters.status is not None:
+        cases = cases.filter(status=filters.status)
+    if filters.received_from is not None:
+        cases = cases.filter(received_on__gte=filters.received_from)
+    if filters.received_to is not None:
+        cases = cases.filter(received_on__lte=filters.received_to)
+    return page_of(cases, paging, case_out)
 
 
 @router.get(
@@ -88,3 +119,100 @@ def case_read(
     person: Person,
 ) -> dict:
     return case_out(get_object_or_404(_cases(person), pk=case_id))
+
+
+# The web's form field → the API's field.
+_CASE_FIELDS = {"responsible_unit": "responsible_unit_id", "caseworker": "caseworker_id"}
+
+
+def _invalid(errors: list[dict[str, str]]) -> InvalidInput:
+    return InvalidInput(_("Ugyldige data."), errors)
+
+
+@router.post(
+    "/{person_id}/cases/",
+    response=responses({201: CaseOut}),
+    summary="Registrer en søknad om individuell plan og/eller koordinator",
+    description=(
+        "Som «Registrer søknad» i nettløsningen: samme kontroller (mottatt-dato ikke fram i "
+        "tid, individuell plan og/eller koordinator), og saken får status mottatt. En valgt "
+        "saksbehandler får tilgang til personen mens saken er åpen. Tilgang: `cases:write`, "
+        "tillatelsen til å behandle saker, og tjenstlig behov for personen."
+    ),
+)
+@endpoint(
+    scope="cases:write",
+    object_type="case",
+    person=True,
+    permission=PERSON_REGISTER,
+    action="create",
+)
+def case_create(
+    request: HttpRequest,
+    data: CaseIn,
+    person_id: int = Path(..., ge=1, le=MAX_ID),
+    *,
+    person: Person,
+) -> Status:
+    form = CaseApplicationForm(
+        {
+            "received_on": data.received_on,
+            "requests_individual_plan": data.requests_individual_plan,
+            "requests_coordinator": data.requests_coordinator,
+            "responsible_unit": data.responsible_unit_id or "",
+            "caseworker": data.caseworker_id or "",
+        }
+    )
+    if not form.is_valid():
+        raise _invalid(
+            [
+                {"field": _CASE_FIELDS.get(field, field), "message": str(message)}
+                for field, messages in form.errors.items()
+                for message in messages
+            ]
+        )
+    try:
+        case = case_services.case_apply(
+            actor=context(request).actor, person=person, **form.cleaned_data
+        )
+    except case_services.CaseworkError as exc:
+        raise _invalid([{"field": "body", "message": str(exc)}]) from exc
+    return Status(201, case_out(get_object_or_404(_cases(person), pk=case.pk)))
+
+
+def _decisions(person: Person, filters: DecisionFilter) -> QuerySet[Decision]:
+    check_range(filters.decided_from, filters.decided_to, field="decided_to")
+    decisions = case_selectors.person_decisions(person)
+    if filters.subject is not None:
+        decisions = decisions.filter(subject=filters.subject)
+    if filters.state is not None:
+        decisions = decisions.filter(state=filters.state)
+    if filters.outcome is not None:
+        decisions = decisions.filter(outcome=filters.outcome)
+    if filters.decided_from is not None:
+        decisions = decisions.filter(decided_on__gte=filters.decided_from)
+    if filters.decided_to is not None:
+        decisions = decisions.filter(decided_on__lte=filters.decided_to)
+    return decisions
+
+
+@router.get(
+    "/{person_id}/decisions/",
+    response=responses({200: DecisionPage}),
+    summary="Personens vedtak",
+    description=(
+        "Alle vedtakene i personens saker, nyeste først, som på sakssiden i nettløsningen. "
+        "Filtre: hva vedtaket gjelder (`subject`), tilstand (`state`), utfall (`outcome`) og "
+        "vedtaksdato fra/til. Tilgang: `cases:read`, og tjenstlig behov for personen."
+    ),
+)
+@endpoint(scope="cases:read", object_type="decision", person=True)
+def decision_list(
+    request: HttpRequest,
+    paging: Query[Paging],
+    filters: Query[DecisionFilter],
+    person_id: int = Path(..., ge=1, le=MAX_ID),
+    *,
+    person: Person,
+) -> dict:
+    return page_of(_decisions(person, filters), paging, decision_out)

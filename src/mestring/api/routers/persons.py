@@ -1,4 +1,4 @@
-"""Persons: the actor's own persons or a search, one person, registration."""
+"""Persons: the actor's own persons or a search, one person, registration, changes."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from mestring.api.schemas import (
     PersonIn,
     PersonOut,
     PersonPage,
+    PersonPatchIn,
     responses,
     text,
 )
@@ -89,6 +90,29 @@ def person_read(
     return person
 
 
+def _form_errors(form: PersonForm) -> InvalidInput:
+    return InvalidInput(
+        _("Ugyldige data."),
+        [
+            {"field": field, "message": str(message)}
+            for field, messages in form.errors.items()
+            for message in messages
+        ],
+    )
+
+
+def _duplicate_national_id() -> InvalidInput:
+    return InvalidInput(
+        _("Ugyldige data."),
+        [
+            {
+                "field": "national_id",
+                "message": _("Det finnes allerede en person med dette nummeret."),
+            }
+        ],
+    )
+
+
 @router.post(
     "/",
     response=responses({201: PersonOut}),
@@ -102,26 +126,45 @@ def person_read(
 def person_create(request: HttpRequest, data: PersonIn) -> Status:
     form = PersonForm(data.model_dump())
     if not form.is_valid():
-        raise InvalidInput(
-            _("Ugyldige data."),
-            [
-                {"field": field, "message": str(message)}
-                for field, messages in form.errors.items()
-                for message in messages
-            ],
-        )
+        raise _form_errors(form)
     try:
         person = people_services.person_register(
             actor=context(request).actor, data=form.service_data()
         )
     except people_services.DuplicateNationalId as exc:
-        raise InvalidInput(
-            _("Ugyldige data."),
-            [
-                {
-                    "field": "national_id",
-                    "message": _("Det finnes allerede en person med dette nummeret."),
-                }
-            ],
-        ) from exc
+        raise _duplicate_national_id() from exc
     return Status(201, person)
+
+
+@router.patch(
+    "/{person_id}/",
+    response=responses({200: PersonOut}),
+    summary="Endre en person",
+    description=(
+        "Som «Endre personopplysninger» i nettløsningen: de samme feltene og kontrollene. "
+        "Felt som utelates (eller er null) endres ikke; tom tekst tømmer et valgfritt felt. "
+        "Tilgang: `persons:write`, og tjenstlig behov for personen."
+    ),
+)
+@endpoint(scope="persons:write", object_type="person", person=True, action="update")
+def person_update(
+    request: HttpRequest,
+    data: PersonPatchIn,
+    person_id: int = Path(..., ge=1, le=MAX_ID),
+    *,
+    person: Person,
+) -> Person:
+    # The web form always sends every field: start from what is stored, put the
+    # changes on top, and let the same form check the whole.
+    fields = PersonForm.Meta.fields
+    values = {name: getattr(person, name) for name in fields}
+    values.update(data.model_dump(exclude_none=True))
+    form = PersonForm(values, instance=Person.objects.get(pk=person.pk))
+    if not form.is_valid():
+        raise _form_errors(form)
+    try:
+        return people_services.person_update(
+            actor=context(request).actor, person=person, data=form.service_data()
+        )
+    except people_services.DuplicateNationalId as exc:
+        raise _duplicate_national_id() from exc

@@ -1,26 +1,36 @@
-"""Individual plans with goals and measures; add a goal, change a goal's status."""
+"""Individual plans with goals and measures; add a goal, change a goal's status, add
+and change measures (through the web's measure form and the plan services)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
 
+from mestring.access.models import ConsentKind
+from mestring.access.selectors import consent_in_force
 from mestring.api.auth import context, endpoint
-from mestring.api.errors import ApiError, Conflict
+from mestring.api.errors import ApiError, Conflict, InvalidInput
 from mestring.api.pagination import Paging, page_of
 from mestring.api.schemas import (
     MAX_ID,
     GoalIn,
     GoalOut,
     GoalStatusIn,
+    MeasureIn,
+    MeasureOut,
+    MeasurePatchIn,
     PlanOut,
     PlanPage,
     responses,
 )
 from mestring.people.models import Person
 from mestring.plans import services as plan_services
+from mestring.plans.forms import MeasureForm, measure_initial
 from mestring.plans.models import Goal, IndividualPlan, Measure
 
 router = Router(tags=["Individuelle planer"])
@@ -70,8 +80,12 @@ def measure_out(measure: Measure) -> dict:
         "scope": measure.scope,
         "how": measure.how,
         "responsible": _responsible(measure),
+        "responsible_unit_id": measure.responsible_unit_id,
+        "responsible_staff_id": measure.responsible_staff_id,
+        "responsible_other": measure.responsible_other,
         "start_on": measure.start_on,
         "end_on": measure.end_on,
+        "decision_id": measure.decision_id,
     }
 
 
@@ -203,3 +217,143 @@ def goal_status(
     except plan_services.PlanRuleError as exc:
         raise _rule_error(exc) from exc
     return goal_out(goal)
+
+
+# --- Measures
+
+# The API's field → the web form's field (the form takes ids for its choices).
+_MEASURE_FIELDS = {
+    "title": "title",
+    "goal_id": "goal",
+    "scope": "scope",
+    "how": "how",
+    "responsible_unit_id": "responsible_unit",
+    "responsible_staff_id": "responsible_staff",
+    "responsible_other": "responsible_other",
+    "start_on": "start_on",
+    "end_on": "end_on",
+    "decision_id": "decision",
+}
+_API_FIELDS = {form: api for api, form in _MEASURE_FIELDS.items()}
+
+
+def _measure_form(plan: IndividualPlan, values: dict[str, Any]) -> dict[str, Any]:
+    """Check the values with the web's form; its cleaned data is what the service takes."""
+    data = {form: values.get(api) for api, form in _MEASURE_FIELDS.items()}
+    data = {name: "" if value is None else value for name, value in data.items()}
+    data["version"] = plan.version  # the lock is the service's, with expected_version
+    form = MeasureForm(data, plan=plan)
+    if not form.is_valid():
+        raise InvalidInput(
+            _("Ugyldige data."),
+            [
+                {"field": _API_FIELDS.get(field, "body"), "message": str(message)}
+                for field, messages in form.errors.items()
+                for message in messages
+            ],
+        )
+    return {k: v for k, v in form.cleaned_data.items() if k != "version"}
+
+
+def _measure_rule_error(plan: IndividualPlan, exc: plan_services.PlanRuleError) -> ApiError:
+    """A stale version or a closed plan is a conflict with the plan's state (409); a
+    withdrawn consent is refused as in the web (400); the rest is input (422)."""
+    if isinstance(exc, (plan_services.PlanChanged, plan_services.PlanClosed)):
+        return Conflict(str(exc))
+    if not consent_in_force(plan.person, ConsentKind.INDIVIDUAL_PLAN):
+        return ApiError(str(exc))
+    return InvalidInput(_("Ugyldige data."), [{"field": "body", "message": str(exc)}])
+
+
+def _open_plan(person: Person, plan_id: int) -> IndividualPlan:
+    plan = get_object_or_404(
+        IndividualPlan.objects.select_related("person"), pk=plan_id, person=person
+    )
+    if plan.is_closed:
+        raise Conflict(_("Planen er avsluttet og kan ikke endres."))
+    return plan
+
+
+def _measure_read(measure_id: int, plan: IndividualPlan) -> dict:
+    measure = Measure.objects.select_related("responsible_unit", "responsible_staff__user").get(
+        pk=measure_id, plan=plan
+    )
+    return measure_out(measure)
+
+
+@router.post(
+    "/{person_id}/plans/{plan_id}/measures/",
+    response=responses({201: MeasureOut}),
+    summary="Legg til et tiltak i planen",
+    description=(
+        "Som «Nytt tiltak» i nettløsningen: samme felt og kontroller. Noen må være ansvarlig "
+        "(enhet, ansatt eller andre), målet må høre til planen og vedtaket til personen. "
+        "Planen må være aktiv (409 ellers) og samtykket gjelde (400 ellers). Med "
+        "`expected_version` avvises lagringen (409) hvis planen er endret i mellomtiden. "
+        "Tilgang: `plans:write`, og tjenstlig behov for personen."
+    ),
+)
+@endpoint(scope="plans:write", object_type="plan", person=True, action="update")
+def measure_create(
+    request: HttpRequest,
+    data: MeasureIn,
+    person_id: int = Path(..., ge=1, le=MAX_ID),
+    plan_id: int = Path(..., ge=1, le=MAX_ID),
+    *,
+    person: Person,
+) -> Status:
+    plan = _open_plan(person, plan_id)
+    fields = _measure_form(plan, data.model_dump())
+    try:
+        measure = plan_services.measure_add(
+            actor=context(request).actor,
+            plan=plan,
+            data=fields,
+            expected_version=data.expected_version,
+        )
+    except plan_services.PlanRuleError as exc:
+        raise _measure_rule_error(plan, exc) from exc
+    return Status(201, _measure_read(measure.pk, plan))
+
+
+@router.patch(
+    "/{person_id}/plans/{plan_id}/measures/{measure_id}/",
+    response=responses({200: MeasureOut}),
+    summary="Endre et tiltak",
+    description=(
+        "Som «Endre tiltak» i nettløsningen. Felt som utelates, endres ikke; null tømmer et "
+        "valg eller en dato. `expected_version` er planens versjon da du leste den: er planen "
+        "endret siden, avvises lagringen (409). Tilgang: `plans:write`, og tjenstlig behov."
+    ),
+)
+@endpoint(scope="plans:write", object_type="plan", person=True, action="update")
+def measure_update(
+    request: HttpRequest,
+    data: MeasurePatchIn,
+    person_id: int = Path(..., ge=1, le=MAX_ID),
+    plan_id: int = Path(..., ge=1, le=MAX_ID),
+    measure_id: int = Path(..., ge=1, le=MAX_ID),
+    *,
+    person: Person,
+) -> dict:
+    plan = _open_plan(person, plan_id)
+    measure = get_object_or_404(Measure, pk=measure_id, plan=plan)
+    # The web form shows the stored values; the changes go on top of them.
+    values = {
+        api: value
+        for form, value in measure_initial(measure).items()
+        if (api := _API_FIELDS.get(form))
+    }
+    values.update(data.model_dump(exclude_unset=True, exclude={"expected_version"}))
+    fields = _measure_form(plan, values)
+    measure.plan = plan
+    try:
+        plan_services.measure_update(
+            actor=context(request).actor,
+            measure=measure,
+            expected_version=data.expected_version,
+            data=fields,
+        )
+    except plan_services.PlanRuleError as exc:
+        raise _measure_rule_error(plan, exc) from exc
+    return _measure_read(measure.pk, plan)

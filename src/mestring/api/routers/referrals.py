@@ -1,28 +1,44 @@
-"""Messages of need (meldinger om behov): a person's, one, register; the office's inbox."""
+"""Messages of need (meldinger om behov): a person's, one, register, change status,
+triage; the office's inbox."""
 
 from __future__ import annotations
 
+from django import forms
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
 
 from mestring.access.permissions import PERSON_REGISTER
 from mestring.api.auth import context, endpoint
-from mestring.api.errors import ApiError
+from mestring.api.errors import ApiError, Conflict, InvalidInput
 from mestring.api.pagination import Paging, page_of
 from mestring.api.schemas import (
     MAX_ID,
+    InboxFilter,
     InboxItemOut,
     InboxPage,
+    ReferralFilter,
     ReferralIn,
     ReferralOut,
     ReferralPage,
+    ReferralStatusIn,
+    ReferralTriageIn,
+    check_range,
     responses,
 )
+from mestring.core.transitions import TransitionNotAllowed, check_transition
 from mestring.people.models import Person
 from mestring.referrals import selectors
 from mestring.referrals import services as referral_services
-from mestring.referrals.models import Referral
+from mestring.referrals.forms import StatusForm, TriageForm
+from mestring.referrals.models import (
+    OPEN_REFERRAL_STATUSES,
+    REFERRAL_TRANSITIONS,
+    Referral,
+    ReferralStatus,
+)
 
 person_router = Router(tags=["Meldinger om behov"])
 inbox_router = Router(tags=["Meldinger om behov"])
@@ -39,27 +55,65 @@ def referral_out(referral: Referral) -> dict:
         "urgency": referral.urgency,
         "status": referral.status,
         "status_reason": referral.status_reason,
+        "forwarded_to": referral.forwarded_to.name if referral.forwarded_to else None,
         "pyramid_level": referral.pyramid_level,
         "care_place": referral.care_place,
         "created_at": referral.created_at,
     }
 
 
+def _filtered(
+    referrals: QuerySet[Referral], filters: ReferralFilter | InboxFilter
+) -> QuerySet[Referral]:
+    check_range(filters.received_from, filters.received_to, field="received_to")
+    if filters.status is not None:
+        referrals = referrals.filter(status=filters.status)
+    if filters.received_from is not None:
+        referrals = referrals.filter(received_on__gte=filters.received_from)
+    if filters.received_to is not None:
+        referrals = referrals.filter(received_on__lte=filters.received_to)
+    return referrals
+
+
+def _form_errors(form: forms.Form, names: dict[str, str]) -> InvalidInput:
+    """The web form's messages, under the API's field names."""
+    return InvalidInput(
+        _("Ugyldige data."),
+        [
+            {"field": names.get(field, field), "message": str(message)}
+            for field, messages in form.errors.items()
+            for message in messages
+        ],
+    )
+
+
+def _rule_error(referral: Referral, exc: Exception) -> ApiError:
+    """A finished message (or a status the table does not allow) is a conflict with its
+    state; anything else is input the rules refuse."""
+    if isinstance(exc, TransitionNotAllowed) or referral.status not in OPEN_REFERRAL_STATUSES:
+        return Conflict(str(exc))
+    return InvalidInput(_("Ugyldige data."), [{"field": "body", "message": str(exc)}])
+
+
 @person_router.get(
     "/{person_id}/referrals/",
     response=responses({200: ReferralPage}),
     summary="Personens meldinger om behov",
-    description="Tilgang: `referrals:read`, og tjenstlig behov for personen.",
+    description=(
+        "Nyeste først. Filtre: status og mottatt-dato fra/til. "
+        "Tilgang: `referrals:read`, og tjenstlig behov for personen."
+    ),
 )
 @endpoint(scope="referrals:read", object_type="referral", person=True)
 def person_referral_list(
     request: HttpRequest,
     paging: Query[Paging],
+    filters: Query[ReferralFilter],
     person_id: int = Path(..., ge=1, le=MAX_ID),
     *,
     person: Person,
 ) -> dict:
-    referrals = selectors.person_referrals(person).select_related("source_unit")
+    referrals = _filtered(selectors.person_referrals(person), filters)
     return page_of(referrals, paging, referral_out)
 
 
@@ -78,7 +132,9 @@ def person_referral_read(
     person: Person,
 ) -> dict:
     referral = get_object_or_404(
-        Referral.objects.select_related("source_unit"), pk=referral_id, person=person
+        Referral.objects.select_related("source_unit", "forwarded_to"),
+        pk=referral_id,
+        person=person,
     )
     return referral_out(referral)
 
@@ -121,18 +177,122 @@ def person_referral_create(
     return Status(201, referral_out(referral))
 
 
+@person_router.post(
+    "/{person_id}/referrals/{referral_id}/status/",
+    response=responses({200: ReferralOut}),
+    summary="Endre status på en melding om behov",
+    description=(
+        "Som «Endre status» i nettløsningen: til under vurdering, videresendt (krever enhet "
+        "og begrunnelse) eller avsluttet (krever begrunnelse). En sak opprettes ikke her. "
+        "Statuser reglene ikke tillater, gir 409. "
+        "Tilgang: `referrals:write`, og tjenstlig behov for personen."
+    ),
+)
+@endpoint(scope="referrals:write", object_type="referral", person=True, action="update")
+def person_referral_status(
+    request: HttpRequest,
+    data: ReferralStatusIn,
+    person_id: int = Path(..., ge=1, le=MAX_ID),
+    referral_id: int = Path(..., ge=1, le=MAX_ID),
+    *,
+    person: Person,
+) -> dict:
+    referral = selectors.person_referral(person, referral_id)
+    try:
+        # The web form offers only the statuses the table allows; say why this one is not.
+        check_transition(
+            REFERRAL_TRANSITIONS, referral.status, data.to_status, dict(ReferralStatus.choices)
+        )
+    except TransitionNotAllowed as exc:
+        raise Conflict(str(exc)) from exc
+    form = StatusForm(
+        {
+            "status-to_status": data.to_status,
+            "status-reason": data.reason,
+            "status-forwarded_to": data.forwarded_to_id or "",
+        },
+        referral=referral,
+    )
+    if not form.is_valid():
+        raise _form_errors(form, {"forwarded_to": "forwarded_to_id", "__all__": "body"})
+    cleaned = form.cleaned_data
+    try:
+        referral = referral_services.referral_transition(
+            actor=context(request).actor,
+            referral=referral,
+            to_status=cleaned["to_status"],
+            reason=cleaned["reason"],
+            forwarded_to=cleaned["forwarded_to"],
+        )
+    except (referral_services.ReferralRuleError, TransitionNotAllowed) as exc:
+        raise _rule_error(referral, exc) from exc
+    return referral_out(referral)
+
+
+@person_router.post(
+    "/{person_id}/referrals/{referral_id}/triage/",
+    response=responses({200: ReferralOut}),
+    summary="Vurder en melding om behov (nivå og skårer)",
+    description=(
+        "Som vurderingen i nettløsningen: nivå i rehabiliteringspyramiden og skårene 1–5 for "
+        "kompetanse, kompleksitet og intensitet. Stedet følger forslaget med mindre "
+        "`care_place` er valgt. En mottatt melding går over til under vurdering; en ferdig "
+        "behandlet melding gir 409. Tilgang: `referrals:write`, og tjenstlig behov."
+    ),
+)
+@endpoint(scope="referrals:write", object_type="referral", person=True, action="update")
+def person_referral_triage(
+    request: HttpRequest,
+    data: ReferralTriageIn,
+    person_id: int = Path(..., ge=1, le=MAX_ID),
+    referral_id: int = Path(..., ge=1, le=MAX_ID),
+    *,
+    person: Person,
+) -> dict:
+    referral = selectors.person_referral(person, referral_id)
+    form = TriageForm(
+        {
+            "triage-pyramid_level": str(data.pyramid_level),
+            "triage-competence": str(data.competence),
+            "triage-complexity": str(data.complexity),
+            "triage-intensity": str(data.intensity),
+            "triage-care_place": data.care_place or "",
+        },
+        prefix="triage",
+    )
+    if not form.is_valid():
+        raise _form_errors(form, {"__all__": "body"})
+    cleaned = form.cleaned_data
+    try:
+        referral = referral_services.referral_triage(
+            actor=context(request).actor,
+            referral=referral,
+            pyramid_level=cleaned["pyramid_level"],
+            competence=cleaned["competence"],
+            complexity=cleaned["complexity"],
+            intensity=cleaned["intensity"],
+            care_place=cleaned["care_place"] or None,
+        )
+    except referral_services.ReferralRuleError as exc:
+        raise _rule_error(referral, exc) from exc
+    return referral_out(referral)
+
+
 @inbox_router.get(
     "/",
     response=responses({200: InboxPage}),
     summary="Innboksen: åpne meldinger om behov",
     description=(
         "Koordinerende enhets innboks som i nettløsningen: navn og status, ikke innholdet. "
+        "Haster først, så de eldste. Filtre: status, hastegrad og mottatt-dato fra/til. "
         "Tilgang: `referrals:read` og tillatelsen til å registrere personer."
     ),
 )
 @endpoint(scope="referrals:read", object_type="referral_inbox", permission=PERSON_REGISTER)
-def inbox(request: HttpRequest, paging: Query[Paging]) -> dict:
-    referrals = selectors.inbox(context(request).actor)
+def inbox(request: HttpRequest, paging: Query[Paging], filters: Query[InboxFilter]) -> dict:
+    referrals = _filtered(selectors.inbox(context(request).actor), filters)
+    if filters.urgency is not None:
+        referrals = referrals.filter(urgency=filters.urgency)
 
     def convert(referral: Referral) -> InboxItemOut:
         return InboxItemOut(

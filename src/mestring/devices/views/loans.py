@@ -34,7 +34,6 @@ from mestring.devices.services import inquiries as inquiry_services
 from mestring.devices.services import loans as loan_services
 from mestring.devices.services import nav as nav_services
 from mestring.people.models import Person
-from mestring.people.selectors import paginate
 
 RULE_ERRORS = (
     loan_services.LoanError,
@@ -57,12 +56,12 @@ def person_devices(request: HttpRequest, person: Person) -> HttpResponse:
     context = {
         "person": person,
         "current": list(selectors.person_current_loans(person)),
-        "history": paginate(selectors.person_loan_history(person), request.GET.get("side")),
+        "history": csvexport.page_or_all(request, selectors.person_loan_history(person)),
         "applications": list(selectors.person_nav_applications(person)),
         "inquiries": list(selectors.person_inquiries(person)),
         "today": timezone.localdate(),
     }
-    return render(request, "devices/loans/person_devices.html", context)
+    return csvexport.render_or_csv(request, "devices/loans/person_devices.html", context)
 
 
 @staff_required()

@@ -182,7 +182,7 @@ def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
         "can_repair": item.status != ItemStatus.DISCARDED,
         "can_discard": item.status != ItemStatus.DISCARDED,
     }
-    return render(request, "devices/store/item_detail.html", context)
+    return csvexport.render_or_csv(request, "devices/store/item_detail.html", context)
 
 
 @staff_required(DEVICES_MANAGE)

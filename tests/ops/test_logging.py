@@ -1,0 +1,107 @@
+"""Structured logs: valid JSON, the request id, and never a name or an identity number."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+
+import pytest
+from django.test import Client
+
+from mestring.core.logging import (
+    JsonFormatter,
+    RedactIdentityNumbersFilter,
+    RequestIdFilter,
+    redact,
+)
+
+NAME = "Gunnhildsdatter"
+NATIONAL_ID = "01019012345"
+
+
+@pytest.fixture
+def json_log():
+    """A handler configured like the console handler of settings.LOGGING, into a buffer."""
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    handler.addFilter(RequestIdFilter())
+    handler.addFilter(RedactIdentityNumbersFilter())
+    loggers = [logging.getLogger(n) for n in ("mestring.access_log", "django", "")]
+    for logger in loggers:
+        logger.addHandler(handler)
+    yield stream
+    for logger in loggers:
+        logger.removeHandler(handler)
+
+
+def _lines(stream: io.StringIO) -> list[dict]:
+    return [json.loads(line) for line in stream.getvalue().splitlines() if line.strip()]
+
+
+def test_settings_use_the_json_formatter_and_filters(settings):
+    handler = settings.LOGGING["handlers"]["console"]
+    assert handler["formatter"] == "json"
+    assert set(handler["filters"]) == {"request_id", "redact"}
+    assert settings.LOGGING["loggers"]["mestring.access_log"]["level"] == "INFO"
+
+
+@pytest.mark.django_db
+def test_request_logs_carry_id_and_no_person_data(world, client_for, json_log):
+    client = client_for(world.owner)
+    response = client.get(
+        "/personer/", {"q": f"Ola {NAME}", "fnr": NATIONAL_ID}, HTTP_X_REQUEST_ID="test-req-0001"
+    )
+    assert response.status_code == 200
+    # A form body with the same data, refused by CSRF (logged by django.security.csrf).
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post(
+        f"/personer/?navn={NAME}", {"given_name": NAME, "national_id": NATIONAL_ID}
+    )
+    assert response.status_code == 403
+    # An identity number in the path itself (404) is redacted too.
+    client.get(f"/personer/{NATIONAL_ID}/")
+    text = json_log.getvalue()
+    lines = _lines(json_log)
+    assert text.strip(), "no log lines were written"
+    assert NAME not in text
+    assert NATIONAL_ID not in text
+    assert "Ola" not in text
+    access = [line for line in lines if line["name"] == "mestring.access_log"]
+    assert len(access) == 3
+    first = access[0]
+    assert first["request_id"] == "test-req-0001"
+    assert first["path"] == "/personer/"
+    assert first["method"] == "GET"
+    assert first["status"] == 200
+    assert first["user_id"] == world.owner.user.pk
+    assert isinstance(first["duration_ms"], float)
+    assert all(line["request_id"] not in ("", "-") for line in access)
+    # Django's own warning about the CSRF refusal: the request id, no query string.
+    csrf = [line for line in lines if line["name"] == "django.security.csrf"]
+    assert csrf
+    assert csrf[0]["request_id"] == access[1]["request_id"]
+    assert csrf[0]["request"] == "POST /personer/"
+
+
+def test_redaction_filter_and_formatter(json_log):
+    logger = logging.getLogger("mestring.test")
+    logger.warning("fant %s og 010190 12345", NATIONAL_ID)
+    logger.warning("ekstra felt", extra={"detail": f"nr {NATIONAL_ID}"})
+    try:
+        raise ValueError(f"ugyldig {NATIONAL_ID}")
+    except ValueError:
+        logger.exception("feil")
+    text = json_log.getvalue()
+    assert NATIONAL_ID not in text
+    assert "010190 12345" not in text
+    lines = _lines(json_log)
+    assert lines[0]["message"] == "fant [fnr fjernet] og [fnr fjernet]"
+    assert lines[0]["request_id"] == "-"
+    # Longer numbers (e.g. an account or an org number with prefix) are left alone.
+    assert redact("123456789012") == "123456789012"
+    assert redact(f"fnr={NATIONAL_ID}&x") == "fnr=[fnr fjernet]&x"
+    assert redact(f"/personer/{NATIONAL_ID}/") == "/personer/[fnr fjernet]/"
+    # A hex request id that happens to hold 11 digits in a row stays whole.
+    assert redact("54b8b3201ab34fe0a638b01234567890") == "54b8b3201ab34fe0a638b01234567890"
