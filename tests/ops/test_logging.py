@@ -29,11 +29,15 @@ def json_log():
     handler.addFilter(RequestIdFilter())
     handler.addFilter(RedactIdentityNumbersFilter())
     loggers = [logging.getLogger(n) for n in ("mestring.access_log", "django", "")]
+    access_log = loggers[0]
+    level = access_log.level
+    access_log.setLevel(logging.INFO)  # as settings.LOGGING sets it, whatever ran before
     for logger in loggers:
         logger.addHandler(handler)
     yield stream
     for logger in loggers:
         logger.removeHandler(handler)
+    access_log.setLevel(level)
 
 
 def _lines(stream: io.StringIO) -> list[dict]:

@@ -38,12 +38,21 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # One access-log line per measured request would drown the table; the level is
+        # put back afterwards (the command also runs inside other processes' tests).
+        access_log = logging.getLogger("mestring.access_log")
+        level = access_log.level
+        access_log.setLevel(logging.WARNING)
+        try:
+            self._run(options)
+        finally:
+            access_log.setLevel(level)
+
+    def _run(self, options: dict[str, Any]) -> None:
         size = Size(options["persons"], options["open_cases"], options["years"])
         if size.persons < 100 or size.years < 1 or size.open_cases < 0:
             raise CommandError("Størrelsen må være minst 100 personer og ett år.")
         parts = set(options["only"] or ["pages", "reports", "imports"])
-        # One access-log line per measured request would drown the table.
-        logging.getLogger("mestring.access_log").setLevel(logging.WARNING)
         if settings.DEBUG:
             self.stdout.write(
                 "MERK: DEBUG er på, og Django tar vare på hver spørring; tallene blir "
