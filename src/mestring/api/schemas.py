@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Annotated, Literal
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import AfterValidator, ConfigDict
@@ -28,6 +29,28 @@ def _clean_text(value: str) -> str:
 
 def text(max_length: int) -> object:
     return Annotated[str, Field(max_length=max_length), AfterValidator(_clean_text)]
+
+
+FIRST_DAY = datetime.date(2000, 1, 1)
+LAST_DAY = datetime.date(2100, 12, 31)
+
+
+def _in_range(value: datetime.date) -> datetime.date:
+    # The years the web's dates make sense in; also keeps date arithmetic from overflowing.
+    if not FIRST_DAY <= value <= LAST_DAY:
+        raise ValueError(_("Velg en dato fra år 2000 til 2100."))
+    return value
+
+
+def _not_future(value: datetime.date) -> datetime.date:
+    if value > timezone.localdate():
+        raise ValueError(_("Datoen kan ikke være fram i tid."))
+    return value
+
+
+# Dates of stays and loans: within 2000–2100, and for what has happened, not in the future.
+Day = Annotated[datetime.date, AfterValidator(_in_range)]
+PastDay = Annotated[datetime.date, AfterValidator(_in_range), AfterValidator(_not_future)]
 
 
 class FieldError(Schema):

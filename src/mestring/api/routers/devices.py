@@ -10,7 +10,7 @@ delivery needs: name, address, phone and the item. Every write calls the web's s
 from __future__ import annotations
 
 import datetime
-from typing import Annotated, Literal
+from typing import Literal
 
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
@@ -18,13 +18,12 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema, Status
-from pydantic import AfterValidator
 
 from mestring.access.permissions import DEVICES_MANAGE
 from mestring.api.auth import context, endpoint
 from mestring.api.errors import Conflict, InvalidInput
 from mestring.api.pagination import Paging, page_of
-from mestring.api.schemas import MAX_ID, Strict, responses, text
+from mestring.api.schemas import MAX_ID, Day, PastDay, Strict, responses, text
 from mestring.devices.models import Loan
 from mestring.devices.selectors import loans as selectors
 from mestring.devices.services import loans as loan_services
@@ -32,25 +31,6 @@ from mestring.people.models import Person
 
 router = Router(tags=["Hjelpemiddelutlån"])
 
-FIRST_DAY = datetime.date(2000, 1, 1)
-LAST_DAY = datetime.date(2100, 12, 31)
-
-
-def _in_range(value: datetime.date) -> datetime.date:
-    # Years the web's dates make sense in; also keeps date arithmetic from overflowing.
-    if not FIRST_DAY <= value <= LAST_DAY:
-        raise ValueError(_("Velg en dato fra år 2000 til 2100."))
-    return value
-
-
-def _not_future(value: datetime.date) -> datetime.date:
-    if value > timezone.localdate():
-        raise ValueError(_("Datoen kan ikke være fram i tid."))
-    return value
-
-
-Day = Annotated[datetime.date, AfterValidator(_in_range)]
-PastDay = Annotated[datetime.date, AfterValidator(_in_range), AfterValidator(_not_future)]
 
 LoanStatus = Literal["bestilt", "utlant", "returnert"]
 ConditionCode = Literal["god", "slitt", "skadet", "mangler_deler"]

@@ -10,20 +10,19 @@ the decision is the person's own, no date in the future) are made here too.
 from __future__ import annotations
 
 import datetime
-from typing import Annotated, Literal
+from typing import Literal
 
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema, Status
-from pydantic import AfterValidator
 
 from mestring.access.permissions import REHAB_REGISTER
 from mestring.api.auth import context, endpoint
 from mestring.api.errors import Conflict, InvalidInput
 from mestring.api.pagination import Paging, page_of
-from mestring.api.schemas import MAX_ID, Strict, responses, text
+from mestring.api.schemas import MAX_ID, Day, PastDay, Strict, responses, text
 from mestring.casework.models import Decision
 from mestring.institutions import selectors
 from mestring.institutions import services as stay_services
@@ -32,25 +31,6 @@ from mestring.people.models import Person, Staff, Unit
 
 router = Router(tags=["Institusjonsopphold"])
 
-FIRST_DAY = datetime.date(2000, 1, 1)
-LAST_DAY = datetime.date(2100, 12, 31)
-
-
-def _in_range(value: datetime.date) -> datetime.date:
-    # The web accepts years 2000–2100; outside them the night counts make no sense.
-    if not FIRST_DAY <= value <= LAST_DAY:
-        raise ValueError(_("Velg en dato fra år 2000 til 2100."))
-    return value
-
-
-def _not_future(value: datetime.date) -> datetime.date:
-    if value > timezone.localdate():
-        raise ValueError(_("Datoen kan ikke være fram i tid."))
-    return value
-
-
-Day = Annotated[datetime.date, AfterValidator(_in_range)]
-PastDay = Annotated[datetime.date, AfterValidator(_in_range), AfterValidator(_not_future)]
 
 StayTypeCode = Literal[
     "rehabilitering", "korttid", "rullering", "langtid", "avlastning", "lindrende", "utredning"
