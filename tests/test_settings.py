@@ -204,6 +204,26 @@ def test_bad_values_give_a_clear_error(tmp_path, variable, value, message):
     assert last_line == f"django.core.exceptions.ImproperlyConfigured: {message}"
 
 
+def test_empty_database_url_means_the_default(tmp_path):
+    values = _settings(tmp_path, DATABASE_URL="")
+    assert values["engine"] == "django.db.backends.sqlite3"
+    assert values["name"] == str(tmp_path / "data" / "mestring.sqlite3")
+
+
+@pytest.mark.parametrize("value", ["nonsense", "mysqlx://db.example.no/mestring"])
+def test_the_command_names_a_bad_setting_in_one_line(tmp_path, value):
+    """The operator gets what is wrong, not a traceback."""
+    result = _run(["-m", "mestring", "check"], tmp_path, DATABASE_URL=value)
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        f"mestring: DATABASE_URL is not a database URL Mestring can use ({value!r}): "
+        "expected e.g. postgres://USER@HOST:5432/NAME or sqlite:///PATH."
+    )
+    production = _run(["-m", "mestring", "check"], tmp_path, **_production(tmp_path, DEBUG="1"))
+    assert production.returncode == 2
+    assert production.stderr.strip() == ("mestring: Refusing to start in production: DEBUG is on")
+
+
 def test_deploy_check_passes_with_production_settings(tmp_path):
     result = _run(
         ["-m", "mestring", "check", "--deploy", "--fail-level", "WARNING"],

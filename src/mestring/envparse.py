@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -37,3 +38,16 @@ def env_list(name: str, *, default: list[str]) -> list[str]:
     if raw is None:
         return list(default)
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_database(name: str, *, default: str, conn_max_age: int) -> dict:
+    """The database from a URL; empty means the default. A URL that cannot be read
+    stops the start with what was wrong instead of a traceback from deep inside."""
+    raw = (os.environ.get(name) or "").strip() or default
+    try:
+        return dj_database_url.parse(raw, conn_max_age=conn_max_age)
+    except (ValueError, KeyError) as exc:
+        raise ImproperlyConfigured(
+            f"{name} is not a database URL Mestring can use ({raw!r}): "
+            "expected e.g. postgres://USER@HOST:5432/NAME or sqlite:///PATH."
+        ) from exc

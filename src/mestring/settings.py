@@ -9,12 +9,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from mestring.core.logging import logging_config
-from mestring.envparse import env_bool, env_int, env_list
+from mestring.envparse import env_bool, env_database, env_int, env_list
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
@@ -71,8 +70,9 @@ _DEFAULT_DATA_DIR = (
 )
 DATA_DIR = Path(os.environ.get("MESTRING_DATA_DIR", _DEFAULT_DATA_DIR))
 DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{DATA_DIR / 'mestring.sqlite3'}"),
+    "default": env_database(
+        "DATABASE_URL",
+        default=f"sqlite:///{DATA_DIR / 'mestring.sqlite3'}",
         conn_max_age=env_int("MESTRING_DB_CONN_MAX_AGE", default=60 if PRODUCTION else 0),
     )
 }

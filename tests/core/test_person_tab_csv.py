@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from mestring.access.models import AuditEvent, CareRelation, Consent
+from mestring.access.models import AuditEvent, CareRelation, Consent, ConsentKind
+from mestring.access.models import Block as AccessBlock
 from mestring.assessments.models import Assessment
 from mestring.casework.models import Case, Decision
 from mestring.core import csvexport
@@ -103,6 +104,8 @@ def data(world):
         description="Trenger gripetang",
     )
     enrol(world.owner, make_course(world.owner, title="Mestringskurs CSV"), person)
+    blocked = factories.StaffFactory(municipality=municipality, user__username="sperret.csv")
+    AccessBlock.all_objects.create(municipality=municipality, person=person, staff=blocked)
     return ids
 
 
@@ -134,6 +137,10 @@ def _of(person) -> dict[str, int]:
         "members": group_members.filter(ended_on=None).count(),
         "past_meetings": meetings.exclude(status="planlagt").count(),
         "consents": Consent.all_objects.filter(person=person).count(),
+        "plan_consents": Consent.all_objects.filter(
+            person=person, kind=ConsentKind.INDIVIDUAL_PLAN
+        ).count(),
+        "blocks": AccessBlock.all_objects.filter(person=person).count(),
         "relations": CareRelation.all_objects.filter(person=person).count(),
         "log": AuditEvent.all_objects.filter(person=person, outcome="allowed").count(),
     }
@@ -215,6 +222,11 @@ TABS = [
             ("Mål i planen", ["Mål, med personens egne ord", "Status"], "goals"),
             ("Tiltak i planen", ["Tiltak", "Omfang", "Ansvarlig"], "measures"),
             ("Deltakere i planen", ["Navn", "Rolle", "Bidrar med"], "participants"),
+            (
+                "Tabell over samtykker til individuell plan",
+                ["Samtykket gjelder", "Gitt", "Utløper", "Trukket tilbake"],
+                "plan_consents",
+            ),
         ],
         lambda world: ["Gå til butikken selv", "Gåtrening", "Hjemmetjeneste"],
     ),
@@ -244,7 +256,14 @@ TABS = [
     ),
     Tab(
         "access:person_access",
-        [("", ["Ansatt eller enhet", "Grunnlag", "Begrunnelse", "Periode"], "relations")],
+        [
+            (
+                "Tabell over tilganger",
+                ["Ansatt eller enhet", "Grunnlag", "Begrunnelse", "Periode"],
+                "relations",
+            ),
+            ("Tabell over sperringer", ["Sperret", "Fra", "Opphevet"], "blocks"),
+        ],
         lambda world: ["Hjemmetjenesten (hele enheten)"],
     ),
     Tab(
