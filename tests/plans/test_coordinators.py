@@ -248,6 +248,10 @@ def test_lead_builds_the_pool_with_training_and_supervision(world, client_for):
     assert (session.topic, session.supervisor) == ("Vanskelige samtaler", "Fagleder")
     page = client.get(detail).content.decode()
     assert "Koordinatoropplæring" in page and "Vanskelige samtaler" in page
+    # The page's CSV holds training and supervision as tables of their own.
+    csv_text = b"".join(client.get(detail, {"format": "csv"}).streaming_content).decode()
+    assert "Fullført;Kurs" in csv_text and "10.03.2026;Koordinatoropplæring" in csv_text
+    assert "12.04.2026;Vanskelige samtaler;Fagleder" in csv_text
 
     # The same staff member cannot join twice.
     again = client.post(reverse("plans:coordinator_add"), {"staff": world.team_member.pk})
