@@ -49,6 +49,7 @@ errors.install(api)
 def _routers() -> None:
     from mestring.api.routers import (
         cases,
+        decisions,
         devices,
         fhir,
         institutions,
@@ -63,6 +64,7 @@ def _routers() -> None:
     api.add_router("/persons/", persons.router)
     api.add_router("/persons/", referrals.person_router)
     api.add_router("/persons/", cases.router)
+    api.add_router("/persons/", decisions.router)
     api.add_router("/persons/", plans.router)
     api.add_router("/referrals/", referrals.inbox_router)
     api.add_router("/persons/", fhir.person_router)

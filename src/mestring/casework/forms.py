@@ -292,10 +292,12 @@ class _ScopeFields(forms.Form):
         label=_("Antall døgn"),
         required=False,
         min_value=1,
+        max_value=3660,
         help_text=_("For opphold og avlastning."),
         error_messages={
             "invalid": _("Skriv antall døgn som et helt tall."),
             "min_value": _("Antall døgn må være minst 1."),
+            "max_value": _("Antall døgn kan være høyst 3660 (ti år)."),
         },
     )
     valid_from = _date_field(_("Gjelder fra"), required=False)
