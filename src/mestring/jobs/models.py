@@ -64,12 +64,22 @@ class ReminderKind(models.TextChoices):
     CONSENT_EXPIRING = "samtykke_utloper", _("Samtykke som utløper")
     LOAN_OVERDUE = "utlan_forfalt", _("Utlån som skulle vært levert tilbake")
     MEETING_INVITATION = "moteinnkalling", _("Innkalling til ansvarsgruppemøte")
+    MEETING_CHANGED = "moteendring", _("Endret ansvarsgruppemøte")
+    MEETING_CANCELLED = "moteavlysning", _("Avlyst ansvarsgruppemøte")
+
+
+# The notices about one meeting: the invitation, then one per change, or the cancellation.
+MEETING_KINDS = frozenset(
+    {ReminderKind.MEETING_INVITATION, ReminderKind.MEETING_CHANGED, ReminderKind.MEETING_CANCELLED}
+)
 
 
 class Reminder(MunicipalityOwned):
     """One reminder to one recipient about one item and due date. The recipient is a
-    staff member, or — for meeting invitations — a group member outside the staff who
-    has an e-mail address. `recipient_key` makes the row unique whoever it is for."""
+    staff member, or — for meeting notices — a group member outside the staff who
+    has an e-mail address. `recipient_key` makes the row unique whoever it is for.
+    `late` marks a reminder made only after the day it should have come (e.g. the
+    worker was stopped through the whole notice period)."""
 
     kind = models.CharField(_("type"), max_length=24, choices=ReminderKind.choices)
     staff = models.ForeignKey(
@@ -83,8 +93,9 @@ class Reminder(MunicipalityOwned):
     object_type = models.CharField(max_length=40)
     object_id = models.BigIntegerField()
     due_on = models.DateField(_("frist"))
-    # A changed meeting is invited again: its iCalendar SEQUENCE is the version.
+    # A changed or cancelled meeting is notified again: its iCalendar SEQUENCE is the version.
     version = models.PositiveIntegerField(default=0)
+    late = models.BooleanField(_("forsinket"), default=False)
     created_at = models.DateTimeField(default=timezone.now)
     seen_at = models.DateTimeField(_("sett"), null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)

@@ -4,22 +4,40 @@ Each kind has a notice period: it is found from that many days before its date, 
 not before. The case deadlines reuse the selectors behind the deadline page
 (`casework.selectors`), and overdue loans the store's list, so a reminder and the
 page never disagree about what is due.
+
+Catching up. A reminder missed while the worker was stopped is made when it runs
+again, once (the scan skips what exists). Most kinds stay due until the item is dealt
+with (plans, follow-up items, cases, loans), so they catch up by themselves. The two
+whose period closes on its date — decisions ending and consents expiring — are also
+found up to `CATCH_UP_DAYS` after that date. A reminder made after the last day it
+was timely is marked `late`. Meeting notices are not caught up after the meeting.
+
+Meetings. Each invited member is told of the meeting once per version (the iCalendar
+SEQUENCE): first an invitation, then a notice of change for each later version that
+is found, or of the cancellation — the latter two only to those already told of it.
 """
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from django.db.models import F, QuerySet
+from django.db.models import F, Max, Q, QuerySet
 from django.utils import timezone
 
 from mestring.access.models import Consent
 from mestring.casework import selectors as case_selectors
 from mestring.casework.models import PROVISIONAL_REPLY_DAYS
+from mestring.casework.selectors import ENDING_SOON_DAYS
 from mestring.devices.selectors.loans import overdue as overdue_loans
-from mestring.jobs.models import NotificationChannel, NotificationPreference, Reminder, ReminderKind
+from mestring.jobs.models import (
+    MEETING_KINDS,
+    NotificationChannel,
+    NotificationPreference,
+    Reminder,
+    ReminderKind,
+)
 from mestring.people.models import Staff
 from mestring.plans.models import CoordinatorAssignment, IndividualPlan, PlanStatus
 from mestring.teams.models import (
@@ -33,6 +51,22 @@ from mestring.teams.models import (
 PLAN_REVISION_NOTICE_DAYS = 14
 FOLLOW_UP_NOTICE_DAYS = 3
 CONSENT_NOTICE_DAYS = 30
+# How long after its date a missed reminder of a kind whose period closes on that date
+# (decisions ending, consents expiring) is still made. The decisions' catch-up reads the
+# deadline page's list as on this many days ago, which covers exactly its period.
+CATCH_UP_DAYS = ENDING_SOON_DAYS
+# The last day a reminder is timely, counted from its due date: kinds about something
+# ahead are timely up to the date; kinds about something overdue are first found the
+# day after it. Kinds not listed (meetings) are never late.
+TIMELY_DAYS_AFTER_DUE = {
+    ReminderKind.PLAN_REVISION: 0,
+    ReminderKind.FOLLOW_UP: 0,
+    ReminderKind.CASE_PROVISIONAL_REPLY: 0,
+    ReminderKind.DECISION_ENDING: 0,
+    ReminderKind.CONSENT_EXPIRING: 0,
+    ReminderKind.CASE_OVERDUE: 1,
+    ReminderKind.LOAN_OVERDUE: 1,
+}
 
 
 @dataclass(frozen=True)
@@ -47,6 +81,7 @@ class DueItem:
     staff: Staff | None = None
     member: GroupMember | None = None
     version: int = 0
+    late: bool = False
 
     @property
     def recipient_key(self) -> str:
@@ -139,9 +174,14 @@ def case_deadlines(today: datetime.date) -> Iterator[DueItem]:
 
 
 def decisions_ending(today: datetime.date) -> Iterator[DueItem]:
-    """Service decisions ending within the deadline page's period: to the caseworker of
-    the case, or the one who decided when the case has none."""
-    for decision in case_selectors.decisions_ending_soon(today).select_related("decided_by"):
+    """Service decisions ending within the deadline page's period, or ended within the
+    last `CATCH_UP_DAYS` (caught up; the scan skips those already reminded): to the
+    caseworker of the case, or the one who decided when the case has none."""
+    earlier = today - datetime.timedelta(days=CATCH_UP_DAYS)
+    decisions = case_selectors.decisions_ending_soon(today) | case_selectors.decisions_ending_soon(
+        earlier
+    )
+    for decision in decisions.select_related("decided_by"):
         staff = _active(decision.case.caseworker) or _active(decision.decided_by)
         if staff:
             yield DueItem(
@@ -155,13 +195,19 @@ def decisions_ending(today: datetime.date) -> Iterator[DueItem]:
 
 
 def consents_expiring(today: datetime.date) -> Iterator[DueItem]:
-    """Consents in force that end within the notice period: to the person's coordinator,
+    """Consents in force that end within the notice period, or that ran out (in force
+    to their last day) within the last `CATCH_UP_DAYS`: to the person's coordinator,
     who is the one to ask for a new consent."""
-    consents = list(
-        Consent.objects.in_force(today).filter(
-            expires_on__lte=today + datetime.timedelta(days=CONSENT_NOTICE_DAYS)
-        )
+    ending = Consent.objects.in_force(today).filter(
+        expires_on__lte=today + datetime.timedelta(days=CONSENT_NOTICE_DAYS)
     )
+    ran_out = Consent.objects.filter(
+        Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=F("expires_on")),
+        expires_on__gte=today - datetime.timedelta(days=CATCH_UP_DAYS),
+        expires_on__lt=today,
+        given_on__lte=F("expires_on"),
+    )
+    consents = list(ending | ran_out)
     coordinators = _coordinators({consent.person_id for consent in consents})
     for consent in consents:
         staff = _active(coordinators.get(consent.person_id))
@@ -203,25 +249,54 @@ def member_email(member: GroupMember) -> str:
     return ""
 
 
-def meeting_invitations(now: datetime.datetime) -> Iterator[DueItem]:
-    """Invitations to planned meetings still ahead: each invited current member who is
-    staff, or who has an e-mail address. A changed meeting (new SEQUENCE) is a new
-    invitation."""
-    attendances = Attendance.objects.filter(
-        meeting__status=MeetingStatus.PLANNED,
-        meeting__starts_at__gte=now,
-        invited_at__isnull=False,
-        member__ended_on__isnull=True,
-    ).select_related(
-        "meeting__group__person", "member__staff", "member__relative", "member__group__person"
+def _told(meeting_ids: set[int]) -> dict[tuple[str, int], int]:
+    """The latest version of each meeting each recipient has been told of."""
+    rows = (
+        Reminder.objects.filter(
+            kind__in=MEETING_KINDS, object_type="meeting", object_id__in=meeting_ids
+        )
+        .values("recipient_key", "object_id")
+        .annotate(latest=Max("version"))
     )
+    return {(row["recipient_key"], row["object_id"]): row["latest"] for row in rows}
+
+
+def meeting_invitations(now: datetime.datetime) -> Iterator[DueItem]:
+    """Notices of meetings still ahead, to each invited current member who is staff or
+    who has an e-mail address: an invitation to a planned meeting; when the meeting has
+    a version (SEQUENCE) the member has not been told of, a notice of the change — or
+    of the cancellation, for a cancelled meeting they were told of. Compared with what
+    was told, so each version gives one notice, about the meeting as it is now."""
+    attendances = list(
+        Attendance.objects.filter(
+            meeting__status__in=[MeetingStatus.PLANNED, MeetingStatus.CANCELLED],
+            meeting__starts_at__gte=now,
+            invited_at__isnull=False,
+            member__ended_on__isnull=True,
+        ).select_related(
+            "meeting__group__person", "member__staff", "member__relative", "member__group__person"
+        )
+    )
+    told = _told({attendance.meeting_id for attendance in attendances})
     for attendance in attendances:
         meeting, member = attendance.meeting, attendance.member
         staff = _active(member.staff)
         if staff is None and not member_email(member):
             continue
+        recipient_key = f"staff:{staff.pk}" if staff else f"member:{member.pk}"
+        latest = told.get((recipient_key, meeting.pk))
+        if latest is not None and latest >= meeting.sequence:
+            continue  # already told of this version
+        if meeting.status == MeetingStatus.CANCELLED:
+            if latest is None:
+                continue  # never told of the meeting: nothing to call off
+            kind = ReminderKind.MEETING_CANCELLED
+        elif latest is None:
+            kind = ReminderKind.MEETING_INVITATION
+        else:
+            kind = ReminderKind.MEETING_CHANGED
         yield DueItem(
-            ReminderKind.MEETING_INVITATION,
+            kind,
             meeting.group.person_id,
             "meeting",
             meeting.pk,
@@ -232,21 +307,34 @@ def meeting_invitations(now: datetime.datetime) -> Iterator[DueItem]:
         )
 
 
+def is_late(kind: str, due_on: datetime.date, today: datetime.date) -> bool:
+    """Whether a reminder made `today` comes after the last day it was timely."""
+    days = TIMELY_DAYS_AFTER_DUE.get(kind)
+    return days is not None and today > due_on + datetime.timedelta(days=days)
+
+
 def due_items(now: datetime.datetime, kinds: set[str] | None = None) -> Iterator[DueItem]:
-    """Everything due at `now` in the active municipality, optionally of some kinds only."""
+    """Everything due at `now` in the active municipality (each marked late or not),
+    optionally of some kinds only."""
     today = timezone.localdate(now)
     sources = (
-        (ReminderKind.PLAN_REVISION, lambda: plan_revisions(today)),
-        (ReminderKind.FOLLOW_UP, lambda: follow_ups(today)),
-        (ReminderKind.CASE_OVERDUE, lambda: case_deadlines(today)),
-        (ReminderKind.DECISION_ENDING, lambda: decisions_ending(today)),
-        (ReminderKind.CONSENT_EXPIRING, lambda: consents_expiring(today)),
-        (ReminderKind.LOAN_OVERDUE, lambda: loans_overdue(today)),
-        (ReminderKind.MEETING_INVITATION, lambda: meeting_invitations(now)),
+        ({ReminderKind.PLAN_REVISION}, lambda: plan_revisions(today)),
+        ({ReminderKind.FOLLOW_UP}, lambda: follow_ups(today)),
+        (
+            {ReminderKind.CASE_PROVISIONAL_REPLY, ReminderKind.CASE_OVERDUE},
+            lambda: case_deadlines(today),
+        ),
+        ({ReminderKind.DECISION_ENDING}, lambda: decisions_ending(today)),
+        ({ReminderKind.CONSENT_EXPIRING}, lambda: consents_expiring(today)),
+        ({ReminderKind.LOAN_OVERDUE}, lambda: loans_overdue(today)),
+        (MEETING_KINDS, lambda: meeting_invitations(now)),
     )
-    for kind, source in sources:
-        if kinds is None or kind in kinds:
-            yield from source()
+    # A source runs when any of its kinds is asked for, and gives all of them: the
+    # invitation scan (asking for invitations) also gives the notices of change.
+    for source_kinds, source in sources:
+        if kinds is None or source_kinds & set(kinds):
+            for item in source():
+                yield replace(item, late=is_late(item.kind, item.due_on, today))
 
 
 def wants_email(staff: Staff) -> bool:

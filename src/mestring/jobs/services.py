@@ -2,7 +2,8 @@
 staff member's notification choice.
 
 Reminders are unique per recipient, item, due date (and meeting version), so a scan
-that runs twice — two workers, a restart after a crash — creates nothing new. The
+that runs twice — two workers, a restart after a crash — creates nothing new, and one
+that runs after the worker was stopped makes the missed ones (see `selectors`). The
 e-mail notice is a job of its own: a mail server that fails makes the job retry, and
 the reminder is already saved. Notices carry no health information and no name.
 """
@@ -131,6 +132,7 @@ def reminders_scan(
                         object_id=item.object_id,
                         due_on=item.due_on,
                         version=item.version,
+                        late=item.late,
                         created_at=now,
                     )
             except IntegrityError:

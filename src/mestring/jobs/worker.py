@@ -175,8 +175,9 @@ def run(job: Job, worker_id: str) -> bool:
 
 def schedule(now: datetime.datetime | None = None) -> int:
     """Enqueue the recurring jobs that are due: the daily reminder scan of each
-    municipality, and a scan for meeting invitations every quarter of an hour so that
-    an invitation does not wait for the next day. The keys make this idempotent."""
+    municipality, and a scan for meeting notices (invitations, changes, cancellations)
+    every quarter of an hour so that they do not wait for the next day. The keys make
+    this idempotent."""
     now = now or timezone.now()
     local = timezone.localtime(now)
     slot = local.replace(minute=local.minute - local.minute % INVITATION_SCAN_MINUTES)
