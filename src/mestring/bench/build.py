@@ -41,6 +41,8 @@ from mestring.rehab.models import Episode, Programme, Visit
 from mestring.tenancy.models import Municipality
 
 BENCH_REF = "BENCH-"
+BENCH_COORDINATOR = "bench.koordinator."
+BENCH_ITEM = r"^B[0-9]{8}$"  # the labels of the bench's items, B00000001 …
 CASELOAD = 40  # persons per coordinator
 BATCH = 5000
 GIVEN = [
@@ -163,9 +165,9 @@ class _Builder:
 
     def _staff(self, role: str) -> list[Staff]:
         return list(
-            Staff.all_objects.filter(
-                municipality=self.m, role_assignments__role__code=role
-            ).distinct()
+            Staff.all_objects.filter(municipality=self.m, role_assignments__role__code=role)
+            .distinct()
+            .order_by("pk")
         )
 
     # --- the tables
@@ -175,6 +177,8 @@ class _Builder:
         seen = set(
             Person.all_objects.filter(municipality=self.m).values_list("national_id", flat=True)
         )
+        # A second build adds to the first: the references go on where it stopped.
+        first = bench_persons_exist(self.m) + 1
 
         def make(index: int) -> Person:
             age = self.rng.choice(
@@ -197,7 +201,7 @@ class _Builder:
                 postal_town="Demoby",
             )
 
-        return self._save(Person, (make(i) for i in range(1, self.size.persons + 1)))
+        return self._save(Person, (make(i) for i in range(first, first + self.size.persons)))
 
     def referrals_and_cases(
         self, persons: list[Person], caseworkers: list[Staff], basis: LegalBasis
@@ -276,16 +280,17 @@ class _Builder:
     def coordinators(self, count: int) -> list[Staff]:
         """Coordinators of the large municipality: users without a usable password."""
         user_model = get_user_model()
+        first = user_model.objects.filter(username__startswith=BENCH_COORDINATOR).count() + 1
         users = self._save(
             user_model,
             (
                 user_model(
-                    username=f"bench.koordinator.{n:04d}",
+                    username=f"{BENCH_COORDINATOR}{n:04d}",
                     first_name="Koordinator",
                     last_name=f"{n:04d}",
                     password=UNUSABLE_PASSWORD_PREFIX,
                 )
-                for n in range(1, count + 1)
+                for n in range(first, first + count)
             ),
         )
         staff = self._save(
@@ -484,6 +489,7 @@ class _Builder:
         # returned loans share the rest; with no item left a loan counts as returned.
         open_count = sum(1 for *_, returned in loans if returned >= self.today)
         lent_out = min(open_count, item_count)
+        first = Item.all_objects.filter(municipality=self.m, label__regex=BENCH_ITEM).count() + 1
         items = self._save(
             Item,
             (
@@ -492,9 +498,9 @@ class _Builder:
                     device_type=self.rng.choice(device_types),
                     label=f"B{n:08d}",
                     value_nok=self.rng.choice([800, 2500, 9000]),
-                    status="utlant" if n <= lent_out else "ledig",
+                    status="utlant" if n - first < lent_out else "ledig",
                 )
-                for n in range(1, item_count + 1)
+                for n in range(first, first + item_count)
             ),
         )
         free = iter(items[:lent_out])
@@ -540,6 +546,94 @@ class _Builder:
         )
 
 
+@dataclass(frozen=True)
+class _Skeleton:
+    """What the bulk rows hang on: the demo municipality's staff, legal basis, programme,
+    coordinating unit, bed units and device types."""
+
+    caseworkers: list[Staff]
+    coordinators: list[Staff]
+    providers: list[Staff]
+    basis: LegalBasis
+    programme: Programme
+    coordinating_unit: Unit
+    bed_units: list[Unit]
+    device_types: list[DeviceType]
+
+
+def _skeleton(builder: _Builder) -> _Skeleton:
+    m = builder.m
+    caseworkers = builder._staff("saksbehandler")
+    coordinators = builder._staff("koordinator") + builder._staff("leder_ke")
+    providers = builder._staff("tjenesteyter") or coordinators
+    basis = LegalBasis.all_objects.filter(municipality=m, is_active=True).order_by("pk").first()
+    programme = Programme.all_objects.filter(municipality=m).order_by("pk").first()
+    coordinating_unit = Unit.all_objects.filter(
+        municipality=m, name="Tjenestekontor og koordinerende enhet"
+    ).first()
+    bed_units = list(
+        Unit.all_objects.filter(
+            municipality=m, pk__in=BedCapacity.all_objects.values("unit_id")
+        ).order_by("pk")
+    )
+    device_types = list(DeviceType.all_objects.filter(municipality=m).order_by("pk"))
+    if not (
+        caseworkers
+        and coordinators
+        and basis
+        and programme
+        and coordinating_unit
+        and bed_units
+        and device_types
+    ):
+        raise RuntimeError("Demokommunen mangler grunndata; kjør «mestring demo» først.")
+    return _Skeleton(
+        caseworkers,
+        coordinators,
+        providers,
+        basis,
+        programme,
+        coordinating_unit,
+        bed_units,
+        device_types,
+    )
+
+
+def _run(
+    builder: _Builder,
+    steps: list[tuple[str, Callable[[], object]]],
+    progress: Callable[[str], None],
+) -> None:
+    for label, step in steps:
+        progress(label)
+        step()
+    record_event(
+        actor=system_actor(builder.m),
+        action="import",
+        object_type="bench_data",
+        object_id=builder.result.total_rows,
+    )
+
+
+def _history(
+    builder: _Builder, base: _Skeleton, persons: list[Person]
+) -> list[tuple[str, Callable[[], object]]]:
+    """Every kind of history but the individual plan (one active plan per person)."""
+    return [
+        (
+            "meldinger, saker og vedtak",
+            lambda: builder.referrals_and_cases(persons, base.caseworkers, base.basis),
+        ),
+        (
+            "rehabiliteringsforløp og besøk",
+            lambda: builder.rehabilitation(persons, base.programme, base.providers),
+        ),
+        ("institusjonsopphold", lambda: builder.stays(persons, base.bed_units)),
+        ("hjelpemidler og utlån", lambda: builder.loans(persons, base.device_types)),
+        ("frisklivsresepter", lambda: builder.prescriptions(persons)),
+    ]
+
+
 def build_large_municipality(
     municipality: Municipality,
     size: Size,
@@ -547,53 +641,46 @@ def build_large_municipality(
     seed: int = 12,
     progress: Callable[[str], None] = lambda _line: None,
 ) -> BuildResult:
-    """Add the bulk data to `municipality` (the demo municipality, already built)."""
+    """Add the bulk data to `municipality` (the demo municipality, already built).
+
+    Called again, it adds `size` more on top: references, usernames and labels go on
+    from where the earlier build stopped (give another seed, or the new persons draw the
+    same identity numbers and are left without one)."""
     started = timezone.now()
     builder = _Builder(municipality, size, seed)
-    m = municipality
-    caseworkers = builder._staff("saksbehandler")
-    coordinators = builder._staff("koordinator") + builder._staff("leder_ke")
-    providers = builder._staff("tjenesteyter") or coordinators
-    basis = LegalBasis.all_objects.filter(municipality=m, is_active=True).first()
-    programme = Programme.all_objects.filter(municipality=m).first()
-    coordinating_unit = Unit.all_objects.get(
-        municipality=m, name="Tjenestekontor og koordinerende enhet"
-    )
-    bed_units = list(
-        Unit.all_objects.filter(municipality=m, pk__in=BedCapacity.all_objects.values("unit_id"))
-    )
-    device_types = list(DeviceType.all_objects.filter(municipality=m))
-    if not (caseworkers and coordinators and basis and programme and bed_units and device_types):
-        raise RuntimeError("Demokommunen mangler grunndata; kjør «mestring demo» først.")
-    steps: list[tuple[str, Callable[[], object]]] = []
+    base = _skeleton(builder)
     with transaction.atomic():
         progress("personer")
         persons = builder.persons()
-        steps = [
-            (
-                "meldinger, saker og vedtak",
-                lambda: builder.referrals_and_cases(persons, caseworkers, basis),
-            ),
+        steps = _history(builder, base, persons)
+        steps.insert(
+            1,
             (
                 "individuelle planer",
-                lambda: builder.plans(persons, coordinators, coordinating_unit),
+                lambda: builder.plans(persons, base.coordinators, base.coordinating_unit),
             ),
-            (
-                "rehabiliteringsforløp og besøk",
-                lambda: builder.rehabilitation(persons, programme, providers),
-            ),
-            ("institusjonsopphold", lambda: builder.stays(persons, bed_units)),
-            ("hjelpemidler og utlån", lambda: builder.loans(persons, device_types)),
-            ("frisklivsresepter", lambda: builder.prescriptions(persons)),
-        ]
-        for label, step in steps:
-            progress(label)
-            step()
-        record_event(
-            actor=system_actor(m),
-            action="import",
-            object_type="bench_data",
-            object_id=builder.result.total_rows,
         )
+        _run(builder, steps, progress)
+    builder.result.seconds = (timezone.now() - started).total_seconds()
+    return builder.result
+
+
+def add_history(
+    municipality: Municipality,
+    persons: list[Person],
+    size: Size,
+    *,
+    seed: int = 12,
+    progress: Callable[[str], None] = lambda _line: None,
+) -> BuildResult:
+    """As many messages, cases and decisions, rehabilitation episodes with visits and
+    measures, stays, loans and frisklivsresepter as `size` gives a municipality, all
+    about `persons` (already there). The query-count test lengthens the history of the
+    person whose pages it measures with it."""
+    started = timezone.now()
+    builder = _Builder(municipality, size, seed)
+    base = _skeleton(builder)
+    with transaction.atomic():
+        _run(builder, _history(builder, base, persons), progress)
     builder.result.seconds = (timezone.now() - started).total_seconds()
     return builder.result
