@@ -110,7 +110,16 @@ class Case(MunicipalityOwned):
         ordering = ["-received_on", "-pk"]
         verbose_name = _("sak")
         verbose_name_plural = _("saker")
-        indexes = [models.Index(fields=["municipality", "status", "received_on"])]
+        indexes = [
+            models.Index(fields=["municipality", "status", "received_on"]),
+            # The case list: open cases oldest first, paged (issue 12). Partial, so the
+            # ten years of closed cases are not in it and the page is read in order.
+            models.Index(
+                fields=["municipality", "received_on", "id"],
+                condition=models.Q(status__in=OPEN_CASE_STATUSES),
+                name="case_open_received_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.received_on:%d.%m.%Y}"

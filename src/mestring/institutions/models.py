@@ -132,6 +132,10 @@ class Stay(MunicipalityOwned):
         indexes = [
             models.Index(fields=["municipality", "unit", "admitted_on"]),
             models.Index(fields=["municipality", "person", "admitted_on"]),
+            # Who is in a bed on a day (bed board, issue 12): not discharged, or
+            # discharged after the day, read from this index instead of every stay of
+            # ten years.
+            models.Index(fields=["municipality", "discharged_on"], name="stay_discharged_idx"),
         ]
 
     def __str__(self) -> str:

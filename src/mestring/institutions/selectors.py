@@ -14,7 +14,7 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from mestring.institutions.models import BedCapacity, PurchaseAgreement, Stay
+from mestring.institutions.models import BedCapacity, PurchaseAgreement, Stay, StayType
 from mestring.people.models import Person, Unit
 
 ONE_DAY = datetime.timedelta(days=1)
@@ -139,8 +139,11 @@ def bed_board(day: datetime.date) -> list[BoardUnit]:
         .select_related("person")
         .order_by("person__family_name", "person__given_name", "pk")
     )
+    # The type's label translated once per type, not once per row (about 150 rows).
+    labels = {value: str(label) for value, label in StayType.choices}
     for stay in stays:
         stay.days_so_far = (day - stay.admitted_on).days
+        stay.type_label = labels.get(stay.stay_type, stay.stay_type)
         board[stay.unit_id].stays.append(stay)
     return list(board.values())
 

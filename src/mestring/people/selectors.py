@@ -5,16 +5,35 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import F, Func, Q, QuerySet, TextField
 
 from mestring.people.models import Person, Staff, Unit
 
+if TYPE_CHECKING:
+    from mestring.access.actor import Actor
+
+
+class Unindexed(Func):
+    """The column's own value (`col || ''`), sorting exactly like the column, but not
+    matched to an index by the database's planner.
+
+    The name sort of the search would otherwise make PostgreSQL walk the
+    (municipality, family_name, given_name) index in order and filter every row until 25
+    hits turn up: for a prefix like «Lund» that is 44 000 rows (104 ms). With the
+    expression it takes the hits from the name-prefix indexes and sorts only those
+    (about 4 000 rows, a top-N sort)."""
+
+    template = "(%(expressions)s || '')"
+    output_field = TextField()
+
+
 PAGE_SIZE = 25
 PERSON_SORTS = {
-    "navn": ("family_name", "given_name", "birth_date", "pk"),
-    "-navn": ("-family_name", "-given_name", "-birth_date", "-pk"),
+    "navn": (Unindexed(F("family_name")), "given_name", "birth_date", "pk"),
+    "-navn": (Unindexed(F("family_name")).desc(), "-given_name", "-birth_date", "-pk"),
     "fodt": ("birth_date", "family_name", "given_name", "pk"),
     "-fodt": ("-birth_date", "family_name", "given_name", "-pk"),
 }
@@ -62,6 +81,25 @@ def search_persons(query: PersonQuery) -> QuerySet[Person]:
     return persons.order_by(*order).only(
         "pk", "given_name", "family_name", "birth_date", "person_ref", "postal_town"
     )
+
+
+def mark_access(persons: list[Person], actor: Actor) -> list[Person]:
+    """Set `has_access` (the actor has a care relation) on the persons of one page, in
+    one query over those persons only. Marking every hit with an EXISTS before the sort
+    made PostgreSQL hash all care relations of the municipality for each search."""
+    from mestring.access.models import CareRelation
+
+    allowed: set[int] = set()
+    if actor.staff is not None:
+        allowed = set(
+            CareRelation.objects.active()
+            .for_staff(actor.staff)
+            .filter(person_id__in=[person.pk for person in persons])
+            .values_list("person_id", flat=True)
+        )
+    for person in persons:
+        person.has_access = person.pk in allowed
+    return persons
 
 
 def paginate(queryset: QuerySet, page_number: object, per_page: int = PAGE_SIZE) -> Page:

@@ -15,7 +15,6 @@ from mestring.access.audit import record_event
 from mestring.access.guard import person_view
 from mestring.access.models import AuditPurpose
 from mestring.access.permissions import PERSON_REGISTER, PERSON_SEARCH
-from mestring.access.selectors import with_access_flag
 from mestring.core import csvexport
 from mestring.core.decorators import staff_required
 from mestring.core.person_summary import person_summary
@@ -33,8 +32,9 @@ def person_search(request: HttpRequest) -> HttpResponse:
         query = selectors.PersonQuery(
             text=form.cleaned_data["q"], sort=form.cleaned_data["sort"] or "navn"
         )
-        persons = with_access_flag(selectors.search_persons(query), request.actor)
-        page = selectors.paginate(persons, request.GET.get("side"))
+        page = selectors.paginate(selectors.search_persons(query), request.GET.get("side"))
+        # The access flag for the 25 persons shown, not for every hit.
+        page.object_list = selectors.mark_access(list(page.object_list), request.actor)
         # A search shows who is known to the services: logged, without a person.
         record_event(
             actor=request.actor,

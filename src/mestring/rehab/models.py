@@ -143,6 +143,18 @@ class Episode(MunicipalityOwned):
         indexes = [
             models.Index(fields=["municipality", "programme", "referral_date"]),
             models.Index(fields=["municipality", "status"]),
+            # The waiting list (referred or waiting, oldest referral first) and the
+            # follow-ups due, both paged in this order (issue 12).
+            models.Index(
+                fields=["municipality", "referral_date", "id"],
+                condition=Q(status__in=[EpisodeStatus.REFERRED, EpisodeStatus.WAITING]),
+                name="episode_waiting_idx",
+            ),
+            models.Index(
+                fields=["municipality", "follow_up_due_on", "id"],
+                condition=Q(follow_up_due_on__isnull=False, followed_up_on__isnull=True),
+                name="episode_follow_up_due_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -62,12 +62,13 @@ def groups_in_force(day: datetime.date) -> QuerySet[ResponsibilityGroup]:
 
 def _by_age(queryset: QuerySet, unit_field: str, day: datetime.date) -> list[dict[str, Any]]:
     threshold = adult_threshold(day)
+    # Every person is either under 18 or not, so the distinct total is the sum of the
+    # two: one COUNT(DISTINCT) less, each of which sorts all rows of the group (issue 12).
     rows = (
         queryset.values(unit_field)
         .annotate(
             under_18=Count("person", filter=Q(person__birth_date__gt=threshold), distinct=True),
             adult=Count("person", filter=Q(person__birth_date__lte=threshold), distinct=True),
-            total=Count("person", distinct=True),
         )
         .order_by(unit_field)
     )
@@ -77,7 +78,7 @@ def _by_age(queryset: QuerySet, unit_field: str, day: datetime.date) -> list[dic
             "unit_key": row[unit_field] or NO_UNIT,
             "under_18": row["under_18"],
             "adult": row["adult"],
-            "total": row["total"],
+            "total": row["under_18"] + row["adult"],
         }
         for row in rows
     ]

@@ -67,18 +67,31 @@ class IndividualPlansReport(Report):
 
 def three_year_table(day: datetime.date) -> dict[str, Any]:
     """The table in seeds 000 §3.1.6: plans per unit on 31 December of the two years
-    before, and on `day` this year."""
+    before, and on `day` this year.
+
+    One pass over the plans in force on any of the three days, counting each day with a
+    filter (issue 12: three scans of all plans took a quarter of the overview's time).
+    A unit is listed when it has a plan on at least one of the days."""
     days = [datetime.date(day.year - 2, 12, 31), datetime.date(day.year - 1, 12, 31), day]
-    by_unit: dict[str, list[int]] = {}
-    for index, point in enumerate(days):
-        counts = (
-            plans_in_force(point)
-            .values("responsible_unit__name")
-            .annotate(total=Count("pk"))
-            .order_by()
+    in_force = [Q(end_date__isnull=True) | Q(end_date__gte=point) for point in days]
+    counts = (
+        IndividualPlan.objects.filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=min(days)), start_date__lte=max(days)
         )
-        for row in counts:
-            by_unit.setdefault(row["responsible_unit__name"], [0, 0, 0])[index] = row["total"]
+        .values("responsible_unit__name")
+        .annotate(
+            **{
+                f"day_{index}": Count("pk", filter=condition & Q(start_date__lte=point))
+                for index, (point, condition) in enumerate(zip(days, in_force, strict=True))
+            }
+        )
+        .order_by()
+    )
+    by_unit: dict[str, list[int]] = {}
+    for row in counts:
+        figures = [row[f"day_{index}"] for index in range(len(days))]
+        if any(figures):
+            by_unit[row["responsible_unit__name"]] = figures
     return {
         "days": [d.isoformat() for d in days],
         "rows": [{"unit": unit, "counts": counts} for unit, counts in sorted(by_unit.items())],
