@@ -106,6 +106,12 @@ def test_person_list_mine_search_and_pagination_queries(
     found = client.get("/api/persons/?q=Skjermesen", **bearer(raw)).json()
     assert [(i["id"], i["has_access"]) for i in found["items"]] == [(world.person.pk, False)]
     assert AuditEvent.all_objects.filter(object_type="person_search").count() == 1
+    # The reference finds the person too, marked as one the caseworker may open.
+    by_ref = client.get(f"/api/persons/?q={person.person_ref}", **bearer(raw)).json()
+    assert [(i["id"], i["has_access"]) for i in by_ref["items"]] == [(person.pk, True)]
+    by_name = client.get("/api/persons/?q=Ås2", **bearer(raw)).json()
+    assert by_name["count"] == 1 + 10  # Ås2 and Ås20–Ås29
+    assert all(item["has_access"] for item in by_name["items"])
     # Searching needs the permission, as on the web.
     owner_token = make_token(world.owner)
     assert client.get("/api/persons/?q=Skj", **bearer(owner_token)).status_code == 200

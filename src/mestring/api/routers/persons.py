@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
@@ -10,7 +9,6 @@ from ninja import Path, Query, Router, Status
 from mestring.access.audit import record_event
 from mestring.access.models import AuditPurpose, CareRelation
 from mestring.access.permissions import PERSON_REGISTER, PERSON_SEARCH
-from mestring.access.selectors import with_access_flag
 from mestring.api.auth import context, endpoint
 from mestring.api.errors import InvalidInput, ScopeMissing
 from mestring.api.pagination import Paging, page_of
@@ -53,18 +51,19 @@ def person_list(
     if text_query:
         if not actor.has_perm(PERSON_SEARCH):
             raise ScopeMissing(_("Du har ikke tillatelse til å søke etter personer."))
-        persons = selectors.search_persons(selectors.PersonQuery(text=text_query))
-        ref_matches = Person.objects.filter(person_ref=text_query).values("pk")
-        persons = Person.objects.filter(
-            Q(pk__in=persons.values("pk")) | Q(pk__in=ref_matches)
-        ).order_by(*selectors.PERSON_SORTS["navn"])
+        # One WHERE with the name prefixes OR the reference, so PostgreSQL can use the
+        # prefix indexes for the count too (two IN subqueries hid them: ~100 ms at 100k).
+        by_name = selectors.search_persons(selectors.PersonQuery(text=text_query))
+        persons = by_name | Person.objects.filter(person_ref=text_query)
     else:
         mine = CareRelation.objects.active().for_staff(actor.staff).values("person_id")
-        persons = Person.objects.filter(pk__in=mine).order_by(*selectors.PERSON_SORTS["navn"])
-    persons = with_access_flag(persons, actor).only(
+        persons = Person.objects.filter(pk__in=mine)
+    persons = persons.order_by(*selectors.PERSON_SORTS["navn"]).only(
         "pk", "given_name", "family_name", "birth_date", "person_ref", "postal_town"
     )
     page = page_of(persons, paging)
+    # Whether the actor may open each person: asked for the rows of the page only.
+    selectors.mark_access(page["items"], actor)
     if text_query:
         # As the web's search: logged without a person, with the number found.
         record_event(
