@@ -24,7 +24,10 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from mestring.assessments.models import FunctionVariable
+from mestring.casework import services as case_services
 from mestring.casework.models import Case
+from mestring.outcomes import services as outcome_services
 from mestring.plans.models import Goal, Measure
 from mestring.referrals.models import Referral
 from mestring.teams.models import (
@@ -34,12 +37,15 @@ from mestring.teams.models import (
     Meeting,
     ResponsibilityGroup,
 )
+from mestring.tenancy.context import activate
 from tests import factories
 from tests.api.helpers import make_token
+from tests.casework.helpers import apply
+from tests.casework.service_helpers import decide, register
 from tests.devices.loan_helpers import deliver, make_item, order
 from tests.institutions.helpers import admit, make_unit
 from tests.outcomes.helpers import copm, sppb
-from tests.plans.helpers import make_decision, make_plan
+from tests.plans.helpers import actor_for, make_decision, make_plan
 from tests.rehab.helpers import ended, refer, started
 from tests.rehab.helpers import goal as rehab_goal
 
@@ -119,12 +125,35 @@ def _seed_plans_and_cases(world, second) -> None:
         description="Under vurdering",
         status="under_vurdering",
     )
+    Referral.all_objects.create(  # a second open one: opening a case uses one up
+        municipality=m,
+        person=world.person,
+        source="fastlege",
+        received_on=datetime.date(2026, 2, 6),
+        description="Trenger hjelp i hjemmet",
+    )
     plan = make_plan(world)
     Goal.all_objects.create(municipality=m, plan=plan, text="Gå til butikken")
     Measure.all_objects.create(
         municipality=m, plan=plan, title="Trening", responsible_other="Personen"
     )
     make_decision(world.person, world.caseworker)
+
+
+def _seed_decision_work(world) -> None:
+    """An open case asking for a plan and a coordinator, a service case with a decision
+    in force and an appeal on it: every decision operation has something to act on."""
+    worker, person = world.caseworker, world.person
+    apply(worker, person, received_on=_days_ago(20))
+    case = register(worker, person, ["ledsagerbevis", "stottekontakt"], received_on=_days_ago(20))
+    decision = decide(worker, case, "ledsagerbevis", hours_per_week=None, days=1)
+    with activate(world.municipality):
+        case_services.appeal_register(
+            actor=actor_for(worker),
+            decision=decision,
+            received_on=timezone.localdate(),
+            grounds="Får for lite",
+        )
 
 
 def _seed_group_and_meetings(world) -> None:
@@ -175,7 +204,26 @@ def _seed_rehabilitation(world, second) -> None:
     rehab_goal(world.caseworker, active)
     ended(world.caseworker, second, on=_days_ago(90))
     sppb(world.caseworker, world.person, episode=active)
+    sppb(world.caseworker, world.person, time_point="slutt")  # one for DELETE to take
     copm(world.caseworker, second)
+    # Every instrument for the same person, so each correction can succeed.
+    with activate(world.municipality):
+        actor = actor_for(world.caseworker)
+        outcome_services.psfs_record(
+            actor=actor,
+            person=world.person,
+            observed_on=_days_ago(3),
+            time_point="start",
+            activities=[("Gå trapper", 2), ("Bære", 3), ("Sykle", 5)],
+        )
+        codes = FunctionVariable.objects.filter(is_active=True).values_list("code", flat=True)
+        outcome_services.function_record(
+            actor=actor,
+            person=world.person,
+            observed_on=_days_ago(3),
+            time_point="start",
+            scores={code: 2 for code in list(codes)[:3]},
+        )
 
 
 def _seed_stays_and_loans(world, second) -> None:
@@ -209,6 +257,7 @@ def fuzz_token(world) -> str:
     factories.grant_relation(world.caseworker, world.person)
     factories.grant_relation(world.caseworker, second)
     _seed_plans_and_cases(world, second)
+    _seed_decision_work(world)
     _seed_group_and_meetings(world)
     _seed_rehabilitation(world, second)
     _seed_stays_and_loans(world, second)

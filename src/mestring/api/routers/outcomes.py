@@ -1,10 +1,12 @@
 """Outcome measures (målinger): a person's observations with the change from the first
 measure of the same instrument and whether it is meaningful, one observation with its
-items, and recording SPPB, COPM, PSFS and the functional variables.
+items, recording SPPB, COPM, PSFS and the functional variables, and correcting and
+deleting an observation as the web's «Rett» and «Slett» do.
 
 Every write calls the same recorder as the web form (`outcomes.services`), after the
 checks the forms make (ranges, number of activities, a date not in the future, the
-person's own episode). What the scoring rules refuse gives 422 with their message.
+person's own episode). What the scoring rules refuse gives 422 with their message. A
+correction replaces the whole observation (items and total), as the web form does.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -272,17 +275,68 @@ def _common(person: Person, data: ObservationIn) -> dict[str, Any]:
     }
 
 
-def _record(request: HttpRequest, person: Person, recorder: Any, **arguments: Any) -> Status:
+def _record(
+    request: HttpRequest,
+    person: Person,
+    recorder: Any,
+    *,
+    observation: Observation | None = None,
+    **arguments: Any,
+) -> Status:
+    """Record a new observation (201), or correct `observation` in place (200)."""
     try:
-        observation = recorder(actor=context(request).actor, person=person, **arguments)
+        saved = recorder(
+            actor=context(request).actor, person=person, observation=observation, **arguments
+        )
     except services.RULE_ERRORS as exc:
         raise InvalidInput(str(exc), [{"field": "body", "message": str(exc)}]) from exc
-    return Status(201, _observation_out(person, observation.pk))
+    return Status(201 if observation is None else 200, _observation_out(person, saved.pk))
+
+
+def _to_correct(person: Person, observation_id: int, instrument: str) -> Observation:
+    """The person's observation (404 otherwise), measured with this instrument (422
+    otherwise: the web corrects an observation with its own instrument's form)."""
+    observation = get_object_or_404(Observation, pk=observation_id, person=person)
+    if observation.instrument != instrument:
+        message = _(
+            "Målingen er registrert med «%(label)s» og kan bare rettes med samme instrument "
+            "(«%(code)s»)."
+        ) % {"label": observation.get_instrument_display(), "code": observation.instrument}
+        raise InvalidInput(message, [{"field": "body", "message": message}])
+    return observation
 
 
 def _decimal(value: float | None) -> Decimal | None:
     # Through str so that 7.5 stays 7.5 and is not the float's binary expansion.
     return None if value is None else Decimal(str(value))
+
+
+def _sppb(person: Person, data: SppbIn) -> dict[str, Any]:
+    return {
+        **_common(person, data),
+        "side_by_side_s": _decimal(data.side_by_side_s),
+        "semi_tandem_s": _decimal(data.semi_tandem_s),
+        "tandem_s": _decimal(data.tandem_s),
+        "gait_s": _decimal(data.gait_s),
+        "chair_s": _decimal(data.chair_s),
+        "balance": data.balance,
+        "gait": data.gait,
+        "chair": data.chair,
+    }
+
+
+def _copm(person: Person, data: CopmIn) -> dict[str, Any]:
+    activities = [(a.activity, a.performance, a.satisfaction) for a in data.activities]
+    return {**_common(person, data), "activities": activities}
+
+
+def _psfs(person: Person, data: PsfsIn) -> dict[str, Any]:
+    activities = [(a.activity, a.score) for a in data.activities]
+    return {**_common(person, data), "activities": activities}
+
+
+def _function(person: Person, data: FunctionIn) -> dict[str, Any]:
+    return {**_common(person, data), "scores": data.scores}
 
 
 # --- Reads
@@ -361,20 +415,7 @@ def sppb_create(
     *,
     person: Person,
 ) -> Status:
-    return _record(
-        request,
-        person,
-        services.sppb_record,
-        **_common(person, data),
-        side_by_side_s=_decimal(data.side_by_side_s),
-        semi_tandem_s=_decimal(data.semi_tandem_s),
-        tandem_s=_decimal(data.tandem_s),
-        gait_s=_decimal(data.gait_s),
-        chair_s=_decimal(data.chair_s),
-        balance=data.balance,
-        gait=data.gait,
-        chair=data.chair,
-    )
+    return _record(request, person, services.sppb_record, **_sppb(person, data))
 
 
 @router.post(
@@ -394,10 +435,7 @@ def copm_create(
     *,
     person: Person,
 ) -> Status:
-    activities = [(a.activity, a.performance, a.satisfaction) for a in data.activities]
-    return _record(
-        request, person, services.copm_record, **_common(person, data), activities=activities
-    )
+    return _record(request, person, services.copm_record, **_copm(person, data))
 
 
 @router.post(
@@ -417,10 +455,7 @@ def psfs_create(
     *,
     person: Person,
 ) -> Status:
-    activities = [(a.activity, a.score) for a in data.activities]
-    return _record(
-        request, person, services.psfs_record, **_common(person, data), activities=activities
-    )
+    return _record(request, person, services.psfs_record, **_psfs(person, data))
 
 
 @router.post(
@@ -440,9 +475,7 @@ def function_create(
     *,
     person: Person,
 ) -> Status:
-    return _record(
-        request, person, services.function_record, **_common(person, data), scores=data.scores
-    )
+    return _record(request, person, services.function_record, **_function(person, data))
 
 
 @router.get(
@@ -460,3 +493,125 @@ def observation_read(
     person: Person,
 ) -> dict:
     return _observation_out(person, observation_id)
+
+
+# --- Correcting and deleting (the web's «Rett målingen» and «Slett»)
+
+_CORRECT = (
+    "Som «Rett målingen» i nettløsningen: hele målingen sendes på nytt med de samme feltene "
+    "og kontrollene som når den registreres, og delene og skåren regnes ut på nytt. Målingen "
+    "må være registrert med dette instrumentet (422 ellers). Tilgang: `outcomes:write`, og "
+    "tjenstlig behov for personen (som i nettløsningen trengs ingen annen tillatelse)."
+)
+
+
+@router.put(
+    "/persons/{person_id}/observations/{observation_id}/sppb/",
+    response=responses({200: ObservationOut}),
+    summary="Rett en SPPB-måling",
+    description=_CORRECT,
+)
+@endpoint(scope="outcomes:write", object_type="observation", person=True, action="update")
+def sppb_correct(
+    request: HttpRequest,
+    data: SppbIn,
+    person_id: int = Path(..., ge=1, le=MAX_ID),
+    observation_id: int = Path(..., ge=1, le=MAX_ID),
+    *,
+    person: Person,
+) -> Status:
+    observation = _to_correct(person, observation_id, "sppb")
+    return _record(
+        request, person, services.sppb_record, observation=observation, **_sppb(person, data)
+    )
+
+
+@router.put(
+    "/persons/{person_id}/observations/{observation_id}/copm/",
+    response=responses({200: ObservationOut}),
+    summary="Rett en COPM-måling",
+    description=_CORRECT,
+)
+@endpoint(scope="outcomes:write", object_type="observation", person=True, action="update")
+def copm_correct(
+    request: HttpRequest,
+    data: CopmIn,
+    person_id: int = Path(..., ge=1, le=MAX_ID),
+    observation_id: int = Path(..., ge=1, le=MAX_ID),
+    *,
+    person: Person,
+) -> Status:
+    observation = _to_correct(person, observation_id, "copm")
+    return _record(
+        request, person, services.copm_record, observation=observation, **_copm(person, data)
+    )
+
+
+@router.put(
+    "/persons/{person_id}/observations/{observation_id}/psfs/",
+    response=responses({200: ObservationOut}),
+    summary="Rett en PSFS-måling",
+    description=_CORRECT,
+)
+@endpoint(scope="outcomes:write", object_type="observation", person=True, action="update")
+def psfs_correct(
+    request: HttpRequest,
+    data: PsfsIn,
+    person_id: int = Path(..., ge=1, le=MAX_ID),
+    observation_id: int = Path(..., ge=1, le=MAX_ID),
+    *,
+    person: Person,
+) -> Status:
+    observation = _to_correct(person, observation_id, "psfs")
+    return _record(
+        request, person, services.psfs_record, observation=observation, **_psfs(person, data)
+    )
+
+
+@router.put(
+    "/persons/{person_id}/observations/{observation_id}/funksjon/",
+    response=responses({200: ObservationOut}),
+    summary="Rett en måling av funksjonsvariabler (IPLOS)",
+    description=_CORRECT,
+)
+@endpoint(scope="outcomes:write", object_type="observation", person=True, action="update")
+def function_correct(
+    request: HttpRequest,
+    data: FunctionIn,
+    person_id: int = Path(..., ge=1, le=MAX_ID),
+    observation_id: int = Path(..., ge=1, le=MAX_ID),
+    *,
+    person: Person,
+) -> Status:
+    observation = _to_correct(person, observation_id, "funksjon")
+    return _record(
+        request,
+        person,
+        services.function_record,
+        observation=observation,
+        **_function(person, data),
+    )
+
+
+@router.delete(
+    "/persons/{person_id}/observations/{observation_id}/",
+    response=responses({204: None}),
+    summary="Slett en måling",
+    description=(
+        "Som «Slett» i nettløsningen: for en måling som er registrert ved en feil. Målingen "
+        "og delene slettes; loggen beholder at den fantes. Svarer 204 uten innhold. Tilgang: "
+        "`outcomes:write`, og tjenstlig behov for personen (som i nettløsningen trengs ingen "
+        "annen tillatelse)."
+    ),
+)
+@endpoint(scope="outcomes:write", object_type="observation", person=True, action="delete")
+def observation_delete(
+    request: HttpRequest,
+    person_id: int = Path(..., ge=1, le=MAX_ID),
+    observation_id: int = Path(..., ge=1, le=MAX_ID),
+    *,
+    person: Person,
+) -> Status:
+    observation = get_object_or_404(Observation, pk=observation_id, person=person)
+    services.observation_delete(actor=context(request).actor, observation=observation)
+    return Status(204, None)

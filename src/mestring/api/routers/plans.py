@@ -1,5 +1,6 @@
-"""Individual plans with goals and measures; add a goal, change a goal's status, add
-and change measures (through the web's measure form and the plan services)."""
+"""Individual plans with goals and measures; add a goal, change a goal (through the web's
+goal form) or its status, add and change measures (through the web's measure form), all
+through the plan services."""
 
 from __future__ import annotations
 
@@ -28,10 +29,12 @@ from mestring.api.schemas import (
     PlanPage,
     responses,
 )
+from mestring.api.schemas_changes import GoalPatchIn
+from mestring.core.transitions import TransitionNotAllowed, check_transition
 from mestring.people.models import Person
 from mestring.plans import services as plan_services
-from mestring.plans.forms import MeasureForm, measure_initial
-from mestring.plans.models import Goal, IndividualPlan, Measure
+from mestring.plans.forms import GoalForm, MeasureForm, measure_initial
+from mestring.plans.models import GOAL_TRANSITIONS, Goal, GoalStatus, IndividualPlan, Measure
 
 router = Router(tags=["Individuelle planer"])
 
@@ -357,3 +360,78 @@ def measure_update(
     except plan_services.PlanRuleError as exc:
         raise _measure_rule_error(plan, exc) from exc
     return _measure_read(measure.pk, plan)
+
+
+# --- Changing a goal
+
+_GOAL_FIELDS = ("text", "status", "achievement", "target_date")
+
+
+def _goal_form(plan: IndividualPlan, goal: Goal, values: dict[str, Any]) -> dict[str, Any]:
+    """Check the values with the web's goal form; its cleaned data is what the service takes."""
+    data = {name: "" if values[name] is None else values[name] for name in _GOAL_FIELDS}
+    data["version"] = plan.version  # the lock is the service's, with expected_version
+    form = GoalForm(data, goal=goal)
+    if not form.is_valid():
+        raise InvalidInput(
+            _("Ugyldige data."),
+            [
+                {"field": field if field in _GOAL_FIELDS else "body", "message": str(message)}
+                for field, messages in form.errors.items()
+                for message in messages
+            ],
+        )
+    return {k: v for k, v in form.cleaned_data.items() if k != "version"}
+
+
+@router.patch(
+    "/{person_id}/plans/{plan_id}/goals/{goal_id}/",
+    response=responses({200: GoalOut}),
+    summary="Endre et mål (tekst, status, måloppnåelse, ønsket dato)",
+    description=(
+        "Som «Endre mål» i nettløsningen: samme felt og kontroller. Felt som utelates (eller "
+        "er null), endres ikke; for `target_date` tømmer null datoen. Statusendringer følger "
+        "de samme reglene som i nettløsningen (409 ellers). `expected_version` er planens "
+        "versjon da du leste den: er planen endret siden, avvises lagringen (409). Planen må "
+        "være aktiv (409 ellers) og samtykket gjelde (400 ellers). Tilgang: `plans:write`, "
+        "og tjenstlig behov for personen."
+    ),
+)
+@endpoint(scope="plans:write", object_type="plan", person=True, action="update")
+def goal_change(
+    request: HttpRequest,
+    data: GoalPatchIn,
+    person_id: int = Path(..., ge=1, le=MAX_ID),
+    plan_id: int = Path(..., ge=1, le=MAX_ID),
+    goal_id: int = Path(..., ge=1, le=MAX_ID),
+    *,
+    person: Person,
+) -> dict:
+    plan = _open_plan(person, plan_id)
+    goal = get_object_or_404(Goal, pk=goal_id, plan=plan)
+    goal.plan = plan
+    # The web form shows the stored values; the changes go on top of them.
+    values: dict[str, Any] = {name: getattr(goal, name) for name in _GOAL_FIELDS}
+    sent = data.model_dump(exclude_unset=True, exclude={"expected_version"})
+    values.update(
+        {name: value for name, value in sent.items() if value is not None or name == "target_date"}
+    )
+    if values["status"] != goal.status:
+        try:
+            # The web form lists every status; say why this one is not allowed.
+            check_transition(
+                GOAL_TRANSITIONS, goal.status, values["status"], dict(GoalStatus.choices)
+            )
+        except TransitionNotAllowed as exc:
+            raise Conflict(str(exc)) from exc
+    fields = _goal_form(plan, goal, values)
+    try:
+        goal = plan_services.goal_update(
+            actor=context(request).actor,
+            goal=goal,
+            expected_version=data.expected_version,
+            data=fields,
+        )
+    except plan_services.PlanRuleError as exc:
+        raise _measure_rule_error(plan, exc) from exc
+    return goal_out(goal)

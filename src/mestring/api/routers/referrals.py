@@ -1,5 +1,5 @@
 """Messages of need (meldinger om behov): a person's, one, register, change status,
-triage; the office's inbox."""
+triage, open a case from one («Opprett sak»); the office's inbox."""
 
 from __future__ import annotations
 
@@ -14,8 +14,10 @@ from mestring.access.permissions import PERSON_REGISTER
 from mestring.api.auth import context, endpoint
 from mestring.api.errors import ApiError, Conflict, InvalidInput
 from mestring.api.pagination import Paging, page_of
+from mestring.api.routers.cases import case_out
 from mestring.api.schemas import (
     MAX_ID,
+    CaseOut,
     InboxFilter,
     InboxItemOut,
     InboxPage,
@@ -28,11 +30,13 @@ from mestring.api.schemas import (
     check_range,
     responses,
 )
+from mestring.api.schemas_changes import ReferralCaseIn
+from mestring.casework.models import Case
 from mestring.core.transitions import TransitionNotAllowed, check_transition
 from mestring.people.models import Person
 from mestring.referrals import selectors
 from mestring.referrals import services as referral_services
-from mestring.referrals.forms import StatusForm, TriageForm
+from mestring.referrals.forms import OpenCaseForm, StatusForm, TriageForm
 from mestring.referrals.models import (
     OPEN_REFERRAL_STATUSES,
     REFERRAL_TRANSITIONS,
@@ -276,6 +280,68 @@ def person_referral_triage(
     except referral_services.ReferralRuleError as exc:
         raise _rule_error(referral, exc) from exc
     return referral_out(referral)
+
+
+# The web form's field → the API's field.
+_CASE_FIELDS = {
+    "responsible_unit": "responsible_unit_id",
+    "caseworker": "caseworker_id",
+    "__all__": "body",
+}
+
+
+@person_router.post(
+    "/{person_id}/referrals/{referral_id}/case/",
+    response=responses({201: CaseOut}),
+    summary="Opprett sak fra en melding om behov",
+    description=(
+        "Som «Opprett sak» i nettløsningen: en sak om individuell plan og/eller koordinator "
+        "(minst én av dem), med meldingens mottatt-dato, som starter fristen. Meldingen får "
+        "status «sak opprettet». En valgt saksbehandler får tilgang til personen mens saken "
+        "er åpen. Bare en åpen melding (mottatt eller under vurdering) kan gi en sak (409 "
+        "ellers). Tilgang: `cases:write`, og tjenstlig behov for personen (som i "
+        "nettløsningen trengs ingen annen tillatelse). Svaret er den nye saken."
+    ),
+)
+@endpoint(scope="cases:write", object_type="referral", person=True, action="update")
+def person_referral_open_case(
+    request: HttpRequest,
+    data: ReferralCaseIn,
+    person_id: int = Path(..., ge=1, le=MAX_ID),
+    referral_id: int = Path(..., ge=1, le=MAX_ID),
+    *,
+    person: Person,
+) -> Status:
+    referral = selectors.person_referral(person, referral_id)
+    if referral.status not in OPEN_REFERRAL_STATUSES:
+        # The web offers «Opprett sak» only on an open message; say why this one is not.
+        raise Conflict(
+            _(
+                "Meldingen er ferdig behandlet (%(status)s), og det kan ikke opprettes en sak "
+                "fra den."
+            )
+            % {"status": referral.get_status_display()}
+        )
+    form = OpenCaseForm(
+        {
+            "sak-requests_individual_plan": data.requests_individual_plan,
+            "sak-requests_coordinator": data.requests_coordinator,
+            "sak-responsible_unit": data.responsible_unit_id or "",
+            "sak-caseworker": data.caseworker_id or "",
+        }
+    )
+    if not form.is_valid():
+        raise _form_errors(form, _CASE_FIELDS)
+    try:
+        case = referral_services.referral_open_case(
+            actor=context(request).actor, referral=referral, **form.cleaned_data
+        )
+    except (referral_services.ReferralRuleError, TransitionNotAllowed) as exc:
+        raise _rule_error(referral, exc) from exc
+    created = get_object_or_404(
+        Case.objects.filter(person=person).prefetch_related("decisions"), pk=case.pk
+    )
+    return Status(201, case_out(created))
 
 
 @inbox_router.get(
