@@ -36,3 +36,10 @@ def test_small_load_test_has_no_failures_and_refusals_hold():
     for line in refused:
         requests, failures = line[44:].split()[:2]
         assert int(requests) > 0 and int(failures) == 0, line
+    # The budget's figure (all users logged in) and the logins are reported apart.
+    for name in ("SIDER OG API, ALLE INNLOGGET", "SIDER OG API, MENS", "INNLOGGING"):
+        line = next(line for line in lines if line.startswith(name))
+        failures = line[44:].split()[1]
+        assert int(failures) == 0, line
+    logins = next(line for line in lines if line.startswith("INNLOGGING"))
+    assert int(logins[44:].split()[0]) == 10  # 5 users: the form and the password each

@@ -133,3 +133,20 @@ def test_serve_rejects_zero_workers(migrated):
     )
     assert result.returncode != 0
     assert "--workers må være minst 1" in result.stderr
+
+
+def test_warm_up_compiles_our_templates_before_the_fork_and_leaves_no_connection(monkeypatch):
+    """`mestring serve` preloads the application and warms it in the master, so no worker
+    imports the URL configuration or compiles templates on its first request."""
+    from django.template import engines
+    from django.urls import get_resolver
+
+    from mestring.core.management.commands import serve
+
+    closed = []
+    monkeypatch.setattr(serve.connections, "close_all", lambda: closed.append(True))
+    serve.warm_up()
+    cache = engines["django"].engine.template_loaders[0].get_template_cache
+    assert {"base.html", "403.html", "people/overview.html"} <= set(cache)
+    assert "url_patterns" in vars(get_resolver())  # the cached_property was filled
+    assert closed  # the workers are forked after this: none inherits a connection

@@ -16,14 +16,13 @@ from functools import wraps
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja.security import HttpBearer
 
 from mestring.access.actor import Actor
 from mestring.access.audit import AccessGround, access_ground, counting_events, record_event
-from mestring.access.guard import require_person
+from mestring.access.guard import require_person, view_transaction
 from mestring.access.models import AuditOutcome, AuditPurpose
 from mestring.api.errors import ApiError, ScopeMissing
 from mestring.api.models import ApiToken
@@ -126,13 +125,14 @@ def _run_audited(
     kwargs: dict[str, Any],
     person: Any = None,
 ) -> Any:
-    """One transaction with exactly one audit row per response: the service's rows for
-    a write, otherwise one read row. A refused write (a rule error, a missing object)
-    is rolled back and logged as a read, as the web does when it shows a form again."""
+    """Exactly one audit row per response: the service's rows for a write, otherwise one
+    read row. A write runs in one transaction (a read in none, see `view_transaction`);
+    a refused write (a rule error, a missing object) is rolled back and logged as a
+    read, as the web does when it shows a form again."""
     extra = {"person": person} if person is not None else {}
     object_id = person.pk if person is not None else ""
     try:
-        with transaction.atomic(), counting_events() as counter:
+        with view_transaction(request), counting_events() as counter:
             result = view(request, *args, **kwargs, **extra)
             if counter.count == 0:
                 record_event(
