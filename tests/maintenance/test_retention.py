@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from mestring.access.actor import system_actor
 from mestring.access.audit import record_event, verify_chain
-from mestring.access.models import AuditEvent
+from mestring.access.models import AuditCheckpoint, AuditEvent
 from mestring.casework.models import Case, Decision, LegalBasis
 from mestring.maintenance.models import RetentionPolicy
 from mestring.maintenance.retention import ANONYMOUS_NAME
@@ -160,15 +160,16 @@ def test_run_deletes_what_is_due_keeps_what_is_referenced_and_anonymises(world, 
     assert again["referrals"]["done_ids"] == [] and again["persons"]["due_ids"] == []
 
 
-def test_audit_rows_are_never_deleted(world, old_world):
+def test_audit_rows_past_their_period_go_behind_a_checkpoint(world, old_world):
     record_event(
         actor=system_actor(world.municipality),
         action="view",
         object_type="person",
         person=world.person,
     )
-    policy = RetentionPolicy.all_objects.create(municipality=world.municipality, audit_years=1)
-    # Rows cannot be made old (the table is append-only), so look ahead in time instead.
+    before = AuditEvent.all_objects.filter(municipality=world.municipality).count()
+    RetentionPolicy.all_objects.create(municipality=world.municipality, audit_years=1)
+    # Look ahead in time: every row written so far is then past its period.
     from mestring.maintenance import retention
     from mestring.tenancy.context import activate
 
@@ -177,13 +178,13 @@ def test_audit_rows_are_never_deleted(world, old_world):
             r.code: r
             for r in retention.execute(world.municipality.pk, TODAY + datetime.timedelta(800))
         }
-    assert results["audit"].due_ids and results["audit"].action == "keep"
-    assert results["audit"].done_ids == []
-    assert AuditEvent.all_objects.filter(pk__in=results["audit"].due_ids).count() == len(
-        results["audit"].due_ids
-    )
+    assert (results["audit"].due, results["audit"].done) == (before, before)
+    assert results["audit"].action == "delete"
+    assert AuditCheckpoint.all_objects.get(municipality=world.municipality).removed == before
+    # Only the pruning's own event is left, and the chain verifies from the checkpoint.
+    left = AuditEvent.all_objects.filter(municipality=world.municipality)
+    assert list(left.values_list("action", flat=True)) == ["audit_prune"]
     assert verify_chain(world.municipality.pk) is None
-    assert policy.pk
 
 
 def test_periods_are_per_municipality(world, old_world):

@@ -4,6 +4,11 @@ Every event is chained to the one before it in the same municipality: the row ha
 covers the previous hash and the row's own content, so an edited or removed row
 breaks the chain at that point. Writers lock the chain head, which keeps the chain
 linear under concurrent requests.
+
+Retention may remove the oldest rows of a chain (`audit_prune`): it first writes an
+`AuditCheckpoint` with the hash of the last row it removes, and then an event that
+names the checkpoint, so `verify_chain` starts from the checkpoint instead of row 1 and
+still finds an edited, removed or unaccounted-for row.
 """
 
 from __future__ import annotations
@@ -16,11 +21,18 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
+from django.db.models import Count, Max, Min
 from django.utils import timezone
 
 from mestring.access.actor import Actor
-from mestring.access.models import AuditChainHead, AuditEvent, AuditOutcome, AuditPurpose
+from mestring.access.models import (
+    AuditChainHead,
+    AuditCheckpoint,
+    AuditEvent,
+    AuditOutcome,
+    AuditPurpose,
+)
 from mestring.people.models import Person
 
 GENESIS_HASH = "0" * 64
@@ -197,11 +209,69 @@ class ChainBreak:
     problem: str
 
 
-def verify_chain(municipality_id: int) -> ChainBreak | None:
-    """The first row where the chain is broken, or None when it is intact."""
+# The event that records a checkpoint (written by `audit_prune`).
+CHECKPOINT_ACTION = "audit_prune"
+CHECKPOINT_OBJECT_TYPE = "audit_checkpoint"
+
+
+def checkpoint_tag(checkpoint: AuditCheckpoint) -> str:
+    """The checkpoint as the object id of its event: last removed row and (most of) its hash."""
+    max_length = AuditEvent._meta.get_field("object_id").max_length
+    return f"{checkpoint.last_seq}:{checkpoint.last_hash}"[:max_length]
+
+
+def _checkpoint_problem(checkpoints: list[AuditCheckpoint]) -> ChainBreak | None:
+    """Checkpoints follow each other: each starts after the one before and counts its rows."""
+    expected_first = 1
+    for checkpoint in checkpoints:
+        if checkpoint.first_seq != expected_first:
+            return ChainBreak(
+                checkpoint.first_seq,
+                0,
+                f"checkpoint {checkpoint.pk} does not follow row {expected_first - 1}",
+            )
+        if checkpoint.removed != checkpoint.last_seq - checkpoint.first_seq + 1:
+            return ChainBreak(
+                checkpoint.first_seq, 0, f"checkpoint {checkpoint.pk} miscounts its rows"
+            )
+        expected_first = checkpoint.last_seq + 1
+    return None
+
+
+def verify_chain(municipality_id: int, *, through_seq: int | None = None) -> ChainBreak | None:
+    """The first row where the chain is broken, or None when it is intact.
+
+    The chain starts at row 1 from the genesis hash, or — when retention removed the
+    oldest rows — right after the checkpoint that accounts for them, from its hash.
+    A checkpoint whose row is still there must match that row's hash; the latest
+    checkpoint must be recorded by an event in the remaining chain. With `through_seq`,
+    only the rows up to that one are checked (the part retention is about to remove).
+    """
+    checkpoints = list(
+        AuditCheckpoint.all_objects.filter(municipality_id=municipality_id).order_by("last_seq")
+    )
+    problem = _checkpoint_problem(checkpoints)
+    if problem is not None:
+        return problem
+    by_last_seq = {checkpoint.last_seq: checkpoint for checkpoint in checkpoints}
+    tags = {checkpoint_tag(checkpoint) for checkpoint in checkpoints}
+    latest = checkpoints[-1] if checkpoints else None
+    latest_recorded = False
+    events = AuditEvent.all_objects.filter(municipality_id=municipality_id).order_by("seq")
+    if through_seq is not None:
+        events = events.filter(seq__lte=through_seq)
     expected_previous = GENESIS_HASH
     expected_seq = 1
-    events = AuditEvent.all_objects.filter(municipality_id=municipality_id).order_by("seq")
+    first = events.values_list("seq", "pk").first()
+    if first is not None and first[0] != 1:
+        start = by_last_seq.get(first[0] - 1)
+        if start is None:
+            return ChainBreak(
+                first[0], first[1], f"rows 1 to {first[0] - 1} are missing without a checkpoint"
+            )
+        expected_previous, expected_seq = start.last_hash, start.last_seq + 1
+    elif first is None and latest is not None:
+        expected_previous, expected_seq = latest.last_hash, latest.last_seq + 1
     for event in events.iterator(chunk_size=2000):
         if event.seq != expected_seq:
             return ChainBreak(event.seq, event.pk, f"row {expected_seq} is missing")
@@ -209,9 +279,139 @@ def verify_chain(municipality_id: int) -> ChainBreak | None:
             return ChainBreak(event.seq, event.pk, "previous hash does not match")
         if compute_row_hash(event) != event.row_hash:
             return ChainBreak(event.seq, event.pk, "content does not match its hash")
+        checkpoint = by_last_seq.get(event.seq)
+        if checkpoint is not None and checkpoint.last_hash != event.row_hash:
+            return ChainBreak(event.seq, event.pk, "checkpoint does not match the row")
+        if event.action == CHECKPOINT_ACTION and event.object_type == CHECKPOINT_OBJECT_TYPE:
+            if event.object_id not in tags:
+                return ChainBreak(event.seq, event.pk, "checkpoint recorded here is missing")
+            latest_recorded = latest_recorded or event.object_id == checkpoint_tag(latest)
         expected_previous = event.row_hash
         expected_seq += 1
+    if through_seq is not None:
+        return None
+    if latest is not None and not latest_recorded:
+        return ChainBreak(latest.last_seq + 1, 0, "latest checkpoint is not recorded in the chain")
     head = AuditChainHead.objects.filter(municipality_id=municipality_id).first()
     if head is not None and head.seq != expected_seq - 1:
         return ChainBreak(expected_seq, 0, f"rows after {expected_seq - 1} are missing")
     return None
+
+
+# --- retention: removing the oldest rows behind a checkpoint ---------------------------
+
+
+class AuditPruneRefused(Exception):
+    """The chain cannot be pruned now; the message is for the operator."""
+
+
+@dataclass(frozen=True)
+class PrunePlan:
+    """What pruning at `before` would do: rows older than it, and the removable prefix."""
+
+    due: int  # rows that occurred before the cutoff
+    removable: int  # the leading rows of the chain among them (a prefix in seq order)
+    first_seq: int | None
+    last_seq: int | None
+
+    @property
+    def kept(self) -> int:
+        """Old rows that follow a newer one (a clock set back) and so must stay for now."""
+        return self.due - self.removable
+
+
+def prune_plan(municipality_id: int, before: datetime.datetime) -> PrunePlan:
+    """Which rows `audit_prune` would remove: every row before the first one that occurred
+    at or after `before`. Nothing is changed."""
+    events = AuditEvent.all_objects.filter(municipality_id=municipality_id)
+    due = events.filter(occurred_at__lt=before).count()
+    if not due:
+        return PrunePlan(due=0, removable=0, first_seq=None, last_seq=None)
+    newer = events.filter(occurred_at__gte=before).aggregate(seq=Min("seq"))["seq"]
+    prefix = events if newer is None else events.filter(seq__lt=newer)
+    figures = prefix.aggregate(first=Min("seq"), last=Max("seq"), count=Count("pk"))
+    return PrunePlan(
+        due=due, removable=figures["count"], first_seq=figures["first"], last_seq=figures["last"]
+    )
+
+
+def _delete_through(municipality_id: int, last_seq: int) -> int:
+    """Delete rows up to `last_seq`; on PostgreSQL the trigger lets them go only now."""
+    table = AuditEvent._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL mestring.audit_prune = 'on'")
+        cursor.execute(
+            f"DELETE FROM {table} WHERE municipality_id = %s AND seq <= %s",  # noqa: S608
+            [municipality_id, last_seq],
+        )
+        deleted = cursor.rowcount
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL mestring.audit_prune = 'off'")
+    return deleted
+
+
+def audit_prune(
+    *, actor: Actor, before: datetime.datetime
+) -> tuple[PrunePlan, AuditCheckpoint | None]:
+    """Remove the municipality's oldest rows, those before the first row that occurred at
+    or after `before`, behind a checkpoint, and log the pruning as an event.
+
+    Refuses (AuditPruneRefused) when the rows to remove, or the link to the row after
+    them, are broken: removing them would remove the evidence. Only that part is
+    checked here, so writers wait on the chain head no longer than needed; a break
+    further on stays where `verify_chain` finds it.
+    """
+    municipality_id = actor.municipality.pk
+    with transaction.atomic():
+        # Lock the head first: no event is written while the chain is checked and cut.
+        AuditChainHead.objects.select_for_update().get_or_create(municipality_id=municipality_id)
+        plan = prune_plan(municipality_id, before)
+        if not plan.removable:
+            return plan, None
+        # Check the rows to be removed (and the one after them): their evidence goes.
+        broken = verify_chain(municipality_id, through_seq=plan.last_seq + 1)
+        if broken is not None:
+            raise AuditPruneRefused(
+                f"Tilgangsloggen er brutt ved rad {broken.seq} ({broken.problem}), så ingen "
+                "rader er slettet. Undersøk med «mestring audit verify» først."
+            )
+        last = AuditEvent.all_objects.get(municipality_id=municipality_id, seq=plan.last_seq)
+        try:
+            with transaction.atomic():
+                checkpoint = AuditCheckpoint.all_objects.create(
+                    municipality_id=municipality_id,
+                    first_seq=plan.first_seq,
+                    last_seq=last.seq,
+                    last_event_id=last.pk,
+                    last_hash=last.row_hash,
+                    last_occurred_at=last.occurred_at,
+                    removed=plan.removable,
+                    cutoff=before,
+                    created_at=timezone.now(),
+                    user=actor.user,
+                    username=actor.username,
+                    role=",".join(actor.role_codes)[:200],
+                )
+                deleted = _delete_through(municipality_id, last.seq)
+        except DatabaseError as error:
+            # Typically the application role, which may neither write checkpoints nor
+            # delete audit rows (docs/deploy.md, section 2).
+            raise AuditPruneRefused(
+                "Databasen nektet å slette fra tilgangsloggen, så ingen rader er slettet. "
+                "Kjør jobben som rollen som har rett til det (se docs/deploy.md). "
+                f"Melding fra databasen: {(str(error).splitlines() or [''])[0]}"
+            ) from error
+        if deleted != plan.removable:
+            raise AuditPruneRefused(
+                f"Tilgangsloggen endret seg under slettingen ({deleted} rader i stedet for "
+                f"{plan.removable}). Ingen rader er slettet; prøv igjen."
+            )
+        record_event(
+            actor=actor,
+            action=CHECKPOINT_ACTION,
+            object_type=CHECKPOINT_OBJECT_TYPE,
+            object_id=checkpoint_tag(checkpoint),
+            purpose=AuditPurpose.ADMINISTRATION,
+        )
+    return plan, checkpoint

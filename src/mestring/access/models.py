@@ -181,6 +181,45 @@ class AuditChainHead(models.Model):
         return f"{self.municipality_id}: {self.seq}"
 
 
+class AuditCheckpoint(MunicipalityOwned):
+    """Where a municipality's audit chain starts after retention removed its oldest rows.
+
+    Rows `first_seq` … `last_seq` were removed in one run; the chain continues from
+    `last_hash`, the hash of row `last_seq`. The run that wrote the checkpoint is itself
+    an audit event whose object id is `audit.checkpoint_tag(checkpoint)`, so the
+    checkpoint is covered by the hash chain. Append-only, like the audit table.
+    """
+
+    first_seq = models.BigIntegerField()
+    last_seq = models.BigIntegerField()
+    last_event_id = models.BigIntegerField()
+    last_hash = models.CharField(max_length=64)
+    last_occurred_at = models.DateTimeField()
+    removed = models.BigIntegerField()
+    cutoff = models.DateTimeField()  # the rows removed were older than this
+    created_at = models.DateTimeField()
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        related_name="+",
+    )
+    username = models.CharField(max_length=150, blank=True)
+    role = models.CharField(max_length=200, blank=True)  # for a command: its label
+
+    class Meta:
+        ordering = ["last_seq"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "last_seq"], name="audit_checkpoint_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality_id}: {self.first_seq}–{self.last_seq}"
+
+
 class EmergencyReason(models.TextChoices):
     """The fixed list shown to the person; staff free text never is."""
 

@@ -17,9 +17,9 @@ for ever are deposited with the archive depot first, and only then deleted here)
   § 2: three years) with a margin, and for NAV's follow-up of its own items.
 - The access log (audit rows): 10 years, as long as the records it describes, since
   the person may ask who has seen them (pasientjournalloven § 18). Rows are never
-  deleted before their own period, and the job keeps them even after it: the hash
-  chain starts at row 1 and PostgreSQL refuses DELETE on the table (access/0004), so
-  old rows leave only by deposit of the whole chain with the archive.
+  deleted before their own period. After it, the job removes the oldest part of each
+  municipality's hash chain behind a checkpoint (access.audit.audit_prune), which the
+  chain is verified from; PostgreSQL lets only those rows go (access/0006).
 - Persons: when none of their records is left, their identity is anonymised
   (name, identity number, contact details replaced) once nothing about them has
   changed for the person period (default 10 years); the row stays because the

@@ -4,9 +4,13 @@ A record is due when it ended (closed, discharged, returned…) more than its pe
 ago. Deleting goes leaves-first (loans, stays, episodes, plans, cases, referrals) and
 each record in its own savepoint: a record still referenced by something that is not
 yet due (a decision that a running loan rests on) stays, and is reported as kept.
-Audit rows are never deleted (see models.py). Removing domain rows does not touch
-the audit chain: its hashes cover the audit rows only, and a row names other records
-by id, so the chain still verifies after a run.
+Removing domain rows does not touch the audit chain: its hashes cover the audit rows
+only, and a row names other records by id, so the chain still verifies after a run.
+
+Audit rows past their period are removed only as the oldest part of the chain
+(`access.audit.audit_prune`): a checkpoint with the hash of the last removed row is
+written first and the pruning is itself logged, so `mestring audit verify` still
+checks the rest. They are counted, not listed by id (there may be millions).
 """
 
 from __future__ import annotations
@@ -18,8 +22,11 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, models, transaction
 from django.db.models import Max, ProtectedError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from mestring.access.models import AuditEvent, Consent
+from mestring.access.actor import Actor, system_actor
+from mestring.access.audit import AuditPruneRefused, audit_prune, prune_plan
+from mestring.access.models import Consent
 from mestring.assessments.models import Assessment
 from mestring.casework.models import Appeal, Case, CaseStatus, Decision
 from mestring.devices.models import Loan
@@ -30,6 +37,7 @@ from mestring.people.models import Person, Relative, UnitInvolvement
 from mestring.plans.models import IndividualPlan, PlanStatus
 from mestring.referrals.models import Referral, ReferralStatus
 from mestring.rehab.models import Episode, EpisodeStatus
+from mestring.tenancy.models import Municipality
 
 ANONYMOUS_NAME = "Anonymisert"
 REFERRAL_FINAL = (ReferralStatus.CASE_OPENED, ReferralStatus.FORWARDED, ReferralStatus.CLOSED)
@@ -95,10 +103,6 @@ def due_loans(m: int, cutoff: datetime.date) -> models.QuerySet:
     return Loan.all_objects.filter(municipality_id=m, returned_on__lt=cutoff)
 
 
-def due_audit(m: int, cutoff: datetime.date) -> models.QuerySet:
-    return AuditEvent.all_objects.filter(municipality_id=m, occurred_at__lt=_start_of(cutoff))
-
-
 def _delete_case(case: Case) -> None:
     Appeal.all_objects.filter(decision__case=case).delete()
     # Newest first, so a decision that replaced another goes before the one it replaced.
@@ -123,7 +127,7 @@ class Kind:
     code: str
     period_field: str
     due: Callable[[int, datetime.date], models.QuerySet]
-    delete: Callable[[models.Model], None] | None  # None: never deleted by the job
+    delete: Callable[[models.Model], None]
 
     @property
     def label(self) -> str:
@@ -138,8 +142,8 @@ KINDS: tuple[Kind, ...] = (
     Kind("plans", "plans_years", due_plans, _delete_plain),
     Kind("cases", "cases_years", due_cases, _delete_case),
     Kind("referrals", "referrals_years", due_referrals, _delete_plain),
-    Kind("audit", "audit_years", due_audit, None),
 )
+AUDIT_CODE = "audit"
 
 
 @dataclass
@@ -150,8 +154,30 @@ class KindResult:
     cutoff: datetime.date
     due_ids: list[int] = field(default_factory=list)
     done_ids: list[int] = field(default_factory=list)
-    kept_ids: list[int] = field(default_factory=list)  # still referenced, or never deleted
+    kept_ids: list[int] = field(default_factory=list)  # still referenced
     action: str = "delete"
+    # Kinds counted rather than listed (audit rows) set these instead of the id lists.
+    due_count: int | None = None
+    done_count: int | None = None
+    kept_count: int | None = None
+    note: str = ""  # why some were kept, for the operator
+
+    @property
+    def due(self) -> int:
+        return len(self.due_ids) if self.due_count is None else self.due_count
+
+    @property
+    def done(self) -> int:
+        return len(self.done_ids) if self.done_count is None else self.done_count
+
+    @property
+    def kept(self) -> int:
+        return len(self.kept_ids) if self.kept_count is None else self.kept_count
+
+    @property
+    def would(self) -> int:
+        """What a run would delete or anonymise (the dry run's figure)."""
+        return self.due - self.kept
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -160,9 +186,10 @@ class KindResult:
             "years": self.years,
             "cutoff": self.cutoff.isoformat(),
             "action": self.action,
-            "due": len(self.due_ids),
-            "done": len(self.done_ids),
-            "kept": len(self.kept_ids),
+            "due": self.due,
+            "done": self.done,
+            "kept": self.kept,
+            "note": self.note,
             "due_ids": self.due_ids,
             "done_ids": self.done_ids,
             "kept_ids": self.kept_ids,
@@ -226,11 +253,12 @@ def plan(municipality_id: int, today: datetime.date | None = None) -> list[KindR
         years = getattr(policy, kind.period_field)
         cutoff = years_before(today, years)
         ids = list(kind.due(municipality_id, cutoff).order_by("pk").values_list("pk", flat=True))
-        result = KindResult(kind.code, kind.label, years, cutoff, due_ids=ids)
-        if kind.delete is None:
-            result.action = "keep"
-            result.kept_ids = list(ids)
-        results.append(result)
+        results.append(KindResult(kind.code, kind.label, years, cutoff, due_ids=ids))
+    result = _audit_result(policy, today)
+    pruning = prune_plan(municipality_id, _start_of(result.cutoff))
+    result.due_count, result.done_count = pruning.due, 0
+    result.kept_count, result.note = pruning.kept, _kept_note(pruning.kept)
+    results.append(result)
     years = policy.persons_years
     cutoff = years_before(today, years)
     person_ids = list(
@@ -249,21 +277,51 @@ def plan(municipality_id: int, today: datetime.date | None = None) -> list[KindR
     return results
 
 
-def execute(municipality_id: int, today: datetime.date | None = None) -> list[KindResult]:
-    """Delete and anonymise what is due. The caller holds the transaction and audits."""
+def _audit_result(policy: RetentionPolicy, today: datetime.date) -> KindResult:
+    years = policy.audit_years
+    label = str(PERIOD_FIELDS["audit_years"][1])
+    return KindResult(AUDIT_CODE, label, years, years_before(today, years))
+
+
+def _kept_note(kept: int) -> str:
+    if not kept:
+        return ""
+    return _(
+        "%(kept)s gamle rader kommer etter en nyere rad i kjeden og blir stående til "
+        "den nyere raden også har passert tiden."
+    ) % {"kept": kept}
+
+
+def prune_audit(actor: Actor, policy: RetentionPolicy, today: datetime.date) -> KindResult:
+    """Remove the audit rows past their period, behind a checkpoint (in a savepoint)."""
+    result = _audit_result(policy, today)
+    try:
+        pruning, _checkpoint = audit_prune(actor=actor, before=_start_of(result.cutoff))
+    except AuditPruneRefused as refused:
+        pruning = prune_plan(actor.municipality.pk, _start_of(result.cutoff))
+        result.due_count, result.done_count, result.kept_count = pruning.due, 0, pruning.due
+        result.note = str(refused)
+        return result
+    result.due_count, result.done_count = pruning.due, pruning.removable
+    result.kept_count, result.note = pruning.kept, _kept_note(pruning.kept)
+    return result
+
+
+def execute(
+    municipality_id: int, today: datetime.date | None = None, *, actor: Actor | None = None
+) -> list[KindResult]:
+    """Delete and anonymise what is due. The caller holds the transaction and audits the
+    run; the audit rows' pruning logs its own checkpoint event as `actor`."""
     today = today or timezone.localdate()
     policy = policy_for(municipality_id)
+    if actor is None:
+        actor = system_actor(Municipality.objects.get(pk=municipality_id), label="retention")
     results = []
     for kind in KINDS:
         years = getattr(policy, kind.period_field)
         cutoff = years_before(today, years)
         queryset = kind.due(municipality_id, cutoff).order_by("pk")
         result = KindResult(kind.code, kind.label, years, cutoff)
-        if kind.delete is None:
-            result.action = "keep"
-            result.due_ids = result.kept_ids = list(queryset.values_list("pk", flat=True))
-            results.append(result)
-            continue
         for obj in queryset:
             result.due_ids.append(obj.pk)
             try:
@@ -274,6 +332,7 @@ def execute(municipality_id: int, today: datetime.date | None = None) -> list[Ki
             else:
                 result.done_ids.append(obj.pk)
         results.append(result)
+    results.append(prune_audit(actor, policy, today))
     # Persons last: the deletions above may have left some without any record.
     years = policy.persons_years
     cutoff = years_before(today, years)

@@ -58,16 +58,17 @@ def retention_run(*, actor: Actor, today: datetime.date | None = None) -> list[K
 
     One summary event per kind with the counts (the ids are in the command's output,
     not the log, so the log never lists health records of persons it is not about).
+    Removing old audit rows also writes the checkpoint's own event (access.audit).
     """
     with transaction.atomic():
-        results = retention.execute(actor.municipality.pk, today)
+        results = retention.execute(actor.municipality.pk, today, actor=actor)
         record_events(
             actor=actor,
             specs=[
                 EventSpec(
                     action=f"retention_{result.action}",
                     object_type=f"retention:{result.code}",
-                    object_id=f"{len(result.done_ids)} av {len(result.due_ids)}",
+                    object_id=f"{result.done} av {result.due}",
                     purpose=AuditPurpose.ADMINISTRATION,
                 )
                 for result in results

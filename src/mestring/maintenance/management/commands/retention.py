@@ -12,11 +12,12 @@ from django.core.management.base import BaseCommand
 from mestring.access.actor import system_actor
 from mestring.core.municipality_arg import municipality_by_number
 from mestring.maintenance import retention
+from mestring.maintenance.retention import AUDIT_CODE
 from mestring.maintenance.services import retention_run
 from mestring.tenancy.context import activate
 from mestring.tenancy.models import Municipality
 
-ACTIONS = {"delete": "slettes", "anonymise": "anonymiseres", "keep": "beholdes"}
+ACTIONS = {"delete": "slettes", "anonymise": "anonymiseres"}
 
 
 class Command(BaseCommand):
@@ -59,17 +60,23 @@ class Command(BaseCommand):
             self.stdout.write(f"{heading} for kommune {municipality.number} {municipality.name}:")
             for r in results:
                 verb = ACTIONS[r.action]
-                if options["dry_run"] or r.action == "keep":
+                if options["dry_run"]:
                     line = f"  {r.label} (eldre enn {r.cutoff:%d.%m.%Y}, {r.years} år): "
-                    what = verb if r.action != "keep" else "har passert, beholdes"
-                    line += f"{len(r.due_ids)} {what}"
+                    line += f"{r.would} {verb}"
+                    if r.code == AUDIT_CODE and r.kept:
+                        line += f", {r.kept} beholdes"
                 else:
-                    line = f"  {r.label}: {len(r.done_ids)} av {len(r.due_ids)} {verb}"
-                    if r.kept_ids:
-                        line += f", {len(r.kept_ids)} beholdt fordi noe fortsatt viser til dem"
+                    line = f"  {r.label}: {r.done} av {r.due} {verb}"
+                    if r.kept and r.code != AUDIT_CODE:
+                        line += f", {r.kept} beholdt fordi noe fortsatt viser til dem"
+                    elif r.kept:
+                        line += f", {r.kept} beholdt"
                 self.stdout.write(line)
-                if r.due_ids and r.code != "audit":
+                if r.note:
+                    self.stdout.write(f"    {r.note}")
+                if r.due_ids:
                     self.stdout.write("    id: " + ", ".join(str(i) for i in r.due_ids))
             self.stdout.write(
-                "  Tilgangsloggen slettes aldri av denne jobben: kjeden må avleveres samlet."
+                "  Tilgangsloggen slettes bare fra starten av kjeden, bak et sjekkpunkt "
+                "som «mestring audit verify» kontrollerer fra."
             )
