@@ -404,6 +404,10 @@ def test_repair_list_shows_items_sent_to_repair_without_an_order(
         html = tech_client.get(reverse("devices:repair_list")).content.decode()
     assert "uten reparasjonsordre" in html
     assert reverse("devices:repair_create", args=[item.pk]) in html
+    # The page's CSV holds that list too, though no repair order is open.
+    response = tech_client.get(reverse("devices:repair_list"), {"format": "csv"})
+    csv_text = b"".join(response.streaming_content).decode()
+    assert f"{item.label};{item.device_type.name}" in csv_text
 
 
 def test_discard_through_the_page(tech_client, item):
