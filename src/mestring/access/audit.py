@@ -337,16 +337,15 @@ def prune_plan(municipality_id: int, before: datetime.datetime) -> PrunePlan:
 
 def _delete_through(municipality_id: int, last_seq: int) -> int:
     """Delete rows up to `last_seq`; on PostgreSQL the trigger lets them go only now."""
-    table = AuditEvent._meta.db_table
+    postgresql = connection.vendor == "postgresql"
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+        if postgresql:
             cursor.execute("SET LOCAL mestring.audit_prune = 'on'")
-        cursor.execute(
-            f"DELETE FROM {table} WHERE municipality_id = %s AND seq <= %s",  # noqa: S608
-            [municipality_id, last_seq],
-        )
-        deleted = cursor.rowcount
-        if connection.vendor == "postgresql":
+        # Nothing refers to audit rows, so this is one plain DELETE.
+        deleted, _by_model = AuditEvent.all_objects.filter(
+            municipality_id=municipality_id, seq__lte=last_seq
+        ).delete()
+        if postgresql:
             cursor.execute("SET LOCAL mestring.audit_prune = 'off'")
     return deleted
 

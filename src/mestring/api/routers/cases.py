@@ -1,5 +1,6 @@
 """Cases and their decisions: a person's cases (filtered), one case, register an
-application as the web's «Registrer søknad» does, and a person's decisions."""
+application as the web's «Registrer søknad» and «Registrer søknad om tjenester» do, and a
+person's decisions."""
 
 from __future__ import annotations
 
@@ -24,10 +25,11 @@ from mestring.api.schemas import (
     check_range,
     responses,
 )
+from mestring.api.schemas_changes import ServiceCaseIn, ServiceCaseOut
 from mestring.casework import selectors as case_selectors
 from mestring.casework import services as case_services
-from mestring.casework.forms import CaseApplicationForm
-from mestring.casework.models import Case, Decision
+from mestring.casework.forms import CaseApplicationForm, ServiceApplicationForm
+from mestring.casework.models import ApplicationLine, Case, Decision
 from mestring.people.models import Person
 
 router = Router(tags=["Saker og vedtak"])
@@ -178,6 +180,85 @@ def case_create(
     except case_services.CaseworkError as exc:
         raise _invalid([{"field": "body", "message": str(exc)}]) from exc
     return Status(201, case_out(get_object_or_404(_cases(person), pk=case.pk)))
+
+
+# The web's form field → the API's field, for an application for services.
+_SERVICE_CASE_FIELDS = {**_CASE_FIELDS, "services": "service_ids", "__all__": "body"}
+
+
+def service_case_out(case: Case) -> dict:
+    """The case with who applied, its caseworker and unit, and the services applied for
+    (the same `services` items as the decision work's CaseWorkOut)."""
+    decided = {d.service_id for d in case.decisions.all()}
+    return {
+        **case_out(case),
+        "applicant": case.applicant,
+        "caseworker_id": case.caseworker_id,
+        "responsible_unit_id": case.responsible_unit_id,
+        "services": [
+            {
+                "service_id": line.service_id,
+                "service": line.service.name,
+                "decided": line.service_id in decided,
+            }
+            for line in case.lines.all()
+        ],
+    }
+
+
+@router.post(
+    "/{person_id}/service-cases/",
+    response=responses({201: ServiceCaseOut}),
+    summary="Registrer en søknad om helse- og omsorgstjenester",
+    description=(
+        "Som «Registrer søknad om tjenester» i nettløsningen: hvem som søker, mottatt-dato "
+        "(ikke fram i tid) og minst én av kommunens tjenester som er i bruk (`service_ids`). "
+        "Saken får status mottatt, og en valgt saksbehandler får tilgang til personen mens "
+        "saken er åpen. Ugyldige data gir 422 med feltnavnene i API-et. Tilgang: "
+        "`cases:write`, tillatelsen til å behandle saker (`person.register`), og tjenstlig "
+        "behov for personen."
+    ),
+)
+@endpoint(
+    scope="cases:write",
+    object_type="case",
+    person=True,
+    permission=PERSON_REGISTER,
+    action="create",
+)
+def service_case_create(
+    request: HttpRequest,
+    data: ServiceCaseIn,
+    person_id: int = Path(..., ge=1, le=MAX_ID),
+    *,
+    person: Person,
+) -> Status:
+    form = ServiceApplicationForm(
+        {
+            "applicant": data.applicant,
+            "received_on": data.received_on,
+            "services": data.service_ids,
+            "responsible_unit": data.responsible_unit_id or "",
+            "caseworker": data.caseworker_id or "",
+        }
+    )
+    if not form.is_valid():
+        raise _invalid(
+            [
+                {"field": _SERVICE_CASE_FIELDS.get(field, field), "message": str(message)}
+                for field, messages in form.errors.items()
+                for message in messages
+            ]
+        )
+    try:
+        case = case_services.service_application_register(
+            actor=context(request).actor, person=person, **form.cleaned_data
+        )
+    except case_services.CaseworkError as exc:
+        raise _invalid([{"field": "body", "message": str(exc)}]) from exc
+    lines = ApplicationLine.objects.select_related("service").order_by("pk")
+    cases = _cases(person).prefetch_related(Prefetch("lines", queryset=lines))
+    return Status(201, service_case_out(get_object_or_404(cases, pk=case.pk)))
 
 
 def _decisions(person: Person, filters: DecisionFilter) -> QuerySet[Decision]:
