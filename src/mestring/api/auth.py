@@ -72,9 +72,12 @@ def endpoint(
     permission: str | None = None,
     person: bool = False,
     action: str = "view",
+    administrative_permission: str | None = None,
 ) -> Callable:
     """Wrap an operation. With `person=True` the operation takes `person_id` and
-    receives `person=` (the guarded Person) as well."""
+    receives `person=` (the guarded Person) as well. `administrative_permission` is the
+    web's `person_view(administrative_permission=…)`: holders reach the person without
+    a care relation, for administration."""
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(view)
@@ -92,7 +95,12 @@ def endpoint(
                     raise PermissionDenied
                 if not person:
                     return _run_audited(view, request, actor, object_type, args, kwargs)
-                found, decision = require_person(actor, kwargs.get("person_id"), action=action)
+                found, decision = require_person(
+                    actor,
+                    kwargs.get("person_id"),
+                    action=action,
+                    administrative_permission=administrative_permission,
+                )
                 ground = AccessGround(
                     person_id=found.pk,
                     purpose=decision.purpose,

@@ -31,3 +31,150 @@ class ReferralCaseIn(Strict):
     requests_coordinator: bool = False
     responsible_unit_id: int | None = Field(None, ge=1, le=MAX_ID)
     caseworker_id: int | None = Field(None, ge=1, le=MAX_ID)
+
+
+# --- Plan writes the web offers (issue 10): create, close, participants, evaluations,
+# appointing a coordinator. The imports are here so the classes above keep their place.
+
+from typing import Literal as _Literal  # noqa: E402
+
+from ninja import Schema as _Schema  # noqa: E402
+
+from mestring.api.schemas import Day  # noqa: E402
+
+
+class PlanCreateIn(Strict):
+    """As «Opprett plan» in the web: a consent to individual plan in force (its id), the
+    responsible unit and the start date are required."""
+
+    consent_id: int = Field(..., ge=1, le=MAX_ID)
+    responsible_unit_id: int = Field(..., ge=1, le=MAX_ID)
+    start_date: Day
+    end_date: Day | None = None
+    next_revision_on: Day | None = None
+    decision_id: int | None = Field(None, ge=1, le=MAX_ID)
+    what_matters: text_field(5000) = ""  # type: ignore[valid-type]
+
+
+class PlanCloseIn(Strict):
+    """As «Avslutt planen»: the end date and why. With `expected_version` the closing is
+    refused (409) if the plan has changed since you read it."""
+
+    end_date: Day
+    note: text_field(500)  # type: ignore[valid-type]
+    expected_version: int | None = Field(None, ge=1, le=MAX_ID)
+
+
+class ParticipantIn(Strict):
+    """As «Ny deltaker»: exactly one of `staff_id`, `unit_id` or `relative_id` (one of
+    the person's relatives), and the role."""
+
+    staff_id: int | None = Field(None, ge=1, le=MAX_ID)
+    unit_id: int | None = Field(None, ge=1, le=MAX_ID)
+    relative_id: int | None = Field(None, ge=1, le=MAX_ID)
+    role: text_field(150)  # type: ignore[valid-type]
+    contribution: text_field(2000) = ""  # type: ignore[valid-type]
+    expected_version: int | None = Field(None, ge=1, le=MAX_ID)
+
+
+class ParticipantOut(_Schema):
+    id: int
+    plan_id: int
+    staff_id: int | None
+    unit_id: int | None
+    relative_id: int | None
+    name: str
+    role: str
+    contribution: str
+
+
+class EvaluationIn(Strict):
+    """As «Ny evaluering»: one goal (`goal_id`) or the whole plan (no `goal_id`). A
+    goal's evaluation with `achievement` sets the goal's achievement."""
+
+    goal_id: int | None = Field(None, ge=1, le=MAX_ID)
+    evaluated_on: Day
+    achievement: AchievementCode | None = None
+    text: text_field(5000)  # type: ignore[valid-type]
+    expected_version: int | None = Field(None, ge=1, le=MAX_ID)
+
+
+class EvaluationOut(_Schema):
+    id: int
+    plan_id: int
+    goal_id: int | None
+    evaluated_on: datetime.date
+    achievement: AchievementCode | _Literal[""]
+    text: str
+    evaluated_by_id: int | None
+
+
+class CoordinatorAppointIn(Strict):
+    """As «Oppnevn koordinator»: an active coordinator in the coordinator pool, from a
+    date not in the future. A current coordinator is ended the day the new one starts."""
+
+    coordinator_id: int = Field(..., ge=1, le=MAX_ID)
+    started_on: Day
+    person_wish: text_field(500) = ""  # type: ignore[valid-type]
+    declined_individual_plan: bool = False
+    decision_id: int | None = Field(None, ge=1, le=MAX_ID)
+
+
+class CoordinatorAssignmentOut(_Schema):
+    id: int
+    person_id: int
+    coordinator_id: int
+    coordinator_name: str
+    started_on: datetime.date
+    ended_on: datetime.date | None
+    person_wish: str
+    declined_individual_plan: bool
+    decision_id: int | None
+
+
+# --- Registering an application for services (issue 10). The imports are here so the
+# classes above keep their place.
+
+from typing import Annotated as _Annotated  # noqa: E402
+from typing import Literal as _ApplicantLiteral  # noqa: E402
+
+from ninja import Schema as _OutSchema  # noqa: E402
+
+from mestring.api.schemas import CaseOut as _CaseOut  # noqa: E402
+from mestring.api.schemas import Day as _Day  # noqa: E402
+
+ApplicantCode = _ApplicantLiteral["personen", "parorende", "tjenesteyter"]
+# One application names a handful of services; the bound keeps a request small.
+MAX_SERVICES_PER_APPLICATION = 50
+
+
+class ServiceCaseIn(Strict):
+    """As the web's «Registrer søknad om tjenester»: who applies, when the application
+    came in (not in the future) and the services applied for (ids of the municipality's
+    services in use)."""
+
+    applicant: ApplicantCode = Field(
+        ...,
+        description="Hvem som søker: personen selv, pårørende/verge eller tjenesteyter.",
+    )
+    received_on: _Day
+    service_ids: list[_Annotated[int, Field(ge=1, le=MAX_ID)]] = Field(
+        ...,
+        max_length=MAX_SERVICES_PER_APPLICATION,
+        description="Tjenestene det søkes om (minst én), som id-er i kommunens tjenestekatalog.",
+    )
+    responsible_unit_id: int | None = Field(None, ge=1, le=MAX_ID)
+    caseworker_id: int | None = Field(None, ge=1, le=MAX_ID)
+
+
+class ServiceCaseLineOut(_OutSchema):
+    service_id: int
+    service: str
+    decided: bool
+
+
+class ServiceCaseOut(_CaseOut):
+    applicant: str
+    caseworker_id: int | None
+    responsible_unit_id: int | None
+    services: list[ServiceCaseLineOut] = Field(..., description="Tjenestene det søkes om.")

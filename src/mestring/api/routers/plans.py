@@ -1,6 +1,8 @@
 """Individual plans with goals and measures; add a goal, change a goal (through the web's
 goal form) or its status, add and change measures (through the web's measure form), all
-through the plan services."""
+through the plan services. Also what else the web offers (issue 10): create and close a
+plan, add and remove participants, add evaluations and appoint a coordinator, each
+through the web's form and service."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
 
 from mestring.access.models import ConsentKind
+from mestring.access.permissions import ACCESS_GRANT
 from mestring.access.selectors import consent_in_force
 from mestring.api.auth import context, endpoint
 from mestring.api.errors import ApiError, Conflict, InvalidInput
@@ -29,12 +32,42 @@ from mestring.api.schemas import (
     PlanPage,
     responses,
 )
-from mestring.api.schemas_changes import GoalPatchIn
+from mestring.api.schemas_changes import (
+    CoordinatorAppointIn,
+    CoordinatorAssignmentOut,
+    EvaluationIn,
+    EvaluationOut,
+    GoalPatchIn,
+    ParticipantIn,
+    ParticipantOut,
+    PlanCloseIn,
+    PlanCreateIn,
+)
 from mestring.core.transitions import TransitionNotAllowed, check_transition
 from mestring.people.models import Person
 from mestring.plans import services as plan_services
-from mestring.plans.forms import GoalForm, MeasureForm, measure_initial
-from mestring.plans.models import GOAL_TRANSITIONS, Goal, GoalStatus, IndividualPlan, Measure
+from mestring.plans.forms import (
+    AppointForm,
+    CloseForm,
+    EvaluationForm,
+    GoalForm,
+    MeasureForm,
+    ParticipantForm,
+    PlanCreateForm,
+    measure_initial,
+)
+from mestring.plans.models import (
+    GOAL_TRANSITIONS,
+    CoordinatorAssignment,
+    Evaluation,
+    Goal,
+    GoalStatus,
+    IndividualPlan,
+    Measure,
+    PlanParticipant,
+    PlanStatus,
+)
+from mestring.plans.revisions import staff_name
 
 router = Router(tags=["Individuelle planer"])
 
@@ -435,3 +468,359 @@ def goal_change(
     except plan_services.PlanRuleError as exc:
         raise _measure_rule_error(plan, exc) from exc
     return goal_out(goal)
+
+
+# --- What else the web offers: create and close a plan, participants, evaluations and
+# appointing a coordinator. Each goes through the web's form, then its service.
+
+WRITE = "Tilgang: `plans:write`, og tjenstlig behov for personen."
+
+
+def _checked(form: Any, fields: dict[str, str]) -> dict[str, Any]:
+    """The form's cleaned data, or 422 with the API's field names (`fields`: the API's
+    field → the form's field); errors not about one field are about the body."""
+    if not form.is_valid():
+        api_names = {name: api for api, name in fields.items()}
+        raise InvalidInput(
+            _("Ugyldige data."),
+            [
+                {"field": api_names.get(field, "body"), "message": str(message)}
+                for field, messages in form.errors.items()
+                for message in messages
+            ],
+        )
+    return {k: v for k, v in form.cleaned_data.items() if k != "version"}
+
+
+def _posted(values: dict[str, Any], fields: dict[str, str]) -> dict[str, Any]:
+    """The API's values as the web's form would receive them."""
+    data = {form: values.get(api) for api, form in fields.items()}
+    return {name: "" if value is None else value for name, value in data.items()}
+
+
+def _plan_read(person: Person, plan_id: int) -> dict:
+    return plan_out(_plans(person).get(pk=plan_id))
+
+
+_PLAN_CREATE_FIELDS = {
+    "consent_id": "consent",
+    "responsible_unit_id": "responsible_unit",
+    "start_date": "start_date",
+    "end_date": "end_date",
+    "next_revision_on": "next_revision_on",
+    "decision_id": "decision",
+    "what_matters": "what_matters",
+}
+
+
+def _active_plan_conflict(person: Person) -> Conflict | None:
+    if IndividualPlan.objects.filter(person=person, status=PlanStatus.ACTIVE).exists():
+        return Conflict(_("Personen har allerede en aktiv plan. Endre den i stedet."))
+    return None
+
+
+@router.post(
+    "/{person_id}/plans/",
+    response=responses({201: PlanOut}),
+    summary="Opprett en individuell plan",
+    description=(
+        "Som «Opprett plan» i nettløsningen: samme felt og kontroller. `consent_id` må være "
+        "et gjeldende samtykke til individuell plan fra personen (422 ellers), og vedtaket "
+        "må høre til personen. Har personen allerede en aktiv plan, avvises det (409). " + WRITE
+    ),
+)
+@endpoint(scope="plans:write", object_type="individual_plan", person=True, action="create")
+def plan_create(
+    request: HttpRequest,
+    data: PlanCreateIn,
+    person_id: int = Path(..., ge=1, le=MAX_ID),
+    *,
+    person: Person,
+) -> Status:
+    if conflict := _active_plan_conflict(person):
+        raise conflict
+    form = PlanCreateForm(_posted(data.model_dump(), _PLAN_CREATE_FIELDS), person=person)
+    fields = _checked(form, _PLAN_CREATE_FIELDS)
+    try:
+        plan = plan_services.plan_create(actor=context(request).actor, person=person, **fields)
+    except plan_services.PlanRuleError as exc:
+        # Someone created one at the same moment: the database let only one through.
+        conflict = _active_plan_conflict(person)
+        raise conflict or InvalidInput(
+            _("Ugyldige data."), [{"field": "body", "message": str(exc)}]
+        ) from exc
+    return Status(201, _plan_read(person, plan.pk))
+
+
+_CLOSE_FIELDS = {"end_date": "end_date", "note": "note"}
+
+
+@router.post(
+    "/{person_id}/plans/{plan_id}/close/",
+    response=responses({200: PlanOut}),
+    summary="Avslutt en individuell plan",
+    description=(
+        "Som «Avslutt planen» i nettløsningen: sluttdato og grunn. Deretter kan planen leses, "
+        "men ikke endres. Går også når samtykket er trukket tilbake. En plan som allerede er "
+        "avsluttet, gir 409; med `expected_version` avvises det også (409) hvis planen er "
+        "endret siden du leste den. " + WRITE
+    ),
+)
+@endpoint(scope="plans:write", object_type="individual_plan", person=True, action="close")
+def plan_close(
+    request: HttpRequest,
+    data: PlanCloseIn,
+    person_id: int = Path(..., ge=1, le=MAX_ID),
+    plan_id: int = Path(..., ge=1, le=MAX_ID),
+    *,
+    person: Person,
+) -> dict:
+    plan = _open_plan(person, plan_id)
+    fields = _checked(CloseForm(_posted(data.model_dump(), _CLOSE_FIELDS)), _CLOSE_FIELDS)
+    try:
+        plan_services.plan_close(
+            actor=context(request).actor,
+            plan=plan,
+            end_date=fields["end_date"],
+            note=fields["note"],
+            expected_version=data.expected_version,
+        )
+    except plan_services.PlanRuleError as exc:
+        raise _measure_rule_error(plan, exc) from exc
+    return _plan_read(person, plan.pk)
+
+
+# --- Participants
+
+_PARTICIPANT_FIELDS = {
+    "staff_id": "staff",
+    "unit_id": "unit",
+    "relative_id": "relative",
+    "role": "role",
+    "contribution": "contribution",
+}
+
+
+def participant_out(participant: PlanParticipant) -> dict:
+    if participant.staff is not None:
+        name = staff_name(participant.staff)
+    elif participant.unit is not None:
+        name = participant.unit.name
+    else:
+        name = participant.relative.name if participant.relative is not None else ""
+    return {
+        "id": participant.pk,
+        "plan_id": participant.plan_id,
+        "staff_id": participant.staff_id,
+        "unit_id": participant.unit_id,
+        "relative_id": participant.relative_id,
+        "name": name,
+        "role": participant.role,
+        "contribution": participant.contribution,
+    }
+
+
+@router.post(
+    "/{person_id}/plans/{plan_id}/participants/",
+    response=responses({201: ParticipantOut}),
+    summary="Legg til en deltaker i planen",
+    description=(
+        "Som «Ny deltaker» i nettløsningen: nøyaktig én av `staff_id`, `unit_id` og "
+        "`relative_id` (en av personens pårørende), og rollen. Planen må være aktiv (409 "
+        "ellers) og samtykket gjelde (400 ellers). Med `expected_version` avvises lagringen "
+        "(409) hvis planen er endret i mellomtiden. " + WRITE
+    ),
+)
+@endpoint(scope="plans:write", object_type="plan_participant", person=True, action="update")
+def participant_add(
+    request: HttpRequest,
+    data: ParticipantIn,
+    person_id: int = Path(..., ge=1, le=MAX_ID),
+    plan_id: int = Path(..., ge=1, le=MAX_ID),
+    *,
+    person: Person,
+) -> Status:
+    plan = _open_plan(person, plan_id)
+    posted = _posted(data.model_dump(), _PARTICIPANT_FIELDS)
+    posted["version"] = plan.version  # the lock is the service's, with expected_version
+    fields = _checked(ParticipantForm(posted, person=person), _PARTICIPANT_FIELDS)
+    try:
+        participant = plan_services.participant_add(
+            actor=context(request).actor,
+            plan=plan,
+            data=fields,
+            expected_version=data.expected_version,
+        )
+    except plan_services.PlanRuleError as exc:
+        raise _measure_rule_error(plan, exc) from exc
+    participant = PlanParticipant.objects.select_related("staff__user", "unit", "relative").get(
+        pk=participant.pk
+    )
+    return Status(201, participant_out(participant))
+
+
+@router.delete(
+    "/{person_id}/plans/{plan_id}/participants/{participant_id}/",
+    response=responses({204: None}),
+    summary="Fjern en deltaker fra planen",
+    description=(
+        "Som «Fjern» i nettløsningen; svarer 204 uten innhold. Planen må være aktiv (409 "
+        "ellers) og samtykket gjelde (400 ellers). Med `expected_version` avvises det (409) "
+        "hvis planen er endret i mellomtiden. " + WRITE
+    ),
+)
+@endpoint(scope="plans:write", object_type="plan_participant", person=True, action="update")
+def participant_remove(
+    request: HttpRequest,
+    person_id: int = Path(..., ge=1, le=MAX_ID),
+    plan_id: int = Path(..., ge=1, le=MAX_ID),
+    participant_id: int = Path(..., ge=1, le=MAX_ID),
+    expected_version: int | None = Query(
+        None, ge=1, le=MAX_ID, description="Planens versjon da du leste den."
+    ),
+    *,
+    person: Person,
+) -> Status:
+    plan = _open_plan(person, plan_id)
+    participant = get_object_or_404(PlanParticipant, pk=participant_id, plan=plan)
+    participant.plan = plan
+    try:
+        plan_services.participant_remove(
+            actor=context(request).actor,
+            participant=participant,
+            expected_version=expected_version,
+        )
+    except plan_services.PlanRuleError as exc:
+        raise _measure_rule_error(plan, exc) from exc
+    return Status(204, None)
+
+
+# --- Evaluations
+
+_EVALUATION_FIELDS = {
+    "goal_id": "goal",
+    "evaluated_on": "evaluated_on",
+    "achievement": "achievement",
+    "text": "text",
+}
+
+
+def evaluation_out(evaluation: Evaluation) -> dict:
+    return {
+        "id": evaluation.pk,
+        "plan_id": evaluation.plan_id,
+        "goal_id": evaluation.goal_id,
+        "evaluated_on": evaluation.evaluated_on,
+        "achievement": evaluation.achievement,
+        "text": evaluation.text,
+        "evaluated_by_id": evaluation.evaluated_by_id,
+    }
+
+
+@router.post(
+    "/{person_id}/plans/{plan_id}/evaluations/",
+    response=responses({201: EvaluationOut}),
+    summary="Legg til en evaluering av planen eller et mål",
+    description=(
+        "Som «Ny evaluering» i nettløsningen: ett mål i planen (`goal_id`) eller hele planen. "
+        "Når et mål evalueres med `achievement`, oppdateres målets måloppnåelse. Datoen kan "
+        "ikke være fram i tid (422). Planen må være aktiv (409 ellers) og samtykket gjelde "
+        "(400 ellers). Med `expected_version` avvises lagringen (409) hvis planen er endret "
+        "i mellomtiden. " + WRITE
+    ),
+)
+@endpoint(scope="plans:write", object_type="plan_evaluation", person=True, action="update")
+def evaluation_add(
+    request: HttpRequest,
+    data: EvaluationIn,
+    person_id: int = Path(..., ge=1, le=MAX_ID),
+    plan_id: int = Path(..., ge=1, le=MAX_ID),
+    *,
+    person: Person,
+) -> Status:
+    plan = _open_plan(person, plan_id)
+    form = EvaluationForm(_posted(data.model_dump(), _EVALUATION_FIELDS), plan=plan)
+    fields = _checked(form, _EVALUATION_FIELDS)
+    try:
+        evaluation = plan_services.evaluation_add(
+            actor=context(request).actor,
+            plan=plan,
+            expected_version=data.expected_version,
+            **fields,
+        )
+    except plan_services.PlanRuleError as exc:
+        raise _measure_rule_error(plan, exc) from exc
+    return Status(201, evaluation_out(evaluation))
+
+
+# --- Appointing a coordinator
+
+_APPOINT_FIELDS = {
+    "coordinator_id": "coordinator",
+    "started_on": "started_on",
+    "person_wish": "person_wish",
+    "declined_individual_plan": "declined_individual_plan",
+    "decision_id": "decision",
+}
+
+
+def assignment_out(assignment: CoordinatorAssignment) -> dict:
+    return {
+        "id": assignment.pk,
+        "person_id": assignment.person_id,
+        "coordinator_id": assignment.coordinator_id,
+        "coordinator_name": staff_name(assignment.coordinator),
+        "started_on": assignment.started_on,
+        "ended_on": assignment.ended_on,
+        "person_wish": assignment.person_wish,
+        "declined_individual_plan": assignment.declined_individual_plan,
+        "decision_id": assignment.decision_id,
+    }
+
+
+@router.post(
+    "/{person_id}/coordinator/",
+    response=responses({201: CoordinatorAssignmentOut}),
+    summary="Oppnevn koordinator for personen",
+    description=(
+        "Som «Oppnevn koordinator» i nettløsningen: en aktiv koordinator i "
+        "koordinatorgruppen, fra en dato som ikke er fram i tid. Har personen en annen "
+        "koordinator, avsluttes den dagen den nye begynner; er den valgte allerede "
+        "koordinator, avvises det (409). Koordinatoren får tjenstlig behov for personen. "
+        "Tilgang: `plans:write` og tillatelsen «Gi tilgang til personer» (`access.grant`, "
+        "koordinerende enhet); som i nettløsningen trengs ikke tjenstlig behov for personen."
+    ),
+)
+@endpoint(
+    scope="plans:write",
+    object_type="coordinator_assignment",
+    permission=ACCESS_GRANT,
+    person=True,
+    action="appoint",
+    administrative_permission=ACCESS_GRANT,
+)
+def coordinator_appoint(
+    request: HttpRequest,
+    data: CoordinatorAppointIn,
+    person_id: int = Path(..., ge=1, le=MAX_ID),
+    *,
+    person: Person,
+) -> Status:
+    current = CoordinatorAssignment.objects.filter(person=person, ended_on__isnull=True).first()
+    if current is not None and current.coordinator_id == data.coordinator_id:
+        raise Conflict(
+            _("%(name)s er allerede personens koordinator.")
+            % {"name": staff_name(current.coordinator)}
+        )
+    form = AppointForm(_posted(data.model_dump(), _APPOINT_FIELDS), person=person)
+    fields = _checked(form, _APPOINT_FIELDS)
+    try:
+        assignment = plan_services.coordinator_appoint(
+            actor=context(request).actor, person=person, **fields
+        )
+    except plan_services.PlanRuleError as exc:
+        raise InvalidInput(_("Ugyldige data."), [{"field": "body", "message": str(exc)}]) from exc
+    assignment = CoordinatorAssignment.objects.select_related("coordinator__user").get(
+        pk=assignment.pk
+    )
+    return Status(201, assignment_out(assignment))
