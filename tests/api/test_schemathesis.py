@@ -28,7 +28,7 @@ from mestring.assessments.models import FunctionVariable
 from mestring.casework import services as case_services
 from mestring.casework.models import Case
 from mestring.outcomes import services as outcome_services
-from mestring.plans.models import Goal, Measure
+from mestring.plans.models import Goal, Measure, PlanParticipant
 from mestring.referrals.models import Referral
 from mestring.teams.models import (
     Attendance,
@@ -45,7 +45,13 @@ from tests.casework.service_helpers import decide, register
 from tests.devices.loan_helpers import deliver, make_item, order
 from tests.institutions.helpers import admit, make_unit
 from tests.outcomes.helpers import copm, sppb
-from tests.plans.helpers import actor_for, make_decision, make_plan
+from tests.plans.helpers import (
+    actor_for,
+    make_consent,
+    make_decision,
+    make_plan,
+    make_pool_coordinator,
+)
 from tests.rehab.helpers import ended, refer, started
 from tests.rehab.helpers import goal as rehab_goal
 
@@ -134,6 +140,19 @@ def _seed_plans_and_cases(world, second) -> None:
     )
     plan = make_plan(world)
     Goal.all_objects.create(municipality=m, plan=plan, text="Gå til butikken")
+    # Plan writes: participants to change and remove, a relative to add, a consent for
+    # a plan for the second person, and the leader's right to appoint from the pool.
+    relative = factories.RelativeFactory(person=world.person, name="Pårørende Fuzz")
+    unit = factories.UnitFactory(municipality=m, name="Fuzz-enheten")
+    for index in range(3):
+        PlanParticipant.all_objects.create(
+            municipality=m, plan=plan, unit=unit, role=f"Deltaker {index}"
+        )
+    PlanParticipant.all_objects.create(municipality=m, plan=plan, relative=relative, role="Mor")
+    make_consent(second)
+    factories.give_role(world.caseworker, "leder_ke")
+    make_pool_coordinator(world, "fuzz.k1")
+    make_pool_coordinator(world, "fuzz.k2")
     Measure.all_objects.create(
         municipality=m, plan=plan, title="Trening", responsible_other="Personen"
     )

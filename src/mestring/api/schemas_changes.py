@@ -178,3 +178,27 @@ class ServiceCaseOut(_CaseOut):
     caseworker_id: int | None
     responsible_unit_id: int | None
     services: list[ServiceCaseLineOut] = Field(..., description="Tjenestene det søkes om.")
+
+
+# --- Changing a plan participant and ending a coordinator (issue 10).
+
+
+class ParticipantPatchIn(Strict):
+    """As «Endre deltaker»: a field left out is not changed. `null` in `staff_id`,
+    `unit_id` or `relative_id` clears that choice (exactly one must be chosen after the
+    change); `null` in `role` or `contribution` leaves it as it is. `expected_version` is
+    the plan's version when you read it (409 if it has changed)."""
+
+    staff_id: int | None = Field(None, ge=1, le=MAX_ID)
+    unit_id: int | None = Field(None, ge=1, le=MAX_ID)
+    relative_id: int | None = Field(None, ge=1, le=MAX_ID)
+    role: text_field(150) | None = None  # type: ignore[valid-type]
+    contribution: text_field(2000) | None = None  # type: ignore[valid-type]
+    expected_version: int = Field(..., ge=1, le=MAX_ID)
+
+
+class CoordinatorEndIn(Strict):
+    """As «Avslutt» on the coordinator page: the last day (not in the future, not before
+    the coordinator began). Left out: today, as the web suggests."""
+
+    ended_on: Day | None = None

@@ -1,8 +1,8 @@
 """Individual plans with goals and measures; add a goal, change a goal (through the web's
 goal form) or its status, add and change measures (through the web's measure form), all
 through the plan services. Also what else the web offers (issue 10): create and close a
-plan, add and remove participants, add evaluations and appoint a coordinator, each
-through the web's form and service."""
+plan, add, change and remove participants, add evaluations, appoint a coordinator and
+end a coordinator's appointment, each through the web's form and service."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
 
@@ -35,11 +36,13 @@ from mestring.api.schemas import (
 from mestring.api.schemas_changes import (
     CoordinatorAppointIn,
     CoordinatorAssignmentOut,
+    CoordinatorEndIn,
     EvaluationIn,
     EvaluationOut,
     GoalPatchIn,
     ParticipantIn,
     ParticipantOut,
+    ParticipantPatchIn,
     PlanCloseIn,
     PlanCreateIn,
 )
@@ -49,6 +52,7 @@ from mestring.plans import services as plan_services
 from mestring.plans.forms import (
     AppointForm,
     CloseForm,
+    EndAssignmentForm,
     EvaluationForm,
     GoalForm,
     MeasureForm,
@@ -659,6 +663,71 @@ def participant_add(
     return Status(201, participant_out(participant))
 
 
+def _participant_read(participant: PlanParticipant) -> dict:
+    participant = PlanParticipant.objects.select_related("staff__user", "unit", "relative").get(
+        pk=participant.pk
+    )
+    return participant_out(participant)
+
+
+# The choices a PATCH may clear with null; for the texts null means «not changed».
+_PARTICIPANT_CHOICES = ("staff_id", "unit_id", "relative_id")
+
+
+@router.patch(
+    "/{person_id}/plans/{plan_id}/participants/{participant_id}/",
+    response=responses({200: ParticipantOut}),
+    summary="Endre en deltaker i planen (hvem, rolle, bidrag)",
+    description=(
+        "Som «Endre deltaker» i nettløsningen: samme felt og kontroller. Felt som utelates, "
+        "endres ikke; null i `staff_id`, `unit_id` eller `relative_id` fjerner det valget, "
+        "og etter endringen må nøyaktig én av dem være valgt (422 ellers). Null i `role` "
+        "eller `contribution` endrer ikke feltet. `expected_version` er planens versjon da "
+        "du leste den: er planen endret siden, avvises lagringen (409). Planen må være aktiv "
+        "(409 ellers) og samtykket gjelde (400 ellers). " + WRITE
+    ),
+)
+@endpoint(scope="plans:write", object_type="plan_participant", person=True, action="update")
+def participant_change(
+    request: HttpRequest,
+    data: ParticipantPatchIn,
+    person_id: int = Path(..., ge=1, le=MAX_ID),
+    plan_id: int = Path(..., ge=1, le=MAX_ID),
+    participant_id: int = Path(..., ge=1, le=MAX_ID),
+    *,
+    person: Person,
+) -> dict:
+    plan = _open_plan(person, plan_id)
+    participant = get_object_or_404(PlanParticipant, pk=participant_id, plan=plan)
+    participant.plan = plan
+    # The web form shows the stored values; the changes go on top of them.
+    values: dict[str, Any] = {
+        api: getattr(participant, api if api.endswith("_id") else form)
+        for api, form in _PARTICIPANT_FIELDS.items()
+    }
+    sent = data.model_dump(exclude_unset=True, exclude={"expected_version"})
+    values.update(
+        {
+            name: value
+            for name, value in sent.items()
+            if value is not None or name in _PARTICIPANT_CHOICES
+        }
+    )
+    posted = _posted(values, _PARTICIPANT_FIELDS)
+    posted["version"] = plan.version  # the lock is the service's, with expected_version
+    fields = _checked(ParticipantForm(posted, person=person), _PARTICIPANT_FIELDS)
+    try:
+        participant = plan_services.participant_update(
+            actor=context(request).actor,
+            participant=participant,
+            expected_version=data.expected_version,
+            data=fields,
+        )
+    except plan_services.PlanRuleError as exc:
+        raise _measure_rule_error(plan, exc) from exc
+    return _participant_read(participant)
+
+
 @router.delete(
     "/{person_id}/plans/{plan_id}/participants/{participant_id}/",
     response=responses({204: None}),
@@ -824,3 +893,52 @@ def coordinator_appoint(
         pk=assignment.pk
     )
     return Status(201, assignment_out(assignment))
+
+
+@router.post(
+    "/{person_id}/coordinator/{assignment_id}/end/",
+    response=responses({200: CoordinatorAssignmentOut}),
+    summary="Avslutt en koordinatoroppnevning",
+    description=(
+        "Som «Avslutt» på koordinatorsiden i nettløsningen: siste dag (`ended_on`, utelatt: "
+        "i dag) kan ikke være fram i tid eller før koordinatoren begynte (422 ellers). "
+        "Koordinatorens tjenstlige behov som fulgte med oppnevningen, avsluttes også. En "
+        "oppnevning som allerede er avsluttet, gir 409. Tilgang: `plans:write` og "
+        "tillatelsen «Gi tilgang til personer» (`access.grant`, koordinerende enhet); som i "
+        "nettløsningen trengs ikke tjenstlig behov for personen."
+    ),
+)
+@endpoint(
+    scope="plans:write",
+    object_type="coordinator_assignment",
+    permission=ACCESS_GRANT,
+    person=True,
+    action="end",
+    administrative_permission=ACCESS_GRANT,
+)
+def coordinator_end(
+    request: HttpRequest,
+    data: CoordinatorEndIn,
+    person_id: int = Path(..., ge=1, le=MAX_ID),
+    assignment_id: int = Path(..., ge=1, le=MAX_ID),
+    *,
+    person: Person,
+) -> dict:
+    assignment = get_object_or_404(
+        CoordinatorAssignment.objects.select_related("person", "coordinator__user"),
+        pk=assignment_id,
+        person=person,
+    )
+    if assignment.ended_on is not None:
+        raise Conflict(_("Oppnevningen er allerede avsluttet."))
+    values = {"ended_on": data.ended_on or timezone.localdate()}
+    fields = _checked(EndAssignmentForm(values), {"ended_on": "ended_on"})
+    try:
+        assignment = plan_services.coordinator_end(
+            actor=context(request).actor, assignment=assignment, ended_on=fields["ended_on"]
+        )
+    except plan_services.PlanRuleError as exc:
+        raise InvalidInput(
+            _("Ugyldige data."), [{"field": "ended_on", "message": str(exc)}]
+        ) from exc
+    return assignment_out(assignment)
