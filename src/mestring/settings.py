@@ -204,10 +204,7 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 MESTRING_SESSION_IDLE_SECONDS = env_int("MESTRING_SESSION_IDLE_MINUTES", default=30) * 60
 MESTRING_SESSION_ABSOLUTE_SECONDS = env_int("MESTRING_SESSION_ABSOLUTE_HOURS", default=10) * 3600
 SESSION_COOKIE_AGE = MESTRING_SESSION_ABSOLUTE_SECONDS
-# Saved when changed, not on every request: the middleware moves its idle clock at
-# most every 30 seconds, which keeps the stored session alive past the absolute
-# limit while it is in use (a write per page cost a commit on every request).
-SESSION_SAVE_EVERY_REQUEST = False
+SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

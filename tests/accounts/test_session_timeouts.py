@@ -91,16 +91,3 @@ def test_absolute_timeout_redirects_to_login_with_message(world, traveller):
     response = client.get(HOME_URL, follow=True)
     assert response.redirect_chain[0] == (LOGIN_URL, 302)
     assert ABSOLUTE_MESSAGE in response.content.decode()
-
-
-def test_last_seen_is_saved_at_most_every_30_seconds(world, traveller):
-    """A request does not write the session only to move the idle clock by seconds."""
-    client = _logged_in(world)
-    key = client.cookies["sessionid"].value
-    saved = Session.objects.get(session_key=key).expire_date
-    traveller.shift(datetime.timedelta(seconds=10))
-    client.get(HOME_URL)
-    assert Session.objects.get(session_key=key).expire_date == saved
-    traveller.shift(datetime.timedelta(seconds=25))
-    client.get(HOME_URL)
-    assert Session.objects.get(session_key=key).expire_date > saved

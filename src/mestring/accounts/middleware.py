@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 
 LOGIN_AT = "login_at"
 LAST_SEEN = "last_seen"
-LAST_SEEN_STEP = 30  # seconds
 SECOND_FACTOR = "second_factor"
 DEMO_BYPASS = "demo-bypass"
 
@@ -53,11 +52,7 @@ class SessionTimeoutMiddleware:
                 return _end_session(
                     request, _("Du ble logget ut fordi økten var for gammel. Logg inn på nytt.")
                 )
-            # Refreshed at most every LAST_SEEN_STEP seconds: each change is a session
-            # write (on SQLite a commit under the one write lock) on every request. The
-            # idle limit may then end a session up to that step early, never late.
-            if LAST_SEEN not in request.session or now - last_seen >= LAST_SEEN_STEP:
-                request.session[LAST_SEEN] = now
+            request.session[LAST_SEEN] = now
             request.session.setdefault(LOGIN_AT, now)
         return self.get_response(request)
 
