@@ -37,6 +37,23 @@ class Conflict(ApiError):
     status = 409
 
 
+def form_invalid(
+    form: Any, names: dict[str, str] | None = None, *, unknown: str | None = None
+) -> InvalidInput:
+    """The web form's messages under the API's field names. `names` maps a form field to
+    its API name; any other field keeps its name, or is reported as `unknown` when given;
+    an error of the whole form is the body's."""
+    names = {"__all__": "body", **(names or {})}
+    return InvalidInput(
+        _("Ugyldige data."),
+        [
+            {"field": names.get(field, unknown or field), "message": str(message)}
+            for field, messages in form.errors.items()
+            for message in messages
+        ],
+    )
+
+
 def person_refused_message() -> str:
     return _("Du har ikke tilgang til denne personen, eller personen finnes ikke.")
 

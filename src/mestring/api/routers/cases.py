@@ -12,7 +12,7 @@ from ninja import Path, Query, Router, Status
 
 from mestring.access.permissions import PERSON_REGISTER
 from mestring.api.auth import context, endpoint
-from mestring.api.errors import InvalidInput
+from mestring.api.errors import InvalidInput, form_invalid
 from mestring.api.pagination import Paging, page_of
 from mestring.api.schemas import (
     MAX_ID,
@@ -166,13 +166,7 @@ def case_create(
         }
     )
     if not form.is_valid():
-        raise _invalid(
-            [
-                {"field": _CASE_FIELDS.get(field, field), "message": str(message)}
-                for field, messages in form.errors.items()
-                for message in messages
-            ]
-        )
+        raise form_invalid(form, _CASE_FIELDS)
     try:
         case = case_services.case_apply(
             actor=context(request).actor, person=person, **form.cleaned_data
@@ -243,13 +237,7 @@ def service_case_create(
         }
     )
     if not form.is_valid():
-        raise _invalid(
-            [
-                {"field": _SERVICE_CASE_FIELDS.get(field, field), "message": str(message)}
-                for field, messages in form.errors.items()
-                for message in messages
-            ]
-        )
+        raise form_invalid(form, _SERVICE_CASE_FIELDS)
     try:
         case = case_services.service_application_register(
             actor=context(request).actor, person=person, **form.cleaned_data

@@ -23,7 +23,7 @@ from ninja import Field, Path, Query, Router, Schema, Status
 from mestring.access.actor import Actor
 from mestring.access.permissions import PERSON_REGISTER
 from mestring.api.auth import context, endpoint
-from mestring.api.errors import Conflict, InvalidInput
+from mestring.api.errors import Conflict, InvalidInput, form_invalid
 from mestring.api.pagination import Paging, page_of
 from mestring.api.routers.cases import _cases, case_out, decision_out
 from mestring.api.schemas import (
@@ -320,26 +320,13 @@ def _decision_answer(decision: Decision) -> dict:
     )
 
 
-def _form_errors(form: forms.Form, names: dict[str, str] | None = None) -> InvalidInput:
-    """The web form's messages, under the API's field names."""
-    names = {"__all__": "body", **(names or {})}
-    return InvalidInput(
-        _("Ugyldige data."),
-        [
-            {"field": names.get(field, field), "message": str(message)}
-            for field, messages in form.errors.items()
-            for message in messages
-        ],
-    )
-
-
 def _invalid(message: str, field: str = "body") -> InvalidInput:
     return InvalidInput(_("Ugyldige data."), [{"field": field, "message": message}])
 
 
 def _validated(form: forms.Form, names: dict[str, str] | None = None) -> dict[str, Any]:
     if not form.is_valid():
-        raise _form_errors(form, names)
+        raise form_invalid(form, names)
     return form.cleaned_data
 
 

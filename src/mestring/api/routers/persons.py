@@ -10,7 +10,7 @@ from mestring.access.audit import record_event
 from mestring.access.models import AuditPurpose, CareRelation
 from mestring.access.permissions import PERSON_REGISTER, PERSON_SEARCH
 from mestring.api.auth import context, endpoint
-from mestring.api.errors import InvalidInput, ScopeMissing
+from mestring.api.errors import InvalidInput, ScopeMissing, form_invalid
 from mestring.api.pagination import Paging, page_of
 from mestring.api.schemas import (
     MAX_ID,
@@ -89,17 +89,6 @@ def person_read(
     return person
 
 
-def _form_errors(form: PersonForm) -> InvalidInput:
-    return InvalidInput(
-        _("Ugyldige data."),
-        [
-            {"field": field, "message": str(message)}
-            for field, messages in form.errors.items()
-            for message in messages
-        ],
-    )
-
-
 def _duplicate_national_id() -> InvalidInput:
     return InvalidInput(
         _("Ugyldige data."),
@@ -125,7 +114,7 @@ def _duplicate_national_id() -> InvalidInput:
 def person_create(request: HttpRequest, data: PersonIn) -> Status:
     form = PersonForm(data.model_dump())
     if not form.is_valid():
-        raise _form_errors(form)
+        raise form_invalid(form)
     try:
         person = people_services.person_register(
             actor=context(request).actor, data=form.service_data()
@@ -160,7 +149,7 @@ def person_update(
     values.update(data.model_dump(exclude_none=True))
     form = PersonForm(values, instance=Person.objects.get(pk=person.pk))
     if not form.is_valid():
-        raise _form_errors(form)
+        raise form_invalid(form)
     try:
         return people_services.person_update(
             actor=context(request).actor, person=person, data=form.service_data()

@@ -19,7 +19,7 @@ from mestring.access.models import ConsentKind
 from mestring.access.permissions import ACCESS_GRANT
 from mestring.access.selectors import consent_in_force
 from mestring.api.auth import context, endpoint
-from mestring.api.errors import ApiError, Conflict, InvalidInput
+from mestring.api.errors import ApiError, Conflict, InvalidInput, form_invalid
 from mestring.api.pagination import Paging, page_of
 from mestring.api.schemas import (
     MAX_ID,
@@ -284,14 +284,7 @@ def _measure_form(plan: IndividualPlan, values: dict[str, Any]) -> dict[str, Any
     data["version"] = plan.version  # the lock is the service's, with expected_version
     form = MeasureForm(data, plan=plan)
     if not form.is_valid():
-        raise InvalidInput(
-            _("Ugyldige data."),
-            [
-                {"field": _API_FIELDS.get(field, "body"), "message": str(message)}
-                for field, messages in form.errors.items()
-                for message in messages
-            ],
-        )
+        raise form_invalid(form, _API_FIELDS, unknown="body")
     return {k: v for k, v in form.cleaned_data.items() if k != "version"}
 
 
@@ -410,14 +403,7 @@ def _goal_form(plan: IndividualPlan, goal: Goal, values: dict[str, Any]) -> dict
     data["version"] = plan.version  # the lock is the service's, with expected_version
     form = GoalForm(data, goal=goal)
     if not form.is_valid():
-        raise InvalidInput(
-            _("Ugyldige data."),
-            [
-                {"field": field if field in _GOAL_FIELDS else "body", "message": str(message)}
-                for field, messages in form.errors.items()
-                for message in messages
-            ],
-        )
+        raise form_invalid(form, {name: name for name in _GOAL_FIELDS}, unknown="body")
     return {k: v for k, v in form.cleaned_data.items() if k != "version"}
 
 
@@ -485,14 +471,7 @@ def _checked(form: Any, fields: dict[str, str]) -> dict[str, Any]:
     field → the form's field); errors not about one field are about the body."""
     if not form.is_valid():
         api_names = {name: api for api, name in fields.items()}
-        raise InvalidInput(
-            _("Ugyldige data."),
-            [
-                {"field": api_names.get(field, "body"), "message": str(message)}
-                for field, messages in form.errors.items()
-                for message in messages
-            ],
-        )
+        raise form_invalid(form, api_names, unknown="body")
     return {k: v for k, v in form.cleaned_data.items() if k != "version"}
 
 

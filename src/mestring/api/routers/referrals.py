@@ -3,7 +3,6 @@ triage, open a case from one («Opprett sak»); the office's inbox."""
 
 from __future__ import annotations
 
-from django import forms
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -12,7 +11,7 @@ from ninja import Path, Query, Router, Status
 
 from mestring.access.permissions import PERSON_REGISTER
 from mestring.api.auth import context, endpoint
-from mestring.api.errors import ApiError, Conflict, InvalidInput
+from mestring.api.errors import ApiError, Conflict, InvalidInput, form_invalid
 from mestring.api.pagination import Paging, page_of
 from mestring.api.routers.cases import case_out
 from mestring.api.schemas import (
@@ -77,18 +76,6 @@ def _filtered(
     if filters.received_to is not None:
         referrals = referrals.filter(received_on__lte=filters.received_to)
     return referrals
-
-
-def _form_errors(form: forms.Form, names: dict[str, str]) -> InvalidInput:
-    """The web form's messages, under the API's field names."""
-    return InvalidInput(
-        _("Ugyldige data."),
-        [
-            {"field": names.get(field, field), "message": str(message)}
-            for field, messages in form.errors.items()
-            for message in messages
-        ],
-    )
 
 
 def _rule_error(referral: Referral, exc: Exception) -> ApiError:
@@ -218,7 +205,7 @@ def person_referral_status(
         referral=referral,
     )
     if not form.is_valid():
-        raise _form_errors(form, {"forwarded_to": "forwarded_to_id", "__all__": "body"})
+        raise form_invalid(form, {"forwarded_to": "forwarded_to_id"})
     cleaned = form.cleaned_data
     try:
         referral = referral_services.referral_transition(
@@ -265,7 +252,7 @@ def person_referral_triage(
         prefix="triage",
     )
     if not form.is_valid():
-        raise _form_errors(form, {"__all__": "body"})
+        raise form_invalid(form)
     cleaned = form.cleaned_data
     try:
         referral = referral_services.referral_triage(
@@ -331,7 +318,7 @@ def person_referral_open_case(
         }
     )
     if not form.is_valid():
-        raise _form_errors(form, _CASE_FIELDS)
+        raise form_invalid(form, _CASE_FIELDS)
     try:
         case = referral_services.referral_open_case(
             actor=context(request).actor, referral=referral, **form.cleaned_data

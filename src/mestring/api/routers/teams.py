@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime
 from typing import Annotated, Any, Literal
 
-from django import forms
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -23,7 +22,7 @@ from pydantic import AfterValidator
 from mestring.access.actor import Actor
 from mestring.access.models import Block, CareRelation
 from mestring.api.auth import context, endpoint
-from mestring.api.errors import ApiError, Conflict, InvalidInput
+from mestring.api.errors import ApiError, Conflict, InvalidInput, form_invalid
 from mestring.api.pagination import Paging, page_of
 from mestring.api.schemas import MAX_ID, Strict, responses, text
 from mestring.people.models import Person
@@ -363,26 +362,11 @@ def _rule_error(exc: services.TeamRuleError) -> ApiError:
     return ApiError(str(exc))
 
 
-def _form_errors(form: forms.Form, names: dict[str, str] | None = None) -> InvalidInput:
-    names = names or {}
-    return InvalidInput(
-        _("Ugyldige data."),
-        [
-            {
-                "field": "body" if field == "__all__" else names.get(field, field),
-                "message": str(message),
-            }
-            for field, messages in form.errors.items()
-            for message in messages
-        ],
-    )
-
-
 def _meeting_form(person: Person, data: MeetingIn) -> dict[str, Any]:
     """The web's MeetingForm: local times, summer-time gaps, no name in the place."""
     form = MeetingForm(data.model_dump(), person=person)
     if not form.is_valid():
-        raise _form_errors(form)
+        raise form_invalid(form)
     return {name: form.cleaned_data[name] for name in ("starts_at", "ends_at", "place", "agenda")}
 
 
@@ -534,7 +518,7 @@ def member_add(
             posted[field] = value
     form = MemberForm(posted, person=person)
     if not form.is_valid():
-        raise _form_errors(form, MEMBER_FIELDS)
+        raise form_invalid(form, MEMBER_FIELDS)
     cleaned = form.cleaned_data
     try:
         member = services.member_add(
