@@ -17,11 +17,11 @@ from tests.devices.loan_helpers import deliver, give_back, make_item, order
 
 pytestmark = pytest.mark.django_db
 REFUSED = "Du har ikke tilgang til denne personen, eller personen finnes ikke."
-TODAY = timezone.localdate()
+TODAY = timezone.localdate  # called per use: a run may pass midnight
 
 
 def days_ago(n: int) -> datetime.date:
-    return TODAY - datetime.timedelta(days=n)
+    return TODAY() - datetime.timedelta(days=n)
 
 
 def new_rows(before: int) -> list[AuditEvent]:
@@ -113,7 +113,7 @@ def test_person_refusals(world, client, loans):
     for url in urls:
         assert client.get(url, **bearer(no_scope)).status_code == 403
     make_item(world.municipality, "R-9")
-    payload = {"label": "R-9", "ordered_on": str(TODAY), "expected_return_on": str(TODAY)}
+    payload = {"label": "R-9", "ordered_on": str(TODAY()), "expected_return_on": str(TODAY())}
     assert post(client, base, payload, outsider).status_code == 403
     assert post(client, base, payload, make_token(world.owner, ["devices:read"])).status_code == 403
     cancel = f"{base}{loans['ordered'].pk}/cancel/"
@@ -143,7 +143,7 @@ def test_order_through_the_service(world, client):
     payload = {
         "label": " K-1 ",
         "ordered_on": str(days_ago(1)),
-        "expected_return_on": str(TODAY + datetime.timedelta(days=90)),
+        "expected_return_on": str(TODAY() + datetime.timedelta(days=90)),
         "note": "Til badet",
     }
     before = AuditEvent.all_objects.count()
@@ -175,7 +175,7 @@ def test_order_invalid_input_is_422_in_norwegian(world, client):
     make_item(world.municipality, "K-1")
     raw = make_token(world.owner, ["devices:write"])
     base = f"/api/persons/{world.person.pk}/loans/"
-    tomorrow = str(TODAY + datetime.timedelta(days=1))
+    tomorrow = str(TODAY() + datetime.timedelta(days=1))
     response = post(client, base, {"label": "K-1", "ordered_on": tomorrow}, raw)
     assert response.status_code == 422
     messages = {e["field"]: e["message"] for e in response.json()["errors"]}
@@ -183,7 +183,7 @@ def test_order_invalid_input_is_422_in_norwegian(world, client):
         "ordered_on": "Datoen kan ikke være fram i tid.",
         "expected_return_on": "Feltet må fylles ut.",
     }
-    good = {"label": "K-1", "ordered_on": str(TODAY), "expected_return_on": str(TODAY)}
+    good = {"label": "K-1", "ordered_on": str(TODAY()), "expected_return_on": str(TODAY())}
     cases = [
         ({**good, "label": "  "}, "label", "Skann eller skriv merkelappen på hjelpemiddelet."),
         (
@@ -236,11 +236,11 @@ def test_store_work_needs_the_store_permission(world, client, loans, technician)
     deliver_url = f"/api/loans/{loans['ordered'].pk}/deliver/"
     assert client.get("/api/loans/deliveries/", **bearer(owner)).status_code == 403
     assert client.get("/api/loans/overdue/", **bearer(owner)).status_code == 403
-    assert post(client, deliver_url, {"delivered_on": str(TODAY)}, owner).status_code == 403
+    assert post(client, deliver_url, {"delivered_on": str(TODAY())}, owner).status_code == 403
     outsider = make_token(world.outsider)
     assert client.get("/api/loans/deliveries/", **bearer(outsider)).status_code == 403
     no_scope = make_token(technician, ["devices:read"])
-    assert post(client, deliver_url, {"delivered_on": str(TODAY)}, no_scope).status_code == 403
+    assert post(client, deliver_url, {"delivered_on": str(TODAY())}, no_scope).status_code == 403
     raw = make_token(technician, ["devices:read", "devices:write"])
     before = AuditEvent.all_objects.count()
     page = client.get("/api/loans/deliveries/", **bearer(raw))
@@ -259,7 +259,7 @@ def test_store_work_needs_the_store_permission(world, client, loans, technician)
     assert (overdue["count"], [i["id"] for i in overdue["items"]]) == (1, [loans["overdue"].pk])
     # Another municipality's loan is not found.
     url = f"/api/loans/{their_loan.pk}/deliver/"
-    assert post(client, url, {"delivered_on": str(TODAY)}, raw).status_code == 404
+    assert post(client, url, {"delivered_on": str(TODAY())}, raw).status_code == 404
 
 
 def test_deliver_and_return_through_the_services(world, client, loans, technician):
@@ -269,12 +269,12 @@ def test_deliver_and_return_through_the_services(world, client, loans, technicia
     early = post(client, url, {"delivered_on": str(days_ago(3))}, raw)
     assert early.status_code == 409
     assert early.json()["detail"] == "Utleveringsdatoen kan ikke være før bestillingsdatoen."
-    future = post(client, url, {"delivered_on": str(TODAY + datetime.timedelta(days=1))}, raw)
+    future = post(client, url, {"delivered_on": str(TODAY() + datetime.timedelta(days=1))}, raw)
     assert future.status_code == 422
     assert future.json()["errors"][0]["message"] == "Datoen kan ikke være fram i tid."
     # Return before delivery is refused.
     back = f"/api/loans/{loan.pk}/return/"
-    not_out = post(client, back, {"returned_on": str(TODAY), "condition": "god"}, raw)
+    not_out = post(client, back, {"returned_on": str(TODAY()), "condition": "god"}, raw)
     assert not_out.status_code == 409
     before = AuditEvent.all_objects.count()
     response = post(client, url, {"delivered_on": str(days_ago(1))}, raw)
@@ -283,20 +283,20 @@ def test_deliver_and_return_through_the_services(world, client, loans, technicia
     loan.refresh_from_db()
     assert (loan.delivered_on, loan.delivered_by) == (days_ago(1), technician)
     assert [e.action for e in new_rows(before)] == ["devices.loan.deliver"]
-    assert post(client, url, {"delivered_on": str(TODAY)}, raw).status_code == 409
-    bad = post(client, back, {"returned_on": str(TODAY), "condition": "knust"}, raw)
+    assert post(client, url, {"delivered_on": str(TODAY())}, raw).status_code == 409
+    bad = post(client, back, {"returned_on": str(TODAY()), "condition": "knust"}, raw)
     assert bad.status_code == 422
     assert bad.json()["errors"] == [
         {"field": "condition", "message": "Velg en av de tillatte verdiene."}
     ]
     before = AuditEvent.all_objects.count()
-    payload = {"returned_on": str(TODAY), "condition": "skadet", "note": "Brukket hjul"}
+    payload = {"returned_on": str(TODAY()), "condition": "skadet", "note": "Brukket hjul"}
     response = post(client, back, payload, raw)
     assert response.status_code == 200, response.content
     assert response.json()["status"] == "returnert"
     loan.refresh_from_db()
     assert (loan.returned_on, loan.return_condition, loan.received_by, loan.note) == (
-        TODAY,
+        TODAY(),
         "skadet",
         technician,
         "Brukket hjul",

@@ -18,11 +18,11 @@ from tests.institutions.helpers import actor_for, admit, make_unit
 
 pytestmark = pytest.mark.django_db
 REFUSED = "Du har ikke tilgang til denne personen, eller personen finnes ikke."
-TODAY = timezone.localdate()
+TODAY = timezone.localdate  # called per use: a run may pass midnight
 
 
 def days_ago(n: int) -> datetime.date:
-    return TODAY - datetime.timedelta(days=n)
+    return TODAY() - datetime.timedelta(days=n)
 
 
 def new_rows(before: int) -> list[AuditEvent]:
@@ -120,7 +120,7 @@ def test_refusals(world, client, stays):
     for url in urls:
         assert client.get(url, **bearer(no_scope)).status_code == 403
     # Writes: no scope, no care relation.
-    payload = {"unit_id": stays["other"].pk, "stay_type": "korttid", "admitted_on": str(TODAY)}
+    payload = {"unit_id": stays["other"].pk, "stay_type": "korttid", "admitted_on": str(TODAY())}
     read_only = make_token(world.owner, ["stays:read"])
     assert post(client, base, payload, read_only).status_code == 403
     assert post(client, base, payload, outsider).status_code == 403
@@ -141,7 +141,7 @@ def test_refusals(world, client, stays):
     response = client.get(base, **bearer(theirs))
     assert (response.status_code, response.json()["detail"]) == (403, REFUSED)
     # Their unit cannot be chosen for our person.
-    payload = {"unit_id": their_unit.pk, "stay_type": "korttid", "admitted_on": str(TODAY)}
+    payload = {"unit_id": their_unit.pk, "stay_type": "korttid", "admitted_on": str(TODAY())}
     response = post(client, base, {**payload}, mine)
     assert response.status_code == 422
     assert response.json()["errors"] == [
@@ -185,7 +185,7 @@ def test_admit_invalid_input_is_422_in_norwegian(world, client):
     unit = make_unit(world.municipality)
     raw = make_token(world.owner, ["stays:write"])
     base = f"/api/persons/{world.person.pk}/stays/"
-    tomorrow = TODAY + datetime.timedelta(days=1)
+    tomorrow = TODAY() + datetime.timedelta(days=1)
     response = post(
         client,
         base,
@@ -202,7 +202,7 @@ def test_admit_invalid_input_is_422_in_norwegian(world, client):
     response = post(
         client,
         base,
-        {"unit_id": unit.pk, "stay_type": "korttid", "admitted_on": str(TODAY), "decision_id": 5},
+        {"unit_id": unit.pk, "stay_type": "korttid", "admitted_on": str(TODAY()), "decision_id": 5},
         raw,
     )
     assert response.status_code == 422
@@ -285,7 +285,7 @@ def test_bed_board_needs_the_permission_and_shows_the_web_figures(world, client,
     rows = new_rows(before)
     assert [(e.object_type, e.outcome) for e in rows] == [("bed_board", "allowed")]
     board = response.json()
-    assert board["day"] == str(TODAY)
+    assert board["day"] == str(TODAY())
     units = {u["unit_name"]: u for u in board["units"]}
     assert set(units) == {"Avdeling A", "Korttidsavdelingen", "Lokalmedisinsk senter"}
     a = units["Avdeling A"]

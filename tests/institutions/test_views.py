@@ -20,8 +20,11 @@ from tests.institutions.helpers import admit, make_unit
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
-DAY = TODAY - datetime.timedelta(days=10)
+TODAY = timezone.localdate  # called per use: a run may pass midnight
+
+
+def DAY() -> datetime.date:
+    return TODAY() - datetime.timedelta(days=10)
 
 
 def d(day: datetime.date) -> str:
@@ -39,7 +42,7 @@ def owner(world, client_for):
 
 
 def test_outsider_is_refused_on_person_pages(world, client_for, unit):
-    stay = admit(world.owner, world.person, unit, on=DAY)
+    stay = admit(world.owner, world.person, unit, on=DAY())
     client = client_for(world.outsider)
     for url in (
         reverse("institutions:person_stays", args=[world.person.pk]),
@@ -49,7 +52,7 @@ def test_outsider_is_refused_on_person_pages(world, client_for, unit):
     ):
         assert client.get(url).status_code == 403
         assert (
-            client.post(url, {"discharged_on": d(TODAY), "discharged_to": "hjem"}).status_code
+            client.post(url, {"discharged_on": d(TODAY()), "discharged_to": "hjem"}).status_code
             == 403
         )
     stay.refresh_from_db()
@@ -62,7 +65,7 @@ def test_admit_write_plan_and_discharge(world, owner, unit):
     assert page.status_code == 200 and "Lokalmedisinsk senter" in page.content.decode()
     response = owner.post(
         create,
-        {"unit": unit.pk, "stay_type": "rehabilitering", "admitted_on": d(DAY), "note": ""},
+        {"unit": unit.pk, "stay_type": "rehabilitering", "admitted_on": d(DAY()), "note": ""},
         follow=True,
     )
     stay = Stay.all_objects.get(person=world.person)
@@ -89,7 +92,9 @@ def test_admit_write_plan_and_discharge(world, owner, unit):
     assert RehabilitationPlan.all_objects.get(stay=stay).physio_minutes_per_day == 45
 
     detail = reverse("institutions:stay_detail", args=[world.person.pk, stay.pk])
-    response = owner.post(detail, {"discharged_on": d(TODAY), "discharged_to": "hjem"}, follow=True)
+    response = owner.post(
+        detail, {"discharged_on": d(TODAY()), "discharged_to": "hjem"}, follow=True
+    )
     assert "Oppholdet er avsluttet." in response.content.decode()
     stay.refresh_from_db()
     assert stay.discharged_to == "hjem"
@@ -97,13 +102,13 @@ def test_admit_write_plan_and_discharge(world, owner, unit):
         unit=unit, person=world.person, valid_to=None
     ).exists()
     listing = owner.get(reverse("institutions:person_stays", args=[world.person.pk]))
-    assert "Rehabilitering" in listing.content.decode() and d(TODAY) in listing.content.decode()
+    assert "Rehabilitering" in listing.content.decode() and d(TODAY()) in listing.content.decode()
 
 
 def test_full_unit_is_refused_with_a_message_and_input_kept(world, owner, unit):
-    admit(world.owner, factories.PersonFactory(municipality=world.municipality), unit, on=DAY)
+    admit(world.owner, factories.PersonFactory(municipality=world.municipality), unit, on=DAY())
     create = reverse("institutions:stay_create", args=[world.person.pk])
-    data = {"unit": unit.pk, "stay_type": "korttid", "admitted_on": d(DAY), "note": "Etter fall"}
+    data = {"unit": unit.pk, "stay_type": "korttid", "admitted_on": d(DAY()), "note": "Etter fall"}
     response = owner.post(create, data)
     html = response.content.decode()
     assert response.status_code == 200
@@ -122,12 +127,12 @@ def test_junk_input_gives_errors_not_500(world, owner, unit):
     )
     assert response.status_code == 200
     assert "Datoen må skrives som dd.mm.åååå." in response.content.decode()
-    stay = admit(world.owner, world.person, unit, on=DAY, stay_type="korttid")
+    stay = admit(world.owner, world.person, unit, on=DAY(), stay_type="korttid")
     detail = reverse("institutions:stay_detail", args=[world.person.pk, stay.pk])
     response = owner.post(detail, {"discharged_on": "i går", "discharged_to": "månen"})
     assert response.status_code == 200
     response = owner.post(
-        detail, {"discharged_on": d(DAY - datetime.timedelta(days=3)), "discharged_to": "hjem"}
+        detail, {"discharged_on": d(DAY() - datetime.timedelta(days=3)), "discharged_to": "hjem"}
     )
     assert "før innleggelsen" in response.content.decode()
     # No rehabilitation plan for a short-term stay.
@@ -153,7 +158,7 @@ def test_bed_board_permissions_and_fixed_queries(world, client_for, django_asser
             person=person,
             unit=big,
             stay_type="korttid",
-            admitted_on=DAY,
+            admitted_on=DAY(),
         )
         return person
 
@@ -170,7 +175,7 @@ def test_bed_board_permissions_and_fixed_queries(world, client_for, django_asser
     assert "Stor" in html and "Liten" in html
     assert client.get(url, {"dato": "32.13.2020"}).status_code == 200
     assert "er ikke en dato" in client.get(url, {"dato": "juks"}).content.decode()
-    past = client.get(url, {"dato": d(DAY - datetime.timedelta(days=1))}).content.decode()
+    past = client.get(url, {"dato": d(DAY() - datetime.timedelta(days=1))}).content.decode()
     assert first.family_name not in past
 
 
@@ -200,7 +205,7 @@ def test_agreements(world, client_for):
     data = {
         "name": "Helgeland",
         "centre": centre.pk,
-        "year": str(TODAY.year),
+        "year": str(TODAY().year),
         "bed_days": "200",
         "price_per_day": "4500",
         "note": "",
@@ -209,7 +214,7 @@ def test_agreements(world, client_for):
     response = admin.post(create, data)
     agreement = PurchaseAgreement.all_objects.get()
     assert response.status_code == 302
-    admit(world.owner, world.person, centre, on=DAY)
+    admit(world.owner, world.person, centre, on=DAY())
     detail = worker.get(reverse("institutions:agreement_detail", args=[agreement.pk]))
     html = detail.content.decode()
     assert detail.status_code == 200 and "Kjøpte døgn" in html and world.person.family_name in html
@@ -257,7 +262,7 @@ def test_report_purchased_page(world, client_for):
         municipality=world.municipality,
         name="Helgeland",
         centre=centre,
-        year=TODAY.year,
+        year=TODAY().year,
         bed_days=200,
         price_per_day=Decimal("4500"),
     )
@@ -277,7 +282,7 @@ def test_other_municipality_objects_are_not_found(world, client_for):
         municipality=away,
         name="B-avtale",
         centre=centre,
-        year=TODAY.year,
+        year=TODAY().year,
         bed_days=5,
         price_per_day=Decimal("1"),
     )

@@ -24,9 +24,15 @@ from tests.referrals.helpers import make_referral
 
 pytestmark = pytest.mark.urls("tests.maintenance.urls")
 
-TODAY = timezone.localdate()
-LONG_AGO = TODAY - datetime.timedelta(days=365 * 12)
-RECENTLY = TODAY - datetime.timedelta(days=365 * 2)
+TODAY = timezone.localdate  # called per use: a run may pass midnight
+
+
+def LONG_AGO() -> datetime.date:
+    return TODAY() - datetime.timedelta(days=365 * 12)
+
+
+def RECENTLY() -> datetime.date:
+    return TODAY() - datetime.timedelta(days=365 * 2)
 
 
 def closed_referral(person: Person, ended: datetime.date) -> Referral:
@@ -62,7 +68,7 @@ def closed_case(world, person: Person, closed_on: datetime.date, referral=None) 
 
 
 def age_person(person: Person) -> None:
-    moment = timezone.make_aware(datetime.datetime.combine(LONG_AGO, datetime.time(12)))
+    moment = timezone.make_aware(datetime.datetime.combine(LONG_AGO(), datetime.time(12)))
     Person.all_objects.filter(pk=person.pk).update(updated_at=moment)
 
 
@@ -73,14 +79,14 @@ def old_world(world):
         municipality=world.municipality, given_name="Glemt", family_name="Gammelsen"
     )
     factories.RelativeFactory(municipality=world.municipality, person=forgotten)
-    old_referral = closed_referral(forgotten, LONG_AGO)
-    old_case = closed_case(world, forgotten, LONG_AGO)
+    old_referral = closed_referral(forgotten, LONG_AGO())
+    old_case = closed_case(world, forgotten, LONG_AGO())
     age_person(forgotten)
     # The current person: one old referral that a recent case still rests on, one
     # recent referral.
-    rests_on = closed_referral(world.person, LONG_AGO)
-    recent_case = closed_case(world, world.person, RECENTLY, referral=rests_on)
-    recent = closed_referral(world.person, RECENTLY)
+    rests_on = closed_referral(world.person, LONG_AGO())
+    recent_case = closed_case(world, world.person, RECENTLY(), referral=rests_on)
+    recent = closed_referral(world.person, RECENTLY())
     # Audit rows about the forgotten person, as any real record would have.
     record_event(
         actor=system_actor(world.municipality),
@@ -176,7 +182,7 @@ def test_audit_rows_past_their_period_go_behind_a_checkpoint(world, old_world):
     with activate(world.municipality):
         results = {
             r.code: r
-            for r in retention.execute(world.municipality.pk, TODAY + datetime.timedelta(800))
+            for r in retention.execute(world.municipality.pk, TODAY() + datetime.timedelta(800))
         }
     assert (results["audit"].due, results["audit"].done) == (before, before)
     assert results["audit"].action == "delete"
@@ -194,7 +200,7 @@ def test_periods_are_per_municipality(world, old_world):
     # Another municipality with its own old record is left alone by --municipality 9001.
     elsewhere = factories.make_municipality("9002", "Nabokommune")
     stranger = factories.PersonFactory(municipality=elsewhere)
-    theirs = closed_referral(stranger, LONG_AGO)
+    theirs = closed_referral(stranger, LONG_AGO())
     run("--municipality", "9001")
     assert Referral.all_objects.filter(pk=theirs.pk).exists()
     assert not AuditEvent.all_objects.filter(
