@@ -26,7 +26,7 @@ from mestring.access.models import AuditCheckpoint, AuditEvent
 
 pytestmark = pytest.mark.django_db
 
-NOW = timezone.now()
+NOW = timezone.now()  # clock read at import on purpose: one instant, cutoffs years from it
 TWELVE_YEARS_AGO = NOW - datetime.timedelta(days=365 * 12)
 ELEVEN_YEARS_AGO = NOW - datetime.timedelta(days=365 * 11)
 TEN_YEARS_AGO = NOW - datetime.timedelta(days=365 * 10)

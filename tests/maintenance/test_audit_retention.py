@@ -20,7 +20,7 @@ from mestring.maintenance.models import RetentionPolicy
 
 pytestmark = pytest.mark.urls("tests.maintenance.urls")
 
-NOW = timezone.now()
+NOW = timezone.now()  # clock read at import on purpose: one instant, cutoffs years from it
 TWELVE_YEARS_AGO = NOW - datetime.timedelta(days=365 * 12)
 SIX_YEARS_AGO = NOW - datetime.timedelta(days=365 * 6)
 
