@@ -37,6 +37,11 @@ class Conflict(ApiError):
     status = 409
 
 
+def field_invalid(field: str, message: str) -> InvalidInput:
+    """One message about one field; `body` when it is about the request as a whole."""
+    return InvalidInput(_("Ugyldige data."), [{"field": field, "message": str(message)}])
+
+
 def form_invalid(
     form: Any, names: dict[str, str] | None = None, *, unknown: str | None = None
 ) -> InvalidInput:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import AfterValidator, ConfigDict
 
-from mestring.api.errors import InvalidInput
+from mestring.api.errors import field_invalid
 
 MAX_ID = 2**53
 MAX_OFFSET = 1_000_000
@@ -443,7 +443,4 @@ class MeasurePatchIn(Strict):
 def check_range(start: datetime.date | None, end: datetime.date | None, *, field: str) -> None:
     """A filter's period must not end before it starts (422, in Norwegian)."""
     if start is not None and end is not None and end < start:
-        raise InvalidInput(
-            _("Ugyldige data."),
-            [{"field": field, "message": _("Sluttdatoen kan ikke være før startdatoen.")}],
-        )
+        raise field_invalid(field, _("Sluttdatoen kan ikke være før startdatoen."))

@@ -7,12 +7,11 @@ from __future__ import annotations
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
 
 from mestring.access.permissions import PERSON_REGISTER
 from mestring.api.auth import context, endpoint
-from mestring.api.errors import InvalidInput, form_invalid
+from mestring.api.errors import field_invalid, form_invalid
 from mestring.api.pagination import Paging, page_of
 from mestring.api.schemas import (
     MAX_ID,
@@ -127,10 +126,6 @@ def case_read(
 _CASE_FIELDS = {"responsible_unit": "responsible_unit_id", "caseworker": "caseworker_id"}
 
 
-def _invalid(errors: list[dict[str, str]]) -> InvalidInput:
-    return InvalidInput(_("Ugyldige data."), errors)
-
-
 @router.post(
     "/{person_id}/cases/",
     response=responses({201: CaseOut}),
@@ -172,7 +167,7 @@ def case_create(
             actor=context(request).actor, person=person, **form.cleaned_data
         )
     except case_services.CaseworkError as exc:
-        raise _invalid([{"field": "body", "message": str(exc)}]) from exc
+        raise field_invalid("body", str(exc)) from exc
     return Status(201, case_out(get_object_or_404(_cases(person), pk=case.pk)))
 
 
@@ -243,7 +238,7 @@ def service_case_create(
             actor=context(request).actor, person=person, **form.cleaned_data
         )
     except case_services.CaseworkError as exc:
-        raise _invalid([{"field": "body", "message": str(exc)}]) from exc
+        raise field_invalid("body", str(exc)) from exc
     lines = ApplicationLine.objects.select_related("service").order_by("pk")
     cases = _cases(person).prefetch_related(Prefetch("lines", queryset=lines))
     return Status(201, service_case_out(get_object_or_404(cases, pk=case.pk)))

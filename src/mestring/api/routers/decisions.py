@@ -23,7 +23,7 @@ from ninja import Field, Path, Query, Router, Schema, Status
 from mestring.access.actor import Actor
 from mestring.access.permissions import PERSON_REGISTER
 from mestring.api.auth import context, endpoint
-from mestring.api.errors import Conflict, InvalidInput, form_invalid
+from mestring.api.errors import Conflict, field_invalid, form_invalid
 from mestring.api.pagination import Paging, page_of
 from mestring.api.routers.cases import _cases, case_out, decision_out
 from mestring.api.schemas import (
@@ -320,10 +320,6 @@ def _decision_answer(decision: Decision) -> dict:
     )
 
 
-def _invalid(message: str, field: str = "body") -> InvalidInput:
-    return InvalidInput(_("Ugyldige data."), [{"field": field, "message": message}])
-
-
 def _validated(form: forms.Form, names: dict[str, str] | None = None) -> dict[str, Any]:
     if not form.is_valid():
         raise form_invalid(form, names)
@@ -338,7 +334,7 @@ def _run(call: Any) -> Any:
     except TransitionNotAllowed as exc:
         raise Conflict(str(exc)) from exc
     except case_services.CaseworkError as exc:
-        raise _invalid(str(exc)) from exc
+        raise field_invalid("body", str(exc)) from exc
 
 
 def _not_closed(case: Case) -> None:
@@ -535,7 +531,9 @@ def decision_make(
         )
     label = DecisionSubject(data.subject).label.lower()
     if data.subject not in case.requested_subjects():
-        raise _invalid(_("Saken gjelder ikke søknad om %(what)s.") % {"what": label}, "subject")
+        raise field_invalid(
+            "subject", _("Saken gjelder ikke søknad om %(what)s.") % {"what": label}
+        )
     if case.decisions.filter(subject=data.subject).exists():
         raise Conflict(
             _("Det er allerede fattet vedtak om %(what)s i denne saken.") % {"what": label}
@@ -597,7 +595,7 @@ def service_decision_make(
         raise Conflict(_("Saken er ikke en søknad om helse- og omsorgstjenester."))
     line = case.lines.select_related("service").filter(service_id=data.service_id).first()
     if line is None:
-        raise _invalid(_("Saken gjelder ikke søknad om denne tjenesten."), "service_id")
+        raise field_invalid("service_id", _("Saken gjelder ikke søknad om denne tjenesten."))
     service = line.service
     if case.decisions.filter(service=service).exists():
         raise Conflict(

@@ -21,7 +21,7 @@ from ninja import Field, Path, Query, Router, Schema, Status
 
 from mestring.access.permissions import DEVICES_MANAGE
 from mestring.api.auth import context, endpoint
-from mestring.api.errors import Conflict, InvalidInput
+from mestring.api.errors import Conflict, field_invalid
 from mestring.api.pagination import Paging, page_of
 from mestring.api.schemas import MAX_ID, Day, PastDay, Strict, responses, text
 from mestring.devices.models import Loan
@@ -220,10 +220,6 @@ def _filtered(loans: QuerySet[Loan], filters: LoanFilters) -> QuerySet[Loan]:
     return loans
 
 
-def _field_error(field: str, message: str) -> InvalidInput:
-    return InvalidInput(_("Ugyldige data."), [{"field": field, "message": message}])
-
-
 # --- A person's loans ---------------------------------------------------------------
 
 
@@ -287,11 +283,11 @@ def loan_order(
 ) -> Status:
     # The web's order form checks these before the service does, field by field.
     if not data.label.strip():
-        raise _field_error("label", _("Skann eller skriv merkelappen på hjelpemiddelet."))
+        raise field_invalid("label", _("Skann eller skriv merkelappen på hjelpemiddelet."))
     if data.decision_id is not None and data.measure_id is not None:
-        raise _field_error("measure_id", _("Velg enten et vedtak eller et tiltak, ikke begge."))
+        raise field_invalid("measure_id", _("Velg enten et vedtak eller et tiltak, ikke begge."))
     if data.expected_return_on < data.ordered_on:
-        raise _field_error(
+        raise field_invalid(
             "expected_return_on", _("Forventet tilbake kan ikke være før bestillingsdatoen.")
         )
     # The same choices as the form offers: the person's own decisions and measures.
@@ -301,13 +297,13 @@ def loan_order(
             selectors.decisions_for(person).select_related("case").filter(pk=data.decision_id)
         ).first()
         if decision is None:
-            raise _field_error("decision_id", _("Velg et av personens vedtak."))
+            raise field_invalid("decision_id", _("Velg et av personens vedtak."))
     if data.measure_id is not None:
         measure = (
             selectors.measures_for(person).select_related("plan").filter(pk=data.measure_id)
         ).first()
         if measure is None:
-            raise _field_error("measure_id", _("Velg et tiltak i personens plan."))
+            raise field_invalid("measure_id", _("Velg et tiltak i personens plan."))
     try:
         loan = loan_services.loan_order(
             actor=context(request).actor,

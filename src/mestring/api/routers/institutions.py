@@ -20,7 +20,7 @@ from ninja import Field, Path, Query, Router, Schema, Status
 
 from mestring.access.permissions import REHAB_REGISTER
 from mestring.api.auth import context, endpoint
-from mestring.api.errors import Conflict, InvalidInput
+from mestring.api.errors import Conflict, field_invalid
 from mestring.api.pagination import Paging, page_of
 from mestring.api.schemas import MAX_ID, Day, PastDay, Strict, responses, text
 from mestring.casework.models import Decision
@@ -184,10 +184,6 @@ def _stay(person: Person, stay_id: int) -> Stay:
     return stay
 
 
-def _field_error(field: str, message: str) -> InvalidInput:
-    return InvalidInput(_("Ugyldige data."), [{"field": field, "message": message}])
-
-
 def _filtered(stays: QuerySet[Stay], filters: StayFilters) -> QuerySet[Stay]:
     if filters.stay_type is not None:
         stays = stays.filter(stay_type=filters.stay_type)
@@ -270,7 +266,7 @@ def stay_admit(
         pk=data.unit_id, pk__in=selectors.institution_units().values("pk")
     ).first()
     if unit is None:
-        raise _field_error("unit_id", _("Velg en enhet som har registrert sengetall."))
+        raise field_invalid("unit_id", _("Velg en enhet som har registrert sengetall."))
     decision = None
     if data.decision_id is not None:
         decision = (
@@ -279,14 +275,14 @@ def stay_admit(
             .first()
         )
         if decision is None:
-            raise _field_error("decision_id", _("Velg et av personens vedtak."))
+            raise field_invalid("decision_id", _("Velg et av personens vedtak."))
     agreement = None
     if data.agreement_id is not None:
         agreement = (
             PurchaseAgreement.objects.filter(pk=data.agreement_id).select_related("centre").first()
         )
         if agreement is None:
-            raise _field_error("agreement_id", _("Avtalen finnes ikke."))
+            raise field_invalid("agreement_id", _("Avtalen finnes ikke."))
     try:
         stay = stay_services.stay_admit(
             actor=context(request).actor,
@@ -361,7 +357,7 @@ def rehab_plan_save(
     if data.responsible_id is not None:
         responsible = Staff.objects.filter(pk=data.responsible_id, is_active=True).first()
         if responsible is None:
-            raise _field_error("responsible_id", _("Velg en aktiv ansatt i kommunen."))
+            raise field_invalid("responsible_id", _("Velg en aktiv ansatt i kommunen."))
     try:
         stay_services.rehab_plan_save(
             actor=context(request).actor,

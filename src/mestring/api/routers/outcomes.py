@@ -24,7 +24,7 @@ from ninja import Field, Path, Query, Router, Schema, Status
 from pydantic import AfterValidator
 
 from mestring.api.auth import context, endpoint
-from mestring.api.errors import InvalidInput
+from mestring.api.errors import InvalidInput, field_invalid
 from mestring.api.pagination import Paging, page_of
 from mestring.api.schemas import MAX_ID, Strict, responses, text
 from mestring.assessments.models import FunctionVariable
@@ -253,19 +253,15 @@ def _observation_out(person: Person, observation_id: int) -> dict:
     }
 
 
-def _invalid(field: str, message: str) -> InvalidInput:
-    return InvalidInput(_("Ugyldige data."), [{"field": field, "message": message}])
-
-
 def _common(person: Person, data: ObservationIn) -> dict[str, Any]:
     """The checks of the web form's common fields, then the recorder's arguments."""
     if data.observed_on > timezone.localdate():
-        raise _invalid("observed_on", _("Datoen for målingen kan ikke være fram i tid."))
+        raise field_invalid("observed_on", _("Datoen for målingen kan ikke være fram i tid."))
     episode = None
     if data.episode_id is not None:
         episode = Episode.objects.filter(person=person, pk=data.episode_id).first()
         if episode is None:
-            raise _invalid("episode_id", _("Velg et av personens forløp."))
+            raise field_invalid("episode_id", _("Velg et av personens forløp."))
     return {
         "observed_on": data.observed_on,
         "time_point": data.time_point,
@@ -378,7 +374,7 @@ def observation_list(
 ) -> dict:
     first, last = filters.observed_from, filters.observed_to
     if first is not None and last is not None and first > last:
-        raise _invalid("observed_to", _("Til-datoen kan ikke være før fra-datoen."))
+        raise field_invalid("observed_to", _("Til-datoen kan ikke være før fra-datoen."))
     observations = selectors.person_observations(person)
     if filters.instrument is not None:
         observations = observations.filter(instrument=filters.instrument)

@@ -10,7 +10,7 @@ from mestring.access.audit import record_event
 from mestring.access.models import AuditPurpose, CareRelation
 from mestring.access.permissions import PERSON_REGISTER, PERSON_SEARCH
 from mestring.api.auth import context, endpoint
-from mestring.api.errors import InvalidInput, ScopeMissing, form_invalid
+from mestring.api.errors import InvalidInput, ScopeMissing, field_invalid, form_invalid
 from mestring.api.pagination import Paging, page_of
 from mestring.api.schemas import (
     MAX_ID,
@@ -90,15 +90,7 @@ def person_read(
 
 
 def _duplicate_national_id() -> InvalidInput:
-    return InvalidInput(
-        _("Ugyldige data."),
-        [
-            {
-                "field": "national_id",
-                "message": _("Det finnes allerede en person med dette nummeret."),
-            }
-        ],
-    )
+    return field_invalid("national_id", _("Det finnes allerede en person med dette nummeret."))
 
 
 @router.post(

@@ -19,7 +19,7 @@ from mestring.access.models import ConsentKind
 from mestring.access.permissions import ACCESS_GRANT
 from mestring.access.selectors import consent_in_force
 from mestring.api.auth import context, endpoint
-from mestring.api.errors import ApiError, Conflict, InvalidInput, form_invalid
+from mestring.api.errors import ApiError, Conflict, field_invalid, form_invalid
 from mestring.api.pagination import Paging, page_of
 from mestring.api.schemas import (
     MAX_ID,
@@ -295,7 +295,7 @@ def _measure_rule_error(plan: IndividualPlan, exc: plan_services.PlanRuleError) 
         return Conflict(str(exc))
     if not consent_in_force(plan.person, ConsentKind.INDIVIDUAL_PLAN):
         return ApiError(str(exc))
-    return InvalidInput(_("Ugyldige data."), [{"field": "body", "message": str(exc)}])
+    return field_invalid("body", str(exc))
 
 
 def _open_plan(person: Person, plan_id: int) -> IndividualPlan:
@@ -529,9 +529,7 @@ def plan_create(
     except plan_services.PlanRuleError as exc:
         # Someone created one at the same moment: the database let only one through.
         conflict = _active_plan_conflict(person)
-        raise conflict or InvalidInput(
-            _("Ugyldige data."), [{"field": "body", "message": str(exc)}]
-        ) from exc
+        raise conflict or field_invalid("body", str(exc)) from exc
     return Status(201, _plan_read(person, plan.pk))
 
 
@@ -867,7 +865,7 @@ def coordinator_appoint(
             actor=context(request).actor, person=person, **fields
         )
     except plan_services.PlanRuleError as exc:
-        raise InvalidInput(_("Ugyldige data."), [{"field": "body", "message": str(exc)}]) from exc
+        raise field_invalid("body", str(exc)) from exc
     assignment = CoordinatorAssignment.objects.select_related("coordinator__user").get(
         pk=assignment.pk
     )
@@ -917,7 +915,5 @@ def coordinator_end(
             actor=context(request).actor, assignment=assignment, ended_on=fields["ended_on"]
         )
     except plan_services.PlanRuleError as exc:
-        raise InvalidInput(
-            _("Ugyldige data."), [{"field": "ended_on", "message": str(exc)}]
-        ) from exc
+        raise field_invalid("ended_on", str(exc)) from exc
     return assignment_out(assignment)

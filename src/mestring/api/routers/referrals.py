@@ -11,7 +11,7 @@ from ninja import Path, Query, Router, Status
 
 from mestring.access.permissions import PERSON_REGISTER
 from mestring.api.auth import context, endpoint
-from mestring.api.errors import ApiError, Conflict, InvalidInput, form_invalid
+from mestring.api.errors import ApiError, Conflict, field_invalid, form_invalid
 from mestring.api.pagination import Paging, page_of
 from mestring.api.routers.cases import case_out
 from mestring.api.schemas import (
@@ -83,7 +83,7 @@ def _rule_error(referral: Referral, exc: Exception) -> ApiError:
     state; anything else is input the rules refuse."""
     if isinstance(exc, TransitionNotAllowed) or referral.status not in OPEN_REFERRAL_STATUSES:
         return Conflict(str(exc))
-    return InvalidInput(_("Ugyldige data."), [{"field": "body", "message": str(exc)}])
+    return field_invalid("body", str(exc))
 
 
 @person_router.get(

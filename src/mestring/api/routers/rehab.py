@@ -21,7 +21,7 @@ from ninja import Field, Path, Query, Router, Schema, Status
 
 from mestring.access.permissions import REHAB_REGISTER
 from mestring.api.auth import context, endpoint
-from mestring.api.errors import ApiError, Conflict, InvalidInput
+from mestring.api.errors import ApiError, Conflict, field_invalid
 from mestring.api.pagination import Paging, page_of
 from mestring.api.schemas import MAX_ID, Strict, responses, text
 from mestring.casework.models import Decision
@@ -354,13 +354,9 @@ def _rule_error(exc: Exception) -> ApiError:
     return ApiError(str(exc))
 
 
-def _invalid(field: str, message: str) -> InvalidInput:
-    return InvalidInput(_("Ugyldige data."), [{"field": field, "message": message}])
-
-
 def _dates_in_order(first: datetime.date | None, last: datetime.date | None) -> None:
     if first is not None and last is not None and first > last:
-        raise _invalid("referred_to", _("Til-datoen kan ikke være før fra-datoen."))
+        raise field_invalid("referred_to", _("Til-datoen kan ikke være før fra-datoen."))
 
 
 def _programme(code: str | None, *, active_only: bool = False) -> Programme | None:
@@ -369,7 +365,7 @@ def _programme(code: str | None, *, active_only: bool = False) -> Programme | No
     programmes = Programme.objects.filter(is_active=True) if active_only else Programme.objects
     programme = programmes.filter(code=code.strip()).first()
     if programme is None:
-        raise _invalid("programme", _("Velg et program fra listen."))
+        raise field_invalid("programme", _("Velg et program fra listen."))
     return programme
 
 
@@ -517,11 +513,11 @@ def episode_create(
     if data.decision_id is not None:
         decision = Decision.objects.filter(case__person=person, pk=data.decision_id).first()
         if decision is None:
-            raise _invalid("decision_id", _("Velg et vedtak fra listen."))
+            raise field_invalid("decision_id", _("Velg et vedtak fra listen."))
     if data.plan_id is not None:
         plan = IndividualPlan.objects.filter(person=person, pk=data.plan_id).first()
         if plan is None:
-            raise _invalid("plan_id", _("Velg en plan fra listen."))
+            raise field_invalid("plan_id", _("Velg en plan fra listen."))
     try:
         episode = services.episode_refer(
             actor=context(request).actor,
@@ -577,7 +573,7 @@ def episode_assess(
 ) -> dict:
     episode = _episode(person, episode_id)
     if data.assessment == EpisodeAssessment.NOT_RELEVANT and not data.reason.strip():
-        raise _invalid("reason", _("Skriv hvorfor personen ikke er aktuell."))
+        raise field_invalid("reason", _("Skriv hvorfor personen ikke er aktuell."))
     try:
         services.episode_assess(
             actor=context(request).actor,
@@ -645,7 +641,7 @@ def visit_create(
     # As the web form: an active staff member of the municipality.
     staff = Staff.objects.filter(pk=staff_id, is_active=True).select_related("user").first()
     if staff is None:
-        raise _invalid("staff_id", _("Velg en ansatt fra listen."))
+        raise field_invalid("staff_id", _("Velg en ansatt fra listen."))
     try:
         visit = services.visit_record(
             actor=actor,
@@ -681,7 +677,7 @@ def episode_end(
 ) -> dict:
     episode = _episode(person, episode_id)
     if data.outcome == EpisodeOutcome.DISCONTINUED and not data.reason.strip():
-        raise _invalid("reason", _("Skriv hvorfor forløpet ble avbrutt."))
+        raise field_invalid("reason", _("Skriv hvorfor forløpet ble avbrutt."))
     try:
         services.episode_end(
             actor=context(request).actor,
@@ -745,7 +741,7 @@ def goal_create(
 ) -> Status:
     episode = _episode(person, episode_id)
     if not data.text.strip():
-        raise _invalid("text", _("Skriv målet med personens egne ord."))
+        raise field_invalid("text", _("Skriv målet med personens egne ord."))
     try:
         goal = services.goal_add(actor=context(request).actor, episode=episode, text=data.text)
     except services.RULE_ERRORS as exc:
@@ -777,7 +773,7 @@ def goal_update(
         EpisodeGoal.objects.select_related("episode__person"), pk=goal_id, episode=episode
     )
     if not data.text.strip():
-        raise _invalid("text", _("Skriv målet med personens egne ord."))
+        raise field_invalid("text", _("Skriv målet med personens egne ord."))
     try:
         goal = services.goal_update(
             actor=context(request).actor, goal=goal, text=data.text, achieved=data.achieved

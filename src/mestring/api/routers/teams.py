@@ -22,7 +22,7 @@ from pydantic import AfterValidator
 from mestring.access.actor import Actor
 from mestring.access.models import Block, CareRelation
 from mestring.api.auth import context, endpoint
-from mestring.api.errors import ApiError, Conflict, InvalidInput, form_invalid
+from mestring.api.errors import ApiError, Conflict, field_invalid, form_invalid
 from mestring.api.pagination import Paging, page_of
 from mestring.api.schemas import MAX_ID, Strict, responses, text
 from mestring.people.models import Person
@@ -788,14 +788,8 @@ def follow_up_create(
         selectors.current_members(meeting.group).filter(pk=data.responsible_member_id).first()
     )
     if responsible is None:
-        raise InvalidInput(
-            _("Ugyldige data."),
-            [
-                {
-                    "field": "responsible_member_id",
-                    "message": _("Den ansvarlige må være et nåværende medlem av gruppen."),
-                }
-            ],
+        raise field_invalid(
+            "responsible_member_id", _("Den ansvarlige må være et nåværende medlem av gruppen.")
         )
     try:
         item = services.follow_up_add(
