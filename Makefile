@@ -5,7 +5,11 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test setup lint security loadtest bench clean
+.PHONY: run test test-fast test-engine checks check-migrations setup lint security loadtest bench clean
+
+# Tests run in parallel on every core (pytest-xdist); the browser tests go to one worker
+# together so that one Chromium serves them (`--dist loadgroup`).
+PARALLEL ?= -n auto --dist loadgroup
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Fant ikke $(PYTHON). Installer Python 3.11."; exit 1; }
@@ -27,7 +31,7 @@ lint: setup
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
 
-# Security checks (issue 11 item 5). pip-audit asks PyPI's advisory data. The probe asks
+# Security checks. pip-audit asks PyPI's advisory data. The probe asks
 # PyPI for Django's release with its "vulnerabilities" list: no answer, or a mirror without
 # advisories (pip-audit would then skip every package and still say "no vulnerabilities"),
 # means the database is unreachable: said plainly and skipped. When it answers, any finding
@@ -50,11 +54,28 @@ security: setup
 		MESTRING_DEMO_2FA_BYPASS=0 MESTRING_OIDC_ISSUER=https://idporten.example \
 		$(BIN)/mestring check --deploy --fail-level WARNING
 
-# `make test` runs the security checks first; SKIP_SECURITY=1 leaves them out (.ci/run
-# does so on its second database: nothing in them depends on the database).
-test: lint $(if $(SKIP_SECURITY),,security)
+check-migrations: setup
 	DATABASE_URL=sqlite:///:memory: $(BIN)/mestring makemigrations --check --dry-run
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# What does not depend on the database: lint, the security checks, migrations in step.
+checks: lint $(if $(SKIP_SECURITY),,security) check-migrations
+
+# The whole suite on DATABASE_URL's engine (SQLite when unset), after `checks`;
+# SKIP_CHECKS=1 leaves them out (.ci/run times them as a stage of their own),
+# SKIP_SECURITY=1 only the security checks. PYTEST_ARGS are passed on to pytest.
+test: setup $(if $(SKIP_CHECKS),,checks)
+	$(BIN)/python -m pytest $(PARALLEL) $(PYTEST_ARGS)
+
+# Only the tests whose answer may depend on the database engine: what .ci/run runs on
+# its second engine (SQLite) after the whole suite has run on PostgreSQL.
+test-engine: setup
+	$(BIN)/python -m pytest $(PARALLEL) -m "not engine_independent" $(PYTEST_ARGS)
+
+# The developer's quick loop: SQLite, no browser, the quick property-test profile.
+# ARGS narrows it, e.g. make test-fast ARGS=tests/plans or ARGS="-k coordinator".
+test-fast: setup
+	env -u DATABASE_URL HYPOTHESIS_PROFILE=dev $(BIN)/python -m pytest $(PARALLEL) \
+		-m "not browser" $(ARGS)
 
 # `mestring serve` on loopback with demo data, locust headless; fails only on failures.
 LOADTEST_USERS ?= 20
@@ -62,7 +83,7 @@ LOADTEST_SECONDS ?= 60
 loadtest: setup
 	env -u DATABASE_URL $(BIN)/python loadtest/run.py --users $(LOADTEST_USERS) --seconds $(LOADTEST_SECONDS)
 
-# The benchmark (issue 12) on its own database, DEBUG off: DATABASE_URL if set (use a
+# The benchmark on its own database, DEBUG off: DATABASE_URL if set (use a
 # PostgreSQL database made for it), else var/bench.sqlite3. BENCH_ARGS are passed on,
 # e.g. BENCH_ARGS="--persons 20000 --json bench.json".
 BENCH_DB ?= sqlite:///$(CURDIR)/var/bench.sqlite3

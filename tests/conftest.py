@@ -2,25 +2,95 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import TypeVar
 
 import pytest
-from django.test import Client
+from django.db import transaction
+from django.test import Client, override_settings
 from django_otp import DEVICE_ID_SESSION_KEY
+from hypothesis import settings as hypothesis_settings
 
 from mestring.accounts.middleware import LAST_SEEN, LOGIN_AT
 from mestring.people.models import Person, Staff
 from mestring.tenancy.models import Municipality
 from tests import factories
 
+# Property tests: `ci` checks each property with 1 000 examples (the identity-number rules
+# need that many to meet the rarer control-digit remainders); `dev` is the quick loop of
+# `make test-fast`. HYPOTHESIS_PROFILE chooses; the full suite's default is `ci`.
+hypothesis_settings.register_profile("ci", max_examples=1000, deadline=None)
+hypothesis_settings.register_profile("dev", max_examples=50, deadline=None)
+HYPOTHESIS_PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
+hypothesis_settings.load_profile(HYPOTHESIS_PROFILE)
+
+# A test that touches no database cannot answer differently on SQLite and PostgreSQL, so
+# CI runs it once (in the PostgreSQL pass) with `-m "not engine_independent"` on SQLite.
+# Tests that do use the database but manage their own engines (subprocesses, their own
+# databases) or only check contracts above the ORM carry the marker in their module.
+_DATABASE_FIXTURES = frozenset(
+    {
+        "db",
+        "transactional_db",
+        "django_db_reset_sequences",
+        "django_db_serialized_rollback",
+        "live_server",
+    }
+)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        uses_database = item.get_closest_marker("django_db") is not None or bool(
+            _DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+        )
+        if not uses_database:
+            item.add_marker(pytest.mark.engine_independent)
+
+
+FAST_HASHERS = [
+    "django.contrib.auth.hashers.MD5PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+]
+
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: object) -> None:
     # Argon2 is the production hasher (tested in tests/accounts); MD5 keeps other tests fast.
-    settings.PASSWORD_HASHERS = [
-        "django.contrib.auth.hashers.MD5PasswordHasher",
-        "django.contrib.auth.hashers.Argon2PasswordHasher",
-    ]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
+
+
+T = TypeVar("T")
+
+
+def built_once(django_db_blocker: object, build: Callable[[], T]) -> Iterator[T]:
+    """Data that every test of a module only reads, built once for the module.
+
+    The data lives in an outer transaction opened here; each test's own transaction
+    (pytest-django's `db`) nests inside it as a savepoint and is rolled back after the
+    test, so a test sees the data as built whatever the one before it did. The outer
+    transaction is rolled back when the module is done. Use it from a module-scoped
+    fixture in a module without transactional tests (`live_server`, `transactional_db`).
+    """
+    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+                data = build()
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    try:
+        yield data
+    finally:
+        with django_db_blocker.unblock():  # type: ignore[attr-defined]
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
 
 
 @dataclass
@@ -47,6 +117,16 @@ def make_staff(municipality: Municipality, role: str, username: str, **kwargs: o
 
 @pytest.fixture
 def world(db: None) -> World:
+    return build_world()
+
+
+@pytest.fixture(scope="module")
+def module_world(django_db_setup: None, django_db_blocker: object) -> Iterator[World]:
+    """`world` built once for a module whose tests only read it (see `built_once`)."""
+    yield from built_once(django_db_blocker, build_world)
+
+
+def build_world() -> World:
     municipality = factories.make_municipality("9001", "Testkommune")
     person = factories.PersonFactory(
         municipality=municipality, given_name="Gunnhild", family_name="Skjermesen"

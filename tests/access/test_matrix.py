@@ -49,7 +49,8 @@ def expected(role: str, page: str, relation: str, block: str) -> bool:
 
 
 @pytest.mark.parametrize(("role", "relation", "block"), CASES)
-def test_matrix(world, role, relation, block):
+def test_matrix(module_world, role, relation, block):
+    world = module_world  # built once; each case's staff, relation and block are rolled back
     unit = factories.UnitFactory(municipality=world.municipality, name=f"Enhet {role}")
     staff = factories.StaffFactory(
         municipality=world.municipality, user__username=f"m-{role}-{relation}-{block}"

@@ -17,6 +17,7 @@ from django.urls import resolve, reverse
 from mestring.access.models import AuditEvent, Block, CareRelation, Consent
 from mestring.people.models import Person
 from tests import factories
+from tests.conftest import built_once
 from tests.urlwalk import Route, person_routes
 
 pytestmark = pytest.mark.django_db
@@ -34,9 +35,21 @@ def _app_ids(world) -> dict[str, int]:
     return found
 
 
+@pytest.fixture(scope="module")
+def ids(module_world, django_db_blocker):
+    """An object of each kind that person URLs point at, all belonging to the person.
+
+    Built once for the module: every case only reads them (each case's own writes are
+    rolled back, see `built_once`)."""
+    yield from built_once(django_db_blocker, lambda: _make_ids(module_world))
+
+
 @pytest.fixture
-def ids(world):
-    """An object of each kind that person URLs point at, all belonging to world.person."""
+def world(module_world):
+    return module_world
+
+
+def _make_ids(world) -> dict[str, int]:
     bystander = factories.StaffFactory(municipality=world.municipality)
     block = Block.all_objects.create(
         municipality=world.municipality, person=world.person, staff=bystander

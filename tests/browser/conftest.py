@@ -1,7 +1,8 @@
 """Browser tests: Playwright's sync API drives Debian's Chromium against the live server.
 
-One Chromium for the whole folder; a fresh browser context (cookies, storage) per test. Data is
-created in the test with the usual factories; `live_server` makes the test
+One Chromium for the whole folder (and one test worker for all of it under xdist); a
+fresh browser context (cookies, storage) per test. Data is created in the test with the
+usual factories; `live_server` makes the test
 transactional, so that data is committed and the server thread sees it.
 
 Every page a test reaches must pass axe: use the helpers in `helpers.py` to navigate.
@@ -37,10 +38,15 @@ DEFAULT_TIMEOUT_MS = 10_000
 _REPORTS = pytest.StashKey[dict]()  # the test's reports by phase, for the page fixture
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the group
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # Browser tests do not depend on the database engine (CI runs them once), and they go
+    # to one test worker together (`--dist loadgroup`) so that one Chromium serves them.
     for item in items:
         if item.path.is_relative_to(HERE):
             item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.engine_independent)
+            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)

@@ -15,7 +15,7 @@ from typing import NamedTuple
 import pytest
 from django.apps import apps
 from django.utils import translation
-from hypothesis import assume, given, settings
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from mestring.people import identity
@@ -121,10 +121,10 @@ def built_ids(
     return Built(number, is_d, is_synthetic, rule_remainder)
 
 
-# --- Properties. ---
+# --- Properties. The example count comes from the Hypothesis profile (tests/conftest.py):
+# 1 000 per property in the full suite, 50 in `make test-fast`. ---
 
 
-@settings(max_examples=1000, deadline=None)
 @given(days_and_months(), st.integers(0, 99), st.integers(0, 999))
 def test_current_rule_matches_classic_formula_and_is_accepted(
     day_month: tuple[int, int], yy: int, individual: int
@@ -142,7 +142,6 @@ def test_current_rule_matches_classic_formula_and_is_accepted(
     assert parsed == NationalId(number, IdentityKind.FODSELSNUMMER, synthetic=False)
 
 
-@settings(max_examples=1000, deadline=None)
 @given(built_ids(remainder=st.sampled_from([1, 2, 3])))
 def test_2032_rule_numbers_are_accepted_and_differ_from_current_rule(built: Built) -> None:
     number = built.number
@@ -154,7 +153,6 @@ def test_2032_rule_numbers_are_accepted_and_differ_from_current_rule(built: Buil
     assert parsed.value == number
 
 
-@settings(max_examples=1000, deadline=None)
 @given(built_ids(d_number=st.just(True)))
 def test_d_numbers_are_accepted_as_dnr(built: Built) -> None:
     assert 41 <= int(built.number[:2]) <= 71
@@ -164,7 +162,6 @@ def test_d_numbers_are_accepted_as_dnr(built: Built) -> None:
     assert parsed.synthetic is built.synthetic
 
 
-@settings(max_examples=1000, deadline=None)
 @given(built_ids(d_number=st.just(False)))
 def test_fodselsnumre_are_accepted_as_fnr(built: Built) -> None:
     parsed = parse_national_id(built.number, allow_synthetic=True)
@@ -172,7 +169,6 @@ def test_fodselsnumre_are_accepted_as_fnr(built: Built) -> None:
     assert parsed.kind == "fnr"
 
 
-@settings(max_examples=1000, deadline=None)
 @given(built_ids(synthetic=st.just(True)))
 def test_synthetic_numbers_only_when_allowed(built: Built) -> None:
     assert 81 <= int(built.number[2:4]) <= 92
@@ -182,7 +178,6 @@ def test_synthetic_numbers_only_when_allowed(built: Built) -> None:
     assert parsed.kind == (IdentityKind.D_NUMMER if built.d_number else IdentityKind.FODSELSNUMMER)
 
 
-@settings(max_examples=1000, deadline=None)
 @given(built_ids(synthetic=st.just(False)), st.booleans())
 def test_real_numbers_accepted_whether_or_not_synthetic_allowed(
     built: Built, allow_synthetic: bool
@@ -191,7 +186,6 @@ def test_real_numbers_accepted_whether_or_not_synthetic_allowed(
     assert parsed.synthetic is False
 
 
-@settings(max_examples=1000, deadline=None)
 @given(
     st.integers(0, 20)
     .filter(lambda n: n != 11)
@@ -207,7 +201,6 @@ def test_wrong_length_is_refused(raw: str, allow_synthetic: bool) -> None:
 non_ascii_digits = st.characters(codec="utf-8").filter(lambda c: c not in "0123456789")
 
 
-@settings(max_examples=1000, deadline=None)
 @given(built_ids(), st.integers(0, 10), non_ascii_digits)
 def test_a_non_digit_in_place_of_a_digit_is_refused(
     built: Built, position: int, character: str
@@ -217,7 +210,6 @@ def test_a_non_digit_in_place_of_a_digit_is_refused(
     assert not control_digits_valid(raw)
 
 
-@settings(max_examples=1000, deadline=None)
 @given(built_ids(), st.integers(1, 10), non_ascii_digits.filter(lambda c: c != " "))
 def test_a_non_digit_inside_the_number_is_refused(
     built: Built, position: int, character: str
@@ -226,7 +218,6 @@ def test_a_non_digit_inside_the_number_is_refused(
     assert refusal_code(raw) == "length"
 
 
-@settings(max_examples=1000, deadline=None)
 @given(
     built_ids(),
     st.text(alphabet=" \t\n\r\u00a0", max_size=4),
@@ -252,7 +243,6 @@ def test_k2_weights_catch_every_single_digit_change() -> None:
             assert weight * delta % 11 != 0
 
 
-@settings(max_examples=1000, deadline=None)
 @given(built_ids(), st.integers(0, 10), st.integers(1, 9))
 def test_changing_any_single_digit_makes_the_number_invalid(
     built: Built, position: int, shift: int
@@ -265,7 +255,6 @@ def test_changing_any_single_digit_makes_the_number_invalid(
     assert refusal_code(changed) in {"date", "control"}
 
 
-@settings(max_examples=1000, deadline=None)
 @given(st.integers(0, 99), st.integers(0, 99), st.integers(0, 99), st.integers(0, 999))
 def test_date_part_is_accepted_exactly_when_plausible(
     day_field: int, month_field: int, yy: int, individual: int
@@ -417,7 +406,6 @@ def test_make_national_id_refuses_bad_arguments(kwargs: dict[str, int]) -> None:
         make_national_id(**kwargs)
 
 
-@settings(max_examples=1000, deadline=None)
 @given(st.randoms(use_true_random=False), st.dates(), st.booleans())
 def test_random_synthetic_national_id_is_valid_and_synthetic(
     rng: random.Random, birth_date: datetime.date, d_number: bool
@@ -481,3 +469,16 @@ def test_messages_in_bokmal(raw: str, allow_synthetic: bool, message: str) -> No
     with translation.override(None):
         assert str(excinfo.value.message) == message
         assert str(excinfo.value) == message
+
+
+def test_the_full_suite_checks_each_property_with_1000_examples():
+    # The properties above take their example count from the profile; the full suite's
+    # profile must keep at least the 1 000 the identity-number rules were written for.
+    from hypothesis import settings
+
+    from tests.conftest import HYPOTHESIS_PROFILE
+
+    if HYPOTHESIS_PROFILE == "ci":
+        assert settings.default.max_examples >= 1000
+    else:
+        assert settings.get_profile("ci").max_examples >= 1000
