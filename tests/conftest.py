@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
+import shutil
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TypeVar
 
 import pytest
@@ -146,6 +151,38 @@ def build_world() -> World:
         municipality=municipality, person=person, unit=unit, kind="tjenesteyter", reason="Test"
     )
     return World(municipality, person, owner, team_member, read_only, outsider, caseworker, admin)
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite database file with every migration applied, for tests that run the
+    `mestring` command in subprocesses: migrating takes far longer than copying, so it
+    is done once per test run (the xdist workers share it behind a lock). Copy it with
+    `copy_migrated`, never use it in place."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the run's folder, above each worker's own
+    template = root / "migrated.sqlite3"
+    with (root / "migrated.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not template.exists():
+            partial = root / "migrated.partial.sqlite3"
+            partial.unlink(missing_ok=True)
+            env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+            env["DATABASE_URL"] = f"sqlite:///{partial}"
+            subprocess.run(
+                [sys.executable, "-m", "mestring", "migrate", "--noinput", "-v0"],
+                env=env,
+                check=True,
+                timeout=900,
+            )
+            partial.rename(template)
+    return template
+
+
+def copy_migrated(template: Path, target: Path) -> Path:
+    shutil.copyfile(template, target)
+    return target
 
 
 def login(client: Client, staff: Staff) -> Client:

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import copy_migrated
+
 SETUP = (
     "import django, json, os\n"
     "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'mestring.settings')\n"
@@ -234,7 +236,8 @@ def test_deploy_check_passes_with_production_settings(tmp_path):
     assert "System check identified no issues" in result.stdout
 
 
-def test_production_response_headers_and_cookies(tmp_path):
+def test_production_response_headers_and_cookies(tmp_path, migrated_sqlite):
+    copy_migrated(migrated_sqlite, tmp_path / "production.sqlite3")  # its migrate: a no-op
     result = _run(["-c", PRODUCTION_RESPONSE], tmp_path, **_production(tmp_path))
     assert result.returncode == 0, result.stderr
     values = json.loads(result.stdout.strip().splitlines()[-1])

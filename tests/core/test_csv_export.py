@@ -20,7 +20,7 @@ from mestring.core.hubs import HUBS
 from mestring.people.models import Staff, Unit
 from mestring.tenancy.context import activate
 from tests import factories
-from tests.conftest import login, make_staff
+from tests.conftest import built_once, login, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -48,9 +48,14 @@ def parse_csv(response) -> list[list[str]]:
     return list(csv.reader(io.StringIO(content), delimiter=delimiter))
 
 
-@pytest.fixture
-def demo():
-    """The demo municipality, and a staff member of it with every permission."""
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo municipality, and a staff member of it with every permission: built once
+    for the module, each test's own writes (audit rows) rolled back."""
+    yield from built_once(django_db_blocker, _build)
+
+
+def _build():
     result = build_demo()
     municipality = result.municipality
     with activate(municipality):

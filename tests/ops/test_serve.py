@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import copy_migrated
+
 BIN = Path(sys.executable).parent
 MESTRING = str(BIN / "mestring")
 
@@ -38,11 +40,9 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def migrated(tmp_path_factory):
+def migrated(tmp_path_factory, migrated_sqlite):
     path = tmp_path_factory.mktemp("serve")
-    subprocess.run(
-        [MESTRING, "migrate", "--noinput", "-v0"], env=_env(path), check=True, timeout=900
-    )
+    copy_migrated(migrated_sqlite, path / "serve.sqlite3")
     return path
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+from tests.conftest import copy_migrated
 from tests.test_settings import SETUP, _production, _run
 
 DEV_OIDC_URLS = SETUP + (
@@ -33,7 +34,8 @@ def test_production_refuses_the_development_provider(tmp_path):
     )
 
 
-def test_production_has_no_development_provider(tmp_path):
+def test_production_has_no_development_provider(tmp_path, migrated_sqlite):
+    copy_migrated(migrated_sqlite, tmp_path / "production.sqlite3")  # its migrate: a no-op
     result = _run(["-c", DEV_OIDC_URLS], tmp_path, **_production(tmp_path))
     assert result.returncode == 0, result.stderr
     values = json.loads(result.stdout.strip().splitlines()[-1])
