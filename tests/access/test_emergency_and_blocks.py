@@ -161,9 +161,16 @@ def test_staff_registers_and_ends_a_block_through_the_page(world, client_for):
     assert block.staff == world.outsider and not block.requested_by_person
     response = client.post(url, {"block": "1"})
     assert "Velg enten én ansatt eller én enhet." in response.content.decode()
-    client.post(reverse("access:block_end", args=[world.person.pk, block.pk]))
+    # Lifting it needs the permission of those who administer access, and a reason.
+    factories.give_role(world.owner, "leder_ke")
+    prefix = f"opphev-{block.pk}"
+    response = client.post(
+        reverse("access:block_end", args=[world.person.pk, block.pk]),
+        {f"{prefix}-reason_code": "feilregistrert", f"{prefix}-reason": "Feil ansatt valgt"},
+    )
+    assert response.status_code == 302
     block.refresh_from_db()
-    assert block.ended_at is not None
+    assert block.ended_at is not None and block.end_reason == "Feil ansatt valgt"
     actions = list(
         AuditEvent.all_objects.filter(object_type="block").values_list("action", flat=True)
     )

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mestring.access.models import (
+    BlockLiftReason,
     CareRelationKind,
     ConsentGiver,
     ConsentKind,
@@ -79,6 +80,28 @@ class BlockForm(_StaffOrUnitForm):
         widget=forms.RadioSelect,
         initial="1",
     )
+
+
+class BlockLiftForm(forms.Form):
+    """Lifting one block. Each block's form has its own prefix, so that several on one
+    page keep their own field ids and a form shown again keeps what was typed in it."""
+
+    reason_code = forms.ChoiceField(
+        label=_("Hvorfor oppheves sperringen?"),
+        choices=[("", _("Velg grunn")), *BlockLiftReason.choices],
+        error_messages={"required": _("Velg hvorfor sperringen oppheves.")},
+    )
+    reason = forms.CharField(
+        label=_("Begrunnelse"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For eksempel når og hvordan personen ba om det. Lagres på sperringen."),
+        error_messages={"required": _("Skriv en begrunnelse for å oppheve sperringen.")},
+    )
+
+    @staticmethod
+    def prefix_for(block_id: int) -> str:
+        return f"opphev-{block_id}"
 
 
 class EmergencyForm(forms.Form):

@@ -264,8 +264,23 @@ class EmergencyAccess(MunicipalityOwned):
         return f"{self.staff} → {self.person_id} ({self.get_reason_display()})"
 
 
+class BlockLiftReason(models.TextChoices):
+    """Why a block was lifted. A fixed list, because it is what the audit row records
+    and the person may read in their access log; the staff's own words stay on the block."""
+
+    PERSON_ASKED = "personen_ba_om_det", _("Personen ba om å oppheve sperringen")
+    REPRESENTATIVE_ASKED = (
+        "representant_ba_om_det",
+        _("Verge eller annen som handler for personen ba om å oppheve sperringen"),
+    )
+    REGISTERED_IN_ERROR = "feilregistrert", _("Sperringen var registrert ved en feil")
+
+
 class Block(MunicipalityOwned):
-    """Sperring: the person blocks a staff member or a whole unit from their record."""
+    """Sperring: the person blocks a staff member or a whole unit from their record.
+
+    A lifted block stays, with who lifted it, when and why: the block was the person's
+    wish, so its end must be accounted for."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="blocks")
     staff = models.ForeignKey(
@@ -284,6 +299,18 @@ class Block(MunicipalityOwned):
     )
     created_at = models.DateTimeField(default=timezone.now)
     ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("opphevet av"),
+    )
+    end_reason_code = models.CharField(
+        _("grunn til oppheving"), max_length=30, choices=BlockLiftReason.choices, blank=True
+    )
+    end_reason = models.TextField(_("begrunnelse for oppheving"), max_length=1000, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

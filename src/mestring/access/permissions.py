@@ -16,6 +16,9 @@ ADMIN_STAFF = "admin.staff"
 STATISTICS_VIEW = "statistics.view"
 ACCESS_REVIEW = "access.review"
 ACCESS_GRANT = "access.grant"
+# Lifting a block (sperring) the person asked for: those who administer access, never
+# anyone the block covers (access.services.block_lift_refusal).
+ACCESS_BLOCK_LIFT = "access.block_lift"
 # Work lists of rehabilitation: episode waiting list, bed board, courses, frisklivsresept.
 REHAB_REGISTER = "rehab.register"
 # The device store: items, deliveries and returns (name, address and phone of the
@@ -32,6 +35,7 @@ PERMISSIONS: dict[str, str] = {
     STATISTICS_VIEW: _("Se statistikk"),
     ACCESS_REVIEW: _("Gjennomgå nødtilgang"),
     ACCESS_GRANT: _("Gi tilgang til personer"),
+    ACCESS_BLOCK_LIFT: _("Oppheve sperringer personer har bedt om"),
     REHAB_REGISTER: _("Registrere henvisninger, opphold og deltakere i rehabilitering"),
     DEVICES_MANAGE: _("Drive hjelpemiddellageret: hjelpemidler, utlevering og retur"),
     PLAN_EDIT: _("Endre tiltaksplanen og importere befolkningstall"),
@@ -45,7 +49,14 @@ DEFAULT_ROLES: dict[str, tuple[str, list[str]]] = {
     ),
     "leder_ke": (
         _("Leder koordinerende enhet"),
-        [PERSON_SEARCH, PERSON_REGISTER, ACCESS_REVIEW, ACCESS_GRANT, STATISTICS_VIEW],
+        [
+            PERSON_SEARCH,
+            PERSON_REGISTER,
+            ACCESS_REVIEW,
+            ACCESS_GRANT,
+            ACCESS_BLOCK_LIFT,
+            STATISTICS_VIEW,
+        ],
     ),
     "koordinator": (_("Koordinator"), [PERSON_SEARCH]),
     "tjenesteyter": (_("Tjenesteyter"), [PERSON_SEARCH, REHAB_REGISTER]),

@@ -46,7 +46,7 @@ def staff_relations(staff: Staff, *, active_only: bool = True) -> QuerySet[CareR
 
 
 def person_blocks(person: Person) -> QuerySet[Block]:
-    return Block.objects.filter(person=person).select_related("staff__user", "unit")
+    return Block.objects.filter(person=person).select_related("staff__user", "unit", "ended_by")
 
 
 def person_consents(person: Person) -> QuerySet[Consent]:

@@ -9,25 +9,33 @@ import datetime
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mestring.access.actor import Actor
 from mestring.access.audit import record_event
 from mestring.access.models import (
+    AuditOutcome,
     AuditPurpose,
     Block,
+    BlockLiftReason,
     CareRelation,
     Consent,
     EmergencyAccess,
     Role,
     StaffRole,
 )
-from mestring.access.permissions import PERMISSIONS
+from mestring.access.permissions import ACCESS_BLOCK_LIFT, PERMISSIONS
 from mestring.people.models import Person, Relative, Staff, Unit
 
 
 class AccessRuleError(ValueError):
     """A request the rules do not allow; the message is for the user."""
+
+
+class BlockLiftRefused(AccessRuleError):
+    """The actor may not lift a block of this person at all (whatever they typed)."""
 
 
 def care_relation_grant(
@@ -180,19 +188,73 @@ def block_add(
     return block
 
 
-def block_end(*, actor: Actor, block: Block) -> Block:
+def block_lift_refusal(actor: Actor, person: Person) -> str | None:
+    """Why this actor may not lift the person's blocks, or None when they may.
+
+    Lifting needs its own permission: a care relation lets a colleague read the record,
+    not undo what the person decided about who may read it. Nobody the person has
+    blocked — the staff member, or a member of a blocked unit — may lift any of the
+    person's blocks, not even while emergency access overrides the block: the override
+    opens the record for a few hours and is reviewed afterwards, the block stays.
+    """
+    if actor.staff is None or not actor.has_perm(ACCESS_BLOCK_LIFT):
+        return _("Du har ikke rettighet til å oppheve sperringer.")
+    covers_actor = Q(staff=actor.staff) | Q(unit__in=actor.staff.units.values("pk"))
+    if Block.objects.filter(person=person, ended_at__isnull=True).filter(covers_actor).exists():
+        return _(
+            "Personen har sperret deg eller enheten din. Du kan ikke oppheve sperringer "
+            "for denne personen."
+        )
+    return None
+
+
+def block_lift_check(*, actor: Actor, block: Block) -> None:
+    """Raise BlockLiftRefused, and log the attempt as refused, when the actor may not
+    lift this block. Called before the form is looked at, so that a refusal is a
+    refusal whatever was typed."""
+    refusal = block_lift_refusal(actor, block.person)
+    if refusal is None:
+        return
+    record_event(
+        actor=actor,
+        action="unblock",
+        object_type="block",
+        object_id=block.pk,
+        person=block.person,
+        outcome=AuditOutcome.REFUSED,
+    )
+    raise BlockLiftRefused(refusal)
+
+
+def block_end(*, actor: Actor, block: Block, reason_code: str, reason: str) -> Block:
+    """Lift a block: only with the permission, never by someone it covers, and always
+    with a reason from the fixed list and the lifter's own words, both kept on the block.
+    The audit row records the reason from the list (the person may read it); the words
+    stay on the block."""
+    block_lift_check(actor=actor, block=block)
+    if reason_code not in BlockLiftReason.values:
+        raise AccessRuleError(_("Velg hvorfor sperringen oppheves."))
+    if not reason.strip():
+        raise AccessRuleError(_("Skriv en begrunnelse for å oppheve sperringen."))
     with transaction.atomic():
-        if block.ended_at is None:
-            block.ended_at = timezone.now()
-            block.save(update_fields=["ended_at"])
+        # Read again under a lock: two lifts of the same block must not both succeed.
+        current = Block.objects.select_for_update().get(pk=block.pk)
+        if current.ended_at is not None:
+            raise AccessRuleError(_("Sperringen er allerede opphevet."))
+        current.ended_at = timezone.now()
+        current.ended_by = actor.user
+        current.end_reason_code = reason_code
+        current.end_reason = reason.strip()
+        current.save(update_fields=["ended_at", "ended_by", "end_reason_code", "end_reason"])
         record_event(
             actor=actor,
             action="unblock",
             object_type="block",
-            object_id=block.pk,
-            person=block.person,
+            object_id=current.pk,
+            person=current.person,
+            reason_code=reason_code,
         )
-    return block
+    return current
 
 
 def consent_record(

@@ -14,6 +14,7 @@ from mestring.access import selectors, services
 from mestring.access.audit import record_event
 from mestring.access.forms import (
     BlockForm,
+    BlockLiftForm,
     ConsentForm,
     EmergencyForm,
     GrantForm,
@@ -86,16 +87,45 @@ def person_access(request: HttpRequest, person: Person) -> HttpResponse:
             )
         if done is not None:
             return redirect("access:person_access", person_id=person.pk)
+    return _access_page(request, person, grant_form=grant_form, block_form=block_form)
+
+
+def _access_page(
+    request: HttpRequest,
+    person: Person,
+    *,
+    grant_form: GrantForm | None = None,
+    block_form: BlockForm | None = None,
+    lift_forms: dict[int, BlockLiftForm] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The access page; a form posted elsewhere and shown again comes in bound."""
+    lift_forms = lift_forms or {}
+    may_lift = services.block_lift_refusal(request.actor, person) is None
+    blocks = list(selectors.person_blocks(person))
+    # Each active block with its lift form, only for those who may lift it: others see
+    # no button. A form shown again stays, even if someone else lifted the block
+    # meanwhile, so that its message and what was typed are not lost.
+    block_rows = [
+        (
+            block,
+            lift_forms.get(block.pk, BlockLiftForm(prefix=BlockLiftForm.prefix_for(block.pk)))
+            if may_lift and (block.ended_at is None or block.pk in lift_forms)
+            else None,
+        )
+        for block in blocks
+    ]
     context = {
         "person": person,
         "relations": list(selectors.person_relations(person)),
-        "blocks": list(selectors.person_blocks(person)),
-        "grant_form": grant_form,
-        "block_form": block_form,
-        "may_grant": may_grant,
+        "blocks": blocks,
+        "block_rows": block_rows,
+        "grant_form": grant_form if grant_form is not None else GrantForm(),
+        "block_form": block_form if block_form is not None else BlockForm(),
+        "may_grant": request.actor.has_perm(ACCESS_GRANT),
         "administrative": request.access.purpose == AuditPurpose.ADMINISTRATION,
     }
-    return csvexport.render_or_csv(request, "access/person_access.html", context)
+    return csvexport.render_or_csv(request, "access/person_access.html", context, status=status)
 
 
 @staff_required()
@@ -115,10 +145,30 @@ def relation_end(request: HttpRequest, person: Person, relation_id: int) -> Http
 @person_view(action="unblock", object_type="block")
 @require_POST
 def block_end(request: HttpRequest, person: Person, block_id: int) -> HttpResponse:
+    """Lift a block. Who may, and with what reason, is the service's rule; a refusal or a
+    missing reason shows the access page again with the message and what was typed."""
     block = get_object_or_404(Block, pk=block_id, person=person)
-    services.block_end(actor=request.actor, block=block)
-    messages.success(request, _("Sperringen er opphevet."))
-    return redirect("access:person_access", person_id=person.pk)
+    form = BlockLiftForm(request.POST, prefix=BlockLiftForm.prefix_for(block.pk))
+    try:
+        services.block_lift_check(actor=request.actor, block=block)
+    except services.BlockLiftRefused as exc:
+        messages.error(request, str(exc))
+        return _access_page(request, person, status=403)
+
+    def lift(data: dict[str, Any]) -> object:
+        return services.block_end(
+            actor=request.actor,
+            block=block,
+            reason_code=data["reason_code"],
+            reason=data["reason"],
+        )
+
+    done = submit(
+        request, form, lift, success=_("Sperringen er opphevet."), rule_errors=RULE_ERRORS
+    )
+    if done is not None:
+        return redirect("access:person_access", person_id=person.pk)
+    return _access_page(request, person, lift_forms={block.pk: form})
 
 
 @staff_required()

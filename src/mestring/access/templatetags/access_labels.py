@@ -1,7 +1,7 @@
 """Plain-language labels for audit events, for the access log that people read.
 
-The "why" column comes from fixed lists only (relation kinds, emergency reasons,
-purposes), never from free text a staff member typed.
+The "why" column comes from fixed lists only (relation kinds, emergency reasons, reasons
+for lifting a block, purposes), never from free text a staff member typed.
 """
 
 from __future__ import annotations
@@ -9,7 +9,13 @@ from __future__ import annotations
 from django import template
 from django.utils.translation import gettext_lazy as _
 
-from mestring.access.models import AuditEvent, AuditPurpose, CareRelationKind, EmergencyReason
+from mestring.access.models import (
+    AuditEvent,
+    AuditPurpose,
+    BlockLiftReason,
+    CareRelationKind,
+    EmergencyReason,
+)
 from mestring.access.permissions import DEFAULT_ROLES
 from mestring.people.models import ActingBasis
 
@@ -54,6 +60,7 @@ OBJECTS = {
 REASONS: dict[str, str] = {
     **dict(CareRelationKind.choices),
     **dict(EmergencyReason.choices),
+    **dict(BlockLiftReason.choices),
     "administrasjon": _("Administrasjon av tilganger"),
 }
 # A relative acting on the person's behalf on the citizen pages: pa_vegne_av:<basis>.
