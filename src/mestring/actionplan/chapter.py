@@ -24,6 +24,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from mestring.core.pdf import PdfDocument
+from mestring.core.spreadsheet import append_row
 from mestring.reports.base import Report, report_class
 
 Table = tuple[list[str], list[list[Any]]]
@@ -303,17 +304,17 @@ class PlanChapterReport(Report):
         used: set[str] = set()
         for section in result["sections"]:
             sheet = workbook.create_sheet(sheet_name(section["title"], used))
-            sheet.append([section["title"]])
+            append_row(sheet, [section["title"]])
             sheet["A1"].font = Font(bold=True, size=13)
-            sheet.append([section["definition"]])
+            append_row(sheet, [section["definition"]])
             sheet["A2"].alignment = Alignment(wrap_text=True, vertical="top")
-            sheet.append([])
+            append_row(sheet, [])
             header, rows = self.section_table(section)
-            sheet.append(header)
+            append_row(sheet, header)
             for item in sheet[4]:
                 item.font = Font(bold=True)
             for row in rows:
-                sheet.append([cell(value) for value in row])
+                append_row(sheet, [cell(value) for value in row])
             sheet.column_dimensions["A"].width = 40
         if not result["sections"]:
             workbook.create_sheet(_("Ingen data"))

@@ -11,11 +11,12 @@ from openpyxl.styles import Alignment, Font
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, Table, TableStyle
+from reportlab.platypus import Paragraph, TableStyle
 
 from mestring.actionplan import selectors
 from mestring.actionplan.models import MunicipalPlan
-from mestring.core.pdf import BODY, PdfDocument, text
+from mestring.core.pdf import BODY, PdfDocument, split_table, text
+from mestring.core.spreadsheet import append_row
 
 TABLE_TEXT = ParagraphStyle("ActionTable", parent=BODY, fontSize=8.5, leading=11)
 # Nr., Tiltak, Ansvar, År, Kostnad, Finansiering, Status: 170 mm, the width of A4's text.
@@ -42,14 +43,15 @@ def plan_xlsx(plan: MunicipalPlan, year: int) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Tiltak")
-    sheet.append([str(plan)])
+    append_row(sheet, [str(plan)])
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append([])
-    sheet.append(header(year))
+    append_row(sheet, [])
+    append_row(sheet, header(year))
     for cell in sheet[3]:
         cell.font = Font(bold=True)
     for row in selectors.action_rows(plan, year):
-        sheet.append(
+        append_row(
+            sheet,
             [
                 row["number"],
                 row["title"],
@@ -58,16 +60,16 @@ def plan_xlsx(plan: MunicipalPlan, year: int) -> bytes:
                 row["cost_nok"],
                 row["financing"],
                 row["status"],
-            ]
+            ],
         )
     for column, width in zip("ABCDEFG", (8, 50, 28, 12, 14, 24, 16), strict=True):
         sheet.column_dimensions[column].width = width
     for cells in sheet.iter_rows(min_row=4):
         cells[1].alignment = Alignment(wrap_text=True, vertical="top")
     goals = workbook.create_sheet(_("Mål"))
-    goals.append([_("Nr."), _("Mål")])
+    append_row(goals, [_("Nr."), _("Mål")])
     for goal in selectors.plan_goals(plan):
-        goals.append([goal.number, goal.text])
+        append_row(goals, [goal.number, goal.text])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -99,7 +101,7 @@ def plan_pdf(plan: MunicipalPlan, year: int) -> bytes:
     ]
     data = [[Paragraph(f"<b>{text(h)}</b>", TABLE_TEXT) for h in header(year)]]
     data += [[Paragraph(text(value), TABLE_TEXT) for value in row] for row in rows]
-    table = Table(data, colWidths=[w * mm for w in PDF_WIDTHS_MM], repeatRows=1)
+    table = split_table(data, colWidths=[w * mm for w in PDF_WIDTHS_MM], repeatRows=1)
     table.setStyle(
         TableStyle(
             [

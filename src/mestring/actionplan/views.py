@@ -34,6 +34,7 @@ from mestring.actionplan.importers import ActionImporter
 from mestring.actionplan.models import Action, MunicipalPlan, PlanGoal
 from mestring.core import csvexport
 from mestring.core.decorators import staff_required
+from mestring.core.downloads import content_disposition
 from mestring.core.flow import submit
 from mestring.core.importing import run_import
 from mestring.core.transitions import TransitionNotAllowed
@@ -90,7 +91,7 @@ def plan_export(request: HttpRequest, plan_id: int, fmt: str) -> HttpResponse:
         data = export.plan_pdf(plan, year)
         content_type = "application/pdf"
     response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    response["Content-Disposition"] = content_disposition(f"{name}.{fmt}")
     return response
 
 
@@ -350,7 +351,7 @@ def chapter(request: HttpRequest) -> HttpResponse:
         else:
             data, content_type = report.as_csv(result), "text/csv; charset=utf-8"
         response = HttpResponse(data, content_type=content_type)
-        response["Content-Disposition"] = f'attachment; filename="statuskapittel-{year}.{fmt}"'
+        response["Content-Disposition"] = content_disposition(f"statuskapittel-{year}.{fmt}")
         return response
     sections = [
         {**section, "table": report.section_table(section)} for section in result["sections"]

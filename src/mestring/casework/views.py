@@ -49,7 +49,9 @@ from mestring.casework.models import (
 )
 from mestring.core import csvexport
 from mestring.core.decorators import staff_required
+from mestring.core.downloads import content_disposition
 from mestring.core.flow import submit
+from mestring.core.spreadsheet import csv_row
 from mestring.core.transitions import TransitionNotAllowed
 from mestring.people.models import Person
 from mestring.people.selectors import paginate
@@ -433,7 +435,7 @@ def decision_letter(request: HttpRequest, person: Person, decision_id: int) -> H
     )
     response = HttpResponse(pdf, content_type="application/pdf")
     name = f"stans-{decision.pk}" if stop else f"vedtak-{decision.pk}"
-    response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
+    response["Content-Disposition"] = content_disposition(f"{name}.pdf", inline=True)
     return response
 
 
@@ -568,11 +570,11 @@ def deadlines(request: HttpRequest) -> HttpResponse:
     rows = selectors.deadline_rows(tab, today)
     if request.GET.get("format") == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="frister-{tab}.csv"'
+        response["Content-Disposition"] = content_disposition(f"frister-{tab}.csv")
         writer = csv.writer(response, delimiter=";")
-        writer.writerow([str(header) for header in DEADLINE_CSV_HEADERS[tab]])
+        writer.writerow(csv_row(str(header) for header in DEADLINE_CSV_HEADERS[tab]))
         for row in rows:
-            writer.writerow(_deadline_csv_row(tab, row, today))
+            writer.writerow(csv_row(_deadline_csv_row(tab, row, today)))
         return response
     context = {
         "tab": tab,

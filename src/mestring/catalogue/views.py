@@ -30,7 +30,9 @@ from mestring.catalogue.forms import (
 from mestring.catalogue.models import Assignment, Service, ServiceProvider, WaitingListEntry
 from mestring.core import csvexport
 from mestring.core.decorators import staff_required
+from mestring.core.downloads import content_disposition
 from mestring.core.flow import submit
+from mestring.core.spreadsheet import csv_row
 from mestring.core.transitions import TransitionNotAllowed
 from mestring.people.models import Person
 from mestring.people.selectors import paginate
@@ -43,10 +45,10 @@ ALLOCATION_PERMISSION = PERSON_REGISTER
 
 def csv_response(filename: str, header: list[str], rows: list[list[object]]) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition(filename)
     writer = csv.writer(response)
-    writer.writerow([str(h) for h in header])
-    writer.writerows([[str(cell) if cell is not None else "" for cell in row] for row in rows])
+    writer.writerow(csv_row(str(h) for h in header))
+    writer.writerows(csv_row("" if cell is None else str(cell) for cell in row) for row in rows)
     return response
 
 

@@ -23,6 +23,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 
+from mestring.core.downloads import content_disposition
+from mestring.core.spreadsheet import csv_row
 from mestring.people.selectors import PAGE_SIZE, paginate
 
 BOM = "\ufeff"  # so that Excel reads the file as UTF-8
@@ -45,17 +47,18 @@ def csv_response(
     """A streamed CSV file (semicolon-separated, as Excel expects in Norway, UTF-8 with BOM).
 
     The rows are read in full first: the view's query then runs inside its transaction
-    and the active municipality, not while the server sends the response."""
-    materialised = [list(row) for row in rows]
+    and the active municipality, not while the server sends the response. Every cell
+    goes through `spreadsheet.csv_row`, so text is never read as a formula."""
+    materialised = [csv_row(row) for row in rows]
     writer = csv.writer(_Echo(), delimiter=";")
 
     def lines() -> Iterator[str]:
-        yield BOM + writer.writerow(list(header))
+        yield BOM + writer.writerow(csv_row(header))
         for row in materialised:
-            yield writer.writerow(["" if value is None else value for value in row])
+            yield writer.writerow(row)
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition(filename)
     return response
 
 

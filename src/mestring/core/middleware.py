@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.functional import empty
 
 from mestring.core.logging import request_id_var
+from mestring.portal.session import SESSION_KEY as CITIZEN_SESSION_KEY
 
 _VALID_ID = re.compile(r"^[A-Za-z0-9-]{8,40}$")
 access_log = logging.getLogger("mestring.access_log")
@@ -58,3 +59,45 @@ class RequestIdMiddleware:
             return response
         finally:
             request_id_var.reset(token)
+
+
+API_PREFIX = "/api/"
+
+
+def _signed_in(request: HttpRequest) -> bool:
+    """A staff member or a citizen is logged in on this request's session.
+
+    An empty session (no cookie, nothing stored yet) is never read, so anonymous public
+    pages do not start to vary by cookie because of this check."""
+    session = getattr(request, "session", None)
+    if session is None or session.is_empty():
+        return False
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return True
+    return bool(session.get(CITIZEN_SESSION_KEY))
+
+
+class NoStoreMiddleware:
+    """`Cache-Control: no-store` on everything a logged-in person sees and on the API.
+
+    Pages, PDFs, CSV files and JSON about persons must not stay in a browser's cache or
+    a proxy's after the session ends, where the next user of a shared computer could
+    open them. One rule here instead of one decorator per view: every response to a
+    staff or citizen session, and every response under /api/ (where a token, not a
+    session, is the login). A view that sets its own Cache-Control keeps it; public
+    pages without a login and static files (served before this middleware) are left as
+    they are.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.has_header("Cache-Control"):
+            return response
+        if request.path_info.startswith(API_PREFIX) or _signed_in(request):
+            response["Cache-Control"] = "no-store"
+            response.setdefault("Pragma", "no-cache")
+        return response

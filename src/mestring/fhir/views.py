@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from mestring.access.guard import audited_view, person_view
 from mestring.access.permissions import PERSON_REGISTER
 from mestring.core.decorators import staff_required
+from mestring.core.downloads import content_disposition
 from mestring.fhir.export import export_person
 from mestring.fhir.forms import BundleImportForm
 from mestring.fhir.importer import import_text
@@ -29,7 +30,7 @@ def person_export(request: HttpRequest, person: Person) -> HttpResponse:
     response = HttpResponse(
         json.dumps(bundle, ensure_ascii=False, indent=2), content_type=f"{FHIR_JSON}; charset=utf-8"
     )
-    response["Content-Disposition"] = f'attachment; filename="fhir-person-{person.pk}.json"'
+    response["Content-Disposition"] = content_disposition(f"fhir-person-{person.pk}.json")
     return response
 
 

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 
 from mestring.access.permissions import STATISTICS_VIEW
 from mestring.core.decorators import staff_required
+from mestring.core.downloads import content_disposition
 from mestring.friskliv.models import Reason
 from mestring.friskliv.reports import FrisklivsreseptReport
 from mestring.reports.decisions_views import chosen_year
@@ -26,7 +27,7 @@ def report(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "csv" and not year_error:
         # The same CSV as `mestring report frisklivsresept --format csv`.
         response = HttpResponse(report.as_csv(result), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="frisklivsresept-{year}.csv"'
+        response["Content-Disposition"] = content_disposition(f"frisklivsresept-{year}.csv")
         return response
     total = result["referred"]
     labels = dict(Reason.choices)

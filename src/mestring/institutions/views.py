@@ -16,6 +16,7 @@ from mestring.access.guard import audited_view, person_view
 from mestring.access.permissions import ADMIN_UNITS, REHAB_REGISTER, STATISTICS_VIEW
 from mestring.core import csvexport
 from mestring.core.decorators import staff_required
+from mestring.core.downloads import content_disposition
 from mestring.core.flow import submit
 from mestring.institutions import selectors, services
 from mestring.institutions.forms import (
@@ -284,7 +285,7 @@ def _chosen(request: HttpRequest, param: str, choices: list[Any]) -> tuple[Any, 
 
 def _csv(report: Any, result: dict[str, Any], filename: str) -> HttpResponse:
     response = HttpResponse(report.as_csv(result), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition(filename)
     return response
 
 

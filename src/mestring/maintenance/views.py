@@ -15,6 +15,7 @@ from mestring.access.guard import audited_view, person_view
 from mestring.access.models import AuditOutcome
 from mestring.access.permissions import ACCESS_GRANT, ADMIN_STAFF
 from mestring.core.decorators import staff_required
+from mestring.core.downloads import content_disposition
 from mestring.core.flow import submit
 from mestring.maintenance import selectors, services
 from mestring.maintenance.forms import RetentionPolicyForm
@@ -50,7 +51,7 @@ def person_innsyn(request: HttpRequest, person: Person) -> HttpResponse:
         return redirect("maintenance:person_innsyn", person_id=person.pk)
     data = services.innsyn_export(actor=request.actor, person=person, fmt=fmt)
     response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="innsyn-{person.person_ref}.{fmt}"'
+    response["Content-Disposition"] = content_disposition(f"innsyn-{person.person_ref}.{fmt}")
     return response
 
 

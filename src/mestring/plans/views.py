@@ -19,6 +19,7 @@ from mestring.access.models import AuditPurpose
 from mestring.access.permissions import ACCESS_GRANT
 from mestring.core import csvexport
 from mestring.core.decorators import staff_required
+from mestring.core.downloads import content_disposition
 from mestring.core.flow import submit
 from mestring.people.models import Person
 from mestring.plans import forms as plan_forms
@@ -612,6 +613,6 @@ def plan_pdf(request: HttpRequest, person: Person, plan_id: int) -> HttpResponse
     response = HttpResponse(
         render_plan_pdf(selectors.plan_content(plan)), content_type="application/pdf"
     )
-    response["Content-Disposition"] = 'inline; filename="individuell-plan.pdf"'
+    response["Content-Disposition"] = content_disposition("individuell-plan.pdf", inline=True)
     response["Cache-Control"] = "no-store"
     return response

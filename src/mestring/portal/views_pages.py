@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from mestring.access.audit import record_event
 from mestring.casework.letters import decision_letter_pdf
+from mestring.core.downloads import content_disposition
 from mestring.core.flow import submit
 from mestring.people.models import Person
 from mestring.people.selectors import paginate
@@ -206,7 +207,7 @@ def meeting_ics(
     response = HttpResponse(
         ics.meetings_calendar([meeting]), content_type="text/calendar; charset=utf-8"
     )
-    response["Content-Disposition"] = f'attachment; filename="{ics.ics_filename(meeting)}"'
+    response["Content-Disposition"] = content_disposition(ics.ics_filename(meeting))
     return response
 
 
@@ -263,7 +264,7 @@ def decision_letter(
         person=person,
     )
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="vedtak-{decision.pk}.pdf"'
+    response["Content-Disposition"] = content_disposition(f"vedtak-{decision.pk}.pdf", inline=True)
     return response
 
 

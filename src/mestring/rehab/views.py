@@ -18,6 +18,7 @@ from mestring.access.guard import audited_view, person_view
 from mestring.access.permissions import ADMIN_UNITS, REHAB_REGISTER, STATISTICS_VIEW
 from mestring.core import csvexport
 from mestring.core.decorators import staff_required
+from mestring.core.downloads import content_disposition
 from mestring.core.flow import submit
 from mestring.outcomes.models import Instrument, TimePoint
 from mestring.people.models import Person
@@ -411,9 +412,7 @@ def report(request: HttpRequest) -> HttpResponse:
     result = rehab_report.compute()
     if request.GET.get("format") == "csv" and not year_error:
         response = HttpResponse(rehab_report.as_csv(result), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = (
-            f'attachment; filename="hverdagsrehabilitering-{year}.csv"'
-        )
+        response["Content-Disposition"] = content_disposition(f"hverdagsrehabilitering-{year}.csv")
         return response
     labels = rehab_report.labels()
     context = {

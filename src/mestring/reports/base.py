@@ -14,6 +14,8 @@ from typing import Any, ClassVar
 
 from django.utils.module_loading import import_string
 
+from mestring.core.spreadsheet import csv_row
+
 # name → class; each domain adds its reports here.
 REPORTS: dict[str, str] = {
     "individual-plans": "mestring.reports.individual_plans.IndividualPlansReport",
@@ -49,8 +51,8 @@ class Report:
         header, rows = self.table(result if result is not None else self.compute())
         buffer = io.StringIO()
         writer = csv.writer(buffer)
-        writer.writerow(header)
-        writer.writerows(rows)
+        writer.writerow(csv_row(header))
+        writer.writerows(csv_row(row) for row in rows)
         return buffer.getvalue()
 
 

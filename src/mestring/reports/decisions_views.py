@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from mestring.access.permissions import STATISTICS_VIEW
 from mestring.core.decorators import staff_required
+from mestring.core.downloads import content_disposition
 from mestring.reports.decisions import TREND_YEARS, DecisionsReport, trend
 
 FIRST_YEAR = 2000
@@ -38,7 +39,7 @@ def decisions_report(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "csv" and not year_error:
         # The same CSV as `mestring report decisions --format csv`.
         response = HttpResponse(report.as_csv(result), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="vedtak-{year}.csv"'
+        response["Content-Disposition"] = content_disposition(f"vedtak-{year}.csv")
         return response
     context = {
         "report": report,

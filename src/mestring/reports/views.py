@@ -14,6 +14,8 @@ from mestring.access.guard import audited_view
 from mestring.access.models import AuditPurpose
 from mestring.access.permissions import ACCESS_GRANT, STATISTICS_VIEW
 from mestring.core.decorators import staff_required
+from mestring.core.downloads import content_disposition
+from mestring.core.spreadsheet import csv_row
 from mestring.people.models import Person
 from mestring.people.selectors import paginate
 from mestring.reports import coordination
@@ -36,10 +38,10 @@ def chosen_date(request: HttpRequest) -> tuple[datetime.date, str]:
 
 def csv_response(filename: str, header: list[str], rows: list[list[object]]) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition(filename)
     writer = csv.writer(response)
-    writer.writerow([str(h) for h in header])
-    writer.writerows([[str(cell) if cell is not None else "" for cell in row] for row in rows])
+    writer.writerow(csv_row(str(h) for h in header))
+    writer.writerows(csv_row("" if cell is None else str(cell) for cell in row) for row in rows)
     return response
 
 

@@ -17,6 +17,7 @@ from mestring.access.audit import record_event
 from mestring.access.guard import audited_view, person_view
 from mestring.core import csvexport
 from mestring.core.decorators import staff_required
+from mestring.core.downloads import content_disposition
 from mestring.core.flow import submit
 from mestring.people.models import Person
 from mestring.plans.selectors import active_plan
@@ -312,7 +313,7 @@ def meeting_ics(request: HttpRequest, person: Person, meeting_id: int) -> HttpRe
     response = HttpResponse(
         ics.meetings_calendar([meeting]), content_type="text/calendar; charset=utf-8"
     )
-    response["Content-Disposition"] = f'attachment; filename="{ics.ics_filename(meeting)}"'
+    response["Content-Disposition"] = content_disposition(ics.ics_filename(meeting))
     return response
 
 

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from mestring.access.permissions import STATISTICS_VIEW
 from mestring.core.decorators import staff_required
+from mestring.core.downloads import content_disposition
 from mestring.devices.reports import TREND_YEARS, AssistiveDevicesReport, trend
 from mestring.devices.selectors.loans import inquiries_per_year
 from mestring.reports.decisions_views import chosen_year
@@ -23,7 +24,7 @@ def report(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "csv" and not year_error:
         # The same CSV as `mestring report assistive-devices --format csv`.
         response = HttpResponse(report.as_csv(result), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="hjelpemidler-{year}.csv"'
+        response["Content-Disposition"] = content_disposition(f"hjelpemidler-{year}.csv")
         return response
     count_rows = [
         {"label": _("Brukere ved årsslutt"), "count": result["active_users"]},

@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from mestring.access.audit import HASHED_FIELDS, verify_chain
 from mestring.access.models import AuditEvent
 from mestring.core.municipality_arg import municipality_by_number
+from mestring.core.spreadsheet import csv_cell
 from mestring.people.models import Person
 
 EXPORT_FIELDS = [name for name in HASHED_FIELDS if name != "previous_hash"] + ["row_hash"]
@@ -62,4 +63,5 @@ class Command(BaseCommand):
         else:
             writer = csv.DictWriter(self.stdout, fieldnames=EXPORT_FIELDS)
             writer.writeheader()
-            writer.writerows(rows)
+            # Names and units are typed by people; no cell may open as a formula.
+            writer.writerows({name: csv_cell(value) for name, value in row.items()} for row in rows)
