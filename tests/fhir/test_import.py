@@ -13,7 +13,7 @@ from mestring.access.actor import system_actor
 from mestring.access.models import AuditEvent, Consent
 from mestring.fhir import codes
 from mestring.fhir.export import person_bundle
-from mestring.fhir.importer import import_bundle, import_text
+from mestring.fhir.importer import import_bundle, import_text, refused_message
 from mestring.people.identity import random_synthetic_national_id
 from mestring.people.models import Person
 from mestring.plans.models import Goal, IndividualPlan, Measure, PlanRevision
@@ -40,9 +40,9 @@ def source(world):
         return plan, person_bundle(world.person)
 
 
-def run(actor, bundle):
+def run(actor, bundle, *, operator: bool = False):
     with activate(actor.municipality):
-        return import_bundle(actor=actor, bundle=bundle)
+        return import_bundle(actor=actor, bundle=bundle, operator=operator)
 
 
 def export_of(municipality, person):
@@ -55,6 +55,16 @@ def counts(municipality) -> tuple[int, ...]:
         model.all_objects.filter(municipality=municipality).count()
         for model in (Person, IndividualPlan, Goal, Measure, Consent, PlanRevision, AuditEvent)
     )
+
+
+def assert_only_read(municipality, before: tuple[int, ...], person: Person) -> None:
+    """Nothing changed; the import compared the Bundle with the record, which is one read
+    row about the person."""
+    after = counts(municipality)
+    assert after[:-1] == before[:-1]
+    assert after[-1] == before[-1] + 1
+    row = AuditEvent.all_objects.filter(municipality=municipality).order_by("-pk").first()
+    assert (row.action, row.object_type, row.person_id) == ("view", "fhir_import", person.pk)
 
 
 def test_round_trip_into_another_municipality(world, source, other):
@@ -72,30 +82,31 @@ def test_round_trip_into_another_municipality(world, source, other):
     # the imported plan carries the source's identifier too, so the source finds it
     (plan,) = [p for p in resources(again, "CarePlan") if p["status"] != "revoked"]
     assert {"system": codes.ID_PLAN, "value": f"9001-{_plan.pk}"} in plan["identifier"]
-    # and importing it back into the source changes nothing there
+    # and importing it back into the source (the operator's command) changes nothing there
     before = counts(world.municipality)
-    back = run(system_actor(world.municipality, label="import"), again)
+    back = run(system_actor(world.municipality, label="import"), again, operator=True)
     assert back.ok, back.errors
     assert back.created == back.updated == 0
-    assert counts(world.municipality) == before
+    assert_only_read(world.municipality, before, world.person)
 
 
 def test_second_import_changes_nothing(source, other):
     _plan, bundle = source
     assert run(other, bundle).ok
     before = counts(other.municipality)
-    outcome = run(other, bundle)
+    outcome = run(other, bundle)  # allowed: the first import gave `other` access
     assert outcome.ok
     assert (outcome.created, outcome.updated, outcome.unchanged) == (0, 0, 6)
-    assert counts(other.municipality) == before
+    assert_only_read(other.municipality, before, outcome.person)
 
 
 def test_import_into_the_source_itself_changes_nothing(world, source):
     _plan, bundle = source
+    factories.grant_relation(world.caseworker, world.person)  # the person is known here
     before = counts(world.municipality)
     outcome = run(actor_for(world.caseworker), bundle)
     assert outcome.ok and outcome.created == outcome.updated == 0
-    assert counts(world.municipality) == before
+    assert_only_read(world.municipality, before, world.person)
 
 
 def test_changes_in_the_bundle_update_the_plan(source, other):
@@ -138,6 +149,8 @@ def test_audit_rows_for_every_write(world, source, other):
     )
     assert {e.person_id for e in events} == {outcome.person.pk}
     assert {e.username for e in events} == {"andre-saksbehandler"}
+    # The ground of access: the registrar's access to the person the import registered.
+    assert {(e.purpose, e.reason_code) for e in events} == {("care", "manuell")}
 
 
 def minimal_bundle(national_id: str) -> dict:
@@ -226,11 +239,12 @@ def test_minimal_bundle_from_another_system(other):
     before = counts(other.municipality)
     second = run(other, bundle)
     assert second.ok and second.created == second.updated == 0
-    assert counts(other.municipality) == before
+    assert_only_read(other.municipality, before, person)
 
 
 def test_existing_person_is_matched_and_not_overwritten(world, other):
     bundle = minimal_bundle(world.person.national_id)
+    factories.grant_relation(world.caseworker, world.person)
     outcome = run(actor_for(world.caseworker), bundle)
     assert outcome.ok, outcome.errors
     assert outcome.person.pk == world.person.pk
@@ -348,3 +362,41 @@ def test_closed_plan_is_imported_closed(other):
     stored = outcome.plans[0]
     assert stored.status == "avsluttet" and stored.closed_on == datetime.date(2025, 12, 31)
     assert timezone.localdate() > stored.closed_on
+
+
+def test_known_person_without_access_is_refused_and_nothing_is_saved(world):
+    """The service itself asks the guard; what the page and the API show is tested in
+    test_import_access."""
+    bundle = minimal_bundle(world.person.national_id)
+    before = counts(world.municipality)
+    outcome = run(actor_for(world.caseworker), bundle)
+    assert outcome.refused and not outcome.ok
+    assert outcome.errors == [refused_message()] and outcome.person is None
+    after = counts(world.municipality)
+    assert after[:-1] == before[:-1] and after[-1] == before[-1] + 1
+    refusal = AuditEvent.all_objects.order_by("-pk").first()
+    assert (refusal.action, refusal.outcome, refusal.person_id) == (
+        "import",
+        "refused",
+        world.person.pk,
+    )
+
+
+def test_refusal_comes_before_any_message_about_the_record(world, source):
+    """A second active plan is a message about the person's record: a stranger gets the
+    refusal instead, and learns nothing of the plans."""
+    outcome = run(actor_for(world.caseworker), minimal_bundle(world.person.national_id))
+    assert outcome.refused and outcome.errors == [refused_message()]
+
+
+def test_operator_rows_are_administration_and_need_no_user(world):
+    bundle = minimal_bundle(world.person.national_id)
+    outcome = run(system_actor(world.municipality, label="import"), bundle, operator=True)
+    assert outcome.ok, outcome.errors
+    rows = AuditEvent.all_objects.filter(person_id=world.person.pk)
+    assert rows.exists()
+    assert {(row.user_id, row.purpose, row.outcome) for row in rows} == {
+        (None, "administration", "allowed")
+    }
+    with pytest.raises(ValueError):
+        run(actor_for(world.owner), bundle, operator=True)

@@ -47,6 +47,16 @@ class AccessDecision:
     block_override: bool = False
     blocked: bool = False
 
+    def ground(self, person_id: int) -> AccessGround:
+        """What every audit row about this person carries while this decision holds."""
+        return AccessGround(
+            person_id=person_id,
+            purpose=self.purpose,
+            reason_code=self.reason_code,
+            self_granted=self.self_granted,
+            block_override=self.block_override,
+        )
+
 
 REFUSED = AccessDecision(allowed=False)
 
@@ -150,6 +160,16 @@ def require_person(
         )
     if person is not None and decision.allowed:
         return person, decision
+    audit_refusal(actor, person, action=action)
+    raise PersonAccessRefused()
+
+
+def audit_refusal(actor: Actor, person: Person | None, *, action: str) -> None:
+    """The row a refusal leaves: who asked, for which person (if one was found), to do what.
+
+    Written in the caller's transaction: a caller that refuses inside a transaction
+    must let that transaction commit (answer instead of raising), or the row is lost.
+    """
     record_event(
         actor=actor,
         action=action,
@@ -159,7 +179,6 @@ def require_person(
         outcome=AuditOutcome.REFUSED,
         purpose=AuditPurpose.CARE,
     )
-    raise PersonAccessRefused()
 
 
 def person_view(
@@ -185,13 +204,7 @@ def person_view(
                 actor, person_id, action=action, administrative_permission=administrative_permission
             )
             request.access = decision
-            ground = AccessGround(
-                person_id=person.pk,
-                purpose=decision.purpose,
-                reason_code=decision.reason_code,
-                self_granted=decision.self_granted,
-                block_override=decision.block_override,
-            )
+            ground = decision.ground(person.pk)
             with view_transaction(request), access_ground(ground), counting_events() as counter:
                 response = view(request, person, *args, **kwargs)
                 if counter.count == 0:

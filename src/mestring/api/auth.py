@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from ninja.security import HttpBearer
 
 from mestring.access.actor import Actor
-from mestring.access.audit import AccessGround, access_ground, counting_events, record_event
+from mestring.access.audit import access_ground, counting_events, record_event
 from mestring.access.guard import require_person, view_transaction
 from mestring.access.models import AuditOutcome, AuditPurpose
 from mestring.api.errors import ApiError, ScopeMissing
@@ -101,14 +101,7 @@ def endpoint(
                     action=action,
                     administrative_permission=administrative_permission,
                 )
-                ground = AccessGround(
-                    person_id=found.pk,
-                    purpose=decision.purpose,
-                    reason_code=decision.reason_code,
-                    self_granted=decision.self_granted,
-                    block_override=decision.block_override,
-                )
-                with access_ground(ground):
+                with access_ground(decision.ground(found.pk)):
                     return _run_audited(
                         view, request, actor, object_type, args, kwargs, person=found
                     )

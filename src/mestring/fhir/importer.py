@@ -19,8 +19,15 @@ optionally CarePlans (intent "plan") with Goals and activities, and a Consent.
   left as they are.
 - A new plan needs a consent to individual plan, as in the plan import: one in force is
   used, otherwise the Bundle's Consent (status active) is recorded.
+- Access as on the person's pages: a known person is imported into only by a staff
+  member the guard lets in (`access.guard.decide`: an active care relation or emergency
+  access, and no block). Otherwise nothing is read or changed, the import is refused as
+  a whole and the refusal is audited for that person, as the guard does. A new person
+  is registered as on the web: the registrar gets time-limited access to the record.
+  Every audit row carries the ground of access. The operator's command is the one path
+  without a user; it acts for the municipality and is audited as administration.
 - All or nothing: every problem is collected as a Norwegian message and nothing is saved.
-  One audit row per object written.
+  One audit row per object written; an import that changes nothing leaves one read row.
 """
 
 from __future__ import annotations
@@ -34,14 +41,17 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mestring.access.actor import Actor
-from mestring.access.audit import EventSpec, record_events
-from mestring.access.models import Consent, ConsentGiver, ConsentKind
+from mestring.access.audit import AccessGround, EventSpec, access_ground, record_events
+from mestring.access.guard import audit_refusal, decide
+from mestring.access.models import AuditPurpose, Consent, ConsentGiver, ConsentKind
 from mestring.fhir import codes
 from mestring.fhir.models import ExternalId, ExternalKind
 from mestring.people.identity import IdentityKind, InvalidNationalId, parse_national_id
 from mestring.people.models import Person, Unit, UnitKind
+from mestring.people.services import registration_access_grant
 from mestring.plans.models import (
     Achievement,
     Goal,
@@ -73,6 +83,22 @@ class BundleError(ValueError):
         super().__init__("; ".join(errors))
 
 
+class ImportRefused(Exception):
+    """The actor may not reach the (known) person the Bundle is about."""
+
+    def __init__(self, person: Person) -> None:
+        self.person = person
+        super().__init__(f"person {person.pk}")
+
+
+def refused_message() -> str:
+    return _(
+        "Du har ikke tilgang til personen i filen, og ingenting er importert. Personen er "
+        "allerede registrert i kommunen; for å importere til personen må du ha tjenstlig "
+        "behov for personen, som på personens egne sider."
+    )
+
+
 @dataclass
 class ImportOutcome:
     created: int = 0
@@ -81,6 +107,9 @@ class ImportOutcome:
     errors: list[str] = field(default_factory=list)
     person: Person | None = None
     plans: list[IndividualPlan] = field(default_factory=list)
+    # The guard refused the person: `errors` holds the one message, nothing was saved
+    # except the refusal's audit row.
+    refused: bool = False
 
     @property
     def ok(self) -> bool:
@@ -534,10 +563,13 @@ class _Reader:
 
 
 class _Writer:
-    def __init__(self, actor: Actor, data: BundleData, outcome: ImportOutcome) -> None:
+    def __init__(
+        self, actor: Actor, data: BundleData, outcome: ImportOutcome, *, operator: bool
+    ) -> None:
         self.actor = actor
         self.data = data
         self.outcome = outcome
+        self.operator = operator
         self.events: list[EventSpec] = []
         self.own_prefix = f"{actor.municipality.number}-"
 
@@ -552,7 +584,21 @@ class _Writer:
         else:
             self.outcome.unchanged += 1
 
-    def person(self) -> Person:
+    def access(self, person: Person) -> AccessGround:
+        """The ground for reaching the person, from the same decision as the person's
+        pages; ImportRefused when there is none."""
+        if self.operator:
+            # The operator's command (no user) acts for the municipality, like the other
+            # import commands, not for anyone's care: audited as administration.
+            return AccessGround(person_id=person.pk, purpose=AuditPurpose.ADMINISTRATION)
+        decision = decide(self.actor, person.pk)
+        if not decision.allowed:
+            raise ImportRefused(person)
+        return decision.ground(person.pk)
+
+    def person(self) -> tuple[Person, AccessGround]:
+        """The person and the ground for reaching them. A known person's access is asked
+        for before anything of their record is read or changed."""
         data = self.data.patient
         person = Person.objects.filter(national_id=data.national_id).first()
         if person is None:
@@ -577,9 +623,12 @@ class _Writer:
                 postal_code=data.postal_code,
                 postal_town=data.postal_town,
             )
+            registration_access_grant(actor=self.actor, person=person)
+            ground = self.access(person)
             self.event("import_create", "person", person.pk, person)
             self.count(True, False)
-            return person
+            return person, ground
+        ground = self.access(person)
         filled = []
         for name in ("phone", "email", "street_address", "postal_code", "postal_town"):
             if not getattr(person, name) and getattr(data, name):
@@ -589,7 +638,7 @@ class _Writer:
             person.save(update_fields=[*filled, "updated_at"])
             self.event("import_update", "person", person.pk, person)
         self.count(False, bool(filled))
-        return person
+        return person, ground
 
     def find(self, kind: str, model: type, identifiers: list[tuple[str, str]], **within: Any):
         own_system = {
@@ -803,19 +852,32 @@ class _Writer:
         return any_change
 
     def run(self) -> None:
-        person = self.person()
+        person, ground = self.person()
         self.outcome.person = person
         for plan_data in sorted(self.data.plans, key=lambda p: p.start_date):
             self.outcome.plans.append(self.plan(person, plan_data))
-        record_events(actor=self.actor, specs=self.events)
+        if not self.events:
+            # Nothing changed, but the Bundle was compared with the person's record:
+            # that is a read, audited as the person's pages audit one.
+            self.event("view", "fhir_import", person.pk, person)
+        with access_ground(ground):
+            record_events(actor=self.actor, specs=self.events)
 
 
-def import_bundle(*, actor: Actor, bundle: Any) -> ImportOutcome:
+def import_bundle(*, actor: Actor, bundle: Any, operator: bool = False) -> ImportOutcome:
     """Import a parsed Bundle (dict) into the actor's (active) municipality.
 
     All or nothing: on any error `outcome.errors` lists plain Norwegian messages and
-    nothing is saved (no audit rows either).
+    nothing is saved (no audit rows either). When the actor may not reach the known
+    person, `outcome.refused` is set and nothing is saved but the refusal's audit row,
+    which is written in the caller's transaction: a caller must answer the refusal,
+    not raise it, or that row is rolled back with the rest.
+
+    `operator=True` only for the `mestring fhir import` command: no user, no care
+    relation asked for (see `_Writer.access`).
     """
+    if operator and actor.user is not None:
+        raise ValueError("An import for a user goes through the guard; operator is for commands.")
     outcome = ImportOutcome()
     reader = _Reader(bundle)
     data = reader.read()
@@ -824,16 +886,20 @@ def import_bundle(*, actor: Actor, bundle: Any) -> ImportOutcome:
         return outcome
     try:
         with transaction.atomic():
-            _Writer(actor, data, outcome).run()
+            _Writer(actor, data, outcome, operator=operator).run()
     except BundleError as exc:
         return ImportOutcome(errors=exc.errors)
+    except ImportRefused as exc:
+        # Everything the import did is rolled back; the refusal is kept, as the guard's.
+        audit_refusal(actor, exc.person, action="import")
+        return ImportOutcome(errors=[refused_message()], refused=True)
     return outcome
 
 
-def import_text(*, actor: Actor, text: str | bytes) -> ImportOutcome:
+def import_text(*, actor: Actor, text: str | bytes, operator: bool = False) -> ImportOutcome:
     """import_bundle from a file's text (JSON)."""
     try:
         bundle = parse_json(text)
     except BundleError as exc:
         return ImportOutcome(errors=exc.errors)
-    return import_bundle(actor=actor, bundle=bundle)
+    return import_bundle(actor=actor, bundle=bundle, operator=operator)

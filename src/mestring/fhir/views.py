@@ -43,6 +43,10 @@ def bundle_import(request: HttpRequest) -> HttpResponse:
     errors: list[str] = []
     if posted and form.is_valid():
         outcome = import_text(actor=request.actor, text=form.cleaned_data["file"])
+        if outcome.refused:
+            # Answered, not raised: the refusal's audit row is in this view's transaction.
+            context = {"form": BundleImportForm(), "refused": outcome.errors[0]}
+            return render(request, "fhir/import.html", context, status=403)
         if outcome.ok:
             messages.success(
                 request,

@@ -35,6 +35,22 @@ def _apply(instance: object, data: dict[str, Any]) -> None:
         setattr(instance, name, value)
 
 
+def registration_access_grant(*, actor: Actor, person: Person) -> None:
+    """The staff member who registers a new person may open the record for a while
+    afterwards, whichever way the person was registered (the form, the API, an import).
+    Part of the registration's own write and audited with it."""
+    if actor.staff is None:
+        return
+    CareRelation.objects.create(
+        person=person,
+        staff=actor.staff,
+        kind=CareRelationKind.MANUAL,
+        reason=_("Registrerte personen"),
+        valid_to=timezone.now() + datetime.timedelta(days=REGISTRATION_ACCESS_DAYS),
+        created_by=actor.user,
+    )
+
+
 def person_register(*, actor: Actor, data: dict[str, Any]) -> Person:
     """A new person; the one who registers them gets time-limited access to the record."""
     with transaction.atomic():
@@ -46,15 +62,7 @@ def person_register(*, actor: Actor, data: dict[str, Any]) -> Person:
                 person.save()
         except IntegrityError as exc:  # a concurrent registration of the same number
             raise DuplicateNationalId from exc
-        if actor.staff is not None:
-            CareRelation.objects.create(
-                person=person,
-                staff=actor.staff,
-                kind=CareRelationKind.MANUAL,
-                reason=_("Registrerte personen"),
-                valid_to=timezone.now() + datetime.timedelta(days=REGISTRATION_ACCESS_DAYS),
-                created_by=actor.user,
-            )
+        registration_access_grant(actor=actor, person=person)
         record_event(
             actor=actor, action="create", object_type="person", object_id=person.pk, person=person
         )

@@ -6,11 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Body, Path, Router, Schema
+from ninja import Body, Path, Router, Schema, Status
 
 from mestring.access.permissions import PERSON_REGISTER
 from mestring.api.auth import context, endpoint
-from mestring.api.errors import ApiError
+from mestring.api.errors import ApiError, person_refused_message
 from mestring.api.schemas import MAX_ID, responses
 from mestring.fhir.export import person_bundle
 from mestring.fhir.importer import import_bundle
@@ -54,12 +54,18 @@ def fhir_export(
     description=(
         "Oppretter eller oppdaterer personen (fødselsnummer/D-nummer) og planen; samme bunt "
         "to ganger endrer ingenting. Alt eller ingenting. Tilgang: `plans:write` og "
-        "registrering av personer."
+        "registrering av personer; finnes personen fra før, også tjenstlig behov for "
+        "personen (ellers 403, og ingenting endres). Du får tidsbegrenset tilgang til en "
+        "person importen registrerer."
     ),
 )
 @endpoint(scope="plans:write", object_type="fhir", permission=PERSON_REGISTER, action="import")
-def fhir_import(request: HttpRequest, bundle: Body[dict[str, Any]]) -> dict:
+def fhir_import(request: HttpRequest, bundle: Body[dict[str, Any]]) -> dict | Status:
     outcome = import_bundle(actor=context(request).actor, bundle=bundle)
+    if outcome.refused:
+        # Answered, not raised: the refusal's audit row is in this operation's
+        # transaction, which an exception would roll back.
+        return Status(403, {"detail": person_refused_message(), "errors": []})
     if not outcome.ok:
         raise ApiError(
             outcome.errors[0], [{"field": "bundle", "message": error} for error in outcome.errors]
