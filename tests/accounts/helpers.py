@@ -16,8 +16,13 @@ LOGIN_URL = "/logg-inn/"
 CODE_URL = "/logg-inn/kode/"
 ENROL_URL = "/logg-inn/ny-app/"
 HOME_URL = "/"
-GENERIC_ERROR = "Feil brukernavn eller passord."
-LOCKED = "For mange mislykkede forsøk"
+# The password step's one refusal: unknown user, wrong password and locked account alike.
+GENERIC_ERROR = (
+    "Feil brukernavn eller passord, eller kontoen er midlertidig låst etter for mange "
+    "mislykkede forsøk. Ta kontakt med administrator hvis du ikke kommer inn."
+)
+# Shown only after the right password, when wrong codes have locked the account.
+LOCKED = "For mange mislykkede forsøk. Kontoen er låst til kl."
 WRONG_CODE = "Koden stemmer ikke"
 THROTTLED = "Vent noen sekunder og prøv igjen"
 

@@ -8,7 +8,7 @@ import re
 
 import pytest
 import time_machine
-from django.contrib.auth import SESSION_KEY
+from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
@@ -155,17 +155,20 @@ def test_failures_of_both_factors_lock_the_account_until_the_lock_expires(world,
         user.refresh_from_db()
         assert user.is_locked()
 
-        # The right password now gets the lock message, not the second step.
+        # The right password now gets the one refusal of the password step, not the
+        # second step (the message never tells a locked account from an unknown one).
         response = post_password(client, user.username)
         assert response.status_code == 200
-        assert LOCKED in response.content.decode()
-        assert GENERIC_ERROR not in response.content.decode()
+        assert GENERIC_ERROR in response.content.decode()
+        assert LOCKED not in response.content.decode()
         assert client.get(CODE_URL)["Location"] == LOGIN_URL
         assert not is_logged_in(client)
 
         # Still locked one minute before the lock ends.
         traveller.shift(datetime.timedelta(minutes=settings.MESTRING_LOGIN_LOCK_MINUTES - 1))
-        assert LOCKED in post_password(client, user.username).content.decode()
+        response = post_password(client, user.username)
+        assert response.status_code == 200
+        assert GENERIC_ERROR in response.content.decode()
 
         traveller.shift(datetime.timedelta(minutes=2))
         response = full_login(client, user.username, device)
@@ -176,10 +179,10 @@ def test_failures_of_both_factors_lock_the_account_until_the_lock_expires(world,
 
 
 def _lock_by_passwords(client: Client, username: str, limit: int) -> None:
-    for attempt in range(limit):
+    for _attempt in range(limit):
         response = post_password(client, username, "feil-passord-helt-feil")
-        expected = LOCKED if attempt == limit - 1 else GENERIC_ERROR
-        assert expected in response.content.decode()
+        assert GENERIC_ERROR in response.content.decode()
+    assert get_user_model().objects.get(username=username).is_locked()
 
 
 def test_administrator_unlocks_and_the_user_logs_in_at_once(world, settings, client_for):
@@ -187,7 +190,7 @@ def test_administrator_unlocks_and_the_user_logs_in_at_once(world, settings, cli
     device = factories.confirmed_device(user)
     client = Client()
     _lock_by_passwords(client, user.username, settings.MESTRING_LOGIN_MAX_FAILURES)
-    assert LOCKED in post_password(client, user.username).content.decode()
+    assert GENERIC_ERROR in post_password(client, user.username).content.decode()
 
     admin = client_for(world.admin)
     before = AuditEvent.all_objects.count()
@@ -444,3 +447,29 @@ def test_next_after_login_stays_on_site(world, next_url, expected):
     assert response.status_code == 302
     assert response["Location"] == expected
     assert "evil.example" not in response["Location"]
+
+
+@pytest.mark.attack
+def test_lock_out_does_not_reveal_which_usernames_exist(world, settings):
+    """(L8) The password step answers an unknown username, a wrong password, the attempt
+    that locks the account and a locked account with the same message, and still locks."""
+    user = world.owner.user
+    factories.confirmed_device(user)
+    client = Client()
+    limit = settings.MESTRING_LOGIN_MAX_FAILURES
+    answers = [post_password(client, "finnes-ikke-i-det-hele-tatt", "feil-passord-helt-feil")]
+    for _ in range(limit):  # the last of these locks the account
+        answers.append(post_password(client, user.username, "feil-passord-helt-feil"))
+    user.refresh_from_db()
+    assert user.is_locked()
+    answers.append(post_password(client, user.username))  # right password, locked
+    answers.append(post_password(client, user.username, "feil-passord-helt-feil"))
+    answers.append(post_password(client, "finnes-ikke-i-det-hele-tatt"))
+    for response in answers:
+        assert response.status_code == 200
+        assert response.context["form"].non_field_errors() == [GENERIC_ERROR]
+        body = response.content.decode()
+        assert "Kontoen er låst til" not in body
+        assert "For mange mislykkede forsøk." not in body
+    assert not is_logged_in(client)
+    assert client.get(CODE_URL)["Location"] == LOGIN_URL

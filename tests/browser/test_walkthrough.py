@@ -187,10 +187,13 @@ def test_wrong_codes_show_an_error_and_then_lock_the_account(page: Page, world: 
     user.refresh_from_db()
     assert user.is_locked()
 
-    # The right password does not help while the account is locked.
+    # The right password does not help while the account is locked; the password step
+    # answers as for a wrong password, so it does not reveal that the username exists.
     submit_password(page, user.username)
     assert path_of(page) == "/logg-inn/"
-    expect(page.locator(".ds-error-summary")).to_contain_text("Kontoen er låst til kl.")
+    expect(page.locator(".ds-error-summary")).to_contain_text(
+        "Feil brukernavn eller passord, eller kontoen er midlertidig låst"
+    )
 
 
 def test_person_without_care_relation_is_refused(page: Page, world: object) -> None:

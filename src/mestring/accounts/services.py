@@ -45,13 +45,20 @@ def register_success(user: User) -> None:
 
 
 def check_password(username: str, password: str) -> PasswordCheck:
-    """The user when the password is right and the account open; never says which failed."""
+    """The user when the password is right and the account open; never says which failed.
+
+    `locked_until` is for the caller's own bookkeeping only: the login page gives one
+    message for an unknown username, a wrong password and a locked account (issue 19
+    L8), so the message does not reveal which usernames exist."""
     user = get_user_model().objects.filter(username__iexact=username.strip()).first()
     if user is None:
         # Same work as a real check, so timing does not reveal which usernames exist.
         get_user_model()().set_password(password)
         return PasswordCheck(user=None)
     if user.is_locked():
+        # The same work again; the caller answers as for a wrong password, so neither
+        # timing nor the message tells a locked account from an unknown username.
+        user.check_password(password)
         return PasswordCheck(user=None, locked_until=user.locked_until)
     if not user.is_active or not user.check_password(password):
         register_failure(user)

@@ -30,6 +30,12 @@ PENDING_AT = "pending_login_at"
 PENDING_NEXT = "pending_login_next"
 PENDING_DEVICE = "pending_enrolment_device"
 PENDING_SECONDS = 300
+# The password step's only refusal: it never tells whether the username exists or the
+# account is locked. The lock's end is shown only after the password was right (code step).
+FAILED_LOGIN_MESSAGE = _lazy(
+    "Feil brukernavn eller passord, eller kontoen er midlertidig låst etter for mange "
+    "mislykkede forsøk. Ta kontakt med administrator hvis du ikke kommer inn."
+)
 THROTTLED_MESSAGE = _lazy(
     "Du har skrevet feil kode flere ganger. Vent noen sekunder og prøv igjen."
 )
@@ -78,10 +84,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
         check = services.check_password(
             form.cleaned_data["username"], form.cleaned_data["password"]
         )
-        if check.locked_until is not None:
-            form.add_error(None, _locked_message(check.locked_until))
-        elif check.user is None:
-            form.add_error(None, _("Feil brukernavn eller passord."))
+        if check.user is None:
+            # One message for an unknown username, a wrong password and a locked account.
+            form.add_error(None, str(FAILED_LOGIN_MESSAGE))
         else:
             user = check.user
             request.session.cycle_key()
