@@ -47,8 +47,13 @@ def post_password(
     return client.post(url, {"username": username, "password": password})
 
 
-def post_code(client: Client, code: str, *, url: str = CODE_URL) -> object:
-    return client.post(url, {"code": code})
+def post_code(
+    client: Client, code: str, *, url: str = CODE_URL, enrolment_code: str | None = None
+) -> object:
+    data = {"code": code}
+    if enrolment_code is not None:  # the administrator's one-time code, at enrolment
+        data["enrolment_code"] = enrolment_code
+    return client.post(url, data)
 
 
 def is_logged_in(client: Client) -> bool:

@@ -12,11 +12,13 @@ from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from mestring import settings as production_settings
 from mestring.access.models import AuditEvent
 from mestring.accounts.middleware import DEMO_BYPASS, SECOND_FACTOR
+from mestring.accounts.services import issue_enrolment_code, reset_second_factor
 from tests import factories
 from tests.accounts.helpers import (
     CODE_URL,
@@ -246,6 +248,7 @@ def test_unlock_requires_post_and_an_administrator(world, settings, client_for):
 def test_first_login_enrols_an_authenticator_app(world, client_for):
     user = world.owner.user
     assert not TOTPDevice.objects.filter(user=user).exists()
+    enrolment_code = issue_enrolment_code(user)  # shown to the administrator
     client = Client()
     with time_machine.travel(_now(), tick=False) as traveller:
         response = post_password(client, user.username)
@@ -265,29 +268,44 @@ def test_first_login_enrols_an_authenticator_app(world, client_for):
         assert secret in client.get(ENROL_URL).content.decode()
         assert TOTPDevice.objects.filter(user=user).count() == 1
 
-        response = post_code(client, wrong_code(device), url=ENROL_URL)
+        response = post_code(
+            client, wrong_code(device), url=ENROL_URL, enrolment_code=enrolment_code
+        )
         assert WRONG_CODE in response.content.decode()
         assert not is_logged_in(client)
         device.refresh_from_db()
         assert not device.confirmed
 
         traveller.shift(datetime.timedelta(seconds=2))  # past django-otp's 1 s throttle
-        response = post_code(client, totp_code(device), url=ENROL_URL)
+        # Typed in lower case and without the dash, the code is the same code.
+        typed = enrolment_code.replace("-", "").lower()
+        response = post_code(client, totp_code(device), url=ENROL_URL, enrolment_code=typed)
         assert response.status_code == 302
         assert response["Location"] == HOME_URL
         device.refresh_from_db()
         assert device.confirmed
         assert client.get(HOME_URL).status_code == 200
+    user.refresh_from_db()
+    assert (user.enrolment_code, user.enrolment_code_expires_at) == ("", None)  # used up
 
-    # An administrator resets the second factor (lost phone): enrolment again.
+    # An administrator resets the second factor (lost phone): enrolment again, with the
+    # new code shown once to the administrator.
     admin = client_for(world.admin)
     response = admin.post(reverse("people:staff_reset_second_factor", args=[world.owner.pk]))
-    assert response.status_code == 302
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    new_code = response.context["enrolment_code"]
+    assert new_code in response.content.decode()
     assert not TOTPDevice.objects.filter(user=user).exists()
     event = AuditEvent.all_objects.order_by("-seq").first()
     assert (event.action, event.object_id) == ("reset_second_factor", str(world.owner.pk))
-    response = post_password(Client(), user.username)
+    client = Client()
+    response = post_password(client, user.username)
     assert response["Location"] == ENROL_URL
+    client.get(ENROL_URL)
+    device = TOTPDevice.objects.get(user=user)
+    response = post_code(client, totp_code(device), url=ENROL_URL, enrolment_code=new_code)
+    assert response["Location"] == HOME_URL
 
 
 def test_reset_second_factor_requires_an_administrator(world, client_for):
@@ -300,11 +318,12 @@ def test_reset_second_factor_requires_an_administrator(world, client_for):
 
 def test_enrolment_code_from_another_device_is_refused(world):
     user = world.owner.user
+    enrolment_code = issue_enrolment_code(user)
     client = Client()
     post_password(client, user.username)
     client.get(ENROL_URL)
     other = TOTPDevice.objects.create(user=factories.UserFactory(), name="annen", confirmed=True)
-    response = post_code(client, totp_code(other), url=ENROL_URL)
+    response = post_code(client, totp_code(other), url=ENROL_URL, enrolment_code=enrolment_code)
     assert response.status_code == 200
     assert not is_logged_in(client)
     assert not TOTPDevice.objects.filter(user=user, confirmed=True).exists()
@@ -374,7 +393,7 @@ def _unverified_session(kind: str, world: object, settings: object, client_for: 
         login(client, world.owner)
         assert client.get(HOME_URL).status_code == 200
         url = reverse("people:staff_reset_second_factor", args=[world.owner.pk])
-        assert client_for(world.admin).post(url).status_code == 302
+        assert client_for(world.admin).post(url).status_code == 200
     assert is_logged_in(client)
     return client
 
@@ -473,3 +492,114 @@ def test_lock_out_does_not_reveal_which_usernames_exist(world, settings):
         assert "For mange mislykkede forsøk." not in body
     assert not is_logged_in(client)
     assert client.get(CODE_URL)["Location"] == LOGIN_URL
+
+
+def _start_enrolment(user: object) -> tuple[Client, TOTPDevice]:
+    client = Client()
+    assert post_password(client, user.username)["Location"] == ENROL_URL
+    assert client.get(ENROL_URL).status_code == 200
+    return client, TOTPDevice.objects.get(user=user, confirmed=False)
+
+
+@pytest.mark.attack
+def test_the_password_alone_cannot_bind_an_authenticator(world, settings):
+    """(L9) First-login enrolment needs the administrator's one-time enrolment code
+    besides the password: without it, or with a wrong one, no authenticator is bound,
+    and wrong codes count towards the lock-out."""
+    user = world.owner.user
+    issue_enrolment_code(user)  # the real user's code, which the attacker does not have
+    client, device = _start_enrolment(user)
+    with time_machine.travel(_now(), tick=False) as traveller:
+        # No enrolment code at all: the form asks for it.
+        response = post_code(client, totp_code(device), url=ENROL_URL)
+        assert response.status_code == 200
+        assert "Skriv inn registreringskoden du fikk av administrator." in (
+            response.content.decode()
+        )
+        # Wrong enrolment codes, with a right app code, until the lock.
+        for attempt in range(1, settings.MESTRING_LOGIN_MAX_FAILURES + 1):
+            traveller.shift(datetime.timedelta(seconds=2))
+            response = post_code(
+                client, totp_code(device), url=ENROL_URL, enrolment_code="ABCD-2345"
+            )
+            if attempt < settings.MESTRING_LOGIN_MAX_FAILURES:
+                assert response.status_code == 200
+                assert "Registreringskoden stemmer ikke" in response.content.decode()
+                user.refresh_from_db()
+                assert user.failed_login_count == attempt
+    assert response["Location"] == LOGIN_URL
+    user.refresh_from_db()
+    assert user.is_locked()
+    assert not is_logged_in(client)
+    assert not TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+@pytest.mark.attack
+def test_a_user_without_an_enrolment_code_cannot_enrol(world):
+    """(L9) A user for whom the administrator has issued no code (or whose code has
+    expired or was used) is told to ask for one; nothing can be bound."""
+    user = world.owner.user
+    client = Client()
+    assert post_password(client, user.username)["Location"] == ENROL_URL
+    page = client.get(ENROL_URL)
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "du har ingen gyldig kode" in body
+    assert "totp-secret" not in body
+    assert not TOTPDevice.objects.filter(user=user).exists()
+    # An expired code is no code.
+    code = issue_enrolment_code(user)
+    assert "du har ingen gyldig kode" not in client.get(ENROL_URL).content.decode()
+    get_user_model().objects.filter(pk=user.pk).update(
+        enrolment_code_expires_at=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    assert "du har ingen gyldig kode" in client.get(ENROL_URL).content.decode()
+    user.refresh_from_db()
+    code = issue_enrolment_code(user)
+    # A used code cannot be used again (another login, after the first enrolment).
+    client, device = _start_enrolment(user)
+    post_code(client, totp_code(device), url=ENROL_URL, enrolment_code=code)
+    device.refresh_from_db()
+    assert device.confirmed
+    TOTPDevice.objects.filter(user=user).delete()  # the phone is lost, but no new code
+    user.refresh_from_db()
+    assert user.enrolment_code == ""
+    client = Client()
+    post_password(client, user.username)
+    assert "du har ingen gyldig kode" in client.get(ENROL_URL).content.decode()
+    assert reset_second_factor(user) != code  # a new code, each time
+
+
+def test_a_new_staff_member_enrols_with_the_code_shown_once_to_the_administrator(world, client_for):
+    response = client_for(world.admin).post(
+        reverse("people:staff_create"),
+        {
+            "username": "ny.ansatt",
+            "first_name": "Nora",
+            "last_name": "Ny",
+            "profession": "sykepleier",
+            "is_active": "on",
+            "password": factories.PASSWORD,
+        },
+    )
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    code = response.context["enrolment_code"]
+    assert re.fullmatch(r"[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}", code)
+    assert code in response.content.decode()
+    user = get_user_model().objects.get(username="ny.ansatt")
+    assert code.replace("-", "") not in user.enrolment_code  # only the hash is kept
+    client, device = _start_enrolment(user)
+    response = post_code(client, totp_code(device), url=ENROL_URL, enrolment_code=code)
+    assert response["Location"] == HOME_URL
+
+
+def test_demo_users_enrol_without_an_enrolment_code(world, settings):
+    settings.MESTRING_DEMO_2FA_BYPASS = False
+    user = world.owner.user
+    user.is_demo = True
+    user.save(update_fields=["is_demo"])
+    client, device = _start_enrolment(user)
+    assert "enrolment_code" not in client.get(ENROL_URL).context["form"].fields
+    response = post_code(client, totp_code(device), url=ENROL_URL)
+    assert response["Location"] == HOME_URL

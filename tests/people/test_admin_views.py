@@ -73,7 +73,9 @@ def test_admin_creates_staff_with_units_and_roles(world, client_for):
             "password": "et-langt-og-trygt-passord",
         },
     )
-    assert response.status_code == 302
+    # The answer shows the new user's one-time enrolment code, once.
+    assert response.status_code == 200
+    assert response.context["enrolment_code"] in response.content.decode()
     staff = Staff.all_objects.get(user__username="ny.fysio")
     assert list(Unit.all_objects.filter(staff=staff)) == [unit]
     assert set(StaffRole.all_objects.filter(staff=staff).values_list("role_id", flat=True)) == set(
@@ -306,7 +308,7 @@ def test_installation_admin_changes_a_shared_account_audited_in_every_chain(worl
     user.refresh_from_db()
     assert not user.is_locked()
     url = reverse("people:staff_reset_second_factor", args=[staff_b.pk])
-    assert client.post(url).status_code == 302
+    assert client.post(url).status_code == 200  # the new enrolment code, shown once
     assert not TOTPDevice.objects.filter(user=user).exists()
     for action in ("update_account", "unlock", "reset_second_factor"):
         rows = AuditEvent.all_objects.filter(action=action, outcome="allowed")
@@ -348,7 +350,7 @@ def test_own_municipality_user_stays_editable(world, client_for):
     assert not user.is_locked()
     factories.confirmed_device(user)
     url = reverse("people:staff_reset_second_factor", args=[staff.pk])
-    assert client.post(url).status_code == 302
+    assert client.post(url).status_code == 200  # the new enrolment code, shown once
     assert not TOTPDevice.objects.filter(user=user).exists()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -93,7 +94,9 @@ def staff_edit(request: HttpRequest, staff_id: int | None = None) -> HttpRespons
         }
         try:
             if staff is None:
-                services.staff_create(password=form.cleaned_data["password"], **common)
+                created = services.staff_create(password=form.cleaned_data["password"], **common)
+                if created.enrolment_code is not None:
+                    return _enrolment_code_page(request, created.staff, created.enrolment_code)
             else:
                 services.staff_update(staff=staff, **common)
         except services.UsernameTaken as exc:
@@ -127,13 +130,25 @@ def staff_unlock(request: HttpRequest, staff_id: int) -> HttpResponse:
 def staff_reset_second_factor(request: HttpRequest, staff_id: int) -> HttpResponse:
     staff = _staff(staff_id)
     try:
-        services.staff_reset_second_factor(actor=request.actor, staff=staff)
+        enrolment_code = services.staff_reset_second_factor(actor=request.actor, staff=staff)
     except services.SharedAccountRefused as exc:
         messages.error(request, str(exc))
         return _staff_page(request, staff, status=403)
-    messages.success(
-        request,
-        _("%(name)s må registrere autentiseringsapp på nytt ved neste innlogging.")
-        % {"name": staff},
-    )
-    return redirect("people:staff_edit", staff_id=staff.pk)
+    return _enrolment_code_page(request, staff, enrolment_code, reset=True)
+
+
+def _enrolment_code_page(
+    request: HttpRequest, staff: Staff, enrolment_code: str, *, reset: bool = False
+) -> HttpResponse:
+    """The one-time enrolment code, shown once in the answer to the POST that made it
+    (never stored readable, never in a URL or a message), and kept out of caches."""
+    staff.user.refresh_from_db(fields=["enrolment_code_expires_at"])
+    context = {
+        "staff": staff,
+        "enrolment_code": enrolment_code,
+        "expires_at": staff.user.enrolment_code_expires_at,
+        "reset": reset,
+    }
+    response = render(request, "people/admin/staff_enrolment_code.html", context)
+    add_never_cache_headers(response)
+    return response

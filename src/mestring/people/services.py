@@ -224,6 +224,15 @@ def _set_roles(staff: Staff, roles: list[Role]) -> None:
     )
 
 
+@dataclasses.dataclass(frozen=True)
+class NewStaff:
+    """The new membership, and for a new account the one-time enrolment code (shown once
+    to the administrator, who hands it to the user for binding the authenticator)."""
+
+    staff: Staff
+    enrolment_code: str | None
+
+
 def staff_create(
     *,
     actor: Actor,
@@ -232,17 +241,20 @@ def staff_create(
     staff_data: dict[str, Any],
     units: list[Unit],
     roles: list[Role],
-) -> Staff:
-    """A new staff member with a new account. An existing account (a user of another
-    municipality) is joined, never copied or changed, and only by an installation
-    administrator: to anyone else the username is taken (issue 19 H2)."""
+) -> NewStaff:
+    """A new staff member with a new account and its one-time enrolment code. An
+    existing account (a user of another municipality) is joined, never copied or
+    changed, and only by an installation administrator: to anyone else the username is
+    taken (issue 19 H2)."""
     with transaction.atomic():
         user = get_user_model().objects.filter(username__iexact=user_data["username"]).first()
         joined = user is not None
+        enrolment_code = None
         if user is None:
             user = get_user_model()(**user_data)
             user.set_password(password)
             user.save()
+            enrolment_code = account_services.issue_enrolment_code(user)
         elif Staff.all_objects.filter(user=user, municipality_id=actor.municipality.pk).exists():
             raise UsernameTaken(_("Denne brukeren er allerede ansatt i kommunen."))
         elif not is_installation_admin(actor):
@@ -259,7 +271,7 @@ def staff_create(
         )
         if joined:
             _record_in_every_chain(actor=actor, user=user, action="join")
-    return staff
+    return NewStaff(staff=staff, enrolment_code=enrolment_code)
 
 
 def username_taken_message() -> str:
@@ -315,9 +327,11 @@ def staff_unlock(*, actor: Actor, staff: Staff) -> None:
         _record_in_every_chain(actor=actor, user=staff.user, action="unlock")
 
 
-def staff_reset_second_factor(*, actor: Actor, staff: Staff) -> None:
-    """Remove the account's authenticator (lost phone); see `account_change_refusal`."""
+def staff_reset_second_factor(*, actor: Actor, staff: Staff) -> str:
+    """Remove the account's authenticator (lost phone) and return the new one-time
+    enrolment code the user binds a new one with; see `account_change_refusal`."""
     _check_account_change(actor=actor, staff=staff, action="reset_second_factor")
     with transaction.atomic():
-        account_services.reset_second_factor(staff.user)
+        enrolment_code = account_services.reset_second_factor(staff.user)
         _record_in_every_chain(actor=actor, user=staff.user, action="reset_second_factor")
+    return enrolment_code
