@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mestring.access.actor import Actor
+from mestring.access.actor import Actor, system_actor
 from mestring.access.audit import record_event
 from mestring.access.models import (
     AuditOutcome,
@@ -334,4 +334,23 @@ def staff_reset_second_factor(*, actor: Actor, staff: Staff) -> str:
     with transaction.atomic():
         enrolment_code = account_services.reset_second_factor(staff.user)
         _record_in_every_chain(actor=actor, user=staff.user, action="reset_second_factor")
+    return enrolment_code
+
+
+def operator_reset_second_factor(*, user: Any, label: str = "enrolment-code") -> str:
+    """The installation's operator (the command line) removes the account's
+    authenticator and gets a new one-time enrolment code: for the first administrator,
+    or an installation administrator, whom no one in the application can reset. Recorded
+    in the chain of every municipality the user belongs to."""
+    with transaction.atomic():
+        enrolment_code = account_services.reset_second_factor(user)
+        memberships = Staff.all_objects.filter(user=user).select_related("municipality")
+        for membership in memberships.order_by("municipality__number"):
+            record_event(
+                actor=system_actor(membership.municipality, label=label),
+                action="reset_second_factor",
+                object_type="staff",
+                object_id=membership.pk,
+                purpose=AuditPurpose.ADMINISTRATION,
+            )
     return enrolment_code
