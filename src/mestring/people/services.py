@@ -262,6 +262,8 @@ def staff_create(
         staff = Staff.objects.create(user=user, **staff_data)
         staff.units.set(units)
         _set_roles(staff, roles)
+        if joined:  # first, so the chains are locked in one order (municipality number)
+            _record_in_every_chain(actor=actor, user=user, action="join")
         record_event(
             actor=actor,
             action="create",
@@ -269,8 +271,6 @@ def staff_create(
             object_id=staff.pk,
             purpose=AuditPurpose.ADMINISTRATION,
         )
-        if joined:
-            _record_in_every_chain(actor=actor, user=user, action="join")
     return NewStaff(staff=staff, enrolment_code=enrolment_code)
 
 
