@@ -207,9 +207,10 @@ def person_view(
             ground = decision.ground(person.pk)
             with view_transaction(request), access_ground(ground), counting_events() as counter:
                 response = view(request, person, *args, **kwargs)
-                if counter.count == 0:
+                if counter.count == 0 and response.status_code != 405:
                     # Nothing was written (a page, or a form shown again with its
-                    # errors): what happened was a read.
+                    # errors): what happened was a read. A method the view does not
+                    # take (405) showed nothing.
                     record_event(
                         actor=actor,
                         action="view",
