@@ -232,3 +232,36 @@ def test_duplicate_person_reference_in_a_race_is_refused_by_the_service(world):
     other = factories.PersonFactory(municipality=world.municipality)
     with activate(world.municipality), pytest.raises(services.DuplicatePersonRef):
         services.person_update(actor=actor, person=other, data={"person_ref": "REF-0004"})
+
+
+@pytest.mark.attack
+def test_duplicate_person_reference_through_the_api_is_a_field_error(world, client):
+    """(L3) The API's person create and change answer a taken reference with a field
+    error, not a 500."""
+    from tests.api.helpers import bearer, make_token
+
+    world.person.person_ref = "REF-0005"
+    world.person.save()
+    raw = make_token(world.caseworker)
+    payload = {
+        "given_name": "Ny",
+        "family_name": "Person",
+        "birth_date": "1950-03-04",
+        "person_ref": "REF-0005",
+    }
+    response = client.post(
+        "/api/persons/", data=payload, content_type="application/json", **bearer(raw)
+    )
+    assert response.status_code == 422, response.content
+    assert response.json()["errors"] == [{"field": "person_ref", "message": DUPLICATE_REF}]
+    factories.grant_relation(world.caseworker, world.person)
+    other = factories.PersonFactory(municipality=world.municipality)
+    factories.grant_relation(world.caseworker, other)
+    response = client.patch(
+        f"/api/persons/{other.pk}/",
+        data={"person_ref": "REF-0005"},
+        content_type="application/json",
+        **bearer(raw),
+    )
+    assert response.status_code == 422, response.content
+    assert response.json()["errors"] == [{"field": "person_ref", "message": DUPLICATE_REF}]
