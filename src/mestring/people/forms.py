@@ -10,7 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from mestring.access.models import Role
 from mestring.people.identity import InvalidNationalId, parse_national_id
 from mestring.people.models import Person, Relative, Staff, Unit, UnitInvolvement
-from mestring.people.services import ACCOUNT_FIELDS, national_id_taken, username_taken_message
+from mestring.people.services import (
+    ACCOUNT_FIELDS,
+    national_id_taken,
+    person_ref_taken,
+    person_ref_taken_message,
+    username_taken_message,
+)
 
 DATE_HELP = _("Skriv datoen som dd.mm.åååå, for eksempel 24.12.1950.")
 
@@ -68,6 +74,12 @@ class PersonForm(forms.ModelForm):
             )
         self.national_id_kind = str(parsed.kind)
         return parsed.value
+
+    def clean_person_ref(self) -> str:
+        value = self.cleaned_data.get("person_ref", "").strip()
+        if person_ref_taken(value, exclude_pk=self.instance.pk):
+            raise forms.ValidationError(person_ref_taken_message(), code="duplicate")
+        return value
 
     def clean_postal_code(self) -> str:
         value = self.cleaned_data.get("postal_code", "").strip()

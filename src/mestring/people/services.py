@@ -28,8 +28,40 @@ from mestring.people.models import Person, Relative, Staff, Unit, UnitInvolvemen
 REGISTRATION_ACCESS_DAYS = 30
 
 
-class DuplicateNationalId(ValueError):
-    pass
+class DuplicatePerson(ValueError):
+    """Another person of the municipality already has this number or reference; the
+    message is for the form field named by `field`."""
+
+    field = ""
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(message or self.default_message())
+
+    @staticmethod
+    def default_message() -> str:
+        return ""
+
+
+class DuplicateNationalId(DuplicatePerson):
+    field = "national_id"
+
+    @staticmethod
+    def default_message() -> str:
+        return _("Det finnes allerede en person med dette nummeret.")
+
+
+class DuplicatePersonRef(DuplicatePerson):
+    """(L3) The municipality's own reference is unique within the municipality."""
+
+    field = "person_ref"
+
+    @staticmethod
+    def default_message() -> str:
+        return person_ref_taken_message()
+
+
+def person_ref_taken_message() -> str:
+    return _("Det finnes allerede en person med denne referansen i kommunen.")
 
 
 class StaffRuleError(ValueError):
@@ -50,6 +82,30 @@ def national_id_taken(national_id: str, *, exclude_pk: int | None = None) -> boo
     if not national_id:
         return False
     return Person.objects.filter(national_id=national_id).exclude(pk=exclude_pk).exists()
+
+
+def person_ref_taken(person_ref: str, *, exclude_pk: int | None = None) -> bool:
+    if not person_ref:
+        return False
+    return Person.objects.filter(person_ref=person_ref).exclude(pk=exclude_pk).exists()
+
+
+def _check_unique(data: dict[str, Any], exclude_pk: int | None = None) -> None:
+    if national_id_taken(data.get("national_id", ""), exclude_pk=exclude_pk):
+        raise DuplicateNationalId
+    if person_ref_taken(data.get("person_ref", ""), exclude_pk=exclude_pk):
+        raise DuplicatePersonRef
+
+
+def _save_person(person: Person, data: dict[str, Any]) -> None:
+    """Save, and turn a concurrent save of the same number or reference (which passed
+    the checks before the database's own) into the same clear refusal."""
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError:
+        _check_unique(data, exclude_pk=person.pk)
+        raise
 
 
 def _apply(instance: object, data: dict[str, Any]) -> None:
@@ -76,14 +132,9 @@ def registration_access_grant(*, actor: Actor, person: Person) -> None:
 def person_register(*, actor: Actor, data: dict[str, Any]) -> Person:
     """A new person; the one who registers them gets time-limited access to the record."""
     with transaction.atomic():
-        if national_id_taken(data.get("national_id", "")):
-            raise DuplicateNationalId
+        _check_unique(data)
         person = Person(**data)
-        try:
-            with transaction.atomic():
-                person.save()
-        except IntegrityError as exc:  # a concurrent registration of the same number
-            raise DuplicateNationalId from exc
+        _save_person(person, data)
         registration_access_grant(actor=actor, person=person)
         record_event(
             actor=actor, action="create", object_type="person", object_id=person.pk, person=person
@@ -93,10 +144,9 @@ def person_register(*, actor: Actor, data: dict[str, Any]) -> Person:
 
 def person_update(*, actor: Actor, person: Person, data: dict[str, Any]) -> Person:
     with transaction.atomic():
-        if national_id_taken(data.get("national_id", ""), exclude_pk=person.pk):
-            raise DuplicateNationalId
+        _check_unique(data, exclude_pk=person.pk)
         _apply(person, data)
-        person.save()
+        _save_person(person, data)
         record_event(
             actor=actor, action="update", object_type="person", object_id=person.pk, person=person
         )
