@@ -69,8 +69,14 @@ ON_BEHALF_PREFIX = "pa_vegne_av:"
 CITIZEN_ROLES = {"innbygger": _("Personen selv"), "pårørende": _("Pårørende")}
 
 
+# Where the object makes the action read differently.
+ACTIONS_ON = {("review", "care_relation"): _("Gjennomgikk tilgang")}
+
+
 @register.filter
 def action_label(event: AuditEvent) -> str:
+    if (event.action, event.object_type) in ACTIONS_ON:
+        return str(ACTIONS_ON[event.action, event.object_type])
     action = ACTIONS.get(event.action, event.action)
     what = OBJECTS.get(event.object_type)
     return f"{action} ({what})" if what and event.object_type != "person" else str(action)
