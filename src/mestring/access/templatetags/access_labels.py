@@ -9,6 +9,7 @@ from __future__ import annotations
 from django import template
 from django.utils.translation import gettext_lazy as _
 
+from mestring.access.boards import UNIT_WORK, UNIT_WORK_LABEL
 from mestring.access.models import (
     AuditEvent,
     AuditPurpose,
@@ -56,12 +57,18 @@ OBJECTS = {
     "block_request": _("ønske om sperring"),
     "decision_letter": _("vedtaksbrev"),
     "case": _("sak"),
+    "bed_board": _("sengeoversikten"),
+    "purchase_agreement": _("oversikt over kjøpte plasser"),
+    "prescription_list": _("listen over frisklivsresepter"),
+    "episode_waiting_list": _("ventelisten for rehabilitering"),
+    "waiting_list": _("ventelisten"),
 }
 REASONS: dict[str, str] = {
     **dict(CareRelationKind.choices),
     **dict(EmergencyReason.choices),
     **dict(BlockLiftReason.choices),
     "administrasjon": _("Administrasjon av tilganger"),
+    UNIT_WORK: UNIT_WORK_LABEL,
 }
 # A relative acting on the person's behalf on the citizen pages: pa_vegne_av:<basis>.
 ON_BEHALF_PREFIX = "pa_vegne_av:"
