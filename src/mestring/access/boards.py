@@ -96,6 +96,7 @@ def name_persons(
     rows: Sequence[T],
     *,
     object_type: str,
+    action: str = "view",
     own_unit_work: Callable[[T], bool] = lambda row: False,
     person_of: Callable[[T], Any] = lambda row: row.person,  # type: ignore[attr-defined]
 ) -> list[T]:
@@ -103,7 +104,7 @@ def name_persons(
     follow the link). Writes one access-log row per named person, in one batch.
 
     `own_unit_work(row)`: the row is the work of the user's unit; its person is named
-    unless they have blocked the user or the unit.
+    unless they have blocked the user or the unit. `action`: "export" for a download.
     """
     persons = {person_of(row).pk: person_of(row) for row in rows}
     decisions = decide_many(actor, persons)
@@ -120,7 +121,7 @@ def name_persons(
         actor=actor,
         specs=[
             EventSpec(
-                action="view",
+                action=action,
                 object_type=object_type,
                 person=persons[person_id],
                 object_id=person_id,
