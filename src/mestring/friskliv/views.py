@@ -139,7 +139,6 @@ def prescription_list(request: HttpRequest) -> HttpResponse:
         request.actor,
         rows,
         object_type="prescription_list",
-        action="export" if csvexport.wants_csv(request) else "view",
         own_unit_work=lambda p: (
             p.contact_id is not None and (p.contact_id == me or p.contact_id in colleagues)
         ),

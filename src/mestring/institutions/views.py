@@ -171,7 +171,6 @@ def bed_board(request: HttpRequest) -> HttpResponse:
         request.actor,
         [stay for entry in units for stay in entry.stays],
         object_type="bed_board",
-        action="export" if csvexport.wants_csv(request) else "view",
         own_unit_work=lambda stay: stay.unit_id in own_units,
     )
     context = {
@@ -243,7 +242,6 @@ def agreement_detail(request: HttpRequest, agreement_id: int) -> HttpResponse:
         request.actor,
         list(page.object_list),
         object_type="purchase_agreement",
-        action="export" if csvexport.wants_csv(request) else "view",
         own_unit_work=lambda stay: stay.unit_id in own_units,
     )
     context = {

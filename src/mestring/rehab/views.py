@@ -368,7 +368,6 @@ def waiting_list(request: HttpRequest) -> HttpResponse:
         request.actor,
         [*page.object_list, *follow_ups.object_list],
         object_type="episode_waiting_list",
-        action="export" if csvexport.wants_csv(request) else "view",
         own_unit_work=lambda episode: episode.programme.unit_id in own_units,
     )
     context = {
