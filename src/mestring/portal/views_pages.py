@@ -376,4 +376,7 @@ def block_request(request: HttpRequest, person: Person, rep: Representation) -> 
 @require_GET
 def access_log(request: HttpRequest, person: Person, rep: Representation) -> HttpResponse:
     page = paginate(selectors.access_log(person), request.GET.get("side"), per_page=50)
-    return _page(request, "access_log.html", person, rep, page=page)
+    lines = selectors.access_log_lines(
+        list(page.object_list), person, viewer_is_person=not rep.on_behalf
+    )
+    return _page(request, "access_log.html", person, rep, page=page, lines=lines)

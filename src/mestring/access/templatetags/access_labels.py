@@ -40,6 +40,7 @@ ACTIONS = {
     "accept": _("Tok inn i planen"),
     "decline": _("Avslo"),
     "handle": _("Behandlet"),
+    "login": _("Logget inn på Min side"),
 }
 OBJECTS = {
     "person": _("personopplysninger"),
@@ -66,7 +67,11 @@ REASONS: dict[str, str] = {
 # A relative acting on the person's behalf on the citizen pages: pa_vegne_av:<basis>.
 ON_BEHALF_PREFIX = "pa_vegne_av:"
 # Roles of those who act on the citizen pages, beside the staff roles.
-CITIZEN_ROLES = {"innbygger": _("Personen selv"), "pårørende": _("Pårørende")}
+CITIZEN_ROLES = {
+    "innbygger": _("Personen selv"),
+    "pårørende": _("Pårørende"),
+    "innbygger-innlogging": _("Innlogging på Min side"),
+}
 
 
 @register.filter
