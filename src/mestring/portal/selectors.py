@@ -23,7 +23,7 @@ from mestring.access.templatetags.access_labels import (
 )
 from mestring.casework.models import Case, CaseStatus, Decision
 from mestring.casework.selectors import person_cases, person_decisions
-from mestring.people.models import ActingBasis, Person, Staff
+from mestring.people.models import ActingBasis, Person, Relative, Staff, acting_in_force_q
 from mestring.plans.models import (
     CoordinatorAssignment,
     Goal,
@@ -218,6 +218,22 @@ def block_requests(person: Person) -> list[BlockRequest]:
         BlockRequest.objects.filter(person=person)
         .select_related("handled_by__user")
         .order_by("-created_at", "-pk")
+    )
+
+
+def representatives(person: Person) -> list[Relative]:
+    """Relatives who may act on the person's behalf today (M6)."""
+    return list(Relative.objects.filter(acting_in_force_q(), person=person).order_by("name", "pk"))
+
+
+def person_power_of_attorney(person: Person, relative_id: int) -> QuerySet[Relative]:
+    """A power of attorney the person gave, in force: the one right the person may end
+    (guardianship and parental responsibility are not the person's to end)."""
+    return Relative.objects.filter(
+        acting_in_force_q(),
+        pk=relative_id,
+        person=person,
+        acting_basis=ActingBasis.POWER_OF_ATTORNEY,
     )
 
 

@@ -57,6 +57,7 @@ OBJECTS = {
     "block_request": _("ønske om sperring"),
     "decision_letter": _("vedtaksbrev"),
     "case": _("sak"),
+    "representation": _("rett til å handle på vegne av personen"),
 }
 REASONS: dict[str, str] = {
     **dict(CareRelationKind.choices),
