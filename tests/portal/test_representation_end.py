@@ -125,6 +125,8 @@ def test_staff_without_the_permission_or_the_care_relation_are_refused(world, at
         ).status_code
         == 403
     )
+    refusals = AuditEvent.all_objects.filter(outcome="refused", user=world.owner.user)
+    assert refusals.count() == 2 and {e.person_id for e in refusals} == {world.person.pk}
     caseworker = login(Client(), world.caseworker)  # permission, but no care relation
     assert caseworker.post(_end_url(world, attorney), {"reason": "x"}).status_code == 403
     attorney.refresh_from_db()

@@ -6,13 +6,15 @@ from collections.abc import Callable
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
+from django.views.defaults import permission_denied
 
 from mestring.access.audit import record_event
-from mestring.access.guard import person_view
+from mestring.access.guard import audit_refusal, person_view
 from mestring.access.models import AuditPurpose
 from mestring.access.permissions import PERSON_REGISTER, PERSON_SEARCH
 from mestring.core import csvexport
@@ -148,6 +150,15 @@ def involvement_add(request: HttpRequest, person: Person) -> HttpResponse:
 # who register persons may do this, for a person whose record they may change.
 
 
+def _refused_without_permission(request: HttpRequest, person: Person) -> HttpResponse | None:
+    """The permission is checked after the guard, so a refusal names the person in the
+    log; answered (not raised) so the refusal's audit row is kept."""
+    if request.actor.has_perm(PERSON_REGISTER):
+        return None
+    audit_refusal(request.actor, person, action="update")
+    return permission_denied(request, PermissionDenied())
+
+
 def _relative_with_right(person: Person, relative_id: int) -> Relative:
     relative = get_object_or_404(Relative.objects.filter(person=person), pk=relative_id)
     if not relative.acting_basis:
@@ -190,10 +201,13 @@ def _representation_form(
     return render(request, "people/representation_form.html", context, status=status)
 
 
-@staff_required(PERSON_REGISTER)
+@staff_required()
 @person_view(action="update", object_type="representation")
 @require_http_methods(["GET", "POST"])
 def representation_end(request: HttpRequest, person: Person, relative_id: int) -> HttpResponse:
+    refused = _refused_without_permission(request, person)
+    if refused is not None:
+        return refused
     relative = _relative_with_right(person, relative_id)
     form = RepresentationEndForm(request.POST if request.method == "POST" else None)
     return _representation_form(
@@ -216,10 +230,13 @@ def representation_end(request: HttpRequest, person: Person, relative_id: int) -
     )
 
 
-@staff_required(PERSON_REGISTER)
+@staff_required()
 @person_view(action="update", object_type="representation")
 @require_http_methods(["GET", "POST"])
 def representation_correct(request: HttpRequest, person: Person, relative_id: int) -> HttpResponse:
+    refused = _refused_without_permission(request, person)
+    if refused is not None:
+        return refused
     relative = _relative_with_right(person, relative_id)
     initial = {"acting_basis": relative.acting_basis, "acting_until": relative.acting_until}
     form = RepresentationCorrectForm(
