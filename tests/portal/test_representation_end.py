@@ -256,3 +256,40 @@ def test_the_person_cannot_end_a_guardianship_or_anothers_attorney(world):
     assert "Vera Verge" in page
     assert reverse("portal:power_of_attorney_end", args=[guardian.pk]) not in page
     assert not RepresentationChange.all_objects.exists()
+
+
+@pytest.mark.attack
+def test_only_those_who_register_persons_record_a_right_to_act(world, registrar):
+    """(M6) A colleague with only a care relation cannot give someone a right to act
+    (and so the person's Min side); the relative is saved without it."""
+    other = factories.PersonFactory.build(birth_date=datetime.date(1970, 5, 5))
+    url = reverse("people:relative_add", args=[world.person.pk])
+    data = {
+        "name": "Ola Nabo",
+        "relation": "venn",
+        "acting_basis": "fullmakt",
+        "national_id": other.national_id,
+    }
+    coordinator = login(Client(), world.owner)
+    assert "acting_basis" not in coordinator.get(url).content.decode()
+    assert coordinator.post(url, data).status_code == 302
+    added = Relative.all_objects.get(name="Ola Nabo")
+    assert added.acting_basis == "" and not _may_act(world, added)
+
+    data["name"] = "Kari Fullmektig"
+    assert registrar.post(url, data).status_code == 302
+    registered = Relative.all_objects.get(name="Kari Fullmektig")
+    assert registered.acting_basis == "fullmakt" and _may_act(world, registered)
+
+
+def test_the_service_refuses_a_right_to_act_without_the_permission(world):
+    from mestring.people import services as people_services
+    from tests.plans.helpers import actor_for
+
+    with activate(world.municipality), pytest.raises(people_services.RepresentationError):
+        people_services.relative_add(
+            actor=actor_for(world.owner),
+            person=world.person,
+            data={"name": "X", "relation": "venn", "acting_basis": "fullmakt"},
+        )
+    assert not Relative.all_objects.filter(name="X").exists()

@@ -115,6 +115,14 @@ class RelativeForm(forms.ModelForm):
             "acting_until": {"invalid": _("Datoen må skrives som dd.mm.åååå.")},
         }
 
+    def __init__(self, *args: Any, may_register_right: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not may_register_right:
+            # A right to act opens the person's Min side to the relative: only those who
+            # register persons (person.register) record one (M6).
+            del self.fields["acting_basis"]
+            del self.fields["acting_until"]
+
     def clean_national_id(self) -> str:
         """The same check as the person's number (people.identity); empty is allowed."""
         raw = self.cleaned_data.get("national_id", "")

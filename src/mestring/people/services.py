@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from mestring.access.actor import Actor
 from mestring.access.audit import record_event
 from mestring.access.models import AuditPurpose, CareRelation, CareRelationKind, Role, StaffRole
+from mestring.access.permissions import PERSON_REGISTER
 from mestring.accounts import services as account_services
 from mestring.people.models import (
     ActingBasis,
@@ -31,6 +32,11 @@ REGISTRATION_ACCESS_DAYS = 30
 
 class DuplicateNationalId(ValueError):
     pass
+
+
+class RepresentationError(ValueError):
+    """A rule for registering, ending or correcting a right to act; the message is for
+    the user."""
 
 
 def national_id_taken(national_id: str, *, exclude_pk: int | None = None) -> bool:
@@ -91,6 +97,12 @@ def person_update(*, actor: Actor, person: Person, data: dict[str, Any]) -> Pers
 
 
 def relative_add(*, actor: Actor, person: Person, data: dict[str, Any]) -> Relative:
+    """A relative; with a right to act (which opens the person's Min side to them) only
+    by those who register persons."""
+    if data.get("acting_basis") and not actor.has_perm(PERSON_REGISTER):
+        raise RepresentationError(
+            _("Bare de som registrerer personer kan registrere rett til å handle.")
+        )
     with transaction.atomic():
         relative = Relative.objects.create(person=person, **data)
         record_event(
@@ -106,10 +118,6 @@ def relative_add(*, actor: Actor, person: Person, data: dict[str, Any]) -> Relat
 # --- A relative's right to act (M6)
 
 REASON_MAX = 1000
-
-
-class RepresentationError(ValueError):
-    """A rule for ending or correcting a right to act; the message is for the user."""
 
 
 def _reason(reason: str) -> str:

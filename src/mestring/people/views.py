@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from django import forms
 from django.contrib import messages
@@ -102,7 +103,7 @@ def person_edit(request: HttpRequest, person: Person) -> HttpResponse:
 def _add_to_person(
     request: HttpRequest,
     person: Person,
-    form_class: type[forms.ModelForm],
+    form_class: Callable[..., forms.ModelForm],
     add: Callable[..., object],
     *,
     title: str,
@@ -122,10 +123,11 @@ def _add_to_person(
 @person_view(action="update")
 @require_http_methods(["GET", "POST"])
 def relative_add(request: HttpRequest, person: Person) -> HttpResponse:
+    may_register_right = request.actor.has_perm(PERSON_REGISTER)
     return _add_to_person(
         request,
         person,
-        RelativeForm,
+        partial(RelativeForm, may_register_right=may_register_right),
         services.relative_add,
         title=_("Legg til pårørende"),
         done=_("Pårørende er lagt til."),
