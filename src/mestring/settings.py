@@ -144,6 +144,7 @@ MIDDLEWARE = [
     "mestring.core.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "mestring.accounts.middleware.SessionTimeoutMiddleware",
+    "mestring.portal.middleware.CitizenIdleTimeoutMiddleware",
     "mestring.accounts.middleware.SecondFactorRequiredMiddleware",
     "mestring.tenancy.middleware.ActiveMunicipalityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -210,6 +211,8 @@ MESTRING_LOGIN_LOCK_MINUTES = env_int("MESTRING_LOGIN_LOCK_MINUTES", default=30)
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 MESTRING_SESSION_IDLE_SECONDS = env_int("MESTRING_SESSION_IDLE_MINUTES", default=30) * 60
 MESTRING_SESSION_ABSOLUTE_SECONDS = env_int("MESTRING_SESSION_ABSOLUTE_HOURS", default=10) * 3600
+# Citizens on Min side (portal.middleware): logged out after this long without a request.
+MESTRING_CITIZEN_IDLE_SECONDS = env_int("MESTRING_CITIZEN_IDLE_MINUTES", default=15) * 60
 SESSION_COOKIE_AGE = MESTRING_SESSION_ABSOLUTE_SECONDS
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

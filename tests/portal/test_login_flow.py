@@ -150,7 +150,9 @@ def test_person_with_only_their_own_record_lands_on_their_pages(client, world):
     assert data["acting_for_id"] == world.person.pk
     assert data["acr"] == "idporten-loa-high"
     event = login_events("allowed").get()
-    assert event.username == "innbygger-innlogging"
+    # The login names the citizen, and that it was the person's own (L1).
+    assert event.username == world.person.full_name
+    assert event.role == "innbygger-innlogging,innbygger"
     assert event.person_id == world.person.pk
     assert event.purpose == "citizen"
 

@@ -20,7 +20,7 @@ from mestring.access.models import (
 from mestring.access.permissions import PERMISSIONS
 from mestring.access.services import is_self_grant, self_grant_limit, self_grant_too_long_message
 from mestring.people.forms import DATE_HELP, DateInput
-from mestring.people.models import Person, Relative, Staff, Unit
+from mestring.people.models import Person, Relative, Staff, Unit, acting_in_force_q
 
 DATE_ERRORS = {"invalid": _("Datoen må skrives som dd.mm.åååå.")}
 
@@ -191,8 +191,8 @@ class ConsentForm(forms.Form):
 
     def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["given_by_relative"].queryset = Relative.objects.filter(person=person).exclude(
-            acting_basis=""
+        self.fields["given_by_relative"].queryset = Relative.objects.filter(
+            acting_in_force_q(), person=person
         )
 
     def clean(self) -> dict[str, Any]:

@@ -9,9 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from mestring.access.models import Role
 from mestring.people.identity import InvalidNationalId, parse_national_id
-from mestring.people.models import Person, Relative, Staff, Unit, UnitInvolvement
+from mestring.people.models import ActingBasis, Person, Relative, Staff, Unit, UnitInvolvement
 from mestring.people.services import (
     ACCOUNT_FIELDS,
+    REASON_MAX,
     national_id_taken,
     person_ref_taken,
     person_ref_taken_message,
@@ -116,13 +117,24 @@ class RelativeForm(forms.ModelForm):
             "phone",
             "email",
             "acting_basis",
+            "acting_until",
             "national_id",
             "is_primary_contact",
         ]
+        widgets = {"acting_until": DateInput()}
         error_messages = {
             "name": {"required": _("Skriv inn navnet.")},
             "relation": {"required": _("Velg relasjon.")},
+            "acting_until": {"invalid": _("Datoen må skrives som dd.mm.åååå.")},
         }
+
+    def __init__(self, *args: Any, may_register_right: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not may_register_right:
+            # A right to act opens the person's Min side to the relative: only those who
+            # register persons (person.register) record one (M6).
+            del self.fields["acting_basis"]
+            del self.fields["acting_until"]
 
     def clean_national_id(self) -> str:
         """The same check as the person's number (people.identity); empty is allowed."""
@@ -134,6 +146,46 @@ class RelativeForm(forms.ModelForm):
         except InvalidNationalId as exc:
             raise forms.ValidationError(exc.message, code=exc.code) from exc
         return parsed.value
+
+
+def _reason_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Begrunnelse"),
+        max_length=REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Lagres sammen med endringen og hvem som gjorde den."),
+        error_messages={
+            "required": _("Skriv en begrunnelse."),
+            "max_length": _("Begrunnelsen er for lang (høyst %(limit_value)d tegn)."),
+        },
+    )
+
+
+class RepresentationEndForm(forms.Form):
+    """End a relative's right to act now (M6)."""
+
+    reason = _reason_field()
+
+
+class RepresentationCorrectForm(forms.Form):
+    """Correct the kind or the last day of a relative's right to act (M6)."""
+
+    acting_basis = forms.ChoiceField(
+        label=_("Rett til å handle på vegne av personen"),
+        choices=[(value, label) for value, label in ActingBasis.choices if value],
+        error_messages={
+            "required": _("Velg hva retten bygger på."),
+            "invalid_choice": _("Velg hva retten bygger på."),
+        },
+    )
+    acting_until = forms.DateField(
+        label=_("Gjelder til og med"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Tomt: gjelder til den avsluttes. Skriv datoen som dd.mm.åååå."),
+        error_messages={"invalid": _("Datoen må skrives som dd.mm.åååå.")},
+    )
+    reason = _reason_field()
 
 
 class InvolvementForm(forms.ModelForm):

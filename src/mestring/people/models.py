@@ -7,7 +7,9 @@ import datetime
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mestring.tenancy.models import LanguageForm, MunicipalityOwned
@@ -199,6 +201,16 @@ class Relative(MunicipalityOwned):
         ),
     )
 
+    # The right to act ends on this day (inclusive), or when it is ended (M6): by staff
+    # who register persons, or by the person for a power of attorney they gave.
+    acting_until = models.DateField(
+        _("rett til å handle gjelder til og med"),
+        null=True,
+        blank=True,
+        help_text=_("Tomt: gjelder til den avsluttes."),
+    )
+    acting_ended_at = models.DateTimeField(_("rett til å handle avsluttet"), null=True, blank=True)
+
     class Meta:
         ordering = ["-is_primary_contact", "name"]
         verbose_name = _("pårørende")
@@ -207,9 +219,75 @@ class Relative(MunicipalityOwned):
     def __str__(self) -> str:
         return self.name
 
+    def acting_in_force(self, today: datetime.date | None = None) -> bool:
+        """Has a right to act today: a basis, not ended, not past its last day."""
+        today = today or timezone.localdate()
+        return (
+            bool(self.acting_basis)
+            and self.acting_ended_at is None
+            and (self.acting_until is None or self.acting_until >= today)
+        )
+
     @property
     def may_act_on_behalf(self) -> bool:
-        return bool(self.acting_basis)
+        return self.acting_in_force()
+
+    @property
+    def acting_expired(self) -> bool:
+        """Had a right to act that has ended (ended, or past its last day)."""
+        return bool(self.acting_basis) and not self.acting_in_force()
+
+
+def acting_in_force_q(today: datetime.date | None = None, prefix: str = "") -> Q:
+    """Relatives (or, with prefix "relative__", rows through one) whose right to act is
+    in force today: the query form of Relative.acting_in_force."""
+    today = today or timezone.localdate()
+    return (
+        ~Q(**{f"{prefix}acting_basis": ""})
+        & Q(**{f"{prefix}acting_ended_at__isnull": True})
+        & (
+            Q(**{f"{prefix}acting_until__isnull": True})
+            | Q(**{f"{prefix}acting_until__gte": today})
+        )
+    )
+
+
+class RepresentationChangeKind(models.TextChoices):
+    ENDED = "avsluttet", _("Avsluttet")
+    CORRECTED = "rettet", _("Rettet")
+
+
+class RepresentationChange(MunicipalityOwned):
+    """One end or correction of a relative's right to act, with why and by whom (M6).
+    The audit row says the same in the person's access log; this keeps the reason."""
+
+    relative = models.ForeignKey(
+        Relative, on_delete=models.CASCADE, related_name="representation_changes"
+    )
+    kind = models.CharField(_("endring"), max_length=12, choices=RepresentationChangeKind.choices)
+    changed_at = models.DateTimeField(_("tidspunkt"), default=timezone.now)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    changed_by_name = models.CharField(_("endret av"), max_length=200)
+    by_person = models.BooleanField(_("endret av personen selv"), default=False)
+    basis_before = models.CharField(max_length=20, choices=ActingBasis.choices, blank=True)
+    basis_after = models.CharField(max_length=20, choices=ActingBasis.choices, blank=True)
+    until_before = models.DateField(null=True, blank=True)
+    until_after = models.DateField(null=True, blank=True)
+    reason = models.TextField(_("begrunnelse"), max_length=1000)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        verbose_name = _("endring av rett til å handle")
+        verbose_name_plural = _("endringer av rett til å handle")
+
+    def __str__(self) -> str:
+        return f"{self.relative} – {self.get_kind_display()}"
 
 
 class UnitInvolvement(MunicipalityOwned):

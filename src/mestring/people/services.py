@@ -21,8 +21,18 @@ from mestring.access.models import (
     Role,
     StaffRole,
 )
+from mestring.access.permissions import PERSON_REGISTER
 from mestring.accounts import services as account_services
-from mestring.people.models import Person, Relative, Staff, Unit, UnitInvolvement
+from mestring.people.models import (
+    ActingBasis,
+    Person,
+    Relative,
+    RepresentationChange,
+    RepresentationChangeKind,
+    Staff,
+    Unit,
+    UnitInvolvement,
+)
 
 # How long the registering staff member keeps access to a person they registered.
 REGISTRATION_ACCESS_DAYS = 30
@@ -76,6 +86,11 @@ class SharedAccountRefused(StaffRuleError):
     """The account is shared with another municipality (or is an installation
     administrator's): its name, e-mail, lock and second factor are not this
     municipality's to change."""
+
+
+class RepresentationError(ValueError):
+    """A rule for registering, ending or correcting a right to act; the message is for
+    the user."""
 
 
 def national_id_taken(national_id: str, *, exclude_pk: int | None = None) -> bool:
@@ -154,6 +169,12 @@ def person_update(*, actor: Actor, person: Person, data: dict[str, Any]) -> Pers
 
 
 def relative_add(*, actor: Actor, person: Person, data: dict[str, Any]) -> Relative:
+    """A relative; with a right to act (which opens the person's Min side to them) only
+    by those who register persons."""
+    if data.get("acting_basis") and not actor.has_perm(PERSON_REGISTER):
+        raise RepresentationError(
+            _("Bare de som registrerer personer kan registrere rett til å handle.")
+        )
     with transaction.atomic():
         relative = Relative.objects.create(person=person, **data)
         record_event(
@@ -162,6 +183,119 @@ def relative_add(*, actor: Actor, person: Person, data: dict[str, Any]) -> Relat
             object_type="relative",
             object_id=relative.pk,
             person=person,
+        )
+    return relative
+
+
+# --- A relative's right to act (M6)
+
+REASON_MAX = 1000
+
+
+def _reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise RepresentationError(_("Skriv en begrunnelse."))
+    if len(reason) > REASON_MAX:
+        raise RepresentationError(
+            _("Begrunnelsen er for lang (høyst %(limit)s tegn).") % {"limit": REASON_MAX}
+        )
+    return reason
+
+
+def _locked_relative(relative: Relative) -> Relative:
+    return Relative.objects.select_for_update().select_related("person").get(pk=relative.pk)
+
+
+def _actor_name(actor: Actor) -> str:
+    if actor.user is not None:
+        return (actor.user.get_full_name() or actor.user.username)[:200]
+    return (actor.label or actor.username)[:200]
+
+
+def representation_end(
+    *, actor: Actor, relative: Relative, reason: str, by_person: bool = False
+) -> Relative:
+    """End a relative's right to act now, with a reason. From this moment the relative
+    is refused on the citizen pages (portal.representation checks on every request)."""
+    reason = _reason(reason)
+    with transaction.atomic():
+        relative = _locked_relative(relative)
+        if not relative.acting_in_force():
+            raise RepresentationError(_("Retten til å handle på vegne av personen er avsluttet."))
+        now = timezone.now()
+        RepresentationChange.objects.create(
+            relative=relative,
+            kind=RepresentationChangeKind.ENDED,
+            changed_at=now,
+            changed_by=actor.user,
+            changed_by_name=_actor_name(actor),
+            by_person=by_person,
+            basis_before=relative.acting_basis,
+            basis_after=relative.acting_basis,
+            until_before=relative.acting_until,
+            until_after=relative.acting_until,
+            reason=reason,
+        )
+        relative.acting_ended_at = now
+        relative.save(update_fields=["acting_ended_at"])
+        record_event(
+            actor=actor,
+            action="end",
+            object_type="representation",
+            object_id=relative.pk,
+            person=relative.person,
+        )
+    return relative
+
+
+def representation_correct(
+    *,
+    actor: Actor,
+    relative: Relative,
+    basis: str,
+    until: datetime.date | None,
+    reason: str,
+) -> Relative:
+    """Correct the kind of a right to act or its last day, with a reason. A right that
+    has ended is not revived here: register it again."""
+    reason = _reason(reason)
+    if basis not in ActingBasis.values or basis == ActingBasis.NONE:
+        raise RepresentationError(_("Velg hva retten bygger på. For å fjerne retten, avslutt den."))
+    if until is not None and until < timezone.localdate():
+        raise RepresentationError(
+            _("Siste dag kan ikke være tilbake i tid. For å avslutte retten nå, avslutt den.")
+        )
+    with transaction.atomic():
+        relative = _locked_relative(relative)
+        if not relative.acting_in_force():
+            raise RepresentationError(
+                _(
+                    "Retten er avsluttet og kan ikke rettes. "
+                    "Registrer den på nytt om den skal gjelde."
+                )
+            )
+        if basis == relative.acting_basis and until == relative.acting_until:
+            raise RepresentationError(_("Ingenting er endret."))
+        RepresentationChange.objects.create(
+            relative=relative,
+            kind=RepresentationChangeKind.CORRECTED,
+            changed_by=actor.user,
+            changed_by_name=_actor_name(actor),
+            basis_before=relative.acting_basis,
+            basis_after=basis,
+            until_before=relative.acting_until,
+            until_after=until,
+            reason=reason,
+        )
+        relative.acting_basis, relative.acting_until = basis, until
+        relative.save(update_fields=["acting_basis", "acting_until"])
+        record_event(
+            actor=actor,
+            action="update",
+            object_type="representation",
+            object_id=relative.pk,
+            person=relative.person,
         )
     return relative
 

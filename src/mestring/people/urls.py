@@ -9,6 +9,16 @@ urlpatterns = [
     path("personer/<str:person_id>/", views.person_overview, name="overview"),
     path("personer/<str:person_id>/endre/", views.person_edit, name="edit"),
     path("personer/<str:person_id>/parorende/ny/", views.relative_add, name="relative_add"),
+    path(
+        "personer/<str:person_id>/parorende/<int:relative_id>/avslutt-rett/",
+        views.representation_end,
+        name="representation_end",
+    ),
+    path(
+        "personer/<str:person_id>/parorende/<int:relative_id>/rett-opp/",
+        views.representation_correct,
+        name="representation_correct",
+    ),
     path("personer/<str:person_id>/enheter/ny/", views.involvement_add, name="involvement_add"),
     path("admin/enheter/", admin_views.unit_list, name="unit_list"),
     path("admin/enheter/ny/", admin_views.unit_edit, name="unit_create"),

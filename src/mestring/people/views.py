@@ -3,24 +3,34 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
+from django.views.defaults import permission_denied
 
 from mestring.access.audit import record_event
-from mestring.access.guard import person_view
+from mestring.access.guard import audit_refusal, person_view
 from mestring.access.models import AuditPurpose
 from mestring.access.permissions import PERSON_REGISTER, PERSON_SEARCH
 from mestring.core import csvexport
 from mestring.core.decorators import staff_required
 from mestring.core.person_summary import person_summary
 from mestring.people import selectors, services
-from mestring.people.forms import InvolvementForm, PersonForm, PersonSearchForm, RelativeForm
-from mestring.people.models import Person
+from mestring.people.forms import (
+    InvolvementForm,
+    PersonForm,
+    PersonSearchForm,
+    RelativeForm,
+    RepresentationCorrectForm,
+    RepresentationEndForm,
+)
+from mestring.people.models import Person, Relative
 
 
 @staff_required(PERSON_SEARCH)
@@ -68,6 +78,7 @@ def person_overview(request: HttpRequest, person: Person) -> HttpResponse:
     context = {
         "person": person,
         "summary": person_summary(person),
+        "may_change_representation": request.actor.has_perm(PERSON_REGISTER),
         **selectors.person_overview(person),
     }
     return csvexport.render_or_csv(request, "people/overview.html", context)
@@ -92,7 +103,7 @@ def person_edit(request: HttpRequest, person: Person) -> HttpResponse:
 def _add_to_person(
     request: HttpRequest,
     person: Person,
-    form_class: type[forms.ModelForm],
+    form_class: Callable[..., forms.ModelForm],
     add: Callable[..., object],
     *,
     title: str,
@@ -112,10 +123,11 @@ def _add_to_person(
 @person_view(action="update")
 @require_http_methods(["GET", "POST"])
 def relative_add(request: HttpRequest, person: Person) -> HttpResponse:
+    may_register_right = request.actor.has_perm(PERSON_REGISTER)
     return _add_to_person(
         request,
         person,
-        RelativeForm,
+        partial(RelativeForm, may_register_right=may_register_right),
         services.relative_add,
         title=_("Legg til pårørende"),
         done=_("Pårørende er lagt til."),
@@ -133,4 +145,119 @@ def involvement_add(request: HttpRequest, person: Person) -> HttpResponse:
         services.involvement_add,
         title=_("Legg til involvert enhet"),
         done=_("Enheten er lagt til."),
+    )
+
+
+# --- A relative's right to act (M6): end it, or correct its kind and last day. Those
+# who register persons may do this, for a person whose record they may change.
+
+
+def _refused_without_permission(request: HttpRequest, person: Person) -> HttpResponse | None:
+    """The permission is checked after the guard, so a refusal names the person in the
+    log; answered (not raised) so the refusal's audit row is kept."""
+    if request.actor.has_perm(PERSON_REGISTER):
+        return None
+    audit_refusal(request.actor, person, action="update")
+    return permission_denied(request, PermissionDenied())
+
+
+def _relative_with_right(person: Person, relative_id: int) -> Relative:
+    relative = get_object_or_404(Relative.objects.filter(person=person), pk=relative_id)
+    if not relative.acting_basis:
+        raise Http404
+    return relative
+
+
+def _representation_form(
+    request: HttpRequest,
+    person: Person,
+    relative: Relative,
+    form: forms.Form,
+    action: Callable[[dict], object],
+    *,
+    title: str,
+    intro: str,
+    done: str,
+    submit_label: str,
+    danger: bool = False,
+) -> HttpResponse:
+    if request.method == "POST" and form.is_valid():
+        try:
+            action(form.cleaned_data)
+        except services.RepresentationError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, done)
+            return redirect("people:overview", person_id=person.pk)
+    context = {
+        "form": form,
+        "person": person,
+        "relative": relative,
+        "changes": list(relative.representation_changes.all()),
+        "title": title,
+        "intro": intro,
+        "submit_label": submit_label,
+        "danger": danger,
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "people/representation_form.html", context, status=status)
+
+
+@staff_required()
+@person_view(action="update", object_type="representation")
+@require_http_methods(["GET", "POST"])
+def representation_end(request: HttpRequest, person: Person, relative_id: int) -> HttpResponse:
+    refused = _refused_without_permission(request, person)
+    if refused is not None:
+        return refused
+    relative = _relative_with_right(person, relative_id)
+    form = RepresentationEndForm(request.POST if request.method == "POST" else None)
+    return _representation_form(
+        request,
+        person,
+        relative,
+        form,
+        lambda data: services.representation_end(
+            actor=request.actor, relative=relative, reason=data["reason"]
+        ),
+        title=_("Avslutt retten til å handle"),
+        intro=_(
+            "Retten avsluttes nå. Fra da av kan %(name)s ikke lenger logge inn på Min side "
+            "på vegne av personen."
+        )
+        % {"name": relative.name},
+        done=_("Retten til å handle på vegne av personen er avsluttet."),
+        submit_label=_("Avslutt retten"),
+        danger=True,
+    )
+
+
+@staff_required()
+@person_view(action="update", object_type="representation")
+@require_http_methods(["GET", "POST"])
+def representation_correct(request: HttpRequest, person: Person, relative_id: int) -> HttpResponse:
+    refused = _refused_without_permission(request, person)
+    if refused is not None:
+        return refused
+    relative = _relative_with_right(person, relative_id)
+    initial = {"acting_basis": relative.acting_basis, "acting_until": relative.acting_until}
+    form = RepresentationCorrectForm(
+        request.POST if request.method == "POST" else None, initial=initial
+    )
+    return _representation_form(
+        request,
+        person,
+        relative,
+        form,
+        lambda data: services.representation_correct(
+            actor=request.actor,
+            relative=relative,
+            basis=data["acting_basis"],
+            until=data["acting_until"],
+            reason=data["reason"],
+        ),
+        title=_("Rett opp retten til å handle"),
+        intro=_("Rett hva retten bygger på, eller til hvilken dag den gjelder."),
+        done=_("Retten til å handle er rettet."),
+        submit_label=_("Lagre rettelsen"),
     )

@@ -133,3 +133,15 @@ class StaffAnswerForm(forms.Form):
     action = forms.ChoiceField(choices=STAFF_ACTIONS)
     item = forms.IntegerField(required=False, min_value=1)
     text = forms.CharField(max_length=5000, required=False, strip=True)
+
+
+class PowerOfAttorneyEndForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Hvorfor avslutter du fullmakten?"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": _("Skriv hvorfor du avslutter fullmakten."),
+            "max_length": _("Teksten er for lang (høyst %(limit_value)d tegn)."),
+        },
+    )

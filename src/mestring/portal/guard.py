@@ -27,17 +27,24 @@ from mestring.tenancy.models import Municipality
 
 CITIZEN_ROLE = "innbygger"
 ON_BEHALF_ROLE = "pårørende"
+# The login itself: the actor's first role, then whose login it was (the person's own,
+# or a relative's with the basis of the right to act), as for the pages.
+LOGIN_ROLE = "innbygger-innlogging"
+LOGIN_OBJECT = "innbygger_innlogging"
+
+
+def representation_roles(rep: Representation) -> tuple[str, ...]:
+    return (CITIZEN_ROLE,) if not rep.on_behalf else (ON_BEHALF_ROLE, rep.basis)
 
 
 def citizen_actor(request: HttpRequest, citizen: CitizenSession, rep: Representation) -> Actor:
     """Who acts, as the audit log names them: the citizen, and on whose behalf."""
     municipality = Municipality.objects.get(pk=citizen.municipality_id)
-    roles = (CITIZEN_ROLE,) if not rep.on_behalf else (ON_BEHALF_ROLE, rep.basis)
     return Actor(
         municipality=municipality,
         user=None,
         staff=None,
-        role_codes=roles,
+        role_codes=representation_roles(rep),
         label=citizen.name[:150],
         client_address=client_address(request),
         request_id=getattr(request, "request_id", ""),

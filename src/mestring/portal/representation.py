@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
-from mestring.people.models import ActingBasis, Person, Relative
+from mestring.people.models import ActingBasis, Person, Relative, acting_in_force_q
 
 SELF = "selv"
 
@@ -53,6 +53,8 @@ def representations(national_id: str, today: datetime.date | None = None) -> lis
             | Q(acting_basis=ActingBasis.GUARDIANSHIP)
             | Q(acting_basis=ActingBasis.PARENTAL_RESPONSIBILITY)
         )
+        # An ended right, or one past its last day, gives nothing (M6).
+        .filter(acting_in_force_q(today))
         .select_related("person")
         .order_by("person__family_name", "person__given_name", "pk")
     )

@@ -11,12 +11,19 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from mestring.access.models import AuditEvent, CareRelation, Consent
+from mestring.access.models import AuditEvent, AuditPurpose, CareRelation, Consent
 from mestring.access.selectors import person_access_log, person_consents
+from mestring.access.templatetags.access_labels import (
+    ON_BEHALF_PREFIX,
+    action_label,
+    reason_label,
+    role_labels,
+)
 from mestring.casework.models import Case, CaseStatus, Decision
 from mestring.casework.selectors import person_cases, person_decisions
-from mestring.people.models import Person, Staff
+from mestring.people.models import ActingBasis, Person, Relative, Staff, acting_in_force_q
 from mestring.plans.models import (
     CoordinatorAssignment,
     Goal,
@@ -26,6 +33,7 @@ from mestring.plans.models import (
     PlanParticipant,
 )
 from mestring.plans.selectors import active_plan, current_coordinator
+from mestring.portal.guard import CITIZEN_ROLE, LOGIN_OBJECT, LOGIN_ROLE, ON_BEHALF_ROLE
 from mestring.portal.models import (
     BlockRequest,
     CitizenComment,
@@ -213,10 +221,114 @@ def block_requests(person: Person) -> list[BlockRequest]:
     )
 
 
+def representatives(person: Person) -> list[Relative]:
+    """Relatives who may act on the person's behalf today (M6)."""
+    return list(Relative.objects.filter(acting_in_force_q(), person=person).order_by("name", "pk"))
+
+
+def person_power_of_attorney(person: Person, relative_id: int) -> QuerySet[Relative]:
+    """A power of attorney the person gave, in force: the one right the person may end
+    (guardianship and parental responsibility are not the person's to end)."""
+    return Relative.objects.filter(
+        acting_in_force_q(),
+        pk=relative_id,
+        person=person,
+        acting_basis=ActingBasis.POWER_OF_ATTORNEY,
+    )
+
+
 def access_log(person: Person) -> QuerySet[AuditEvent]:
     """The same log staff see on the person's access page: nothing about staff access
     is left out."""
     return person_access_log(person)
+
+
+@dataclass(frozen=True)
+class AccessLine:
+    """One line of the access log as the person reads it: who, in what role, did what,
+    and why, in words (L1: the person's own use is the person's, a relative's is the
+    relative's)."""
+
+    event: AuditEvent
+    who: str
+    role: str
+    what: str
+    why: str
+
+    @property
+    def emergency(self) -> bool:
+        return self.event.purpose == AuditPurpose.EMERGENCY
+
+
+def _citizen_acting(event: AuditEvent) -> tuple[str, str]:
+    """Whose use of the citizen pages an event records: ("self", ""), ("relative",
+    basis), or ("unknown", "") for a login written before logins named whose it was."""
+    roles = [code for code in event.role.split(",") if code]
+    if ON_BEHALF_ROLE in roles:
+        after = roles[roles.index(ON_BEHALF_ROLE) + 1 :]
+        return "relative", after[0] if after else ""
+    if event.reason_code.startswith(ON_BEHALF_PREFIX):
+        return "relative", event.reason_code.removeprefix(ON_BEHALF_PREFIX)
+    if CITIZEN_ROLE in roles:
+        return "self", ""
+    if LOGIN_ROLE in roles:
+        return "unknown", ""
+    return "self", ""
+
+
+def _citizen_line(event: AuditEvent, person: Person, viewer_is_person: bool) -> AccessLine:
+    acting, basis = _citizen_acting(event)
+    what = _("Logget inn på Min side") if event.object_type == LOGIN_OBJECT else action_label(event)
+    if acting == "relative":
+        basis_label = str(dict(ActingBasis.choices).get(basis, basis)).lower()
+        return AccessLine(
+            event=event,
+            who=event.username,
+            role=_("Pårørende"),
+            what=what,
+            why=_("På vegne av deg (%(basis)s)") % {"basis": basis_label}
+            if basis_label
+            else _("På vegne av deg"),
+        )
+    if acting == "unknown":
+        return AccessLine(
+            event=event,
+            who=_("Ikke lagret"),
+            role=_("Innlogging på Min side"),
+            what=what,
+            why=str(AuditPurpose.CITIZEN.label),
+        )
+    return AccessLine(
+        event=event,
+        who=_("Du selv") if viewer_is_person else person.full_name,
+        role=_("Personen selv"),
+        what=what,
+        why=str(AuditPurpose.CITIZEN.label),
+    )
+
+
+def access_log_lines(
+    events: list[AuditEvent], person: Person, *, viewer_is_person: bool
+) -> list[AccessLine]:
+    """The access log's events in words. `viewer_is_person`: the person reads their own
+    log ("Du selv"); a relative reading it on their behalf sees the person's name."""
+    lines = []
+    for event in events:
+        if event.user_id is not None or event.purpose != AuditPurpose.CITIZEN:
+            user = event.user
+            who = (user.get_full_name() or event.username) if user else _("Systemet")
+            lines.append(
+                AccessLine(
+                    event=event,
+                    who=who,
+                    role=role_labels(event.role),
+                    what=action_label(event),
+                    why=reason_label(event),
+                )
+            )
+        else:
+            lines.append(_citizen_line(event, person, viewer_is_person))
+    return lines
 
 
 # --- Staff side

@@ -23,7 +23,8 @@ from mestring.access.models import Consent, ConsentGiver, ConsentKind
 from mestring.casework import services as casework_services
 from mestring.casework.models import Applicant, Case, CaseKind
 from mestring.catalogue.models import Service
-from mestring.people.models import ActingBasis, Person, Relative
+from mestring.people import services as people_services
+from mestring.people.models import ActingBasis, Person, Relative, acting_in_force_q
 from mestring.plans import services as plan_services
 from mestring.plans.models import Goal, GoalStatus, IndividualPlan, Measure
 from mestring.plans.selectors import active_plan, current_coordinator
@@ -225,9 +226,9 @@ def _citizen_emails(conversation: Conversation) -> list[str]:
         .distinct()
     )
     emails = list(
-        Relative.objects.filter(pk__in=list(relative_ids), person=person)
-        .exclude(acting_basis=ActingBasis.NONE)
-        .values_list("email", flat=True)
+        Relative.objects.filter(
+            acting_in_force_q(), pk__in=list(relative_ids), person=person
+        ).values_list("email", flat=True)
     )
     return [person.email, *emails]
 
@@ -405,3 +406,27 @@ def block_request_handle(*, actor: Actor, request: BlockRequest, note: str = "")
         request.save(update_fields=["handled_at", "handled_by", "handled_note"])
         _event(actor, "handle", "block_request", request.pk, request.person)
     return request
+
+
+# --- A power of attorney the person gave (M6)
+
+
+def power_of_attorney_end(
+    *, actor: Actor, rep: Representation, relative: Relative, reason: str
+) -> Relative:
+    """The person ends a power of attorney they gave, from Min side. Only the person
+    themself: not a relative acting on their behalf, and never a guardianship or a
+    parent's responsibility, which the person did not give."""
+    if rep.on_behalf:
+        raise PortalError(_("Bare personen selv kan avslutte en fullmakt."))
+    if (
+        relative.person_id != rep.person.pk
+        or relative.acting_basis != ActingBasis.POWER_OF_ATTORNEY
+    ):
+        raise PortalError(_("Du kan bare avslutte fullmakter du selv har gitt."))
+    try:
+        return people_services.representation_end(
+            actor=actor, relative=relative, reason=reason, by_person=True
+        )
+    except people_services.RepresentationError as exc:
+        raise PortalError(str(exc)) from exc

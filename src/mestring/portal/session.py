@@ -11,11 +11,18 @@ from __future__ import annotations
 import time
 from dataclasses import asdict, dataclass
 
-from django.http import HttpRequest
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from mestring.tenancy.models import Municipality
 
 SESSION_KEY = "citizen"
+# When the citizen last did anything (seconds since the epoch): the idle timeout.
+LAST_ACTIVE_KEY = "citizen_last_active"
 
 
 @dataclass(frozen=True)
@@ -42,6 +49,7 @@ def citizen_login(
         logged_in_at=time.time(),
     )
     request.session[SESSION_KEY] = asdict(citizen)
+    request.session[LAST_ACTIVE_KEY] = citizen.logged_in_at
     return citizen
 
 
@@ -65,3 +73,41 @@ def choose_person(request: HttpRequest, person_id: int | None) -> None:
 
 def citizen_logout(request: HttpRequest) -> None:
     request.session.flush()
+
+
+def stamp_activity(request: HttpRequest, now: float | None = None) -> None:
+    request.session[LAST_ACTIVE_KEY] = time.time() if now is None else now
+
+
+def idle_seconds(request: HttpRequest, now: float | None = None) -> float:
+    """Seconds since the citizen's last request (since the login for a session stamped
+    before the stamp existed)."""
+    now = time.time() if now is None else now
+    data = request.session.get(SESSION_KEY) or {}
+    last = request.session.get(LAST_ACTIVE_KEY, data.get("logged_in_at", 0.0))
+    try:
+        return now - float(last)
+    except (TypeError, ValueError):  # a broken stamp counts as long ago
+        return float("inf")
+
+
+def end_if_idle(request: HttpRequest) -> HttpResponse | None:
+    """End a citizen session idle longer than the limit (MESTRING_CITIZEN_IDLE_SECONDS):
+    log out and answer with the login page of the citizen's municipality and a message.
+    None while the session is alive."""
+    limit = settings.MESTRING_CITIZEN_IDLE_SECONDS
+    if idle_seconds(request) <= limit:
+        return None
+    data = request.session.get(SESSION_KEY) or {}
+    municipality = Municipality.objects.filter(pk=data.get("municipality_id")).first()
+    citizen_logout(request)
+    messages.info(
+        request,
+        _(
+            "Du ble logget ut av Min side fordi du ikke hadde vært aktiv på %(minutes)s "
+            "minutter. Logg inn på nytt for å fortsette."
+        )
+        % {"minutes": max(1, round(limit / 60))},
+    )
+    url = reverse("portal:login")
+    return redirect(f"{url}?kommune={municipality.number}" if municipality else url)

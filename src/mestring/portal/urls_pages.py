@@ -31,6 +31,11 @@ urlpatterns = [
         name="consent_withdraw",
     ),
     path("min-side/samtykke/sperring/", pages.block_request, name="block_request"),
+    path(
+        "min-side/samtykke/fullmakt/<int:relative_id>/avslutt/",
+        pages.power_of_attorney_end,
+        name="power_of_attorney_end",
+    ),
     path("min-side/innsyn/", pages.access_log, name="access_log"),
     # Staff
     path(

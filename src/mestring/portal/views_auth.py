@@ -20,6 +20,7 @@ from mestring.access.audit import record_event
 from mestring.access.models import AuditOutcome, AuditPurpose
 from mestring.people.models import ActingBasis
 from mestring.portal import oidc
+from mestring.portal.guard import LOGIN_OBJECT, LOGIN_ROLE, representation_roles
 from mestring.portal.representation import SELF, Representation, representations
 from mestring.portal.session import choose_person, citizen_login, citizen_logout, current_citizen
 from mestring.tenancy.context import activate
@@ -28,8 +29,7 @@ from mestring.tenancy.models import Municipality
 
 logger = logging.getLogger(__name__)
 
-LOGIN_ACTOR = "innbygger-innlogging"
-LOGIN_OBJECT = "innbygger_innlogging"
+LOGIN_ACTOR = LOGIN_ROLE
 
 BASIS_WORDS = {
     SELF: gettext_lazy("Deg selv"),
@@ -43,13 +43,21 @@ def basis_words(basis: str) -> str:
     return str(BASIS_WORDS.get(basis, basis))
 
 
-def _login_actor(request: HttpRequest, municipality: Municipality) -> Actor:
+def _login_actor(
+    request: HttpRequest,
+    municipality: Municipality,
+    rep: Representation | None = None,
+    name: str = "",
+) -> Actor:
+    """A refused login has no one to name; an allowed one names the citizen and whose
+    login it was in the person's log: their own, or a relative's on their behalf (L1)."""
+    roles = (LOGIN_ACTOR,) if rep is None else (LOGIN_ACTOR, *representation_roles(rep))
     return Actor(
         municipality=municipality,
         user=None,
         staff=None,
-        role_codes=(LOGIN_ACTOR,),
-        label=LOGIN_ACTOR,
+        role_codes=roles,
+        label=(name or LOGIN_ACTOR)[:150],
         client_address=client_address(request),
         request_id=getattr(request, "request_id", ""),
     )
@@ -61,15 +69,16 @@ def _audit(
     *,
     outcome: str,
     reason: str,
-    person: object = None,
+    rep: Representation | None = None,
+    name: str = "",
 ) -> None:
     with activate(municipality):
         record_event(
-            actor=_login_actor(request, municipality),
+            actor=_login_actor(request, municipality, rep, name),
             action="login",
             object_type=LOGIN_OBJECT,
             object_id="",
-            person=person,
+            person=rep.person if rep is not None else None,
             outcome=outcome,
             purpose=AuditPurpose.CITIZEN,
             reason_code=reason[:40],
@@ -164,18 +173,20 @@ def callback(request: HttpRequest) -> HttpResponse:
         context = {"municipality": municipality}
         return render(request, "portal/auth/not_found.html", context, status=200)
 
+    name = identity.name or found[0].person.full_name
     _audit(
         request,
         municipality,
         outcome=AuditOutcome.ALLOWED,
         reason=f"acr:{identity.acr}",
-        person=found[0].person,
+        rep=found[0],
+        name=name,
     )
     citizen_login(
         request,
         municipality=municipality,
         national_id=identity.national_id,
-        name=identity.name or found[0].person.full_name,
+        name=name,
         acr=identity.acr,
     )
     if len(found) == 1:

@@ -31,6 +31,7 @@ from mestring.portal.forms import (
     CommentForm,
     ConsentForm,
     MessageForm,
+    PowerOfAttorneyEndForm,
     ProposalForm,
     WhatMattersForm,
 )
@@ -319,8 +320,33 @@ def consent(request: HttpRequest, person: Person, rep: Representation) -> HttpRe
         "members": selectors.group_members(person),
         "coordinator": selectors.current_coordinator(person),
         "block_requests": selectors.block_requests(person),
+        "representatives": selectors.representatives(person),
     }
     return _page(request, "consent.html", person, rep, **context)
+
+
+@citizen_view(object_type="representation")
+@require_http_methods(["GET", "POST"])
+def power_of_attorney_end(
+    request: HttpRequest, person: Person, rep: Representation, relative_id: int
+) -> HttpResponse:
+    """The person ends a power of attorney they gave (M6): from now on the relative is
+    refused on the person's pages."""
+    if rep.on_behalf:
+        raise Http404
+    relative = get_object_or_404(selectors.person_power_of_attorney(person, relative_id))
+    form = PowerOfAttorneyEndForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and submit(
+        request,
+        form,
+        lambda data: services.power_of_attorney_end(
+            actor=request.citizen_actor, rep=rep, relative=relative, reason=data["reason"]
+        ),
+        success=_("Fullmakten er avsluttet."),
+        rule_errors=RULE_ERRORS,
+    ):
+        return redirect("portal:consent")
+    return _page(request, "power_of_attorney_end.html", person, rep, relative=relative, form=form)
 
 
 @citizen_view(object_type="consent")
@@ -376,4 +402,7 @@ def block_request(request: HttpRequest, person: Person, rep: Representation) -> 
 @require_GET
 def access_log(request: HttpRequest, person: Person, rep: Representation) -> HttpResponse:
     page = paginate(selectors.access_log(person), request.GET.get("side"), per_page=50)
-    return _page(request, "access_log.html", person, rep, page=page)
+    lines = selectors.access_log_lines(
+        list(page.object_list), person, viewer_is_person=not rep.on_behalf
+    )
+    return _page(request, "access_log.html", person, rep, page=page, lines=lines)

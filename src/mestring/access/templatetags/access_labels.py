@@ -41,6 +41,7 @@ ACTIONS = {
     "accept": _("Tok inn i planen"),
     "decline": _("Avslo"),
     "handle": _("Behandlet"),
+    "login": _("Logget inn på Min side"),
 }
 OBJECTS = {
     "person": _("personopplysninger"),
@@ -62,6 +63,7 @@ OBJECTS = {
     "prescription_list": _("listen over frisklivsresepter"),
     "episode_waiting_list": _("ventelisten for rehabilitering"),
     "waiting_list": _("ventelisten"),
+    "representation": _("rett til å handle på vegne av personen"),
 }
 REASONS: dict[str, str] = {
     **dict(CareRelationKind.choices),
@@ -73,7 +75,11 @@ REASONS: dict[str, str] = {
 # A relative acting on the person's behalf on the citizen pages: pa_vegne_av:<basis>.
 ON_BEHALF_PREFIX = "pa_vegne_av:"
 # Roles of those who act on the citizen pages, beside the staff roles.
-CITIZEN_ROLES = {"innbygger": _("Personen selv"), "pårørende": _("Pårørende")}
+CITIZEN_ROLES = {
+    "innbygger": _("Personen selv"),
+    "pårørende": _("Pårørende"),
+    "innbygger-innlogging": _("Innlogging på Min side"),
+}
 
 
 # Where the object makes the action read differently.
