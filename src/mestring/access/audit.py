@@ -60,6 +60,10 @@ HASHED_FIELDS = (
     "request_id",
     "previous_hash",
 )
+# Hashed as well when not empty: the actor's name as it was (`AuditEvent.actor_name`).
+# Rows written before the field existed have it empty and keep their hashes; on a newer
+# row, blanking or changing the name no longer matches its hash.
+OPTIONAL_HASHED_FIELDS = ("actor_name",)
 
 
 def _canonical(value: object) -> object:
@@ -70,6 +74,10 @@ def _canonical(value: object) -> object:
 
 def compute_row_hash(event: AuditEvent) -> str:
     content = {name: _canonical(getattr(event, name)) for name in HASHED_FIELDS}
+    for name in OPTIONAL_HASHED_FIELDS:
+        value = getattr(event, name)
+        if value:
+            content[name] = value
     encoded = json.dumps(content, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(encoded.encode()).hexdigest()
 
@@ -171,6 +179,7 @@ def record_events(*, actor: Actor, specs: list[EventSpec]) -> list[AuditEvent]:
                 occurred_at=now,
                 user_id=actor.user.pk if actor.user else None,
                 username=actor.username,
+                actor_name=actor.display_name,
                 hpr_number=actor.hpr_number,
                 role=",".join(actor.role_codes)[:200],
                 unit=", ".join(actor.unit_names)[:200],

@@ -119,6 +119,9 @@ class CareRelation(MunicipalityOwned):
 class AuditOutcome(models.TextChoices):
     ALLOWED = "allowed", _("Tillatt")
     REFUSED = "refused", _("Avvist")
+    # The request was allowed but could not be answered (a PDF that failed to render):
+    # what was attempted stays in the log.
+    FAILED = "failed", _("Mislyktes")
 
 
 class AuditPurpose(models.TextChoices):
@@ -141,6 +144,9 @@ class AuditEvent(MunicipalityOwned):
         related_name="+",
     )
     username = models.CharField(max_length=150, blank=True)
+    # The actor's name as it was when the row was written (a later rename of the
+    # account must not rewrite history). Empty on rows written before it was kept.
+    actor_name = models.CharField(max_length=300, blank=True, default="")
     hpr_number = models.CharField(max_length=9, blank=True)
     role = models.CharField(max_length=200, blank=True)
     unit = models.CharField(max_length=200, blank=True)

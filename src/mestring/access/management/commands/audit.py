@@ -10,13 +10,16 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from mestring.access.audit import HASHED_FIELDS, verify_chain
+from mestring.access.audit import HASHED_FIELDS, OPTIONAL_HASHED_FIELDS, verify_chain
 from mestring.access.models import AuditEvent
 from mestring.core.municipality_arg import municipality_by_number
 from mestring.core.spreadsheet import csv_cell
 from mestring.people.models import Person
 
-EXPORT_FIELDS = [name for name in HASHED_FIELDS if name != "previous_hash"] + ["row_hash"]
+EXPORT_FIELDS = [name for name in HASHED_FIELDS if name != "previous_hash"] + [
+    *OPTIONAL_HASHED_FIELDS,
+    "row_hash",
+]
 
 
 def event_row(event: AuditEvent) -> dict[str, Any]:
