@@ -198,6 +198,9 @@ MESTRING_EMERGENCY_ACCESS_HOURS = env_int("MESTRING_EMERGENCY_ACCESS_HOURS", def
 # A message of need not handled within this many days shows as overdue in the inbox.
 MESTRING_REFERRAL_DAYS_NORMAL = env_int("MESTRING_REFERRAL_DAYS_NORMAL", default=14)
 MESTRING_REFERRAL_DAYS_URGENT = env_int("MESTRING_REFERRAL_DAYS_URGENT", default=3)
+# The shortest time the access log is kept: a municipality's administrator may choose a
+# longer period for it, never a shorter one (issue 19, I4); only the installation sets it.
+MESTRING_AUDIT_MIN_YEARS = env_int("MESTRING_AUDIT_MIN_YEARS", default=10)
 MESTRING_LOGIN_MAX_FAILURES = env_int("MESTRING_LOGIN_MAX_FAILURES", default=5)
 MESTRING_LOGIN_LOCK_MINUTES = env_int("MESTRING_LOGIN_LOCK_MINUTES", default=30)
 
