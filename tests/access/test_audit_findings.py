@@ -4,12 +4,16 @@ and what reaches them."""
 from __future__ import annotations
 
 import pytest
+from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 
-from mestring.access.audit import verify_chain
-from mestring.access.models import AuditEvent
+from mestring.access.actor import system_actor
+from mestring.access.audit import EventSpec, record_events, verify_chain
+from mestring.access.models import AuditAnchor, AuditChainHead, AuditEvent
 from mestring.plans import views as plan_views
 from tests import factories
+from tests.access.test_audit import disable_guard_triggers
 from tests.plans.helpers import make_plan
 from tests.portal.pages_helpers import citizen_client
 
@@ -113,3 +117,34 @@ def test_csv_download_is_audited_as_an_export_and_a_failed_pdf_as_failed(
         ("export", "failed", "individual_plan_pdf", world.person.pk)
     ]
     assert verify_chain(world.municipality.pk) is None
+
+
+@pytest.mark.attack
+def test_cutting_the_newest_rows_and_rolling_back_the_head_is_detected(world, capsys):
+    """(I3) Deleting the newest audit rows and rolling the chain head back with them left
+    a chain that still linked; the chain's anchor (written by `audit verify`) reveals it."""
+    actor = system_actor(world.municipality)
+    spec = EventSpec(action="view", object_type="person", object_id=world.person.pk)
+    record_events(actor=actor, specs=[spec] * 6)
+    call_command("audit", "verify", "--municipality", world.municipality.number)
+    assert "Forankret ved rad 6" in capsys.readouterr().out
+    assert AuditAnchor.all_objects.filter(municipality=world.municipality, seq=6).exists()
+    # The attacker (triggers off) removes rows 5 and 6 and rolls the head back to row 4.
+    disable_guard_triggers()
+    keep = AuditEvent.all_objects.get(municipality=world.municipality, seq=4)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM access_auditevent WHERE municipality_id = %s AND seq > 4",
+            [world.municipality.pk],
+        )
+    AuditChainHead.objects.filter(municipality=world.municipality).update(
+        seq=4, last_hash=keep.row_hash
+    )
+    broken = verify_chain(world.municipality.pk)
+    assert broken is not None and broken.seq == 5 and "cut back" in broken.problem
+    with pytest.raises(SystemExit):
+        call_command("audit", "verify", "--municipality", world.municipality.number)
+    # New rows written on top of the rolled-back head do not hide it either.
+    record_events(actor=actor, specs=[spec] * 3)
+    broken = verify_chain(world.municipality.pk)
+    assert broken is not None and broken.seq == 6 and "anchor" in broken.problem

@@ -226,6 +226,29 @@ class AuditCheckpoint(MunicipalityOwned):
         return f"{self.municipality_id}: {self.first_seq}–{self.last_seq}"
 
 
+class AuditAnchor(MunicipalityOwned):
+    """Where a municipality's chain was seen whole: its last row and that row's hash.
+
+    Written when the chain is verified (`mestring audit verify`) and after retention
+    pruned it. The chain head can be rolled back together with the newest rows, and the
+    rest of the chain still links; an anchor cannot (append-only, like the audit table),
+    so `verify_chain` reports a chain that ends before its latest anchor, or whose row
+    there has another hash, as cut back (issue 19, I3).
+    """
+
+    seq = models.BigIntegerField()
+    row_hash = models.CharField(max_length=64)
+    recorded_at = models.DateTimeField()
+    source = models.CharField(max_length=40)
+
+    class Meta:
+        ordering = ["seq"]
+        indexes = [models.Index(fields=["municipality", "seq"])]
+
+    def __str__(self) -> str:
+        return f"{self.municipality_id}: {self.seq}"
+
+
 class EmergencyReason(models.TextChoices):
     """The fixed list shown to the person; staff free text never is."""
 
