@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test test-fast test-engine checks check-migrations setup lint security loadtest bench clean
+.PHONY: run test test-fast test-engine attack checks check-migrations setup lint security loadtest bench clean
 
 # Tests run in parallel on every core (pytest-xdist); the browser tests go to one worker
 # together so that one Chromium serves them (`--dist loadgroup`).
@@ -71,6 +71,12 @@ test: setup $(if $(SKIP_CHECKS),,checks)
 # its second engine (SQLite) after the whole suite has run on PostgreSQL.
 test-engine: setup
 	$(BIN)/python -m pytest $(PARALLEL) -m "not engine_independent" $(PYTEST_ARGS)
+
+# The attack suite: the id-swap walk of every person URL and API operation for every role
+# and another municipality, and one test per finding of the security review. Part of
+# `make test` too; this runs it alone.
+attack: setup
+	$(BIN)/python -m pytest $(PARALLEL) -m attack $(PYTEST_ARGS)
 
 # The developer's quick loop: SQLite, no browser, the quick property-test profile.
 # ARGS narrows it, e.g. make test-fast ARGS=tests/plans or ARGS="-k coordinator".

@@ -195,6 +195,12 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # Lock-out after repeated failed logins (password or second factor).
 # Emergency access ("break the glass") lasts this many hours.
 MESTRING_EMERGENCY_ACCESS_HOURS = env_int("MESTRING_EMERGENCY_ACCESS_HOURS", default=8)
+# Registering a message of need lets the registrar open that message (not the record)
+# this many days; a leader reviews it (access review queue).
+MESTRING_INTAKE_ACCESS_DAYS = env_int("MESTRING_INTAKE_ACCESS_DAYS", default=3)
+# Access a leader grants themselves (or their own unit) ends within this many days,
+# needs a reason and is reviewed by another leader.
+MESTRING_SELF_GRANT_MAX_DAYS = env_int("MESTRING_SELF_GRANT_MAX_DAYS", default=30)
 # A message of need not handled within this many days shows as overdue in the inbox.
 MESTRING_REFERRAL_DAYS_NORMAL = env_int("MESTRING_REFERRAL_DAYS_NORMAL", default=14)
 MESTRING_REFERRAL_DAYS_URGENT = env_int("MESTRING_REFERRAL_DAYS_URGENT", default=3)

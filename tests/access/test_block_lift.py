@@ -1,4 +1,4 @@
-"""Lifting a block (sperring): its own permission, a reason, never by the one blocked.
+"""(H3) Lifting a block (sperring): its own permission, a reason, never by the one blocked.
 
 A care relation lets a colleague read the record; it does not let them undo what the
 person decided about who may read it. Emergency access may override a block for its
@@ -19,7 +19,7 @@ from mestring.people.models import Unit
 from tests import factories
 from tests.conftest import make_staff
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.attack]
 
 REFUSED_NO_PERMISSION = "Du har ikke rettighet til å oppheve sperringer."
 REFUSED_BLOCKED = "Personen har sperret deg eller enheten din."

@@ -7,32 +7,18 @@ how to make the other ids in its URL).
 
 from __future__ import annotations
 
-import datetime
-import importlib
-from pathlib import Path
-
 import pytest
-from django.urls import resolve, reverse
+from django.urls import resolve
 
 from mestring.access.models import AuditEvent, Block, CareRelation, Consent
 from mestring.people.models import Person
-from tests import factories
 from tests.conftest import built_once
-from tests.urlwalk import Route, person_routes
+from tests.person_ids import make_person_ids, url_for
+from tests.urlwalk import person_routes
 
 pytestmark = pytest.mark.django_db
 
 ROUTES = person_routes()
-
-
-def _app_ids(world) -> dict[str, int]:
-    """Ids contributed by other apps: `tests/<app>/guard_ids.py` defines
-    `make_ids(world) -> dict[str, int]` for the objects its person URLs point at."""
-    found: dict[str, int] = {}
-    for path in sorted(Path(__file__).parent.parent.glob("*/guard_ids.py")):
-        module = importlib.import_module(f"tests.{path.parent.name}.guard_ids")
-        found.update(module.make_ids(world))
-    return found
 
 
 @pytest.fixture(scope="module")
@@ -41,41 +27,12 @@ def ids(module_world, django_db_blocker):
 
     Built once for the module: every case only reads them (each case's own writes are
     rolled back, see `built_once`)."""
-    yield from built_once(django_db_blocker, lambda: _make_ids(module_world))
+    yield from built_once(django_db_blocker, lambda: make_person_ids(module_world))
 
 
 @pytest.fixture
 def world(module_world):
     return module_world
-
-
-def _make_ids(world) -> dict[str, int]:
-    bystander = factories.StaffFactory(municipality=world.municipality)
-    block = Block.all_objects.create(
-        municipality=world.municipality, person=world.person, staff=bystander
-    )
-    consent = Consent.all_objects.create(
-        municipality=world.municipality,
-        person=world.person,
-        kind="annet",
-        scope="Test",
-        given_by="personen",
-        given_on=datetime.date(2026, 1, 1),
-    )
-    relation = CareRelation.all_objects.filter(staff=world.owner).first()
-    return {
-        **_app_ids(world),
-        "person_id": world.person.pk,
-        "relation_id": relation.pk,
-        "block_id": block.pk,
-        "consent_id": consent.pk,
-    }
-
-
-def url_for(route: Route, ids: dict[str, int]) -> str:
-    missing = set(route.params) - set(ids)
-    assert not missing, f"{route.name}: make {missing} in tests/<app>/guard_ids.py"
-    return reverse(route.name, kwargs={name: ids[name] for name in route.params})
 
 
 def is_exempt(url: str) -> bool:

@@ -16,8 +16,13 @@ LOGIN_URL = "/logg-inn/"
 CODE_URL = "/logg-inn/kode/"
 ENROL_URL = "/logg-inn/ny-app/"
 HOME_URL = "/"
-GENERIC_ERROR = "Feil brukernavn eller passord."
-LOCKED = "For mange mislykkede forsøk"
+# The password step's one refusal: unknown user, wrong password and locked account alike.
+GENERIC_ERROR = (
+    "Feil brukernavn eller passord, eller kontoen er midlertidig låst etter for mange "
+    "mislykkede forsøk. Ta kontakt med administrator hvis du ikke kommer inn."
+)
+# Shown only after the right password, when wrong codes have locked the account.
+LOCKED = "For mange mislykkede forsøk. Kontoen er låst til kl."
 WRONG_CODE = "Koden stemmer ikke"
 THROTTLED = "Vent noen sekunder og prøv igjen"
 
@@ -42,8 +47,13 @@ def post_password(
     return client.post(url, {"username": username, "password": password})
 
 
-def post_code(client: Client, code: str, *, url: str = CODE_URL) -> object:
-    return client.post(url, {"code": code})
+def post_code(
+    client: Client, code: str, *, url: str = CODE_URL, enrolment_code: str | None = None
+) -> object:
+    data = {"code": code}
+    if enrolment_code is not None:  # the administrator's one-time code, at enrolment
+        data["enrolment_code"] = enrolment_code
+    return client.post(url, data)
 
 
 def is_logged_in(client: Client) -> bool:

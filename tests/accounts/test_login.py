@@ -8,15 +8,17 @@ import re
 
 import pytest
 import time_machine
-from django.contrib.auth import SESSION_KEY
+from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from mestring import settings as production_settings
 from mestring.access.models import AuditEvent
 from mestring.accounts.middleware import DEMO_BYPASS, SECOND_FACTOR
+from mestring.accounts.services import issue_enrolment_code, reset_second_factor
 from tests import factories
 from tests.accounts.helpers import (
     CODE_URL,
@@ -155,17 +157,20 @@ def test_failures_of_both_factors_lock_the_account_until_the_lock_expires(world,
         user.refresh_from_db()
         assert user.is_locked()
 
-        # The right password now gets the lock message, not the second step.
+        # The right password now gets the one refusal of the password step, not the
+        # second step (the message never tells a locked account from an unknown one).
         response = post_password(client, user.username)
         assert response.status_code == 200
-        assert LOCKED in response.content.decode()
-        assert GENERIC_ERROR not in response.content.decode()
+        assert GENERIC_ERROR in response.content.decode()
+        assert LOCKED not in response.content.decode()
         assert client.get(CODE_URL)["Location"] == LOGIN_URL
         assert not is_logged_in(client)
 
         # Still locked one minute before the lock ends.
         traveller.shift(datetime.timedelta(minutes=settings.MESTRING_LOGIN_LOCK_MINUTES - 1))
-        assert LOCKED in post_password(client, user.username).content.decode()
+        response = post_password(client, user.username)
+        assert response.status_code == 200
+        assert GENERIC_ERROR in response.content.decode()
 
         traveller.shift(datetime.timedelta(minutes=2))
         response = full_login(client, user.username, device)
@@ -176,10 +181,10 @@ def test_failures_of_both_factors_lock_the_account_until_the_lock_expires(world,
 
 
 def _lock_by_passwords(client: Client, username: str, limit: int) -> None:
-    for attempt in range(limit):
+    for _attempt in range(limit):
         response = post_password(client, username, "feil-passord-helt-feil")
-        expected = LOCKED if attempt == limit - 1 else GENERIC_ERROR
-        assert expected in response.content.decode()
+        assert GENERIC_ERROR in response.content.decode()
+    assert get_user_model().objects.get(username=username).is_locked()
 
 
 def test_administrator_unlocks_and_the_user_logs_in_at_once(world, settings, client_for):
@@ -187,7 +192,7 @@ def test_administrator_unlocks_and_the_user_logs_in_at_once(world, settings, cli
     device = factories.confirmed_device(user)
     client = Client()
     _lock_by_passwords(client, user.username, settings.MESTRING_LOGIN_MAX_FAILURES)
-    assert LOCKED in post_password(client, user.username).content.decode()
+    assert GENERIC_ERROR in post_password(client, user.username).content.decode()
 
     admin = client_for(world.admin)
     before = AuditEvent.all_objects.count()
@@ -243,6 +248,7 @@ def test_unlock_requires_post_and_an_administrator(world, settings, client_for):
 def test_first_login_enrols_an_authenticator_app(world, client_for):
     user = world.owner.user
     assert not TOTPDevice.objects.filter(user=user).exists()
+    enrolment_code = issue_enrolment_code(user)  # shown to the administrator
     client = Client()
     with time_machine.travel(_now(), tick=False) as traveller:
         response = post_password(client, user.username)
@@ -262,29 +268,44 @@ def test_first_login_enrols_an_authenticator_app(world, client_for):
         assert secret in client.get(ENROL_URL).content.decode()
         assert TOTPDevice.objects.filter(user=user).count() == 1
 
-        response = post_code(client, wrong_code(device), url=ENROL_URL)
+        response = post_code(
+            client, wrong_code(device), url=ENROL_URL, enrolment_code=enrolment_code
+        )
         assert WRONG_CODE in response.content.decode()
         assert not is_logged_in(client)
         device.refresh_from_db()
         assert not device.confirmed
 
         traveller.shift(datetime.timedelta(seconds=2))  # past django-otp's 1 s throttle
-        response = post_code(client, totp_code(device), url=ENROL_URL)
+        # Typed in lower case and without the dash, the code is the same code.
+        typed = enrolment_code.replace("-", "").lower()
+        response = post_code(client, totp_code(device), url=ENROL_URL, enrolment_code=typed)
         assert response.status_code == 302
         assert response["Location"] == HOME_URL
         device.refresh_from_db()
         assert device.confirmed
         assert client.get(HOME_URL).status_code == 200
+    user.refresh_from_db()
+    assert (user.enrolment_code, user.enrolment_code_expires_at) == ("", None)  # used up
 
-    # An administrator resets the second factor (lost phone): enrolment again.
+    # An administrator resets the second factor (lost phone): enrolment again, with the
+    # new code shown once to the administrator.
     admin = client_for(world.admin)
     response = admin.post(reverse("people:staff_reset_second_factor", args=[world.owner.pk]))
-    assert response.status_code == 302
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    new_code = response.context["enrolment_code"]
+    assert new_code in response.content.decode()
     assert not TOTPDevice.objects.filter(user=user).exists()
     event = AuditEvent.all_objects.order_by("-seq").first()
     assert (event.action, event.object_id) == ("reset_second_factor", str(world.owner.pk))
-    response = post_password(Client(), user.username)
+    client = Client()
+    response = post_password(client, user.username)
     assert response["Location"] == ENROL_URL
+    client.get(ENROL_URL)
+    device = TOTPDevice.objects.get(user=user)
+    response = post_code(client, totp_code(device), url=ENROL_URL, enrolment_code=new_code)
+    assert response["Location"] == HOME_URL
 
 
 def test_reset_second_factor_requires_an_administrator(world, client_for):
@@ -297,11 +318,12 @@ def test_reset_second_factor_requires_an_administrator(world, client_for):
 
 def test_enrolment_code_from_another_device_is_refused(world):
     user = world.owner.user
+    enrolment_code = issue_enrolment_code(user)
     client = Client()
     post_password(client, user.username)
     client.get(ENROL_URL)
     other = TOTPDevice.objects.create(user=factories.UserFactory(), name="annen", confirmed=True)
-    response = post_code(client, totp_code(other), url=ENROL_URL)
+    response = post_code(client, totp_code(other), url=ENROL_URL, enrolment_code=enrolment_code)
     assert response.status_code == 200
     assert not is_logged_in(client)
     assert not TOTPDevice.objects.filter(user=user, confirmed=True).exists()
@@ -371,7 +393,7 @@ def _unverified_session(kind: str, world: object, settings: object, client_for: 
         login(client, world.owner)
         assert client.get(HOME_URL).status_code == 200
         url = reverse("people:staff_reset_second_factor", args=[world.owner.pk])
-        assert client_for(world.admin).post(url).status_code == 302
+        assert client_for(world.admin).post(url).status_code == 200
     assert is_logged_in(client)
     return client
 
@@ -444,3 +466,140 @@ def test_next_after_login_stays_on_site(world, next_url, expected):
     assert response.status_code == 302
     assert response["Location"] == expected
     assert "evil.example" not in response["Location"]
+
+
+@pytest.mark.attack
+def test_lock_out_does_not_reveal_which_usernames_exist(world, settings):
+    """(L8) The password step answers an unknown username, a wrong password, the attempt
+    that locks the account and a locked account with the same message, and still locks."""
+    user = world.owner.user
+    factories.confirmed_device(user)
+    client = Client()
+    limit = settings.MESTRING_LOGIN_MAX_FAILURES
+    answers = [post_password(client, "finnes-ikke-i-det-hele-tatt", "feil-passord-helt-feil")]
+    for _ in range(limit):  # the last of these locks the account
+        answers.append(post_password(client, user.username, "feil-passord-helt-feil"))
+    user.refresh_from_db()
+    assert user.is_locked()
+    answers.append(post_password(client, user.username))  # right password, locked
+    answers.append(post_password(client, user.username, "feil-passord-helt-feil"))
+    answers.append(post_password(client, "finnes-ikke-i-det-hele-tatt"))
+    for response in answers:
+        assert response.status_code == 200
+        assert response.context["form"].non_field_errors() == [GENERIC_ERROR]
+        body = response.content.decode()
+        assert "Kontoen er låst til" not in body
+        assert "For mange mislykkede forsøk." not in body
+    assert not is_logged_in(client)
+    assert client.get(CODE_URL)["Location"] == LOGIN_URL
+
+
+def _start_enrolment(user: object) -> tuple[Client, TOTPDevice]:
+    client = Client()
+    assert post_password(client, user.username)["Location"] == ENROL_URL
+    assert client.get(ENROL_URL).status_code == 200
+    return client, TOTPDevice.objects.get(user=user, confirmed=False)
+
+
+@pytest.mark.attack
+def test_the_password_alone_cannot_bind_an_authenticator(world, settings):
+    """(L9) First-login enrolment needs the administrator's one-time enrolment code
+    besides the password: without it, or with a wrong one, no authenticator is bound,
+    and wrong codes count towards the lock-out."""
+    user = world.owner.user
+    issue_enrolment_code(user)  # the real user's code, which the attacker does not have
+    client, device = _start_enrolment(user)
+    with time_machine.travel(_now(), tick=False) as traveller:
+        # No enrolment code at all: the form asks for it.
+        response = post_code(client, totp_code(device), url=ENROL_URL)
+        assert response.status_code == 200
+        assert "Skriv inn registreringskoden du fikk av administrator." in (
+            response.content.decode()
+        )
+        # Wrong enrolment codes, with a right app code, until the lock.
+        for attempt in range(1, settings.MESTRING_LOGIN_MAX_FAILURES + 1):
+            traveller.shift(datetime.timedelta(seconds=2))
+            response = post_code(
+                client, totp_code(device), url=ENROL_URL, enrolment_code="ABCD-2345"
+            )
+            if attempt < settings.MESTRING_LOGIN_MAX_FAILURES:
+                assert response.status_code == 200
+                assert "Registreringskoden stemmer ikke" in response.content.decode()
+                user.refresh_from_db()
+                assert user.failed_login_count == attempt
+    assert response["Location"] == LOGIN_URL
+    user.refresh_from_db()
+    assert user.is_locked()
+    assert not is_logged_in(client)
+    assert not TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+@pytest.mark.attack
+def test_a_user_without_an_enrolment_code_cannot_enrol(world):
+    """(L9) A user for whom the administrator has issued no code (or whose code has
+    expired or was used) is told to ask for one; nothing can be bound."""
+    user = world.owner.user
+    client = Client()
+    assert post_password(client, user.username)["Location"] == ENROL_URL
+    page = client.get(ENROL_URL)
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "du har ingen gyldig kode" in body
+    assert "totp-secret" not in body
+    assert not TOTPDevice.objects.filter(user=user).exists()
+    # An expired code is no code.
+    code = issue_enrolment_code(user)
+    assert "du har ingen gyldig kode" not in client.get(ENROL_URL).content.decode()
+    get_user_model().objects.filter(pk=user.pk).update(
+        enrolment_code_expires_at=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    assert "du har ingen gyldig kode" in client.get(ENROL_URL).content.decode()
+    user.refresh_from_db()
+    code = issue_enrolment_code(user)
+    # A used code cannot be used again (another login, after the first enrolment).
+    client, device = _start_enrolment(user)
+    post_code(client, totp_code(device), url=ENROL_URL, enrolment_code=code)
+    device.refresh_from_db()
+    assert device.confirmed
+    TOTPDevice.objects.filter(user=user).delete()  # the phone is lost, but no new code
+    user.refresh_from_db()
+    assert user.enrolment_code == ""
+    client = Client()
+    post_password(client, user.username)
+    assert "du har ingen gyldig kode" in client.get(ENROL_URL).content.decode()
+    assert reset_second_factor(user) != code  # a new code, each time
+
+
+def test_a_new_staff_member_enrols_with_the_code_shown_once_to_the_administrator(world, client_for):
+    response = client_for(world.admin).post(
+        reverse("people:staff_create"),
+        {
+            "username": "ny.ansatt",
+            "first_name": "Nora",
+            "last_name": "Ny",
+            "profession": "sykepleier",
+            "is_active": "on",
+            "password": factories.PASSWORD,
+        },
+    )
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    code = response.context["enrolment_code"]
+    assert re.fullmatch(r"[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}", code)
+    assert code in response.content.decode()
+    user = get_user_model().objects.get(username="ny.ansatt")
+    assert code.replace("-", "") not in user.enrolment_code  # only the hash is kept
+    client, device = _start_enrolment(user)
+    response = post_code(client, totp_code(device), url=ENROL_URL, enrolment_code=code)
+    assert response["Location"] == HOME_URL
+
+
+def test_demo_users_enrol_without_an_enrolment_code(world, settings):
+    settings.MESTRING_DEMO_2FA_BYPASS = False
+    user = world.owner.user
+    user.is_demo = True
+    user.save(update_fields=["is_demo"])
+    client, device = _start_enrolment(user)
+    assert "enrolment_code" not in client.get(ENROL_URL).context["form"].fields
+    response = post_code(client, totp_code(device), url=ENROL_URL)
+    assert response["Location"] == HOME_URL

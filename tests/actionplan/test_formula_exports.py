@@ -1,4 +1,4 @@
-"""A plan or action title that looks like a spreadsheet formula comes out of the
+"""(M3) A plan or action title that looks like a spreadsheet formula comes out of the
 action plan's XLSX and CSV downloads as inert text."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from mestring.actionplan.models import Action, MunicipalPlan
 from mestring.core import csvexport
 from tests.actionplan.helpers import make_plan, planner_editor
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.attack]
 
 FORMULA = '=HYPERLINK("http://x","y")'
 

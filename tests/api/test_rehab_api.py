@@ -333,7 +333,16 @@ def test_waiting_list_is_the_webs(world, client):
     assert waiting.pk not in web_rows
     first = page["items"][0]
     assert first["waiting_days"] == (timezone.localdate() - datetime.date(2026, 1, 5)).days
+    # Without a relation or the programme's unit, no name (issue 19, M5) …
+    assert (first["person_id"], first["person_name"], first["named"]) == (None, "", False)
+    # … with the unit that runs the programmes, the names, each in the access log.
+    team = factories.UnitFactory(municipality=world.municipality, name="Rehabteamet")
+    Programme.all_objects.filter(municipality=world.municipality).update(unit=team)
+    world.caseworker.units.add(team)
+    before = AuditEvent.all_objects.count()
+    first = client.get("/api/episodes/waiting/", **bearer(raw)).json()["items"][0]
     assert first["person_name"] == f"{second.family_name}, {second.given_name}"
+    assert {e.person_id for e in _events_since(before)} == {world.person.pk, second.pk}
     only = client.get("/api/episodes/waiting/?programme=kurs", **bearer(raw)).json()
     assert [item["id"] for item in only["items"]] == [in_course.pk]
     paged = client.get("/api/episodes/waiting/?limit=1&offset=1", **bearer(raw)).json()

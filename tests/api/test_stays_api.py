@@ -279,11 +279,14 @@ def test_bed_board_needs_the_permission_and_shows_the_web_figures(world, client,
     no_scope = make_token(world.team_member, ["stays:write"])
     assert client.get("/api/stays/bed-board/", **bearer(no_scope)).status_code == 403
     raw = make_token(world.team_member, ["stays:read"])
+    world.team_member.units.add(small)  # names are given to those who work in the unit
     before = AuditEvent.all_objects.count()
     response = client.get("/api/stays/bed-board/", **bearer(raw))
     assert response.status_code == 200, response.content
     rows = new_rows(before)
-    assert [(e.object_type, e.outcome) for e in rows] == [("bed_board", "allowed")]
+    # One row per person named, in that person's access log (issue 19, M5).
+    assert {(e.object_type, e.outcome) for e in rows} == {("bed_board", "allowed")}
+    assert {first.pk, second.pk} <= {e.person_id for e in rows}
     board = response.json()
     assert board["day"] == str(TODAY())
     units = {u["unit_name"]: u for u in board["units"]}

@@ -113,6 +113,23 @@ def test_token_page_bad_input_and_other_staffs_token(world, client_for):
 
 
 @pytest.mark.attack
+def test_token_of_a_locked_account_is_401(world, client):
+    """(L7) An API token stops working when its account is locked, and works again
+    once the lock is lifted."""
+    raw = make_token(world.owner)
+    assert client.get("/api/persons/", **bearer(raw)).status_code == 200
+    user = world.owner.user
+    user.locked_until = timezone.now() + datetime.timedelta(minutes=15)
+    user.save(update_fields=["locked_until"])
+    response = client.get("/api/persons/", **bearer(raw))
+    assert response.status_code == 401
+    assert "API-nøkkel" in response.json()["detail"]
+    user.locked_until = None
+    user.save(update_fields=["locked_until"])
+    assert client.get("/api/persons/", **bearer(raw)).status_code == 200
+
+
+@pytest.mark.attack
 def test_scope_is_checked_before_the_body(world, client):
     """(I5) A token without the operation's scope gets 403 (audited) even when the body
     is invalid: the scope is checked before ninja validates the body, which gave 400."""

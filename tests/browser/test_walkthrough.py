@@ -12,6 +12,7 @@ from django.conf import settings
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Locator, Page, expect
 
+from mestring.accounts.services import issue_enrolment_code
 from mestring.people.models import Person, Unit, UnitInvolvement
 from tests import factories
 from tests.browser.helpers import (
@@ -136,6 +137,7 @@ def test_login_search_and_person_overview(page: Page, world: object) -> None:
 def test_first_login_enrols_the_authenticator_app(page: Page, world: object) -> None:
     user = world.caseworker.user
     assert not TOTPDevice.objects.filter(user=user).exists()
+    enrolment_code = issue_enrolment_code(user)  # from the administrator, shown once
 
     submit_password(page, user.username)
 
@@ -148,6 +150,7 @@ def test_first_login_enrols_the_authenticator_app(page: Page, world: object) -> 
     raw = secret.replace(" ", "")
     assert base64.b32decode(raw + "=" * (-len(raw) % 8)) == device.bin_key
 
+    page.get_by_label("Registreringskode").fill(enrolment_code)
     page.get_by_label("Engangskode").fill(code_from_secret(secret))
     click_through(page, page.get_by_role("button", name="Bekreft og logg inn"))
 
@@ -187,10 +190,13 @@ def test_wrong_codes_show_an_error_and_then_lock_the_account(page: Page, world: 
     user.refresh_from_db()
     assert user.is_locked()
 
-    # The right password does not help while the account is locked.
+    # The right password does not help while the account is locked; the password step
+    # answers as for a wrong password, so it does not reveal that the username exists.
     submit_password(page, user.username)
     assert path_of(page) == "/logg-inn/"
-    expect(page.locator(".ds-error-summary")).to_contain_text("Kontoen er låst til kl.")
+    expect(page.locator(".ds-error-summary")).to_contain_text(
+        "Feil brukernavn eller passord, eller kontoen er midlertidig låst"
+    )
 
 
 def test_person_without_care_relation_is_refused(page: Page, world: object) -> None:

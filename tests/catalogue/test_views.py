@@ -170,6 +170,7 @@ def test_waiting_list_page_sorted_filtered_and_downloadable(
     waiting(world, svc, unit, "Normalsen", today - 30 * DAY)
     waiting(world, svc, unit, "Hoysen", today - 2 * DAY, priority=1)
     waiting(world, praktisk[0], praktisk[1], "Timesen", today - 5 * DAY)
+    world.caseworker.units.add(unit, praktisk[1])  # the list is their units' work
     client = client_for(world.caseworker)
     response = client.get(reverse("catalogue:waiting_list"))
     assert response.status_code == 200
@@ -185,8 +186,12 @@ def test_waiting_list_page_sorted_filtered_and_downloadable(
     rows = list(csv.reader(io.StringIO(download.content.decode())))
     assert [r[0].split()[-1] for r in rows[1:]] == ["Hoysen", "Normalsen"]
     assert rows[1][3:] == ["Høy", (today - 2 * DAY).strftime("%d.%m.%Y"), "2"]
-    export = AuditEvent.all_objects.order_by("-seq").first()
-    assert AuditEvent.all_objects.count() == before + 1 and export.action == "export"
+    exports = AuditEvent.all_objects.filter(seq__gt=before)
+    # One row per person downloaded, in that person's access log, and one for the list.
+    assert sorted(
+        (action, name or "")
+        for action, name in exports.values_list("action", "person__family_name")
+    ) == [("export", ""), ("export", "Hoysen"), ("export", "Normalsen")]
     assert client_for(world.outsider).get(reverse("catalogue:waiting_list")).status_code == 403
     assert client_for(world.read_only).get(reverse("catalogue:waiting_list")).status_code == 403
 
@@ -343,3 +348,27 @@ def test_an_id_of_another_person_is_not_found(world, client_for, dagplass):
     stranger = service_decision(new_person(world.municipality, "Fremmed"), svc, world.caseworker)
     url = reverse("catalogue:decision_assign", args=[world.person.pk, stranger.pk])
     assert client.get(url).status_code == 404
+
+
+@pytest.mark.attack
+def test_waiting_list_names_only_whom_the_user_may_see_and_logs_each(
+    world, client_for, today, dagplass
+):
+    """(M5) The service waiting list names a person only to staff with a care relation
+    or whose unit the entry (or its case) is; others see the row without the name, also
+    in the download; each name shown is in the person's access log."""
+    svc, unit = dagplass
+    entry = waiting(world, svc, unit, "Skjultesen", today - 3 * DAY)
+    person = entry.decision.case.person
+    client = client_for(world.caseworker)
+    url = reverse("catalogue:waiting_list")
+    html = client.get(url).content.decode()
+    assert "Skjultesen" not in html and "Navn vises ikke" in html
+    download = client.get(url, {"format": "csv"}).content.decode()
+    assert "Skjultesen" not in download
+    assert not AuditEvent.all_objects.filter(person=person, object_type="waiting_list").exists()
+    world.caseworker.units.add(unit)
+    html = client.get(url).content.decode()
+    assert "Skjultesen" in html
+    event = AuditEvent.all_objects.get(person=person, object_type="waiting_list")
+    assert (event.action, event.reason_code) == ("view", "enhetens_arbeid")

@@ -1,4 +1,4 @@
-"""Nothing a logged-in person sees, and nothing from the API, may be kept in a cache:
+"""(L10) Nothing a logged-in person sees, and nothing from the API, may be kept in a cache:
 every such response carries `Cache-Control: no-store`, unless the view chose its own
 Cache-Control; public pages without a login are left alone."""
 
@@ -17,7 +17,7 @@ from tests.actionplan.helpers import planner_editor
 from tests.api.helpers import bearer, make_token
 from tests.portal.pages_helpers import citizen_client
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.attack]
 
 
 def assert_no_store(response) -> None:

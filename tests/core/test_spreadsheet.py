@@ -1,4 +1,4 @@
-"""Spreadsheet cells: text that looks like a formula is written as text, in CSV (with a
+"""(M3) Spreadsheet cells: text that looks like a formula is written as text, in CSV (with a
 leading apostrophe) and in XLSX (a string cell with the quote prefix); numbers stay
 numbers."""
 
@@ -14,6 +14,8 @@ from openpyxl import Workbook
 from mestring.actionplan.chapter import PlanChapterReport
 from mestring.core.spreadsheet import append_row, csv_cell, csv_row, is_formula_like
 from mestring.reports.base import Report
+
+pytestmark = pytest.mark.attack
 
 FORMULA = '=HYPERLINK("http://x","y")'
 

@@ -1,4 +1,4 @@
-"""A FHIR import asks the guard about a known person, as the person's pages do.
+"""(H1) A FHIR import asks the guard about a known person, as the person's pages do.
 
 Holding `person.register` (and on the API `plans:write`) lets a caseworker register new
 persons by import, not change the plan, goals, measures, contact fields or consents of a
@@ -31,7 +31,7 @@ from tests.fhir.helpers import rich_person
 from tests.fhir.test_import import minimal_bundle, synthetic
 from tests.plans.helpers import actor_for
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.attack]
 
 REFUSED_PAGE = "Ingen tilgang til personen"
 REFUSED_API = "Du har ikke tilgang til denne personen, eller personen finnes ikke."

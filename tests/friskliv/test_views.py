@@ -8,6 +8,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from mestring.access.models import AuditEvent
 from mestring.friskliv.models import Prescription
 from tests import factories
 from tests.friskliv.helpers import DAY, register
@@ -168,3 +169,37 @@ def test_ended_prescriptions_leave_the_work_list(world, client_for, owner_client
     response = client_for(world.caseworker).get(reverse("friskliv:prescription_list"))
     assert response.context["page"].paginator.count == 0
     assert "Ingen frisklivsresepter pågår." in response.content.decode()
+
+
+@pytest.mark.attack
+def test_work_list_names_only_whom_the_user_may_see_and_logs_each(
+    world, client_for, django_assert_max_num_queries
+):
+    """(M5) The frisklivsresept work list shows a person's name and the prescription's
+    reason only to staff with a care relation or in the unit of the prescription's
+    contact; others see the row without name or reason; each name shown is logged."""
+    person = factories.PersonFactory(municipality=world.municipality, family_name="Reseptsen")
+    register(world.owner, person, reason="psykisk")
+    url = reverse("friskliv:prescription_list")
+    html = client_for(world.caseworker).get(url).content.decode()
+    assert "Reseptsen" not in html and "Psykiske plager" not in html
+    assert "Navn vises ikke" in html
+    assert not AuditEvent.all_objects.filter(
+        person=person, object_type="prescription_list"
+    ).exists()
+    # A colleague of the contact in the frisklivssentral sees the name, and it is logged.
+    sentral = factories.UnitFactory(municipality=world.municipality, name="Frisklivssentralen")
+    world.owner.units.add(sentral)
+    world.caseworker.units.add(sentral)
+    client = client_for(world.caseworker)
+    client.get(url)  # warm caches
+    with django_assert_max_num_queries(40) as few:
+        html = client.get(url).content.decode()
+    assert "Reseptsen" in html and "Psykiske plager" in html
+    events = AuditEvent.all_objects.filter(person=person, object_type="prescription_list")
+    assert events.filter(user=world.caseworker.user, reason_code="enhetens_arbeid").exists()
+    # The number of queries does not grow with the names shown.
+    _many(world, 20)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(url)
+    assert response.content.decode().count("Navn vises ikke") == 0

@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from mestring.access.models import CareRelation
+from mestring.access.models import AuditEvent, Block, CareRelation
 from mestring.institutions.models import BedCapacity, PurchaseAgreement, RehabilitationPlan, Stay
 from tests import factories
 from tests.institutions.helpers import admit, make_unit
@@ -147,6 +147,7 @@ def test_junk_input_gives_errors_not_500(world, owner, unit):
 def test_bed_board_permissions_and_fixed_queries(world, client_for, django_assert_max_num_queries):
     big = make_unit(world.municipality, name="Stor", beds=40, valid_from=datetime.date(2015, 1, 1))
     make_unit(world.municipality, name="Liten", beds=3, valid_from=datetime.date(2015, 1, 1))
+    world.team_member.units.add(big)  # names are shown to those who work in the unit
     client = client_for(world.team_member)
     url = reverse("institutions:bed_board")
     assert client_for(world.read_only).get(url).status_code == 403
@@ -299,3 +300,63 @@ def test_other_municipality_objects_are_not_found(world, client_for):
         reverse("institutions:report_beds"), {"enhet": centre.pk}
     )
     assert "Senter i B" not in page.content.decode()
+
+
+def _in_bed(world, unit, stay_type="lindrende", **person):
+    patient = factories.PersonFactory(municipality=world.municipality, **person)
+    Stay.all_objects.create(
+        municipality=world.municipality,
+        person=patient,
+        unit=unit,
+        stay_type=stay_type,
+        admitted_on=DAY(),
+    )
+    return patient
+
+
+@pytest.mark.attack
+def test_bed_board_names_only_whom_the_user_may_see_and_logs_each(world, client_for):
+    """(M5) The bed board names a patient (palliative ones too) only to staff with a care
+    relation or working in the unit of the stay; others see the bed taken without the
+    name; each name shown is in that person's access log."""
+    ward = make_unit(world.municipality, name="Lindrende enhet", beds=4)
+    patient = _in_bed(world, ward, family_name="Palliasen")
+    url = reverse("institutions:bed_board")
+    # A provider elsewhere: the bed is counted, the name is not shown, nothing logged.
+    html = client_for(world.outsider).get(url).content.decode()
+    assert "Palliasen" not in html and "Navn vises ikke" in html
+    assert "Lindrende enhet" in html
+    assert not AuditEvent.all_objects.filter(person=patient).exists()
+    assert AuditEvent.all_objects.filter(
+        user=world.outsider.user, object_type="bed_board", person=None
+    ).exists()
+    # Someone working in the ward sees the name, and the patient's log says so.
+    world.outsider.units.add(ward)
+    html = client_for(world.outsider).get(url).content.decode()
+    assert "Palliasen" in html
+    event = AuditEvent.all_objects.get(person=patient, object_type="bed_board")
+    assert (event.user_id, event.action, event.reason_code) == (
+        world.outsider.user.pk,
+        "view",
+        "enhetens_arbeid",
+    )
+    # A block wins over the unit's work list.
+    Block.all_objects.create(municipality=world.municipality, person=patient, staff=world.outsider)
+    assert "Palliasen" not in client_for(world.outsider).get(url).content.decode()
+    # A care relation is enough anywhere (the team member's unit has one to world.person).
+    _in_bed(world, ward)
+    Stay.all_objects.create(
+        municipality=world.municipality,
+        person=world.person,
+        unit=ward,
+        stay_type="korttid",
+        admitted_on=DAY(),
+    )
+    html = client_for(world.team_member).get(url).content.decode()
+    assert world.person.family_name in html and "Palliasen" not in html
+    assert AuditEvent.all_objects.filter(
+        person=world.person,
+        object_type="bed_board",
+        user=world.team_member.user,
+        reason_code="tjenesteyter",
+    ).exists()

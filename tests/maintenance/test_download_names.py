@@ -1,4 +1,4 @@
-"""Download file names cannot break the Content-Disposition header: the innsyn copy is
+"""(L5) Download file names cannot break the Content-Disposition header: the innsyn copy is
 named after the person's reference, which staff type and import."""
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ from django.urls import reverse
 from mestring.core.downloads import ascii_filename, content_disposition
 from tests import factories
 from tests.conftest import make_staff
+
+pytestmark = pytest.mark.attack
 
 INJECTION = '"\r\nSet-Cookie: x=1'
 

@@ -145,3 +145,123 @@ def test_outsider_cannot_register_or_search_without_permission(world, client_for
     client = client_for(world.read_only)
     assert client.get(reverse("people:search"), {"q": "x"}).status_code == 403
     assert client.get(reverse("people:register")).status_code == 403
+
+
+DUPLICATE_REF = "Det finnes allerede en person med denne referansen i kommunen."
+
+
+def _person_post(person: Person | None = None, **extra: str) -> dict[str, str]:
+    data = {
+        "given_name": "Tone",
+        "family_name": "Testesen",
+        "birth_date": "01.02.1950",
+        "national_id": "",
+        "preferred_language": "norsk",
+        "language_form": "nb",
+    }
+    if person is not None:
+        data.update(
+            given_name=person.given_name,
+            family_name=person.family_name,
+            birth_date=person.birth_date.strftime("%d.%m.%Y"),
+            national_id=person.national_id,
+        )
+    return data | extra
+
+
+@pytest.mark.attack
+def test_duplicate_person_reference_on_register_is_a_form_error(world, client_for):
+    """(L3) Registering a person with a reference another person has: a form error in
+    Norwegian on the reference field, not a 500."""
+    world.person.person_ref = "REF-0001"
+    world.person.save()
+    client = client_for(world.caseworker)
+    response = client.post(reverse("people:register"), _person_post(person_ref=" REF-0001 "))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert DUPLICATE_REF in body
+    assert 'value="Testesen"' in body
+    assert not Person.all_objects.filter(family_name="Testesen").exists()
+
+
+@pytest.mark.attack
+def test_duplicate_person_reference_on_edit_is_a_form_error(world, client_for):
+    """(L3) Giving a person the reference of another: a form error, not a 500; the
+    person's own reference may be kept as it is."""
+    other = factories.PersonFactory(municipality=world.municipality, person_ref="REF-0002")
+    client = client_for(world.owner)
+    url = reverse("people:edit", args=[world.person.pk])
+    response = client.post(url, _person_post(world.person, person_ref="REF-0002"))
+    assert response.status_code == 200
+    assert DUPLICATE_REF in response.content.decode()
+    world.person.refresh_from_db()
+    assert world.person.person_ref != other.person_ref
+    response = client.post(url, _person_post(world.person, person_ref="REF-0003"))
+    assert response.status_code == 302
+    response = client.post(url, _person_post(world.person, person_ref="REF-0003"))
+    assert response.status_code == 302
+
+
+@pytest.mark.attack
+def test_duplicate_person_reference_in_a_race_is_refused_by_the_service(world):
+    """(L3) When the form's check is passed by a concurrent save, the service still
+    answers with a clear refusal instead of a database error."""
+    from mestring.access.actor import Actor
+    from mestring.people import services
+    from mestring.tenancy.context import activate
+
+    world.person.person_ref = "REF-0004"
+    world.person.save()
+    actor = Actor(
+        municipality=world.municipality,
+        user=world.caseworker.user,
+        staff=world.caseworker,
+        role_codes=("saksbehandler",),
+        permissions=frozenset(),
+    )
+    data = {
+        "given_name": "Tone",
+        "family_name": "Testesen",
+        "birth_date": world.person.birth_date,
+        "person_ref": "REF-0004",
+    }
+    with activate(world.municipality), pytest.raises(services.DuplicatePersonRef) as caught:
+        services.person_register(actor=actor, data=data)
+    assert caught.value.field == "person_ref"
+    assert str(caught.value) == DUPLICATE_REF
+    other = factories.PersonFactory(municipality=world.municipality)
+    with activate(world.municipality), pytest.raises(services.DuplicatePersonRef):
+        services.person_update(actor=actor, person=other, data={"person_ref": "REF-0004"})
+
+
+@pytest.mark.attack
+def test_duplicate_person_reference_through_the_api_is_a_field_error(world, client):
+    """(L3) The API's person create and change answer a taken reference with a field
+    error, not a 500."""
+    from tests.api.helpers import bearer, make_token
+
+    world.person.person_ref = "REF-0005"
+    world.person.save()
+    raw = make_token(world.caseworker)
+    payload = {
+        "given_name": "Ny",
+        "family_name": "Person",
+        "birth_date": "1950-03-04",
+        "person_ref": "REF-0005",
+    }
+    response = client.post(
+        "/api/persons/", data=payload, content_type="application/json", **bearer(raw)
+    )
+    assert response.status_code == 422, response.content
+    assert response.json()["errors"] == [{"field": "person_ref", "message": DUPLICATE_REF}]
+    factories.grant_relation(world.caseworker, world.person)
+    other = factories.PersonFactory(municipality=world.municipality)
+    factories.grant_relation(world.caseworker, other)
+    response = client.patch(
+        f"/api/persons/{other.pk}/",
+        data={"person_ref": "REF-0005"},
+        content_type="application/json",
+        **bearer(raw),
+    )
+    assert response.status_code == 422, response.content
+    assert response.json()["errors"] == [{"field": "person_ref", "message": DUPLICATE_REF}]

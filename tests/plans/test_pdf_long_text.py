@@ -1,4 +1,4 @@
-"""Whatever people type prints: a measure of a thousand lines, a goal that is one word
+"""(M4) Whatever people type prints: a measure of a thousand lines, a goal that is one word
 of 2 000 letters and an evaluation with a thousand blank lines give a plan PDF and an
 innsyn PDF, not an error."""
 
@@ -17,7 +17,7 @@ from tests import factories
 from tests.conftest import make_staff
 from tests.plans.helpers import TODAY, actor_for, home_unit, make_plan
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.attack]
 
 LONG_WORD = "Trappetrening" + "q" * 1987  # 2 000 characters without a space
 MANY_LINES = "Daglig trening\n" + "z\n" * 992  # 993 lines, within the 2 000 allowed

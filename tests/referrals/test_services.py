@@ -7,6 +7,7 @@ import itertools
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.utils import timezone
 
 from mestring.access.models import AuditEvent, CareRelation
@@ -56,7 +57,10 @@ def audit_actions(object_type: str) -> list[str]:
 # --- Registration
 
 
+@pytest.mark.attack
 def test_register_writes_history_audit_and_gives_the_registrar_access(world):
+    """(M1a) Registering a message gives the registrar a short intake relation for the
+    review queue, not 30 days of manual access to the whole record."""
     referral = register(world.caseworker, world.person, urgency="haster")
     assert (referral.status, referral.urgency, referral.registered_by) == (
         "mottatt",
@@ -68,10 +72,12 @@ def test_register_writes_history_audit_and_gives_the_registrar_access(world):
     event = AuditEvent.all_objects.get(object_type="referral")
     assert (event.person_id, event.object_id) == (world.person.pk, str(referral.pk))
     relation = CareRelation.all_objects.get(staff=world.caseworker, person=world.person)
-    assert relation.kind == "manuell"
+    assert relation.kind == "mottak"
     assert relation.reason == "Registrerte melding om behov"
     days_left = (relation.valid_to - timezone.now()).total_seconds() / 86400
-    assert 29.9 < days_left <= 30
+    assert settings.MESTRING_INTAKE_ACCESS_DAYS == 3
+    assert 2.9 < days_left <= 3
+    assert relation.needs_review and relation.reviewed_at is None
     assert audit_actions("care_relation") == ["grant"]
 
 

@@ -518,3 +518,38 @@ def test_enter_in_the_new_persons_fields_keeps_that_path(world, client_for):
     assert "checked" in radio
     assert 'value="Nora"' in response.content.decode()
     assert "Rett opp dette" not in text(response)
+
+
+# --- The registrar's intake relation (issue 19, M1a)
+
+
+@pytest.mark.attack
+def test_registering_opens_the_message_only_for_a_few_days_and_is_reviewed(world, client_for, lead):
+    """(M1a) Registering a message of need about any person opens only that person's
+    messages, for a few days, and puts the relation in the leader's review queue; the
+    rest of the record stays closed."""
+    client = client_for(world.caseworker)
+    response = client.post(
+        REGISTER, base_data(who="eksisterende", q="Skjermesen", person=world.person.pk)
+    )
+    referral = Referral.all_objects.get()
+    assert response.status_code == 302 and response.url == detail_url(referral)
+    # The message pages open …
+    assert client.get(detail_url(referral)).status_code == 200
+    messages_url = reverse("referrals:person_referrals", args=[world.person.pk])
+    assert client.get(messages_url).status_code == 200
+    # … the record does not, and the refusal is logged.
+    for name in ("people:overview", "access:person_consents", "institutions:person_stays"):
+        assert client.get(reverse(name, args=[world.person.pk])).status_code == 403
+    assert AuditEvent.all_objects.filter(
+        user=world.caseworker.user, person=world.person, outcome="refused"
+    ).exists()
+    relation = CareRelation.all_objects.get(staff=world.caseworker, person=world.person)
+    assert relation.kind == "mottak" and relation.needs_review
+    # In the review queue for a leader.
+    queue = client_for(lead).get(reverse("access:emergency_reviews"))
+    assert queue.status_code == 200
+    assert reverse("access:relation_review", args=[relation.pk]) in queue.content.decode()
+    # Gone after the intake period (three days).
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=3, minutes=1)):
+        assert client_for(world.caseworker).get(detail_url(referral)).status_code == 403

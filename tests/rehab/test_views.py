@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from mestring.access.models import AuditEvent
 from mestring.rehab.models import Episode, Programme, Visit
 from tests import factories
 from tests.rehab.helpers import DAY, ended, refer, started
@@ -205,3 +206,45 @@ def test_report_page_and_csv(world, client_for):
     assert csv_response.content.decode().startswith("figure,key,value")
     bad = client.get(reverse("rehab:report") + "?ar=tjuetjue")
     assert bad.status_code == 200 and "er ikke et årstall" in bad.content.decode()
+
+
+@pytest.mark.attack
+def test_waiting_list_names_only_whom_the_user_may_see_and_logs_each(
+    world, client_for, django_assert_max_num_queries
+):
+    """(M5) The rehabilitation waiting list names a person only to staff with a care
+    relation or in the unit that runs the programme; others see the row without the
+    name; each name shown is in the person's access log."""
+    waiting = factories.PersonFactory(municipality=world.municipality, family_name="Ventesen")
+    factories.grant_relation(world.owner, waiting)
+    refer(world.owner, waiting, on=DAY)
+    url = reverse("rehab:waiting_list")
+    html = client_for(world.caseworker).get(url).content.decode()
+    assert "Ventesen" not in html and "Navn vises ikke" in html
+    assert not AuditEvent.all_objects.filter(
+        person=waiting, object_type="episode_waiting_list"
+    ).exists()
+    # The unit that runs the programme sees the names of its waiting list.
+    team = factories.UnitFactory(municipality=world.municipality, name="Hverdagsteamet")
+    Programme.all_objects.filter(municipality=world.municipality).update(unit=team)
+    world.caseworker.units.add(team)
+    client = client_for(world.caseworker)
+    client.get(url)  # warm caches
+    with django_assert_max_num_queries(40) as few:
+        html = client.get(url).content.decode()
+    assert "Ventesen" in html
+    assert AuditEvent.all_objects.filter(
+        person=waiting,
+        object_type="episode_waiting_list",
+        user=world.caseworker.user,
+        reason_code="enhetens_arbeid",
+    ).exists()
+    for _ in range(8):
+        refer(world.owner, factories.PersonFactory(municipality=world.municipality), on=DAY)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        html = client.get(url).content.decode()
+    assert "Navn vises ikke" not in html
+    logged = AuditEvent.all_objects.filter(
+        object_type="episode_waiting_list", user=world.caseworker.user, person__isnull=False
+    )
+    assert logged.values("person").distinct().count() == 9  # every name shown, once each view

@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mestring.access.actor import Actor
 from mestring.access.models import (
     BlockLiftReason,
     CareRelationKind,
@@ -17,6 +18,7 @@ from mestring.access.models import (
     Role,
 )
 from mestring.access.permissions import PERMISSIONS
+from mestring.access.services import is_self_grant, self_grant_limit, self_grant_too_long_message
 from mestring.people.forms import DATE_HELP, DateInput
 from mestring.people.models import Person, Relative, Staff, Unit
 
@@ -60,11 +62,29 @@ class GrantForm(_StaffOrUnitForm):
         error_messages={"required": _("En manuell tilgang må ha en sluttdato."), **DATE_ERRORS},
     )
 
+    def __init__(self, *args: Any, actor: Actor | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+
     def clean_valid_to(self) -> datetime.date:
         value = self.cleaned_data["valid_to"]
         if value <= timezone.localdate():
             raise forms.ValidationError(_("Sluttdatoen må være etter i dag."))
         return value
+
+    def clean(self) -> dict[str, Any]:
+        """Access the user gives themselves (or their own unit) ends within the policy
+        limit; the service checks the same, this puts the message on the field."""
+        cleaned = super().clean()
+        valid_to = cleaned.get("valid_to")
+        if self.actor is None or valid_to is None or self.errors:
+            return cleaned
+        staff, unit = cleaned.get("staff"), cleaned.get("unit")
+        if is_self_grant(self.actor, staff=staff, unit=unit) and (
+            self.valid_to_datetime() > self_grant_limit()
+        ):
+            self.add_error("valid_to", self_grant_too_long_message())
+        return cleaned
 
     def valid_to_datetime(self) -> datetime.datetime:
         day = self.cleaned_data["valid_to"]

@@ -18,13 +18,14 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Case, Q, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 
 from mestring.access.actor import Actor
 from mestring.access.audit import AccessGround, access_ground, counting_events, record_event
 from mestring.access.models import (
+    INTAKE_KINDS,
     AuditOutcome,
     AuditPurpose,
     Block,
@@ -92,8 +93,11 @@ def _blocked(actor: Actor, person_id: int) -> bool:
     )
 
 
-def decide(actor: Actor | None, person_id: int) -> AccessDecision:
-    """May this actor see this person now, and on what ground."""
+def decide(actor: Actor | None, person_id: int, *, intake: bool = False) -> AccessDecision:
+    """May this actor see this person now, and on what ground.
+
+    An intake relation (registering a message of need) counts only with `intake`: on
+    the pages of the person's messages, never the rest of the record."""
     if actor is None or actor.staff is None:
         return REFUSED
     now = timezone.now()
@@ -116,20 +120,22 @@ def decide(actor: Actor | None, person_id: int) -> AccessDecision:
         )
     if blocked:
         return AccessDecision(allowed=False, blocked=True)
-    kind = (
-        CareRelation.objects.active(now)
+    relations = (
+        CareRelation.objects.active(now, include_intake=intake)
         .for_staff(actor.staff)
         .filter(person_id=person_id)
-        .values_list("kind", flat=True)
-        .first()
     )
+    if intake:
+        # A full relation is the ground when there is one (intake kinds sort last).
+        relations = relations.order_by(Case(When(kind__in=INTAKE_KINDS, then=1), default=0))
+    kind = relations.values_list("kind", flat=True).first()
     if kind is None:
         return REFUSED
     return AccessDecision(allowed=True, reason_code=kind)
 
 
-def has_care_relation(actor: Actor, person_id: int) -> bool:
-    return decide(actor, person_id).allowed
+def has_care_relation(actor: Actor, person_id: int, *, intake: bool = False) -> bool:
+    return decide(actor, person_id, intake=intake).allowed
 
 
 def _parse_id(raw: object) -> int | None:
@@ -146,17 +152,20 @@ def require_person(
     *,
     action: str = "view",
     administrative_permission: str | None = None,
+    intake: bool = False,
 ) -> tuple[Person, AccessDecision]:
     """The person and the ground for access; otherwise audit the refusal and raise.
 
     `administrative_permission` lets holders of that permission reach an
     administrative page about the person (not the record) without a care relation.
+    `intake` marks the pages of the person's messages of need, which an intake
+    relation opens as well.
     """
     if actor is None:
         raise PersonAccessRefused()
     pk = _parse_id(person_id)
     person = Person.objects.filter(pk=pk).first() if pk else None
-    decision = decide(actor, person.pk) if person else REFUSED
+    decision = decide(actor, person.pk, intake=intake) if person else REFUSED
     if (
         person is not None
         and not decision.allowed
@@ -195,8 +204,11 @@ def person_view(
     action: str = "view",
     object_type: str = "person",
     administrative_permission: str | None = None,
+    intake: bool = False,
 ) -> Callable:
     """Decorate a view taking `person_id`: it receives the Person instead.
+
+    `intake`: a page of the person's messages of need, open to an intake relation too.
 
     A write runs in one transaction with its audit rows (see `view_transaction`). A
     view that writes calls a service, which audits the write; if nothing was audited
@@ -210,7 +222,11 @@ def person_view(
         def wrapper(request: HttpRequest, person_id: object, *args: Any, **kwargs: Any) -> Any:
             actor = getattr(request, "actor", None)
             person, decision = require_person(
-                actor, person_id, action=action, administrative_permission=administrative_permission
+                actor,
+                person_id,
+                action=action,
+                administrative_permission=administrative_permission,
+                intake=intake,
             )
             request.access = decision
             ground = decision.ground(person.pk)
@@ -223,9 +239,10 @@ def person_view(
                     counting_events() as counter,
                 ):
                     response = view(request, person, *args, **kwargs)
-                    if counter.count == 0:
+                    if counter.count == 0 and response.status_code != 405:
                         # Nothing was written (a page, or a form shown again with its
                         # errors): what happened was a read, or a download of the data.
+                        # A method the view does not take (405) showed nothing.
                         record_event(
                             actor=actor,
                             action=read_action,
@@ -256,6 +273,7 @@ def person_view(
 
         wrapper.person_guarded = wrapper.audited = True  # type: ignore[attr-defined]
         wrapper.administrative_permission = administrative_permission  # type: ignore[attr-defined]
+        wrapper.intake = intake  # type: ignore[attr-defined]
         return wrapper
 
     return decorate

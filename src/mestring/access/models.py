@@ -68,12 +68,33 @@ class CareRelationKind(models.TextChoices):
     PROVIDER = "tjenesteyter", _("Tildelt tjenesteyter")
     CASEWORKER = "saksbehandler", _("Saksbehandler på åpen sak")
     MANUAL = "manuell", _("Manuelt tildelt")
+    # Registering a message of need: a few days, for the message only (intake pages),
+    # never the record; reviewed by a leader (INTAKE_KINDS).
+    INTAKE = "mottak", _("Registrerte melding om behov (bare meldingen)")
+
+
+# Kinds that open only the intake pages of a person (the messages of need), not the
+# record: the guard lets them through only where a view asks for the intake purpose.
+INTAKE_KINDS = frozenset({CareRelationKind.INTAKE})
+
+
+class ReviewVerdict(models.TextChoices):
+    JUSTIFIED = "begrunnet", _("Begrunnet")
+    UNJUSTIFIED = "ikke_begrunnet", _("Ikke begrunnet – følges opp")
 
 
 class CareRelationQuerySet(models.QuerySet):
-    def active(self, at: datetime.datetime | None = None) -> CareRelationQuerySet:
+    def active(
+        self, at: datetime.datetime | None = None, *, include_intake: bool = False
+    ) -> CareRelationQuerySet:
+        """Relations in force at `at` (now). Intake relations (INTAKE_KINDS) open only the
+        message pages, so they count only when asked for explicitly."""
         at = at or timezone.now()
-        return self.filter(Q(valid_to__isnull=True) | Q(valid_to__gt=at), valid_from__lte=at)
+        active = self.filter(Q(valid_to__isnull=True) | Q(valid_to__gt=at), valid_from__lte=at)
+        return active if include_intake else active.exclude(kind__in=INTAKE_KINDS)
+
+    def awaiting_review(self) -> CareRelationQuerySet:
+        return self.filter(needs_review=True, reviewed_at__isnull=True)
 
     def for_staff(self, staff: Staff) -> CareRelationQuerySet:
         return self.filter(Q(staff=staff) | Q(unit__in=staff.units.all()))
@@ -97,6 +118,16 @@ class CareRelation(MunicipalityOwned):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Granted by the one who gets it (themselves or their own unit).
+    self_granted = models.BooleanField(_("gitt til seg selv"), default=False)
+    # A leader looks at it afterwards: intake relations and self-granted access.
+    needs_review = models.BooleanField(_("skal gjennomgås"), default=False)
+    reviewed_by = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    verdict = models.CharField(max_length=20, choices=ReviewVerdict.choices, blank=True)
+    review_note = models.TextField(max_length=1000, blank=True)
 
     objects = ScopedManager.from_queryset(CareRelationQuerySet)()
 
@@ -259,11 +290,6 @@ class EmergencyReason(models.TextChoices):
     )
     CONTINUITY = "kontinuitet", _("Nødvendig for å gi forsvarlig oppfølging")
     SAFETY = "sikkerhet", _("Fare for personens eller andres liv eller helse")
-
-
-class ReviewVerdict(models.TextChoices):
-    JUSTIFIED = "begrunnet", _("Begrunnet")
-    UNJUSTIFIED = "ikke_begrunnet", _("Ikke begrunnet – følges opp")
 
 
 class EmergencyAccess(MunicipalityOwned):

@@ -77,6 +77,15 @@ def open_emergency_reviews() -> QuerySet[EmergencyAccess]:
     )
 
 
+def relations_awaiting_review() -> QuerySet[CareRelation]:
+    """Intake relations and self-granted access not yet reviewed, oldest first."""
+    return (
+        CareRelation.objects.awaiting_review()
+        .select_related("person", "staff__user", "unit", "created_by")
+        .order_by("created_at", "pk")
+    )
+
+
 def active_emergency_count() -> int:
     now = timezone.now()
     return EmergencyAccess.objects.filter(started_at__lte=now, expires_at__gt=now).count()

@@ -16,13 +16,16 @@ from django.utils.translation import gettext as _
 from mestring.access.actor import Actor
 from mestring.access.audit import record_event
 from mestring.access.models import (
+    INTAKE_KINDS,
     AuditOutcome,
     AuditPurpose,
     Block,
     BlockLiftReason,
     CareRelation,
+    CareRelationKind,
     Consent,
     EmergencyAccess,
+    ReviewVerdict,
     Role,
     StaffRole,
 )
@@ -38,6 +41,24 @@ class BlockLiftRefused(AccessRuleError):
     """The actor may not lift a block of this person at all (whatever they typed)."""
 
 
+def is_self_grant(actor: Actor, *, staff: Staff | None, unit: Unit | None) -> bool:
+    """Whether the access would go to the actor: to themselves or to a unit they are in."""
+    if actor.staff is None:
+        return False
+    if staff is not None:
+        return staff.pk == actor.staff.pk
+    return unit is not None and actor.staff.units.filter(pk=unit.pk).exists()
+
+
+def self_grant_limit(start: datetime.datetime | None = None) -> datetime.datetime:
+    """The latest end of access a leader may grant themselves: the end of the day
+    MESTRING_SELF_GRANT_MAX_DAYS days after `start` (now)."""
+    day = timezone.localdate(start or timezone.now()) + datetime.timedelta(
+        days=settings.MESTRING_SELF_GRANT_MAX_DAYS
+    )
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.max))
+
+
 def care_relation_grant(
     *,
     actor: Actor,
@@ -49,16 +70,23 @@ def care_relation_grant(
     valid_from: datetime.datetime | None = None,
     valid_to: datetime.datetime | None = None,
 ) -> CareRelation:
-    """Give a staff member or a unit access to one person. Manual grants must end."""
+    """Give a staff member or a unit access to one person. Manual grants must end.
+
+    A manual grant to the actor themselves (or a unit they are in) is self-granted: it
+    needs a reason, ends within MESTRING_SELF_GRANT_MAX_DAYS, and goes to the review
+    queue, as does every intake relation (registering a message of need)."""
     if (staff is None) == (unit is None):
-        raise AccessRuleError("Velg enten en ansatt eller en enhet.")
+        raise AccessRuleError(_("Velg enten en ansatt eller en enhet."))
     if not reason.strip():
-        raise AccessRuleError("Tilgangen må ha en begrunnelse.")
-    if kind == "manuell" and valid_to is None:
-        raise AccessRuleError("En manuell tilgang må ha en sluttdato.")
+        raise AccessRuleError(_("Tilgangen må ha en begrunnelse."))
+    if kind in (CareRelationKind.MANUAL, *INTAKE_KINDS) and valid_to is None:
+        raise AccessRuleError(_("En manuell tilgang må ha en sluttdato."))
     start = valid_from or timezone.now()
     if valid_to is not None and valid_to <= start:
-        raise AccessRuleError("Sluttdatoen må være etter startdatoen.")
+        raise AccessRuleError(_("Sluttdatoen må være etter startdatoen."))
+    self_granted = kind == CareRelationKind.MANUAL and is_self_grant(actor, staff=staff, unit=unit)
+    if self_granted and valid_to is not None and valid_to > self_grant_limit(start):
+        raise AccessRuleError(self_grant_too_long_message())
     with transaction.atomic():
         relation = CareRelation.objects.create(
             person=person,
@@ -69,6 +97,8 @@ def care_relation_grant(
             valid_from=start,
             valid_to=valid_to,
             created_by=actor.user,
+            self_granted=self_granted,
+            needs_review=self_granted or kind in INTAKE_KINDS,
         )
         record_event(
             actor=actor,
@@ -76,8 +106,56 @@ def care_relation_grant(
             object_type="care_relation",
             object_id=relation.pk,
             person=person,
+            self_granted=self_granted,
         )
     return relation
+
+
+def self_grant_too_long_message() -> str:
+    return _(
+        "Tilgang du gir deg selv eller enheten din kan vare i høyst %(days)s dager. "
+        "Velg en tidligere sluttdato, eller be en annen leder gi tilgangen."
+    ) % {"days": settings.MESTRING_SELF_GRANT_MAX_DAYS}
+
+
+def care_relation_review(
+    *, actor: Actor, relation: CareRelation, verdict: str, note: str
+) -> CareRelation:
+    """A leader's look at an intake relation or self-granted access afterwards. Never by
+    the one who got or gave it; a relation found unjustified ends now."""
+    if verdict not in ReviewVerdict.values:
+        raise AccessRuleError(_("Velg en vurdering."))
+    if actor.staff is None:
+        raise AccessRuleError(_("Bare ansatte kan gjennomgå tilganger."))
+    given_by_actor = actor.user is not None and relation.created_by_id == actor.user.pk
+    if relation.staff_id == actor.staff.pk or given_by_actor:
+        raise AccessRuleError(_("Du kan ikke gjennomgå en tilgang du selv har fått eller gitt."))
+    with transaction.atomic():
+        current = CareRelation.objects.select_for_update().get(pk=relation.pk)
+        if current.reviewed_at is not None or not current.needs_review:
+            raise AccessRuleError(_("Tilgangen er allerede gjennomgått."))
+        now = timezone.now()
+        current.verdict = verdict
+        current.review_note = note.strip()
+        current.reviewed_by = actor.staff
+        current.reviewed_at = now
+        fields = ["verdict", "review_note", "reviewed_by", "reviewed_at"]
+        if verdict == ReviewVerdict.UNJUSTIFIED and (
+            current.valid_to is None or current.valid_to > now
+        ):
+            current.valid_to = max(now, current.valid_from)
+            fields.append("valid_to")
+        current.save(update_fields=fields)
+        record_event(
+            actor=actor,
+            action="review",
+            object_type="care_relation",
+            object_id=current.pk,
+            person=current.person,
+            purpose=AuditPurpose.ADMINISTRATION,
+            reason_code="",
+        )
+    return current
 
 
 def care_relation_end(*, actor: Actor, relation: CareRelation) -> CareRelation:

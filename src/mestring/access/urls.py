@@ -25,6 +25,11 @@ urlpatterns = [
     path("personer/<str:person_id>/nodtilgang/", views.emergency_access, name="emergency"),
     path("nodtilgang/", views.emergency_reviews, name="emergency_reviews"),
     path("nodtilgang/<int:access_id>/", views.emergency_review, name="emergency_review"),
+    path(
+        "gjennomgang/tilganger/<int:relation_id>/",
+        views.relation_review,
+        name="relation_review",
+    ),
     path("mine-personer/", views.my_persons, name="my_persons"),
     path("admin/ansatte/<int:staff_id>/tilganger/", views.staff_relations, name="staff_relations"),
     path("admin/roller/", admin_views.role_list, name="role_list"),

@@ -44,7 +44,7 @@ RULE_ERRORS = (services.AccessRuleError,)
 @require_http_methods(["GET", "POST"])
 def person_access(request: HttpRequest, person: Person) -> HttpResponse:
     may_grant = request.actor.has_perm(ACCESS_GRANT)
-    grant_form = GrantForm(request.POST if "grant" in request.POST else None)
+    grant_form = GrantForm(request.POST if "grant" in request.POST else None, actor=request.actor)
     block_form = BlockForm(request.POST if "block" in request.POST else None)
 
     def grant(data: dict[str, Any]) -> object:
@@ -120,7 +120,7 @@ def _access_page(
         "relations": list(selectors.person_relations(person)),
         "blocks": blocks,
         "block_rows": block_rows,
-        "grant_form": grant_form if grant_form is not None else GrantForm(),
+        "grant_form": grant_form if grant_form is not None else GrantForm(actor=request.actor),
         "block_form": block_form if block_form is not None else BlockForm(),
         "may_grant": request.actor.has_perm(ACCESS_GRANT),
         "administrative": request.access.purpose == AuditPurpose.ADMINISTRATION,
@@ -284,8 +284,38 @@ emergency_access.person_guard_exempt = "emergency access: shows no person data" 
 @staff_required(ACCESS_REVIEW)
 @audited_view(object_type="emergency_review_list", purpose=AuditPurpose.ADMINISTRATION)
 def emergency_reviews(request: HttpRequest) -> HttpResponse:
+    """The review queue: emergency access, and care relations a leader looks at
+    afterwards (intake relations from registering a message, self-granted access)."""
     page = csvexport.page_or_all(request, selectors.open_emergency_reviews())
-    return csvexport.render_or_csv(request, "access/emergency_reviews.html", {"page": page})
+    relations = csvexport.page_or_all(
+        request, selectors.relations_awaiting_review(), param="tilganger"
+    )
+    context = {"page": page, "relations": relations}
+    return csvexport.render_or_csv(request, "access/emergency_reviews.html", context)
+
+
+@staff_required(ACCESS_REVIEW)
+@audited_view(object_type="care_relation", purpose=AuditPurpose.ADMINISTRATION)
+@require_http_methods(["GET", "POST"])
+def relation_review(request: HttpRequest, relation_id: int) -> HttpResponse:
+    relation = get_object_or_404(
+        CareRelation.objects.select_related(
+            "person", "staff__user", "unit", "created_by", "reviewed_by__user"
+        ).filter(needs_review=True),
+        pk=relation_id,
+    )
+    form = ReviewForm(request.POST or None)
+
+    def review(data: dict[str, Any]) -> object:
+        return services.care_relation_review(
+            actor=request.actor, relation=relation, verdict=data["verdict"], note=data["note"]
+        )
+
+    if request.method == "POST":
+        done = _("Gjennomgangen er lagret.")
+        if submit(request, form, review, success=done, rule_errors=RULE_ERRORS) is not None:
+            return redirect("access:emergency_reviews")
+    return render(request, "access/relation_review.html", {"relation": relation, "form": form})
 
 
 @staff_required(ACCESS_REVIEW)

@@ -13,6 +13,11 @@ class User(AbstractUser):
     locked_until = models.DateTimeField(null=True, blank=True)
     # Demo users may skip the second factor when MESTRING_DEMO_2FA_BYPASS is on.
     is_demo = models.BooleanField(default=False)
+    # Binding a new authenticator needs more than the password: a one-time enrolment
+    # code the administrator was shown when creating the user or resetting the second
+    # factor (stored hashed, like a password), valid until used or until it expires.
+    enrolment_code = models.CharField(max_length=128, blank=True, default="")
+    enrolment_code_expires_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("bruker")

@@ -21,7 +21,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from mestring.accounts import services
-from mestring.accounts.forms import CodeForm, PasswordLoginForm
+from mestring.accounts.forms import CodeForm, EnrolForm, PasswordLoginForm
 from mestring.accounts.middleware import DEMO_BYPASS, LAST_SEEN, LOGIN_AT, SECOND_FACTOR
 from mestring.accounts.models import User
 
@@ -30,6 +30,16 @@ PENDING_AT = "pending_login_at"
 PENDING_NEXT = "pending_login_next"
 PENDING_DEVICE = "pending_enrolment_device"
 PENDING_SECONDS = 300
+# The password step's only refusal: it never tells whether the username exists or the
+# account is locked. The lock's end is shown only after the password was right (code step).
+FAILED_LOGIN_MESSAGE = _lazy(
+    "Feil brukernavn eller passord, eller kontoen er midlertidig låst etter for mange "
+    "mislykkede forsøk. Ta kontakt med administrator hvis du ikke kommer inn."
+)
+WRONG_ENROLMENT_CODE = _lazy(
+    "Registreringskoden stemmer ikke, er brukt eller er utløpt. Be administrator om en ny "
+    "hvis du ikke har en gyldig kode."
+)
 THROTTLED_MESSAGE = _lazy(
     "Du har skrevet feil kode flere ganger. Vent noen sekunder og prøv igjen."
 )
@@ -78,10 +88,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
         check = services.check_password(
             form.cleaned_data["username"], form.cleaned_data["password"]
         )
-        if check.locked_until is not None:
-            form.add_error(None, _locked_message(check.locked_until))
-        elif check.user is None:
-            form.add_error(None, _("Feil brukernavn eller passord."))
+        if check.user is None:
+            # One message for an unknown username, a wrong password and a locked account.
+            form.add_error(None, str(FAILED_LOGIN_MESSAGE))
         else:
             user = check.user
             request.session.cycle_key()
@@ -109,18 +118,21 @@ def _check_code(
     verify: Callable[[User, TOTPDevice, str], bool],
 ) -> HttpResponse | None:
     """Log in on a right code; on a wrong one add the error, or end at the lock-out."""
+    field = "code"
     try:
         if verify(user, device, form.cleaned_data["code"]):
             return _complete_login(request, user, device)
         message = _("Koden stemmer ikke. Sjekk appen og prøv igjen.")
     except services.Throttled:
-        message = THROTTLED_MESSAGE
+        message = str(THROTTLED_MESSAGE)
+    except services.WrongEnrolmentCode:
+        field, message = "enrolment_code", str(WRONG_ENROLMENT_CODE)
     user.refresh_from_db()
     if user.is_locked():
         messages.error(request, _locked_message(user.locked_until))
         request.session.flush()
         return redirect("accounts:login")
-    form.add_error("code", message)
+    form.add_error(field, message)
     return None
 
 
@@ -147,15 +159,26 @@ def enrol_view(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:login")
     if services.confirmed_totp_device(user) is not None:
         return redirect("accounts:code")
+    code_required = services.enrolment_code_required(user)
+    if code_required and not services.has_enrolment_code(user):
+        # Nothing to enrol with: the administrator gives a new code (reset the app).
+        return render(request, "accounts/enrol.html", {"no_enrolment_code": True})
     device = TOTPDevice.objects.filter(
         pk=request.session.get(PENDING_DEVICE), user=user, confirmed=False
     ).first()
     if device is None:
         device = services.start_totp_enrolment(user)
         request.session[PENDING_DEVICE] = device.pk
-    form = CodeForm(request.POST or None)
+    form = EnrolForm(request.POST or None, enrolment_code_required=code_required)
     if request.method == "POST" and form.is_valid():
-        response = _check_code(request, user, device, form, services.confirm_totp_enrolment)
+        enrolment_code = form.cleaned_data.get("enrolment_code", "")
+
+        def confirm(user: User, device: TOTPDevice, token: str) -> bool:
+            return services.confirm_totp_enrolment(
+                user, device, token, enrolment_code=enrolment_code
+            )
+
+        response = _check_code(request, user, device, form, confirm)
         if response is not None:
             request.session.pop(PENDING_DEVICE, None)
             return response
@@ -163,9 +186,13 @@ def enrol_view(request: HttpRequest) -> HttpResponse:
         scale=5, title=_("QR-kode for autentiseringsappen")
     )
     secret = _base32_secret(device)
-    return render(
-        request, "accounts/enrol.html", {"form": form, "qr_svg": qr_svg, "secret": secret}
-    )
+    context = {
+        "form": form,
+        "qr_svg": qr_svg,
+        "secret": secret,
+        "enrolment_code_required": code_required,
+    }
+    return render(request, "accounts/enrol.html", context)
 
 
 def _base32_secret(device: TOTPDevice) -> str:

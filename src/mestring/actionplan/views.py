@@ -32,7 +32,7 @@ from mestring.actionplan.forms import (
 )
 from mestring.actionplan.importers import ActionImporter
 from mestring.actionplan.models import Action, MunicipalPlan, PlanGoal
-from mestring.core import csvexport
+from mestring.core import csvexport, importing
 from mestring.core.decorators import staff_required
 from mestring.core.downloads import content_disposition
 from mestring.core.flow import submit
@@ -306,7 +306,11 @@ def import_actions(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST if posted else None, request.FILES if posted else None)
     errors: list = []
     if request.method == "POST" and form.is_valid():
-        raw = form.cleaned_data["file"].read()
+        upload = form.cleaned_data["file"]
+        if importing.too_large(upload.size):
+            form.add_error("file", importing.too_large_message())
+            return render(request, "actionplan/import.html", {"form": form, "errors": errors})
+        raw = upload.read()
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:

@@ -5,6 +5,11 @@ web's middleware does for a session. `endpoint(...)` wraps each operation: it ru
 inside the token's municipality, checks the scope and the permission (a refusal is
 audited like the web's `staff_required`), passes person data through
 `access.guard.require_person`, and writes exactly one audit row per response.
+
+The checks run before the request body is read: a caller without the scope, the
+permission or the care relation is refused as such, and learns nothing from the
+validation of a body they were never allowed to send (ninja validates the body before
+it calls the operation, so the checks hang on the operation's `run`).
 """
 
 from __future__ import annotations
@@ -16,9 +21,9 @@ from functools import wraps
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja.operation import Operation
+from ninja.decorators import decorate_view
 from ninja.security import HttpBearer
 
 from mestring.access.actor import Actor
@@ -42,6 +47,9 @@ class TokenAuth(HttpBearer):
     openapi_description = "Personlig API-nøkkel (mst_…), laget under Profil → API-nøkler."
 
     def authenticate(self, request: HttpRequest, token: str) -> ApiContext | None:
+        known = getattr(request, _CONTEXT, None)
+        if known is not None:
+            return known  # authenticated already, before the body was read
         api_token = token_for(token.strip())
         if api_token is None:
             return None
@@ -50,6 +58,11 @@ class TokenAuth(HttpBearer):
         with activate(staff.municipality):
             actor = build_actor(request, staff)
         return ApiContext(token=api_token, actor=actor)
+
+
+_CONTEXT = "_mestring_api_context"
+_PERSON = "_mestring_api_person"
+_token_auth = TokenAuth()
 
 
 def context(request: HttpRequest) -> ApiContext:
@@ -64,37 +77,6 @@ def _refuse(actor: Actor, request: HttpRequest, operation: str) -> None:
         object_id=operation,
         outcome=AuditOutcome.REFUSED,
     )
-
-
-_ACCESS_CHECKED = "_mestring_access_checked"
-
-
-class ScopeFirstOperation(Operation):
-    """A ninja operation that runs the endpoint's scope and permission check right after
-    authentication, before the parameters and the body are validated (issue 19, I5).
-
-    Set as the operation's class by `endpoint` (ninja's `_ninja_contribute_to_operation`
-    hook); a class rather than an attribute, because ninja clones each operation when it
-    mounts a router and the clone keeps the class."""
-
-    def _run_checks(self, request: HttpRequest) -> HttpResponse | None:
-        error = super()._run_checks(request)
-        if error is not None:
-            return error
-        check = getattr(self.view_func, "check_access", None)
-        if check is None:
-            return None
-        try:
-            check(request)
-        except Exception as exc:
-            return self.api.on_exception(request, exc)
-        setattr(request, _ACCESS_CHECKED, True)
-        return None
-
-
-def _check_access_first(operation: Operation) -> None:
-    if type(operation) is Operation:
-        operation.__class__ = ScopeFirstOperation
 
 
 def endpoint(
@@ -112,50 +94,66 @@ def endpoint(
     a care relation, for administration."""
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
-        def check_access(request: HttpRequest) -> None:
-            """Scope and permission, audited when refused; raises."""
+        def authorise(request: HttpRequest, path: dict[str, Any]) -> None:
+            """Scope, permission and person, in that order; raises the refusal (audited)."""
             ctx = context(request)
             actor = ctx.actor
-            with activate(actor.municipality):
-                if scope not in ctx.token.scopes:
-                    _refuse(actor, request, view.__name__)
-                    raise ScopeMissing(
-                        _("API-nøkkelen mangler tilgangen «%(scope)s».") % {"scope": scope}
-                    )
-                if permission is not None and not actor.has_perm(permission):
-                    _refuse(actor, request, view.__name__)
-                    raise PermissionDenied
+            if scope not in ctx.token.scopes:
+                _refuse(actor, request, view.__name__)
+                raise ScopeMissing(
+                    _("API-nøkkelen mangler tilgangen «%(scope)s».") % {"scope": scope}
+                )
+            if permission is not None and not actor.has_perm(permission):
+                _refuse(actor, request, view.__name__)
+                raise PermissionDenied
+            if person:
+                setattr(
+                    request,
+                    _PERSON,
+                    require_person(
+                        actor,
+                        path.get("person_id"),
+                        action=action,
+                        administrative_permission=administrative_permission,
+                    ),
+                )
+
+        def authorise_first(run: Callable[..., Any]) -> Callable[..., Any]:
+            @wraps(run)
+            def run_authorised(request: HttpRequest, *args: Any, **path: Any) -> Any:
+                ctx = _token_auth(request)
+                if not ctx:
+                    return run(request, *args, **path)  # the operation answers 401 itself
+                setattr(request, _CONTEXT, ctx)
+                request.auth = ctx  # type: ignore[attr-defined]
+                with activate(ctx.actor.municipality):
+                    try:
+                        authorise(request, path)
+                    except Exception as exc:
+                        return run.__self__.api.on_exception(request, exc)  # type: ignore[attr-defined]
+                return run(request, *args, **path)
+
+            return run_authorised
 
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
             actor = context(request).actor
-            if not getattr(request, _ACCESS_CHECKED, False):
-                check_access(request)  # when called without ninja's operation
             with activate(actor.municipality):
                 if not person:
                     return _run_audited(view, request, actor, object_type, args, kwargs)
-                found, decision = require_person(
-                    actor,
-                    kwargs.get("person_id"),
-                    action=action,
-                    administrative_permission=administrative_permission,
-                )
+                found, decision = getattr(request, _PERSON)
                 with access_ground(decision.ground(found.pk)):
                     return _run_audited(
                         view, request, actor, object_type, args, kwargs, person=found
                     )
 
-        # The scope and the permission are checked right after the token, before ninja
-        # reads and validates the body: a token without the right gets 403, not 400.
-        wrapper.check_access = check_access  # type: ignore[attr-defined]
-        wrapper._ninja_contribute_to_operation = [_check_access_first]  # type: ignore[attr-defined]
         # ninja reads the operation's parameters from this signature: the view's own,
         # with its annotations resolved in its module, without the injected `person`.
         signature = inspect.signature(view, eval_str=True)
         wrapper.__signature__ = signature.replace(  # type: ignore[attr-defined]
             parameters=[p for p in signature.parameters.values() if p.name != "person"]
         )
-        return wrapper
+        return decorate_view(authorise_first)(wrapper)
 
     return decorate
 

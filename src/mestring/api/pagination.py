@@ -18,9 +18,15 @@ class Paging(Schema):
     offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Hvor mange som hoppes over.")
 
 
-def page_of(queryset: QuerySet, paging: Paging, convert: Any = None) -> dict[str, Any]:
+def page_of(
+    queryset: QuerySet, paging: Paging, convert: Any = None, *, prepare: Any = None
+) -> dict[str, Any]:
+    """One page of the list; `prepare` sees the page's rows together before `convert`
+    (to mark which persons may be named, in one batch)."""
     count = queryset.count()
     items = list(queryset[paging.offset : paging.offset + paging.limit])
+    if prepare is not None:
+        items = prepare(items)
     if convert is not None:
         items = [convert(item) for item in items]
     return {"count": count, "limit": paging.limit, "offset": paging.offset, "items": items}

@@ -94,8 +94,10 @@ def token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:
 def token_for(raw: str) -> ApiToken | None:
     """The usable token with this value (any municipality), or None.
 
-    Unknown, revoked and expired tokens, and tokens of an inactive staff member or
-    user, are all None: the caller gives the same answer for each.
+    Unknown, revoked and expired tokens, and tokens of an inactive staff member or of
+    an inactive or locked user, are all None: the caller gives the same answer for each.
+    A lock (too many failed logins) stops the account's tokens too, until it ends or an
+    administrator lifts it.
     """
     if not raw.startswith(TOKEN_PREFIX) or len(raw) > 200:
         return None
@@ -106,7 +108,8 @@ def token_for(raw: str) -> ApiToken | None:
     )
     if token is None or not token.is_usable():
         return None
-    if not token.staff.is_active or not token.staff.user.is_active:
+    user = token.staff.user
+    if not token.staff.is_active or not user.is_active or user.is_locked():
         return None
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:

@@ -20,6 +20,7 @@ from mestring.casework.models import (
     LegalBasis,
 )
 from mestring.catalogue.models import Service
+from mestring.core.forms import SubmissionTokenForm
 from mestring.people.forms import DATE_HELP, DateInput
 from mestring.people.models import Staff, Unit, UnitKind
 
@@ -66,7 +67,7 @@ def _not_in_future(value: datetime.date | None) -> datetime.date | None:
     return value
 
 
-class CaseApplicationForm(forms.Form):
+class CaseApplicationForm(SubmissionTokenForm):
     received_on = _date_field(_("Søknaden ble mottatt"))
     requests_individual_plan = forms.BooleanField(label=_("Søker individuell plan"), required=False)
     requests_coordinator = forms.BooleanField(label=_("Søker koordinator"), required=False)
@@ -107,7 +108,7 @@ class AssignForm(forms.Form):
     caseworker = _staff_field(_("Ny saksbehandler"), required=True)
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(SubmissionTokenForm):
     outcome = forms.ChoiceField(
         label=_("Resultat"),
         choices=DecisionOutcome.choices,
@@ -210,7 +211,7 @@ class ServiceChoiceField(forms.ModelMultipleChoiceField):
         return obj.name
 
 
-class ServiceApplicationForm(forms.Form):
+class ServiceApplicationForm(SubmissionTokenForm):
     applicant = forms.ChoiceField(
         label=_("Hvem søker"),
         choices=Applicant.choices,
@@ -264,7 +265,7 @@ def _reasons_field() -> forms.CharField:
     )
 
 
-class _ScopeFields(forms.Form):
+class _ScopeFields(SubmissionTokenForm):
     """Outcome, scope and period, shared by a new decision and a change of one."""
 
     outcome = forms.ChoiceField(
@@ -374,7 +375,7 @@ class DecisionStopForm(forms.Form):
     )
 
 
-class AppealForm(forms.Form):
+class AppealForm(SubmissionTokenForm):
     received_on = _date_field(_("Klagen ble mottatt"))
     grounds = forms.CharField(
         label=_("Hva klagen gjelder"),

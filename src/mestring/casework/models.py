@@ -105,6 +105,9 @@ class Case(MunicipalityOwned):
     decided_on = models.DateField(null=True, blank=True)
     closed_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # The form that made this row (M2, one submission, one effect): the same form sent
+    # again gets this row back instead of making a second one.
+    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["-received_on", "-pk"]
@@ -276,6 +279,9 @@ class Decision(MunicipalityOwned):
     legal_basis_title = models.CharField(_("hjemmel i vedtaket"), max_length=200, blank=True)
     legal_basis_text = models.TextField(_("hjemmelstekst i vedtaket"), max_length=4000, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # The form that made this row (M2, one submission, one effect): the same form sent
+    # again gets this row back instead of making a second one.
+    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["-decided_on", "-pk"]
@@ -359,6 +365,9 @@ class Appeal(MunicipalityOwned):
     outcome_on = models.DateField(_("avgjort"), null=True, blank=True)
     outcome_note = models.TextField(_("utfall"), max_length=3000, blank=True)
     registered_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    # The form that made this row (M2, one submission, one effect): the same form sent
+    # again gets this row back instead of making a second one.
+    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["-received_on", "-pk"]

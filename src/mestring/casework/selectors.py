@@ -7,6 +7,7 @@ counted in days from the day the case was received to the decision, or to today.
 from __future__ import annotations
 
 import datetime
+import uuid
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Lower
@@ -145,6 +146,19 @@ def case_decisions(case: Case) -> QuerySet[Decision]:
             ),
         )
         .order_by("subject", "service__name", "decided_on", "pk")
+    )
+
+
+def case_submission_done(case: Case, token: str) -> bool:
+    """Whether a form of the case page with this submission token already made its
+    decision or appeal (M2): the same form sent twice is answered, not refused."""
+    try:
+        value = uuid.UUID(token)
+    except ValueError:
+        return False
+    return (
+        Decision.objects.filter(case=case, submission_token=value).exists()
+        or Appeal.objects.filter(decision__case=case, submission_token=value).exists()
     )
 
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -49,6 +50,42 @@ class CaseworkError(ValueError):
 class AssessmentRequired(CaseworkError):
     """A nationally reported service is decided only after a complete assessment; the
     page offers a link to register one."""
+
+
+# --- One submission, one effect (M2). A check made before the write may be stale when
+# two requests on the same case arrive together: each write that depends on the state of
+# a case, decision or appeal takes that row's lock first and reads it anew, so the
+# requests take turns and the second sees what the first did. A form's submission token
+# gives the second request the first one's object instead of a refusal.
+
+M = TypeVar("M", bound=models.Model)
+
+
+def _lock(obj: M) -> M:
+    """Hold the row until the transaction ends, and read its state anew (SQLite takes
+    its write lock when the transaction begins, so the lock is PostgreSQL's)."""
+    obj.refresh_from_db(from_queryset=type(obj)._base_manager.select_for_update())
+    return obj
+
+
+def _lock_person(person: Person) -> None:
+    """Applications for one person take turns, so a repeated form finds its case."""
+    list(Person.all_objects.select_for_update().filter(pk=person.pk).values_list("pk"))
+
+
+def _already_made(model: type[M], token: uuid.UUID | None, **belongs: object) -> M | None:
+    """What an earlier submission of the same form made, or None. Called under the lock
+    that makes such submissions take turns."""
+    if token is None:
+        return None
+    found = model._base_manager.filter(submission_token=token).first()
+    if found is None:
+        return None
+    if any(getattr(found, name) != value for name, value in belongs.items()):
+        raise CaseworkError(
+            _("Skjemaet er allerede brukt til noe annet. Last siden på nytt og prøv igjen.")
+        )
+    return found
 
 
 def _grant_caseworker(actor: Actor, case: Case, caseworker: Staff) -> None:
@@ -103,8 +140,14 @@ def case_open(
     requests_coordinator: bool = False,
     responsible_unit: Unit | None = None,
     caseworker: Staff | None = None,
+    submission_token: uuid.UUID | None = None,
 ) -> Case:
     with transaction.atomic():
+        if submission_token is not None:
+            _lock_person(person)
+            existing = _already_made(Case, submission_token, person_id=person.pk, kind=kind)
+            if existing is not None:
+                return existing
         case = Case.objects.create(
             person=person,
             kind=kind,
@@ -115,6 +158,7 @@ def case_open(
             requests_coordinator=requests_coordinator,
             responsible_unit=responsible_unit,
             caseworker=caseworker,
+            submission_token=submission_token,
         )
         CaseStatusChange.objects.create(
             case=case, from_status="", to_status=CaseStatus.RECEIVED, changed_by=actor.user
@@ -136,6 +180,7 @@ def case_apply(
     requests_coordinator: bool,
     responsible_unit: Unit | None = None,
     caseworker: Staff | None = None,
+    submission_token: uuid.UUID | None = None,
 ) -> Case:
     """An application registered directly (not from a message of need)."""
     if not (requests_individual_plan or requests_coordinator):
@@ -151,6 +196,7 @@ def case_apply(
         requests_coordinator=requests_coordinator,
         responsible_unit=responsible_unit,
         caseworker=caseworker,
+        submission_token=submission_token,
     )
 
 
@@ -158,6 +204,8 @@ def case_transition(*, actor: Actor, case: Case, to_status: str, reason: str = "
     """Move a case along its transition table; closing ends the caseworker's access."""
     check_transition(CASE_TRANSITIONS, case.status, to_status, dict(CaseStatus.choices))
     with transaction.atomic():
+        _lock(case)
+        check_transition(CASE_TRANSITIONS, case.status, to_status, dict(CaseStatus.choices))
         CaseStatusChange.objects.create(
             case=case,
             from_status=case.status,
@@ -221,6 +269,25 @@ def case_record_provisional_reply(
 ) -> Case:
     """Forvaltningsloven § 11 a: a case that takes more than a month gets a provisional
     reply saying why, and if possible when an answer can be expected."""
+    with transaction.atomic():
+        _lock(case)
+        _check_provisional_reply(case, sent_on, expected_by)
+        case.provisional_reply_sent_on = sent_on
+        case.provisional_reply_expected_by = expected_by
+        case.save(update_fields=["provisional_reply_sent_on", "provisional_reply_expected_by"])
+        record_event(
+            actor=actor,
+            action="provisional_reply",
+            object_type="case",
+            object_id=case.pk,
+            person=case.person,
+        )
+    return case
+
+
+def _check_provisional_reply(
+    case: Case, sent_on: datetime.date, expected_by: datetime.date | None
+) -> None:
     if case.status not in OPEN_CASE_STATUSES:
         raise CaseworkError(_("Foreløpig svar kan bare registreres i saker som ikke er avgjort."))
     if case.provisional_reply_sent_on is not None:
@@ -235,18 +302,6 @@ def case_record_provisional_reply(
     )
     if expected_by is not None and expected_by <= sent_on:
         raise CaseworkError(_("Datoen for når svar kan ventes må være etter at svaret ble sendt."))
-    with transaction.atomic():
-        case.provisional_reply_sent_on = sent_on
-        case.provisional_reply_expected_by = expected_by
-        case.save(update_fields=["provisional_reply_sent_on", "provisional_reply_expected_by"])
-        record_event(
-            actor=actor,
-            action="provisional_reply",
-            object_type="case",
-            object_id=case.pk,
-            person=case.person,
-        )
-    return case
 
 
 def _check_decision(
@@ -324,13 +379,18 @@ def decision_make(
     decided_on: datetime.date,
     valid_from: datetime.date | None = None,
     valid_to: datetime.date | None = None,
+    submission_token: uuid.UUID | None = None,
 ) -> Decision:
     """Enkeltvedtak on one requested subject. When every requested subject is decided,
     the case moves to «vedtak fattet»; a later change is a new case."""
-    _check_decision(
-        actor, case, subject, outcome, reasons, legal_basis, decided_on, valid_from, valid_to
-    )
     with transaction.atomic():
+        _lock(case)
+        existing = _already_made(Decision, submission_token, case_id=case.pk, subject=subject)
+        if existing is not None:
+            return existing
+        _check_decision(
+            actor, case, subject, outcome, reasons, legal_basis, decided_on, valid_from, valid_to
+        )
         decision = _create_decision(
             actor,
             case,
@@ -341,6 +401,7 @@ def decision_make(
             decided_on=decided_on,
             valid_from=valid_from,
             valid_to=valid_to,
+            submission_token=submission_token,
         )
         decided = set(case.decisions.values_list("subject", flat=True))
         if decided >= set(case.requested_subjects()):
@@ -432,6 +493,7 @@ def service_application_register(
     services: list[Service],
     responsible_unit: Unit | None = None,
     caseworker: Staff | None = None,
+    submission_token: uuid.UUID | None = None,
 ) -> Case:
     """An application for one or more services, from the person, a relative or a
     provider. The caseworker sees the person while the case is open (via case_open)."""
@@ -449,6 +511,13 @@ def service_application_register(
             _("Tjenesten er ikke i bruk lenger: %(names)s.") % {"names": ", ".join(inactive)}
         )
     with transaction.atomic():
+        if submission_token is not None:
+            _lock_person(person)
+            existing = _already_made(
+                Case, submission_token, person_id=person.pk, kind=CaseKind.SERVICE
+            )
+            if existing is not None:
+                return existing
         case = case_open(
             actor=actor,
             person=person,
@@ -457,6 +526,7 @@ def service_application_register(
             applicant=applicant,
             responsible_unit=responsible_unit,
             caseworker=caseworker,
+            submission_token=submission_token,
         )
         for service in unique:
             ApplicationLine.objects.create(case=case, service=service)
@@ -552,9 +622,67 @@ def service_decision_make(
     valid_to: datetime.date | None,
     hours_per_week: Decimal | None = None,
     days: int | None = None,
+    submission_token: uuid.UUID | None = None,
 ) -> Decision:
     """Enkeltvedtak on one service applied for. When every service of the application
     is decided, the case moves to «vedtak fattet»."""
+    with transaction.atomic():
+        _lock(case)
+        existing = _already_made(
+            Decision, submission_token, case_id=case.pk, service_id=service.pk, replaces_id=None
+        )
+        if existing is not None:
+            return existing
+        _check_new_service_decision(
+            actor,
+            case,
+            service,
+            outcome=outcome,
+            reasons=reasons,
+            legal_basis=legal_basis,
+            decided_on=decided_on,
+            valid_from=valid_from,
+            valid_to=valid_to,
+            hours_per_week=hours_per_week,
+            days=days,
+        )
+        decision = _create_decision(
+            actor,
+            case,
+            subject=DecisionSubject.SERVICE,
+            service=service,
+            outcome=outcome,
+            hours_per_week=hours_per_week,
+            days=days,
+            reasons=reasons,
+            legal_basis=legal_basis,
+            decided_on=decided_on,
+            valid_from=valid_from,
+            valid_to=valid_to,
+            submission_token=submission_token,
+        )
+        undecided = case.lines.exclude(service__in=case.decisions.values("service")).exists()
+        if not undecided:
+            case.decided_on = decided_on
+            case.save(update_fields=["decided_on"])
+            case_transition(actor=actor, case=case, to_status=CaseStatus.DECIDED)
+    return decision
+
+
+def _check_new_service_decision(
+    actor: Actor,
+    case: Case,
+    service: Service,
+    *,
+    outcome: str,
+    reasons: str,
+    legal_basis: LegalBasis,
+    decided_on: datetime.date,
+    valid_from: datetime.date | None,
+    valid_to: datetime.date | None,
+    hours_per_week: Decimal | None,
+    days: int | None,
+) -> None:
     if case.kind != CaseKind.SERVICE:
         raise CaseworkError(_("Saken er ikke en søknad om helse- og omsorgstjenester."))
     if case.status == CaseStatus.CLOSED:
@@ -585,27 +713,6 @@ def service_decision_make(
     )
     _check_scope(service, outcome, hours_per_week, days)
     _check_assessment(case.person, service, decided_on)
-    with transaction.atomic():
-        decision = _create_decision(
-            actor,
-            case,
-            subject=DecisionSubject.SERVICE,
-            service=service,
-            outcome=outcome,
-            hours_per_week=hours_per_week,
-            days=days,
-            reasons=reasons,
-            legal_basis=legal_basis,
-            decided_on=decided_on,
-            valid_from=valid_from,
-            valid_to=valid_to,
-        )
-        undecided = case.lines.exclude(service__in=case.decisions.values("service")).exists()
-        if not undecided:
-            case.decided_on = decided_on
-            case.save(update_fields=["decided_on"])
-            case_transition(actor=actor, case=case, to_status=CaseStatus.DECIDED)
-    return decision
 
 
 def _check_in_force(decision: Decision, changed_on: datetime.date, reason: str) -> None:
@@ -671,6 +778,7 @@ def decision_change(
     decision: Decision,
     changed_on: datetime.date,
     reason: str,
+    submission_token: uuid.UUID | None = None,
     **new_values: Any,
 ) -> Decision:
     """A later change of a decision in force: a new decision replaces the old one, which
@@ -680,6 +788,22 @@ def decision_change(
         raise CaseworkError(
             _("Ukjent felt i endringen: %(names)s.") % {"names": ", ".join(sorted(unknown))}
         )
+    with transaction.atomic():
+        _lock(decision)
+        existing = _already_made(Decision, submission_token, replaces_id=decision.pk)
+        if existing is not None:
+            return existing
+        return _change(actor, decision, changed_on, reason, submission_token, new_values)
+
+
+def _change(
+    actor: Actor,
+    decision: Decision,
+    changed_on: datetime.date,
+    reason: str,
+    submission_token: uuid.UUID | None,
+    new_values: dict[str, Any],
+) -> Decision:
     _check_in_force(decision, changed_on, reason)
     if changed_on > timezone.localdate():
         raise CaseworkError(_("Datoen kan ikke være fram i tid."))
@@ -709,6 +833,7 @@ def decision_change(
             decided_by=actor.staff,
             legal_basis_title=legal_basis.title,
             legal_basis_text=legal_basis.text,
+            submission_token=submission_token,
             **values,
         )
         _record_change(actor, decision, DecisionState.CHANGED, changed_on, reason)
@@ -728,8 +853,9 @@ def decision_stop(
 ) -> Decision:
     """Stop (stans) a decision in force from a day, which may lie ahead; the service's
     assignments end that day."""
-    _check_in_force(decision, stopped_on, reason)
     with transaction.atomic():
+        _lock(decision)
+        _check_in_force(decision, stopped_on, reason)
         decision.stopped_on = stopped_on
         # The history row is dated the day the stop was decided; stopped_on says from when.
         _record_change(actor, decision, DecisionState.STOPPED, timezone.localdate(), reason)
@@ -745,10 +871,41 @@ def decision_stop(
 
 
 def appeal_register(
-    *, actor: Actor, decision: Decision, received_on: datetime.date, grounds: str
+    *,
+    actor: Actor,
+    decision: Decision,
+    received_on: datetime.date,
+    grounds: str,
+    submission_token: uuid.UUID | None = None,
 ) -> Appeal:
     """Klage on a decision. A late appeal is registered too: the municipality may still
     consider it (forvaltningsloven § 31)."""
+    with transaction.atomic():
+        _lock(decision)
+        existing = _already_made(Appeal, submission_token, decision_id=decision.pk)
+        if existing is not None:
+            return existing
+        _check_appeal(actor, decision, received_on, grounds)
+        appeal = Appeal.objects.create(
+            decision=decision,
+            received_on=received_on,
+            grounds=grounds.strip(),
+            registered_by=actor.staff,
+            submission_token=submission_token,
+        )
+        record_event(
+            actor=actor,
+            action="create",
+            object_type="appeal",
+            object_id=appeal.pk,
+            person=decision.case.person,
+        )
+    return appeal
+
+
+def _check_appeal(
+    actor: Actor, decision: Decision, received_on: datetime.date, grounds: str
+) -> None:
     if actor.staff is None:
         raise CaseworkError(_("Bare ansatte kan registrere klager."))
     if not grounds.strip():
@@ -761,21 +918,6 @@ def appeal_register(
     open_statuses = set(APPEAL_TRANSITIONS)
     if decision.appeals.filter(status__in=open_statuses).exists():
         raise CaseworkError(_("Det er allerede en åpen klage på dette vedtaket."))
-    with transaction.atomic():
-        appeal = Appeal.objects.create(
-            decision=decision,
-            received_on=received_on,
-            grounds=grounds.strip(),
-            registered_by=actor.staff,
-        )
-        record_event(
-            actor=actor,
-            action="create",
-            object_type="appeal",
-            object_id=appeal.pk,
-            person=decision.case.person,
-        )
-    return appeal
 
 
 # Outcomes that change the decision must say how.
@@ -787,15 +929,9 @@ def appeal_transition(
 ) -> Appeal:
     """Move an appeal on: sent to the State Administrator, or decided (reversed by the
     municipality, upheld, overturned) or withdrawn."""
-    check_transition(APPEAL_TRANSITIONS, appeal.status, to_status, dict(AppealStatus.choices))
-    _check_day(
-        on,
-        not_before=appeal.sent_on or appeal.received_on,
-        before_message=_("Datoen kan ikke være før klagen ble mottatt eller sendt videre."),
-    )
-    if to_status in APPEAL_NOTE_REQUIRED and not note.strip():
-        raise CaseworkError(_("Skriv hva utfallet av klagen ble."))
     with transaction.atomic():
+        _lock(appeal)
+        _check_appeal_transition(appeal, to_status, on, note)
         appeal.status = to_status
         if to_status == AppealStatus.SENT:
             appeal.sent_on = on
@@ -811,3 +947,14 @@ def appeal_transition(
             person=appeal.decision.case.person,
         )
     return appeal
+
+
+def _check_appeal_transition(appeal: Appeal, to_status: str, on: datetime.date, note: str) -> None:
+    check_transition(APPEAL_TRANSITIONS, appeal.status, to_status, dict(AppealStatus.choices))
+    _check_day(
+        on,
+        not_before=appeal.sent_on or appeal.received_on,
+        before_message=_("Datoen kan ikke være før klagen ble mottatt eller sendt videre."),
+    )
+    if to_status in APPEAL_NOTE_REQUIRED and not note.strip():
+        raise CaseworkError(_("Skriv hva utfallet av klagen ble."))

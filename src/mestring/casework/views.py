@@ -51,6 +51,7 @@ from mestring.core import csvexport
 from mestring.core.decorators import staff_required
 from mestring.core.downloads import content_disposition
 from mestring.core.flow import submit
+from mestring.core.forms import SUBMISSION_TOKEN
 from mestring.core.spreadsheet import csv_row
 from mestring.core.transitions import TransitionNotAllowed
 from mestring.people.models import Person
@@ -339,6 +340,12 @@ def case_detail(request: HttpRequest, person: Person, case_id: int) -> HttpRespo
             return _refuse_write(request, person, "case")
         name = request.POST.get("handling", "")
         action = _case_action(request, case, name, case_forms) if name in case_forms else None
+        if action is None and selectors.case_submission_done(
+            case, request.POST.get(f"{name}-{SUBMISSION_TOKEN}", "")
+        ):
+            # The same form again (a double click, a retry): what it made is there.
+            messages.info(request, _("Skjemaet var allerede sendt inn. Det er lagret én gang."))
+            return redirect("casework:case_detail", person_id=person.pk, case_id=case.pk)
         if action is None:
             messages.error(request, _("Handlingen er ikke mulig i denne saken nå."))
             return redirect("casework:case_detail", person_id=person.pk, case_id=case.pk)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from mestring.access.audit import record_event
+from mestring.access.boards import actor_unit_ids, name_persons
 from mestring.access.guard import audited_view, person_view
 from mestring.access.models import AuditOutcome
 from mestring.access.permissions import ADMIN_UNITS, PERSON_REGISTER, STATISTICS_VIEW
@@ -222,8 +223,32 @@ def waiting_list(request: HttpRequest) -> HttpResponse:
     form = WaitingFilterForm(request.GET or None)
     service = form.cleaned_data["tjeneste"] if form.is_valid() else None
     entries = selectors.waiting_list(service=service)
+    own_units = actor_unit_ids(request.actor)
+    me = request.actor.staff.pk if request.actor.staff else None
+
+    def own_work(entry: WaitingListEntry) -> bool:
+        """The entry's unit, or the case's responsible unit or caseworker, is the user's."""
+        case = entry.decision.case
+        return (
+            entry.unit_id in own_units
+            or case.responsible_unit_id in own_units
+            or (me is not None and case.caseworker_id == me)
+        )
+
+    def named(rows: list[WaitingListEntry], action: str) -> list[WaitingListEntry]:
+        """Names only for those who may see the person or work in the entry's unit;
+        each name shown or downloaded is in the person's access log."""
+        return name_persons(
+            request.actor,
+            rows,
+            object_type="waiting_list",
+            action=action,
+            own_unit_work=own_work,
+            person_of=lambda entry: entry.decision.case.person,
+        )
+
     if request.GET.get("format") == "csv":
-        rows = selectors.with_waiting_days(list(entries), today)
+        rows = named(selectors.with_waiting_days(list(entries), today), "export")
         # A download of names is an export, logged as such.
         record_event(
             actor=request.actor,
@@ -241,7 +266,7 @@ def waiting_list(request: HttpRequest) -> HttpResponse:
         ]
         data = [
             [
-                e.decision.case.person.full_name,
+                e.decision.case.person.full_name if e.named else _("Navn vises ikke"),
                 e.service.name,
                 e.unit.name if e.unit else "",
                 e.get_priority_display(),
@@ -252,7 +277,7 @@ def waiting_list(request: HttpRequest) -> HttpResponse:
         ]
         return csv_response(f"venteliste-{today.isoformat()}.csv", header, data)
     page = paginate(entries, request.GET.get("side"))
-    selectors.with_waiting_days(page.object_list, today)
+    page.object_list = named(selectors.with_waiting_days(list(page.object_list), today), "view")
     context = {"form": form, "page": page, "service": service}
     return render(request, "catalogue/waiting_list.html", context)
 

@@ -27,6 +27,14 @@ from mestring.access.actor import Actor
 # Rows per lookup query and per bulk write: below SQLite's 999 bound parameters.
 CHUNK = 900
 
+# Limits on what a file may hold (L11): a file is read whole, and no column of any
+# import holds more than a few thousand characters.
+MAX_IMPORT_BYTES = 50_000_000
+MAX_FIELD_CHARS = 10_000
+# The delimiters a file may use: a spreadsheet saved as CSV with Norwegian settings
+# uses semicolons.
+DELIMITERS = (",", ";")
+
 T = TypeVar("T")
 
 # name → importer class; later domains add their own line here.
@@ -51,6 +59,8 @@ class RowError:
     message: str
 
     def __str__(self) -> str:
+        if self.row <= 0:  # the file as a whole
+            return self.message
         where = f"rad {self.row}" + (f", kolonne «{self.column}»" if self.column else "")
         return f"{where}: {self.message}"
 
@@ -165,22 +175,103 @@ def persons_by_ref(rows: list[dict[str, str]] | None, column: str = "person_ref"
     return {person.person_ref: person for person in persons}
 
 
+def _size_text(size: int) -> str:
+    if size >= 1_000_000:
+        return f"{size // 1_000_000} MB"
+    return f"{max(1, size // 1000)} kB"
+
+
+def too_large(size: int) -> bool:
+    return size > MAX_IMPORT_BYTES
+
+
+def too_large_message() -> str:
+    return f"Filen er for stor: høyst {_size_text(MAX_IMPORT_BYTES)}. Del den opp i flere filer."
+
+
+def _file_errors(text: str) -> list[RowError]:
+    """What makes the whole file unreadable: its size, a NUL byte (which no text
+    column may hold, and PostgreSQL refuses)."""
+    if too_large(len(text)) or too_large(len(text.encode("utf-8", "surrogatepass"))):
+        return [RowError(0, "", too_large_message())]
+    nul = text.find("\x00")
+    if nul >= 0:
+        line = text.count("\n", 0, nul) + 1
+        message = (
+            "Filen inneholder et NUL-tegn (tegn 0), som ikke hører hjemme i en CSV-fil. "
+            "Lagre filen som CSV (UTF-8) på nytt og prøv igjen."
+        )
+        return [RowError(line, "", message)]
+    return []
+
+
+def _delimiter(importer: CsvImporter, text: str) -> str | None:
+    """The delimiter whose reading of the header finds most of the importer's columns;
+    None when neither finds any (and the header is not empty)."""
+    first = text.lstrip("\ufeff").split("\n", 1)[0].strip("\r")
+    if not first.strip():
+        return DELIMITERS[0]
+    found = {
+        delimiter: len(
+            {name.strip() for name in next(csv.reader([first], delimiter=delimiter))}
+            & set(importer.columns)
+        )
+        for delimiter in DELIMITERS
+    }
+    best = max(DELIMITERS, key=lambda delimiter: found[delimiter])
+    return best if found[best] else None
+
+
 def read_rows(
     importer: CsvImporter, text: str
 ) -> tuple[list[tuple[int, dict[str, str]]], list[RowError]]:
-    reader = csv.DictReader(io.StringIO(text))
+    errors = _file_errors(text)
+    if errors:
+        return [], errors
+    delimiter = _delimiter(importer, text)
+    if delimiter is None:
+        message = (
+            "Fant ikke kolonnene i overskriftsraden. Filen skal være skilt med komma "
+            f"(eller semikolon), med kolonnene {', '.join(importer.columns)}."
+        )
+        return [], [RowError(1, "", message)]
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    try:
+        return _rows(importer, reader)
+    except csv.Error:
+        # The reader's own limit: a field far longer than any column, or a quote that is
+        # never closed and runs on to the end of the file.
+        message = (
+            f"Et felt er for langt (høyst {MAX_FIELD_CHARS} tegn), "
+            "eller et anførselstegn er ikke lukket."
+        )
+        # DictReader's own line_num is set after a row is read; the reader's is current.
+        return [], [RowError(reader.reader.line_num, "", message)]
+
+
+def _rows(
+    importer: CsvImporter, reader: csv.DictReader
+) -> tuple[list[tuple[int, dict[str, str]]], list[RowError]]:
     header = [name.strip() for name in (reader.fieldnames or [])]
     missing = [name for name in importer.columns if name not in header]
     if missing:
         return [], [RowError(1, name, "Kolonnen mangler i overskriftsraden.") for name in missing]
     reader.fieldnames = header
     rows = []
+    errors: list[RowError] = []
     for row in reader:
         if None in row:
             return [], [RowError(reader.line_num, "", "Raden har flere felt enn overskriften.")]
         cleaned = {key: (value or "").strip() for key, value in row.items()}
+        errors.extend(
+            RowError(reader.line_num, key, f"Feltet er for langt: høyst {MAX_FIELD_CHARS} tegn.")
+            for key, value in cleaned.items()
+            if len(value) > MAX_FIELD_CHARS
+        )
         if any(cleaned.values()):
             rows.append((reader.line_num, cleaned))
+    if errors:
+        return [], errors
     return rows, []
 
 

@@ -31,6 +31,7 @@ def home(request: HttpRequest) -> HttpResponse:
         waiting["cases_overdue"] = casework_selectors.overdue_count()
     if actor.has_perm(ACCESS_REVIEW):
         waiting["reviews"] = access_selectors.open_emergency_reviews().count()
+        waiting["relation_reviews"] = access_selectors.relations_awaiting_review().count()
     context = {"search_form": PersonSearchForm(), "waiting": waiting}
     return render(request, "core/home.html", context)
 

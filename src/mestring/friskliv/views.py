@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from mestring.access.boards import actor_unit_ids, name_persons
 from mestring.access.guard import audited_view, person_view
 from mestring.access.permissions import REHAB_REGISTER
 from mestring.core import csvexport
@@ -126,5 +127,20 @@ def prescription_detail(request: HttpRequest, person: Person, prescription_id: i
 @audited_view(object_type="prescription_list")
 @require_GET
 def prescription_list(request: HttpRequest) -> HttpResponse:
+    """The work list. A person (and the reason) is named only to those who may see them
+    or who work in the unit of the prescription's contact; each name shown is logged."""
     page = csvexport.page_or_all(request, selectors.open_prescriptions())
+    rows = list(page.object_list)
+    me = request.actor.staff.pk if request.actor.staff else None
+    colleagues = selectors.contacts_in_units(
+        {p.contact_id for p in rows}, actor_unit_ids(request.actor)
+    )
+    page.object_list = name_persons(
+        request.actor,
+        rows,
+        object_type="prescription_list",
+        own_unit_work=lambda p: (
+            p.contact_id is not None and (p.contact_id == me or p.contact_id in colleagues)
+        ),
+    )
     return csvexport.render_or_csv(request, "friskliv/prescription_list.html", {"page": page})

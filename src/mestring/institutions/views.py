@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from mestring.access.boards import actor_unit_ids, name_persons
 from mestring.access.guard import audited_view, person_view
 from mestring.access.permissions import ADMIN_UNITS, REHAB_REGISTER, STATISTICS_VIEW
 from mestring.core import csvexport
@@ -161,8 +162,17 @@ def rehab_plan_edit(request: HttpRequest, person: Person, stay_id: int) -> HttpR
 @audited_view(object_type="bed_board")
 @require_GET
 def bed_board(request: HttpRequest) -> HttpResponse:
+    """Beds per unit and who is in them. A patient is named only to those who may see
+    them or who work in the unit of the stay; each named patient's access log gets a row."""
     day, day_error, day_input = chosen_day(request)
     units = selectors.bed_board(day)
+    own_units = actor_unit_ids(request.actor)
+    name_persons(
+        request.actor,
+        [stay for entry in units for stay in entry.stays],
+        object_type="bed_board",
+        own_unit_work=lambda stay: stay.unit_id in own_units,
+    )
     context = {
         "day": day,
         "day_error": day_error,
@@ -226,11 +236,19 @@ def agreement_detail(request: HttpRequest, agreement_id: int) -> HttpResponse:
         .select_related("person", "unit")
         .order_by("admitted_on", "pk")
     )
+    page = csvexport.page_or_all(request, stays)
+    own_units = actor_unit_ids(request.actor)
+    page.object_list = name_persons(
+        request.actor,
+        list(page.object_list),
+        object_type="purchase_agreement",
+        own_unit_work=lambda stay: stay.unit_id in own_units,
+    )
     context = {
         "agreement": agreement,
         "report": report,
         "result": result,
-        "page": csvexport.page_or_all(request, stays),
+        "page": page,
         "can_edit": request.actor.has_perm(ADMIN_UNITS),
     }
     return csvexport.render_or_csv(request, "institutions/agreement_detail.html", context)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -43,19 +44,47 @@ def staff_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _staff(staff_id: int) -> Staff:
+    return get_object_or_404(
+        Staff.objects.select_related("user").prefetch_related("role_assignments__role"),
+        pk=staff_id,
+    )
+
+
+def _staff_page(
+    request: HttpRequest,
+    staff: Staff | None,
+    form: StaffForm | None = None,
+    *,
+    status: int = 200,
+) -> HttpResponse:
+    """The staff form. Whether the shared account (name, e-mail, lock, second factor) is
+    this actor's to change decides which fields and buttons it offers."""
+    refusal = services.account_change_refusal(request.actor, staff.user) if staff else None
+    if form is None:
+        form = StaffForm(
+            staff=staff,
+            account_editable=refusal is None,
+            may_join=services.is_installation_admin(request.actor),
+        )
+    context = {"form": form, "staff": staff, "account_refusal": refusal}
+    return render(request, "people/admin/staff_form.html", context, status=status)
+
+
 @staff_required(ADMIN_STAFF)
 @require_http_methods(["GET", "POST"])
 def staff_edit(request: HttpRequest, staff_id: int | None = None) -> HttpResponse:
-    staff = (
-        get_object_or_404(
-            Staff.objects.select_related("user").prefetch_related("role_assignments__role"),
-            pk=staff_id,
-        )
-        if staff_id
-        else None
+    staff = _staff(staff_id) if staff_id else None
+    if request.method != "POST":
+        return _staff_page(request, staff)
+    refusal = services.account_change_refusal(request.actor, staff.user) if staff else None
+    form = StaffForm(
+        request.POST,
+        staff=staff,
+        account_editable=refusal is None,
+        may_join=services.is_installation_admin(request.actor),
     )
-    form = StaffForm(request.POST or None, staff=staff)
-    if request.method == "POST" and form.is_valid():
+    if form.is_valid():
         common = {
             "actor": request.actor,
             "user_data": form.user_data(),
@@ -63,20 +92,35 @@ def staff_edit(request: HttpRequest, staff_id: int | None = None) -> HttpRespons
             "units": list(form.cleaned_data["units"]),
             "roles": list(form.cleaned_data["roles"]),
         }
-        if staff is None:
-            services.staff_create(password=form.cleaned_data["password"], **common)
+        try:
+            if staff is None:
+                created = services.staff_create(password=form.cleaned_data["password"], **common)
+                if created.enrolment_code is not None:
+                    return _enrolment_code_page(request, created.staff, created.enrolment_code)
+            else:
+                services.staff_update(staff=staff, **common)
+        except services.UsernameTaken as exc:
+            form.add_error("username", str(exc))
+        except services.SharedAccountRefused as exc:
+            form.add_error(None, str(exc))
+            return _staff_page(request, staff, form, status=403)
+        except services.StaffRuleError as exc:
+            form.add_error(None, str(exc))
         else:
-            services.staff_update(staff=staff, **common)
-        messages.success(request, _("Den ansatte er lagret."))
-        return redirect("people:staff_list")
-    return render(request, "people/admin/staff_form.html", {"form": form, "staff": staff})
+            messages.success(request, _("Den ansatte er lagret."))
+            return redirect("people:staff_list")
+    return _staff_page(request, staff, form)
 
 
 @staff_required(ADMIN_STAFF)
 @require_POST
 def staff_unlock(request: HttpRequest, staff_id: int) -> HttpResponse:
-    staff = get_object_or_404(Staff.objects.select_related("user"), pk=staff_id)
-    services.staff_unlock(actor=request.actor, staff=staff)
+    staff = _staff(staff_id)
+    try:
+        services.staff_unlock(actor=request.actor, staff=staff)
+    except services.SharedAccountRefused as exc:
+        messages.error(request, str(exc))
+        return _staff_page(request, staff, status=403)
     messages.success(request, _("Kontoen til %(name)s er låst opp.") % {"name": staff})
     return redirect("people:staff_edit", staff_id=staff.pk)
 
@@ -84,11 +128,27 @@ def staff_unlock(request: HttpRequest, staff_id: int) -> HttpResponse:
 @staff_required(ADMIN_STAFF)
 @require_POST
 def staff_reset_second_factor(request: HttpRequest, staff_id: int) -> HttpResponse:
-    staff = get_object_or_404(Staff.objects.select_related("user"), pk=staff_id)
-    services.staff_reset_second_factor(actor=request.actor, staff=staff)
-    messages.success(
-        request,
-        _("%(name)s må registrere autentiseringsapp på nytt ved neste innlogging.")
-        % {"name": staff},
-    )
-    return redirect("people:staff_edit", staff_id=staff.pk)
+    staff = _staff(staff_id)
+    try:
+        enrolment_code = services.staff_reset_second_factor(actor=request.actor, staff=staff)
+    except services.SharedAccountRefused as exc:
+        messages.error(request, str(exc))
+        return _staff_page(request, staff, status=403)
+    return _enrolment_code_page(request, staff, enrolment_code, reset=True)
+
+
+def _enrolment_code_page(
+    request: HttpRequest, staff: Staff, enrolment_code: str, *, reset: bool = False
+) -> HttpResponse:
+    """The one-time enrolment code, shown once in the answer to the POST that made it
+    (never stored readable, never in a URL or a message), and kept out of caches."""
+    staff.user.refresh_from_db(fields=["enrolment_code_expires_at"])
+    context = {
+        "staff": staff,
+        "enrolment_code": enrolment_code,
+        "expires_at": staff.user.enrolment_code_expires_at,
+        "reset": reset,
+    }
+    response = render(request, "people/admin/staff_enrolment_code.html", context)
+    add_never_cache_headers(response)
+    return response

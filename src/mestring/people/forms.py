@@ -10,7 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from mestring.access.models import Role
 from mestring.people.identity import InvalidNationalId, parse_national_id
 from mestring.people.models import Person, Relative, Staff, Unit, UnitInvolvement
-from mestring.people.services import national_id_taken
+from mestring.people.services import (
+    ACCOUNT_FIELDS,
+    national_id_taken,
+    person_ref_taken,
+    person_ref_taken_message,
+    username_taken_message,
+)
 
 DATE_HELP = _("Skriv datoen som dd.mm.åååå, for eksempel 24.12.1950.")
 
@@ -68,6 +74,12 @@ class PersonForm(forms.ModelForm):
             )
         self.national_id_kind = str(parsed.kind)
         return parsed.value
+
+    def clean_person_ref(self) -> str:
+        value = self.cleaned_data.get("person_ref", "").strip()
+        if person_ref_taken(value, exclude_pk=self.instance.pk):
+            raise forms.ValidationError(person_ref_taken_message(), code="duplicate")
+        return value
 
     def clean_postal_code(self) -> str:
         value = self.cleaned_data.get("postal_code", "").strip()
@@ -204,8 +216,19 @@ class StaffForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args: Any, staff: Staff | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        staff: Staff | None = None,
+        account_editable: bool = True,
+        may_join: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        """`account_editable`: the actor may change the shared account's name and e-mail
+        (people.services.account_change_refusal). `may_join`: an installation
+        administrator, who may add an existing user of another municipality here."""
         self.staff = staff
+        self.may_join = may_join
         if staff is not None:
             kwargs.setdefault(
                 "initial",
@@ -229,6 +252,9 @@ class StaffForm(forms.Form):
         if staff is not None:
             self.fields["username"].disabled = True
             del self.fields["password"]
+            if not account_editable:
+                for name in ACCOUNT_FIELDS:  # the posted value is ignored, the stored kept
+                    self.fields[name].disabled = True
         else:
             self.fields["password"].required = True
 
@@ -244,6 +270,9 @@ class StaffForm(forms.Form):
             user = get_user_model().objects.filter(username__iexact=username).first()
             if user is not None and Staff.objects.filter(user=user).exists():
                 raise forms.ValidationError(_("Denne brukeren er allerede ansatt i kommunen."))
+            if user is not None and not self.may_join:
+                # Never join another municipality's user silently (issue 19 H2).
+                raise forms.ValidationError(username_taken_message(), code="taken")
         return username
 
     def clean_password(self) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from typing import Any
 
@@ -10,9 +11,16 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mestring.access.actor import Actor
+from mestring.access.actor import Actor, system_actor
 from mestring.access.audit import record_event
-from mestring.access.models import AuditPurpose, CareRelation, CareRelationKind, Role, StaffRole
+from mestring.access.models import (
+    AuditOutcome,
+    AuditPurpose,
+    CareRelation,
+    CareRelationKind,
+    Role,
+    StaffRole,
+)
 from mestring.accounts import services as account_services
 from mestring.people.models import Person, Relative, Staff, Unit, UnitInvolvement
 
@@ -20,14 +28,84 @@ from mestring.people.models import Person, Relative, Staff, Unit, UnitInvolvemen
 REGISTRATION_ACCESS_DAYS = 30
 
 
-class DuplicateNationalId(ValueError):
-    pass
+class DuplicatePerson(ValueError):
+    """Another person of the municipality already has this number or reference; the
+    message is for the form field named by `field`."""
+
+    field = ""
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(message or self.default_message())
+
+    @staticmethod
+    def default_message() -> str:
+        return ""
+
+
+class DuplicateNationalId(DuplicatePerson):
+    field = "national_id"
+
+    @staticmethod
+    def default_message() -> str:
+        return _("Det finnes allerede en person med dette nummeret.")
+
+
+class DuplicatePersonRef(DuplicatePerson):
+    """(L3) The municipality's own reference is unique within the municipality."""
+
+    field = "person_ref"
+
+    @staticmethod
+    def default_message() -> str:
+        return person_ref_taken_message()
+
+
+def person_ref_taken_message() -> str:
+    return _("Det finnes allerede en person med denne referansen i kommunen.")
+
+
+class StaffRuleError(ValueError):
+    """A change of staff or account the rules do not allow; the message is for the user."""
+
+
+class UsernameTaken(StaffRuleError):
+    """The username belongs to an existing account the actor may not join."""
+
+
+class SharedAccountRefused(StaffRuleError):
+    """The account is shared with another municipality (or is an installation
+    administrator's): its name, e-mail, lock and second factor are not this
+    municipality's to change."""
 
 
 def national_id_taken(national_id: str, *, exclude_pk: int | None = None) -> bool:
     if not national_id:
         return False
     return Person.objects.filter(national_id=national_id).exclude(pk=exclude_pk).exists()
+
+
+def person_ref_taken(person_ref: str, *, exclude_pk: int | None = None) -> bool:
+    if not person_ref:
+        return False
+    return Person.objects.filter(person_ref=person_ref).exclude(pk=exclude_pk).exists()
+
+
+def _check_unique(data: dict[str, Any], exclude_pk: int | None = None) -> None:
+    if national_id_taken(data.get("national_id", ""), exclude_pk=exclude_pk):
+        raise DuplicateNationalId
+    if person_ref_taken(data.get("person_ref", ""), exclude_pk=exclude_pk):
+        raise DuplicatePersonRef
+
+
+def _save_person(person: Person, data: dict[str, Any]) -> None:
+    """Save, and turn a concurrent save of the same number or reference (which passed
+    the checks before the database's own) into the same clear refusal."""
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError:
+        _check_unique(data, exclude_pk=person.pk)
+        raise
 
 
 def _apply(instance: object, data: dict[str, Any]) -> None:
@@ -54,14 +132,9 @@ def registration_access_grant(*, actor: Actor, person: Person) -> None:
 def person_register(*, actor: Actor, data: dict[str, Any]) -> Person:
     """A new person; the one who registers them gets time-limited access to the record."""
     with transaction.atomic():
-        if national_id_taken(data.get("national_id", "")):
-            raise DuplicateNationalId
+        _check_unique(data)
         person = Person(**data)
-        try:
-            with transaction.atomic():
-                person.save()
-        except IntegrityError as exc:  # a concurrent registration of the same number
-            raise DuplicateNationalId from exc
+        _save_person(person, data)
         registration_access_grant(actor=actor, person=person)
         record_event(
             actor=actor, action="create", object_type="person", object_id=person.pk, person=person
@@ -71,10 +144,9 @@ def person_register(*, actor: Actor, data: dict[str, Any]) -> Person:
 
 def person_update(*, actor: Actor, person: Person, data: dict[str, Any]) -> Person:
     with transaction.atomic():
-        if national_id_taken(data.get("national_id", ""), exclude_pk=person.pk):
-            raise DuplicateNationalId
+        _check_unique(data, exclude_pk=person.pk)
         _apply(person, data)
-        person.save()
+        _save_person(person, data)
         record_event(
             actor=actor, action="update", object_type="person", object_id=person.pk, person=person
         )
@@ -123,6 +195,71 @@ def unit_save(*, actor: Actor, unit: Unit | None, data: dict[str, Any]) -> Unit:
     return unit
 
 
+# The fields of the login account itself (accounts.User), shared by every municipality
+# the user works in; everything else on the staff form is this municipality's membership.
+ACCOUNT_FIELDS = ("first_name", "last_name", "email")
+
+
+def is_installation_admin(actor: Actor) -> bool:
+    """Administers the whole installation, not one municipality: Django's superuser flag,
+    which no municipality can give (roles and their permissions are a municipality's
+    own data, so a role cannot be an installation-level right)."""
+    return actor.user is not None and actor.user.is_active and actor.user.is_superuser
+
+
+def account_change_refusal(actor: Actor, user: Any) -> str | None:
+    """Why the actor may not change the shared account — name, e-mail, lock, second
+    factor — of this user, or None when they may.
+
+    A municipality's administrator changes only that municipality's membership (roles,
+    units, active here). The account itself is theirs to change only while the user
+    belongs to no other municipality and is no installation administrator; otherwise it
+    takes an installation administrator (issue 19 H2)."""
+    if is_installation_admin(actor):
+        return None
+    elsewhere = Staff.all_objects.filter(user=user).exclude(municipality_id=actor.municipality.pk)
+    if user.is_superuser or elsewhere.exists():
+        return _(
+            "Brukeren har også tilgang i en annen kommune. Navn, e-post, opplåsing og "
+            "autentiseringsapp kan bare endres av den som administrerer hele installasjonen."
+        )
+    return None
+
+
+def _record_in_every_chain(
+    *, actor: Actor, user: Any, action: str, outcome: str = AuditOutcome.ALLOWED
+) -> None:
+    """One row in the audit chain of every municipality the user belongs to, naming that
+    municipality's staff membership: a change of the shared account concerns them all.
+    A row in another municipality's chain says where the change was made."""
+    memberships = Staff.all_objects.filter(user=user).select_related("municipality")
+    for membership in memberships.order_by("municipality__number"):
+        here = membership.municipality_id == actor.municipality.pk
+        record_event(
+            actor=actor
+            if here
+            else dataclasses.replace(actor, municipality=membership.municipality),
+            action=action,
+            object_type="staff",
+            object_id=membership.pk,
+            outcome=outcome,
+            purpose=AuditPurpose.ADMINISTRATION,
+            reason_code="" if here else f"fra_kommune:{actor.municipality.number}",
+        )
+
+
+def _check_account_change(*, actor: Actor, staff: Staff, action: str) -> None:
+    """Raise SharedAccountRefused, and log the attempt as refused in every chain the user
+    belongs to, when the actor may not change the account."""
+    refusal = account_change_refusal(actor, staff.user)
+    if refusal is None:
+        return
+    _record_in_every_chain(
+        actor=actor, user=staff.user, action=action, outcome=AuditOutcome.REFUSED
+    )
+    raise SharedAccountRefused(refusal)
+
+
 def _set_roles(staff: Staff, roles: list[Role]) -> None:
     """The municipality-wide roles; roles held in one unit are managed separately."""
     municipality_wide = StaffRole.objects.filter(staff=staff, unit__isnull=True)
@@ -137,6 +274,15 @@ def _set_roles(staff: Staff, roles: list[Role]) -> None:
     )
 
 
+@dataclasses.dataclass(frozen=True)
+class NewStaff:
+    """The new membership, and for a new account the one-time enrolment code (shown once
+    to the administrator, who hands it to the user for binding the authenticator)."""
+
+    staff: Staff
+    enrolment_code: str | None
+
+
 def staff_create(
     *,
     actor: Actor,
@@ -145,17 +291,29 @@ def staff_create(
     staff_data: dict[str, Any],
     units: list[Unit],
     roles: list[Role],
-) -> Staff:
-    """A new staff member; an existing user (another municipality) is joined, not copied."""
+) -> NewStaff:
+    """A new staff member with a new account and its one-time enrolment code. An
+    existing account (a user of another municipality) is joined, never copied or
+    changed, and only by an installation administrator: to anyone else the username is
+    taken (issue 19 H2)."""
     with transaction.atomic():
         user = get_user_model().objects.filter(username__iexact=user_data["username"]).first()
+        joined = user is not None
+        enrolment_code = None
         if user is None:
             user = get_user_model()(**user_data)
             user.set_password(password)
             user.save()
+            enrolment_code = account_services.issue_enrolment_code(user)
+        elif Staff.all_objects.filter(user=user, municipality_id=actor.municipality.pk).exists():
+            raise UsernameTaken(_("Denne brukeren er allerede ansatt i kommunen."))
+        elif not is_installation_admin(actor):
+            raise UsernameTaken(username_taken_message())
         staff = Staff.objects.create(user=user, **staff_data)
         staff.units.set(units)
         _set_roles(staff, roles)
+        if joined:  # first, so the chains are locked in one order (municipality number)
+            _record_in_every_chain(actor=actor, user=user, action="join")
         record_event(
             actor=actor,
             action="create",
@@ -163,7 +321,15 @@ def staff_create(
             object_id=staff.pk,
             purpose=AuditPurpose.ADMINISTRATION,
         )
-    return staff
+    return NewStaff(staff=staff, enrolment_code=enrolment_code)
+
+
+def username_taken_message() -> str:
+    return _(
+        "Brukernavnet er allerede i bruk. Velg et annet brukernavn. Skal en som allerede "
+        "har bruker i en annen kommune også arbeide her, må den som administrerer hele "
+        "installasjonen legge det til."
+    )
 
 
 def staff_update(
@@ -175,9 +341,20 @@ def staff_update(
     units: list[Unit],
     roles: list[Role],
 ) -> Staff:
+    """This municipality's membership, and the shared account's name and e-mail when the
+    actor may change them (`account_change_refusal`); each account change is audited in
+    every municipality the user belongs to."""
+    user = staff.user
+    changed = {key: value for key, value in user_data.items() if getattr(user, key) != value}
+    if set(changed) - set(ACCOUNT_FIELDS):
+        raise StaffRuleError(_("Brukernavnet kan ikke endres."))
+    if changed:  # before the write's transaction, so that the refusal's row is kept
+        _check_account_change(actor=actor, staff=staff, action="update_account")
     with transaction.atomic():
-        _apply(staff.user, user_data)
-        staff.user.save()
+        if changed:
+            _apply(user, changed)
+            user.save(update_fields=list(changed))
+            _record_in_every_chain(actor=actor, user=user, action="update_account")
         _apply(staff, staff_data)
         staff.save()
         staff.units.set(units)
@@ -193,24 +370,37 @@ def staff_update(
 
 
 def staff_unlock(*, actor: Actor, staff: Staff) -> None:
+    """Lift the account's lock-out: the account is shared, so see `account_change_refusal`."""
+    _check_account_change(actor=actor, staff=staff, action="unlock")
     with transaction.atomic():
         account_services.unlock_user(staff.user)
-        record_event(
-            actor=actor,
-            action="unlock",
-            object_type="staff",
-            object_id=staff.pk,
-            purpose=AuditPurpose.ADMINISTRATION,
-        )
+        _record_in_every_chain(actor=actor, user=staff.user, action="unlock")
 
 
-def staff_reset_second_factor(*, actor: Actor, staff: Staff) -> None:
+def staff_reset_second_factor(*, actor: Actor, staff: Staff) -> str:
+    """Remove the account's authenticator (lost phone) and return the new one-time
+    enrolment code the user binds a new one with; see `account_change_refusal`."""
+    _check_account_change(actor=actor, staff=staff, action="reset_second_factor")
     with transaction.atomic():
-        account_services.reset_second_factor(staff.user)
-        record_event(
-            actor=actor,
-            action="reset_second_factor",
-            object_type="staff",
-            object_id=staff.pk,
-            purpose=AuditPurpose.ADMINISTRATION,
-        )
+        enrolment_code = account_services.reset_second_factor(staff.user)
+        _record_in_every_chain(actor=actor, user=staff.user, action="reset_second_factor")
+    return enrolment_code
+
+
+def operator_reset_second_factor(*, user: Any, label: str = "enrolment-code") -> str:
+    """The installation's operator (the command line) removes the account's
+    authenticator and gets a new one-time enrolment code: for the first administrator,
+    or an installation administrator, whom no one in the application can reset. Recorded
+    in the chain of every municipality the user belongs to."""
+    with transaction.atomic():
+        enrolment_code = account_services.reset_second_factor(user)
+        memberships = Staff.all_objects.filter(user=user).select_related("municipality")
+        for membership in memberships.order_by("municipality__number"):
+            record_event(
+                actor=system_actor(membership.municipality, label=label),
+                action="reset_second_factor",
+                object_type="staff",
+                object_id=membership.pk,
+                purpose=AuditPurpose.ADMINISTRATION,
+            )
+    return enrolment_code

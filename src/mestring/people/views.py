@@ -83,8 +83,8 @@ def person_register(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             person = services.person_register(actor=request.actor, data=form.service_data())
-        except services.DuplicateNationalId:
-            form.add_error("national_id", _("Det finnes allerede en person med dette nummeret."))
+        except services.DuplicatePerson as exc:
+            form.add_error(exc.field, str(exc))
         else:
             messages.success(request, _("%(name)s er registrert.") % {"name": person.full_name})
             return redirect("people:overview", person_id=person.pk)
@@ -110,8 +110,8 @@ def person_edit(request: HttpRequest, person: Person) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.person_update(actor=request.actor, person=person, data=form.service_data())
-        except services.DuplicateNationalId:
-            form.add_error("national_id", _("Det finnes allerede en person med dette nummeret."))
+        except services.DuplicatePerson as exc:
+            form.add_error(exc.field, str(exc))
         else:
             messages.success(request, _("Endringene er lagret."))
             return redirect("people:overview", person_id=person.pk)

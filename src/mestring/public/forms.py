@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from mestring.core.text import single_line
 from mestring.people.forms import DATE_HELP, DateInput
 from mestring.people.models import Unit, UnitKind
 from mestring.public.models import OrganisationEvent, PublicProfile, UserOrganisation
@@ -12,6 +13,13 @@ from mestring.public.models import OrganisationEvent, PublicProfile, UserOrganis
 # The honeypot: a field people never see (hidden with CSS and from assistive
 # technology); a bot that fills every field fills it too.
 HONEYPOT_FIELD = "nettsted_adresse"
+
+
+def _one_line(form: forms.BaseForm, *names: str) -> None:
+    """These fields are one line (L12): a line break in a name broke the e-mail that
+    approves the organisation."""
+    for name in names:
+        form.fields[name].validators.append(single_line)
 
 
 class OrganisationForm(forms.ModelForm):
@@ -49,6 +57,10 @@ class OrganisationForm(forms.ModelForm):
             "purpose": {"required": _("Skriv kort om formålet og tilbudet deres.")},
         }
 
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        _one_line(self, "name", "contact_name", "email", "phone", "website")
+
 
 class EventForm(forms.ModelForm):
     class Meta:
@@ -63,6 +75,10 @@ class EventForm(forms.ModelForm):
                 "invalid": _("Datoen må skrives som dd.mm.åååå."),
             },
         }
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        _one_line(self, "title", "place")
 
 
 class RejectForm(forms.Form):

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from mestring.access.actor import Actor, system_actor
 from mestring.access.audit import record_event
+from mestring.core.text import one_line
 from mestring.public.models import (
     OrganisationEvent,
     OrganisationStatus,
@@ -87,16 +88,19 @@ def _issue_token(organisation: UserOrganisation, now: datetime.datetime) -> str:
 
 
 def _send_link(organisation: UserOrganisation, link: str, *, first: bool) -> bool:
-    """Send the personal link; False when the mail server refused (the write stands,
-    and the organisation can ask for a new link)."""
+    """Send the personal link; False when the mail server refused or the message could
+    not be made (the write stands, and the organisation can ask for a new link). The
+    name goes on one line in the subject, whatever was saved before names were checked
+    (L12)."""
+    name = one_line(organisation.name)
     greeting = (
         _("%(name)s er godkjent og publisert i kommunens tjenestekatalog.")
         if first
         else _("Her er en ny lenke for å endre oppføringen til %(name)s.")
-    ) % {"name": organisation.name}
+    ) % {"name": name}
     body = "\n\n".join(
         [
-            _("Hei, %(contact)s.") % {"contact": organisation.contact_name},
+            _("Hei, %(contact)s.") % {"contact": one_line(organisation.contact_name)},
             greeting,
             _(
                 "Med denne personlige lenken kan dere endre oppføringen og legge til kurs "
@@ -112,12 +116,12 @@ def _send_link(organisation: UserOrganisation, link: str, *, first: bool) -> boo
     )
     try:
         send_mail(
-            subject=_("Lenke for å endre oppføringen til %(name)s") % {"name": organisation.name},
+            subject=_("Lenke for å endre oppføringen til %(name)s") % {"name": name},
             message=body,
             from_email=None,
             recipient_list=[organisation.email],
         )
-    except (OSError, smtplib.SMTPException):
+    except (OSError, smtplib.SMTPException, ValueError):  # BadHeaderError is a ValueError
         logger.exception("Could not send the edit link of user organisation %s", organisation.pk)
         return False
     return True

@@ -73,7 +73,8 @@ def inbox(
     )
     if actor.staff is not None:
         relations = (
-            CareRelation.objects.active()
+            # The inbox links to the message, which an intake relation opens too.
+            CareRelation.objects.active(include_intake=True)
             .for_staff(actor.staff)
             .filter(person_id=OuterRef("person_id"))
         )

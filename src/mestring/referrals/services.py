@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,7 +37,6 @@ from mestring.referrals.models import (
 from mestring.referrals.rules import FACTOR_MAX, FACTOR_MIN, suggest_place
 
 __all__ = [
-    "REGISTRAR_ACCESS_DAYS",
     "ReferralRuleError",
     "referral_open_case",
     "referral_register",
@@ -46,8 +46,6 @@ __all__ = [
     "suggest_place",
 ]
 
-# The staff member who registers a message keeps access to the person this long.
-REGISTRAR_ACCESS_DAYS = 30
 STATUS_LABELS = dict(ReferralStatus.choices)
 
 
@@ -56,7 +54,10 @@ class ReferralRuleError(ValueError):
 
 
 def _ensure_registrar_access(actor: Actor, person: Person) -> None:
-    """The one who registers a message must be able to open it afterwards."""
+    """The one who registers a message must be able to open it afterwards: an intake
+    relation, for the person's messages only (not the record), for
+    MESTRING_INTAKE_ACCESS_DAYS days, reviewed by a leader. Not needed by one who
+    already has a care relation to the person."""
     if actor.staff is None:
         return
     has_relation = (
@@ -66,10 +67,10 @@ def _ensure_registrar_access(actor: Actor, person: Person) -> None:
         care_relation_grant(
             actor=actor,
             person=person,
-            kind=CareRelationKind.MANUAL,
+            kind=CareRelationKind.INTAKE,
             reason=_("Registrerte melding om behov"),
             staff=actor.staff,
-            valid_to=timezone.now() + datetime.timedelta(days=REGISTRAR_ACCESS_DAYS),
+            valid_to=timezone.now() + datetime.timedelta(days=settings.MESTRING_INTAKE_ACCESS_DAYS),
         )
 
 

@@ -102,7 +102,7 @@ def register(request: HttpRequest) -> HttpResponse:
         referral = _register(request, form)
         if referral is not None:
             messages.success(request, _("Meldingen er registrert."))
-            if has_care_relation(request.actor, referral.person_id):
+            if has_care_relation(request.actor, referral.person_id, intake=True):
                 return redirect("referrals:detail", referral.person_id, referral.pk)
             # The person has blocked the user (sperring): the message is saved all the same.
             return redirect("referrals:inbox")
@@ -120,7 +120,7 @@ def register(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required()
-@person_view(object_type="referrals")
+@person_view(object_type="referrals", intake=True)
 @require_GET
 def person_referrals(request: HttpRequest, person: Person) -> HttpResponse:
     page = csvexport.page_or_all(request, selectors.person_referrals(person))
@@ -171,7 +171,7 @@ def _handle_post(
 
 
 @staff_required()
-@person_view(action="update", object_type="referral")
+@person_view(action="update", object_type="referral", intake=True)
 @require_http_methods(["GET", "POST"])
 def detail(request: HttpRequest, person: Person, referral_id: int) -> HttpResponse:
     referral = selectors.person_referral(person, referral_id)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from mestring.access.boards import actor_unit_ids, name_persons
 from mestring.access.guard import audited_view, person_view
 from mestring.access.permissions import ADMIN_UNITS, REHAB_REGISTER, STATISTICS_VIEW
 from mestring.core import csvexport
@@ -354,9 +355,20 @@ def waiting_list(request: HttpRequest) -> HttpResponse:
     programmes = list(Programme.objects.order_by("name"))
     programme = _chosen_programme(request, programmes)
     page = csvexport.page_or_all(request, selectors.waiting_list(programme))
+    page.object_list = list(page.object_list)
     selectors.with_waiting_days(page.object_list, today)
     follow_ups = csvexport.page_or_all(
         request, selectors.follow_ups_due(today, programme), param="oppfolging"
+    )
+    follow_ups.object_list = list(follow_ups.object_list)
+    # Names only for those who may see the person or whose unit runs the programme;
+    # each name shown is logged (both lists in one batch).
+    own_units = actor_unit_ids(request.actor)
+    name_persons(
+        request.actor,
+        [*page.object_list, *follow_ups.object_list],
+        object_type="episode_waiting_list",
+        own_unit_work=lambda episode: episode.programme.unit_id in own_units,
     )
     context = {
         "programmes": programmes,

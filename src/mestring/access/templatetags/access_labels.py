@@ -9,6 +9,7 @@ from __future__ import annotations
 from django import template
 from django.utils.translation import gettext_lazy as _
 
+from mestring.access.boards import UNIT_WORK, UNIT_WORK_LABEL
 from mestring.access.models import (
     AuditEvent,
     AuditPurpose,
@@ -56,12 +57,18 @@ OBJECTS = {
     "block_request": _("ønske om sperring"),
     "decision_letter": _("vedtaksbrev"),
     "case": _("sak"),
+    "bed_board": _("sengeoversikten"),
+    "purchase_agreement": _("oversikt over kjøpte plasser"),
+    "prescription_list": _("listen over frisklivsresepter"),
+    "episode_waiting_list": _("ventelisten for rehabilitering"),
+    "waiting_list": _("ventelisten"),
 }
 REASONS: dict[str, str] = {
     **dict(CareRelationKind.choices),
     **dict(EmergencyReason.choices),
     **dict(BlockLiftReason.choices),
     "administrasjon": _("Administrasjon av tilganger"),
+    UNIT_WORK: UNIT_WORK_LABEL,
 }
 # A relative acting on the person's behalf on the citizen pages: pa_vegne_av:<basis>.
 ON_BEHALF_PREFIX = "pa_vegne_av:"
@@ -69,8 +76,14 @@ ON_BEHALF_PREFIX = "pa_vegne_av:"
 CITIZEN_ROLES = {"innbygger": _("Personen selv"), "pårørende": _("Pårørende")}
 
 
+# Where the object makes the action read differently.
+ACTIONS_ON = {("review", "care_relation"): _("Gjennomgikk tilgang")}
+
+
 @register.filter
 def action_label(event: AuditEvent) -> str:
+    if (event.action, event.object_type) in ACTIONS_ON:
+        return str(ACTIONS_ON[event.action, event.object_type])
     action = ACTIONS.get(event.action, event.action)
     what = OBJECTS.get(event.object_type)
     return f"{action} ({what})" if what and event.object_type != "person" else str(action)

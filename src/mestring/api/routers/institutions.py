@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema, Status
 
+from mestring.access.boards import actor_unit_ids, name_persons
 from mestring.access.permissions import REHAB_REGISTER
 from mestring.api.auth import context, endpoint
 from mestring.api.errors import Conflict, field_invalid
@@ -114,9 +115,11 @@ class BoardQuery(Schema):
 
 class BoardStayOut(Schema):
     stay_id: int
-    person_id: int
+    # Null, with empty names, for a person the user may not see (not `named`).
+    person_id: int | None
     family_name: str
     given_name: str
+    named: bool
     stay_type: StayTypeCode
     admitted_on: datetime.date
     days_so_far: int
@@ -388,8 +391,19 @@ def rehab_plan_save(
 @endpoint(scope="stays:read", object_type="bed_board", permission=REHAB_REGISTER)
 def bed_board(request: HttpRequest, query: Query[BoardQuery]) -> dict:
     chosen = query.day or timezone.localdate()
+    actor = context(request).actor
+    board = selectors.bed_board(chosen)
+    own_units = actor_unit_ids(actor)
+    # As on the web: names only for those who may see the person or work in the unit
+    # of the stay; each name given is in the person's access log.
+    name_persons(
+        actor,
+        [stay for entry in board for stay in entry.stays],
+        object_type="bed_board",
+        own_unit_work=lambda stay: stay.unit_id in own_units,
+    )
     units = []
-    for entry in selectors.bed_board(chosen):
+    for entry in board:
         units.append(
             {
                 "unit_id": entry.unit.pk,
@@ -401,9 +415,10 @@ def bed_board(request: HttpRequest, query: Query[BoardQuery]) -> dict:
                 "stays": [
                     {
                         "stay_id": stay.pk,
-                        "person_id": stay.person_id,
-                        "family_name": stay.person.family_name,
-                        "given_name": stay.person.given_name,
+                        "person_id": stay.person_id if stay.named else None,
+                        "family_name": stay.person.family_name if stay.named else "",
+                        "given_name": stay.person.given_name if stay.named else "",
+                        "named": stay.named,
                         "stay_type": stay.stay_type,
                         "admitted_on": stay.admitted_on,
                         "days_so_far": stay.days_so_far,

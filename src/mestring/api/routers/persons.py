@@ -111,6 +111,8 @@ def person_create(request: HttpRequest, data: PersonIn) -> Status:
         person = people_services.person_register(
             actor=context(request).actor, data=form.service_data()
         )
+    except people_services.DuplicatePersonRef as exc:
+        raise field_invalid("person_ref", str(exc)) from exc
     except people_services.DuplicateNationalId as exc:
         raise _duplicate_national_id() from exc
     return Status(201, person)
@@ -146,5 +148,7 @@ def person_update(
         return people_services.person_update(
             actor=context(request).actor, person=person, data=form.service_data()
         )
+    except people_services.DuplicatePersonRef as exc:
+        raise field_invalid("person_ref", str(exc)) from exc
     except people_services.DuplicateNationalId as exc:
         raise _duplicate_national_id() from exc

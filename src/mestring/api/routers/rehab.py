@@ -11,6 +11,7 @@ services' rule errors give 400, and a step the status does not allow gives 409.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from typing import Literal
 
 from django.http import Http404, HttpRequest
@@ -19,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema, Status
 
+from mestring.access.boards import actor_unit_ids, name_persons
 from mestring.access.permissions import REHAB_REGISTER
 from mestring.api.auth import context, endpoint
 from mestring.api.errors import ApiError, Conflict, field_invalid
@@ -145,8 +147,10 @@ class EpisodeOut(EpisodeSummaryOut):
 
 class WaitingOut(Schema):
     id: int
-    person_id: int
+    # Null, with an empty name, for a person the user may not see (not `named`).
+    person_id: int | None
     person_name: str
+    named: bool
     programme: str
     programme_name: str
     referral_date: datetime.date
@@ -164,8 +168,10 @@ class WaitingPage(Schema):
 
 class FollowUpDueOut(Schema):
     id: int
-    person_id: int
+    # Null, with an empty name, for a person the user may not see (not `named`).
+    person_id: int | None
     person_name: str
+    named: bool
     programme: str
     programme_name: str
     end_date: datetime.date | None
@@ -394,6 +400,23 @@ def programme_list(request: HttpRequest) -> list[dict]:
 # --- Work lists (several persons)
 
 
+def _naming(request: HttpRequest) -> Callable[[list[Episode]], list[Episode]]:
+    """As on the web: names only for those who may see the person or whose unit runs the
+    programme; each name given is in the person's access log."""
+    actor = context(request).actor
+
+    def prepare(episodes: list[Episode]) -> list[Episode]:
+        own_units = actor_unit_ids(actor)
+        return name_persons(
+            actor,
+            episodes,
+            object_type="episode_waiting_list",
+            own_unit_work=lambda episode: episode.programme.unit_id in own_units,
+        )
+
+    return prepare
+
+
 @router.get(
     "/episodes/waiting/",
     response=responses({200: WaitingPage}),
@@ -413,8 +436,13 @@ def waiting_list(
     def convert(episode: Episode) -> dict:
         return {
             "id": episode.pk,
-            "person_id": episode.person_id,
-            "person_name": f"{episode.person.family_name}, {episode.person.given_name}",
+            "person_id": episode.person_id if episode.named else None,
+            "person_name": (
+                f"{episode.person.family_name}, {episode.person.given_name}"
+                if episode.named
+                else ""
+            ),
+            "named": episode.named,
             "programme": episode.programme.code,
             "programme_name": episode.programme.name,
             "referral_date": episode.referral_date,
@@ -423,7 +451,12 @@ def waiting_list(
             "waiting_days": (today - episode.referral_date).days,
         }
 
-    return page_of(selectors.waiting_list(_programme(filters.programme)), paging, convert)
+    return page_of(
+        selectors.waiting_list(_programme(filters.programme)),
+        paging,
+        convert,
+        prepare=_naming(request),
+    )
 
 
 @router.get(
@@ -445,15 +478,20 @@ def follow_ups_due(
     def convert(episode: Episode) -> dict:
         return {
             "id": episode.pk,
-            "person_id": episode.person_id,
-            "person_name": f"{episode.person.family_name}, {episode.person.given_name}",
+            "person_id": episode.person_id if episode.named else None,
+            "person_name": (
+                f"{episode.person.family_name}, {episode.person.given_name}"
+                if episode.named
+                else ""
+            ),
+            "named": episode.named,
             "programme": episode.programme.code,
             "programme_name": episode.programme.name,
             "end_date": episode.end_date,
             "follow_up_due_on": episode.follow_up_due_on,
         }
 
-    return page_of(episodes, paging, convert)
+    return page_of(episodes, paging, convert, prepare=_naming(request))
 
 
 # --- A person's episodes

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from mestring.access.actor import system_actor
+from mestring.core import importing
 from mestring.core.importing import IMPORTERS, importer_class, run_import
 from mestring.core.municipality_arg import municipality_by_number
 from mestring.tenancy.context import activate
@@ -19,12 +20,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("kind", choices=sorted(IMPORTERS), help="Hva filen inneholder")
-        parser.add_argument("file", type=Path, help="CSV-fil (UTF-8, komma-separert) eller JSON")
+        parser.add_argument(
+            "file", type=Path, help="CSV-fil (UTF-8, skilt med komma eller semikolon) eller JSON"
+        )
         parser.add_argument("--municipality", required=True, help="Kommunenummer")
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
         try:
+            if importing.too_large(path.stat().st_size):
+                raise CommandError(importing.too_large_message())
             text = path.read_text(encoding="utf-8-sig")
         except FileNotFoundError as exc:
             raise CommandError(f"Finner ikke filen {path}.") from exc

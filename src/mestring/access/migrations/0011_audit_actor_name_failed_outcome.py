@@ -22,7 +22,7 @@ def restore_sqlite_trigger(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("access", "0008_block_lift_permission"),
+        ("access", "0010_registrar_relations_become_intake"),
     ]
 
     operations = [

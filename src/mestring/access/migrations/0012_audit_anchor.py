@@ -56,7 +56,7 @@ def backward(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("access", "0009_audit_actor_name_failed_outcome"),
+        ("access", "0011_audit_actor_name_failed_outcome"),
         ("tenancy", "0001_initial"),
     ]
 
