@@ -25,7 +25,8 @@ run: setup
 	@echo ""
 	@echo "Mestring kjører på http://$(HOST)/  (stopp med Ctrl+C)"
 	@echo "MERK: demobrukere logger inn uten andre faktor (MESTRING_DEMO_2FA_BYPASS=1, kun for demo)."
-	MESTRING_DEMO_2FA_BYPASS=1 $(BIN)/mestring runserver --noreload $(HOST)
+	@echo "MERK: innbyggere logger inn hos utviklingsleverandøren (MESTRING_DEV_OIDC=1, kun for demo)."
+	MESTRING_DEMO_2FA_BYPASS=1 MESTRING_DEV_OIDC=1 $(BIN)/mestring runserver --noreload $(HOST)
 
 lint: setup
 	$(BIN)/ruff check src tests

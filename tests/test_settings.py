@@ -31,6 +31,7 @@ PRINT_SETTINGS = SETUP + (
     "    'secret_key': settings.SECRET_KEY, 'allowed_hosts': settings.ALLOWED_HOSTS,\n"
     "    'synthetic': settings.MESTRING_SYNTHETIC_IDS,\n"
     "    'bypass': settings.MESTRING_DEMO_2FA_BYPASS,\n"
+    "    'dev_oidc': settings.MESTRING_DEV_OIDC,\n"
     "    'engine': db['ENGINE'], 'name': str(db['NAME']), 'host': db.get('HOST'),\n"
     "    'port': db.get('PORT'), 'user': db.get('USER'), 'conn_max_age': db['CONN_MAX_AGE'],\n"
     "    'static_root': str(settings.STATIC_ROOT),\n"
@@ -128,6 +129,7 @@ def test_development_is_the_default(tmp_path):
     assert values["debug"] is True
     assert values["synthetic"] is True
     assert values["bypass"] is False
+    assert values["dev_oidc"] is False
     assert values["secret_key"] == DEVELOPMENT_SECRET_KEY
     assert values["engine"] == "django.db.backends.sqlite3"
     assert values["name"] == str(tmp_path / "data" / "mestring.sqlite3")
@@ -278,3 +280,11 @@ def test_production_response_headers_and_cookies(tmp_path, migrated_sqlite):
         assert cookie["path"] == "/"
         assert cookie["domain"] == ""  # __Host- cookies must not set a Domain
         assert cookie["samesite"] == "Lax"
+
+
+@pytest.mark.attack
+def test_development_login_provider_is_off_unless_asked_for(tmp_path):
+    """(I1) The development login provider (anyone may log in as any person) is off by
+    default outside production too; only MESTRING_DEV_OIDC=1 turns it on."""
+    assert _settings(tmp_path)["dev_oidc"] is False
+    assert _settings(tmp_path, MESTRING_DEV_OIDC="1")["dev_oidc"] is True

@@ -35,14 +35,16 @@ MESTRING_SYNTHETIC_IDS = env_bool("MESTRING_SYNTHETIC_IDS", default=not PRODUCTI
 # Demo users may log in without the second factor; only `make run` turns it on.
 MESTRING_DEMO_2FA_BYPASS = env_bool("MESTRING_DEMO_2FA_BYPASS", default=False)
 # Citizens log in with OpenID Connect (ID-porten in production). Without an issuer, the
-# built-in development provider (login as a demo person) is used; production refuses it.
+# built-in development provider (login as a demo person) is used when it is turned on.
 MESTRING_OIDC_ISSUER = os.environ.get("MESTRING_OIDC_ISSUER", "")
 MESTRING_OIDC_CLIENT_ID = os.environ.get("MESTRING_OIDC_CLIENT_ID", "mestring")
 MESTRING_OIDC_CLIENT_SECRET = os.environ.get("MESTRING_OIDC_CLIENT_SECRET", "")
 MESTRING_OIDC_MIN_ACR = os.environ.get("MESTRING_OIDC_MIN_ACR", "idporten-loa-high")
 # The claim with the identity number (ID-porten: pid).
 MESTRING_OIDC_ID_CLAIM = os.environ.get("MESTRING_OIDC_ID_CLAIM", "pid")
-MESTRING_DEV_OIDC = env_bool("MESTRING_DEV_OIDC", default=not PRODUCTION)
+# The development provider logs anyone in as any person: off unless asked for
+# (`make run` and the tests turn it on), and production refuses to start with it.
+MESTRING_DEV_OIDC = env_bool("MESTRING_DEV_OIDC", default=False)
 # From this age a child's own consent is needed; parental responsibility alone no longer
 # opens the child's pages to a parent.
 MESTRING_CHILD_CONSENT_AGE = env_int("MESTRING_CHILD_CONSENT_AGE", default=16)
@@ -203,6 +205,9 @@ MESTRING_SELF_GRANT_MAX_DAYS = env_int("MESTRING_SELF_GRANT_MAX_DAYS", default=3
 # A message of need not handled within this many days shows as overdue in the inbox.
 MESTRING_REFERRAL_DAYS_NORMAL = env_int("MESTRING_REFERRAL_DAYS_NORMAL", default=14)
 MESTRING_REFERRAL_DAYS_URGENT = env_int("MESTRING_REFERRAL_DAYS_URGENT", default=3)
+# The shortest time the access log is kept: a municipality's administrator may choose a
+# longer period for it, never a shorter one (issue 19, I4); only the installation sets it.
+MESTRING_AUDIT_MIN_YEARS = env_int("MESTRING_AUDIT_MIN_YEARS", default=10)
 MESTRING_LOGIN_MAX_FAILURES = env_int("MESTRING_LOGIN_MAX_FAILURES", default=5)
 MESTRING_LOGIN_LOCK_MINUTES = env_int("MESTRING_LOGIN_LOCK_MINUTES", default=30)
 

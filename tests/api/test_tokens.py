@@ -127,3 +127,20 @@ def test_token_of_a_locked_account_is_401(world, client):
     user.locked_until = None
     user.save(update_fields=["locked_until"])
     assert client.get("/api/persons/", **bearer(raw)).status_code == 200
+
+
+@pytest.mark.attack
+def test_scope_is_checked_before_the_body(world, client):
+    """(I5) A token without the operation's scope gets 403 (audited) even when the body
+    is invalid: the scope is checked before ninja validates the body, which gave 400."""
+    raw = make_token(world.owner, ["plans:read"])
+    url = f"/api/persons/{world.person.pk}/plans/1/goals/"
+    for body in ("{ikke json", '{"text": 17, "ukjent": []}', "{}"):
+        response = client.post(url, body, content_type="application/json", **bearer(raw))
+        assert response.status_code == 403, body
+        assert "plans:write" in response.json()["detail"]
+    assert AuditEvent.all_objects.filter(object_type="api", outcome="refused").count() == 3
+    # With the scope, the same bad body is a 400 or 422 as before.
+    full = make_token(world.owner)
+    response = client.post(url, "{ikke json", content_type="application/json", **bearer(full))
+    assert response.status_code in (400, 422)

@@ -54,7 +54,7 @@ def _section(page: Page, heading: str) -> Locator:
 def _search(page: Page, text: str) -> None:
     """Type in the search page's field; htmx fetches the results as the user types."""
     field = page.get_by_role("searchbox", name=SEARCH_LABEL)
-    htmx_swap(page, lambda: field.fill(text), "/personer/?")
+    htmx_swap(page, lambda: field.fill(text), "/personer/")
 
 
 def _focus_state(page: Page) -> dict:

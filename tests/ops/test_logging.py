@@ -109,3 +109,53 @@ def test_redaction_filter_and_formatter(json_log):
     assert redact(f"/personer/{NATIONAL_ID}/") == "/personer/[fnr fjernet]/"
     # A hex request id that happens to hold 11 digits in a row stays whole.
     assert redact("54b8b3201ab34fe0a638b01234567890") == "54b8b3201ab34fe0a638b01234567890"
+
+
+@pytest.mark.attack
+@pytest.mark.django_db
+def test_secret_tokens_in_paths_are_not_logged(world, json_log):
+    """(L6) A calendar feed's token and an organisation's personal link are credentials:
+    neither the access log nor Django's own 404 line may hold them."""
+    from django.urls import reverse
+
+    from mestring.teams import services as team_services
+    from mestring.tenancy.context import activate
+    from tests.teams.helpers import actor_for
+
+    with activate(world.municipality):
+        _feed, token = team_services.calendar_feed_create(actor=actor_for(world.owner))
+    client = Client()
+    feed = client.get(reverse("teams:calendar_feed_ics", args=[token]))
+    assert feed.status_code == 200
+    unknown = "UkjentHemmeligKalendernokkel123"
+    assert client.get(reverse("teams:calendar_feed_ics", args=[unknown])).status_code == 404
+    link = "HemmeligOrganisasjonslenke456"
+    edit = reverse(
+        "public:organisation_edit", kwargs={"number": world.municipality.number, "token": link}
+    )
+    assert client.get(edit).status_code == 404
+    text = json_log.getvalue()
+    for secret in (token, unknown, link):
+        assert secret not in text
+    access = [line for line in _lines(json_log) if line["name"] == "mestring.access_log"]
+    assert len(access) == 3
+    assert all("[nokkel-fjernet]" in line["path"] for line in access)
+    assert access[0]["path"].endswith("/[nokkel-fjernet].ics")
+
+
+@pytest.mark.attack
+def test_identity_numbers_typed_with_spaces_or_dots_are_redacted():
+    """(I2) An identity number written with its birth date apart — a space, a dot, two
+    spaces, a no-break space — or with dots in the birth date is redacted too."""
+    for typed in (
+        "010190 12345",
+        "010190.12345",
+        "010190  12345",
+        "010190\u00a012345",
+        "01.01.90 12345",
+        "01 01 90 12345",
+    ):
+        assert redact(f"søkte på {typed}.") == "søkte på [fnr fjernet].", typed
+    # Dates, account numbers and longer numbers stay.
+    for kept in ("01.01.2024 12345", "1234.56.78901", "0101901234567", "tlf 400 00 000"):
+        assert redact(kept) == kept

@@ -39,6 +39,13 @@ class Actor:
         return self.label or "system"
 
     @property
+    def display_name(self) -> str:
+        """The user's name as it is now, kept on each audit row (`actor_name`)."""
+        if self.user:
+            return (self.user.get_full_name() or self.user.username)[:300]
+        return ""
+
+    @property
     def hpr_number(self) -> str:
         return self.staff.hpr_number if self.staff else ""
 

@@ -9,6 +9,10 @@ Retention may remove the oldest rows of a chain (`audit_prune`): it first writes
 `AuditCheckpoint` with the hash of the last row it removes, and then an event that
 names the checkpoint, so `verify_chain` starts from the checkpoint instead of row 1 and
 still finds an edited, removed or unaccounted-for row.
+
+The newest rows removed together with a rolled-back chain head leave a chain that still
+links; an `AuditAnchor` (where the chain was last seen whole, written by `audit verify`
+and by pruning) reveals that: the chain must reach it, with the same hash there.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from django.utils import timezone
 
 from mestring.access.actor import Actor
 from mestring.access.models import (
+    AuditAnchor,
     AuditChainHead,
     AuditCheckpoint,
     AuditEvent,
@@ -60,6 +65,10 @@ HASHED_FIELDS = (
     "request_id",
     "previous_hash",
 )
+# Hashed as well when not empty: the actor's name as it was (`AuditEvent.actor_name`).
+# Rows written before the field existed have it empty and keep their hashes; on a newer
+# row, blanking or changing the name no longer matches its hash.
+OPTIONAL_HASHED_FIELDS = ("actor_name",)
 
 
 def _canonical(value: object) -> object:
@@ -70,6 +79,10 @@ def _canonical(value: object) -> object:
 
 def compute_row_hash(event: AuditEvent) -> str:
     content = {name: _canonical(getattr(event, name)) for name in HASHED_FIELDS}
+    for name in OPTIONAL_HASHED_FIELDS:
+        value = getattr(event, name)
+        if value:
+            content[name] = value
     encoded = json.dumps(content, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(encoded.encode()).hexdigest()
 
@@ -171,6 +184,7 @@ def record_events(*, actor: Actor, specs: list[EventSpec]) -> list[AuditEvent]:
                 occurred_at=now,
                 user_id=actor.user.pk if actor.user else None,
                 username=actor.username,
+                actor_name=actor.display_name,
                 hpr_number=actor.hpr_number,
                 role=",".join(actor.role_codes)[:200],
                 unit=", ".join(actor.unit_names)[:200],
@@ -239,7 +253,15 @@ def _checkpoint_problem(checkpoints: list[AuditCheckpoint]) -> ChainBreak | None
 
 
 def verify_chain(municipality_id: int, *, through_seq: int | None = None) -> ChainBreak | None:
-    """The first row where the chain is broken, or None when it is intact.
+    """The first row where the chain is broken, or None when it is intact (see `_verify`)."""
+    return _verify(municipality_id, through_seq=through_seq)[0]
+
+
+def _verify(
+    municipality_id: int, *, through_seq: int | None = None
+) -> tuple[ChainBreak | None, int, str]:
+    """The first row where the chain is broken (or None), and the last row checked: its
+    seq and hash.
 
     The chain starts at row 1 from the genesis hash, or — when retention removed the
     oldest rows — right after the checkpoint that accounts for them, from its hash.
@@ -252,7 +274,12 @@ def verify_chain(municipality_id: int, *, through_seq: int | None = None) -> Cha
     )
     problem = _checkpoint_problem(checkpoints)
     if problem is not None:
-        return problem
+        return problem, 0, ""
+    anchor = (
+        AuditAnchor.all_objects.filter(municipality_id=municipality_id).order_by("-seq").first()
+        if through_seq is None
+        else None
+    )
     by_last_seq = {checkpoint.last_seq: checkpoint for checkpoint in checkpoints}
     tags = {checkpoint_tag(checkpoint) for checkpoint in checkpoints}
     latest = checkpoints[-1] if checkpoints else None
@@ -266,36 +293,68 @@ def verify_chain(municipality_id: int, *, through_seq: int | None = None) -> Cha
     if first is not None and first[0] != 1:
         start = by_last_seq.get(first[0] - 1)
         if start is None:
-            return ChainBreak(
-                first[0], first[1], f"rows 1 to {first[0] - 1} are missing without a checkpoint"
-            )
+            missing = f"rows 1 to {first[0] - 1} are missing without a checkpoint"
+            return ChainBreak(first[0], first[1], missing), 0, ""
         expected_previous, expected_seq = start.last_hash, start.last_seq + 1
     elif first is None and latest is not None:
         expected_previous, expected_seq = latest.last_hash, latest.last_seq + 1
     for event in events.iterator(chunk_size=2000):
         if event.seq != expected_seq:
-            return ChainBreak(event.seq, event.pk, f"row {expected_seq} is missing")
+            return ChainBreak(event.seq, event.pk, f"row {expected_seq} is missing"), 0, ""
         if event.previous_hash != expected_previous:
-            return ChainBreak(event.seq, event.pk, "previous hash does not match")
+            return ChainBreak(event.seq, event.pk, "previous hash does not match"), 0, ""
         if compute_row_hash(event) != event.row_hash:
-            return ChainBreak(event.seq, event.pk, "content does not match its hash")
+            return ChainBreak(event.seq, event.pk, "content does not match its hash"), 0, ""
+        if anchor is not None and event.seq == anchor.seq and anchor.row_hash != event.row_hash:
+            unanchored = "row does not match the anchor seen earlier"
+            return ChainBreak(event.seq, event.pk, unanchored), 0, ""
         checkpoint = by_last_seq.get(event.seq)
         if checkpoint is not None and checkpoint.last_hash != event.row_hash:
-            return ChainBreak(event.seq, event.pk, "checkpoint does not match the row")
+            return ChainBreak(event.seq, event.pk, "checkpoint does not match the row"), 0, ""
         if event.action == CHECKPOINT_ACTION and event.object_type == CHECKPOINT_OBJECT_TYPE:
             if event.object_id not in tags:
-                return ChainBreak(event.seq, event.pk, "checkpoint recorded here is missing")
+                gone = "checkpoint recorded here is missing"
+                return ChainBreak(event.seq, event.pk, gone), 0, ""
             latest_recorded = latest_recorded or event.object_id == checkpoint_tag(latest)
         expected_previous = event.row_hash
         expected_seq += 1
+    last = (expected_seq - 1, expected_previous)
     if through_seq is not None:
-        return None
+        return None, *last
+    if anchor is not None and anchor.seq > expected_seq - 1:
+        # The newest rows are gone, the head rolled back with them: the chain still
+        # links, but it once reached further.
+        cut = (
+            f"rows {expected_seq} to {anchor.seq} are missing (the chain was cut back "
+            "since it was anchored)"
+        )
+        return ChainBreak(expected_seq, 0, cut), 0, ""
     if latest is not None and not latest_recorded:
-        return ChainBreak(latest.last_seq + 1, 0, "latest checkpoint is not recorded in the chain")
+        unrecorded = "latest checkpoint is not recorded in the chain"
+        return ChainBreak(latest.last_seq + 1, 0, unrecorded), 0, ""
     head = AuditChainHead.objects.filter(municipality_id=municipality_id).first()
     if head is not None and head.seq != expected_seq - 1:
-        return ChainBreak(expected_seq, 0, f"rows after {expected_seq - 1} are missing")
-    return None
+        return ChainBreak(expected_seq, 0, f"rows after {expected_seq - 1} are missing"), 0, ""
+    return None, *last
+
+
+def anchor_chain(
+    municipality_id: int, *, source: str
+) -> tuple[ChainBreak | None, AuditAnchor | None]:
+    """Verify the chain and, when it is whole, record the last row checked (seq and
+    hash) as its anchor. Writers go on meanwhile: the anchor is the last row seen whole,
+    not the head."""
+    broken, seq, row_hash = _verify(municipality_id)
+    if broken is not None or not seq:
+        return broken, None
+    anchor = AuditAnchor.all_objects.create(
+        municipality_id=municipality_id,
+        seq=seq,
+        row_hash=row_hash,
+        recorded_at=timezone.now(),
+        source=source,
+    )
+    return None, anchor
 
 
 # --- retention: removing the oldest rows behind a checkpoint ---------------------------
@@ -406,11 +465,19 @@ def audit_prune(
                 f"Tilgangsloggen endret seg under slettingen ({deleted} rader i stedet for "
                 f"{plan.removable}). Ingen rader er slettet; prøv igjen."
             )
-        record_event(
+        event = record_event(
             actor=actor,
             action=CHECKPOINT_ACTION,
             object_type=CHECKPOINT_OBJECT_TYPE,
             object_id=checkpoint_tag(checkpoint),
             purpose=AuditPurpose.ADMINISTRATION,
+        )
+        # The pruning event ends the chain now: anchor it (its rows were checked above).
+        AuditAnchor.all_objects.create(
+            municipality_id=municipality_id,
+            seq=event.seq,
+            row_hash=event.row_hash,
+            recorded_at=timezone.now(),
+            source="audit_prune",
         )
     return plan, checkpoint

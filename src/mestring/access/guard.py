@@ -19,7 +19,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Case, Q, When
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 
 from mestring.access.actor import Actor
@@ -62,6 +62,15 @@ class AccessDecision:
 REFUSED = AccessDecision(allowed=False)
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+# Actions of views whose answer is a file with the person's data (a PDF): their read
+# row says "export", as a CSV download (`?format=csv`) of any guarded page does.
+EXPORT_ACTIONS = frozenset({"export", "print"})
+
+
+def is_export(request: HttpRequest) -> bool:
+    """The request downloads the page's table as CSV (`core.csvexport.wants_csv`)."""
+    return request.method in ("GET", "HEAD") and request.GET.get("format") == "csv"
 
 
 def view_transaction(request: HttpRequest) -> AbstractContextManager:
@@ -221,19 +230,45 @@ def person_view(
             )
             request.access = decision
             ground = decision.ground(person.pk)
-            with view_transaction(request), access_ground(ground), counting_events() as counter:
-                response = view(request, person, *args, **kwargs)
-                if counter.count == 0 and response.status_code != 405:
-                    # Nothing was written (a page, or a form shown again with its
-                    # errors): what happened was a read. A method the view does not
-                    # take (405) showed nothing.
+            read_action = "export" if is_export(request) or action in EXPORT_ACTIONS else "view"
+            counter = None
+            try:
+                with (
+                    view_transaction(request),
+                    access_ground(ground),
+                    counting_events() as counter,
+                ):
+                    response = view(request, person, *args, **kwargs)
+                    if counter.count == 0 and response.status_code != 405:
+                        # Nothing was written (a page, or a form shown again with its
+                        # errors): what happened was a read, or a download of the data.
+                        # A method the view does not take (405) showed nothing.
+                        record_event(
+                            actor=actor,
+                            action=read_action,
+                            object_type=object_type,
+                            object_id=person.pk,
+                            person=person,
+                        )
+            except Exception as exc:
+                # The answer is an error: still one row (after a write's rollback), as
+                # the API writes one. A missing or another person's object (404) or a
+                # refusal is a refused look; anything else (a PDF that cannot be made)
+                # was allowed but failed.
+                refused = isinstance(exc, (Http404, PermissionDenied))
+                kept = request.method in SAFE_METHODS and counter is not None and counter.count
+                if kept:  # a read that already left its row (a refusal it wrote itself)
+                    raise
+                with access_ground(ground):
                     record_event(
                         actor=actor,
-                        action="view",
+                        action=read_action,
                         object_type=object_type,
                         object_id=person.pk,
                         person=person,
+                        outcome=AuditOutcome.REFUSED if refused else AuditOutcome.FAILED,
                     )
+                raise
             return response
 
         wrapper.person_guarded = wrapper.audited = True  # type: ignore[attr-defined]
@@ -257,7 +292,7 @@ def audited_view(*, object_type: str, purpose: str = AuditPurpose.CARE) -> Calla
                     object_id = next(iter(kwargs.values()), "") if kwargs else ""
                     record_event(
                         actor=request.actor,
-                        action="view",
+                        action="export" if is_export(request) else "view",
                         object_type=object_type,
                         object_id=object_id,
                         purpose=purpose,

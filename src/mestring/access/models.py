@@ -150,6 +150,9 @@ class CareRelation(MunicipalityOwned):
 class AuditOutcome(models.TextChoices):
     ALLOWED = "allowed", _("Tillatt")
     REFUSED = "refused", _("Avvist")
+    # The request was allowed but could not be answered (a PDF that failed to render):
+    # what was attempted stays in the log.
+    FAILED = "failed", _("Mislyktes")
 
 
 class AuditPurpose(models.TextChoices):
@@ -172,6 +175,9 @@ class AuditEvent(MunicipalityOwned):
         related_name="+",
     )
     username = models.CharField(max_length=150, blank=True)
+    # The actor's name as it was when the row was written (a later rename of the
+    # account must not rewrite history). Empty on rows written before it was kept.
+    actor_name = models.CharField(max_length=300, blank=True, default="")
     hpr_number = models.CharField(max_length=9, blank=True)
     role = models.CharField(max_length=200, blank=True)
     unit = models.CharField(max_length=200, blank=True)
@@ -249,6 +255,29 @@ class AuditCheckpoint(MunicipalityOwned):
 
     def __str__(self) -> str:
         return f"{self.municipality_id}: {self.first_seq}–{self.last_seq}"
+
+
+class AuditAnchor(MunicipalityOwned):
+    """Where a municipality's chain was seen whole: its last row and that row's hash.
+
+    Written when the chain is verified (`mestring audit verify`) and after retention
+    pruned it. The chain head can be rolled back together with the newest rows, and the
+    rest of the chain still links; an anchor cannot (append-only, like the audit table),
+    so `verify_chain` reports a chain that ends before its latest anchor, or whose row
+    there has another hash, as cut back (issue 19, I3).
+    """
+
+    seq = models.BigIntegerField()
+    row_hash = models.CharField(max_length=64)
+    recorded_at = models.DateTimeField()
+    source = models.CharField(max_length=40)
+
+    class Meta:
+        ordering = ["seq"]
+        indexes = [models.Index(fields=["municipality", "seq"])]
+
+    def __str__(self) -> str:
+        return f"{self.municipality_id}: {self.seq}"
 
 
 class EmergencyReason(models.TextChoices):

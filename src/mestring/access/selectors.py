@@ -58,9 +58,12 @@ def person_consents(person: Person) -> QuerySet[Consent]:
 
 
 def person_access_log(person: Person) -> QuerySet[AuditEvent]:
-    """Who looked at or changed the record: allowed events only (refusals were no look)."""
+    """Who looked at or changed the record: allowed events, and those that failed after
+    the data was read (a PDF that could not be made); refusals were no look."""
     return (
-        AuditEvent.objects.filter(person=person, outcome=AuditOutcome.ALLOWED)
+        AuditEvent.objects.filter(
+            person=person, outcome__in=[AuditOutcome.ALLOWED, AuditOutcome.FAILED]
+        )
         .select_related("user")
         .order_by("-seq")
     )

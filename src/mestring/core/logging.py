@@ -2,7 +2,9 @@
 
 The request id reaches every log record through a context variable set by
 `core.middleware.RequestIdMiddleware`, so code that logs needs no request at hand.
-Identity numbers (11 digits, also written 6+5 with a space) are redacted twice: by a
+A secret token in a request's path (a calendar feed, an organisation's personal link)
+is replaced wherever the path is logged (`loggable_path`). Identity numbers (11 digits,
+also written 6+5 with a space or a dot) are redacted twice: by a
 filter on the message and, as a last line of defence, in the formatted JSON line
 (which also covers tracebacks and extra fields).
 """
@@ -18,14 +20,45 @@ from pythonjsonlogger.json import JsonFormatter as _JsonFormatter
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 
-# 11 digits standing alone (not inside a longer number or a hex request id); also
-# "ddmmyy nnnnn" as people type it.
-IDENTITY_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{6}[ .-]?\d{5}(?![0-9A-Za-z])")
+# 11 digits standing alone (not inside a longer number or a hex request id); also as
+# people type them: the birth date and the personal number apart ("ddmmyy nnnnn",
+# "ddmmyy.nnnnn", "ddmmyy-nnnnn", with more than one space or a no-break space), and
+# the birth date itself with dots or spaces ("dd.mm.yy nnnnn").
+IDENTITY_NUMBER = re.compile(
+    r"(?<![0-9A-Za-z])(?:\d{6}|\d{2}[. ]\d{2}[. ]\d{2})[\s.\-]{0,3}\d{5}(?![0-9A-Za-z])"
+)
 REDACTED = "[fnr fjernet]"
+
+# URL parts that are a credential (a calendar feed's or an organisation's personal link):
+# whoever reads the log must not be able to open the link.
+SECRET_URL_KWARGS = frozenset({"token"})
+PATH_PART_REMOVED = "[nokkel-fjernet]"
 
 
 def redact(text: str) -> str:
     return IDENTITY_NUMBER.sub(REDACTED, text)
+
+
+def loggable_path(request: Any) -> str:
+    """The request's path for a log line, with a secret token in it replaced."""
+    # Imported here: settings.py imports this module before Django is set up.
+    from django.urls import Resolver404, resolve
+
+    path = str(getattr(request, "path", ""))
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        try:
+            match = resolve(getattr(request, "path_info", path))
+        except Resolver404:
+            return path
+    secrets = [str(match.kwargs[name]) for name in SECRET_URL_KWARGS & match.kwargs.keys()]
+    secrets = [secret for secret in secrets if secret]
+    if not secrets:
+        return path
+    segments = path.split("/")
+    for secret in secrets:
+        segments = [segment.replace(secret, PATH_PART_REMOVED) for segment in segments]
+    return "/".join(segments)
 
 
 class RequestIdFilter(logging.Filter):
@@ -39,7 +72,15 @@ class RequestIdFilter(logging.Filter):
             # string (names, search text): keep only method and path. Its 4xx/5xx lines
             # are written after the middleware has finished, so the id comes from here.
             request_id = getattr(request, "request_id", request_id)
-            record.request = f"{request.method} {request.path}"
+            path = loggable_path(request)
+            record.request = f"{request.method} {path}"
+            if path != request.path:
+                # "Not Found: /kalender/<token>.ics" and the like: the token goes too.
+                try:
+                    message = record.getMessage()
+                except Exception:  # a broken format string must not lose the record
+                    message = str(record.msg)
+                record.msg, record.args = message.replace(request.path, path), None
         record.request_id = request_id
         return True
 

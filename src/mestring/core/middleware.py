@@ -9,7 +9,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.utils.functional import empty
 
-from mestring.core.logging import request_id_var
+from mestring.core.logging import loggable_path, request_id_var
 from mestring.portal.session import SESSION_KEY as CITIZEN_SESSION_KEY
 
 _VALID_ID = re.compile(r"^[A-Za-z0-9-]{8,40}$")
@@ -28,8 +28,9 @@ class RequestIdMiddleware:
     """A request id for logs and the audit trail; a proxy's X-Request-ID is kept if sane.
 
     Also writes the access log: one line per request with method, path (never the query
-    string, which may hold a name or an identity number), status, duration, request id
-    and user id — nothing about the person the request was about.
+    string, which may hold a name or an identity number; a secret token in the path is
+    replaced), status, duration, request id and user id — nothing about the person the
+    request was about.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -43,14 +44,15 @@ class RequestIdMiddleware:
         try:
             response = self.get_response(request)
             response["X-Request-ID"] = request.request_id
+            path = loggable_path(request)
             access_log.info(
                 "%s %s %s",
                 request.method,
-                request.path,
+                path,
                 response.status_code,
                 extra={
                     "method": request.method,
-                    "path": request.path,
+                    "path": path,
                     "status": response.status_code,
                     "duration_ms": round((time.perf_counter() - started) * 1000, 1),
                     "user_id": _user_id(request),

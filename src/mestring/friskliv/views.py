@@ -138,6 +138,7 @@ def prescription_list(request: HttpRequest) -> HttpResponse:
     page.object_list = name_persons(
         request.actor,
         rows,
+        action="export" if csvexport.wants_csv(request) else "view",
         object_type="prescription_list",
         own_unit_work=lambda p: (
             p.contact_id is not None and (p.contact_id == me or p.contact_id in colleagues)

@@ -170,6 +170,7 @@ def bed_board(request: HttpRequest) -> HttpResponse:
     name_persons(
         request.actor,
         [stay for entry in units for stay in entry.stays],
+        action="export" if csvexport.wants_csv(request) else "view",
         object_type="bed_board",
         own_unit_work=lambda stay: stay.unit_id in own_units,
     )
@@ -241,6 +242,7 @@ def agreement_detail(request: HttpRequest, agreement_id: int) -> HttpResponse:
     page.object_list = name_persons(
         request.actor,
         list(page.object_list),
+        action="export" if csvexport.wants_csv(request) else "view",
         object_type="purchase_agreement",
         own_unit_work=lambda stay: stay.unit_id in own_units,
     )

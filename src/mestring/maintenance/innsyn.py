@@ -37,6 +37,7 @@ MAX_DEPTH = 5
 ACCESS_LOG_FIELDS = (
     ("occurred_at", gettext_lazy("tidspunkt")),
     ("username", gettext_lazy("bruker")),
+    ("actor_name", gettext_lazy("navn")),
     ("hpr_number", gettext_lazy("HPR-nummer")),
     ("role", gettext_lazy("rolle")),
     ("unit", gettext_lazy("enhet")),

@@ -16,7 +16,9 @@ for ever are deposited with the archive depot first, and only then deleted here)
   (who had which item), kept long enough for claims over an item (foreldelsesloven
   § 2: three years) with a margin, and for NAV's follow-up of its own items.
 - The access log (audit rows): 10 years, as long as the records it describes, since
-  the person may ask who has seen them (pasientjournalloven § 18). Rows are never
+  the person may ask who has seen them (pasientjournalloven § 18). A municipality may
+  not go below the installation's minimum (`MESTRING_AUDIT_MIN_YEARS`, 10 by default):
+  one administrator alone must not be able to shorten the evidence of who looked. Rows are never
   deleted before their own period. After it, the job removes the oldest part of each
   municipality's hash chain behind a checkpoint (access.audit.audit_prune), which the
   chain is verified from; PostgreSQL lets only those rows go (access/0006).
@@ -28,8 +30,10 @@ for ever are deposited with the archive depot first, and only then deleted here)
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from mestring.tenancy.models import MunicipalityOwned
@@ -47,6 +51,23 @@ PERIOD_FIELDS: dict[str, tuple[int, str]] = {
     "audit_years": (10, _("Tilgangsloggen")),
     "persons_years": (10, _("Personer uten gjenværende opplysninger (anonymiseres)")),
 }
+
+
+def audit_min_years() -> int:
+    """The shortest period the access log is kept, set for the whole installation
+    (`MESTRING_AUDIT_MIN_YEARS`): a municipality cannot choose less, and the retention
+    job never removes rows younger than it, whatever a policy row says."""
+    return max(1, int(getattr(settings, "MESTRING_AUDIT_MIN_YEARS", 10)))
+
+
+def audit_years_too_short(years: int) -> str:
+    minimum = audit_min_years()
+    if years >= minimum:
+        return ""
+    return gettext(
+        "Tilgangsloggen må oppbevares i minst %(years)s år. Grensen gjelder hele "
+        "installasjonen og kan ikke settes lavere av kommunen."
+    ) % {"years": minimum}
 
 
 def _years(name: str) -> models.PositiveSmallIntegerField:

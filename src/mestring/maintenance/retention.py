@@ -31,7 +31,7 @@ from mestring.assessments.models import Assessment
 from mestring.casework.models import Appeal, Case, CaseStatus, Decision
 from mestring.devices.models import Loan
 from mestring.institutions.models import Stay
-from mestring.maintenance.models import PERIOD_FIELDS, RetentionPolicy
+from mestring.maintenance.models import PERIOD_FIELDS, RetentionPolicy, audit_min_years
 from mestring.outcomes.models import Observation
 from mestring.people.models import Person, Relative, UnitInvolvement
 from mestring.plans.models import IndividualPlan, PlanStatus
@@ -278,7 +278,8 @@ def plan(municipality_id: int, today: datetime.date | None = None) -> list[KindR
 
 
 def _audit_result(policy: RetentionPolicy, today: datetime.date) -> KindResult:
-    years = policy.audit_years
+    # Never below the installation's minimum, whatever the policy row says.
+    years = max(policy.audit_years, audit_min_years())
     label = str(PERIOD_FIELDS["audit_years"][1])
     return KindResult(AUDIT_CODE, label, years, years_before(today, years))
 

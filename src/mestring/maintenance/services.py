@@ -11,7 +11,7 @@ from mestring.access.audit import EventSpec, record_event, record_events
 from mestring.access.models import AuditPurpose
 from mestring.maintenance import retention
 from mestring.maintenance.innsyn import as_json, as_pdf, build_copy
-from mestring.maintenance.models import PERIOD_FIELDS, RetentionPolicy
+from mestring.maintenance.models import PERIOD_FIELDS, RetentionPolicy, audit_years_too_short
 from mestring.maintenance.retention import KindResult
 from mestring.people.models import Person
 
@@ -39,8 +39,17 @@ def innsyn_export(*, actor: Actor, person: Person, fmt: str) -> bytes:
     return data
 
 
+class RetentionPolicyRefused(Exception):
+    """A period the municipality may not choose; the message is for the user."""
+
+
 def retention_policy_update(*, actor: Actor, values: dict[str, int]) -> RetentionPolicy:
-    """Save the municipality's retention periods (years per kind of record)."""
+    """Save the municipality's retention periods (years per kind of record). The access
+    log is never set below the installation's minimum (RetentionPolicyRefused)."""
+    if "audit_years" in values:
+        problem = audit_years_too_short(values["audit_years"])
+        if problem:
+            raise RetentionPolicyRefused(problem)
     with transaction.atomic():
         policy = RetentionPolicy.objects.select_for_update().first() or RetentionPolicy()
         for name in PERIOD_FIELDS:

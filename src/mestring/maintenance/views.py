@@ -67,7 +67,11 @@ def retention_settings(request: HttpRequest) -> HttpResponse:
 
     if request.method == "POST":
         done = submit(
-            request, form, save, success=_("Oppbevaringstidene er lagret."), rule_errors=()
+            request,
+            form,
+            save,
+            success=_("Oppbevaringstidene er lagret."),
+            rule_errors=(services.RetentionPolicyRefused,),
         )
         if done is not None:
             return redirect("maintenance:retention_settings")

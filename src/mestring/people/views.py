@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django.views.defaults import permission_denied
@@ -20,6 +22,7 @@ from mestring.access.models import AuditPurpose
 from mestring.access.permissions import PERSON_REGISTER, PERSON_SEARCH
 from mestring.core import csvexport
 from mestring.core.decorators import staff_required
+from mestring.core.logging import IDENTITY_NUMBER
 from mestring.core.person_summary import person_summary
 from mestring.people import selectors, services
 from mestring.people.forms import (
@@ -34,8 +37,34 @@ from mestring.people.models import Person, Relative
 
 
 @staff_required(PERSON_SEARCH)
+@require_http_methods(["GET", "POST"])
 def person_search(request: HttpRequest) -> HttpResponse:
-    form = PersonSearchForm(request.GET or None)
+    """The search page. The form is posted, so that an identity number never stands in
+    an address (the browser's history, a proxy's or the server's log, the Referer).
+    A search without one goes on to the address with the query (PRG), where the sort
+    and the pages work as links; one with a number is answered directly."""
+    data = request.POST if request.method == "POST" else request.GET
+    form = PersonSearchForm(data or None)
+    if request.method == "POST" and form.is_valid():
+        text = form.cleaned_data["q"]
+        if not IDENTITY_NUMBER.search(text):
+            params = {"q": text}
+            if form.cleaned_data["sort"]:
+                params["sort"] = form.cleaned_data["sort"]
+            url = f"{reverse('people:search')}?{urlencode(params)}"
+            if not request.htmx:
+                return redirect(url)
+            response = _search_page(request, form)
+            response["HX-Push-Url"] = url
+            return response
+        response = _search_page(request, form)
+        if request.htmx:
+            response["HX-Push-Url"] = reverse("people:search")
+        return response
+    return _search_page(request, form)
+
+
+def _search_page(request: HttpRequest, form: PersonSearchForm) -> HttpResponse:
     page = None
     query = selectors.PersonQuery()
     if form.is_valid() and form.cleaned_data["q"].strip():

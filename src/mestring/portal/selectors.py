@@ -316,7 +316,9 @@ def access_log_lines(
     for event in events:
         if event.user_id is not None or event.purpose != AuditPurpose.CITIZEN:
             user = event.user
-            who = (user.get_full_name() or event.username) if user else _("Systemet")
+            # The name as it was when the row was written; older rows have only the user.
+            live = (user.get_full_name() or event.username) if user else _("Systemet")
+            who = event.actor_name or live
             lines.append(
                 AccessLine(
                     event=event,

@@ -367,6 +367,7 @@ def waiting_list(request: HttpRequest) -> HttpResponse:
     name_persons(
         request.actor,
         [*page.object_list, *follow_ups.object_list],
+        action="export" if csvexport.wants_csv(request) else "view",
         object_type="episode_waiting_list",
         own_unit_work=lambda episode: episode.programme.unit_id in own_units,
     )

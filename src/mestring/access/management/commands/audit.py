@@ -10,13 +10,20 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from mestring.access.audit import HASHED_FIELDS, verify_chain
+from mestring.access.audit import (
+    HASHED_FIELDS,
+    OPTIONAL_HASHED_FIELDS,
+    anchor_chain,
+)
 from mestring.access.models import AuditEvent
 from mestring.core.municipality_arg import municipality_by_number
 from mestring.core.spreadsheet import csv_cell
 from mestring.people.models import Person
 
-EXPORT_FIELDS = [name for name in HASHED_FIELDS if name != "previous_hash"] + ["row_hash"]
+EXPORT_FIELDS = [name for name in HASHED_FIELDS if name != "previous_hash"] + [
+    *OPTIONAL_HASHED_FIELDS,
+    "row_hash",
+]
 
 
 def event_row(event: AuditEvent) -> dict[str, Any]:
@@ -40,7 +47,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         municipality = municipality_by_number(options["municipality"])
         if options["action"] == "verify":
-            broken = verify_chain(municipality.pk)
+            # Verified, then anchored where it ends: a later cut is found (issue 19, I3).
+            broken, anchor = anchor_chain(municipality.pk, source="audit_verify")
             count = AuditEvent.all_objects.filter(municipality=municipality).count()
             if broken is not None:
                 self.stderr.write(
@@ -48,6 +56,8 @@ class Command(BaseCommand):
                 )
                 sys.exit(1)
             self.stdout.write(f"Kjeden er hel: {count} hendelser kontrollert.")
+            if anchor is not None:  # also worth keeping outside the database
+                self.stdout.write(f"Forankret ved rad {anchor.seq}: {anchor.row_hash}")
             return
         person = Person.all_objects.filter(
             municipality=municipality, person_ref=options["person"]
