@@ -263,6 +263,7 @@ def test_lead_builds_the_pool_with_training_and_supervision(world, client_for):
         ("coordinator", "create"),
         ("coordinator_training", "create"),
         ("coordinator_supervision", "create"),
+        ("coordinator", "export"),  # the CSV download of the profile
     ]
 
 
