@@ -264,3 +264,20 @@ def test_access_log_marks_emergency_access(world):
     page = citizen_client(world.person).get(reverse("portal:access_log")).content.decode()
     assert "Nødtilgang" in page and 'class="row-emergency"' in page
     assert outsider.user.get_full_name() in page
+
+
+@pytest.mark.attack
+@pytest.mark.parametrize("what", ["begge", "tjeneste"])
+def test_an_application_sent_twice_makes_one_case(world, what):
+    """(M2) The citizen's application form, sent again (a double click, a retry), makes
+    one case; a new form page makes a new one."""
+    service = Service.all_objects.filter(municipality=world.municipality, is_active=True).first()
+    client = citizen_client(world.person)
+    page = client.get(reverse("portal:apply")).content.decode()
+    token = page.split('name="submission_token" value="', 1)[1].split('"', 1)[0]
+    data = {"what": what, "services": [service.pk], "submission_token": token}
+    for _attempt in range(2):
+        assert client.post(reverse("portal:apply"), data).status_code == 302
+    assert Case.all_objects.filter(person=world.person).count() == 1
+    fresh = client.get(reverse("portal:apply")).content.decode()
+    assert token not in fresh

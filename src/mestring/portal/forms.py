@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mestring.access.models import ConsentKind
 from mestring.catalogue.models import Service
+from mestring.core.forms import SubmissionTokenForm
 from mestring.portal import services
 
 
@@ -63,7 +64,7 @@ APPLY_CHOICES = [
 ]
 
 
-class ApplyForm(forms.Form):
+class ApplyForm(SubmissionTokenForm):
     what = forms.ChoiceField(
         label=_("Hva vil du søke om?"),
         choices=APPLY_CHOICES,

@@ -10,6 +10,7 @@ becomes a goal only when the coordinator accepts it, through the plans service.
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections.abc import Callable
 
 from django.db import transaction
@@ -308,9 +309,11 @@ def application_submit(
     what: str,
     services: list[Service] | None = None,
     today: datetime.date | None = None,
+    submission_token: uuid.UUID | None = None,
 ) -> Case:
     """An application from the person or a relative with the right to act: a case the
-    tjenestekontor / coordinating unit finds in its case list."""
+    tjenestekontor / coordinating unit finds in its case list. The same form sent twice
+    (`submission_token`) makes one case."""
     person = rep.person
     applicant = Applicant.RELATIVE if rep.on_behalf else Applicant.PERSON
     today = today or timezone.localdate()
@@ -322,6 +325,7 @@ def application_submit(
                 applicant=applicant,
                 received_on=today,
                 services=list(services or []),
+                submission_token=submission_token,
             )
         if what not in (APPLY_PLAN, APPLY_COORDINATOR, APPLY_BOTH):
             raise PortalError(_("Velg hva du søker om."))
@@ -333,6 +337,7 @@ def application_submit(
             applicant=applicant,
             requests_individual_plan=what in (APPLY_PLAN, APPLY_BOTH),
             requests_coordinator=what in (APPLY_COORDINATOR, APPLY_BOTH),
+            submission_token=submission_token,
         )
     except casework_services.CaseworkError as exc:
         raise PortalError(str(exc)) from exc

@@ -282,6 +282,7 @@ def apply(request: HttpRequest, person: Person, rep: Representation) -> HttpResp
                 rep=rep,
                 what=data["what"],
                 services=list(data.get("services") or []),
+                submission_token=data.get("submission_token"),
             ),
             success=_(
                 "Søknaden er sendt. Kommunen behandler den og sender deg svar. "
