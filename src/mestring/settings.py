@@ -218,6 +218,8 @@ MESTRING_SESSION_IDLE_SECONDS = env_int("MESTRING_SESSION_IDLE_MINUTES", default
 MESTRING_SESSION_ABSOLUTE_SECONDS = env_int("MESTRING_SESSION_ABSOLUTE_HOURS", default=10) * 3600
 # Citizens on Min side (portal.middleware): logged out after this long without a request.
 MESTRING_CITIZEN_IDLE_SECONDS = env_int("MESTRING_CITIZEN_IDLE_MINUTES", default=15) * 60
+# ... and after this long however active: a login on ID-porten is not for the whole day.
+MESTRING_CITIZEN_ABSOLUTE_SECONDS = env_int("MESTRING_CITIZEN_ABSOLUTE_HOURS", default=4) * 3600
 SESSION_COOKIE_AGE = MESTRING_SESSION_ABSOLUTE_SECONDS
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -136,3 +136,19 @@ def test_staff_sessions_keep_their_own_limit(world, traveller):
     assert client.get("/").status_code == 200
     traveller.shift(20 * MINUTES)
     assert client.get("/").status_code == 200
+
+
+def test_an_active_citizen_is_logged_out_after_the_absolute_limit(world, traveller):
+    """A session in use all the time still ends after MESTRING_CITIZEN_ABSOLUTE_HOURS
+    (4 by default), with a message saying why."""
+    client = _logged_in(world)
+    for _step in range(23):  # 23 × 10 minutes = 3 h 50 min, never idle
+        traveller.shift(10 * MINUTES)
+        assert client.get(reverse("portal:plan")).status_code == 200
+    traveller.shift(11 * MINUTES)
+    response = client.get(reverse("portal:plan"))
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('portal:login')}?kommune=9001"
+    assert SESSION_KEY not in client.session
+    page = client.get(response["Location"]).content.decode()
+    assert "fordi du hadde vært innlogget i 4 timer" in page

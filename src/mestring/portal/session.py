@@ -91,23 +91,38 @@ def idle_seconds(request: HttpRequest, now: float | None = None) -> float:
         return float("inf")
 
 
+def session_age_seconds(request: HttpRequest, now: float | None = None) -> float:
+    """Seconds since the citizen logged in."""
+    now = time.time() if now is None else now
+    data = request.session.get(SESSION_KEY) or {}
+    try:
+        return now - float(data.get("logged_in_at", 0.0))
+    except (TypeError, ValueError):  # a broken stamp counts as long ago
+        return float("inf")
+
+
 def end_if_idle(request: HttpRequest) -> HttpResponse | None:
-    """End a citizen session idle longer than the limit (MESTRING_CITIZEN_IDLE_SECONDS):
+    """End a citizen session idle longer than the limit (MESTRING_CITIZEN_IDLE_SECONDS),
+    or older than the absolute limit (MESTRING_CITIZEN_ABSOLUTE_SECONDS) however active:
     log out and answer with the login page of the citizen's municipality and a message.
     None while the session is alive."""
     limit = settings.MESTRING_CITIZEN_IDLE_SECONDS
-    if idle_seconds(request) <= limit:
+    absolute = settings.MESTRING_CITIZEN_ABSOLUTE_SECONDS
+    if idle_seconds(request) > limit:
+        message = _(
+            "Du ble logget ut av Min side fordi du ikke hadde vært aktiv på %(minutes)s "
+            "minutter. Logg inn på nytt for å fortsette."
+        ) % {"minutes": max(1, round(limit / 60))}
+    elif session_age_seconds(request) > absolute:
+        message = _(
+            "Du ble logget ut av Min side fordi du hadde vært innlogget i %(hours)s timer. "
+            "Logg inn på nytt for å fortsette."
+        ) % {"hours": max(1, round(absolute / 3600))}
+    else:
         return None
     data = request.session.get(SESSION_KEY) or {}
     municipality = Municipality.objects.filter(pk=data.get("municipality_id")).first()
     citizen_logout(request)
-    messages.info(
-        request,
-        _(
-            "Du ble logget ut av Min side fordi du ikke hadde vært aktiv på %(minutes)s "
-            "minutter. Logg inn på nytt for å fortsette."
-        )
-        % {"minutes": max(1, round(limit / 60))},
-    )
+    messages.info(request, message)
     url = reverse("portal:login")
     return redirect(f"{url}?kommune={municipality.number}" if municipality else url)
