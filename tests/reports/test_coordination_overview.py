@@ -184,7 +184,14 @@ def test_lists_behind_figures_for_the_coordinating_unit(world, client_for, data)
     response = client.get(url, {"dato": "18.11.2026", "enhet": "Helsestasjon", "alder": "under18"})
     assert response.status_code == 200
     assert [row[0] for row in response.context["rows"]] == [data["child"]]
-    assert AuditEvent.all_objects.count() == before + 1
+    # (M5) The person the list names has the view in their access log.
+    (event,) = AuditEvent.all_objects.order_by("seq")[before:]
+    assert (event.person, event.action, event.purpose, event.reason_code) == (
+        data["child"],
+        "view",
+        "administration",
+        "enhetens_arbeid",
+    )
     for kind, params in (
         ("koordinatorer", {"enhet": "Helsestasjon"}),
         ("ansvarsgrupper", {"enhet": "Helsestasjon", "alder": "under18"}),
@@ -197,9 +204,13 @@ def test_lists_behind_figures_for_the_coordinating_unit(world, client_for, data)
     for kind in ("revisjon", "samtykker", "moter", "oppfolging"):
         page = client.get(reverse("reports:coordination_list", args=[kind]), {"dato": "18.11.2026"})
         assert page.status_code == 200 and len(page.context["rows"]) == 1, kind
+    before = AuditEvent.all_objects.count()
     download = client.get(url, {"dato": "18.11.2026", "format": "csv"})
     assert download["Content-Type"].startswith("text/csv")
     assert len(list(csv.reader(io.StringIO(download.content.decode())))) == 3
+    exported = AuditEvent.all_objects.order_by("seq")[before:]
+    assert {(e.action, e.object_type) for e in exported} == {("export", "coordination_list")}
+    assert len({e.person_id for e in exported}) == len(exported) == 2
     assert client.get(reverse("reports:coordination_list", args=["ukjent"])).status_code == 404
 
 

@@ -10,6 +10,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mestring.access.audit import EventSpec, record_events
+from mestring.access.boards import UNIT_WORK
 from mestring.access.guard import audited_view
 from mestring.access.models import AuditPurpose
 from mestring.access.permissions import ACCESS_GRANT, STATISTICS_VIEW
@@ -100,18 +102,42 @@ def coordination_list(request: HttpRequest, kind: str) -> HttpResponse:
     params = {key: request.GET.get(key, "") for key in ("enhet", "alder")}
     queryset = figure.queryset(day, params)
     if request.GET.get("format") == "csv":
-        rows = [[_person_label(row[0]), *row[1:]] for row in figure.rows(queryset)]
+        all_rows = figure.rows(queryset)
+        _log_named(request, kind, all_rows, action="export")
+        rows = [[_person_label(row[0]), *row[1:]] for row in all_rows]
         return csv_response(f"{kind}-{day.isoformat()}.csv", figure.columns, rows)
     page = paginate(queryset, request.GET.get("side"), per_page=50)
+    rows = figure.rows(page.object_list)
+    _log_named(request, kind, rows, action="view")
     context = {
         "figure": figure,
         "kind": kind,
         "day": day,
         "date_error": date_error,
         "page": page,
-        "rows": figure.rows(page.object_list),
+        "rows": rows,
     }
     return render(request, "reports/coordination_list.html", context)
+
+
+def _log_named(request: HttpRequest, kind: str, rows: list[list], *, action: str) -> None:
+    """Each person the list names gets a row in their access log (one batch): the
+    coordinating unit's work, for administration."""
+    persons = {row[0].pk: row[0] for row in rows}
+    record_events(
+        actor=request.actor,  # type: ignore[attr-defined]
+        specs=[
+            EventSpec(
+                action=action,
+                object_type="coordination_list",
+                object_id=kind,
+                person=person,
+                purpose=AuditPurpose.ADMINISTRATION,
+                reason_code=UNIT_WORK,
+            )
+            for _pk, person in sorted(persons.items())
+        ],
+    )
 
 
 def _person_label(person: Person) -> str:
