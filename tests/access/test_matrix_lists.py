@@ -170,3 +170,44 @@ def test_fhir_import(module_world, role, relation):
             user=staff.user, person=world.person, outcome="refused"
         ).exists()
         assert CareRelation.all_objects.filter(person=world.person).count() == relations_before
+
+
+QUEUES = {
+    "referral_inbox": "referrals:inbox",
+    "case_list": "casework:case_list",
+    "deadlines": "casework:deadlines",
+}
+
+
+@pytest.mark.parametrize(
+    ("queue", "role", "blocked", "csv"),
+    list(itertools.product(QUEUES, ROLES, [False, True], [False, True])),
+)
+def test_intake_queue(module_world, rows, queue, role, blocked, csv):
+    """The intake office's queues name every person to the roles that register persons
+    (their work), except a person who has blocked the user; each name shown, on the page
+    or in its CSV, is a row in the person's access log."""
+    world = module_world
+    staff = _staff(world, role, f"q-{queue}-{role}-{blocked}"[:30])
+    if blocked:
+        Block.all_objects.create(municipality=world.municipality, person=world.person, staff=staff)
+    url = reverse(QUEUES[queue]) + ("?format=csv" if csv else "")
+
+    response = login(Client(), staff).get(url)
+
+    logged = AuditEvent.all_objects.filter(user=staff.user, person=world.person, outcome="allowed")
+    if PERSON_REGISTER not in DEFAULT_ROLES[role][1]:
+        assert response.status_code == 403
+        assert not logged.exists()
+        return
+    assert response.status_code == 200
+    body = _body(response)
+    assert _named(world.person, body) is not blocked
+    assert logged.exists() is not blocked
+    if not blocked:
+        event = logged.get()
+        assert (event.object_type, event.action, event.reason_code) == (
+            queue,
+            "export" if csv else "view",
+            "enhetens_arbeid",
+        )

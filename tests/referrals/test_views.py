@@ -110,8 +110,12 @@ def test_inbox_shows_new_and_overdue_with_counts_and_tabs(world, lead):
         assert listed("tull") == [urgent.pk, late.pk, assessing.pk]
         newest_first = client.get(INBOX, {"sort": "-mottatt"}).context["page"].object_list
         assert [r.pk for r in newest_first] == [urgent.pk, assessing.pk, late.pk]
+    # (M5) Each person the inbox names has the view in their access log, on the ground
+    # of the intake office's work.
     event = AuditEvent.all_objects.filter(object_type="referral_inbox").latest("seq")
-    assert (event.outcome, event.action, event.person_id) == ("allowed", "view", None)
+    assert (event.outcome, event.action) == ("allowed", "view")
+    assert event.person_id in {urgent.person_id, late.person_id, assessing.person_id}
+    assert event.reason_code in ("enhetens_arbeid", "mottak", "manuell", "tjenesteyter")
 
 
 def test_inbox_queries_do_not_grow_with_the_list(world, client_for, lead):

@@ -28,6 +28,8 @@ T = TypeVar("T")
 # work of the user's unit (not a care relation of their own).
 UNIT_WORK = "enhetens_arbeid"
 UNIT_WORK_LABEL = _("Står på arbeidslisten til enheten der den ansatte arbeider")
+# What a download says where a name is not shown (the page shows _name_hidden.html).
+NAME_HIDDEN = _("Navn vises ikke")
 
 
 def decide_many(actor: Actor | None, person_ids: Iterable[int]) -> dict[int, AccessDecision]:
@@ -134,3 +136,24 @@ def name_persons(
         ],
     )
     return list(rows)
+
+
+def name_intake_rows(
+    request: Any,
+    rows: list[T],
+    object_type: str,
+    *,
+    person_of: Callable[[T], Any] = lambda row: row.person,  # type: ignore[attr-defined]
+) -> list[T]:
+    """The intake office's queues (messages of need, cases, deadlines): open to the roles
+    that register persons, whose work every row is. Each person named is logged; a
+    person who has blocked the user is not named (`row.named`). A download is an export."""
+    action = "export" if request.GET.get("format") == "csv" else "view"
+    return name_persons(
+        request.actor,
+        rows,
+        object_type=object_type,
+        action=action,
+        own_unit_work=lambda row: True,
+        person_of=person_of,
+    )

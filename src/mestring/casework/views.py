@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from mestring.access.audit import record_event
+from mestring.access.boards import NAME_HIDDEN, name_intake_rows
 from mestring.access.guard import audited_view, person_view
 from mestring.access.models import AuditOutcome
 from mestring.access.permissions import ADMIN_STAFF, PERSON_REGISTER
@@ -92,8 +93,10 @@ def case_list(request: HttpRequest) -> HttpResponse:
         show = selectors.CaseFilter.ALL
     sort = request.GET.get("sort", selectors.DEFAULT_CASE_SORT)
     cases = selectors.case_list(actor=request.actor, show=show, sort=sort)
+    page = csvexport.page_or_all(request, cases)
+    page.object_list = name_intake_rows(request, list(page.object_list), "case_list")
     context = {
-        "page": csvexport.page_or_all(request, cases),
+        "page": page,
         "show": show,
         "filters": [
             (selectors.CaseFilter.ALL, _("Alle åpne"), selectors.open_count()),
@@ -507,10 +510,19 @@ DEADLINE_TABS = [
 ]
 
 
-def _deadline_csv_row(tab: str, row: Any, today: Any) -> list[object]:
+_DEADLINE_PERSON: dict[str, Callable[[Any], Person]] = {
+    selectors.DeadlineTab.OVERDUE: lambda case: case.person,
+    selectors.DeadlineTab.APPEALS: lambda appeal: appeal.decision.case.person,
+    selectors.DeadlineTab.ENDING: lambda decision: decision.case.person,
+    selectors.DeadlineTab.REASSESS: lambda decision: decision.case.person,
+}
+
+
+def _deadline_csv_row(tab: str, row: Any, today: Any, *, named: bool) -> list[object]:
+    name = _DEADLINE_PERSON[tab](row).full_name if named else NAME_HIDDEN
     if tab == selectors.DeadlineTab.OVERDUE:
         return [
-            row.person.full_name,
+            name,
             row.get_kind_display(),
             row.received_on.strftime("%d.%m.%Y"),
             row.processing_days(today),
@@ -518,14 +530,14 @@ def _deadline_csv_row(tab: str, row: Any, today: Any) -> list[object]:
         ]
     if tab == selectors.DeadlineTab.APPEALS:
         return [
-            row.decision.case.person.full_name,
+            name,
             row.decision.subject_label,
             row.received_on.strftime("%d.%m.%Y"),
             row.get_status_display(),
         ]
     day = row.valid_to if tab == selectors.DeadlineTab.ENDING else row.next_assessment_on
     return [
-        row.case.person.full_name,
+        name,
         row.subject_label,
         row.decided_on.strftime("%d.%m.%Y"),
         day.strftime("%d.%m.%Y"),
@@ -575,18 +587,24 @@ def deadlines(request: HttpRequest) -> HttpResponse:
         tab = selectors.DeadlineTab.OVERDUE
     today = timezone.localdate()
     rows = selectors.deadline_rows(tab, today)
+    person_of = _DEADLINE_PERSON[tab]
     if request.GET.get("format") == "csv":
+        rows = name_intake_rows(request, list(rows), "deadlines", person_of=person_of)
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = content_disposition(f"frister-{tab}.csv")
         writer = csv.writer(response, delimiter=";")
         writer.writerow(csv_row(str(header) for header in DEADLINE_CSV_HEADERS[tab]))
         for row in rows:
-            writer.writerow(csv_row(_deadline_csv_row(tab, row, today)))
+            writer.writerow(csv_row(_deadline_csv_row(tab, row, today, named=row.named)))
         return response
+    page = paginate(rows, request.GET.get("side"))
+    page.object_list = name_intake_rows(
+        request, list(page.object_list), "deadlines", person_of=person_of
+    )
     context = {
         "tab": tab,
         "tabs": DEADLINE_TABS,
-        "page": paginate(rows, request.GET.get("side")),
+        "page": page,
         "today": today,
     }
     return render(request, "casework/deadlines.html", context)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from mestring.access.audit import record_event
+from mestring.access.boards import name_intake_rows
 from mestring.access.guard import audited_view, has_care_relation, person_view
 from mestring.access.models import AuditPurpose
 from mestring.access.permissions import ACCESS_GRANT, PERSON_REGISTER, PERSON_SEARCH
@@ -52,6 +53,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     referrals = selectors.inbox(request.actor, view=view, sort=sort)
     counts = selectors.inbox_counts()
     page = csvexport.page_or_all(request, referrals)
+    page.object_list = name_intake_rows(request, list(page.object_list), "referral_inbox")
     context = {
         "page": page,
         "some_without_access": any(not r.has_access for r in page.object_list),
