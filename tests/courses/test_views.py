@@ -197,3 +197,27 @@ def test_course_detail_and_list_in_fixed_queries(world, client_for, django_asser
     assert "Dager på venteliste" in response.content.decode()
     with django_assert_max_num_queries(len(small_list.captured_queries)):
         client.get(listing)
+
+
+@pytest.mark.attack
+def test_participants_are_named_to_the_course_unit_and_logged(world, client_for, course):
+    """(M5) Participants and the waiting list name a person only to staff of the course's
+    unit or with a care relation; each name shown is in the person's access log."""
+    from mestring.access.models import AuditEvent
+
+    stranger = factories.PersonFactory(municipality=world.municipality, family_name="Kursesen")
+    enrol(world.caseworker, course, world.person)
+    enrol(world.caseworker, course, stranger)  # capacity 1: on the waiting list
+    url = reverse("courses:course_detail", args=[course.pk])
+    factories.give_role(world.outsider, "tjenesteyter")
+    body = client_for(world.outsider).get(url).content.decode()
+    assert "Kursesen" not in body and "Navn vises ikke" in body
+    assert not AuditEvent.all_objects.filter(user=world.outsider.user, person=stranger).exists()
+    world.outsider.units.add(course.unit)
+    body = client_for(world.outsider).get(url).content.decode()
+    assert "Kursesen" in body and world.person.family_name in body
+    logged = AuditEvent.all_objects.filter(user=world.outsider.user, object_type="course")
+    assert set(logged.exclude(person=None).values_list("person_id", flat=True)) == {
+        world.person.pk,
+        stranger.pk,
+    }

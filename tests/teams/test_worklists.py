@@ -199,3 +199,24 @@ def test_pages_use_a_fixed_number_of_queries(world, client_for):
     assert after == before
     body = client.get(urls[1]).content.decode()
     assert body.count("Marker som utført") == 13  # the items are really listed
+
+
+@pytest.mark.attack
+def test_worklist_logs_each_person_named_and_a_block_hides_the_name(world, client_for):
+    """(M5) The person each own item is about is in their access log when the list shows
+    them; a person who has blocked the staff member is not named."""
+    from mestring.access.models import AuditEvent, Block
+
+    group = make_group(world)
+    provider = make_provider(world)
+    member = add_provider(world, group, provider)
+    raw_item(make_meeting(world, group), member, timezone.localdate(), what="Eget punkt")
+    client = client_for(provider)
+    body = client.get(reverse("teams:my_follow_ups")).content.decode()
+    assert world.person.family_name in body and "Eget punkt" in body
+    event = AuditEvent.all_objects.get(user=provider.user, person=world.person)
+    assert (event.object_type, event.action) == ("follow_up_list", "view")
+    Block.all_objects.create(municipality=world.municipality, person=world.person, staff=provider)
+    body = client.get(reverse("teams:my_follow_ups")).content.decode()
+    assert world.person.family_name not in body and "Navn vises ikke" in body
+    assert AuditEvent.all_objects.filter(user=provider.user, person=world.person).count() == 1

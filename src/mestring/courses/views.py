@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from mestring.access.boards import actor_unit_ids, name_persons
 from mestring.access.guard import audited_view, person_view
 from mestring.access.permissions import REHAB_REGISTER
 from mestring.core import csvexport
@@ -58,10 +59,19 @@ def course_edit(request: HttpRequest, course_id: int | None = None) -> HttpRespo
 @require_GET
 def course_detail(request: HttpRequest, course_id: int) -> HttpResponse:
     course = get_object_or_404(Course.objects.select_related("unit"), pk=course_id)
+    data = selectors.course_page(course)
+    # Participants are named to the course's own unit and to those who may see them;
+    # each name shown is in the person's access log.
+    own_units = actor_unit_ids(request.actor)
+    name_persons(
+        request.actor,
+        [*data.taking_part, *(line.enrolment for line in data.waiting)],
+        object_type="course",
+        action="export" if request.GET.get("format") == "csv" else "view",
+        own_unit_work=lambda enrolment: course.unit_id in own_units,
+    )
     return csvexport.render_or_csv(
-        request,
-        "courses/course_detail.html",
-        {"course": course, "data": selectors.course_page(course)},
+        request, "courses/course_detail.html", {"course": course, "data": data}
     )
 
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from mestring.access.actor import system_actor
 from mestring.access.audit import record_event
+from mestring.access.boards import name_persons
 from mestring.access.guard import audited_view, person_view
 from mestring.core import csvexport
 from mestring.core.decorators import staff_required
@@ -344,6 +345,15 @@ def my_follow_ups(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     staff = request.actor.staff
     page = csvexport.page_or_all(request, selectors.open_follow_ups_for_staff(staff, today))
+    # The user's own items: each person named is in their access log; a block hides them.
+    page.object_list = name_persons(
+        request.actor,
+        list(page.object_list),
+        object_type="follow_up_list",
+        action="export" if request.GET.get("format") == "csv" else "view",
+        own_unit_work=lambda item: True,
+        person_of=lambda item: item.meeting.group.person,
+    )
     context = {
         "page": page,
         "today": today,
