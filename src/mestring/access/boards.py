@@ -13,14 +13,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mestring.access.actor import Actor
 from mestring.access.audit import EventSpec, record_events
-from mestring.access.guard import REFUSED, AccessDecision
-from mestring.access.models import AuditPurpose, Block, CareRelation, EmergencyAccess
+from mestring.access.guard import REFUSED, AccessDecision, blocks_covering, combine
+from mestring.access.models import CareRelation, EmergencyAccess
 
 T = TypeVar("T")
 
@@ -40,11 +39,8 @@ def decide_many(actor: Actor | None, person_ids: Iterable[int]) -> dict[int, Acc
     if actor is None or actor.staff is None or not ids:
         return dict.fromkeys(ids, REFUSED)
     now = timezone.now()
-    unit_ids = actor.staff.units.values("pk")
     blocked = set(
-        Block.objects.filter(person_id__in=ids, ended_at__isnull=True)
-        .filter(Q(staff=actor.staff) | Q(unit__in=unit_ids))
-        .values_list("person_id", flat=True)
+        blocks_covering(actor).filter(person_id__in=ids).values_list("person_id", flat=True)
     )
     emergencies: dict[int, tuple[str, bool]] = {}
     for person_id, reason, overrides in (
@@ -64,26 +60,14 @@ def decide_many(actor: Actor | None, person_ids: Iterable[int]) -> dict[int, Acc
         .values_list("person_id", "kind")
     ):
         kinds[person_id] = kind  # the newest, as in decide() (ordered by -valid_from)
-    decisions: dict[int, AccessDecision] = {}
-    for person_id in ids:
-        is_blocked = person_id in blocked
-        emergency = emergencies.get(person_id)
-        if emergency is not None and (not is_blocked or emergency[1]):
-            decisions[person_id] = AccessDecision(
-                allowed=True,
-                purpose=AuditPurpose.EMERGENCY,
-                reason_code=emergency[0],
-                self_granted=True,
-                block_override=is_blocked,
-                blocked=is_blocked,
-            )
-        elif is_blocked:
-            decisions[person_id] = AccessDecision(allowed=False, blocked=True)
-        elif person_id in kinds:
-            decisions[person_id] = AccessDecision(allowed=True, reason_code=kinds[person_id])
-        else:
-            decisions[person_id] = REFUSED
-    return decisions
+    return {
+        person_id: combine(
+            blocked=person_id in blocked,
+            emergency=emergencies.get(person_id),
+            kind=kinds.get(person_id),
+        )
+        for person_id in ids
+    }
 
 
 def actor_unit_ids(actor: Actor | None) -> frozenset[int]:

@@ -18,7 +18,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Case, Q, When
+from django.db.models import Case, Q, QuerySet, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 
@@ -84,13 +84,16 @@ def view_transaction(request: HttpRequest) -> AbstractContextManager:
     return nullcontext() if request.method in SAFE_METHODS else transaction.atomic()
 
 
-def _blocked(actor: Actor, person_id: int) -> bool:
-    unit_ids = actor.staff.units.values("pk")
-    return (
-        Block.objects.filter(person_id=person_id, ended_at__isnull=True)
-        .filter(Q(staff=actor.staff) | Q(unit__in=unit_ids))
-        .exists()
+def blocks_covering(actor: Actor) -> QuerySet[Block]:
+    """Blocks in force against the user or one of the user's units."""
+    unit_ids = actor.staff.units.values("pk")  # type: ignore[union-attr]
+    return Block.objects.filter(ended_at__isnull=True).filter(
+        Q(staff=actor.staff) | Q(unit__in=unit_ids)
     )
+
+
+def _blocked(actor: Actor, person_id: int) -> bool:
+    return blocks_covering(actor).filter(person_id=person_id).exists()
 
 
 def decide(actor: Actor | None, person_id: int, *, intake: bool = False) -> AccessDecision:
@@ -107,19 +110,12 @@ def decide(actor: Actor | None, person_id: int, *, intake: bool = False) -> Acce
             person_id=person_id, staff=actor.staff, started_at__lte=now, expires_at__gt=now
         )
         .order_by("-started_at")
+        .values_list("reason", "overrides_block")
         .first()
     )
-    if emergency is not None and (not blocked or emergency.overrides_block):
-        return AccessDecision(
-            allowed=True,
-            purpose=AuditPurpose.EMERGENCY,
-            reason_code=emergency.reason,
-            self_granted=True,
-            block_override=blocked,
-            blocked=blocked,
-        )
-    if blocked:
-        return AccessDecision(allowed=False, blocked=True)
+    early = combine(blocked=blocked, emergency=emergency, kind=None)
+    if early.allowed or early.blocked:
+        return early  # the care relations need not be asked
     relations = (
         CareRelation.objects.active(now, include_intake=intake)
         .for_staff(actor.staff)
@@ -128,7 +124,29 @@ def decide(actor: Actor | None, person_id: int, *, intake: bool = False) -> Acce
     if intake:
         # A full relation is the ground when there is one (intake kinds sort last).
         relations = relations.order_by(Case(When(kind__in=INTAKE_KINDS, then=1), default=0))
-    kind = relations.values_list("kind", flat=True).first()
+    return combine(
+        blocked=False, emergency=None, kind=relations.values_list("kind", flat=True).first()
+    )
+
+
+def combine(
+    *, blocked: bool, emergency: tuple[str, bool] | None, kind: str | None
+) -> AccessDecision:
+    """The rule, once for one person and for many (access.boards): emergency access in
+    force wins unless a block it does not override covers the user; then a block
+    refuses; then an active care relation (`kind`) is the ground.
+    `emergency` is (reason, overrides_block) of the latest one in force."""
+    if emergency is not None and (not blocked or emergency[1]):
+        return AccessDecision(
+            allowed=True,
+            purpose=AuditPurpose.EMERGENCY,
+            reason_code=emergency[0],
+            self_granted=True,
+            block_override=blocked,
+            blocked=blocked,
+        )
+    if blocked:
+        return AccessDecision(allowed=False, blocked=True)
     if kind is None:
         return REFUSED
     return AccessDecision(allowed=True, reason_code=kind)
