@@ -211,3 +211,13 @@ def test_intake_queue(module_world, rows, queue, role, blocked, csv):
             "export" if csv else "view",
             "enhetens_arbeid",
         )
+
+
+@pytest.mark.parametrize("object_type", [*QUEUES, "coordination_list", "course", "follow_up_list"])
+def test_lists_are_named_in_the_access_log(object_type):
+    """The person's access log says which list showed them, in Norwegian."""
+    from mestring.access.models import AuditEvent as Event
+    from mestring.access.templatetags.access_labels import OBJECTS, action_label
+
+    label = action_label(Event(action="view", object_type=object_type))
+    assert str(OBJECTS[object_type]) in label and object_type not in label

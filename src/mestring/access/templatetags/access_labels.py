@@ -63,6 +63,12 @@ OBJECTS = {
     "prescription_list": _("listen over frisklivsresepter"),
     "episode_waiting_list": _("ventelisten for rehabilitering"),
     "waiting_list": _("ventelisten"),
+    "referral_inbox": _("innboksen for meldinger om behov"),
+    "case_list": _("sakslisten"),
+    "deadlines": _("fristoversikten"),
+    "coordination_list": _("koordinerende enhets lister"),
+    "course": _("kurssiden"),
+    "follow_up_list": _("oppfølgingslisten"),
     "representation": _("rett til å handle på vegne av personen"),
 }
 REASONS: dict[str, str] = {
