@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_htmx",
     "csp",
+    "mestring.kernel",
     "mestring.core",
     "mestring.tenancy",
     "mestring.accounts",
