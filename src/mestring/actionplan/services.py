@@ -31,6 +31,7 @@ from mestring.actionplan.models import (
     PlanStatus,
 )
 from mestring.core.transitions import check_transition
+from mestring.kernel.audit_words import AuditAction
 from mestring.people.models import Unit
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -88,7 +89,7 @@ def plan_create(
         plan = MunicipalPlan.objects.create(
             title=title, start_year=start_year, end_year=end_year, adopted_on=adopted_on
         )
-        _audit(actor, "create", "action_plan", plan.pk)
+        _audit(actor, AuditAction.CREATE, "action_plan", plan.pk)
     return plan
 
 
@@ -154,7 +155,7 @@ def plan_revise(
                 copied_from=old,
             )
             copy.goals.set([goal_map[g.pk] for g in old.goals.all() if g.pk in goal_map])
-        _audit(actor, "revise", "action_plan", new.pk)
+        _audit(actor, AuditAction.REVISE, "action_plan", new.pk)
     return new
 
 
@@ -176,7 +177,7 @@ def plan_update(
         plan.title, plan.start_year, plan.end_year = title, start_year, end_year
         plan.adopted_on = adopted_on
         plan.save(update_fields=["title", "start_year", "end_year", "adopted_on"])
-        _audit(actor, "update", "action_plan", plan.pk)
+        _audit(actor, AuditAction.UPDATE, "action_plan", plan.pk)
     return plan
 
 
@@ -197,7 +198,12 @@ def goal_save(
         goal = goal or PlanGoal(plan=plan)
         goal.number, goal.text = number, text
         goal.save()
-        _audit(actor, "create" if created else "update", "action_plan_goal", goal.pk)
+        _audit(
+            actor,
+            AuditAction.CREATE if created else AuditAction.UPDATE,
+            "action_plan_goal",
+            goal.pk,
+        )
     return goal
 
 
@@ -271,7 +277,12 @@ def action_save(
             setattr(action, key, value)
         action.save()
         action.goals.set(goals)
-        _audit(actor, "create" if created else "update", "action_plan_action", action.pk)
+        _audit(
+            actor,
+            AuditAction.CREATE if created else AuditAction.UPDATE,
+            "action_plan_action",
+            action.pk,
+        )
     return action
 
 
@@ -308,7 +319,7 @@ def action_status_set(
             note=note,
             changed_by=actor.staff,
         )
-        _audit(actor, "status_change", "action_plan_action", action.pk)
+        _audit(actor, AuditAction.STATUS_CHANGE, "action_plan_action", action.pk)
     return row
 
 
@@ -322,5 +333,5 @@ def action_evaluate(
         action.evaluation_on = evaluation_on
         action.evaluation_result = evaluation_result.strip()
         action.save(update_fields=["evaluation_on", "evaluation_result"])
-        _audit(actor, "evaluate", "action_plan_action", action.pk)
+        _audit(actor, AuditAction.EVALUATE, "action_plan_action", action.pk)
     return action

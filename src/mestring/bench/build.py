@@ -32,6 +32,7 @@ from mestring.casework.models import Case, Decision, LegalBasis
 from mestring.devices.models import DeviceType, Item, Loan
 from mestring.friskliv.models import Prescription
 from mestring.institutions.models import BedCapacity, Stay
+from mestring.kernel.audit_words import AuditAction
 from mestring.outcomes.models import Observation
 from mestring.people.identity import random_synthetic_national_id
 from mestring.people.models import Person, Staff, Unit
@@ -609,7 +610,7 @@ def _run(
         step()
     record_event(
         actor=system_actor(builder.m),
-        action="import",
+        action=AuditAction.IMPORT,
         object_type="bench_data",
         object_id=builder.result.total_rows,
     )

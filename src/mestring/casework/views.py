@@ -55,6 +55,7 @@ from mestring.core.flow import submit
 from mestring.core.forms import SUBMISSION_TOKEN
 from mestring.core.spreadsheet import csv_row
 from mestring.core.transitions import TransitionNotAllowed
+from mestring.kernel.audit_words import AuditAction
 from mestring.people.models import Person
 from mestring.people.selectors import paginate
 
@@ -76,7 +77,7 @@ def _refuse_write(request: HttpRequest, person: Person, object_type: str) -> Htt
     """A write by someone who may read the case but not handle it: logged as refused."""
     record_event(
         actor=request.actor,
-        action="write",
+        action=AuditAction.WRITE,
         object_type=object_type,
         person=person,
         outcome=AuditOutcome.REFUSED,
@@ -125,7 +126,7 @@ def person_cases(request: HttpRequest, person: Person) -> HttpResponse:
 
 
 @staff_required()
-@person_view(action="create", object_type="case")
+@person_view(action=AuditAction.CREATE, object_type="case")
 @require_http_methods(["GET", "POST"])
 def case_create(request: HttpRequest, person: Person) -> HttpResponse:
     if request.method == "POST" and not _may_handle(request):
@@ -327,7 +328,7 @@ def _decision_action(
 
 
 @staff_required()
-@person_view(action="update", object_type="case")
+@person_view(action=AuditAction.UPDATE, object_type="case")
 @require_http_methods(["GET", "POST"])
 def case_detail(request: HttpRequest, person: Person, case_id: int) -> HttpResponse:
     case = get_object_or_404(
@@ -394,7 +395,7 @@ def _decision_for(person: Person, decision_id: int) -> Decision:
 
 
 @staff_required()
-@person_view(action="update", object_type="decision")
+@person_view(action=AuditAction.UPDATE, object_type="decision")
 @require_http_methods(["GET", "POST"])
 def decision_detail(request: HttpRequest, person: Person, decision_id: int) -> HttpResponse:
     decision = _decision_for(person, decision_id)
@@ -426,7 +427,7 @@ def decision_detail(request: HttpRequest, person: Person, decision_id: int) -> H
 
 
 @staff_required()
-@person_view(action="export", object_type="decision_letter")
+@person_view(action=AuditAction.EXPORT, object_type="decision_letter")
 @require_GET
 def decision_letter(request: HttpRequest, person: Person, decision_id: int) -> HttpResponse:
     decision = _decision_for(person, decision_id)
@@ -438,7 +439,7 @@ def decision_letter(request: HttpRequest, person: Person, decision_id: int) -> H
     # A download is an export of the person's data, logged as such.
     record_event(
         actor=request.actor,
-        action="export",
+        action=AuditAction.EXPORT,
         object_type="decision_letter",
         object_id=decision.pk,
         person=person,
@@ -478,7 +479,7 @@ def legal_basis_edit(request: HttpRequest, legal_basis_id: int | None = None) ->
 
 
 @staff_required()
-@person_view(action="create", object_type="case")
+@person_view(action=AuditAction.CREATE, object_type="case")
 @require_http_methods(["GET", "POST"])
 def service_application_create(request: HttpRequest, person: Person) -> HttpResponse:
     """The allocation office registers an application for one or more services."""

@@ -33,6 +33,7 @@ from mestring.courses.models import (
     EnrolmentStatusChange,
     TargetGroup,
 )
+from mestring.kernel.audit_words import AuditAction
 from mestring.people.models import Person, Unit
 
 MAX_CAPACITY = 500
@@ -79,7 +80,7 @@ def _fill_places(actor: Actor, course: Course) -> list[Enrolment]:
         promoted.append(enrolment)
     record_events(
         actor=actor,
-        specs=[EventSpec("promote", "enrolment", e.pk, e.person) for e in promoted],
+        specs=[EventSpec(AuditAction.PROMOTE, "enrolment", e.pk, e.person) for e in promoted],
     )
     return promoted
 
@@ -134,7 +135,7 @@ def course_save(*, actor: Actor, course: Course | None, data: Mapping[str, Any])
             course.save()
         record_event(
             actor=actor,
-            action="create" if created else "update",
+            action=AuditAction.CREATE if created else AuditAction.UPDATE,
             object_type="course",
             object_id=course.pk,
         )
@@ -166,7 +167,7 @@ def session_save(
         session.save()
         record_event(
             actor=actor,
-            action="create" if created else "update",
+            action=AuditAction.CREATE if created else AuditAction.UPDATE,
             object_type="course_session",
             object_id=session.pk,
         )
@@ -206,7 +207,7 @@ def enrol(*, actor: Actor, course: Course, person: Person, note: str = "") -> En
         )
         record_event(
             actor=actor,
-            action="waitlist" if full else "enrol",
+            action=AuditAction.WAITLIST if full else AuditAction.ENROL,
             object_type="enrolment",
             object_id=enrolment.pk,
             person=person,
@@ -231,7 +232,7 @@ def enrolment_withdraw(*, actor: Actor, enrolment: Enrolment) -> list[Enrolment]
         enrolment.save(update_fields=["status"])
         record_event(
             actor=actor,
-            action="withdraw",
+            action=AuditAction.WITHDRAW,
             object_type="enrolment",
             object_id=enrolment.pk,
             person=enrolment.person,
@@ -245,7 +246,7 @@ def enrolment_complete(*, actor: Actor, enrolment: Enrolment) -> Enrolment:
         enrolment.save(update_fields=["status"])
         record_event(
             actor=actor,
-            action="complete",
+            action=AuditAction.COMPLETE,
             object_type="enrolment",
             object_id=enrolment.pk,
             person=enrolment.person,
@@ -283,8 +284,10 @@ def attendance_record(
                 rows.append(row)
                 continue
             rows.append(row)
-            events.append(EventSpec("attendance", "course_attendance", row.pk, enrolment.person))
+            events.append(
+                EventSpec(AuditAction.ATTENDANCE, "course_attendance", row.pk, enrolment.person)
+            )
         if not events:
-            events.append(EventSpec("attendance", "course_session", session.pk))
+            events.append(EventSpec(AuditAction.ATTENDANCE, "course_session", session.pk))
         record_events(actor=actor, specs=events)
     return rows

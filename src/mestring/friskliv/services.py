@@ -25,6 +25,7 @@ from mestring.friskliv.models import (
     Reason,
     ReferrerKind,
 )
+from mestring.kernel.audit_words import AuditAction
 from mestring.people.models import Person, Staff
 
 MAX_WEEKS = 52
@@ -96,7 +97,7 @@ def prescription_register(
             prescription.save(update_fields=["care_relation"])
         record_event(
             actor=actor,
-            action="create",
+            action=AuditAction.CREATE,
             object_type="prescription",
             object_id=prescription.pk,
             person=person,
@@ -125,7 +126,7 @@ def prescription_start(
         prescription.save(update_fields=["status", "start_date", "period_weeks"])
         record_event(
             actor=actor,
-            action="start",
+            action=AuditAction.START,
             object_type="prescription",
             object_id=prescription.pk,
             person=prescription.person,
@@ -168,7 +169,7 @@ def prescription_end(
         _end_relation(actor, prescription)
         record_event(
             actor=actor,
-            action="end",
+            action=AuditAction.END,
             object_type="prescription",
             object_id=prescription.pk,
             person=prescription.person,

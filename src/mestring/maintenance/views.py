@@ -17,6 +17,7 @@ from mestring.access.permissions import ACCESS_GRANT, ADMIN_STAFF
 from mestring.core.decorators import staff_required
 from mestring.core.downloads import content_disposition
 from mestring.core.flow import submit
+from mestring.kernel.audit_words import AuditAction
 from mestring.maintenance import selectors, services
 from mestring.maintenance.forms import RetentionPolicyForm
 from mestring.people.models import Person
@@ -39,7 +40,7 @@ def person_innsyn(request: HttpRequest, person: Person) -> HttpResponse:
     if not may_export:
         record_event(
             actor=request.actor,
-            action="export",
+            action=AuditAction.EXPORT,
             object_type="innsyn",
             object_id=person.pk,
             person=person,

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from mestring.access.audit import EventSpec, record_events
 from mestring.core.importing import CHUNK, CsvImporter, ImportResult, RowError, fetch_in
+from mestring.kernel.audit_words import AuditAction
 from mestring.people.identity import InvalidNationalId, parse_national_id
 from mestring.people.models import Person
 
@@ -114,7 +115,10 @@ class PersonImporter(CsvImporter):
             actor=self.actor,
             specs=[
                 EventSpec(action=action, object_type="person", object_id=person.pk, person=person)
-                for action, persons in (("import_create", to_create), ("import_update", to_update))
+                for action, persons in (
+                    (AuditAction.IMPORT_CREATE, to_create),
+                    (AuditAction.IMPORT_UPDATE, to_update),
+                )
                 for person in persons
             ],
         )

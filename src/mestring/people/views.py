@@ -24,6 +24,7 @@ from mestring.core import csvexport
 from mestring.core.decorators import staff_required
 from mestring.core.logging import IDENTITY_NUMBER
 from mestring.core.person_summary import person_summary
+from mestring.kernel.audit_words import AuditAction
 from mestring.people import selectors, services
 from mestring.people.forms import (
     InvolvementForm,
@@ -77,7 +78,7 @@ def _search_page(request: HttpRequest, form: PersonSearchForm) -> HttpResponse:
         # A search shows who is known to the services: logged, without a person.
         record_event(
             actor=request.actor,
-            action="search",
+            action=AuditAction.SEARCH,
             object_type="person_search",
             object_id=page.paginator.count,
             purpose=AuditPurpose.CARE,
@@ -114,7 +115,7 @@ def person_overview(request: HttpRequest, person: Person) -> HttpResponse:
 
 
 @staff_required()
-@person_view(action="update")
+@person_view(action=AuditAction.UPDATE)
 @require_http_methods(["GET", "POST"])
 def person_edit(request: HttpRequest, person: Person) -> HttpResponse:
     form = PersonForm(request.POST or None, instance=Person.objects.get(pk=person.pk))
@@ -149,7 +150,7 @@ def _add_to_person(
 
 
 @staff_required()
-@person_view(action="update")
+@person_view(action=AuditAction.UPDATE)
 @require_http_methods(["GET", "POST"])
 def relative_add(request: HttpRequest, person: Person) -> HttpResponse:
     may_register_right = request.actor.has_perm(PERSON_REGISTER)
@@ -164,7 +165,7 @@ def relative_add(request: HttpRequest, person: Person) -> HttpResponse:
 
 
 @staff_required()
-@person_view(action="update")
+@person_view(action=AuditAction.UPDATE)
 @require_http_methods(["GET", "POST"])
 def involvement_add(request: HttpRequest, person: Person) -> HttpResponse:
     return _add_to_person(
@@ -186,7 +187,7 @@ def _refused_without_permission(request: HttpRequest, person: Person) -> HttpRes
     log; answered (not raised) so the refusal's audit row is kept."""
     if request.actor.has_perm(PERSON_REGISTER):
         return None
-    audit_refusal(request.actor, person, action="update")
+    audit_refusal(request.actor, person, action=AuditAction.UPDATE)
     return permission_denied(request, PermissionDenied())
 
 
@@ -233,7 +234,7 @@ def _representation_form(
 
 
 @staff_required()
-@person_view(action="update", object_type="representation")
+@person_view(action=AuditAction.UPDATE, object_type="representation")
 @require_http_methods(["GET", "POST"])
 def representation_end(request: HttpRequest, person: Person, relative_id: int) -> HttpResponse:
     refused = _refused_without_permission(request, person)
@@ -262,7 +263,7 @@ def representation_end(request: HttpRequest, person: Person, relative_id: int) -
 
 
 @staff_required()
-@person_view(action="update", object_type="representation")
+@person_view(action=AuditAction.UPDATE, object_type="representation")
 @require_http_methods(["GET", "POST"])
 def representation_correct(request: HttpRequest, person: Person, relative_id: int) -> HttpResponse:
     refused = _refused_without_permission(request, person)

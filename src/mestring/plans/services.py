@@ -23,6 +23,7 @@ from mestring.access.selectors import consent_in_force
 from mestring.access.services import care_relation_grant, care_relations_end_for
 from mestring.casework.models import Decision
 from mestring.core.transitions import TransitionNotAllowed, check_transition
+from mestring.kernel.audit_words import AuditAction
 from mestring.people.models import Person, Relative, Staff, Unit
 from mestring.plans import selectors
 from mestring.plans.models import (
@@ -89,7 +90,7 @@ def coordinator_add(
         profile = CoordinatorProfile.objects.create(
             staff=staff, joined_on=joined_on or timezone.localdate(), note=note.strip()
         )
-        _admin_event(actor, "create", "coordinator", profile.pk)
+        _admin_event(actor, AuditAction.CREATE, "coordinator", profile.pk)
     return profile
 
 
@@ -109,7 +110,7 @@ def coordinator_deactivate(*, actor: Actor, coordinator: CoordinatorProfile) -> 
     with transaction.atomic():
         coordinator.is_active = False
         coordinator.save(update_fields=["is_active"])
-        _admin_event(actor, "deactivate", "coordinator", coordinator.pk)
+        _admin_event(actor, AuditAction.DEACTIVATE, "coordinator", coordinator.pk)
     return coordinator
 
 
@@ -119,7 +120,7 @@ def coordinator_reactivate(*, actor: Actor, coordinator: CoordinatorProfile) -> 
     with transaction.atomic():
         coordinator.is_active = True
         coordinator.save(update_fields=["is_active"])
-        _admin_event(actor, "activate", "coordinator", coordinator.pk)
+        _admin_event(actor, AuditAction.ACTIVATE, "coordinator", coordinator.pk)
     return coordinator
 
 
@@ -134,7 +135,7 @@ def training_add(
         training = CoordinatorTraining.objects.create(
             coordinator=coordinator, course=course.strip(), completed_on=completed_on
         )
-        _admin_event(actor, "create", "coordinator_training", training.pk)
+        _admin_event(actor, AuditAction.CREATE, "coordinator_training", training.pk)
     return training
 
 
@@ -152,7 +153,7 @@ def supervision_add(
         session = SupervisionSession.objects.create(
             coordinator=coordinator, held_on=held_on, topic=topic.strip(), supervisor=supervisor
         )
-        _admin_event(actor, "create", "coordinator_supervision", session.pk)
+        _admin_event(actor, AuditAction.CREATE, "coordinator_supervision", session.pk)
     return session
 
 
@@ -191,7 +192,7 @@ def coordinator_end(
         )
         record_event(
             actor=actor,
-            action="end",
+            action=AuditAction.END,
             object_type="coordinator_assignment",
             object_id=assignment.pk,
             person=assignment.person,
@@ -256,7 +257,7 @@ def coordinator_appoint(
         )
         record_event(
             actor=actor,
-            action="appoint",
+            action=AuditAction.APPOINT,
             object_type="coordinator_assignment",
             object_id=assignment.pk,
             person=person,
@@ -393,7 +394,7 @@ def plan_create(
                 what_matters=what_matters.strip(),
             )
             _save_revision(actor, plan, _("Planen er opprettet"))
-            _plan_event(actor, plan, "create", "individual_plan", plan.pk)
+            _plan_event(actor, plan, AuditAction.CREATE, "individual_plan", plan.pk)
     except IntegrityError as exc:
         # Two users creating at the same moment: the constraint lets only one through.
         raise PlanRuleError(_("Personen har allerede en aktiv plan. Endre den i stedet.")) from exc
@@ -437,7 +438,7 @@ def plan_update(
     with transaction.atomic():
         _claim_version(plan, expected_version, fields=fields)
         _save_revision(actor, plan, _("Planen er endret"))
-        _plan_event(actor, plan, "update", "individual_plan", plan.pk)
+        _plan_event(actor, plan, AuditAction.UPDATE, "individual_plan", plan.pk)
     return plan
 
 
@@ -465,7 +466,7 @@ def plan_close(
     with transaction.atomic():
         _claim_version(plan, expected_version, fields=fields, needs_consent=False)
         _save_revision(actor, plan, _("Planen er avsluttet"))
-        _plan_event(actor, plan, "close", "individual_plan", plan.pk)
+        _plan_event(actor, plan, AuditAction.CLOSE, "individual_plan", plan.pk)
     return plan
 
 
@@ -516,7 +517,7 @@ def goal_add(
         )
         _record_goal_history(actor, goal, "", "")
         _save_revision(actor, plan, _("Mål lagt til"))
-        _plan_event(actor, plan, "create", "plan_goal", goal.pk)
+        _plan_event(actor, plan, AuditAction.CREATE, "plan_goal", goal.pk)
     return goal
 
 
@@ -539,7 +540,7 @@ def goal_update(*, actor: Actor, goal: Goal, expected_version: int, data: dict[s
         goal.save(update_fields=["text", "status", "achievement", "target_date"])
         _record_goal_history(actor, goal, *before)
         _save_revision(actor, plan, _("Mål endret"))
-        _plan_event(actor, plan, "update", "plan_goal", goal.pk)
+        _plan_event(actor, plan, AuditAction.UPDATE, "plan_goal", goal.pk)
     return goal
 
 
@@ -593,7 +594,7 @@ def measure_add(
         _claim_version(plan, expected_version)
         measure = Measure.objects.create(plan=plan, **fields)
         _save_revision(actor, plan, _("Tiltak lagt til"))
-        _plan_event(actor, plan, "create", "plan_measure", measure.pk)
+        _plan_event(actor, plan, AuditAction.CREATE, "plan_measure", measure.pk)
     return measure
 
 
@@ -608,7 +609,7 @@ def measure_update(
             setattr(measure, name, value)
         measure.save(update_fields=list(fields))
         _save_revision(actor, plan, _("Tiltak endret"))
-        _plan_event(actor, plan, "update", "plan_measure", measure.pk)
+        _plan_event(actor, plan, AuditAction.UPDATE, "plan_measure", measure.pk)
     return measure
 
 
@@ -647,7 +648,7 @@ def participant_add(
         _claim_version(plan, expected_version)
         participant = PlanParticipant.objects.create(plan=plan, **fields)
         _save_revision(actor, plan, _("Deltaker lagt til"))
-        _plan_event(actor, plan, "create", "plan_participant", participant.pk)
+        _plan_event(actor, plan, AuditAction.CREATE, "plan_participant", participant.pk)
     return participant
 
 
@@ -666,7 +667,7 @@ def participant_update(
             setattr(participant, name, value)
         participant.save(update_fields=list(fields))
         _save_revision(actor, plan, _("Deltaker endret"))
-        _plan_event(actor, plan, "update", "plan_participant", participant.pk)
+        _plan_event(actor, plan, AuditAction.UPDATE, "plan_participant", participant.pk)
     return participant
 
 
@@ -679,7 +680,7 @@ def participant_remove(
         pk = participant.pk
         participant.delete()
         _save_revision(actor, plan, _("Deltaker fjernet"))
-        _plan_event(actor, plan, "delete", "plan_participant", pk)
+        _plan_event(actor, plan, AuditAction.DELETE, "plan_participant", pk)
 
 
 # --- Evaluations
@@ -718,5 +719,5 @@ def evaluation_add(
             goal.save(update_fields=["achievement"])
             _record_goal_history(actor, goal, *before)
         _save_revision(actor, plan, _("Evaluering lagt til"))
-        _plan_event(actor, plan, "create", "plan_evaluation", evaluation.pk)
+        _plan_event(actor, plan, AuditAction.CREATE, "plan_evaluation", evaluation.pk)
     return evaluation

@@ -21,6 +21,7 @@ from mestring.access.services import care_relation_grant
 from mestring.casework.models import Case
 from mestring.casework.services import case_open
 from mestring.core.transitions import check_transition
+from mestring.kernel.audit_words import AuditAction
 from mestring.people import services as people_services
 from mestring.people.models import Person, Staff, Unit
 from mestring.referrals.models import (
@@ -118,7 +119,7 @@ def referral_register(
         )
         record_event(
             actor=actor,
-            action="create",
+            action=AuditAction.CREATE,
             object_type="referral",
             object_id=referral.pk,
             person=person,
@@ -166,7 +167,7 @@ def _move(
     referral.save(update_fields=["status", "status_reason", "forwarded_to"])
     record_event(
         actor=actor,
-        action=f"status_{to_status}",
+        action=AuditAction.for_status(to_status),
         object_type="referral",
         object_id=referral.pk,
         person=referral.person,
@@ -248,7 +249,7 @@ def referral_triage(
         )
         record_event(
             actor=actor,
-            action="triage",
+            action=AuditAction.TRIAGE,
             object_type="referral",
             object_id=referral.pk,
             person=referral.person,

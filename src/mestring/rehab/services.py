@@ -20,6 +20,7 @@ from mestring.access.models import CareRelationKind
 from mestring.access.services import care_relation_grant, care_relations_end_for
 from mestring.casework.models import Decision
 from mestring.core.transitions import TransitionNotAllowed, check_transition
+from mestring.kernel.audit_words import AuditAction
 from mestring.people.models import Person, Staff
 from mestring.plans.models import IndividualPlan
 from mestring.rehab.models import (
@@ -111,7 +112,7 @@ def episode_refer(
         EpisodeStatusChange.objects.create(
             episode=episode, to_status=EpisodeStatus.REFERRED, changed_by=actor.user
         )
-        _audit(actor, "create", "episode", episode.pk, person)
+        _audit(actor, AuditAction.CREATE, "episode", episode.pk, person)
     return episode
 
 
@@ -142,7 +143,7 @@ def episode_assess(
         episode.assessment = assessment
         episode.assessment_reason = reason.strip()
         episode.save(update_fields=["status", "assessed_on", "assessment", "assessment_reason"])
-        _audit(actor, "assess", "episode", episode.pk, episode.person)
+        _audit(actor, AuditAction.ASSESS, "episode", episode.pk, episode.person)
         if new == EpisodeStatus.NOT_RELEVANT:
             _end_team(actor, episode, assessed_on)
     return episode
@@ -158,7 +159,7 @@ def episode_start(*, actor: Actor, episode: Episode, start_date: datetime.date) 
         _change_status(actor, episode, EpisodeStatus.ACTIVE)
         episode.start_date = start_date
         episode.save(update_fields=["status", "start_date"])
-        _audit(actor, "start", "episode", episode.pk, episode.person)
+        _audit(actor, AuditAction.START, "episode", episode.pk, episode.person)
     return episode
 
 
@@ -196,7 +197,7 @@ def episode_end(
         episode.save(
             update_fields=["status", "outcome", "end_date", "end_reason", "follow_up_due_on"]
         )
-        _audit(actor, "end", "episode", episode.pk, episode.person)
+        _audit(actor, AuditAction.END, "episode", episode.pk, episode.person)
         _end_team(actor, episode, end_date)
     return episode
 
@@ -213,7 +214,7 @@ def episode_follow_up(
         episode.followed_up_on = followed_up_on
         episode.follow_up_note = note.strip()
         episode.save(update_fields=["followed_up_on", "follow_up_note"])
-        _audit(actor, "follow_up", "episode", episode.pk, episode.person)
+        _audit(actor, AuditAction.FOLLOW_UP, "episode", episode.pk, episode.person)
     return episode
 
 
@@ -248,7 +249,7 @@ def visit_record(
         visit = Visit.objects.create(
             episode=episode, visited_on=visited_on, staff=staff, minutes=minutes, note=note.strip()
         )
-        _audit(actor, "create", "episode_visit", visit.pk, episode.person)
+        _audit(actor, AuditAction.CREATE, "episode_visit", visit.pk, episode.person)
     return visit
 
 
@@ -261,7 +262,7 @@ def goal_add(*, actor: Actor, episode: Episode, text: str) -> EpisodeGoal:
     with transaction.atomic():
         position = episode.goals.count() + 1
         goal = EpisodeGoal.objects.create(episode=episode, text=text.strip(), position=position)
-        _audit(actor, "create", "episode_goal", goal.pk, episode.person)
+        _audit(actor, AuditAction.CREATE, "episode_goal", goal.pk, episode.person)
     return goal
 
 
@@ -274,7 +275,7 @@ def goal_update(*, actor: Actor, goal: EpisodeGoal, text: str, achieved: str) ->
         goal.text = text.strip()
         goal.achieved = achieved
         goal.save(update_fields=["text", "achieved"])
-        _audit(actor, "update", "episode_goal", goal.pk, goal.episode.person)
+        _audit(actor, AuditAction.UPDATE, "episode_goal", goal.pk, goal.episode.person)
     return goal
 
 
@@ -303,7 +304,7 @@ def team_member_add(
         member = EpisodeTeamMember.objects.create(
             episode=episode, staff=staff, role=role.strip(), started_on=started_on
         )
-        _audit(actor, "add", "episode_team_member", member.pk, episode.person)
+        _audit(actor, AuditAction.ADD, "episode_team_member", member.pk, episode.person)
         care_relation_grant(
             actor=actor,
             person=episode.person,
@@ -318,7 +319,7 @@ def _end_membership(actor: Actor, member: EpisodeTeamMember, ended_on: datetime.
     member.ended_on = ended_on
     member.save(update_fields=["ended_on"])
     person = member.episode.person
-    _audit(actor, "end", "episode_team_member", member.pk, person)
+    _audit(actor, AuditAction.END, "episode_team_member", member.pk, person)
     still_on_a_team = EpisodeTeamMember.objects.filter(
         episode__person=person,
         episode__status__in=(EpisodeStatus.REFERRED, EpisodeStatus.WAITING, EpisodeStatus.ACTIVE),
@@ -371,7 +372,7 @@ def programme_save(
         programme.save()
         record_event(
             actor=actor,
-            action="create" if created else "update",
+            action=AuditAction.CREATE if created else AuditAction.UPDATE,
             object_type="programme",
             object_id=programme.pk,
         )

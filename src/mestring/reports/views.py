@@ -18,6 +18,7 @@ from mestring.access.permissions import ACCESS_GRANT, STATISTICS_VIEW
 from mestring.core.decorators import staff_required
 from mestring.core.downloads import content_disposition
 from mestring.core.spreadsheet import csv_row
+from mestring.kernel.audit_words import AuditAction
 from mestring.people.models import Person
 from mestring.people.selectors import paginate
 from mestring.reports import coordination
@@ -103,12 +104,12 @@ def coordination_list(request: HttpRequest, kind: str) -> HttpResponse:
     queryset = figure.queryset(day, params)
     if request.GET.get("format") == "csv":
         all_rows = figure.rows(queryset)
-        _log_named(request, kind, all_rows, action="export")
+        _log_named(request, kind, all_rows, action=AuditAction.EXPORT)
         rows = [[_person_label(row[0]), *row[1:]] for row in all_rows]
         return csv_response(f"{kind}-{day.isoformat()}.csv", figure.columns, rows)
     page = paginate(queryset, request.GET.get("side"), per_page=50)
     rows = figure.rows(page.object_list)
-    _log_named(request, kind, rows, action="view")
+    _log_named(request, kind, rows, action=AuditAction.VIEW)
     context = {
         "figure": figure,
         "kind": kind,

@@ -19,6 +19,7 @@ from mestring.access.actor import Actor
 from mestring.access.audit import record_event
 from mestring.access.models import CareRelationKind
 from mestring.access.services import care_relation_grant, care_relations_end_for
+from mestring.kernel.audit_words import AuditAction
 from mestring.people.models import Person, Relative, Staff, Unit
 from mestring.plans.models import IndividualPlan
 from mestring.plans.selectors import current_coordinator
@@ -73,7 +74,7 @@ def group_create(
         raise TeamRuleError(_("Planen tilhører en annen person."))
     with transaction.atomic():
         group = ResponsibilityGroup.objects.create(person=person, plan=plan, started_on=started_on)
-        _audit(actor, "create", "responsibility_group", group.pk, person)
+        _audit(actor, AuditAction.CREATE, "responsibility_group", group.pk, person)
         GroupMember.objects.create(
             group=group,
             kind=MemberKind.PERSON,
@@ -122,7 +123,7 @@ def group_end(
             _end_membership(actor, member, max(ended_on, member.started_on))
         group.ended_on = ended_on
         group.save(update_fields=["ended_on"])
-        _audit(actor, "end", "responsibility_group", group.pk, group.person)
+        _audit(actor, AuditAction.END, "responsibility_group", group.pk, group.person)
     return group
 
 
@@ -197,7 +198,7 @@ def member_add(
             for previous in group.members.filter(is_chair=True, ended_on__isnull=True):
                 previous.is_chair = False
                 previous.save(update_fields=["is_chair"])
-                _audit(actor, "chair_removed", "group_member", previous.pk, group.person)
+                _audit(actor, AuditAction.CHAIR_REMOVED, "group_member", previous.pk, group.person)
         member = GroupMember.objects.create(
             group=group,
             kind=kind,
@@ -211,7 +212,7 @@ def member_add(
             started_on=started_on,
             is_chair=is_chair,
         )
-        _audit(actor, "add", "group_member", member.pk, group.person)
+        _audit(actor, AuditAction.ADD, "group_member", member.pk, group.person)
         if staff is not None:
             _grant_member_access(actor, member)
     return member
@@ -220,7 +221,7 @@ def member_add(
 def _end_membership(actor: Actor, member: GroupMember, ended_on: datetime.date) -> None:
     member.ended_on = ended_on
     member.save(update_fields=["ended_on"])
-    _audit(actor, "end", "group_member", member.pk, member.group.person)
+    _audit(actor, AuditAction.END, "group_member", member.pk, member.group.person)
     if member.staff is not None:
         care_relations_end_for(
             actor=actor,
@@ -297,7 +298,7 @@ def meeting_schedule(
             created_by=actor.user,
         )
         _invite_current_members(meeting)
-        _audit(actor, "schedule", "meeting", meeting.pk, group.person)
+        _audit(actor, AuditAction.SCHEDULE, "meeting", meeting.pk, group.person)
     return meeting
 
 
@@ -322,7 +323,7 @@ def meeting_update(
         meeting.sequence += 1
         meeting.save(update_fields=["starts_at", "ends_at", "place", "agenda", "sequence"])
         _invite_current_members(meeting)
-        _audit(actor, "update", "meeting", meeting.pk, meeting.group.person)
+        _audit(actor, AuditAction.UPDATE, "meeting", meeting.pk, meeting.group.person)
     return meeting
 
 
@@ -333,7 +334,7 @@ def meeting_cancel(*, actor: Actor, meeting: Meeting) -> Meeting:
         meeting.status = MeetingStatus.CANCELLED
         meeting.sequence += 1
         meeting.save(update_fields=["status", "sequence"])
-        _audit(actor, "cancel", "meeting", meeting.pk, meeting.group.person)
+        _audit(actor, AuditAction.CANCEL, "meeting", meeting.pk, meeting.group.person)
     return meeting
 
 
@@ -365,7 +366,7 @@ def meeting_record(
         meeting.minutes_shared_with_person = shared_with_person
         meeting.status = MeetingStatus.HELD
         meeting.save(update_fields=["minutes", "decisions", "minutes_shared_with_person", "status"])
-        _audit(actor, "record", "meeting", meeting.pk, meeting.group.person)
+        _audit(actor, AuditAction.RECORD, "meeting", meeting.pk, meeting.group.person)
     return meeting
 
 
@@ -395,7 +396,7 @@ def follow_up_add(
         item = FollowUpItem.objects.create(
             meeting=meeting, what=what.strip(), responsible_member=responsible_member, due_on=due_on
         )
-        _audit(actor, "create", "follow_up", item.pk, meeting.group.person)
+        _audit(actor, AuditAction.CREATE, "follow_up", item.pk, meeting.group.person)
     return item
 
 
@@ -410,7 +411,7 @@ def follow_up_done(
     with transaction.atomic():
         item.done_on = done_on
         item.save(update_fields=["done_on"])
-        _audit(actor, "done", "follow_up", item.pk, item.meeting.group.person)
+        _audit(actor, AuditAction.DONE, "follow_up", item.pk, item.meeting.group.person)
     return item
 
 
@@ -427,7 +428,9 @@ def _revoke_active_feeds(actor: Actor, staff: Staff) -> int:
     for feed in feeds:
         feed.revoked_at = now
         feed.save(update_fields=["revoked_at"])
-        record_event(actor=actor, action="revoke", object_type="calendar_feed", object_id=feed.pk)
+        record_event(
+            actor=actor, action=AuditAction.REVOKE, object_type="calendar_feed", object_id=feed.pk
+        )
     return len(feeds)
 
 
@@ -440,7 +443,9 @@ def calendar_feed_create(*, actor: Actor) -> tuple[CalendarFeed, str]:
     with transaction.atomic():
         _revoke_active_feeds(actor, actor.staff)
         feed = CalendarFeed.objects.create(staff=actor.staff, token_hash=feed_token_hash(token))
-        record_event(actor=actor, action="create", object_type="calendar_feed", object_id=feed.pk)
+        record_event(
+            actor=actor, action=AuditAction.CREATE, object_type="calendar_feed", object_id=feed.pk
+        )
     return feed, token
 
 

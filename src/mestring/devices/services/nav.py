@@ -30,6 +30,7 @@ from mestring.devices.models import (
 )
 from mestring.devices.services.loans import LoanError, loan_return
 from mestring.devices.services.status import item_status_change
+from mestring.kernel.audit_words import AuditAction
 from mestring.people.models import Person
 
 
@@ -68,7 +69,7 @@ def nav_application_create(
         )
         record_event(
             actor=actor,
-            action="devices.nav.create",
+            action=AuditAction.DEVICE_NAV_CREATE,
             object_type="devices.NavApplication",
             object_id=application.pk,
             person=person,
@@ -132,7 +133,7 @@ def nav_application_status(
         )
         record_event(
             actor=actor,
-            action="devices.nav.status",
+            action=AuditAction.DEVICE_NAV_STATUS,
             object_type="devices.NavApplication",
             object_id=application.pk,
             person=person,
@@ -173,7 +174,7 @@ def _deliver(
     )
     record_event(
         actor=actor,
-        action="devices.item.create",
+        action=AuditAction.DEVICE_ITEM_CREATE,
         object_type="devices.Item",
         object_id=item.pk,
         person=application.person,
@@ -189,7 +190,7 @@ def _deliver(
     )
     record_event(
         actor=actor,
-        action="devices.loan.deliver",
+        action=AuditAction.DEVICE_LOAN_DELIVER,
         object_type="devices.Loan",
         object_id=loan.pk,
         person=application.person,

@@ -9,6 +9,7 @@ from mestring.access.actor import Actor
 from mestring.access.audit import record_event
 from mestring.core.transitions import check_transition
 from mestring.devices.models import ITEM_TRANSITIONS, Item, ItemStatus, ItemStatusChange
+from mestring.kernel.audit_words import AuditAction
 from mestring.people.models import Person
 
 
@@ -19,7 +20,7 @@ def item_status_change(
     to_status: str,
     note: str = "",
     person: Person | None = None,
-    action: str = "devices.item.status",
+    action: str = AuditAction.DEVICE_ITEM_STATUS,
 ) -> Item:
     """Move the item to `to_status`; `person` names whom the change concerns (a loan)."""
     with transaction.atomic():

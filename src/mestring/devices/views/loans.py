@@ -33,6 +33,7 @@ from mestring.devices.selectors import loans as selectors
 from mestring.devices.services import inquiries as inquiry_services
 from mestring.devices.services import loans as loan_services
 from mestring.devices.services import nav as nav_services
+from mestring.kernel.audit_words import AuditAction
 from mestring.people.models import Person
 
 RULE_ERRORS = (
@@ -148,7 +149,7 @@ def nav_create(request: HttpRequest, person: Person) -> HttpResponse:
 
 
 @staff_required()
-@person_view(action="update", object_type="devices.NavApplication")
+@person_view(action=AuditAction.UPDATE, object_type="devices.NavApplication")
 @require_http_methods(["GET", "POST"])
 def nav_status(request: HttpRequest, person: Person, application_id: int) -> HttpResponse:
     application = get_object_or_404(NavApplication, pk=application_id, person=person)
