@@ -3,6 +3,7 @@ and nothing outside the vocabulary can be written to the audit log."""
 
 from __future__ import annotations
 
+import ast
 import gettext
 import re
 from pathlib import Path
@@ -165,3 +166,66 @@ def test_record_event_stores_the_plain_value(world) -> None:
     stored = AuditEvent.all_objects.get(pk=event.pk)
     assert stored.action == "letter_sent"
     assert type(stored.action) is str
+
+
+# Calls that take an audit action: by keyword `action=`, or at this position.
+ACTION_TAKERS = {
+    "record_event": None,
+    "EventSpec": 0,
+    "audit_refusal": None,
+    "require_person": None,
+    "person_view": None,
+    "endpoint": None,
+    "name_persons": None,
+    "item_status_change": None,
+    "_record_in_every_chain": None,
+    "_check_account_change": None,
+    "_log_named": None,
+    "_audit": 1,
+    "_admin_event": 1,
+    "_plan_event": 2,
+    "_event": 1,
+}
+SOURCE = Path(__file__).resolve().parents[2] / "src" / "mestring"
+
+
+def _action_arguments(tree: ast.AST) -> list[ast.expr]:
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        if name not in ACTION_TAKERS:
+            continue
+        found += [kw.value for kw in node.keywords if kw.arg == "action"]
+        position = ACTION_TAKERS[name]
+        if position is not None and len(node.args) > position:
+            found.append(node.args[position])
+    return found
+
+
+def _values(argument: ast.expr) -> list[ast.expr]:
+    """What an argument may evaluate to: itself, or either branch of `a if c else b`."""
+    if isinstance(argument, ast.IfExp):
+        return _values(argument.body) + _values(argument.orelse)
+    return [argument]
+
+
+def test_the_code_names_actions_by_member_only() -> None:
+    """No call writes a bare string as an action, and every member named exists."""
+    bare, unknown = [], []
+    for path in SOURCE.rglob("*.py"):
+        if "migrations" in path.parts:
+            continue
+        text = path.read_text(encoding="utf-8")
+        tree = ast.parse(text)
+        for argument in _action_arguments(tree):
+            for node in _values(argument):
+                if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                    bare.append(f"{path.relative_to(SOURCE)}:{node.lineno} {node.value!r}")
+        for match in re.finditer(r"\bAuditAction\.([A-Z][A-Z0-9_]*)\b", text):
+            if match.group(1) not in AuditAction.__members__:
+                unknown.append(f"{path.relative_to(SOURCE)}: {match.group(0)}")
+    assert not bare, bare
+    assert not unknown, unknown
