@@ -54,7 +54,7 @@ def test_withdrawal_moves_the_first_in_line_up_and_audits_it(world, people):
     event = AuditEvent.all_objects.get(action="promote")
     assert (event.object_type, event.person_id) == ("enrolment", third.person_id)
     history = EnrolmentStatusChange.all_objects.filter(enrolment=third)
-    assert list(history.values_list("old_status", "new_status")) == [
+    assert list(history.values_list("from_status", "to_status")) == [
         ("", "venteliste"),
         ("venteliste", "pameldt"),
     ]

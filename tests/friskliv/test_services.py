@@ -66,7 +66,7 @@ def test_start_then_end_completed_ends_the_relation(world):
     assert not _relation_active(prescription.care_relation)
     history = list(
         PrescriptionStatusChange.all_objects.filter(prescription=prescription).values_list(
-            "old_status", "new_status"
+            "from_status", "to_status"
         )
     )
     assert history == [("", "henvist"), ("henvist", "pagaende"), ("pagaende", "avsluttet")]

@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from mestring.access.actor import Actor
 from mestring.access.audit import record_event
 from mestring.access.models import AuditPurpose
-from mestring.core.transitions import TransitionNotAllowed
 from mestring.devices.models import (
     DeviceType,
     Item,
@@ -32,6 +31,7 @@ from mestring.devices.models import (
     StoreRoom,
 )
 from mestring.devices.services.status import item_status_change
+from mestring.kernel.states import TransitionNotAllowed
 
 
 class StoreError(ValueError):
