@@ -130,7 +130,7 @@ def test_cleaning_makes_the_item_available(world, tech, cat):
     item.refresh_from_db()
     assert item.status == ItemStatus.AVAILABLE
     last = ItemStatusChange.all_objects.filter(item=item).last()
-    assert (last.from_status, last.to_status, last.note) == ("rengjoring", "ledig", "Rengjort")
+    assert (last.from_status, last.to_status, last.reason) == ("rengjoring", "ledig", "Rengjort")
     assert events(action="devices.item.cleaned").count() == 1
 
 
@@ -229,7 +229,7 @@ def test_discard_needs_reason_closes_repairs_and_is_final(world, tech, cat):
             services.repair_open(actor=actor, item=item, description="Igjen")
     assert item.status == ItemStatus.DISCARDED
     last = ItemStatusChange.all_objects.filter(item=item).last()
-    assert (last.to_status, last.note) == ("kassert", "Kan ikke repareres")
+    assert (last.to_status, last.reason) == ("kassert", "Kan ikke repareres")
     assert not RepairOrder.all_objects.filter(item=item, closed_on__isnull=True).exists()
     assert events(action="devices.item.discarded").count() == 1
 
