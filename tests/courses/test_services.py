@@ -8,9 +8,9 @@ import datetime
 import pytest
 
 from mestring.access.models import AuditEvent, CareRelation
-from mestring.core.transitions import TransitionNotAllowed
 from mestring.courses import services
 from mestring.courses.models import Attendance, EnrolmentStatusChange
+from mestring.kernel.states import TransitionNotAllowed
 from mestring.tenancy.context import activate
 from tests import factories
 from tests.courses.helpers import enrol, make_course, make_session

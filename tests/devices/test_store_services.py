@@ -10,7 +10,6 @@ from decimal import Decimal
 import pytest
 
 from mestring.access.models import AuditEvent
-from mestring.core.transitions import TransitionNotAllowed
 from mestring.devices.models import (
     DeviceType,
     Item,
@@ -24,6 +23,7 @@ from mestring.devices.models import (
 from mestring.devices.services import store as services
 from mestring.devices.services.status import item_status_change
 from mestring.devices.store_demo import build_store_demo
+from mestring.kernel.states import TransitionNotAllowed
 from mestring.tenancy.context import activate
 from tests import factories
 from tests.devices.store_helpers import (

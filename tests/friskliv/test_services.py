@@ -9,9 +9,9 @@ import pytest
 from django.utils import timezone
 
 from mestring.access.models import AuditEvent, CareRelation
-from mestring.core.transitions import TransitionNotAllowed
 from mestring.friskliv import services
 from mestring.friskliv.models import PrescriptionStatus, PrescriptionStatusChange
+from mestring.kernel.states import TransitionNotAllowed
 from mestring.tenancy.context import activate
 from tests import factories
 from tests.friskliv.helpers import DAY, actor_for, register
