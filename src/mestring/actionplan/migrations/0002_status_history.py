@@ -16,8 +16,8 @@ def _fill_action_changes(apps, schema_editor):
         for row in year_model._base_manager.only("pk", "action_id", "year")
     }
     changes = list(
-        change_model._base_manager.select_related("changed_by_staff").only(
-            "pk", "action_id", "year", "municipality_id", "to_status", "changed_by_staff__user_id"
+        change_model._base_manager.select_related("changed_by").only(
+            "pk", "action_id", "year", "municipality_id", "to_status", "changed_by__user_id"
         )
     )
     for change in changes:
@@ -31,10 +31,10 @@ def _fill_action_changes(apps, schema_editor):
                 status=change.to_status,
             ).pk
         change.year_status_id = rows[key]
-        staff = change.changed_by_staff
-        change.changed_by_id = staff.user_id if staff is not None else None
+        staff = change.changed_by
+        change.changed_by_user_id = staff.user_id if staff is not None else None
     change_model._base_manager.bulk_update(
-        changes, ["year_status_id", "changed_by_id"], batch_size=500
+        changes, ["year_status_id", "changed_by_user_id"], batch_size=500
     )
 
 
@@ -76,10 +76,10 @@ class Migration(migrations.Migration):
         migrations.RenameField("actionstatuschange", "old_status", "from_status"),
         migrations.RenameField("actionstatuschange", "new_status", "to_status"),
         migrations.RenameField("actionstatuschange", "note", "reason"),
-        migrations.RenameField("actionstatuschange", "changed_by", "changed_by_staff"),
+        # The user beside the staff member for now; 0003 drops the staff member.
         migrations.AddField(
             model_name="actionstatuschange",
-            name="changed_by",
+            name="changed_by_user",
             field=models.ForeignKey(
                 blank=True,
                 null=True,

@@ -6,7 +6,8 @@ class Migration(migrations.Migration):
     dependencies = [("actionplan", "0002_status_history")]
 
     operations = [
-        migrations.RemoveField("actionstatuschange", "changed_by_staff"),
+        migrations.RemoveField("actionstatuschange", "changed_by"),
+        migrations.RenameField("actionstatuschange", "changed_by_user", "changed_by"),
         migrations.AlterField(
             model_name="actionstatuschange",
             name="year_status",
