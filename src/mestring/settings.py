@@ -132,6 +132,8 @@ INSTALLED_APPS = [
     "mestring.jobs",
     "mestring.maintenance",
     "mestring.bench",
+    "mestring.demo",
+    "mestring.home",
 ]
 
 MIDDLEWARE = [
@@ -170,6 +172,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "mestring.tenancy.context_processors.active_municipality",
+                "mestring.home.context_processors.menu",
             ],
         },
     }

@@ -6,8 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from mestring.access.decorators import staff_required
 from mestring.access.permissions import STATISTICS_VIEW
-from mestring.core.decorators import staff_required
 from mestring.core.downloads import content_disposition
 from mestring.friskliv.models import Reason
 from mestring.friskliv.reports import FrisklivsreseptReport

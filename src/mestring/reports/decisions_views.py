@@ -7,8 +7,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mestring.access.decorators import staff_required
 from mestring.access.permissions import STATISTICS_VIEW
-from mestring.core.decorators import staff_required
 from mestring.core.downloads import content_disposition
 from mestring.reports.decisions import TREND_YEARS, DecisionsReport, trend
 

@@ -7,8 +7,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from mestring.access.decorators import staff_required
 from mestring.access.permissions import STATISTICS_VIEW
-from mestring.core.decorators import staff_required
 from mestring.core.downloads import content_disposition
 from mestring.devices.reports import TREND_YEARS, AssistiveDevicesReport, trend
 from mestring.devices.selectors.loans import inquiries_per_year
