@@ -151,7 +151,7 @@ MIDDLEWARE = [
     "mestring.accounts.middleware.SessionTimeoutMiddleware",
     "mestring.portal.middleware.CitizenIdleTimeoutMiddleware",
     "mestring.accounts.middleware.SecondFactorRequiredMiddleware",
-    "mestring.tenancy.middleware.ActiveMunicipalityMiddleware",
+    "mestring.access.middleware.ActiveMunicipalityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

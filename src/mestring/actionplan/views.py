@@ -37,8 +37,8 @@ from mestring.core import csvexport, importing
 from mestring.core.downloads import content_disposition
 from mestring.core.flow import submit
 from mestring.core.importing import run_import
+from mestring.core.reporting import chosen_year
 from mestring.core.transitions import TransitionNotAllowed
-from mestring.reports.decisions_views import chosen_year
 
 RULE_ERRORS = (services.ActionPlanError, TransitionNotAllowed)
 

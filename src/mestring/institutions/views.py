@@ -19,6 +19,7 @@ from mestring.access.permissions import ADMIN_UNITS, REHAB_REGISTER, STATISTICS_
 from mestring.core import csvexport
 from mestring.core.downloads import content_disposition
 from mestring.core.flow import submit
+from mestring.core.reporting import chosen_year
 from mestring.institutions import selectors, services
 from mestring.institutions.forms import (
     AgreementForm,
@@ -30,7 +31,6 @@ from mestring.institutions.forms import (
 from mestring.institutions.models import PurchaseAgreement, Stay, StayType
 from mestring.institutions.reports import BedOccupancyReport, PurchasedPlacesReport
 from mestring.people.models import Person, Unit
-from mestring.reports.decisions_views import chosen_year
 
 RULE_ERRORS = (services.InstitutionError,)
 

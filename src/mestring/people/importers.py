@@ -15,7 +15,9 @@ from mestring.people.identity import InvalidNationalId, parse_national_id
 from mestring.people.models import Person
 
 
-def persons_by_ref(rows: list[dict[str, str]] | None, column: str = "person_ref") -> dict[str, Person]:
+def persons_by_ref(
+    rows: list[dict[str, str]] | None, column: str = "person_ref"
+) -> dict[str, Person]:
     """The active municipality's persons named in the file (all when rows is None),
     by their reference."""
     if rows is None:

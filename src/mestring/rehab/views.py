@@ -21,6 +21,7 @@ from mestring.access.permissions import ADMIN_UNITS, REHAB_REGISTER, STATISTICS_
 from mestring.core import csvexport
 from mestring.core.downloads import content_disposition
 from mestring.core.flow import submit
+from mestring.core.reporting import chosen_year
 from mestring.outcomes.models import Instrument, TimePoint
 from mestring.people.models import Person
 from mestring.rehab import forms as rehab_forms
@@ -33,7 +34,6 @@ from mestring.rehab.models import (
     Programme,
 )
 from mestring.rehab.reports import EverydayRehabReport
-from mestring.reports.decisions_views import chosen_year
 
 RULE_ERRORS = services.RULE_ERRORS
 STAGES = (

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from mestring.reports.base import REPORTS, Report, ReportParameterError, report_class
+from mestring.core.reporting import REPORTS, Report, ReportParameterError, report_class
 from mestring.tenancy.context import activate
 from mestring.tenancy.municipality_arg import municipality_by_number
 
