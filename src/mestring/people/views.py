@@ -24,7 +24,6 @@ from mestring.access.permissions import PERSON_REGISTER, PERSON_SEARCH
 from mestring.core import csvexport
 from mestring.core.logging import IDENTITY_NUMBER
 from mestring.core.pagination import paginate
-from mestring.home.person_summary import person_summary
 from mestring.people import selectors, services
 from mestring.people.forms import (
     InvolvementForm,
@@ -107,7 +106,6 @@ def person_register(request: HttpRequest) -> HttpResponse:
 def person_overview(request: HttpRequest, person: Person) -> HttpResponse:
     context = {
         "person": person,
-        "summary": person_summary(person),
         "may_change_representation": request.actor.has_perm(PERSON_REGISTER),
         **selectors.person_overview(person),
     }
