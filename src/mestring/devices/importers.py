@@ -26,7 +26,6 @@ from mestring.core.importing import (
     ImportResult,
     RowError,
     fetch_in,
-    persons_by_ref,
 )
 from mestring.devices.models import (
     DeviceType,
@@ -36,6 +35,7 @@ from mestring.devices.models import (
     Loan,
     Owner,
 )
+from mestring.people.importers import persons_by_ref
 from mestring.people.models import Person
 
 IMPORTED_CATEGORY = "Importert"

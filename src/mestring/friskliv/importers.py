@@ -22,7 +22,6 @@ from mestring.core.importing import (
     ImportResult,
     RowError,
     fetch_in,
-    persons_by_ref,
 )
 from mestring.friskliv.models import (
     Prescription,
@@ -30,6 +29,7 @@ from mestring.friskliv.models import (
     PrescriptionStatusChange,
     Reason,
 )
+from mestring.people.importers import persons_by_ref
 from mestring.people.models import Person
 
 ANSWERS = {"ja": True, "nei": False, "": None}

@@ -25,8 +25,8 @@ from mestring.core.importing import (
     ImportResult,
     RowError,
     fetch_in,
-    persons_by_ref,
 )
+from mestring.people.importers import persons_by_ref
 from mestring.people.models import Person, Staff, Unit, UnitKind
 from mestring.plans.models import (
     CoordinatorAssignment,

@@ -31,9 +31,9 @@ from mestring.core.importing import (
     RowError,
     chunks,
     fetch_in,
-    persons_by_ref,
 )
 from mestring.outcomes.models import DEFAULT_VERSIONS, Instrument, Observation, TimePoint
+from mestring.people.importers import persons_by_ref
 from mestring.people.models import Person
 from mestring.rehab.models import (
     Episode,

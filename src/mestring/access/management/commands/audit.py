@@ -16,9 +16,9 @@ from mestring.access.audit import (
     anchor_chain,
 )
 from mestring.access.models import AuditEvent
-from mestring.core.municipality_arg import municipality_by_number
 from mestring.core.spreadsheet import csv_cell
 from mestring.people.models import Person
+from mestring.tenancy.municipality_arg import municipality_by_number
 
 EXPORT_FIELDS = [name for name in HASHED_FIELDS if name != "previous_hash"] + [
     *OPTIONAL_HASHED_FIELDS,
