@@ -31,6 +31,7 @@ run: setup
 lint: setup
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
+	$(BIN)/lint-imports
 
 # Security checks. pip-audit asks PyPI's advisory data. The probe asks
 # PyPI for Django's release with its "vulnerabilities" list: no answer, or a mirror without

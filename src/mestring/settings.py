@@ -132,6 +132,8 @@ INSTALLED_APPS = [
     "mestring.jobs",
     "mestring.maintenance",
     "mestring.bench",
+    "mestring.demo",
+    "mestring.home",
 ]
 
 MIDDLEWARE = [
@@ -149,7 +151,7 @@ MIDDLEWARE = [
     "mestring.accounts.middleware.SessionTimeoutMiddleware",
     "mestring.portal.middleware.CitizenIdleTimeoutMiddleware",
     "mestring.accounts.middleware.SecondFactorRequiredMiddleware",
-    "mestring.tenancy.middleware.ActiveMunicipalityMiddleware",
+    "mestring.access.middleware.ActiveMunicipalityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -170,6 +172,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "mestring.tenancy.context_processors.active_municipality",
+                "mestring.home.context_processors.menu",
             ],
         },
     }

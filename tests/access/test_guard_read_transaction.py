@@ -14,10 +14,10 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 
 from mestring.access.guard import PersonAccessRefused, audited_view, person_view
+from mestring.access.middleware import build_actor
 from mestring.access.models import AuditEvent, AuditOutcome
 from mestring.api.auth import _run_audited
 from mestring.tenancy.context import activate
-from mestring.tenancy.middleware import build_actor
 
 pytestmark = pytest.mark.django_db
 

@@ -29,7 +29,7 @@ from mestring.bench.build import (
 )
 from mestring.bench.measure import PageSubjects, api_headers, page_list, page_subjects, staff_client
 from mestring.casework.models import Case
-from mestring.core.demo import DEMO_NUMBER, build_demo
+from mestring.demo.build import DEMO_NUMBER, build_demo
 from mestring.devices.models import Loan
 from mestring.people.models import Person
 from mestring.tenancy.models import Municipality

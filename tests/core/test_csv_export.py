@@ -15,8 +15,8 @@ from mestring.access.models import AuditEvent, Role, StaffRole
 from mestring.access.permissions import PERMISSIONS
 from mestring.casework.models import LegalBasis
 from mestring.core import csvexport
-from mestring.core.demo import build_demo
-from mestring.core.hubs import HUBS
+from mestring.demo.build import build_demo
+from mestring.home.hubs import HUBS
 from mestring.people.models import Staff, Unit
 from mestring.tenancy.context import activate
 from tests import factories

@@ -489,8 +489,8 @@ def test_detail_pages_outside_the_person_have_csv_too(world, client_for):
     from mestring.access.permissions import PERMISSIONS
     from mestring.actionplan.models import Action
     from mestring.catalogue.models import Service
-    from mestring.core.demo import build_demo
     from mestring.courses.models import Course
+    from mestring.demo.build import build_demo
     from mestring.devices.models import Item
     from mestring.institutions.models import PurchaseAgreement
     from mestring.people.models import Staff

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from mestring.access import selectors, services
 from mestring.access.audit import record_event
+from mestring.access.decorators import staff_required
 from mestring.access.forms import (
     BlockForm,
     BlockLiftForm,
@@ -32,7 +33,6 @@ from mestring.access.models import (
 )
 from mestring.access.permissions import ACCESS_GRANT, ACCESS_REVIEW
 from mestring.core import csvexport
-from mestring.core.decorators import staff_required
 from mestring.core.flow import submit
 from mestring.kernel.audit_words import AuditAction
 from mestring.people.models import Person, Staff

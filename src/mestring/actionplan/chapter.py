@@ -24,8 +24,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from mestring.core.pdf import PdfDocument
+from mestring.core.reporting import Report, report_class
 from mestring.core.spreadsheet import append_row
-from mestring.reports.base import Report, report_class
 
 Table = tuple[list[str], list[list[Any]]]
 

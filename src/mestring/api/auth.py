@@ -29,13 +29,13 @@ from ninja.security import HttpBearer
 from mestring.access.actor import Actor
 from mestring.access.audit import access_ground, counting_events, record_event
 from mestring.access.guard import require_person, view_transaction
+from mestring.access.middleware import build_actor
 from mestring.access.models import AuditOutcome, AuditPurpose
 from mestring.api.errors import ApiError, ScopeMissing
 from mestring.api.models import ApiToken
 from mestring.api.services import token_for
 from mestring.kernel.audit_words import AuditAction
 from mestring.tenancy.context import activate
-from mestring.tenancy.middleware import build_actor
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from mestring.access.audit import record_event
 from mestring.access.boards import NAME_HIDDEN, name_intake_rows
+from mestring.access.decorators import staff_required
 from mestring.access.guard import audited_view, person_view
 from mestring.access.models import AuditOutcome
 from mestring.access.permissions import ADMIN_STAFF, PERSON_REGISTER
@@ -49,15 +50,14 @@ from mestring.casework.models import (
     LegalBasis,
 )
 from mestring.core import csvexport
-from mestring.core.decorators import staff_required
 from mestring.core.downloads import content_disposition
 from mestring.core.flow import submit
 from mestring.core.forms import SUBMISSION_TOKEN
+from mestring.core.pagination import paginate
 from mestring.core.spreadsheet import csv_row
 from mestring.core.transitions import TransitionNotAllowed
 from mestring.kernel.audit_words import AuditAction
 from mestring.people.models import Person
-from mestring.people.selectors import paginate
 
 # Registering applications and making decisions is the work of the coordinating unit
 # and the allocation office, whose roles hold this permission.

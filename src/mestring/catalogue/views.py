@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from mestring.access.audit import record_event
 from mestring.access.boards import actor_unit_ids, name_persons
+from mestring.access.decorators import staff_required
 from mestring.access.guard import audited_view, person_view
 from mestring.access.models import AuditOutcome
 from mestring.access.permissions import ADMIN_UNITS, PERSON_REGISTER, STATISTICS_VIEW
@@ -30,14 +31,13 @@ from mestring.catalogue.forms import (
 )
 from mestring.catalogue.models import Assignment, Service, ServiceProvider, WaitingListEntry
 from mestring.core import csvexport
-from mestring.core.decorators import staff_required
 from mestring.core.downloads import content_disposition
 from mestring.core.flow import submit
+from mestring.core.pagination import paginate
 from mestring.core.spreadsheet import csv_row
 from mestring.core.transitions import TransitionNotAllowed
 from mestring.kernel.audit_words import AuditAction
 from mestring.people.models import Person
-from mestring.people.selectors import paginate
 
 RULE_ERRORS = (services.CatalogueError, TransitionNotAllowed)
 # Assigning and managing the waiting list is the allocation office's work; its role

@@ -17,12 +17,13 @@ import datetime
 import io
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from django.db import models, transaction
 from django.utils.module_loading import import_string
 
-from mestring.access.actor import Actor
+if TYPE_CHECKING:
+    from mestring.access.actor import Actor
 
 # Rows per lookup query and per bulk write: below SQLite's 999 bound parameters.
 CHUNK = 900
@@ -161,18 +162,6 @@ def fetch_in(queryset: models.QuerySet, field: str, values: Iterable[Any]) -> li
     for part in chunks(distinct):
         found.extend(queryset.filter(**{f"{field}__in": part}))
     return found
-
-
-def persons_by_ref(rows: list[dict[str, str]] | None, column: str = "person_ref") -> dict[str, Any]:
-    """The active municipality's persons named in the file (all when rows is None),
-    by their reference."""
-    from mestring.people.models import Person  # people imports this module
-
-    if rows is None:
-        persons = Person.objects.exclude(person_ref="")
-    else:
-        persons = fetch_in(Person.objects, "person_ref", [row[column] for row in rows])
-    return {person.person_ref: person for person in persons}
 
 
 def _size_text(size: int) -> str:

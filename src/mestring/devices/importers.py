@@ -26,7 +26,6 @@ from mestring.core.importing import (
     ImportResult,
     RowError,
     fetch_in,
-    persons_by_ref,
 )
 from mestring.devices.models import (
     DeviceType,
@@ -37,6 +36,7 @@ from mestring.devices.models import (
     Owner,
 )
 from mestring.kernel.audit_words import AuditAction
+from mestring.people.importers import persons_by_ref
 from mestring.people.models import Person
 
 IMPORTED_CATEGORY = "Importert"

@@ -14,8 +14,8 @@ from typing import Any
 from django.db.models import Count, Min, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
+from mestring.core.reporting import Report
 from mestring.devices.models import Loan
-from mestring.reports.base import Report
 
 TREND_YEARS = 5
 KEYS = (

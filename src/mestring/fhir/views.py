@@ -10,9 +10,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from mestring.access.decorators import staff_required
 from mestring.access.guard import audited_view, person_view
 from mestring.access.permissions import PERSON_REGISTER
-from mestring.core.decorators import staff_required
 from mestring.core.downloads import content_disposition
 from mestring.fhir.export import export_person
 from mestring.fhir.forms import BundleImportForm

@@ -22,7 +22,6 @@ from mestring.core.importing import (
     ImportResult,
     RowError,
     fetch_in,
-    persons_by_ref,
 )
 from mestring.friskliv.models import (
     Prescription,
@@ -31,6 +30,7 @@ from mestring.friskliv.models import (
     Reason,
 )
 from mestring.kernel.audit_words import AuditAction
+from mestring.people.importers import persons_by_ref
 from mestring.people.models import Person
 
 ANSWERS = {"ja": True, "nei": False, "": None}

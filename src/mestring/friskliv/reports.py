@@ -11,9 +11,9 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from mestring.core.reporting import Report
 from mestring.friskliv.models import Prescription, Reason
 from mestring.people.models import Person
-from mestring.reports.base import Report
 
 AGE_BANDS: tuple[tuple[str, int, int | None], ...] = (
     ("0-19", 0, 19),

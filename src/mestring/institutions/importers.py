@@ -28,11 +28,11 @@ from mestring.core.importing import (
     ImportResult,
     RowError,
     fetch_in,
-    persons_by_ref,
 )
 from mestring.institutions.models import BedCapacity, Stay, StayType
 from mestring.institutions.selectors import overlaps
 from mestring.kernel.audit_words import AuditAction
+from mestring.people.importers import persons_by_ref
 from mestring.people.models import Person, Unit, UnitKind
 
 MAX_BEDS = 1000

@@ -15,10 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from mestring.core.reporting import Report, ReportParameterError
 from mestring.institutions import selectors
 from mestring.institutions.models import BedCapacity, PurchaseAgreement, StayType
 from mestring.people.models import Unit
-from mestring.reports.base import Report, ReportParameterError
 
 
 def year_span(year: int) -> tuple[datetime.date, datetime.date]:

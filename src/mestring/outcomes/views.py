@@ -13,10 +13,10 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from mestring.access.decorators import staff_required
 from mestring.access.guard import person_view
 from mestring.access.permissions import ADMIN_UNITS
 from mestring.core import csvexport
-from mestring.core.decorators import staff_required
 from mestring.core.flow import submit
 from mestring.kernel.audit_words import AuditAction
 from mestring.outcomes import selectors, services

@@ -16,6 +16,18 @@ from mestring.people.identity import InvalidNationalId, parse_national_id
 from mestring.people.models import Person
 
 
+def persons_by_ref(
+    rows: list[dict[str, str]] | None, column: str = "person_ref"
+) -> dict[str, Person]:
+    """The active municipality's persons named in the file (all when rows is None),
+    by their reference."""
+    if rows is None:
+        persons = Person.objects.exclude(person_ref="")
+    else:
+        persons = fetch_in(Person.objects, "person_ref", [row[column] for row in rows])
+    return {person.person_ref: person for person in persons}
+
+
 @dataclass(frozen=True)
 class PersonRow:
     line: int

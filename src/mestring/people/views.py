@@ -17,13 +17,13 @@ from django.views.decorators.http import require_http_methods
 from django.views.defaults import permission_denied
 
 from mestring.access.audit import record_event
+from mestring.access.decorators import staff_required
 from mestring.access.guard import audit_refusal, person_view
 from mestring.access.models import AuditPurpose
 from mestring.access.permissions import PERSON_REGISTER, PERSON_SEARCH
 from mestring.core import csvexport
-from mestring.core.decorators import staff_required
 from mestring.core.logging import IDENTITY_NUMBER
-from mestring.core.person_summary import person_summary
+from mestring.core.pagination import paginate
 from mestring.kernel.audit_words import AuditAction
 from mestring.people import selectors, services
 from mestring.people.forms import (
@@ -72,7 +72,7 @@ def _search_page(request: HttpRequest, form: PersonSearchForm) -> HttpResponse:
         query = selectors.PersonQuery(
             text=form.cleaned_data["q"], sort=form.cleaned_data["sort"] or "navn"
         )
-        page = selectors.paginate(selectors.search_persons(query), request.GET.get("side"))
+        page = paginate(selectors.search_persons(query), request.GET.get("side"))
         # The access flag for the 25 persons shown, not for every hit.
         page.object_list = selectors.mark_access(list(page.object_list), request.actor)
         # A search shows who is known to the services: logged, without a person.
@@ -107,7 +107,6 @@ def person_register(request: HttpRequest) -> HttpResponse:
 def person_overview(request: HttpRequest, person: Person) -> HttpResponse:
     context = {
         "person": person,
-        "summary": person_summary(person),
         "may_change_representation": request.actor.has_perm(PERSON_REGISTER),
         **selectors.person_overview(person),
     }

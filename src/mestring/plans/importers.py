@@ -25,9 +25,9 @@ from mestring.core.importing import (
     ImportResult,
     RowError,
     fetch_in,
-    persons_by_ref,
 )
 from mestring.kernel.audit_words import AuditAction
+from mestring.people.importers import persons_by_ref
 from mestring.people.models import Person, Staff, Unit, UnitKind
 from mestring.plans.models import (
     CoordinatorAssignment,

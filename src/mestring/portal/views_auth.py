@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from mestring.access.actor import Actor
 from mestring.access.audit import record_event
+from mestring.access.middleware import client_address
 from mestring.access.models import AuditOutcome, AuditPurpose
 from mestring.kernel.audit_words import AuditAction
 from mestring.people.models import ActingBasis
@@ -25,7 +26,6 @@ from mestring.portal.guard import LOGIN_OBJECT, LOGIN_ROLE, representation_roles
 from mestring.portal.representation import SELF, Representation, representations
 from mestring.portal.session import choose_person, citizen_login, citizen_logout, current_citizen
 from mestring.tenancy.context import activate
-from mestring.tenancy.middleware import client_address
 from mestring.tenancy.models import Municipality
 
 logger = logging.getLogger(__name__)

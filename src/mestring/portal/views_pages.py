@@ -22,9 +22,9 @@ from mestring.access.audit import record_event
 from mestring.casework.letters import decision_letter_pdf
 from mestring.core.downloads import content_disposition
 from mestring.core.flow import submit
+from mestring.core.pagination import paginate
 from mestring.kernel.audit_words import AuditAction
 from mestring.people.models import Person
-from mestring.people.selectors import paginate
 from mestring.portal import selectors, services
 from mestring.portal.forms import (
     ApplyForm,

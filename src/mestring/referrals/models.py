@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mestring.people.models import Person, Staff, Unit
+from mestring.referrals.choices import CarePlace, Urgency
+from mestring.referrals.rules import due_on
 from mestring.tenancy.models import MunicipalityOwned
 
 
@@ -24,11 +26,6 @@ class ReferralSource(models.TextChoices):
     PERSON = "personen", _("Personen selv")
     RELATIVE = "parorende", _("Pårørende")
     OTHER = "annet", _("Annet")
-
-
-class Urgency(models.TextChoices):
-    NORMAL = "normal", _("Vanlig")
-    URGENT = "haster", _("Haster")
 
 
 class ReferralStatus(models.TextChoices):
@@ -64,12 +61,6 @@ class PyramidLevel(models.IntegerChoices):
     MUNICIPAL_REHAB = 3, _("3 Kommunal rehabilitering")
     COMPLEX_MUNICIPAL = 4, _("4 Sammensatt rehabilitering i kommunen og i samarbeid")
     SPECIALIST = 5, _("5 Spesialisthelsetjenesten")
-
-
-class CarePlace(models.TextChoices):
-    MUNICIPALITY = "kommune", _("Kommunen")
-    SPECIALIST = "spesialist", _("Spesialisthelsetjenesten")
-    JOINT = "felles", _("Felles (i samarbeid)")
 
 
 factor_validators = [MinValueValidator(1), MaxValueValidator(5)]
@@ -142,8 +133,6 @@ class Referral(MunicipalityOwned):
 
     @property
     def due_on(self) -> datetime.date:
-        from mestring.referrals.rules import due_on  # rules import this module
-
         return due_on(self.received_on, self.urgency)
 
     def is_overdue(self, today: datetime.date | None = None) -> bool:

@@ -31,10 +31,10 @@ from mestring.core.importing import (
     RowError,
     chunks,
     fetch_in,
-    persons_by_ref,
 )
 from mestring.kernel.audit_words import AuditAction
 from mestring.outcomes.models import DEFAULT_VERSIONS, Instrument, Observation, TimePoint
+from mestring.people.importers import persons_by_ref
 from mestring.people.models import Person
 from mestring.rehab.models import (
     Episode,

@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from mestring.core.reporting import Report
 from mestring.outcomes.models import Instrument, Observation, TimePoint
 from mestring.outcomes.selectors import classify_change, threshold_for
 from mestring.rehab.models import (
@@ -23,7 +24,6 @@ from mestring.rehab.models import (
     EpisodeOutcome,
     ReferralSource,
 )
-from mestring.reports.base import Report
 
 SPPB_KEYS = ("improved", "unchanged", "worsened", "not_measured")
 

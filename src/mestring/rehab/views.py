@@ -15,12 +15,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from mestring.access.boards import actor_unit_ids, name_persons
+from mestring.access.decorators import staff_required
 from mestring.access.guard import audited_view, person_view
 from mestring.access.permissions import ADMIN_UNITS, REHAB_REGISTER, STATISTICS_VIEW
 from mestring.core import csvexport
-from mestring.core.decorators import staff_required
 from mestring.core.downloads import content_disposition
 from mestring.core.flow import submit
+from mestring.core.reporting import chosen_year
 from mestring.kernel.audit_words import AuditAction
 from mestring.outcomes.models import Instrument, TimePoint
 from mestring.people.models import Person
@@ -34,7 +35,6 @@ from mestring.rehab.models import (
     Programme,
 )
 from mestring.rehab.reports import EverydayRehabReport
-from mestring.reports.decisions_views import chosen_year
 
 RULE_ERRORS = services.RULE_ERRORS
 STAGES = (

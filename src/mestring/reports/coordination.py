@@ -13,11 +13,11 @@ from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from mestring.access.models import Consent
+from mestring.core.reporting import adult_threshold
 from mestring.people.models import Unit
 from mestring.plans import selectors as plan_selectors
 from mestring.plans.models import CoordinatorAssignment, CoordinatorProfile
 from mestring.referrals import selectors as referral_selectors
-from mestring.reports.base import adult_threshold
 from mestring.reports.individual_plans import plans_in_force
 from mestring.teams import selectors as team_selectors
 from mestring.teams.models import FollowUpItem, ResponsibilityGroup

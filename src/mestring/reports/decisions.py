@@ -24,7 +24,7 @@ from mestring.casework.models import (
     DecisionSubject,
 )
 from mestring.catalogue.models import WaitingListEntry
-from mestring.reports.base import Report
+from mestring.core.reporting import Report
 
 OUTCOMES = (
     ("granted", DecisionOutcome.GRANTED),

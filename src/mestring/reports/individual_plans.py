@@ -8,8 +8,8 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from mestring.core.reporting import Report, adult_threshold
 from mestring.plans.models import IndividualPlan
-from mestring.reports.base import Report, adult_threshold
 
 
 def plans_in_force(day: datetime.date) -> QuerySet[IndividualPlan]:

@@ -12,15 +12,15 @@ from django.utils.translation import gettext as _
 
 from mestring.access.audit import EventSpec, record_events
 from mestring.access.boards import UNIT_WORK
+from mestring.access.decorators import staff_required
 from mestring.access.guard import audited_view
 from mestring.access.models import AuditPurpose
 from mestring.access.permissions import ACCESS_GRANT, STATISTICS_VIEW
-from mestring.core.decorators import staff_required
 from mestring.core.downloads import content_disposition
+from mestring.core.pagination import paginate
 from mestring.core.spreadsheet import csv_row
 from mestring.kernel.audit_words import AuditAction
 from mestring.people.models import Person
-from mestring.people.selectors import paginate
 from mestring.reports import coordination
 from mestring.reports.individual_plans import three_year_table
 from mestring.reports.lists import LISTS

@@ -16,10 +16,10 @@ from mestring.access.audit import (
     anchor_chain,
 )
 from mestring.access.models import AuditEvent
-from mestring.core.municipality_arg import municipality_by_number
 from mestring.core.spreadsheet import csv_cell
 from mestring.kernel.audit_words import audit_action_label
 from mestring.people.models import Person
+from mestring.tenancy.municipality_arg import municipality_by_number
 
 EXPORT_FIELDS = [name for name in HASHED_FIELDS if name != "previous_hash"] + [
     *OPTIONAL_HASHED_FIELDS,

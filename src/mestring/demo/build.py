@@ -16,9 +16,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from mestring.access.models import CareRelation, CareRelationKind, Role, StaffRole
-from mestring.core.demo_coordination import build_coordination_demo
-from mestring.core.demo_rehab import build_rehabilitation_demo
-from mestring.core.demo_services import build_services_demo
+from mestring.demo.demo_coordination import build_coordination_demo
+from mestring.demo.demo_rehab import build_rehabilitation_demo
+from mestring.demo.demo_services import build_services_demo
 from mestring.people.identity import random_synthetic_national_id
 from mestring.people.models import (
     ActingBasis,
