@@ -28,9 +28,11 @@ run: setup
 	@echo "MERK: innbyggere logger inn hos utviklingsleverandøren (MESTRING_DEV_OIDC=1, kun for demo)."
 	MESTRING_DEMO_2FA_BYPASS=1 MESTRING_DEV_OIDC=1 $(BIN)/mestring runserver --noreload $(HOST)
 
+# mypy checks the packages listed under [tool.mypy] in pyproject.toml (docs/testing.md).
 lint: setup
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
+	$(BIN)/mypy
 
 # Security checks. pip-audit asks PyPI's advisory data. The probe asks
 # PyPI for Django's release with its "vulnerabilities" list: no answer, or a mirror without
