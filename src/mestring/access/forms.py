@@ -19,7 +19,7 @@ from mestring.access.models import (
 )
 from mestring.access.permissions import PERMISSIONS
 from mestring.access.services import is_self_grant, self_grant_limit, self_grant_too_long_message
-from mestring.people.forms import DATE_HELP, DateInput
+from mestring.people.forms import DATE_HELP, DateInput, model_choice_field
 from mestring.people.models import Person, Relative, Staff, Unit, acting_in_force_q
 
 if TYPE_CHECKING:
@@ -198,9 +198,9 @@ class ConsentForm(forms.Form):
 
     def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        relative = self.fields["given_by_relative"]
-        assert isinstance(relative, forms.ModelChoiceField)  # declared so above
-        relative.queryset = Relative.objects.filter(acting_in_force_q(), person=person)
+        model_choice_field(self, "given_by_relative").queryset = Relative.objects.filter(
+            acting_in_force_q(), person=person
+        )
 
     def clean(self) -> dict[str, Any]:
         super().clean()

@@ -17,6 +17,8 @@ from django.http.response import HttpResponseBase
 from mestring.access.actor import Actor
 
 if TYPE_CHECKING:
+    from django_htmx.middleware import HtmxDetails
+
     from mestring.access.guard import AccessDecision
     from mestring.accounts.models import User
     from mestring.people.models import Staff
@@ -43,6 +45,8 @@ class MestringRequest(HttpRequest):
     # (empty when logged out) and the actor of the chosen one, if any.
     memberships: list[Staff]
     actor: Actor | None
+    # django_htmx.middleware.HtmxMiddleware: whether htmx asked, and for what.
+    htmx: HtmxDetails
 
 
 class StaffRequest(MestringRequest):
