@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model, password_validation
 from django.utils.translation import gettext_lazy as _
 
 from mestring.access.models import Role
+from mestring.core.forms import model_choice_field
 from mestring.people.identity import InvalidNationalId, parse_national_id
 from mestring.people.models import (
     ActingBasis,
@@ -28,14 +29,6 @@ from mestring.people.services import (
 )
 
 DATE_HELP = _("Skriv datoen som dd.mm.åååå, for eksempel 24.12.1950.")
-
-
-def model_choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
-    """The form's field `name`, a (multiple) model choice field, to narrow its rows."""
-    field = form.fields[name]
-    if not isinstance(field, forms.ModelChoiceField):
-        raise TypeError(f"{type(form).__name__}.{name} is not a model choice field")
-    return field
 
 
 class DateInput(forms.TextInput):

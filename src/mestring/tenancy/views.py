@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from mestring.access.request import MestringRequest
 from mestring.tenancy.middleware import SESSION_KEY
+
+if TYPE_CHECKING:
+    from mestring.access.request import MestringRequest
 
 
 @login_required
