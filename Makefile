@@ -75,7 +75,7 @@ test-engine: setup
 	$(BIN)/python -m pytest $(PARALLEL) -m "not engine_independent" $(PYTEST_ARGS)
 
 # The attack suite: the id-swap walk of every person URL and API operation for every role
-# and another municipality, and one test per finding of the security review. Part of
+# and another municipality, and one test per finding in docs/testing.md. Part of
 # `make test` too; this runs it alone.
 attack: setup
 	$(BIN)/python -m pytest $(PARALLEL) -m attack $(PYTEST_ARGS)

@@ -1,5 +1,5 @@
 """Every page and API call the benchmark measures costs the same number of queries on a
-small municipality as on one three times its size (issue 12 item 3).
+small municipality as on one three times its size.
 
 The pages are those of `bench.measure.page_list`, so a page added to the benchmark is
 counted here too. The municipality is built small and measured, then built again on

@@ -115,7 +115,7 @@ def test_csv_is_audited_like_the_page(demo):
         csv_events = list(
             AuditEvent.all_objects.order_by("seq").values_list("object_type", "action")[before:]
         )
-        # The same rows, but a download is an export (L4 of issue 19), not a view.
+        # The same rows, but a download is an export (L4), not a view.
         exported = [
             (kind, "export" if action == "view" else action) for kind, action in page_events
         ]

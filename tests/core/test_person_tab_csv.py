@@ -389,7 +389,7 @@ def test_every_tab_csv_is_audited_like_the_page(world, client_for, data):
         page_events = _events(before)
         before = _last_seq()
         client.get(address, {"format": "csv"})
-        # The same rows, but a download is an export, not a view (issue 19, L4).
+        # The same rows, but a download is an export, not a view (L4).
         exported = [
             (kind, "export" if action == "view" else action, outcome)
             for kind, action, outcome in page_events

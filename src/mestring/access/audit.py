@@ -1,4 +1,4 @@
-"""Writing and verifying the audit log (DESIGN.md §6).
+"""Writing and verifying the audit log.
 
 Every event is chained to the one before it in the same municipality: the row hash
 covers the previous hash and the row's own content, so an edited or removed row

@@ -1,4 +1,4 @@
-"""The one check in front of every person's data (DESIGN.md §6, tjenstlig behov).
+"""The one check in front of every person's data (tjenstlig behov).
 
 A staff member reaches a person only through an active care relation in the active
 municipality, unless the person has blocked them (sperring), which wins. Emergency

@@ -1,6 +1,6 @@
 """Writes about access: care relations, emergency access, sperring, consent, roles.
 
-Each is one transaction with its audit row (DESIGN.md §3).
+Each is one transaction with its audit row, so no change goes unlogged.
 """
 
 from __future__ import annotations

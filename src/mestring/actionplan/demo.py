@@ -1,8 +1,8 @@
 """Demo data: the current action plan 2023–2026 with four goals and twelve actions,
 statuses per year and one evaluation, and the archived version 2019–2022.
 
-The wording is synthetic, modelled on the kind of actions the seed plans list
-(seeds 000 §7.1, 001 §9). Responsible units are looked up by name among the demo
+The wording is synthetic, modelled on the kind of actions municipal rehabilitation
+plans list. Responsible units are looked up by name among the demo
 units; an unknown name is kept as free text.
 """
 

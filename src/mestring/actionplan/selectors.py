@@ -57,7 +57,7 @@ STATUS_LABELS = dict(ActionStatus.choices)
 
 
 def action_rows(plan: MunicipalPlan, year: int) -> list[dict[str, Any]]:
-    """One row per action in the layout of the plan's table (seeds 000 §7.1)."""
+    """One row per action in the layout of the plan's table (Nr., Tiltak, Ansvar …)."""
     rows = []
     for action in plan_actions(plan):
         status = status_in(action, year)

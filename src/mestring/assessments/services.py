@@ -1,6 +1,6 @@
 """Writes about assessments and the municipality's list of functional variables.
 
-Each is one transaction with its audit row (DESIGN.md §3). An assessment may leave
+Each is one transaction with its audit row. An assessment may leave
 variables unscored: it is saved and flagged incomplete (selectors), because a decision
 on a nationally reported service needs a complete one.
 """

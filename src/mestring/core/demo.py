@@ -1,4 +1,4 @@
-"""The demo municipality: synthetic persons, the units of the seed plans, staff per role.
+"""The demo municipality: synthetic persons, a small municipality's units, staff per role.
 
 Everything here is invented. Identity numbers are synthetic (Tenor: month + 80), so
 they can never belong to a real person. Running it again changes nothing but the

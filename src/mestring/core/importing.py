@@ -1,10 +1,10 @@
-"""All-or-nothing CSV imports (issue 2 item 10), the pattern every later import follows.
+"""All-or-nothing CSV imports, the pattern every later import follows.
 
 Every row is validated first. If any row is bad, nothing is written and each error
 names its row (the line in the file, header = 1) and column. Importing the same file
 twice changes nothing: importers match rows on the municipality's own references.
 
-Imports are bulk (issue 12 item 3): `prepare` loads what the file refers to before
+Imports are bulk: `prepare` loads what the file refers to before
 the rows are parsed, and `write` loads the existing records by their match key, compares
 in Python and writes with bulk_create/bulk_update. The number of queries depends on the
 number of batches of `CHUNK` rows, never on the number of rows.

@@ -1,6 +1,6 @@
 """Courses and group offers: lærings- og mestringstilbud and group training (MS, KOLS,
-kreft, fall prevention 65+) with sessions, enrolment, a waiting list and attendance
-(issue 6 item 5). Enrolment grants no access: attendance lists are work lists."""
+kreft, fall prevention 65+) with sessions, enrolment, a waiting list and attendance.
+Enrolment grants no access: attendance lists are work lists."""
 
 from __future__ import annotations
 

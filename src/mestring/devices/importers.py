@@ -1,4 +1,4 @@
-"""`mestring import loans FILE.csv --municipality NNNN` (issue 7 item 8).
+"""`mestring import loans FILE.csv --municipality NNNN`.
 
 Columns: person_ref,item_ref,device_type,value_nok,owner,delivered_date,returned_date.
 `item_ref` is the item's label; a new label creates the item (and an unknown device

@@ -1,4 +1,4 @@
-"""The municipal assistive-device store (issue 7): device types, items in stores and
+"""The municipal assistive-device store: device types, items in stores and
 rooms, loans and returns, cleaning and repair, NAV long-term mediation, inquiries.
 
 The municipality lends devices for needs under two years from its own store; for
@@ -16,7 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from mestring.people.models import Person, Staff
 from mestring.tenancy.models import MunicipalityOwned
 
-# A municipal loan expected to last longer than this is a need for NAV (seeds 001 §5.8).
+# A municipal loan expected to last longer than this is a need for NAV, which lends
+# devices for needs of more than two years.
 MUNICIPAL_LOAN_MAX_DAYS = 2 * 365
 
 
@@ -352,7 +353,7 @@ class InquiryTopic(models.TextChoices):
 
 
 class Inquiry(MunicipalityOwned):
-    """A new inquiry about a device or home adaptation (counted per year, seeds 001 §5.8).
+    """A new inquiry about a device or home adaptation (counted per year).
 
     The person may be unknown when the inquiry comes in (a phone call)."""
 

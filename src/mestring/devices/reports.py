@@ -1,4 +1,4 @@
-"""Assistive devices in a year (seeds 000 §3.1.7, issue 7 item 7).
+"""Assistive devices in a year.
 
 Only loans that were delivered count (an order waiting for delivery is not a loan
 yet). A person holds an item at the end of the year when a loan was delivered on or

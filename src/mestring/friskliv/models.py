@@ -1,6 +1,6 @@
 """Frisklivsresept: a referral to the municipality's frisklivssentral for a period
 (usually 12 weeks) of guided activity, which starts with a health conversation and
-ends completed or not (issue 6 item 4; the report of seeds 001 §5.3)."""
+ends completed or not."""
 
 from __future__ import annotations
 

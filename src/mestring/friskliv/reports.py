@@ -1,4 +1,4 @@
-"""Frisklivsresepter in a year (seeds 001 §5.3, issue 6 item 7).
+"""Frisklivsresepter in a year, the table a municipal plan reports.
 
 A prescription belongs to the year of its referral date; the age is the person's age
 on the referral date (someone born 29 February turns a year older on 1 March in other

@@ -1,4 +1,4 @@
-"""`mestring import units FILE.csv` and `mestring import stays FILE.csv` (issue 6 item 8).
+"""`mestring import units FILE.csv` and `mestring import stays FILE.csv`.
 
 units: `unit,beds,valid_from`. A unit not known by name is created (kind intern);
 each row is a capacity from a day, matched on (unit, valid_from).

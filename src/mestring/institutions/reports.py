@@ -1,5 +1,4 @@
-"""Bed occupancy of an institution unit (seeds 001 §7.1) and use of purchased places
-(seeds 002), issue 6 item 7.
+"""Bed occupancy of an institution unit and use of purchased places.
 
 Both count bed-days the same way: the nights from admission up to, not including,
 discharge, clipped to the period; an open stay counts to the end of the period.

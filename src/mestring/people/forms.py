@@ -335,7 +335,8 @@ class StaffForm(forms.Form):
             if user is not None and Staff.objects.filter(user=user).exists():
                 raise forms.ValidationError(_("Denne brukeren er allerede ansatt i kommunen."))
             if user is not None and not self.may_join:
-                # Never join another municipality's user silently (issue 19 H2).
+                # Never join another municipality's user silently: a shared account
+                # is the installation administrator's to join.
                 raise forms.ValidationError(username_taken_message(), code="taken")
         return username
 

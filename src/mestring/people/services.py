@@ -354,7 +354,7 @@ def account_change_refusal(actor: Actor, user: Any) -> str | None:
     A municipality's administrator changes only that municipality's membership (roles,
     units, active here). The account itself is theirs to change only while the user
     belongs to no other municipality and is no installation administrator; otherwise it
-    takes an installation administrator (issue 19 H2)."""
+    takes an installation administrator."""
     if is_installation_admin(actor):
         return None
     elsewhere = Staff.all_objects.filter(user=user).exclude(municipality_id=actor.municipality.pk)
@@ -435,7 +435,7 @@ def staff_create(
     """A new staff member with a new account and its one-time enrolment code. An
     existing account (a user of another municipality) is joined, never copied or
     changed, and only by an installation administrator: to anyone else the username is
-    taken (issue 19 H2)."""
+    taken."""
     with transaction.atomic():
         user = get_user_model().objects.filter(username__iexact=user_data["username"]).first()
         joined = user is not None

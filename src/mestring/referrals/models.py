@@ -1,4 +1,4 @@
-"""Messages of need (meldinger) and their triage (seeds 000 §2.1.1, 001 §8, 003)."""
+"""Messages of need (meldinger) and their triage (pyramid level, who is responsible)."""
 
 from __future__ import annotations
 
@@ -57,7 +57,7 @@ OPEN_REFERRAL_STATUSES = (ReferralStatus.RECEIVED, ReferralStatus.ASSESSING)
 
 
 class PyramidLevel(models.IntegerChoices):
-    """The rehabilitation pyramid (seeds 003)."""
+    """The rehabilitation pyramid: from prevention (1) to the specialist health service (5)."""
 
     PREVENTION = 1, _("1 Forebygging og egenmestring")
     LOW_THRESHOLD = 2, _("2 Lavterskeltilbud og hverdagsrehabilitering")

@@ -1,7 +1,8 @@
 """Writes about messages of need: registration, status, triage and opening a case.
 
 Each is one transaction with its audit row; status changes go through
-REFERRAL_TRANSITIONS and leave a ReferralStatusChange row (DESIGN.md §3).
+REFERRAL_TRANSITIONS and leave a ReferralStatusChange row, the history the statistics
+are built from.
 """
 
 from __future__ import annotations

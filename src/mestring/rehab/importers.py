@@ -1,4 +1,4 @@
-"""`mestring import episodes FILE.csv --municipality NNNN` (issue 6 item 8).
+"""`mestring import episodes FILE.csv --municipality NNNN`.
 
 Columns: person_ref,programme,referral_date,referral_source,assessed_date,assessment,
 start_date,end_date,outcome,visits,sppb_start,sppb_end,copm_performance_start,

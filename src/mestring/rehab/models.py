@@ -1,5 +1,5 @@
-"""Rehabilitation episodes (forløp) of a programme, hverdagsrehabilitering first
-(issue 6 item 2): referral → assessment → waiting → start → visits → end → follow-up.
+"""Rehabilitation episodes (forløp) of a programme, hverdagsrehabilitering first:
+referral → assessment → waiting → start → visits → end → follow-up.
 """
 
 from __future__ import annotations
@@ -144,7 +144,7 @@ class Episode(MunicipalityOwned):
             models.Index(fields=["municipality", "programme", "referral_date"]),
             models.Index(fields=["municipality", "status"]),
             # The waiting list (referred or waiting, oldest referral first) and the
-            # follow-ups due, both paged in this order (issue 12).
+            # follow-ups due, both paged in this order.
             models.Index(
                 fields=["municipality", "referral_date", "id"],
                 condition=Q(status__in=[EpisodeStatus.REFERRED, EpisodeStatus.WAITING]),

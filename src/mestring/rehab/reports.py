@@ -1,4 +1,4 @@
-"""Hverdagsrehabilitering in a year (issue 6 item 7, seeds 001 §5.2).
+"""Hverdagsrehabilitering in a year, the table a municipal plan reports.
 
 An episode of the programme «hverdagsrehabilitering» belongs to the year of its
 referral date. Durations, visits and SPPB change are over completed episodes.
@@ -29,7 +29,7 @@ SPPB_KEYS = ("improved", "unchanged", "worsened", "not_measured")
 
 
 def one_decimal(value: float | Decimal) -> float:
-    """Rounded half up to one decimal (36.05 → 36.1), as the tables in the seeds."""
+    """Rounded half up to one decimal (36.05 → 36.1), as municipal plans' tables round."""
     return float(Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 

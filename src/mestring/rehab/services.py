@@ -1,4 +1,4 @@
-"""Writes about rehabilitation episodes (issue 6 item 2).
+"""Writes about rehabilitation episodes.
 
 Referral → assessment (aktuell / ikke aktuell) → waiting → start → visits → end
 (fullført / avbrutt) → follow-up. Each write is one transaction with its audit row;

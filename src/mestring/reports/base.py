@@ -1,4 +1,4 @@
-"""Reports as classes (DESIGN.md §3, after django-oscar's dashboard reports).
+"""Reports as classes (after django-oscar's dashboard reports).
 
 A report takes its parameters, computes a plain dictionary (the JSON the command
 prints), and knows its CSV table. The web page, the CSV download and `mestring

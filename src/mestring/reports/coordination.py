@@ -1,4 +1,4 @@
-"""The coordinating unit's overview (issue 4 item 7): figures, and the lists behind them.
+"""The coordinating unit's overview: figures, and the lists behind them.
 
 Figures are counts anyone with statistics access may see; the lists name persons and
 are for the coordinating unit (access.grant), and are audited when shown.
@@ -63,7 +63,7 @@ def groups_in_force(day: datetime.date) -> QuerySet[ResponsibilityGroup]:
 def _by_age(queryset: QuerySet, unit_field: str, day: datetime.date) -> list[dict[str, Any]]:
     threshold = adult_threshold(day)
     # Every person is either under 18 or not, so the distinct total is the sum of the
-    # two: one COUNT(DISTINCT) less, each of which sorts all rows of the group (issue 12).
+    # two: one COUNT(DISTINCT) less, each of which sorts all rows of the group.
     rows = (
         queryset.values(unit_field)
         .annotate(

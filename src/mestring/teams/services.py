@@ -1,8 +1,8 @@
 """Responsibility groups, their members, meetings and follow-up items.
 
-Each write is one transaction with its audit row about the person (DESIGN.md §3).
+Each write is one transaction with its audit row about the person.
 Staff members of a group see the person through a care relation of kind
-"ansvarsgruppe" for as long as they are members (DESIGN.md §6).
+"ansvarsgruppe" for as long as they are members: only a care relation opens a record.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The decision work of the case page: provisional reply, caseworker, assessment,
 decisions on individual plan and coordinator and on services, the letter, closing the
-case, changing and stopping a decision, and appeals (issue 10).
+case, changing and stopping a decision, and appeals.
 
 Each write offers exactly what the web's case page offers in the case's state (else
 409), validates with the web's form (422 with the form's messages under the API's field

@@ -1,6 +1,6 @@
 """Individual plans with goals and measures; add a goal, change a goal (through the web's
 goal form) or its status, add and change measures (through the web's measure form), all
-through the plan services. Also what else the web offers (issue 10): create and close a
+through the plan services. Also what else the web offers: create and close a
 plan, add, change and remove participants, add evaluations, appoint a coordinator and
 end a coordinator's appointment, each through the web's form and service."""
 

@@ -1,4 +1,4 @@
-"""Inquiries about devices or home adaptation, counted per year (seeds 001 §5.8)."""
+"""Inquiries about devices or home adaptation, counted per year."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Applications to NAV Hjelpemiddelsentral for long-term devices (issue 7 item 3).
+"""Applications to NAV Hjelpemiddelsentral for long-term devices.
 
 sendt → innvilget | avslått; innvilget → levert (the NAV-owned item is registered and
 lent to the person); levert → returnert (the loan ends, the item goes to cleaning).

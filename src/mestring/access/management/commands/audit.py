@@ -47,7 +47,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         municipality = municipality_by_number(options["municipality"])
         if options["action"] == "verify":
-            # Verified, then anchored where it ends: a later cut is found (issue 19, I3).
+            # Verified, then anchored where it ends, so a later cut of the newest rows is
+            # found even with the chain head rolled back.
             broken, anchor = anchor_chain(municipality.pk, source="audit_verify")
             count = AuditEvent.all_objects.filter(municipality=municipality).count()
             if broken is not None:

@@ -1,4 +1,4 @@
-"""`mestring bench`: build a large municipality and measure it (issue 12)."""
+"""`mestring bench`: build a large municipality and measure it."""
 
 from __future__ import annotations
 
