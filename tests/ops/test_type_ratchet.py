@@ -27,6 +27,7 @@ CHECKED = frozenset(
         "mestring.accounts",
         "mestring.people",
         "mestring.formats",
+        "mestring.planning",
     }
 )
 
