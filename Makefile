@@ -30,9 +30,9 @@ run: setup
 
 # mypy checks the packages listed under [tool.mypy] in pyproject.toml (docs/testing.md).
 lint: setup
+	$(BIN)/mypy
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
-	$(BIN)/mypy
 
 # Security checks. pip-audit asks PyPI's advisory data. The probe asks
 # PyPI for Django's release with its "vulnerabilities" list: no answer, or a mirror without
