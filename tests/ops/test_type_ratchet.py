@@ -28,6 +28,7 @@ CHECKED = frozenset(
         "mestring.people",
         "mestring.formats",
         "mestring.planning",
+        "mestring.assessments",
     }
 )
 
