@@ -17,6 +17,7 @@ from mestring.access.audit import EventSpec, record_events
 from mestring.access.models import AuditPurpose
 from mestring.actionplan.models import Action, Financing, MunicipalPlan, PlanStatus
 from mestring.core.importing import CsvImporter, ImportResult, RowError
+from mestring.kernel.states import record_initial_status
 from mestring.people.models import Unit
 
 YEARS = re.compile(r"^\s*(\d{4})\s*(?:[-–]\s*(\d{4})\s*)?$")
@@ -137,6 +138,7 @@ class ActionImporter(CsvImporter):
             start = min(row.from_year for row in parsed)
             end = max(row.to_year for row in parsed)
             plan = MunicipalPlan.objects.create(title="Tiltaksplan", start_year=start, end_year=end)
+            record_initial_status(plan, actor=self.actor)
             specs.append(self._spec("create", "action_plan", plan.pk))
         existing = {action.number: action for action in Action.objects.filter(plan=plan)}
         for row in parsed:

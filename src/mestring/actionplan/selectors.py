@@ -117,4 +117,4 @@ def progress(plan: MunicipalPlan) -> dict[str, Any]:
 
 
 def status_history(action: Action) -> QuerySet[ActionStatusChange]:
-    return ActionStatusChange.objects.filter(action=action).select_related("changed_by__user")
+    return ActionStatusChange.objects.filter(action=action).select_related("changed_by")

@@ -20,17 +20,15 @@ from mestring.access.audit import record_event
 from mestring.access.models import AuditPurpose
 from mestring.actionplan.models import (
     CLOSED_STATUSES,
-    STATUS_TRANSITIONS,
     Action,
     ActionStatus,
-    ActionStatusChange,
     ActionYearStatus,
     Financing,
     MunicipalPlan,
     PlanGoal,
     PlanStatus,
 )
-from mestring.core.transitions import check_transition
+from mestring.kernel.states import record_initial_status, transition
 from mestring.people.models import Unit
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -88,6 +86,7 @@ def plan_create(
         plan = MunicipalPlan.objects.create(
             title=title, start_year=start_year, end_year=end_year, adopted_on=adopted_on
         )
+        record_initial_status(plan, actor=actor)
         _audit(actor, "create", "action_plan", plan.pk)
     return plan
 
@@ -120,9 +119,7 @@ def plan_revise(
     with transaction.atomic():
         plan = MunicipalPlan.objects.select_for_update().get(pk=plan.pk)
         _check_editable(plan)
-        plan.status = PlanStatus.ARCHIVED
-        plan.archived_at = timezone.now()
-        plan.save(update_fields=["status", "archived_at"])
+        transition(plan, PlanStatus.ARCHIVED, actor=actor, changes={"archived_at": timezone.now()})
         new = MunicipalPlan.objects.create(
             title=title,
             start_year=start_year,
@@ -130,6 +127,7 @@ def plan_revise(
             adopted_on=adopted_on,
             previous=plan,
         )
+        record_initial_status(new, actor=actor)
         goal_map = {}
         for goal in plan.goals.all():
             goal_map[goal.pk] = PlanGoal.objects.create(
@@ -293,23 +291,36 @@ def action_status_set(
         row, _created = ActionYearStatus.objects.select_for_update().get_or_create(
             action=action, year=year
         )
-        old = row.status
-        if status != old:
-            check_transition(STATUS_TRANSITIONS, old, status, dict(ActionStatus.choices))
+        if status != row.status:
+            transition(
+                row,
+                status,
+                actor=actor,
+                reason=note,
+                changes={"note": note, "updated_at": timezone.now()},
+                history={"action": action, "year": year},
+            )
         elif note == row.note:
             raise ActionPlanError(_("Statusen er uendret."))
-        row.status, row.note, row.updated_at = status, note, timezone.now()
-        row.save(update_fields=["status", "note", "updated_at"])
-        ActionStatusChange.objects.create(
-            action=action,
-            year=year,
-            old_status=old,
-            new_status=status,
-            note=note,
-            changed_by=actor.staff,
-        )
+        else:
+            _note_change(actor, row, note)
         _audit(actor, "status_change", "action_plan_action", action.pk)
     return row
+
+
+def _note_change(actor: Actor, row: ActionYearStatus, note: str) -> None:
+    """A new note on the year's status, the status unchanged: no transition, but a
+    history row all the same, so the history shows every note given."""
+    row.note, row.updated_at = note, timezone.now()
+    row.save(update_fields=["note", "updated_at"])
+    row.history.create(
+        action_id=row.action_id,
+        year=row.year,
+        from_status=row.status,
+        to_status=row.status,
+        reason=note,
+        changed_by=actor.user,
+    )
 
 
 def action_evaluate(

@@ -37,7 +37,7 @@ from mestring.core.decorators import staff_required
 from mestring.core.downloads import content_disposition
 from mestring.core.flow import submit
 from mestring.core.importing import run_import
-from mestring.core.transitions import TransitionNotAllowed
+from mestring.kernel.states import TransitionNotAllowed
 from mestring.reports.decisions_views import chosen_year
 
 RULE_ERRORS = (services.ActionPlanError, TransitionNotAllowed)

@@ -19,20 +19,18 @@ from django.utils.translation import gettext as _
 
 from mestring.access.actor import Actor
 from mestring.access.audit import EventSpec, record_event, record_events
-from mestring.core.transitions import check_transition
 from mestring.courses.models import (
     OPEN_STATUSES,
     TAKING_PART,
-    TRANSITIONS,
     Attendance,
     Course,
     CourseKind,
     CourseSession,
     Enrolment,
     EnrolmentStatus,
-    EnrolmentStatusChange,
     TargetGroup,
 )
+from mestring.kernel.states import record_initial_status, transition
 from mestring.people.models import Person, Unit
 
 MAX_CAPACITY = 500
@@ -40,14 +38,6 @@ MAX_CAPACITY = 500
 
 class CourseError(ValueError):
     """A request the course rules do not allow; the message is for the user."""
-
-
-def _move(actor: Actor, enrolment: Enrolment, new: str) -> None:
-    check_transition(TRANSITIONS, enrolment.status, new, dict(EnrolmentStatus.choices))
-    EnrolmentStatusChange.objects.create(
-        enrolment=enrolment, old_status=enrolment.status, new_status=new, changed_by=actor.user
-    )
-    enrolment.status = new
 
 
 def waiting_list(course: Course) -> list[Enrolment]:
@@ -74,8 +64,7 @@ def _fill_places(actor: Actor, course: Course) -> list[Enrolment]:
     free = course.capacity - places_taken(course)
     promoted = []
     for enrolment in waiting_list(course)[: max(free, 0)]:
-        _move(actor, enrolment, EnrolmentStatus.ENROLLED)
-        enrolment.save(update_fields=["status"])
+        transition(enrolment, EnrolmentStatus.ENROLLED, actor=actor)
         promoted.append(enrolment)
     record_events(
         actor=actor,
@@ -201,9 +190,7 @@ def enrol(*, actor: Actor, course: Course, person: Person, note: str = "") -> En
             waiting_since=timezone.now() if full else None,
             note=note.strip(),
         )
-        EnrolmentStatusChange.objects.create(
-            enrolment=enrolment, new_status=status, changed_by=actor.user
-        )
+        record_initial_status(enrolment, actor=actor)
         record_event(
             actor=actor,
             action="waitlist" if full else "enrol",
@@ -227,8 +214,7 @@ def enrolment_withdraw(*, actor: Actor, enrolment: Enrolment) -> list[Enrolment]
     who moved up."""
     with transaction.atomic():
         course = _lock(enrolment.course)
-        _move(actor, enrolment, EnrolmentStatus.WITHDRAWN)
-        enrolment.save(update_fields=["status"])
+        transition(enrolment, EnrolmentStatus.WITHDRAWN, actor=actor)
         record_event(
             actor=actor,
             action="withdraw",
@@ -241,8 +227,7 @@ def enrolment_withdraw(*, actor: Actor, enrolment: Enrolment) -> list[Enrolment]
 
 def enrolment_complete(*, actor: Actor, enrolment: Enrolment) -> Enrolment:
     with transaction.atomic():
-        _move(actor, enrolment, EnrolmentStatus.COMPLETED)
-        enrolment.save(update_fields=["status"])
+        transition(enrolment, EnrolmentStatus.COMPLETED, actor=actor)
         record_event(
             actor=actor,
             action="complete",

@@ -19,10 +19,10 @@ from mestring.access.permissions import REHAB_REGISTER
 from mestring.core import csvexport
 from mestring.core.decorators import staff_required
 from mestring.core.flow import submit
-from mestring.core.transitions import TransitionNotAllowed
 from mestring.courses import selectors, services
 from mestring.courses.forms import AttendanceForm, CourseForm, EnrolForm, SessionForm
 from mestring.courses.models import Course, CourseSession, Enrolment, EnrolmentStatus
+from mestring.kernel.states import TransitionNotAllowed
 from mestring.people.models import Person
 
 RULE_ERRORS = (services.CourseError, TransitionNotAllowed)

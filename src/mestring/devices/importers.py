@@ -268,7 +268,7 @@ class LoanImporter(CsvImporter):
                     item=item,
                     from_status=item.status,
                     to_status=wanted,
-                    note="Importert",
+                    reason="Importert",
                     changed_by=self.actor.user,
                 )
             )

@@ -7,12 +7,12 @@ longer needs it applies to NAV Hjelpemiddelsentral, which owns the device.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mestring.kernel.states import Stateful, StatusHistory
 from mestring.people.models import Person, Staff
 from mestring.tenancy.models import MunicipalityOwned
 
@@ -107,7 +107,10 @@ ITEM_TRANSITIONS: dict[str, set[str]] = {
 }
 
 
-class Item(MunicipalityOwned):
+class Item(MunicipalityOwned, Stateful):
+    status_transitions = ITEM_TRANSITIONS
+    status_history = "history"
+
     device_type = models.ForeignKey(
         DeviceType, on_delete=models.PROTECT, related_name="items", verbose_name=_("type")
     )
@@ -149,15 +152,12 @@ class Item(MunicipalityOwned):
         return f"{self.device_type} ({self.label})"
 
 
-class ItemStatusChange(MunicipalityOwned):
+class ItemStatusChange(MunicipalityOwned, StatusHistory):
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="history")
-    from_status = models.CharField(max_length=12, choices=ItemStatus.choices, blank=True)
-    to_status = models.CharField(max_length=12, choices=ItemStatus.choices)
-    note = models.CharField(max_length=500, blank=True)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    from_status = models.CharField(
+        _("fra status"), max_length=12, choices=ItemStatus.choices, blank=True
     )
-    changed_at = models.DateTimeField(default=timezone.now)
+    to_status = models.CharField(_("til status"), max_length=12, choices=ItemStatus.choices)
 
     class Meta:
         ordering = ["changed_at", "pk"]
@@ -178,8 +178,11 @@ NAV_TRANSITIONS: dict[str, set[str]] = {
 }
 
 
-class NavApplication(MunicipalityOwned):
+class NavApplication(MunicipalityOwned, Stateful):
     """An application to NAV Hjelpemiddelsentral for a long-term device."""
+
+    status_transitions = NAV_TRANSITIONS
+    status_history = "history"
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="nav_applications")
     device_type = models.ForeignKey(
@@ -212,17 +215,18 @@ class NavApplication(MunicipalityOwned):
         return f"{self.description} ({self.sent_on:%d.%m.%Y})"
 
 
-class NavApplicationStatusChange(MunicipalityOwned):
+class NavApplicationStatusChange(MunicipalityOwned, StatusHistory):
     application = models.ForeignKey(
         NavApplication, on_delete=models.CASCADE, related_name="history"
     )
-    from_status = models.CharField(max_length=12, choices=NavApplicationStatus.choices, blank=True)
-    to_status = models.CharField(max_length=12, choices=NavApplicationStatus.choices)
-    changed_on = models.DateField()
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    from_status = models.CharField(
+        _("fra status"), max_length=12, choices=NavApplicationStatus.choices, blank=True
     )
-    changed_at = models.DateTimeField(default=timezone.now)
+    to_status = models.CharField(
+        _("til status"), max_length=12, choices=NavApplicationStatus.choices
+    )
+    # The day NAV's answer or the delivery came, as told; `changed_at` is when it was recorded.
+    changed_on = models.DateField()
 
     class Meta:
         ordering = ["changed_at", "pk"]

@@ -139,7 +139,7 @@ class PrescriptionImporter(CsvImporter):
                     PrescriptionStatusChange(
                         municipality=municipality,
                         prescription=prescription,
-                        new_status=status,
+                        to_status=status,
                         changed_by=user,
                     )
                 )
@@ -152,8 +152,8 @@ class PrescriptionImporter(CsvImporter):
                         PrescriptionStatusChange(
                             municipality=municipality,
                             prescription=prescription,
-                            old_status=prescription.status,
-                            new_status=PrescriptionStatus.ENDED,
+                            from_status=prescription.status,
+                            to_status=PrescriptionStatus.ENDED,
                             changed_by=user,
                         )
                     )

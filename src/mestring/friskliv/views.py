@@ -16,10 +16,10 @@ from mestring.access.permissions import REHAB_REGISTER
 from mestring.core import csvexport
 from mestring.core.decorators import staff_required
 from mestring.core.flow import submit
-from mestring.core.transitions import TransitionNotAllowed
 from mestring.friskliv import selectors, services
 from mestring.friskliv.forms import EndForm, PrescriptionForm, StartForm
 from mestring.friskliv.models import Prescription, PrescriptionStatus
+from mestring.kernel.states import TransitionNotAllowed
 from mestring.people.models import Person
 
 RULE_ERRORS = (services.PrescriptionError, TransitionNotAllowed)

@@ -103,7 +103,7 @@ def build_rehab_demo(
                     episode=episode,
                     from_status=previous,
                     to_status=step,
-                    note="Demodata",
+                    reason="Demodata",
                 )
                 for previous, step in zip(["", *steps[:-1]], steps, strict=True)
             ]

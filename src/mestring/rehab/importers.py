@@ -429,7 +429,7 @@ class EpisodeImporter(CsvImporter):
                     episode=episode,
                     from_status=previous,
                     to_status=step,
-                    note="Importert",
+                    reason="Importert",
                     changed_by=self.actor.user,
                 )
             )

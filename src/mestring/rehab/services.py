@@ -2,7 +2,8 @@
 
 Referral → assessment (aktuell / ikke aktuell) → waiting → start → visits → end
 (fullført / avbrutt) → follow-up. Each write is one transaction with its audit row;
-status changes go through EPISODE_TRANSITIONS and leave an EpisodeStatusChange row.
+status changes go through `transition()` (the row locked, EPISODE_TRANSITIONS checked
+under the lock) and leave an EpisodeStatusChange row.
 A staff member added to the episode's team sees the person while on the team.
 """
 
@@ -19,17 +20,15 @@ from mestring.access.audit import record_event
 from mestring.access.models import CareRelationKind
 from mestring.access.services import care_relation_grant, care_relations_end_for
 from mestring.casework.models import Decision
-from mestring.core.transitions import TransitionNotAllowed, check_transition
+from mestring.kernel.states import TransitionNotAllowed, record_initial_status, transition
 from mestring.people.models import Person, Staff
 from mestring.plans.models import IndividualPlan
 from mestring.rehab.models import (
-    EPISODE_TRANSITIONS,
     Episode,
     EpisodeAssessment,
     EpisodeGoal,
     EpisodeOutcome,
     EpisodeStatus,
-    EpisodeStatusChange,
     EpisodeTeamMember,
     Programme,
     ReferralSource,
@@ -56,19 +55,6 @@ def _audit(actor: Actor, action: str, object_type: str, object_id: int, person: 
 def _not_future(day: datetime.date, what: str) -> None:
     if day > timezone.localdate():
         raise EpisodeError(_("%(what)s kan ikke være fram i tid.") % {"what": what})
-
-
-def _change_status(actor: Actor, episode: Episode, new: str, note: str = "") -> None:
-    labels = dict(EpisodeStatus.choices)
-    check_transition(EPISODE_TRANSITIONS, episode.status, new, labels)
-    EpisodeStatusChange.objects.create(
-        episode=episode,
-        from_status=episode.status,
-        to_status=new,
-        note=note[:500],
-        changed_by=actor.user,
-    )
-    episode.status = new
 
 
 # --- Referral and the stages
@@ -108,9 +94,7 @@ def episode_refer(
             decision=decision,
             plan=plan,
         )
-        EpisodeStatusChange.objects.create(
-            episode=episode, to_status=EpisodeStatus.REFERRED, changed_by=actor.user
-        )
+        record_initial_status(episode, actor=actor)
         _audit(actor, "create", "episode", episode.pk, person)
     return episode
 
@@ -137,11 +121,17 @@ def episode_assess(
         else EpisodeStatus.NOT_RELEVANT
     )
     with transaction.atomic():
-        _change_status(actor, episode, new, reason.strip())
-        episode.assessed_on = assessed_on
-        episode.assessment = assessment
-        episode.assessment_reason = reason.strip()
-        episode.save(update_fields=["status", "assessed_on", "assessment", "assessment_reason"])
+        transition(
+            episode,
+            new,
+            actor=actor,
+            reason=reason.strip()[:500],
+            changes={
+                "assessed_on": assessed_on,
+                "assessment": assessment,
+                "assessment_reason": reason.strip(),
+            },
+        )
         _audit(actor, "assess", "episode", episode.pk, episode.person)
         if new == EpisodeStatus.NOT_RELEVANT:
             _end_team(actor, episode, assessed_on)
@@ -155,9 +145,7 @@ def episode_start(*, actor: Actor, episode: Episode, start_date: datetime.date) 
         raise EpisodeError(_("Oppstarten kan ikke være før vurderingen."))
     _not_future(start_date, _("Oppstartsdatoen"))
     with transaction.atomic():
-        _change_status(actor, episode, EpisodeStatus.ACTIVE)
-        episode.start_date = start_date
-        episode.save(update_fields=["status", "start_date"])
+        transition(episode, EpisodeStatus.ACTIVE, actor=actor, changes={"start_date": start_date})
         _audit(actor, "start", "episode", episode.pk, episode.person)
     return episode
 
@@ -186,16 +174,15 @@ def episode_end(
         raise EpisodeError(_("Det er registrert besøk etter sluttdatoen."))
     new = EpisodeStatus.COMPLETED if outcome == EpisodeOutcome.COMPLETED else outcome
     with transaction.atomic():
-        _change_status(actor, episode, new, reason.strip())
-        episode.outcome = outcome
-        episode.end_date = end_date
-        episode.end_reason = reason.strip()
+        changes: dict[str, object] = {
+            "outcome": outcome,
+            "end_date": end_date,
+            "end_reason": reason.strip(),
+        }
         if episode.start_date is not None:
             weeks = episode.programme.follow_up_weeks
-            episode.follow_up_due_on = end_date + datetime.timedelta(weeks=weeks)
-        episode.save(
-            update_fields=["status", "outcome", "end_date", "end_reason", "follow_up_due_on"]
-        )
+            changes["follow_up_due_on"] = end_date + datetime.timedelta(weeks=weeks)
+        transition(episode, new, actor=actor, reason=reason.strip()[:500], changes=changes)
         _audit(actor, "end", "episode", episode.pk, episode.person)
         _end_team(actor, episode, end_date)
     return episode

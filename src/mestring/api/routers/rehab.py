@@ -310,7 +310,7 @@ def _change_out(change: EpisodeStatusChange) -> dict:
     return {
         "from_status": change.from_status,
         "to_status": change.to_status,
-        "note": change.note,
+        "note": change.reason,
         "changed_by": (user.get_full_name() or user.username) if user else "",
         "changed_at": change.changed_at,
     }

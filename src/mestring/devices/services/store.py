@@ -19,12 +19,10 @@ from django.utils.translation import gettext as _
 from mestring.access.actor import Actor
 from mestring.access.audit import record_event
 from mestring.access.models import AuditPurpose
-from mestring.core.transitions import TransitionNotAllowed
 from mestring.devices.models import (
     DeviceType,
     Item,
     ItemStatus,
-    ItemStatusChange,
     Loan,
     Owner,
     RepairOrder,
@@ -32,6 +30,7 @@ from mestring.devices.models import (
     StoreRoom,
 )
 from mestring.devices.services.status import item_status_change
+from mestring.kernel.states import TransitionNotAllowed, record_initial_status
 
 
 class StoreError(ValueError):
@@ -193,13 +192,7 @@ def item_create(
             note=note.strip(),
             status=ItemStatus.AVAILABLE,
         )
-        ItemStatusChange.objects.create(
-            item=item,
-            from_status="",
-            to_status=ItemStatus.AVAILABLE,
-            note=_("Registrert"),
-            changed_by=actor.user,
-        )
+        record_initial_status(item, actor=actor, reason=_("Registrert"))
         record_event(actor=actor, action="create", object_type="devices.Item", object_id=item.pk)
     return item
 

@@ -18,7 +18,6 @@ from mestring.access.permissions import DEVICES_MANAGE
 from mestring.core import csvexport
 from mestring.core.decorators import staff_required
 from mestring.core.flow import submit
-from mestring.core.transitions import TransitionNotAllowed
 from mestring.devices.forms.loans import (
     DeliverForm,
     InquiryForm,
@@ -33,6 +32,7 @@ from mestring.devices.selectors import loans as selectors
 from mestring.devices.services import inquiries as inquiry_services
 from mestring.devices.services import loans as loan_services
 from mestring.devices.services import nav as nav_services
+from mestring.kernel.states import TransitionNotAllowed
 from mestring.people.models import Person
 
 RULE_ERRORS = (
