@@ -28,7 +28,9 @@ run: setup
 	@echo "MERK: innbyggere logger inn hos utviklingsleverandøren (MESTRING_DEV_OIDC=1, kun for demo)."
 	MESTRING_DEMO_2FA_BYPASS=1 MESTRING_DEV_OIDC=1 $(BIN)/mestring runserver --noreload $(HOST)
 
+# mypy checks the packages listed under [tool.mypy] in pyproject.toml (docs/testing.md).
 lint: setup
+	$(BIN)/mypy
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
 	$(BIN)/lint-imports

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -13,12 +14,13 @@ from mestring.access.decorators import staff_required
 from mestring.access.forms import RoleAssignmentForm, RolePermissionsForm
 from mestring.access.models import Role, StaffRole
 from mestring.access.permissions import ADMIN_STAFF, PERMISSIONS
+from mestring.access.request import StaffRequest
 from mestring.core import csvexport
 from mestring.people.models import Staff
 
 
 @staff_required(ADMIN_STAFF)
-def role_list(request: HttpRequest) -> HttpResponse:
+def role_list(request: StaffRequest) -> HttpResponseBase:
     roles = Role.objects.order_by("name")
     return csvexport.render_or_csv(
         request, "access/role_list.html", {"roles": roles, "labels": PERMISSIONS}
@@ -27,7 +29,7 @@ def role_list(request: HttpRequest) -> HttpResponse:
 
 @staff_required(ADMIN_STAFF)
 @require_http_methods(["GET", "POST"])
-def role_edit(request: HttpRequest, role_id: int) -> HttpResponse:
+def role_edit(request: StaffRequest, role_id: int) -> HttpResponse:
     role = get_object_or_404(Role, pk=role_id)
     form = RolePermissionsForm(request.POST or None, initial={"permissions": role.permissions})
     if request.method == "POST" and form.is_valid():
@@ -41,7 +43,7 @@ def role_edit(request: HttpRequest, role_id: int) -> HttpResponse:
 
 @staff_required(ADMIN_STAFF)
 @require_http_methods(["GET", "POST"])
-def role_assign(request: HttpRequest, staff_id: int) -> HttpResponse:
+def role_assign(request: StaffRequest, staff_id: int) -> HttpResponse:
     staff = get_object_or_404(Staff.objects.select_related("user"), pk=staff_id)
     form = RoleAssignmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -63,7 +65,7 @@ def role_assign(request: HttpRequest, staff_id: int) -> HttpResponse:
 
 @staff_required(ADMIN_STAFF)
 @require_POST
-def role_unassign(request: HttpRequest, staff_id: int, assignment_id: int) -> HttpResponse:
+def role_unassign(request: StaffRequest, staff_id: int, assignment_id: int) -> HttpResponse:
     assignment = get_object_or_404(StaffRole, pk=assignment_id, staff_id=staff_id)
     services.role_unassign(actor=request.actor, assignment=assignment)
     messages.success(request, _("Rollen er fjernet."))

@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Count, Max, Min
@@ -73,7 +74,7 @@ OPTIONAL_HASHED_FIELDS = ("actor_name",)
 
 
 def _canonical(value: object) -> object:
-    if hasattr(value, "isoformat"):
+    if isinstance(value, datetime.datetime):
         return value.astimezone(datetime.UTC).isoformat(timespec="microseconds")
     return value
 
@@ -149,11 +150,11 @@ class EventSpec:
         # Refused here, before anything is written: every action has its words.
         object.__setattr__(self, "action", audit_action(self.action))
 
-    def resolved(self) -> EventSpec:
+    def resolved(self) -> ResolvedEventSpec:
         ground = _ground.get()
         if ground is None or self.person is None or ground.person_id != self.person.pk:
             ground = AccessGround(person_id=0, purpose=AuditPurpose.CARE)
-        return EventSpec(
+        return ResolvedEventSpec(
             action=self.action,
             object_type=self.object_type,
             object_id=self.object_id,
@@ -168,6 +169,21 @@ class EventSpec:
                 self.block_override if self.block_override is not None else ground.block_override
             ),
         )
+
+
+@dataclass(frozen=True)
+class ResolvedEventSpec:
+    """An EventSpec with the ground filled in: every field as the row stores it."""
+
+    action: AuditAction
+    object_type: str
+    object_id: object
+    person: Person | None
+    outcome: str
+    purpose: str
+    reason_code: str
+    self_granted: bool
+    block_override: bool
 
 
 def record_events(*, actor: Actor, specs: list[EventSpec]) -> list[AuditEvent]:
@@ -217,7 +233,7 @@ def record_events(*, actor: Actor, specs: list[EventSpec]) -> list[AuditEvent]:
     return events
 
 
-def record_event(*, actor: Actor, **spec: object) -> AuditEvent:
+def record_event(*, actor: Actor, **spec: Any) -> AuditEvent:
     return record_events(actor=actor, specs=[EventSpec(**spec)])[0]
 
 
@@ -320,7 +336,9 @@ def _verify(
             if event.object_id not in tags:
                 gone = "checkpoint recorded here is missing"
                 return ChainBreak(event.seq, event.pk, gone), 0, ""
-            latest_recorded = latest_recorded or event.object_id == checkpoint_tag(latest)
+            latest_recorded = latest_recorded or (
+                latest is not None and event.object_id == checkpoint_tag(latest)
+            )
         expected_previous = event.row_hash
         expected_seq += 1
     last = (expected_seq - 1, expected_previous)
@@ -430,7 +448,8 @@ def audit_prune(
         # Lock the head first: no event is written while the chain is checked and cut.
         AuditChainHead.objects.select_for_update().get_or_create(municipality_id=municipality_id)
         plan = prune_plan(municipality_id, before)
-        if not plan.removable:
+        # A plan with removable rows has their first and last seq.
+        if not plan.removable or plan.first_seq is None or plan.last_seq is None:
             return plan, None
         # Check the rows to be removed (and the one after them): their evidence goes.
         broken = verify_chain(municipality_id, through_seq=plan.last_seq + 1)

@@ -11,6 +11,7 @@ of audit rows per page, so the number of queries does not grow with the list.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from operator import attrgetter
 from typing import Any, TypeVar
 
 from django.utils import timezone
@@ -20,6 +21,7 @@ from mestring.access.actor import Actor
 from mestring.access.audit import EventSpec, record_events
 from mestring.access.guard import REFUSED, AccessDecision, blocks_covering, combine
 from mestring.access.models import CareRelation, EmergencyAccess
+from mestring.access.request import StaffRequest
 from mestring.kernel.audit_words import AuditAction
 
 T = TypeVar("T")
@@ -83,9 +85,9 @@ def name_persons(
     rows: Sequence[T],
     *,
     object_type: str,
-    action: str = AuditAction.VIEW,
+    action: AuditAction = AuditAction.VIEW,
     own_unit_work: Callable[[T], bool] = lambda row: False,
-    person_of: Callable[[T], Any] = lambda row: row.person,  # type: ignore[attr-defined]
+    person_of: Callable[[T], Any] = attrgetter("person"),
 ) -> list[T]:
     """Set `row.named` on each row: whether the user may see the person's name (and
     follow the link). Writes one access-log row per named person, in one batch.
@@ -103,7 +105,8 @@ def name_persons(
             named.setdefault(person.pk, decision)
         elif not decision.blocked and own_unit_work(row):
             named.setdefault(person.pk, AccessDecision(allowed=True, reason_code=UNIT_WORK))
-        row.named = person.pk in named  # type: ignore[attr-defined]
+        # Rows are of any kind (models, plain objects): T has no `named` to declare.
+        row.named = person.pk in named  # type: ignore[attr-defined]  # flag for the templates
     record_events(
         actor=actor,
         specs=[
@@ -124,11 +127,11 @@ def name_persons(
 
 
 def name_intake_rows(
-    request: Any,
+    request: StaffRequest,
     rows: list[T],
     object_type: str,
     *,
-    person_of: Callable[[T], Any] = lambda row: row.person,  # type: ignore[attr-defined]
+    person_of: Callable[[T], Any] = attrgetter("person"),
 ) -> list[T]:
     """The intake office's queues (messages of need, cases, deadlines): open to the roles
     that register persons, whose work every row is. Each person named is logged; a

@@ -8,18 +8,19 @@ from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 
 from mestring.access.audit import record_event
 from mestring.access.models import AuditOutcome
+from mestring.access.request import MestringRequest, View
 from mestring.kernel.audit_words import AuditAction
 
 
-def staff_required(permission: str | None = None) -> Callable:
-    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def staff_required(permission: str | None = None) -> Callable[[View], View]:
+    def decorate(view: View) -> View:
         @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: MestringRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             actor = request.actor

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils import timezone
@@ -19,8 +19,11 @@ from mestring.access.models import (
 )
 from mestring.access.permissions import PERMISSIONS
 from mestring.access.services import is_self_grant, self_grant_limit, self_grant_too_long_message
-from mestring.core.forms import DATE_HELP, DateInput
+from mestring.core.forms import DATE_HELP, DateInput, model_choice_field
 from mestring.people.models import Person, Relative, Staff, Unit, acting_in_force_q
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 DATE_ERRORS = {"invalid": _("Datoen må skrives som dd.mm.åååå.")}
 
@@ -33,7 +36,10 @@ def _staff_choices() -> forms.ModelChoiceField:
     )
 
 
-def _unit_choices(label: str = _("Enhet")) -> forms.ModelChoiceField:
+UNIT_LABEL = _("Enhet")
+
+
+def _unit_choices(label: StrOrPromise = UNIT_LABEL) -> forms.ModelChoiceField:
     return forms.ModelChoiceField(
         label=label, queryset=Unit.objects.filter(is_active=True), required=False
     )
@@ -41,7 +47,8 @@ def _unit_choices(label: str = _("Enhet")) -> forms.ModelChoiceField:
 
 class _StaffOrUnitForm(forms.Form):
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if bool(cleaned.get("staff")) == bool(cleaned.get("unit")):
             raise forms.ValidationError(_("Velg enten én ansatt eller én enhet."))
         return cleaned
@@ -191,12 +198,13 @@ class ConsentForm(forms.Form):
 
     def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["given_by_relative"].queryset = Relative.objects.filter(
+        model_choice_field(self, "given_by_relative").queryset = Relative.objects.filter(
             acting_in_force_q(), person=person
         )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("given_by") not in (None, ConsentGiver.PERSON) and not cleaned.get(
             "given_by_relative"
         ):

@@ -19,7 +19,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Case, Q, QuerySet, When
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 
 from mestring.access.actor import Actor
@@ -32,6 +32,7 @@ from mestring.access.models import (
     CareRelation,
     EmergencyAccess,
 )
+from mestring.access.request import StaffRequest, View
 from mestring.kernel.audit_words import AuditAction
 from mestring.people.models import Person
 
@@ -87,10 +88,13 @@ def view_transaction(request: HttpRequest) -> AbstractContextManager:
 
 def blocks_covering(actor: Actor) -> QuerySet[Block]:
     """Blocks in force against the user or one of the user's units."""
-    unit_ids = actor.staff.units.values("pk")  # type: ignore[union-attr]
-    return Block.objects.filter(ended_at__isnull=True).filter(
-        Q(staff=actor.staff) | Q(unit__in=unit_ids)
-    )
+    staff = actor.staff
+    if staff is None:
+        # A block names a staff member or a unit; an actor without either (the system,
+        # a citizen) is covered by none. Callers refuse such an actor before asking.
+        return Block.objects.none()
+    unit_ids = staff.units.values("pk")
+    return Block.objects.filter(ended_at__isnull=True).filter(Q(staff=staff) | Q(unit__in=unit_ids))
 
 
 def _blocked(actor: Actor, person_id: int) -> bool:
@@ -169,7 +173,7 @@ def require_person(
     actor: Actor | None,
     person_id: object,
     *,
-    action: str = AuditAction.VIEW,
+    action: AuditAction = AuditAction.VIEW,
     administrative_permission: str | None = None,
     intake: bool = False,
 ) -> tuple[Person, AccessDecision]:
@@ -218,13 +222,20 @@ def audit_refusal(actor: Actor, person: Person | None, *, action: str) -> None:
     )
 
 
+def mark_view(view: Callable[..., Any], **marks: object) -> None:
+    """Note on a view what the checks over every URL read (`person_guarded`, `audited`,
+    `person_guard_exempt`, ...): plain function attributes, which `functools.wraps`
+    carries up to the decorators above."""
+    vars(view).update(marks)
+
+
 def person_view(
     *,
-    action: str = AuditAction.VIEW,
+    action: AuditAction = AuditAction.VIEW,
     object_type: str = "person",
     administrative_permission: str | None = None,
     intake: bool = False,
-) -> Callable:
+) -> Callable[[View], View]:
     """Decorate a view taking `person_id`: it receives the Person instead.
 
     `intake`: a page of the person's messages of need, open to an intake relation too.
@@ -236,10 +247,12 @@ def person_view(
     emergency, override).
     """
 
-    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    def decorate(view: View) -> View:
         @wraps(view)
-        def wrapper(request: HttpRequest, person_id: object, *args: Any, **kwargs: Any) -> Any:
-            actor = getattr(request, "actor", None)
+        def wrapper(request: StaffRequest, person_id: object, *args: Any, **kwargs: Any) -> Any:
+            actor: Actor | None = getattr(request, "actor", None)
+            if actor is None:
+                raise PersonAccessRefused()
             person, decision = require_person(
                 actor,
                 person_id,
@@ -294,21 +307,25 @@ def person_view(
                 raise
             return response
 
-        wrapper.person_guarded = wrapper.audited = True  # type: ignore[attr-defined]
-        wrapper.administrative_permission = administrative_permission  # type: ignore[attr-defined]
-        wrapper.intake = intake  # type: ignore[attr-defined]
+        mark_view(
+            wrapper,
+            person_guarded=True,
+            audited=True,
+            administrative_permission=administrative_permission,
+            intake=intake,
+        )
         return wrapper
 
     return decorate
 
 
-def audited_view(*, object_type: str, purpose: str = AuditPurpose.CARE) -> Callable:
+def audited_view(*, object_type: str, purpose: str = AuditPurpose.CARE) -> Callable[[View], View]:
     """For pages that show data about several persons (lists, reviews): one event per
     response, in the view's transaction, unless the view's services wrote their own."""
 
-    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    def decorate(view: View) -> View:
         @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        def wrapper(request: StaffRequest, *args: Any, **kwargs: Any) -> Any:
             with view_transaction(request), counting_events() as counter:
                 response = view(request, *args, **kwargs)
                 if counter.count == 0 and response.status_code < 400:
@@ -322,7 +339,7 @@ def audited_view(*, object_type: str, purpose: str = AuditPurpose.CARE) -> Calla
                     )
             return response
 
-        wrapper.audited = True  # type: ignore[attr-defined]
+        mark_view(wrapper, audited=True)
         return wrapper
 
     return decorate

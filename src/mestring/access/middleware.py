@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 
 from mestring.access.actor import Actor
 from mestring.access.models import StaffRole
+from mestring.access.request import MestringRequest
 from mestring.core.session_keys import ACTIVE_STAFF
 from mestring.people.models import Staff
 from mestring.tenancy.context import activate
@@ -33,9 +34,11 @@ def build_actor(request: HttpRequest, staff: Staff) -> Actor:
     )
     permissions = frozenset(p for a in assignments for p in a.role.permissions)
     unit_names = tuple(staff.units.order_by("name").values_list("name", flat=True))
+    # Every caller has logged the user in; an anonymous one would act as nobody.
+    user = request.user if request.user.is_authenticated else None
     return Actor(
         municipality=staff.municipality,
-        user=request.user,
+        user=user,
         staff=staff,
         role_codes=tuple(dict.fromkeys(a.role.code for a in assignments)),
         unit_names=unit_names,
@@ -49,7 +52,7 @@ class ActiveMunicipalityMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: MestringRequest) -> HttpResponse:
         request.actor = None
         request.memberships = []
         if not request.user.is_authenticated:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -100,6 +101,9 @@ class CareRelationQuerySet(models.QuerySet):
         return self.filter(Q(staff=staff) | Q(unit__in=staff.units.all()))
 
 
+CareRelationManager = ScopedManager.from_queryset(CareRelationQuerySet)
+
+
 class CareRelation(MunicipalityOwned):
     """Tjenstlig behov: a staff member, or everyone in a unit, may see one person."""
 
@@ -129,7 +133,7 @@ class CareRelation(MunicipalityOwned):
     verdict = models.CharField(max_length=20, choices=ReviewVerdict.choices, blank=True)
     review_note = models.TextField(max_length=1000, blank=True)
 
-    objects = ScopedManager.from_queryset(CareRelationQuerySet)()
+    objects: ClassVar[CareRelationManager] = CareRelationManager()
 
     class Meta:
         ordering = ["-valid_from"]
@@ -399,6 +403,9 @@ class ConsentQuerySet(models.QuerySet):
         )
 
 
+ConsentManager = ScopedManager.from_queryset(ConsentQuerySet)
+
+
 class Consent(MunicipalityOwned):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="consents")
     kind = models.CharField(_("type"), max_length=20, choices=ConsentKind.choices)
@@ -423,7 +430,7 @@ class Consent(MunicipalityOwned):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
 
-    objects = ScopedManager.from_queryset(ConsentQuerySet)()
+    objects: ClassVar[ConsentManager] = ConsentManager()
 
     class Meta:
         ordering = ["-given_on"]

@@ -7,6 +7,7 @@ reading a person's record always needs one as well (access.guard).
 
 from __future__ import annotations
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 PERSON_SEARCH = "person.search"
@@ -27,7 +28,7 @@ DEVICES_MANAGE = "devices.manage"
 # The municipal plan: the action plan, population figures for projections.
 PLAN_EDIT = "planning.edit"
 
-PERMISSIONS: dict[str, str] = {
+PERMISSIONS: dict[str, str | Promise] = {
     PERSON_SEARCH: _("Søke etter personer"),
     PERSON_REGISTER: _("Registrere nye personer"),
     ADMIN_UNITS: _("Administrere enheter"),
@@ -42,7 +43,7 @@ PERMISSIONS: dict[str, str] = {
 }
 
 # code: (name, permissions). Created for every new municipality.
-DEFAULT_ROLES: dict[str, tuple[str, list[str]]] = {
+DEFAULT_ROLES: dict[str, tuple[str | Promise, list[str]]] = {
     "saksbehandler": (
         _("Saksbehandler (tjenestekontor)"),
         [PERSON_SEARCH, PERSON_REGISTER, STATISTICS_VIEW, REHAB_REGISTER],

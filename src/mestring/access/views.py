@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -22,7 +23,7 @@ from mestring.access.forms import (
     ReviewForm,
     WithdrawForm,
 )
-from mestring.access.guard import _parse_id, audited_view, decide, person_view
+from mestring.access.guard import _parse_id, audited_view, decide, mark_view, person_view
 from mestring.access.models import (
     AuditOutcome,
     AuditPurpose,
@@ -32,6 +33,7 @@ from mestring.access.models import (
     EmergencyAccess,
 )
 from mestring.access.permissions import ACCESS_GRANT, ACCESS_REVIEW
+from mestring.access.request import StaffRequest
 from mestring.core import csvexport
 from mestring.core.flow import submit
 from mestring.kernel.audit_words import AuditAction
@@ -43,7 +45,7 @@ RULE_ERRORS = (services.AccessRuleError,)
 @staff_required()
 @person_view(object_type="care_relations", administrative_permission=ACCESS_GRANT)
 @require_http_methods(["GET", "POST"])
-def person_access(request: HttpRequest, person: Person) -> HttpResponse:
+def person_access(request: StaffRequest, person: Person) -> HttpResponseBase:
     may_grant = request.actor.has_perm(ACCESS_GRANT)
     grant_form = GrantForm(request.POST if "grant" in request.POST else None, actor=request.actor)
     block_form = BlockForm(request.POST if "block" in request.POST else None)
@@ -92,14 +94,14 @@ def person_access(request: HttpRequest, person: Person) -> HttpResponse:
 
 
 def _access_page(
-    request: HttpRequest,
+    request: StaffRequest,
     person: Person,
     *,
     grant_form: GrantForm | None = None,
     block_form: BlockForm | None = None,
     lift_forms: dict[int, BlockLiftForm] | None = None,
     status: int = 200,
-) -> HttpResponse:
+) -> HttpResponseBase:
     """The access page; a form posted elsewhere and shown again comes in bound."""
     lift_forms = lift_forms or {}
     may_lift = services.block_lift_refusal(request.actor, person) is None
@@ -134,7 +136,7 @@ def _access_page(
     action=AuditAction.END, object_type="care_relation", administrative_permission=ACCESS_GRANT
 )
 @require_POST
-def relation_end(request: HttpRequest, person: Person, relation_id: int) -> HttpResponse:
+def relation_end(request: StaffRequest, person: Person, relation_id: int) -> HttpResponse:
     relation = get_object_or_404(CareRelation, pk=relation_id, person=person)
     if relation.staff_id != request.actor.staff.pk and not request.actor.has_perm(ACCESS_GRANT):
         messages.error(request, _("Du kan bare avslutte din egen tilgang."))
@@ -147,7 +149,7 @@ def relation_end(request: HttpRequest, person: Person, relation_id: int) -> Http
 @staff_required()
 @person_view(action=AuditAction.UNBLOCK, object_type="block")
 @require_POST
-def block_end(request: HttpRequest, person: Person, block_id: int) -> HttpResponse:
+def block_end(request: StaffRequest, person: Person, block_id: int) -> HttpResponseBase:
     """Lift a block. Who may, and with what reason, is the service's rule; a refusal or a
     missing reason shows the access page again with the message and what was typed."""
     block = get_object_or_404(Block, pk=block_id, person=person)
@@ -177,7 +179,7 @@ def block_end(request: HttpRequest, person: Person, block_id: int) -> HttpRespon
 @staff_required()
 @person_view(object_type="consents")
 @require_http_methods(["GET", "POST"])
-def person_consents(request: HttpRequest, person: Person) -> HttpResponse:
+def person_consents(request: StaffRequest, person: Person) -> HttpResponseBase:
     form = ConsentForm(request.POST or None, person=person)
 
     def record(data: dict[str, Any]) -> object:
@@ -209,7 +211,7 @@ def person_consents(request: HttpRequest, person: Person) -> HttpResponse:
 @staff_required()
 @person_view(action=AuditAction.CONSENT_WITHDRAWN, object_type="consent")
 @require_POST
-def consent_withdraw(request: HttpRequest, person: Person, consent_id: int) -> HttpResponse:
+def consent_withdraw(request: StaffRequest, person: Person, consent_id: int) -> HttpResponse:
     consent = get_object_or_404(Consent, pk=consent_id, person=person)
     form = WithdrawForm(request.POST)
     if form.is_valid():
@@ -228,7 +230,7 @@ def consent_withdraw(request: HttpRequest, person: Person, consent_id: int) -> H
 
 @staff_required()
 @person_view(object_type="access_log")
-def person_access_log(request: HttpRequest, person: Person) -> HttpResponse:
+def person_access_log(request: StaffRequest, person: Person) -> HttpResponseBase:
     page = csvexport.page_or_all(request, selectors.person_access_log(person), per_page=50)
     context = {"person": person, "page": page}
     return csvexport.render_or_csv(request, "access/person_access_log.html", context)
@@ -236,7 +238,7 @@ def person_access_log(request: HttpRequest, person: Person) -> HttpResponse:
 
 @staff_required()
 @require_http_methods(["GET", "POST"])
-def emergency_access(request: HttpRequest, person_id: str) -> HttpResponse:
+def emergency_access(request: StaffRequest, person_id: str) -> HttpResponse:
     """Break the glass. Shows nothing about the person until access is granted."""
     form = EmergencyForm(request.POST or None)
     needs_override = False
@@ -281,12 +283,12 @@ def emergency_access(request: HttpRequest, person_id: str) -> HttpResponse:
     )
 
 
-emergency_access.person_guard_exempt = "emergency access: shows no person data"  # type: ignore[attr-defined]
+mark_view(emergency_access, person_guard_exempt="emergency access: shows no person data")
 
 
 @staff_required(ACCESS_REVIEW)
 @audited_view(object_type="emergency_review_list", purpose=AuditPurpose.ADMINISTRATION)
-def emergency_reviews(request: HttpRequest) -> HttpResponse:
+def emergency_reviews(request: StaffRequest) -> HttpResponseBase:
     """The review queue: emergency access, and care relations a leader looks at
     afterwards (intake relations from registering a message, self-granted access)."""
     page = csvexport.page_or_all(request, selectors.open_emergency_reviews())
@@ -300,7 +302,7 @@ def emergency_reviews(request: HttpRequest) -> HttpResponse:
 @staff_required(ACCESS_REVIEW)
 @audited_view(object_type="care_relation", purpose=AuditPurpose.ADMINISTRATION)
 @require_http_methods(["GET", "POST"])
-def relation_review(request: HttpRequest, relation_id: int) -> HttpResponse:
+def relation_review(request: StaffRequest, relation_id: int) -> HttpResponse:
     relation = get_object_or_404(
         CareRelation.objects.select_related(
             "person", "staff__user", "unit", "created_by", "reviewed_by__user"
@@ -324,7 +326,7 @@ def relation_review(request: HttpRequest, relation_id: int) -> HttpResponse:
 @staff_required(ACCESS_REVIEW)
 @audited_view(object_type="emergency_access", purpose=AuditPurpose.ADMINISTRATION)
 @require_http_methods(["GET", "POST"])
-def emergency_review(request: HttpRequest, access_id: int) -> HttpResponse:
+def emergency_review(request: StaffRequest, access_id: int) -> HttpResponse:
     access = get_object_or_404(
         EmergencyAccess.objects.select_related("person", "staff__user"), pk=access_id
     )
@@ -344,7 +346,7 @@ def emergency_review(request: HttpRequest, access_id: int) -> HttpResponse:
 
 @staff_required()
 @audited_view(object_type="my_persons")
-def my_persons(request: HttpRequest) -> HttpResponse:
+def my_persons(request: StaffRequest) -> HttpResponseBase:
     """The actor's own care relations: the persons they work with."""
     relations = selectors.staff_relations(request.actor.staff)
     page = csvexport.page_or_all(request, relations)
@@ -353,7 +355,7 @@ def my_persons(request: HttpRequest) -> HttpResponse:
 
 @staff_required(ACCESS_GRANT)
 @audited_view(object_type="staff_relations", purpose=AuditPurpose.ADMINISTRATION)
-def staff_relations(request: HttpRequest, staff_id: int) -> HttpResponse:
+def staff_relations(request: StaffRequest, staff_id: int) -> HttpResponseBase:
     staff = get_object_or_404(Staff.objects.select_related("user"), pk=staff_id)
     relations = selectors.staff_relations(staff, active_only=False)
     page = csvexport.page_or_all(request, relations)

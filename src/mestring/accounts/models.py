@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
@@ -18,6 +20,9 @@ class User(AbstractUser):
     # factor (stored hashed, like a password), valid until used or until it expires.
     enrolment_code = models.CharField(max_length=128, blank=True, default="")
     enrolment_code_expires_at = models.DateTimeField(null=True, blank=True)
+    # Set on the request's user by django_otp's OTPMiddleware: whether this session
+    # passed the second factor.
+    is_verified: Callable[[], bool]
 
     class Meta:
         verbose_name = _("bruker")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import datetime
 import time
 from collections.abc import Callable
 
@@ -45,7 +46,7 @@ THROTTLED_MESSAGE = _lazy(
 )
 
 
-def _locked_message(until: object) -> str:
+def _locked_message(until: datetime.datetime | None) -> str:
     when = formats.date_format(timezone.localtime(until), "H:i")
     return _(
         "For mange mislykkede forsøk. Kontoen er låst til kl. %(time)s. "

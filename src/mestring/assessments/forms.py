@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from mestring.assessments.defaults import SCORE_MEANINGS
 from mestring.assessments.models import VALID_SCORES, Assessment, FunctionVariable
 from mestring.casework.models import Case
-from mestring.core.forms import DATE_HELP, DateInput
+from mestring.core.forms import DATE_HELP, DateInput, model_choice_field
 from mestring.people.models import Person
 
 DATE_ERRORS = {"invalid": _("Datoen må skrives som dd.mm.åååå.")}
@@ -66,8 +66,9 @@ class AssessmentForm(forms.Form):
 
     def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["case"].queryset = Case.objects.filter(person=person).order_by("-received_on")
-        self.fields["case"].empty_label = _("Ingen sak")
+        case = model_choice_field(self, "case")
+        case.queryset = Case.objects.filter(person=person).order_by("-received_on")
+        case.empty_label = _("Ingen sak")
 
     def clean_assessed_on(self) -> datetime.date:
         value = self.cleaned_data["assessed_on"]
@@ -76,7 +77,8 @@ class AssessmentForm(forms.Form):
         return value
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         assessed, following = cleaned.get("assessed_on"), cleaned.get("next_assessment_on")
         if assessed and following and following <= assessed:
             self.add_error(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import (
     BooleanField,
@@ -28,6 +29,21 @@ from mestring.assessments.models import Assessment, AssessmentScore, FunctionVar
 from mestring.people.models import Person
 
 
+class Completeness(TypedDict):
+    """What `with_completeness` annotates on each assessment."""
+
+    scored_count: int
+    needed_count: int
+    complete: bool
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    # An assessment read through `with_completeness`.
+    Completed = WithAnnotations[Assessment, Completeness]
+
+
 def active_variables() -> QuerySet[FunctionVariable]:
     return FunctionVariable.objects.filter(is_active=True).order_by("position", "pk")
 
@@ -42,7 +58,7 @@ def _count(queryset: QuerySet) -> Coalesce:
     return Coalesce(Subquery(counted[:1], output_field=IntegerField()), 0)
 
 
-def with_completeness(queryset: QuerySet[Assessment]) -> QuerySet[Assessment]:
+def with_completeness(queryset: QuerySet[Assessment]) -> QuerySet[Completed]:
     """Annotate `scored_count`, `needed_count` and `complete` in the same query."""
     needed = FunctionVariable.objects.filter(
         municipality_id=OuterRef("municipality_id"), is_active=True

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from mestring.access.decorators import staff_required
 from mestring.access.guard import audited_view, person_view
 from mestring.access.permissions import ADMIN_STAFF, PERSON_REGISTER
+from mestring.access.request import StaffRequest
 from mestring.assessments import selectors, services
 from mestring.assessments.forms import VariableForm, assessment_form_class, initial_for
 from mestring.assessments.models import Assessment, FunctionVariable
@@ -38,14 +40,14 @@ def _saved_message(assessment: Assessment) -> str:
 @staff_required()
 @person_view(object_type="assessments")
 @require_GET
-def person_assessments(request: HttpRequest, person: Person) -> HttpResponse:
+def person_assessments(request: StaffRequest, person: Person) -> HttpResponseBase:
     page = csvexport.page_or_all(request, selectors.person_assessments(person))
     context = {"person": person, "page": page}
     return csvexport.render_or_csv(request, "assessments/person_assessments.html", context)
 
 
 def _assessment_form(
-    request: HttpRequest, person: Person, assessment: Assessment | None
+    request: StaffRequest, person: Person, assessment: Assessment | None
 ) -> HttpResponse:
     """The score form for a new assessment or a correction of one."""
     form_class = assessment_form_class(list(selectors.active_variables()))
@@ -77,14 +79,14 @@ def _assessment_form(
 @staff_required()
 @person_view(object_type="assessment")
 @require_http_methods(["GET", "POST"])
-def assessment_create(request: HttpRequest, person: Person) -> HttpResponse:
+def assessment_create(request: StaffRequest, person: Person) -> HttpResponse:
     return _assessment_form(request, person, None)
 
 
 @staff_required()
 @person_view(action=AuditAction.UPDATE, object_type="assessment")
 @require_http_methods(["GET", "POST"])
-def assessment_edit(request: HttpRequest, person: Person, assessment_id: int) -> HttpResponse:
+def assessment_edit(request: StaffRequest, person: Person, assessment_id: int) -> HttpResponse:
     assessment = get_object_or_404(Assessment, pk=assessment_id, person=person)
     return _assessment_form(request, person, assessment)
 
@@ -92,7 +94,9 @@ def assessment_edit(request: HttpRequest, person: Person, assessment_id: int) ->
 @staff_required()
 @person_view(object_type="assessment")
 @require_GET
-def assessment_detail(request: HttpRequest, person: Person, assessment_id: int) -> HttpResponse:
+def assessment_detail(
+    request: StaffRequest, person: Person, assessment_id: int
+) -> HttpResponseBase:
     assessment = selectors.assessment_for_page(person, assessment_id)
     if assessment is None:
         raise Http404
@@ -110,7 +114,7 @@ def assessment_detail(request: HttpRequest, person: Person, assessment_id: int) 
 @staff_required(PERSON_REGISTER)
 @audited_view(object_type="assessments_due")
 @require_GET
-def due(request: HttpRequest) -> HttpResponse:
+def due(request: StaffRequest) -> HttpResponseBase:
     """Renewal worklist: assessments due, or (?vis=ufullstendige) incomplete ones."""
     today = timezone.localdate()
     showing_incomplete = request.GET.get("vis") == "ufullstendige"
@@ -129,14 +133,14 @@ def due(request: HttpRequest) -> HttpResponse:
 
 @staff_required(ADMIN_STAFF)
 @require_GET
-def variable_list(request: HttpRequest) -> HttpResponse:
+def variable_list(request: StaffRequest) -> HttpResponseBase:
     page = csvexport.page_or_all(request, selectors.all_variables(), per_page=50)
     return csvexport.render_or_csv(request, "assessments/variable_list.html", {"page": page})
 
 
 @staff_required(ADMIN_STAFF)
 @require_http_methods(["GET", "POST"])
-def variable_edit(request: HttpRequest, variable_id: int | None = None) -> HttpResponse:
+def variable_edit(request: StaffRequest, variable_id: int | None = None) -> HttpResponse:
     variable = get_object_or_404(FunctionVariable, pk=variable_id) if variable_id else None
     form = VariableForm(request.POST or None, variable=variable)
     if request.method == "POST":

@@ -48,3 +48,11 @@ class SubmissionTokenForm(forms.Form):
             # A hidden field's own error would not show; say it above the form.
             self.add_error(None, _("Skjemaet er ufullstendig. Last siden på nytt og prøv igjen."))
             return None
+
+
+def model_choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
+    """The form's field `name`, a (multiple) model choice field, to narrow its rows."""
+    field = form.fields[name]
+    if not isinstance(field, forms.ModelChoiceField):
+        raise TypeError(f"{type(form).__name__}.{name} is not a model choice field")
+    return field

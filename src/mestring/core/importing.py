@@ -154,7 +154,9 @@ def chunks(values: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
         yield values[start : start + size]
 
 
-def fetch_in(queryset: models.QuerySet, field: str, values: Iterable[Any]) -> list[Any]:
+def fetch_in(
+    queryset: models.QuerySet | models.Manager, field: str, values: Iterable[Any]
+) -> list[Any]:
     """The rows whose `field` is one of `values`: one query per CHUNK values, so a
     large file neither queries per row nor exceeds the database's parameter limit."""
     distinct = list(dict.fromkeys(value for value in values if value is not None and value != ""))

@@ -5,12 +5,16 @@ import re
 import time
 import uuid
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.functional import empty
 
 from mestring.core.logging import loggable_path, request_id_var
 from mestring.core.session_keys import CITIZEN as CITIZEN_SESSION_KEY
+
+if TYPE_CHECKING:
+    from mestring.access.request import MestringRequest
 
 _VALID_ID = re.compile(r"^[A-Za-z0-9-]{8,40}$")
 access_log = logging.getLogger("mestring.access_log")
@@ -36,7 +40,7 @@ class RequestIdMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: MestringRequest) -> HttpResponse:
         incoming = request.headers.get("X-Request-ID", "")
         request.request_id = incoming if _VALID_ID.match(incoming) else uuid.uuid4().hex
         token = request_id_var.set(request.request_id)

@@ -18,7 +18,8 @@ from django.utils.translation import gettext_lazy as _
 class DomainError(ValueError):
     """A request the domain refuses. `message` is for the user; `code` is stable."""
 
-    code: ClassVar[str] = "domain_error"
+    # An instance attribute with the class's default: one error may narrow its code.
+    code: str = "domain_error"
     http_status: ClassVar[int] = 400
     default_message: ClassVar[str | Promise] = _("Handlingen kunne ikke utføres.")
 
@@ -27,7 +28,7 @@ class DomainError(ValueError):
     ) -> None:
         self.message = str(message if message is not None else self.default_message)
         if code is not None:
-            self.code = code  # type: ignore[misc]  # an instance may narrow the class's code
+            self.code = code
         self.field = field
         super().__init__(self.message)
 

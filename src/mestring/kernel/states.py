@@ -61,6 +61,15 @@ class StatusHistory(models.Model):
         ordering = ["changed_at", "pk"]
 
 
+def status_labels(model: type[models.Model]) -> dict[Any, Any]:
+    """Each status of `model` with its label, from the `status` field's choices."""
+    field = model._meta.get_field("status")
+    # get_field also answers relations, which have no choices; `status` is never one.
+    if not isinstance(field, models.Field):
+        raise TypeError(f"{model.__name__}.status is not a field")
+    return dict(field.flatchoices)
+
+
 class Stateful(models.Model):
     """A model with a `status` field that only `transition()` changes."""
 
@@ -74,8 +83,7 @@ class Stateful(models.Model):
         abstract = True
 
     def status_label_of(self, status: str) -> str:
-        choices = dict(self._meta.get_field("status").flatchoices)  # type: ignore[union-attr]
-        return str(choices.get(status, status))
+        return str(status_labels(type(self)).get(status, status))
 
     def allowed_statuses(self) -> list[str]:
         """The statuses this can move to now, in the table's order."""
@@ -119,7 +127,7 @@ def transition(
     with transaction.atomic():
         locked = model._base_manager.select_for_update().only("pk", "status").get(pk=obj.pk)
         current = locked.status
-        labels = dict(model._meta.get_field("status").flatchoices)  # type: ignore[union-attr]
+        labels = status_labels(model)
         check_transition(model.status_transitions, current, to, labels)
         fields = {"status": to, **(changes or {})}
         for name, value in fields.items():

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
@@ -11,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from mestring.access.decorators import staff_required
 from mestring.access.permissions import ADMIN_STAFF, ADMIN_UNITS
+from mestring.access.request import StaffRequest
 from mestring.core import csvexport
 from mestring.people import selectors, services
 from mestring.people.forms import StaffForm, UnitForm
@@ -18,14 +22,14 @@ from mestring.people.models import Staff, Unit
 
 
 @staff_required(ADMIN_UNITS)
-def unit_list(request: HttpRequest) -> HttpResponse:
+def unit_list(request: StaffRequest) -> HttpResponseBase:
     page = csvexport.page_or_all(request, selectors.units(), per_page=50)
     return csvexport.render_or_csv(request, "people/admin/unit_list.html", {"page": page})
 
 
 @staff_required(ADMIN_UNITS)
 @require_http_methods(["GET", "POST"])
-def unit_edit(request: HttpRequest, unit_id: int | None = None) -> HttpResponse:
+def unit_edit(request: StaffRequest, unit_id: int | None = None) -> HttpResponse:
     unit = get_object_or_404(Unit, pk=unit_id) if unit_id else None
     form = UnitForm(request.POST or None, instance=unit)
     if request.method == "POST" and form.is_valid():
@@ -36,7 +40,7 @@ def unit_edit(request: HttpRequest, unit_id: int | None = None) -> HttpResponse:
 
 
 @staff_required(ADMIN_STAFF)
-def staff_list(request: HttpRequest) -> HttpResponse:
+def staff_list(request: StaffRequest) -> HttpResponseBase:
     text = request.GET.get("q", "")[:200]
     page = csvexport.page_or_all(request, selectors.staff_list(text), per_page=50)
     return csvexport.render_or_csv(
@@ -52,7 +56,7 @@ def _staff(staff_id: int) -> Staff:
 
 
 def _staff_page(
-    request: HttpRequest,
+    request: StaffRequest,
     staff: Staff | None,
     form: StaffForm | None = None,
     *,
@@ -73,7 +77,7 @@ def _staff_page(
 
 @staff_required(ADMIN_STAFF)
 @require_http_methods(["GET", "POST"])
-def staff_edit(request: HttpRequest, staff_id: int | None = None) -> HttpResponse:
+def staff_edit(request: StaffRequest, staff_id: int | None = None) -> HttpResponse:
     staff = _staff(staff_id) if staff_id else None
     if request.method != "POST":
         return _staff_page(request, staff)
@@ -85,7 +89,7 @@ def staff_edit(request: HttpRequest, staff_id: int | None = None) -> HttpRespons
         may_join=services.is_installation_admin(request.actor),
     )
     if form.is_valid():
-        common = {
+        common: dict[str, Any] = {
             "actor": request.actor,
             "user_data": form.user_data(),
             "staff_data": form.staff_data(),
@@ -114,7 +118,7 @@ def staff_edit(request: HttpRequest, staff_id: int | None = None) -> HttpRespons
 
 @staff_required(ADMIN_STAFF)
 @require_POST
-def staff_unlock(request: HttpRequest, staff_id: int) -> HttpResponse:
+def staff_unlock(request: StaffRequest, staff_id: int) -> HttpResponse:
     staff = _staff(staff_id)
     try:
         services.staff_unlock(actor=request.actor, staff=staff)
@@ -127,7 +131,7 @@ def staff_unlock(request: HttpRequest, staff_id: int) -> HttpResponse:
 
 @staff_required(ADMIN_STAFF)
 @require_POST
-def staff_reset_second_factor(request: HttpRequest, staff_id: int) -> HttpResponse:
+def staff_reset_second_factor(request: StaffRequest, staff_id: int) -> HttpResponse:
     staff = _staff(staff_id)
     try:
         enrolment_code = services.staff_reset_second_factor(actor=request.actor, staff=staff)
@@ -138,7 +142,7 @@ def staff_reset_second_factor(request: HttpRequest, staff_id: int) -> HttpRespon
 
 
 def _enrolment_code_page(
-    request: HttpRequest, staff: Staff, enrolment_code: str, *, reset: bool = False
+    request: StaffRequest, staff: Staff, enrolment_code: str, *, reset: bool = False
 ) -> HttpResponse:
     """The one-time enrolment code, shown once in the answer to the POST that made it
     (never stored readable, never in a URL or a message), and kept out of caches."""

@@ -8,9 +8,17 @@ from django.contrib.auth import get_user_model, password_validation
 from django.utils.translation import gettext_lazy as _
 
 from mestring.access.models import Role
-from mestring.core.forms import DATE_HELP, DateInput
+from mestring.core.forms import DATE_HELP, DateInput, model_choice_field
 from mestring.people.identity import InvalidNationalId, parse_national_id
-from mestring.people.models import ActingBasis, Person, Relative, Staff, Unit, UnitInvolvement
+from mestring.people.models import (
+    ActingBasis,
+    Person,
+    Profession,
+    Relative,
+    Staff,
+    Unit,
+    UnitInvolvement,
+)
 from mestring.people.services import (
     ACCOUNT_FIELDS,
     REASON_MAX,
@@ -199,10 +207,13 @@ class InvolvementForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Unit.objects.filter(is_active=True).order_by("name")
+        model_choice_field(self, "unit").queryset = Unit.objects.filter(is_active=True).order_by(
+            "name"
+        )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("started_on"), cleaned.get("ended_on")
         if start and end and end < start:
             self.add_error("ended_on", _("Sluttdatoen kan ikke være før startdatoen."))
@@ -231,9 +242,7 @@ class StaffForm(forms.Form):
     first_name = forms.CharField(label=_("Fornavn"), max_length=150)
     last_name = forms.CharField(label=_("Etternavn"), max_length=150)
     email = forms.EmailField(label=_("E-post"), required=False)
-    profession = forms.ChoiceField(
-        label=_("Yrke"), choices=Staff._meta.get_field("profession").choices
-    )
+    profession = forms.ChoiceField(label=_("Yrke"), choices=Profession.choices)
     hpr_number = forms.CharField(
         label=_("HPR-nummer"), max_length=9, required=False, help_text=_("6 til 9 siffer.")
     )
@@ -293,8 +302,10 @@ class StaffForm(forms.Form):
                 },
             )
         super().__init__(*args, **kwargs)
-        self.fields["units"].queryset = Unit.objects.filter(is_active=True).order_by("name")
-        self.fields["roles"].queryset = Role.objects.order_by("name")
+        model_choice_field(self, "units").queryset = Unit.objects.filter(is_active=True).order_by(
+            "name"
+        )
+        model_choice_field(self, "roles").queryset = Role.objects.order_by("name")
         if staff is not None:
             self.fields["username"].disabled = True
             del self.fields["password"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +22,7 @@ def persons_by_ref(
 ) -> dict[str, Person]:
     """The active municipality's persons named in the file (all when rows is None),
     by their reference."""
+    persons: Iterable[Person]
     if rows is None:
         persons = Person.objects.exclude(person_ref="")
     else:

@@ -126,6 +126,10 @@ class Person(MunicipalityOwned):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Not a column: whether the user may open the person, set on the persons of a
+    # search or list page (people.selectors.mark_access, or an annotation).
+    has_access: bool
+
     class Meta:
         ordering = ["family_name", "given_name", "birth_date"]
         verbose_name = _("person")

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db.models import F, Func, Q, QuerySet, TextField
+from django.db.models.expressions import Combinable
 
 from mestring.people.models import Person, Staff, Unit
 
@@ -29,7 +31,7 @@ class Unindexed(Func):
     output_field = TextField()
 
 
-PERSON_SORTS = {
+PERSON_SORTS: dict[str, tuple[str | Combinable, ...]] = {
     "navn": (Unindexed(F("family_name")), "given_name", "birth_date", "pk"),
     "-navn": (Unindexed(F("family_name")).desc(), "-given_name", "-birth_date", "-pk"),
     "fodt": ("birth_date", "family_name", "given_name", "pk"),
@@ -48,7 +50,9 @@ class PersonQuery:
 
 def _parse_date(token: str) -> datetime.date | None:
     match = _DATE.match(token)
-    parts = (match.group(3), match.group(2), match.group(1)) if match else None
+    parts: Sequence[str] | None = (
+        (match.group(3), match.group(2), match.group(1)) if match else None
+    )
     iso = _ISO_DATE.match(token)
     if iso:
         parts = iso.groups()

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -94,16 +95,21 @@ class RepresentationError(ValueError):
     the user."""
 
 
+def _others(persons: QuerySet[Person], exclude_pk: int | None) -> QuerySet[Person]:
+    """The persons but the one being edited (none when registering a new one)."""
+    return persons if exclude_pk is None else persons.exclude(pk=exclude_pk)
+
+
 def national_id_taken(national_id: str, *, exclude_pk: int | None = None) -> bool:
     if not national_id:
         return False
-    return Person.objects.filter(national_id=national_id).exclude(pk=exclude_pk).exists()
+    return _others(Person.objects.filter(national_id=national_id), exclude_pk).exists()
 
 
 def person_ref_taken(person_ref: str, *, exclude_pk: int | None = None) -> bool:
     if not person_ref:
         return False
-    return Person.objects.filter(person_ref=person_ref).exclude(pk=exclude_pk).exists()
+    return _others(Person.objects.filter(person_ref=person_ref), exclude_pk).exists()
 
 
 def _check_unique(data: dict[str, Any], exclude_pk: int | None = None) -> None:

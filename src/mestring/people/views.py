@@ -9,7 +9,8 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,6 +22,7 @@ from mestring.access.decorators import staff_required
 from mestring.access.guard import audit_refusal, person_view
 from mestring.access.models import AuditPurpose
 from mestring.access.permissions import PERSON_REGISTER, PERSON_SEARCH
+from mestring.access.request import StaffRequest
 from mestring.core import csvexport
 from mestring.core.logging import IDENTITY_NUMBER
 from mestring.core.pagination import paginate
@@ -39,7 +41,7 @@ from mestring.people.models import Person, Relative
 
 @staff_required(PERSON_SEARCH)
 @require_http_methods(["GET", "POST"])
-def person_search(request: HttpRequest) -> HttpResponse:
+def person_search(request: StaffRequest) -> HttpResponse:
     """The search page. The form is posted, so that an identity number never stands in
     an address (the browser's history, a proxy's or the server's log, the Referer).
     A search without one goes on to the address with the query (PRG), where the sort
@@ -65,7 +67,7 @@ def person_search(request: HttpRequest) -> HttpResponse:
     return _search_page(request, form)
 
 
-def _search_page(request: HttpRequest, form: PersonSearchForm) -> HttpResponse:
+def _search_page(request: StaffRequest, form: PersonSearchForm) -> HttpResponse:
     page = None
     query = selectors.PersonQuery()
     if form.is_valid() and form.cleaned_data["q"].strip():
@@ -89,7 +91,7 @@ def _search_page(request: HttpRequest, form: PersonSearchForm) -> HttpResponse:
 
 @staff_required(PERSON_REGISTER)
 @require_http_methods(["GET", "POST"])
-def person_register(request: HttpRequest) -> HttpResponse:
+def person_register(request: StaffRequest) -> HttpResponse:
     form = PersonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -104,7 +106,7 @@ def person_register(request: HttpRequest) -> HttpResponse:
 
 @staff_required()
 @person_view()
-def person_overview(request: HttpRequest, person: Person) -> HttpResponse:
+def person_overview(request: StaffRequest, person: Person) -> HttpResponseBase:
     context = {
         "person": person,
         "may_change_representation": request.actor.has_perm(PERSON_REGISTER),
@@ -116,7 +118,7 @@ def person_overview(request: HttpRequest, person: Person) -> HttpResponse:
 @staff_required()
 @person_view(action=AuditAction.UPDATE)
 @require_http_methods(["GET", "POST"])
-def person_edit(request: HttpRequest, person: Person) -> HttpResponse:
+def person_edit(request: StaffRequest, person: Person) -> HttpResponse:
     form = PersonForm(request.POST or None, instance=Person.objects.get(pk=person.pk))
     if request.method == "POST" and form.is_valid():
         try:
@@ -130,7 +132,7 @@ def person_edit(request: HttpRequest, person: Person) -> HttpResponse:
 
 
 def _add_to_person(
-    request: HttpRequest,
+    request: StaffRequest,
     person: Person,
     form_class: Callable[..., forms.ModelForm],
     add: Callable[..., object],
@@ -151,7 +153,7 @@ def _add_to_person(
 @staff_required()
 @person_view(action=AuditAction.UPDATE)
 @require_http_methods(["GET", "POST"])
-def relative_add(request: HttpRequest, person: Person) -> HttpResponse:
+def relative_add(request: StaffRequest, person: Person) -> HttpResponse:
     may_register_right = request.actor.has_perm(PERSON_REGISTER)
     return _add_to_person(
         request,
@@ -166,7 +168,7 @@ def relative_add(request: HttpRequest, person: Person) -> HttpResponse:
 @staff_required()
 @person_view(action=AuditAction.UPDATE)
 @require_http_methods(["GET", "POST"])
-def involvement_add(request: HttpRequest, person: Person) -> HttpResponse:
+def involvement_add(request: StaffRequest, person: Person) -> HttpResponse:
     return _add_to_person(
         request,
         person,
@@ -181,7 +183,7 @@ def involvement_add(request: HttpRequest, person: Person) -> HttpResponse:
 # who register persons may do this, for a person whose record they may change.
 
 
-def _refused_without_permission(request: HttpRequest, person: Person) -> HttpResponse | None:
+def _refused_without_permission(request: StaffRequest, person: Person) -> HttpResponse | None:
     """The permission is checked after the guard, so a refusal names the person in the
     log; answered (not raised) so the refusal's audit row is kept."""
     if request.actor.has_perm(PERSON_REGISTER):
@@ -198,7 +200,7 @@ def _relative_with_right(person: Person, relative_id: int) -> Relative:
 
 
 def _representation_form(
-    request: HttpRequest,
+    request: StaffRequest,
     person: Person,
     relative: Relative,
     form: forms.Form,
@@ -235,7 +237,7 @@ def _representation_form(
 @staff_required()
 @person_view(action=AuditAction.UPDATE, object_type="representation")
 @require_http_methods(["GET", "POST"])
-def representation_end(request: HttpRequest, person: Person, relative_id: int) -> HttpResponse:
+def representation_end(request: StaffRequest, person: Person, relative_id: int) -> HttpResponse:
     refused = _refused_without_permission(request, person)
     if refused is not None:
         return refused
@@ -264,7 +266,7 @@ def representation_end(request: HttpRequest, person: Person, relative_id: int) -
 @staff_required()
 @person_view(action=AuditAction.UPDATE, object_type="representation")
 @require_http_methods(["GET", "POST"])
-def representation_correct(request: HttpRequest, person: Person, relative_id: int) -> HttpResponse:
+def representation_correct(request: StaffRequest, person: Person, relative_id: int) -> HttpResponse:
     refused = _refused_without_permission(request, person)
     if refused is not None:
         return refused

@@ -110,7 +110,7 @@ def population_table(region: str | None = None) -> dict[str, Any]:
     """
     available = regions()
     chosen = region if region in available else default_region(available)
-    empty = {
+    empty: dict[str, Any] = {
         "region": chosen,
         "years": [],
         "groups": [],
@@ -351,7 +351,8 @@ def pyramid(year: int) -> list[PyramidLevel]:
     for name, level in Service.objects.filter(pyramid_level__isnull=False).values_list(
         "name", "pyramid_level"
     ):
-        services_by_level[level].append(name)
+        if level is not None:  # filtered so; the column may be empty
+            services_by_level[level].append(name)
     assigned = (
         Assignment.objects.filter(
             decision__service__pyramid_level__isnull=False, starts_on__lte=end
@@ -371,12 +372,14 @@ def pyramid(year: int) -> list[PyramidLevel]:
     )
     by_assignment: dict[int, set[int]] = defaultdict(set)
     for level, person_id in assigned:
-        by_assignment[level].add(person_id)
+        if level is not None:  # filtered so; the column may be empty
+            by_assignment[level].add(person_id)
     by_episode: dict[int, set[int]] = defaultdict(set)
     episode_count: dict[int, int] = defaultdict(int)
     for level, person_id, _pk in episodes:
-        by_episode[level].add(person_id)
-        episode_count[level] += 1
+        if level is not None:  # filtered so; the column may be empty
+            by_episode[level].add(person_id)
+            episode_count[level] += 1
     return [
         PyramidLevel(
             level=level,

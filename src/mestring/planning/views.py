@@ -4,7 +4,8 @@ Figures only, no persons."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from mestring.access.decorators import staff_required
 from mestring.access.permissions import PLAN_EDIT, STATISTICS_VIEW
+from mestring.access.request import StaffRequest
 from mestring.catalogue.selectors import capacity_rows
 from mestring.core import csvexport
 from mestring.planning import selectors
@@ -24,7 +26,7 @@ FIRST_YEAR = 2000
 MAX_ERRORS_SHOWN = 100
 
 
-def _year(request: HttpRequest, default: int, last: int) -> tuple[int, str, str]:
+def _year(request: StaffRequest, default: int, last: int) -> tuple[int, str, str]:
     """The year in ?ar= (FIRST_YEAR to `last`), or `default` with a message."""
     raw = request.GET.get("ar", "").strip()
     if not raw:
@@ -41,7 +43,7 @@ def _year(request: HttpRequest, default: int, last: int) -> tuple[int, str, str]
 
 @staff_required(PLAN_EDIT)
 @require_http_methods(["GET", "POST"])
-def population_import(request: HttpRequest) -> HttpResponse:
+def population_import(request: StaffRequest) -> HttpResponse:
     posted = request.method == "POST"
     form = PopulationImportForm(request.POST if posted else None, request.FILES if posted else None)
     errors: list[str] = []
@@ -89,7 +91,7 @@ def population_import(request: HttpRequest) -> HttpResponse:
 
 @staff_required(STATISTICS_VIEW)
 @require_GET
-def demography(request: HttpRequest) -> HttpResponse:
+def demography(request: StaffRequest) -> HttpResponseBase:
     region = request.GET.get("region", "").strip()[:100] or None
     table = selectors.population_table(region)
     unknown_region = bool(region) and region != table["region"]
@@ -137,7 +139,7 @@ def demography(request: HttpRequest) -> HttpResponse:
 
 @staff_required(STATISTICS_VIEW)
 @require_GET
-def projected_need(request: HttpRequest) -> HttpResponse:
+def projected_need(request: StaffRequest) -> HttpResponseBase:
     this_year = timezone.localdate().year
     year, year_input, year_error = _year(request, this_year - 1, this_year)
     need = selectors.projected_need(year)
@@ -169,7 +171,7 @@ def projected_need(request: HttpRequest) -> HttpResponse:
 
 @staff_required(STATISTICS_VIEW)
 @require_GET
-def capacity(request: HttpRequest) -> HttpResponse:
+def capacity(request: StaffRequest) -> HttpResponseBase:
     today = timezone.localdate()
     year, year_input, year_error = _year(request, today.year, today.year)
     levels = selectors.pyramid(year)

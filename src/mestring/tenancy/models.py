@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from mestring.tenancy.context import get_active_municipality, get_active_municipality_or_none
+
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.db.models.sql.compiler import SQLCompiler
 
 municipality_number_validator = RegexValidator(r"^\d{4}$", _("Kommunenummeret må ha fire siffer."))
 
@@ -48,8 +52,10 @@ class ActiveMunicipalityId(models.Expression):
 
     output_field = models.BigIntegerField()
 
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[int]]:
-        return "%s", [get_active_municipality().pk]
+    def as_sql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
+    ) -> tuple[str, tuple[int]]:
+        return "%s", (get_active_municipality().pk,)
 
 
 class ScopedManager(models.Manager):

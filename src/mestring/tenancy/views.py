@@ -1,16 +1,21 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from mestring.core.session_keys import ACTIVE_STAFF as SESSION_KEY
 
+if TYPE_CHECKING:
+    from mestring.access.request import MestringRequest
+
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def choose_municipality(request: HttpRequest) -> HttpResponse:
+def choose_municipality(request: MestringRequest) -> HttpResponse:
     """A user with several municipalities works in one at a time."""
     memberships = request.memberships
     if request.method == "POST":

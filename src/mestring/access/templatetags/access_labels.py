@@ -7,6 +7,7 @@ for lifting a block, purposes), never from free text a staff member typed.
 from __future__ import annotations
 
 from django import template
+from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -52,7 +53,7 @@ OBJECTS = {
     "follow_up_list": _("oppfølgingslisten"),
     "representation": _("rett til å handle på vegne av personen"),
 }
-REASONS: dict[str, str] = {
+REASONS: dict[str, str | Promise] = {
     **dict(CareRelationKind.choices),
     **dict(EmergencyReason.choices),
     **dict(BlockLiftReason.choices),
