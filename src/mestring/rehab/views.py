@@ -21,6 +21,7 @@ from mestring.core import csvexport
 from mestring.core.decorators import staff_required
 from mestring.core.downloads import content_disposition
 from mestring.core.flow import submit
+from mestring.kernel.errors import DomainError
 from mestring.outcomes.models import Instrument, TimePoint
 from mestring.people.models import Person
 from mestring.rehab import forms as rehab_forms
@@ -35,7 +36,9 @@ from mestring.rehab.models import (
 from mestring.rehab.reports import EverydayRehabReport
 from mestring.reports.decisions_views import chosen_year
 
-RULE_ERRORS = services.RULE_ERRORS
+# Any refusal of the domain (a broken rule, a status the table does not allow) is
+# shown above the form, which keeps what the user typed.
+RULE_ERRORS = (DomainError,)
 STAGES = (
     EpisodeStatus.REFERRED,
     EpisodeStatus.WAITING,

@@ -11,11 +11,14 @@ from django.utils.translation import gettext as _
 from mestring.access.actor import Actor
 from mestring.access.audit import record_event
 from mestring.devices.models import Inquiry, InquiryTopic
+from mestring.kernel.errors import RuleBroken
 from mestring.people.models import Person
 
 
-class InquiryError(Exception):
+class InquiryError(RuleBroken):
     """Plain Norwegian for the user."""
+
+    code = "inquiry_rule"
 
 
 def inquiry_register(

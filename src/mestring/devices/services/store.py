@@ -32,10 +32,13 @@ from mestring.devices.models import (
     StoreRoom,
 )
 from mestring.devices.services.status import item_status_change
+from mestring.kernel.errors import RuleBroken
 
 
-class StoreError(ValueError):
+class StoreError(RuleBroken):
     """A request the store's rules do not allow; the message is for the user."""
+
+    code = "store_rule"
 
 
 RULE_ERRORS = (StoreError, TransitionNotAllowed)
