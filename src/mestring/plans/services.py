@@ -185,10 +185,10 @@ def _check_decision(decision: Decision | None, person: Person) -> None:
         raise PlanRuleError(_("Vedtaket gjelder en annen person."))
 
 
-def _check_not_future(day: datetime.date, message: str) -> None:
+def _check_not_future(day: datetime.date, message: str, field: str) -> None:
     # Access follows the appointment; one dated ahead would open or close it too early.
     if day > timezone.localdate():
-        raise PlanRuleError(message)
+        raise PlanRuleError(message, field=field)
 
 
 def coordinator_end(
@@ -199,8 +199,10 @@ def coordinator_end(
     if assignment.ended_on is not None:
         raise PlanStateConflict(_("Oppnevningen er allerede avsluttet."))
     if ended_on < assignment.started_on:
-        raise PlanRuleError(_("Sluttdatoen kan ikke være før koordinatoren begynte."))
-    _check_not_future(ended_on, _("Sluttdatoen kan ikke være fram i tid."))
+        raise PlanRuleError(
+            _("Sluttdatoen kan ikke være før koordinatoren begynte."), field="ended_on"
+        )
+    _check_not_future(ended_on, _("Sluttdatoen kan ikke være fram i tid."), "ended_on")
     with transaction.atomic():
         assignment.ended_on = ended_on
         assignment.save(update_fields=["ended_on"])
@@ -241,6 +243,7 @@ def coordinator_appoint(
     _check_not_future(
         started_on,
         _("Startdatoen kan ikke være fram i tid. Oppnevn koordinatoren fra den dagen."),
+        "started_on",
     )
     with transaction.atomic():
         current = (
