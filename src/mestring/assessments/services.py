@@ -26,13 +26,16 @@ from mestring.assessments.models import (
     FunctionVariable,
 )
 from mestring.casework.models import Case
+from mestring.kernel.errors import RuleBroken
 from mestring.people.models import Person
 
 SCORE_KEYS = tuple(str(score) for score in VALID_SCORES)
 
 
-class AssessmentError(ValueError):
+class AssessmentError(RuleBroken):
     """A request the assessment rules do not allow; the message is for the user."""
+
+    code = "assessment_rule"
 
 
 def _check_dates(assessed_on: datetime.date, next_assessment_on: datetime.date | None) -> None:

@@ -37,11 +37,14 @@ from mestring.catalogue.models import (
     WaitingListEntry,
     WaitingPriority,
 )
+from mestring.kernel.errors import RuleBroken
 from mestring.people.models import Unit
 
 
-class CatalogueError(ValueError):
+class CatalogueError(RuleBroken):
     """A request the catalogue rules do not allow; the message is for the user."""
+
+    code = "catalogue_rule"
 
 
 SERVICE_FIELDS = (

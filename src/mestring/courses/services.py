@@ -33,13 +33,16 @@ from mestring.courses.models import (
     EnrolmentStatusChange,
     TargetGroup,
 )
+from mestring.kernel.errors import RuleBroken
 from mestring.people.models import Person, Unit
 
 MAX_CAPACITY = 500
 
 
-class CourseError(ValueError):
+class CourseError(RuleBroken):
     """A request the course rules do not allow; the message is for the user."""
+
+    code = "course_rule"
 
 
 def _move(actor: Actor, enrolment: Enrolment, new: str) -> None:

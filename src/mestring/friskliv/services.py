@@ -25,13 +25,16 @@ from mestring.friskliv.models import (
     Reason,
     ReferrerKind,
 )
+from mestring.kernel.errors import RuleBroken
 from mestring.people.models import Person, Staff
 
 MAX_WEEKS = 52
 
 
-class PrescriptionError(ValueError):
+class PrescriptionError(RuleBroken):
     """A request the rules do not allow; the message is for the user."""
+
+    code = "prescription_rule"
 
 
 def _not_future(day: datetime.date, message: str) -> None:
