@@ -55,14 +55,15 @@ from mestring.core.flow import submit
 from mestring.core.forms import SUBMISSION_TOKEN
 from mestring.core.pagination import paginate
 from mestring.core.spreadsheet import csv_row
-from mestring.core.transitions import TransitionNotAllowed
 from mestring.kernel.audit_words import AuditAction
+from mestring.kernel.errors import DomainError
 from mestring.people.models import Person
 
 # Registering applications and making decisions is the work of the coordinating unit
 # and the allocation office, whose roles hold this permission.
 CASEWORK_PERMISSION = PERSON_REGISTER
-RULE_ERRORS = (services.CaseworkError, TransitionNotAllowed)
+# Any refusal of the domain: a casework rule, the case's state, the transition table.
+RULE_ERRORS = (DomainError,)
 
 
 def _today_text() -> str:

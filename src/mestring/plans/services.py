@@ -24,6 +24,7 @@ from mestring.access.services import care_relation_grant, care_relations_end_for
 from mestring.casework.models import Decision
 from mestring.core.transitions import TransitionNotAllowed, check_transition
 from mestring.kernel.audit_words import AuditAction
+from mestring.kernel.errors import Conflict, RuleBroken
 from mestring.people.models import Person, Relative, Staff, Unit
 from mestring.plans import selectors
 from mestring.plans.models import (
@@ -46,20 +47,40 @@ from mestring.plans.models import (
 from mestring.plans.revisions import build_snapshot, show_date
 
 
-class PlanRuleError(ValueError):
+class PlanRuleError(RuleBroken):
     """A request the rules do not allow; the message is for the user."""
 
+    code = "plan_rule"
 
-class PlanChanged(PlanRuleError):
+
+class PlanStateConflict(Conflict, PlanRuleError):
+    """The plan or appointment is in a state that does not allow this now (an active
+    plan already there, an appointment already ended, a goal status the table refuses)."""
+
+    code = "plan_state"
+
+
+class PlanChanged(Conflict, PlanRuleError):
     """Someone saved the plan after the user opened it (optimistic lock)."""
+
+    code = "plan_changed"
 
     def __init__(self, message: str, current_version: int) -> None:
         super().__init__(message)
         self.current_version = current_version
 
 
-class PlanClosed(PlanRuleError):
+class PlanClosed(Conflict, PlanRuleError):
     """A closed plan is read-only."""
+
+    code = "plan_closed"
+
+
+class ConsentMissing(Conflict, PlanRuleError):
+    """The person's consent to an individual plan is withdrawn or expired: the plan
+    cannot be changed until a new one is registered."""
+
+    code = "consent_missing"
 
 
 def _closed_message() -> str:
@@ -165,10 +186,10 @@ def _check_decision(decision: Decision | None, person: Person) -> None:
         raise PlanRuleError(_("Vedtaket gjelder en annen person."))
 
 
-def _check_not_future(day: datetime.date, message: str) -> None:
+def _check_not_future(day: datetime.date, message: str, field: str) -> None:
     # Access follows the appointment; one dated ahead would open or close it too early.
     if day > timezone.localdate():
-        raise PlanRuleError(message)
+        raise PlanRuleError(message, field=field)
 
 
 def coordinator_end(
@@ -177,10 +198,12 @@ def coordinator_end(
     """End the appointment and the coordinator's access that came with it."""
     ended_on = ended_on or timezone.localdate()
     if assignment.ended_on is not None:
-        raise PlanRuleError(_("Oppnevningen er allerede avsluttet."))
+        raise PlanStateConflict(_("Oppnevningen er allerede avsluttet."))
     if ended_on < assignment.started_on:
-        raise PlanRuleError(_("Sluttdatoen kan ikke være før koordinatoren begynte."))
-    _check_not_future(ended_on, _("Sluttdatoen kan ikke være fram i tid."))
+        raise PlanRuleError(
+            _("Sluttdatoen kan ikke være før koordinatoren begynte."), field="ended_on"
+        )
+    _check_not_future(ended_on, _("Sluttdatoen kan ikke være fram i tid."), "ended_on")
     with transaction.atomic():
         assignment.ended_on = ended_on
         assignment.save(update_fields=["ended_on"])
@@ -221,6 +244,7 @@ def coordinator_appoint(
     _check_not_future(
         started_on,
         _("Startdatoen kan ikke være fram i tid. Oppnevn koordinatoren fra den dagen."),
+        "started_on",
     )
     with transaction.atomic():
         current = (
@@ -231,7 +255,7 @@ def coordinator_appoint(
         )
         if current is not None:
             if current.coordinator_id == coordinator.pk:
-                raise PlanRuleError(
+                raise PlanStateConflict(
                     _("%(name)s er allerede personens koordinator.") % {"name": coordinator}
                 )
             if started_on < current.started_on:
@@ -312,7 +336,7 @@ def _claim_version(
             raise PlanClosed(_closed_message())
         raise PlanChanged(_changed_message(plan), plan.version)
     if needs_consent and not consent_in_force(plan.person, ConsentKind.INDIVIDUAL_PLAN):
-        raise PlanRuleError(
+        raise ConsentMissing(
             _(
                 "Samtykket til individuell plan er trukket tilbake eller utløpt. Registrer "
                 "nytt samtykke før planen endres."
@@ -380,7 +404,7 @@ def plan_create(
     _check_plan_dates(start_date, end_date, next_revision_on)
     _check_decision(decision, person)
     if IndividualPlan.objects.filter(person=person, status=PlanStatus.ACTIVE).exists():
-        raise PlanRuleError(_("Personen har allerede en aktiv plan. Endre den i stedet."))
+        raise PlanStateConflict(_("Personen har allerede en aktiv plan. Endre den i stedet."))
     try:
         with transaction.atomic():
             plan = IndividualPlan.objects.create(
@@ -397,7 +421,9 @@ def plan_create(
             _plan_event(actor, plan, AuditAction.CREATE, "individual_plan", plan.pk)
     except IntegrityError as exc:
         # Two users creating at the same moment: the constraint lets only one through.
-        raise PlanRuleError(_("Personen har allerede en aktiv plan. Endre den i stedet.")) from exc
+        raise PlanStateConflict(
+            _("Personen har allerede en aktiv plan. Endre den i stedet.")
+        ) from exc
     return plan
 
 
@@ -529,7 +555,7 @@ def goal_update(*, actor: Actor, goal: Goal, expected_version: int, data: dict[s
         try:
             check_transition(GOAL_TRANSITIONS, goal.status, status, dict(GoalStatus.choices))
         except TransitionNotAllowed as exc:
-            raise PlanRuleError(str(exc)) from exc
+            raise PlanStateConflict(str(exc)) from exc
     with transaction.atomic():
         _claim_version(plan, expected_version)
         before = (goal.status, goal.achievement)

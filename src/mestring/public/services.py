@@ -31,6 +31,7 @@ from mestring.access.actor import Actor, system_actor
 from mestring.access.audit import record_event
 from mestring.core.text import one_line
 from mestring.kernel.audit_words import AuditAction
+from mestring.kernel.errors import RuleBroken
 from mestring.public.models import (
     OrganisationEvent,
     OrganisationStatus,
@@ -58,8 +59,10 @@ PROFILE_FIELDS = (
 LinkBuilder = Callable[[str], str]
 
 
-class PublicRuleError(ValueError):
+class PublicRuleError(RuleBroken):
     """A request the rules do not allow; the message is for the user."""
+
+    code = "public_rule"
 
 
 def public_actor(

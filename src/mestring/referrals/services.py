@@ -23,6 +23,7 @@ from mestring.casework.models import Case
 from mestring.casework.services import case_open
 from mestring.core.transitions import check_transition
 from mestring.kernel.audit_words import AuditAction
+from mestring.kernel.errors import Conflict, RuleBroken
 from mestring.people import services as people_services
 from mestring.people.models import Person, Staff, Unit
 from mestring.referrals.models import (
@@ -39,6 +40,7 @@ from mestring.referrals.models import (
 from mestring.referrals.rules import FACTOR_MAX, FACTOR_MIN, suggest_place
 
 __all__ = [
+    "ReferralFinished",
     "ReferralRuleError",
     "referral_open_case",
     "referral_register",
@@ -51,8 +53,16 @@ __all__ = [
 STATUS_LABELS = dict(ReferralStatus.choices)
 
 
-class ReferralRuleError(ValueError):
+class ReferralRuleError(RuleBroken):
     """A request the rules do not allow; the message is for the user."""
+
+    code = "referral_rule"
+
+
+class ReferralFinished(Conflict, ReferralRuleError):
+    """The message is dealt with (case opened, forwarded or closed); it takes no more work."""
+
+    code = "referral_finished"
 
 
 def _ensure_registrar_access(actor: Actor, person: Person) -> None:
@@ -222,7 +232,7 @@ def referral_triage(
     if care_place and care_place not in CarePlace.values:
         raise ReferralRuleError(_("Velg hvor behovet bør møtes."))
     if referral.status not in OPEN_REFERRAL_STATUSES:
-        raise ReferralRuleError(
+        raise ReferralFinished(
             _("Meldingen er ferdig behandlet (%(status)s) og kan ikke vurderes på nytt.")
             % {"status": referral.get_status_display()}
         )
@@ -271,6 +281,14 @@ def referral_open_case(
 ) -> Case:
     """Open a case (individual plan and/or coordinator) from the message and close it as
     sak opprettet; the case keeps the message's received date, which starts its clock."""
+    if referral.status not in OPEN_REFERRAL_STATUSES:
+        raise ReferralFinished(
+            _(
+                "Meldingen er ferdig behandlet (%(status)s), og det kan ikke opprettes en sak "
+                "fra den."
+            )
+            % {"status": referral.get_status_display()}
+        )
     check_transition(
         REFERRAL_TRANSITIONS, referral.status, ReferralStatus.CASE_OPENED, STATUS_LABELS
     )
