@@ -7,54 +7,148 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('casework', '0008_submission_tokens'),
-        ('tenancy', '0001_initial'),
+        ("casework", "0008_submission_tokens"),
+        ("tenancy", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='casestatuschange',
-            name='changed_at',
-            field=models.DateTimeField(default=django.utils.timezone.now, verbose_name='endret'),
+            model_name="casestatuschange",
+            name="changed_at",
+            field=models.DateTimeField(default=django.utils.timezone.now, verbose_name="endret"),
         ),
         migrations.AlterField(
-            model_name='casestatuschange',
-            name='changed_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='endret av'),
+            model_name="casestatuschange",
+            name="changed_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="endret av",
+            ),
         ),
         migrations.AlterField(
-            model_name='casestatuschange',
-            name='from_status',
-            field=models.CharField(blank=True, choices=[('mottatt', 'Mottatt'), ('kartlegging', 'Under utredning'), ('vedtak', 'Vedtak fattet'), ('tildelt', 'Tildelt'), ('venteliste', 'På venteliste'), ('avsluttet', 'Avsluttet')], max_length=20, verbose_name='fra status'),
+            model_name="casestatuschange",
+            name="from_status",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("mottatt", "Mottatt"),
+                    ("kartlegging", "Under utredning"),
+                    ("vedtak", "Vedtak fattet"),
+                    ("tildelt", "Tildelt"),
+                    ("venteliste", "På venteliste"),
+                    ("avsluttet", "Avsluttet"),
+                ],
+                max_length=20,
+                verbose_name="fra status",
+            ),
         ),
         migrations.AlterField(
-            model_name='casestatuschange',
-            name='reason',
-            field=models.CharField(blank=True, max_length=500, verbose_name='begrunnelse'),
+            model_name="casestatuschange",
+            name="reason",
+            field=models.CharField(blank=True, max_length=500, verbose_name="begrunnelse"),
         ),
         migrations.AlterField(
-            model_name='casestatuschange',
-            name='to_status',
-            field=models.CharField(choices=[('mottatt', 'Mottatt'), ('kartlegging', 'Under utredning'), ('vedtak', 'Vedtak fattet'), ('tildelt', 'Tildelt'), ('venteliste', 'På venteliste'), ('avsluttet', 'Avsluttet')], max_length=20, verbose_name='til status'),
+            model_name="casestatuschange",
+            name="to_status",
+            field=models.CharField(
+                choices=[
+                    ("mottatt", "Mottatt"),
+                    ("kartlegging", "Under utredning"),
+                    ("vedtak", "Vedtak fattet"),
+                    ("tildelt", "Tildelt"),
+                    ("venteliste", "På venteliste"),
+                    ("avsluttet", "Avsluttet"),
+                ],
+                max_length=20,
+                verbose_name="til status",
+            ),
         ),
         migrations.CreateModel(
-            name='AppealStatusChange',
+            name="AppealStatusChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.CharField(blank=True, max_length=500, verbose_name='begrunnelse')),
-                ('changed_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='endret')),
-                ('from_status', models.CharField(blank=True, choices=[('mottatt', 'Mottatt'), ('omgjort', 'Omgjort av kommunen'), ('oversendt', 'Sendt til Statsforvalteren'), ('stadfestet', 'Stadfestet av Statsforvalteren'), ('opphevet', 'Endret eller opphevet av Statsforvalteren'), ('trukket', 'Trukket')], max_length=12, verbose_name='fra status')),
-                ('to_status', models.CharField(choices=[('mottatt', 'Mottatt'), ('omgjort', 'Omgjort av kommunen'), ('oversendt', 'Sendt til Statsforvalteren'), ('stadfestet', 'Stadfestet av Statsforvalteren'), ('opphevet', 'Endret eller opphevet av Statsforvalteren'), ('trukket', 'Trukket')], max_length=12, verbose_name='til status')),
-                ('appeal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='history', to='casework.appeal')),
-                ('changed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='endret av')),
-                ('municipality', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.municipality')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "reason",
+                    models.CharField(blank=True, max_length=500, verbose_name="begrunnelse"),
+                ),
+                (
+                    "changed_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="endret"),
+                ),
+                (
+                    "from_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("mottatt", "Mottatt"),
+                            ("omgjort", "Omgjort av kommunen"),
+                            ("oversendt", "Sendt til Statsforvalteren"),
+                            ("stadfestet", "Stadfestet av Statsforvalteren"),
+                            ("opphevet", "Endret eller opphevet av Statsforvalteren"),
+                            ("trukket", "Trukket"),
+                        ],
+                        max_length=12,
+                        verbose_name="fra status",
+                    ),
+                ),
+                (
+                    "to_status",
+                    models.CharField(
+                        choices=[
+                            ("mottatt", "Mottatt"),
+                            ("omgjort", "Omgjort av kommunen"),
+                            ("oversendt", "Sendt til Statsforvalteren"),
+                            ("stadfestet", "Stadfestet av Statsforvalteren"),
+                            ("opphevet", "Endret eller opphevet av Statsforvalteren"),
+                            ("trukket", "Trukket"),
+                        ],
+                        max_length=12,
+                        verbose_name="til status",
+                    ),
+                ),
+                (
+                    "appeal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="history",
+                        to="casework.appeal",
+                    ),
+                ),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="endret av",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="tenancy.municipality",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['changed_at', 'pk'],
-                'abstract': False,
+                "ordering": ["changed_at", "pk"],
+                "abstract": False,
             },
         ),
     ]

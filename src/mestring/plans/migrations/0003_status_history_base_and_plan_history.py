@@ -7,54 +7,130 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('plans', '0002_goal_status_change'),
-        ('tenancy', '0001_initial'),
+        ("plans", "0002_goal_status_change"),
+        ("tenancy", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='goalstatuschange',
-            name='reason',
-            field=models.CharField(blank=True, max_length=500, verbose_name='begrunnelse'),
+            model_name="goalstatuschange",
+            name="reason",
+            field=models.CharField(blank=True, max_length=500, verbose_name="begrunnelse"),
         ),
         migrations.AlterField(
-            model_name='goalstatuschange',
-            name='changed_at',
-            field=models.DateTimeField(default=django.utils.timezone.now, verbose_name='endret'),
+            model_name="goalstatuschange",
+            name="changed_at",
+            field=models.DateTimeField(default=django.utils.timezone.now, verbose_name="endret"),
         ),
         migrations.AlterField(
-            model_name='goalstatuschange',
-            name='changed_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='endret av'),
+            model_name="goalstatuschange",
+            name="changed_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="endret av",
+            ),
         ),
         migrations.AlterField(
-            model_name='goalstatuschange',
-            name='from_status',
-            field=models.CharField(blank=True, choices=[('foreslatt', 'Foreslått'), ('aktiv', 'Aktiv'), ('avsluttet', 'Avsluttet'), ('forkastet', 'Forkastet')], max_length=12, verbose_name='fra status'),
+            model_name="goalstatuschange",
+            name="from_status",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("foreslatt", "Foreslått"),
+                    ("aktiv", "Aktiv"),
+                    ("avsluttet", "Avsluttet"),
+                    ("forkastet", "Forkastet"),
+                ],
+                max_length=12,
+                verbose_name="fra status",
+            ),
         ),
         migrations.AlterField(
-            model_name='goalstatuschange',
-            name='to_status',
-            field=models.CharField(choices=[('foreslatt', 'Foreslått'), ('aktiv', 'Aktiv'), ('avsluttet', 'Avsluttet'), ('forkastet', 'Forkastet')], max_length=12, verbose_name='til status'),
+            model_name="goalstatuschange",
+            name="to_status",
+            field=models.CharField(
+                choices=[
+                    ("foreslatt", "Foreslått"),
+                    ("aktiv", "Aktiv"),
+                    ("avsluttet", "Avsluttet"),
+                    ("forkastet", "Forkastet"),
+                ],
+                max_length=12,
+                verbose_name="til status",
+            ),
         ),
         migrations.CreateModel(
-            name='PlanStatusChange',
+            name="PlanStatusChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.CharField(blank=True, max_length=500, verbose_name='begrunnelse')),
-                ('changed_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='endret')),
-                ('from_status', models.CharField(blank=True, choices=[('aktiv', 'Aktiv'), ('avsluttet', 'Avsluttet')], max_length=12, verbose_name='fra status')),
-                ('to_status', models.CharField(choices=[('aktiv', 'Aktiv'), ('avsluttet', 'Avsluttet')], max_length=12, verbose_name='til status')),
-                ('changed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='endret av')),
-                ('municipality', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.municipality')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='history', to='plans.individualplan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "reason",
+                    models.CharField(blank=True, max_length=500, verbose_name="begrunnelse"),
+                ),
+                (
+                    "changed_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="endret"),
+                ),
+                (
+                    "from_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[("aktiv", "Aktiv"), ("avsluttet", "Avsluttet")],
+                        max_length=12,
+                        verbose_name="fra status",
+                    ),
+                ),
+                (
+                    "to_status",
+                    models.CharField(
+                        choices=[("aktiv", "Aktiv"), ("avsluttet", "Avsluttet")],
+                        max_length=12,
+                        verbose_name="til status",
+                    ),
+                ),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="endret av",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="tenancy.municipality",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="history",
+                        to="plans.individualplan",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['changed_at', 'pk'],
-                'abstract': False,
+                "ordering": ["changed_at", "pk"],
+                "abstract": False,
             },
         ),
     ]

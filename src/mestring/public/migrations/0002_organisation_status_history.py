@@ -7,29 +7,87 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('public', '0001_initial'),
-        ('tenancy', '0001_initial'),
+        ("public", "0001_initial"),
+        ("tenancy", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='OrganisationStatusChange',
+            name="OrganisationStatusChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.CharField(blank=True, max_length=500, verbose_name='begrunnelse')),
-                ('changed_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='endret')),
-                ('from_status', models.CharField(blank=True, choices=[('venter', 'Venter på godkjenning'), ('godkjent', 'Godkjent og publisert'), ('avvist', 'Avvist')], max_length=10, verbose_name='fra status')),
-                ('to_status', models.CharField(choices=[('venter', 'Venter på godkjenning'), ('godkjent', 'Godkjent og publisert'), ('avvist', 'Avvist')], max_length=10, verbose_name='til status')),
-                ('changed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='endret av')),
-                ('municipality', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.municipality')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='history', to='public.userorganisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "reason",
+                    models.CharField(blank=True, max_length=500, verbose_name="begrunnelse"),
+                ),
+                (
+                    "changed_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="endret"),
+                ),
+                (
+                    "from_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("venter", "Venter på godkjenning"),
+                            ("godkjent", "Godkjent og publisert"),
+                            ("avvist", "Avvist"),
+                        ],
+                        max_length=10,
+                        verbose_name="fra status",
+                    ),
+                ),
+                (
+                    "to_status",
+                    models.CharField(
+                        choices=[
+                            ("venter", "Venter på godkjenning"),
+                            ("godkjent", "Godkjent og publisert"),
+                            ("avvist", "Avvist"),
+                        ],
+                        max_length=10,
+                        verbose_name="til status",
+                    ),
+                ),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="endret av",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="tenancy.municipality",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="history",
+                        to="public.userorganisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['changed_at', 'pk'],
-                'abstract': False,
+                "ordering": ["changed_at", "pk"],
+                "abstract": False,
             },
         ),
     ]

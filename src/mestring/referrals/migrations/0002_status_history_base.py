@@ -7,36 +7,63 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('referrals', '0001_initial'),
+        ("referrals", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='referralstatuschange',
-            name='changed_at',
-            field=models.DateTimeField(default=django.utils.timezone.now, verbose_name='endret'),
+            model_name="referralstatuschange",
+            name="changed_at",
+            field=models.DateTimeField(default=django.utils.timezone.now, verbose_name="endret"),
         ),
         migrations.AlterField(
-            model_name='referralstatuschange',
-            name='changed_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='endret av'),
+            model_name="referralstatuschange",
+            name="changed_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="endret av",
+            ),
         ),
         migrations.AlterField(
-            model_name='referralstatuschange',
-            name='from_status',
-            field=models.CharField(blank=True, choices=[('mottatt', 'Mottatt'), ('under_vurdering', 'Under vurdering'), ('sak_opprettet', 'Sak opprettet'), ('videresendt', 'Videresendt'), ('avsluttet', 'Avsluttet')], max_length=20, verbose_name='fra status'),
+            model_name="referralstatuschange",
+            name="from_status",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("mottatt", "Mottatt"),
+                    ("under_vurdering", "Under vurdering"),
+                    ("sak_opprettet", "Sak opprettet"),
+                    ("videresendt", "Videresendt"),
+                    ("avsluttet", "Avsluttet"),
+                ],
+                max_length=20,
+                verbose_name="fra status",
+            ),
         ),
         migrations.AlterField(
-            model_name='referralstatuschange',
-            name='reason',
-            field=models.CharField(blank=True, max_length=500, verbose_name='begrunnelse'),
+            model_name="referralstatuschange",
+            name="reason",
+            field=models.CharField(blank=True, max_length=500, verbose_name="begrunnelse"),
         ),
         migrations.AlterField(
-            model_name='referralstatuschange',
-            name='to_status',
-            field=models.CharField(choices=[('mottatt', 'Mottatt'), ('under_vurdering', 'Under vurdering'), ('sak_opprettet', 'Sak opprettet'), ('videresendt', 'Videresendt'), ('avsluttet', 'Avsluttet')], max_length=20, verbose_name='til status'),
+            model_name="referralstatuschange",
+            name="to_status",
+            field=models.CharField(
+                choices=[
+                    ("mottatt", "Mottatt"),
+                    ("under_vurdering", "Under vurdering"),
+                    ("sak_opprettet", "Sak opprettet"),
+                    ("videresendt", "Videresendt"),
+                    ("avsluttet", "Avsluttet"),
+                ],
+                max_length=20,
+                verbose_name="til status",
+            ),
         ),
     ]

@@ -7,29 +7,87 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('teams', '0003_calendarfeed'),
-        ('tenancy', '0001_initial'),
+        ("teams", "0003_calendarfeed"),
+        ("tenancy", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='MeetingStatusChange',
+            name="MeetingStatusChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.CharField(blank=True, max_length=500, verbose_name='begrunnelse')),
-                ('changed_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='endret')),
-                ('from_status', models.CharField(blank=True, choices=[('planlagt', 'Planlagt'), ('avholdt', 'Avholdt'), ('avlyst', 'Avlyst')], max_length=12, verbose_name='fra status')),
-                ('to_status', models.CharField(choices=[('planlagt', 'Planlagt'), ('avholdt', 'Avholdt'), ('avlyst', 'Avlyst')], max_length=12, verbose_name='til status')),
-                ('changed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='endret av')),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='history', to='teams.meeting')),
-                ('municipality', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tenancy.municipality')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "reason",
+                    models.CharField(blank=True, max_length=500, verbose_name="begrunnelse"),
+                ),
+                (
+                    "changed_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="endret"),
+                ),
+                (
+                    "from_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("planlagt", "Planlagt"),
+                            ("avholdt", "Avholdt"),
+                            ("avlyst", "Avlyst"),
+                        ],
+                        max_length=12,
+                        verbose_name="fra status",
+                    ),
+                ),
+                (
+                    "to_status",
+                    models.CharField(
+                        choices=[
+                            ("planlagt", "Planlagt"),
+                            ("avholdt", "Avholdt"),
+                            ("avlyst", "Avlyst"),
+                        ],
+                        max_length=12,
+                        verbose_name="til status",
+                    ),
+                ),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="endret av",
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="history",
+                        to="teams.meeting",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="tenancy.municipality",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['changed_at', 'pk'],
-                'abstract': False,
+                "ordering": ["changed_at", "pk"],
+                "abstract": False,
             },
         ),
     ]
