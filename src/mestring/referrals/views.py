@@ -20,7 +20,7 @@ from mestring.access.permissions import ACCESS_GRANT, PERSON_REGISTER, PERSON_SE
 from mestring.core import csvexport
 from mestring.core.decorators import staff_required
 from mestring.core.flow import submit
-from mestring.core.transitions import TransitionNotAllowed
+from mestring.kernel.states import TransitionNotAllowed
 from mestring.people.models import Person
 from mestring.people.services import DuplicateNationalId
 from mestring.referrals import rules, selectors, services
