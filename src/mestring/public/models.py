@@ -76,6 +76,14 @@ class UserOrganisation(MunicipalityOwned, Stateful):
     def is_rejected(self) -> bool:
         return self.status == OrganisationStatus.REJECTED
 
+    @property
+    def may_be_approved(self) -> bool:
+        return self.can_become(OrganisationStatus.APPROVED)
+
+    @property
+    def may_be_rejected(self) -> bool:
+        return self.can_become(OrganisationStatus.REJECTED)
+
 
 class OrganisationStatusChange(MunicipalityOwned, StatusHistory):
     organisation = models.ForeignKey(
@@ -84,9 +92,7 @@ class OrganisationStatusChange(MunicipalityOwned, StatusHistory):
     from_status = models.CharField(
         _("fra status"), max_length=10, choices=OrganisationStatus.choices, blank=True
     )
-    to_status = models.CharField(
-        _("til status"), max_length=10, choices=OrganisationStatus.choices
-    )
+    to_status = models.CharField(_("til status"), max_length=10, choices=OrganisationStatus.choices)
 
     class Meta(StatusHistory.Meta):
         pass

@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from mestring.access.actor import Actor, system_actor
 from mestring.access.audit import record_event
 from mestring.core.text import one_line
+from mestring.kernel.states import TransitionNotAllowed, record_initial_status, transition
 from mestring.public.models import (
     OrganisationEvent,
     OrganisationStatus,
@@ -80,10 +81,17 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def _token_fields(token: str, now: datetime.datetime) -> dict[str, Any]:
+    return {
+        "edit_token_hash": hash_token(token),
+        "edit_token_expires_at": now + datetime.timedelta(days=TOKEN_DAYS),
+    }
+
+
 def _issue_token(organisation: UserOrganisation, now: datetime.datetime) -> str:
     token = secrets.token_urlsafe(32)
-    organisation.edit_token_hash = hash_token(token)
-    organisation.edit_token_expires_at = now + datetime.timedelta(days=TOKEN_DAYS)
+    for name, value in _token_fields(token, now).items():
+        setattr(organisation, name, value)
     return token
 
 
@@ -141,6 +149,7 @@ def organisation_register(*, actor: Actor, data: Mapping[str, Any]) -> UserOrgan
         for name in ORGANISATION_FIELDS:
             setattr(organisation, name, data.get(name) or "")
         organisation.save()
+        record_initial_status(organisation, actor=actor)
         _audit(actor, "create", "user_organisation", organisation.pk)
     return organisation
 
@@ -150,17 +159,19 @@ def organisation_approve(
 ) -> UserOrganisation:
     """Publish the entry and send the organisation its personal link; sets
     `organisation.link_sent` to whether the e-mail went out."""
-    if organisation.status == OrganisationStatus.APPROVED:
+    if organisation.is_approved:
         raise PublicRuleError(_("Organisasjonen er allerede godkjent."))
     with transaction.atomic():
         now = timezone.now()
-        token = _issue_token(organisation, now)
-        organisation.status = OrganisationStatus.APPROVED
-        organisation.approved_at = now
-        organisation.approved_by = actor.staff
-        organisation.rejected_at = None
-        organisation.rejection_reason = ""
-        organisation.save()
+        token = secrets.token_urlsafe(32)
+        changes = {
+            "approved_at": now,
+            "approved_by": actor.staff,
+            "rejected_at": None,
+            "rejection_reason": "",
+            **_token_fields(token, now),
+        }
+        _move(actor, organisation, OrganisationStatus.APPROVED, changes=changes)
         _audit(actor, "approve", "user_organisation", organisation.pk)
     organisation.link_sent = _send_link(organisation, link_builder(token), first=True)
     return organisation
@@ -173,17 +184,33 @@ def organisation_reject(
     reason = (reason or "").strip()
     if not reason:
         raise PublicRuleError(_("Skriv en grunn til at organisasjonen avvises."))
-    if organisation.status == OrganisationStatus.REJECTED:
+    if organisation.is_rejected:
         raise PublicRuleError(_("Organisasjonen er allerede avvist."))
     with transaction.atomic():
-        organisation.status = OrganisationStatus.REJECTED
-        organisation.rejected_at = timezone.now()
-        organisation.rejection_reason = reason
-        organisation.edit_token_hash = ""
-        organisation.edit_token_expires_at = None
-        organisation.save()
+        changes = {
+            "rejected_at": timezone.now(),
+            "rejection_reason": reason,
+            "edit_token_hash": "",
+            "edit_token_expires_at": None,
+        }
+        _move(actor, organisation, OrganisationStatus.REJECTED, reason=reason, changes=changes)
         _audit(actor, "reject", "user_organisation", organisation.pk)
     return organisation
+
+
+def _move(
+    actor: Actor,
+    organisation: UserOrganisation,
+    to_status: str,
+    *,
+    changes: dict[str, Any],
+    reason: str = "",
+) -> None:
+    """Change the status by the table; a refusal is told as this app's rule error."""
+    try:
+        transition(organisation, to_status, actor=actor, reason=reason[:500], changes=changes)
+    except TransitionNotAllowed as exc:
+        raise PublicRuleError(str(exc)) from exc
 
 
 def organisation_update(
