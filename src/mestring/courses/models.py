@@ -116,6 +116,10 @@ class Enrolment(MunicipalityOwned):
     def __str__(self) -> str:
         return f"{self.person} – {self.course}"
 
+    @property
+    def is_enrolled(self) -> bool:
+        return self.status == EnrolmentStatus.ENROLLED
+
 
 class EnrolmentStatusChange(MunicipalityOwned):
     enrolment = models.ForeignKey(
