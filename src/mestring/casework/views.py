@@ -282,7 +282,7 @@ def _decision_forms(request: HttpRequest, decisions: list[Decision]) -> dict[str
                 data(name), prefix=name, initial={"received_on": _today_text()}
             )
             decision.appeal_form.target = decision
-        if decision.state == DecisionState.IN_FORCE:
+        if decision.in_force:
             name = f"endre-{decision.pk}"
             decision.change_form = found[name] = DecisionChangeForm(data(name), decision=decision)
             decision.change_form.target = decision
