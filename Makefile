@@ -31,6 +31,7 @@ run: setup
 lint: setup
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
+	$(BIN)/lint-imports
 
 # Security checks. pip-audit asks PyPI's advisory data. The probe asks
 # PyPI for Django's release with its "vulnerabilities" list: no answer, or a mirror without
@@ -73,7 +74,7 @@ test-engine: setup
 	$(BIN)/python -m pytest $(PARALLEL) -m "not engine_independent" $(PYTEST_ARGS)
 
 # The attack suite: the id-swap walk of every person URL and API operation for every role
-# and another municipality, and one test per finding of the security review. Part of
+# and another municipality, and one test per finding in docs/testing.md. Part of
 # `make test` too; this runs it alone.
 attack: setup
 	$(BIN)/python -m pytest $(PARALLEL) -m attack $(PYTEST_ARGS)

@@ -21,7 +21,7 @@ from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from mestring.access.models import CareRelation  # noqa: E402
-from mestring.core.demo import DEFAULT_PASSWORD  # noqa: E402
+from mestring.demo.build import DEFAULT_PASSWORD  # noqa: E402
 from mestring.people.models import Person, Staff  # noqa: E402
 from mestring.plans.models import IndividualPlan  # noqa: E402
 from mestring.tenancy.context import activate  # noqa: E402

@@ -66,7 +66,7 @@ FAST_HASHERS = [
 def _fast_password_hashing(settings: object) -> None:
     # Argon2 is the production hasher (tested in tests/accounts); MD5 keeps other tests fast.
     settings.PASSWORD_HASHERS = FAST_HASHERS
-    # The development login provider is off unless asked for (issue 19, I1); the tests
+    # The development login provider is off unless asked for (I1); the tests
     # of the citizen's login use it, as `make run` does. Tests of its absence turn it off.
     settings.MESTRING_DEV_OIDC = True
 

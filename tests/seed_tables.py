@@ -1,7 +1,7 @@
-"""Write the CSV files that reproduce the tables of seeds 001 (§5.2
-hverdagsrehabilitering, §5.3 frisklivsresept, §7.1 Lokalmedisinsk senter) and seeds 000
-§3.1.7 (assistive devices), one folder each, for a manual run of `mestring import` and
-`mestring report`:
+"""Write the CSV files that reproduce the municipal plans' tables of hverdagsrehabilitering,
+frisklivsresept, Lokalmedisinsk senter and assistive devices (each written out in the
+`seed_*.py` module of its test folder), one folder each, for a manual run of
+`mestring import` and `mestring report`:
 
     .venv/bin/python -m tests.seed_tables /tmp/seed001
 

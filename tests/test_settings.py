@@ -1,4 +1,4 @@
-"""Settings from the environment (DESIGN.md §3, issue 2 item 4).
+"""Settings from the environment.
 
 Each case runs in its own Python process, so the settings module is imported afresh
 with exactly the environment under test.

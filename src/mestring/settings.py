@@ -1,4 +1,4 @@
-"""Settings, read from the environment (DESIGN.md §3, issue 2 item 4).
+"""Settings, read from the environment.
 
 Development is the default. Production (`MESTRING_ENV=production`) refuses to start
 with unsafe values, so a forgotten variable cannot weaken a live installation.
@@ -132,6 +132,8 @@ INSTALLED_APPS = [
     "mestring.jobs",
     "mestring.maintenance",
     "mestring.bench",
+    "mestring.demo",
+    "mestring.home",
 ]
 
 MIDDLEWARE = [
@@ -149,7 +151,7 @@ MIDDLEWARE = [
     "mestring.accounts.middleware.SessionTimeoutMiddleware",
     "mestring.portal.middleware.CitizenIdleTimeoutMiddleware",
     "mestring.accounts.middleware.SecondFactorRequiredMiddleware",
-    "mestring.tenancy.middleware.ActiveMunicipalityMiddleware",
+    "mestring.access.middleware.ActiveMunicipalityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -170,6 +172,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "mestring.tenancy.context_processors.active_municipality",
+                "mestring.home.context_processors.menu",
             ],
         },
     }
@@ -207,7 +210,7 @@ MESTRING_SELF_GRANT_MAX_DAYS = env_int("MESTRING_SELF_GRANT_MAX_DAYS", default=3
 MESTRING_REFERRAL_DAYS_NORMAL = env_int("MESTRING_REFERRAL_DAYS_NORMAL", default=14)
 MESTRING_REFERRAL_DAYS_URGENT = env_int("MESTRING_REFERRAL_DAYS_URGENT", default=3)
 # The shortest time the access log is kept: a municipality's administrator may choose a
-# longer period for it, never a shorter one (issue 19, I4); only the installation sets it.
+# longer period for it, never a shorter one; only the installation sets it.
 MESTRING_AUDIT_MIN_YEARS = env_int("MESTRING_AUDIT_MIN_YEARS", default=10)
 MESTRING_LOGIN_MAX_FAILURES = env_int("MESTRING_LOGIN_MAX_FAILURES", default=5)
 MESTRING_LOGIN_LOCK_MINUTES = env_int("MESTRING_LOGIN_LOCK_MINUTES", default=30)

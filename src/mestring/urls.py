@@ -1,7 +1,7 @@
 from django.urls import include, path
 
 urlpatterns = [
-    path("", include("mestring.core.urls")),
+    path("", include("mestring.home.urls")),
     path("", include("mestring.accounts.urls")),
     path("", include("mestring.tenancy.urls")),
     path("", include("mestring.people.urls")),

@@ -1,5 +1,5 @@
-"""Findings of the security review about the audit trail (issue 19): what the rows keep
-and what reaches them."""
+"""Findings about the audit trail (codes in docs/testing.md): what the rows keep and
+what reaches them."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""A guarded read runs in no transaction of its own; a write runs in one (issue 11).
+"""A guarded read runs in no transaction of its own; a write runs in one.
 
 On SQLite a transaction takes the one write lock at BEGIN, so a transaction around
 every page serialised all pages of all workers under load. A read writes only its
@@ -14,10 +14,10 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 
 from mestring.access.guard import PersonAccessRefused, audited_view, person_view
+from mestring.access.middleware import build_actor
 from mestring.access.models import AuditEvent, AuditOutcome
 from mestring.api.auth import _run_audited
 from mestring.tenancy.context import activate
-from mestring.tenancy.middleware import build_actor
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +74,7 @@ def test_person_view_refuses_without_care_relation_and_logs_it(world):
 
 
 def test_read_that_fails_writes_no_read_row(world):
-    """No row says the read succeeded; one says it failed (issue 19, L4: a PDF that
+    """No row says the read succeeded; one says it failed (L4: a PDF that
     cannot be made is logged as failed, not left out)."""
 
     @person_view()

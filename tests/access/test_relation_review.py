@@ -1,4 +1,4 @@
-"""Issue 19, M1: relations a leader reviews afterwards — the registrar's intake relation
+"""(M1) Relations a leader reviews afterwards — the registrar's intake relation
 and access a leader grants themselves — and the rules for self-granted access."""
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.factories import PASSWORD
 
-# The paths users see (DESIGN.md); the URL names are checked against them in test_login.
+# The paths users see (Norwegian); the URL names are checked against them in test_login.
 LOGIN_URL = "/logg-inn/"
 CODE_URL = "/logg-inn/kode/"
 ENROL_URL = "/logg-inn/ny-app/"

@@ -1,4 +1,4 @@
-"""Staff login: password, TOTP second factor, lock-out, enrolment, logout (issue 2 item 7)."""
+"""Staff login: password, TOTP second factor, lock-out, enrolment, logout."""
 
 from __future__ import annotations
 

@@ -16,9 +16,9 @@ from pypdf import PdfReader
 
 from mestring.access.actor import system_actor
 from mestring.actionplan.chapter import PlanChapterReport
+from mestring.core import reporting as base
 from mestring.core.importing import importer_class, run_import
-from mestring.reports import base
-from mestring.reports.base import report_class
+from mestring.core.reporting import report_class
 from mestring.tenancy.context import activate
 from tests import factories
 

@@ -15,10 +15,11 @@ from mestring.actionplan.models import (
     ActionStatusChange,
     ActionYearStatus,
     MunicipalPlan,
+    MunicipalPlanStatusChange,
     PlanGoal,
     PlanStatus,
 )
-from mestring.core.transitions import TransitionNotAllowed
+from mestring.kernel.states import TransitionNotAllowed
 from mestring.tenancy.context import activate
 from tests.actionplan.helpers import actor_for, make_plan, planner_editor
 
@@ -85,7 +86,7 @@ def test_status_per_year_with_history_and_audit(world):
     history = list(
         ActionStatusChange.all_objects.filter(action=action)
         .order_by("pk")
-        .values_list("year", "old_status", "new_status")
+        .values_list("year", "from_status", "to_status")
     )
     assert history == [
         (2024, "ikke_startet", "pagar"),
@@ -219,3 +220,40 @@ def test_demo_is_idempotent(world):
         assert plans[1].actions.count() == 12
         assert plans[1].actions.exclude(evaluation_on=None).count() == 1
         assert ActionYearStatus.objects.filter(action__plan=plans[1]).exists()
+
+
+def test_a_new_note_alone_is_a_history_row_of_the_year(world):
+    editor = planner_editor(world)
+    _plan, _goals, actions = make_plan(editor, actions=1)
+    actor = actor_for(editor)
+    with activate(world.municipality):
+        row = services.action_status_set(actor=actor, action=actions[0], year=2024, status="pagar")
+        services.action_status_set(
+            actor=actor, action=actions[0], year=2024, status="pagar", note="Godt i gang"
+        )
+    history = list(
+        ActionStatusChange.all_objects.filter(year_status=row)
+        .order_by("pk")
+        .values_list("from_status", "to_status", "reason", "changed_by")
+    )
+    assert history == [
+        ("ikke_startet", "pagar", "", editor.user_id),
+        ("pagar", "pagar", "Godt i gang", editor.user_id),
+    ]
+
+
+def test_plan_versions_have_a_status_history(world):
+    editor = planner_editor(world)
+    plan, _goals, _actions = make_plan(editor, actions=0)
+    with activate(world.municipality):
+        new = services.plan_revise(
+            actor=actor_for(editor), plan=plan, title="Ny", start_year=2027, end_year=2030
+        )
+    old_history = list(
+        MunicipalPlanStatusChange.all_objects.filter(plan=plan).values_list(
+            "from_status", "to_status", "changed_by"
+        )
+    )
+    assert old_history == [("", "active", editor.user_id), ("active", "archived", editor.user_id)]
+    new_history = MunicipalPlanStatusChange.all_objects.filter(plan=new)
+    assert list(new_history.values_list("from_status", "to_status")) == [("", "active")]

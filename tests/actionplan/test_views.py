@@ -1,6 +1,6 @@
 """Action-plan pages: the planner reads, an editor changes, the outsider is refused,
 junk input gives a clear message, list pages have a fixed number of queries, and the
-exports read back in the seeds' layout."""
+exports read back in the layout of municipal plans' action tables."""
 
 from __future__ import annotations
 

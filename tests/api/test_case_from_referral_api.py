@@ -1,4 +1,4 @@
-"""Opening a case from a message of need over the API (issue 10), as the web's «Opprett
+"""Opening a case from a message of need over the API, as the web's «Opprett
 sak»: the web's OpenCaseForm and referrals.services.referral_open_case."""
 
 from __future__ import annotations

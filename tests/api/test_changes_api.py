@@ -1,5 +1,5 @@
 """Changes over the API: a person, a message of need's status and triage, a case
-application, decisions, and plan measures (issue 10). Every write goes through the
+application, decisions, and plan measures. Every write goes through the
 web's form and service; refusals are JSON."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The decision work of the case page over the API (issue 10): provisional reply,
+"""The decision work of the case page over the API: provisional reply,
 caseworker, assessment, decisions, the letter, closing, change, stop and appeals. Every
 write goes through the web's form and service; refusals are JSON."""
 

@@ -1,4 +1,4 @@
-"""Changing a plan goal over the API (issue 10): the web's goal form and
+"""Changing a plan goal over the API: the web's goal form and
 `plans.services.goal_update`, with the plan's version as the lock."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Correcting and deleting an outcome measure over the API (issue 10), as the web's
+"""Correcting and deleting an outcome measure over the API, as the web's
 «Rett målingen» and «Slett»: the same recorders in outcomes.services, in place."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Plan writes over the API that the web offers (issue 10): create and close a plan, add
+"""Plan writes over the API that the web offers: create and close a plan, add
 and remove participants, add evaluations, appoint a coordinator. Each goes through the
 web's form and the plan service, with the web's permission."""
 

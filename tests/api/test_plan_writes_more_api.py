@@ -1,4 +1,4 @@
-"""Plan writes over the API that the web offers (issue 10), continued: changing a plan
+"""Plan writes over the API that the web offers, continued: changing a plan
 participant and ending a coordinator's appointment, each through the web's form and the
 plan service, with the web's permission."""
 

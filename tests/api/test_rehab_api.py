@@ -333,7 +333,7 @@ def test_waiting_list_is_the_webs(world, client):
     assert waiting.pk not in web_rows
     first = page["items"][0]
     assert first["waiting_days"] == (timezone.localdate() - datetime.date(2026, 1, 5)).days
-    # Without a relation or the programme's unit, no name (issue 19, M5) …
+    # Without a relation or the programme's unit, no name (M5) …
     assert (first["person_id"], first["person_name"], first["named"]) == (None, "", False)
     # … with the unit that runs the programmes, the names, each in the access log.
     team = factories.UnitFactory(municipality=world.municipality, name="Rehabteamet")

@@ -1,4 +1,4 @@
-"""Registering an application for services over the API (issue 10), as the web's
+"""Registering an application for services over the API, as the web's
 «Registrer søknad om tjenester»: the web's form and service, JSON refusals."""
 
 from __future__ import annotations

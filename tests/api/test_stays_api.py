@@ -284,7 +284,7 @@ def test_bed_board_needs_the_permission_and_shows_the_web_figures(world, client,
     response = client.get("/api/stays/bed-board/", **bearer(raw))
     assert response.status_code == 200, response.content
     rows = new_rows(before)
-    # One row per person named, in that person's access log (issue 19, M5).
+    # One row per person named, in that person's access log (M5).
     assert {(e.object_type, e.outcome) for e in rows} == {("bed_board", "allowed")}
     assert {first.pk, second.pk} <= {e.person_id for e in rows}
     board = response.json()

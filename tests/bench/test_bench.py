@@ -10,8 +10,8 @@ from django.core.management.base import CommandError
 
 from mestring.bench.build import BENCH_REF
 from mestring.casework.models import Case
+from mestring.core.reporting import REPORTS
 from mestring.people.models import Person
-from mestring.reports.base import REPORTS
 
 pytestmark = pytest.mark.django_db
 

@@ -1,5 +1,5 @@
-"""Every CSV import costs the same number of queries for 20 rows as for 200 (issue 12
-item 3): what a file refers to is loaded in one query per kind and the rows are written
+"""Every CSV import costs the same number of queries for 20 rows as for 200: what a
+file refers to is loaded in one query per kind and the rows are written
 in bulk, both when the rows are new and when the same file comes again.
 
 SQLite allows 999 bound parameters per statement, so Django itself splits bulk inserts

@@ -1,5 +1,5 @@
 """Every page and API call the benchmark measures costs the same number of queries on a
-small municipality as on one three times its size (issue 12 item 3).
+small municipality as on one three times its size.
 
 The pages are those of `bench.measure.page_list`, so a page added to the benchmark is
 counted here too. The municipality is built small and measured, then built again on
@@ -29,7 +29,7 @@ from mestring.bench.build import (
 )
 from mestring.bench.measure import PageSubjects, api_headers, page_list, page_subjects, staff_client
 from mestring.casework.models import Case
-from mestring.core.demo import DEMO_NUMBER, build_demo
+from mestring.demo.build import DEMO_NUMBER, build_demo
 from mestring.devices.models import Loan
 from mestring.people.models import Person
 from mestring.tenancy.models import Municipality

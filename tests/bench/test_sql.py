@@ -17,6 +17,7 @@ import pytest
 from mestring.access.models import Consent
 from mestring.bench.reports import measure_reports
 from mestring.bench.sql import HAND_WRITTEN, day_figures
+from mestring.core.reporting import REPORTS
 from mestring.devices.models import Loan
 from mestring.devices.reports import AssistiveDevicesReport
 from mestring.friskliv.models import Prescription, Reason
@@ -28,7 +29,6 @@ from mestring.people.models import Unit
 from mestring.plans.models import IndividualPlan
 from mestring.rehab.models import Programme
 from mestring.rehab.reports import EverydayRehabReport
-from mestring.reports.base import REPORTS
 from mestring.reports.decisions import DecisionsReport, median, percentile_90
 from mestring.reports.individual_plans import IndividualPlansReport
 from mestring.tenancy.context import activate

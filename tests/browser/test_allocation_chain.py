@@ -1,4 +1,4 @@
-"""Issue 5's walk-through in one browser session: an application for
+"""The allocation walk-through in one browser session: an application for
 hverdagsrehabilitering and korttidsopphold is assessed (all functional variables
 scored in the form), decided, assigned, and put on the waiting list because the
 short-stay unit is full; the decision letter opens as a PDF; afterwards a user without a

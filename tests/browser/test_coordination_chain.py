@@ -1,4 +1,4 @@
-"""The whole chain of issue 4 in one browser session: a coordinator in the coordinating
+"""The whole coordination chain in one browser session: a coordinator in the coordinating
 unit registers a message of need, triages it, opens a case and grants an individual plan
 and a coordinator, records consent, writes goals and a measure, schedules a
 responsibility-group meeting and writes the minutes. Afterwards a user without a care

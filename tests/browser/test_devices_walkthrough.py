@@ -1,4 +1,4 @@
-"""Issue 7 in a real browser: the therapist orders a device for a person by its label;
+"""The device store in a real browser: the therapist orders a device for a person by its label;
 the device technician delivers it, takes it back by scanning the label (a scanner
 types the label and presses Enter), and marks it cleaned by scanning again; the item
 is available. The technician is refused the person's record. Axe on every page."""

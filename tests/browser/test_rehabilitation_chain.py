@@ -1,4 +1,4 @@
-"""Issue 6's chain in one browser session: refer a person to hverdagsrehabilitering,
+"""The rehabilitation chain in one browser session: refer a person to hverdagsrehabilitering,
 assess, start, record SPPB and COPM at the start from the episode page, record visits,
 record SPPB and COPM at the end, end the episode as fullført; then admit the person to
 a short-term stay and discharge home. Axe checks every page on the way."""

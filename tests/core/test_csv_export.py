@@ -15,8 +15,8 @@ from mestring.access.models import AuditEvent, Role, StaffRole
 from mestring.access.permissions import PERMISSIONS
 from mestring.casework.models import LegalBasis
 from mestring.core import csvexport
-from mestring.core.demo import build_demo
-from mestring.core.hubs import HUBS
+from mestring.demo.build import build_demo
+from mestring.home.hubs import HUBS
 from mestring.people.models import Staff, Unit
 from mestring.tenancy.context import activate
 from tests import factories
@@ -115,7 +115,7 @@ def test_csv_is_audited_like_the_page(demo):
         csv_events = list(
             AuditEvent.all_objects.order_by("seq").values_list("object_type", "action")[before:]
         )
-        # The same rows, but a download is an export (L4 of issue 19), not a view.
+        # The same rows, but a download is an export (L4), not a view.
         exported = [
             (kind, "export" if action == "view" else action) for kind, action in page_events
         ]

@@ -389,7 +389,7 @@ def test_every_tab_csv_is_audited_like_the_page(world, client_for, data):
         page_events = _events(before)
         before = _last_seq()
         client.get(address, {"format": "csv"})
-        # The same rows, but a download is an export, not a view (issue 19, L4).
+        # The same rows, but a download is an export, not a view (L4).
         exported = [
             (kind, "export" if action == "view" else action, outcome)
             for kind, action, outcome in page_events
@@ -489,8 +489,8 @@ def test_detail_pages_outside_the_person_have_csv_too(world, client_for):
     from mestring.access.permissions import PERMISSIONS
     from mestring.actionplan.models import Action
     from mestring.catalogue.models import Service
-    from mestring.core.demo import build_demo
     from mestring.courses.models import Course
+    from mestring.demo.build import build_demo
     from mestring.devices.models import Item
     from mestring.institutions.models import PurchaseAgreement
     from mestring.people.models import Staff

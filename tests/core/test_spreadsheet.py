@@ -12,8 +12,8 @@ import pytest
 from openpyxl import Workbook
 
 from mestring.actionplan.chapter import PlanChapterReport
+from mestring.core.reporting import Report
 from mestring.core.spreadsheet import append_row, csv_cell, csv_row, is_formula_like
-from mestring.reports.base import Report
 
 pytestmark = pytest.mark.attack
 

@@ -8,9 +8,9 @@ import datetime
 import pytest
 
 from mestring.access.models import AuditEvent, CareRelation
-from mestring.core.transitions import TransitionNotAllowed
 from mestring.courses import services
 from mestring.courses.models import Attendance, EnrolmentStatusChange
+from mestring.kernel.states import TransitionNotAllowed
 from mestring.tenancy.context import activate
 from tests import factories
 from tests.courses.helpers import enrol, make_course, make_session
@@ -54,7 +54,7 @@ def test_withdrawal_moves_the_first_in_line_up_and_audits_it(world, people):
     event = AuditEvent.all_objects.get(action="promote")
     assert (event.object_type, event.person_id) == ("enrolment", third.person_id)
     history = EnrolmentStatusChange.all_objects.filter(enrolment=third)
-    assert list(history.values_list("old_status", "new_status")) == [
+    assert list(history.values_list("from_status", "to_status")) == [
         ("", "venteliste"),
         ("venteliste", "pameldt"),
     ]

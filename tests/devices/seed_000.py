@@ -1,4 +1,4 @@
-"""A data set that reproduces the assistive-device table of seeds 000 §3.1.7 (Sømna, 2018):
+"""A data set that reproduces a municipal plan's assistive-device table (Sømna, 2018):
 
     active users 282, users with deliveries 91, new users 44,
     delivered 287, returned 179, value delivered 824 886 kr.

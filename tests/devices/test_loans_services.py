@@ -9,7 +9,6 @@ from decimal import Decimal
 import pytest
 
 from mestring.access.models import AuditEvent
-from mestring.core.transitions import TransitionNotAllowed
 from mestring.devices.models import (
     MUNICIPAL_LOAN_MAX_DAYS,
     Item,
@@ -20,6 +19,7 @@ from mestring.devices.models import (
 from mestring.devices.services import inquiries as inquiry_services
 from mestring.devices.services import loans as loan_services
 from mestring.devices.services import nav as nav_services
+from mestring.kernel.states import TransitionNotAllowed
 from mestring.plans.models import Measure
 from mestring.tenancy.context import activate
 from tests import factories

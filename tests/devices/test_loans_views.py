@@ -304,7 +304,7 @@ def test_an_order_not_delivered_can_be_cancelled(world, client_for):
     assert item.status == "ledig"
     assert not Loan.all_objects.filter(pk=loan.pk).exists()
     last = ItemStatusChange.all_objects.filter(item=item).order_by("-pk").first()
-    assert (last.to_status, last.note) == ("ledig", "Bestillingen ble avbestilt før utlevering.")
+    assert (last.to_status, last.reason) == ("ledig", "Bestillingen ble avbestilt før utlevering.")
     assert AuditEvent.all_objects.filter(
         action="devices.loan.cancel", object_id=str(loan.pk)
     ).exists()

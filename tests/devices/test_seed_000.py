@@ -1,4 +1,4 @@
-"""Seeds 000 §3.1.7 (Sømna 2018) reproduced through the import and report commands."""
+"""The table of `seed_000` (Sømna 2018) reproduced through the import and report commands."""
 
 from __future__ import annotations
 

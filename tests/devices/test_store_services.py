@@ -10,7 +10,6 @@ from decimal import Decimal
 import pytest
 
 from mestring.access.models import AuditEvent
-from mestring.core.transitions import TransitionNotAllowed
 from mestring.devices.models import (
     DeviceType,
     Item,
@@ -24,6 +23,7 @@ from mestring.devices.models import (
 from mestring.devices.services import store as services
 from mestring.devices.services.status import item_status_change
 from mestring.devices.store_demo import build_store_demo
+from mestring.kernel.states import TransitionNotAllowed
 from mestring.tenancy.context import activate
 from tests import factories
 from tests.devices.store_helpers import (
@@ -130,7 +130,7 @@ def test_cleaning_makes_the_item_available(world, tech, cat):
     item.refresh_from_db()
     assert item.status == ItemStatus.AVAILABLE
     last = ItemStatusChange.all_objects.filter(item=item).last()
-    assert (last.from_status, last.to_status, last.note) == ("rengjoring", "ledig", "Rengjort")
+    assert (last.from_status, last.to_status, last.reason) == ("rengjoring", "ledig", "Rengjort")
     assert events(action="devices.item.cleaned").count() == 1
 
 
@@ -229,7 +229,7 @@ def test_discard_needs_reason_closes_repairs_and_is_final(world, tech, cat):
             services.repair_open(actor=actor, item=item, description="Igjen")
     assert item.status == ItemStatus.DISCARDED
     last = ItemStatusChange.all_objects.filter(item=item).last()
-    assert (last.to_status, last.note) == ("kassert", "Kan ikke repareres")
+    assert (last.to_status, last.reason) == ("kassert", "Kan ikke repareres")
     assert not RepairOrder.all_objects.filter(item=item, closed_on__isnull=True).exists()
     assert events(action="devices.item.discarded").count() == 1
 

@@ -1,11 +1,11 @@
-"""A data set matching the frisklivsresept table of seeds 001 §5.3 (2017).
+"""A data set matching a municipal plan's frisklivsresept table (2017).
 
 `seed_csvs()` returns (persons_csv, prescriptions_csv) as text for
 `mestring import persons` and `mestring import prescriptions`. The table:
 
     referred 222, completed 107,
     age at referral: 0-19: 6, 20-39: 45, 40-59: 89 (40 %), 60-79: 70, 80+: 12,
-    reasons: muskel_skjelett 49, overvekt 33, inaktivitet 34 (from the seed), and
+    reasons: muskel_skjelett 49, overvekt 33, inaktivitet 34 (from the table), and
              psykisk 38, sovn 14, royk_snus 12, kosthold 22, annet 20 (chosen here).
 
 The files also hold rows that must not count: referrals on 31.12.2016 and 01.01.2018,

@@ -1,5 +1,5 @@
 """`mestring import prescriptions`: all or nothing, errors name row and column, the
-same file twice changes nothing, and the seeds 001 §5.3 table reproduces."""
+same file twice changes nothing, and the table of `seed_001` reproduces."""
 
 from __future__ import annotations
 

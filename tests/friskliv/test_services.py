@@ -9,9 +9,9 @@ import pytest
 from django.utils import timezone
 
 from mestring.access.models import AuditEvent, CareRelation
-from mestring.core.transitions import TransitionNotAllowed
 from mestring.friskliv import services
 from mestring.friskliv.models import PrescriptionStatus, PrescriptionStatusChange
+from mestring.kernel.states import TransitionNotAllowed
 from mestring.tenancy.context import activate
 from tests import factories
 from tests.friskliv.helpers import DAY, actor_for, register
@@ -66,7 +66,7 @@ def test_start_then_end_completed_ends_the_relation(world):
     assert not _relation_active(prescription.care_relation)
     history = list(
         PrescriptionStatusChange.all_objects.filter(prescription=prescription).values_list(
-            "old_status", "new_status"
+            "from_status", "to_status"
         )
     )
     assert history == [("", "henvist"), ("henvist", "pagaende"), ("pagaende", "avsluttet")]

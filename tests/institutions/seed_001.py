@@ -1,4 +1,4 @@
-"""A data set that reproduces seeds 001 §7.1: Lokalmedisinsk senter, 11 beds, 2017.
+"""A data set that reproduces a municipal plan's bed table: Lokalmedisinsk senter, 11 beds, 2017.
 
     stay type        patients  bed-days  occupancy
     rehabilitering         34       741      18.5 %
@@ -13,7 +13,7 @@ bed. One long-term stay began in December 2016 (only its 2017 nights count), one
 long-term stay is still open (counted to the end of 2017), and one short stay in 2018
 is not counted at all.
 
-To write the three CSV files (with the other seed tables' files):
+To write the three CSV files (with the other reference tables' files):
 
     .venv/bin/python -m tests.seed_tables /tmp/seed001
 

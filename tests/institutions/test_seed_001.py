@@ -1,4 +1,4 @@
-"""Seeds 001 §7.1 reproduced exactly through the imports and the report command."""
+"""The bed table of `seed_001` reproduced exactly through the imports and the report command."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The access log's retention has a floor the municipality cannot lower (issue 19, I4)."""
+"""(I4) The access log's retention has a floor the municipality cannot lower."""
 
 from __future__ import annotations
 

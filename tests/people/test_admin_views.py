@@ -9,11 +9,11 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from mestring.access.actor import Actor
+from mestring.access.middleware import build_actor
 from mestring.access.models import AuditEvent, StaffRole
 from mestring.people import services
 from mestring.people.models import Staff, Unit
 from mestring.tenancy.context import activate
-from mestring.tenancy.middleware import build_actor
 from tests import factories
 
 pytestmark = pytest.mark.django_db

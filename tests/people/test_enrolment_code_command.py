@@ -1,4 +1,4 @@
-"""`mestring enrolment-code`: the operator's way to let a user enrol (issue 19 L9)."""
+"""`mestring enrolment-code`: the operator's way to let a user enrol (L9)."""
 
 from __future__ import annotations
 

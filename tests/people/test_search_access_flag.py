@@ -1,4 +1,4 @@
-"""The person search marks access for the persons shown only (issue 12): the flag must
+"""The person search marks access for the persons shown only: the flag must
 still be right for each person, on every page, and the name order must not change."""
 
 from __future__ import annotations

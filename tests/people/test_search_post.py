@@ -1,4 +1,4 @@
-"""The person search keeps identity numbers out of addresses (issue 19, I6)."""
+"""(I6) The person search keeps identity numbers out of addresses."""
 
 from __future__ import annotations
 

@@ -524,7 +524,7 @@ def test_enter_in_the_new_persons_fields_keeps_that_path(world, client_for):
     assert "Rett opp dette" not in text(response)
 
 
-# --- The registrar's intake relation (issue 19, M1a)
+# --- The registrar's intake relation (M1a)
 
 
 @pytest.mark.attack

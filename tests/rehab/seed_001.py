@@ -1,10 +1,10 @@
-"""A data set that reproduces the hverdagsrehabilitering table of seeds 001 §5.2 (2017).
+"""A data set that reproduces a municipal plan's hverdagsrehabilitering table (2017).
 
     2017: 63 referrals; 24 ikke aktuell, 39 aktuell; 28 fullført, 11 avbrutt;
     duration mean 36 days (min 20, max 67) = 5.1 weeks; visits mean 18 (min 14,
     max 25); SPPB 19 improved, 5 unchanged, 4 worsened, 0 not measured.
 
-The by-source split is ours (the seeds give no split): see SOURCES. Two more episodes,
+The by-source split is ours (the table gives no split): see SOURCES. Two more episodes,
 referred 31.12.2016 and 01.01.2018, check that the year boundaries hold.
 
 Write the two files for a closing note or a manual run:

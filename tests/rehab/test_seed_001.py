@@ -1,4 +1,4 @@
-"""Seeds 001 §5.2 reproduced through the command line: import persons and episodes,
+"""The table of `seed_001` reproduced through the command line: import persons and episodes,
 then `mestring report everyday-rehab --year 2017 --format json` prints the table."""
 
 from __future__ import annotations

@@ -8,9 +8,9 @@ import datetime
 import pytest
 
 from mestring.access.models import AuditEvent, CareRelation
-from mestring.core.transitions import TransitionNotAllowed
+from mestring.kernel.states import TransitionNotAllowed
 from mestring.rehab import services
-from mestring.rehab.models import EpisodeStatusChange, Visit
+from mestring.rehab.models import Episode, EpisodeStatusChange, Visit
 from mestring.tenancy.context import activate
 from tests import factories
 from tests.rehab.helpers import DAY, actor_for, ended, everyday, refer, started
@@ -196,3 +196,21 @@ def test_goals_in_own_words(world):
     goal.refresh_from_db()
     assert goal.achieved == "nadd" and goal.text == "Handle selv på butikken"
     assert AuditEvent.all_objects.filter(object_type="episode_goal").count() == 2
+
+
+def test_a_stale_copy_cannot_change_the_status_again(world):
+    """The transition is checked against the status found under the row lock, not the
+    caller's copy: two users ending the same episode do not both win."""
+    episode = started(world.owner, world.person)
+    stale = Episode.all_objects.get(pk=episode.pk)
+    actor = actor_for(world.owner)
+    with activate(world.municipality):
+        services.episode_end(actor=actor, episode=episode, outcome="fullfort", end_date=days(10))
+        with pytest.raises(TransitionNotAllowed):
+            services.episode_end(
+                actor=actor, episode=stale, outcome="avbrutt", end_date=days(10), reason="Flyttet"
+            )
+    episode.refresh_from_db()
+    assert episode.status == "fullfort" and episode.end_reason == ""
+    assert EpisodeStatusChange.all_objects.filter(episode=episode, to_status="avbrutt").count() == 0
+    assert AuditEvent.all_objects.filter(object_type="episode", action="end").count() == 1

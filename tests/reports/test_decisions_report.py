@@ -1,4 +1,4 @@
-"""The decisions report (issue 5 item 7), checked against figures computed here.
+"""The decisions report, checked against figures computed here.
 
 Random cases, application lines, decisions and waiting-list entries are made with a fixed
 seed; the expected figures are counted in plain Python over the generated records,

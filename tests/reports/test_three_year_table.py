@@ -1,4 +1,4 @@
-"""The three-year table counts each day in one query (issue 12): figures per day checked
+"""The three-year table counts each day in one query: figures per day checked
 against plans made here, at the edges of each day."""
 
 from __future__ import annotations

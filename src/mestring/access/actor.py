@@ -1,6 +1,6 @@
 """Who is acting: the user, their staff membership, roles and the request's origin.
 
-Services take an `actor` (DESIGN.md §3) so that rules and the audit row know who
+Services take an `actor` so that rules and the audit row know who
 did what; the middleware builds one per request, commands build a system actor.
 """
 

@@ -9,11 +9,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mestring.access import services
+from mestring.access.decorators import staff_required
 from mestring.access.forms import RoleAssignmentForm, RolePermissionsForm
 from mestring.access.models import Role, StaffRole
 from mestring.access.permissions import ADMIN_STAFF, PERMISSIONS
 from mestring.core import csvexport
-from mestring.core.decorators import staff_required
 from mestring.people.models import Staff
 
 

@@ -1,4 +1,4 @@
-"""Writing and verifying the audit log (DESIGN.md §6).
+"""Writing and verifying the audit log.
 
 Every event is chained to the one before it in the same municipality: the row hash
 covers the previous hash and the row's own content, so an edited or removed row
@@ -38,6 +38,7 @@ from mestring.access.models import (
     AuditOutcome,
     AuditPurpose,
 )
+from mestring.kernel.audit_words import AuditAction, audit_action
 from mestring.people.models import Person
 
 GENESIS_HASH = "0" * 64
@@ -134,7 +135,7 @@ class EventSpec:
     """What happened; who and from where comes from the actor, and — for the person a
     guarded view opened — why from the access ground, unless given here."""
 
-    action: str
+    action: AuditAction
     object_type: str
     object_id: object = ""
     person: Person | None = None
@@ -143,6 +144,10 @@ class EventSpec:
     reason_code: str | None = None
     self_granted: bool | None = None
     block_override: bool | None = None
+
+    def __post_init__(self) -> None:
+        # Refused here, before anything is written: every action has its words.
+        object.__setattr__(self, "action", audit_action(self.action))
 
     def resolved(self) -> EventSpec:
         ground = _ground.get()
@@ -191,7 +196,7 @@ def record_events(*, actor: Actor, specs: list[EventSpec]) -> list[AuditEvent]:
                 person_id=spec.person.pk if spec.person else None,
                 object_type=spec.object_type,
                 object_id=str(spec.object_id or ""),
-                action=spec.action,
+                action=spec.action.value,
                 outcome=spec.outcome,
                 purpose=spec.purpose,
                 reason_code=spec.reason_code,
@@ -224,7 +229,7 @@ class ChainBreak:
 
 
 # The event that records a checkpoint (written by `audit_prune`).
-CHECKPOINT_ACTION = "audit_prune"
+CHECKPOINT_ACTION = AuditAction.AUDIT_PRUNE
 CHECKPOINT_OBJECT_TYPE = "audit_checkpoint"
 
 

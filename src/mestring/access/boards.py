@@ -20,6 +20,7 @@ from mestring.access.actor import Actor
 from mestring.access.audit import EventSpec, record_events
 from mestring.access.guard import REFUSED, AccessDecision, blocks_covering, combine
 from mestring.access.models import CareRelation, EmergencyAccess
+from mestring.kernel.audit_words import AuditAction
 
 T = TypeVar("T")
 
@@ -82,7 +83,7 @@ def name_persons(
     rows: Sequence[T],
     *,
     object_type: str,
-    action: str = "view",
+    action: str = AuditAction.VIEW,
     own_unit_work: Callable[[T], bool] = lambda row: False,
     person_of: Callable[[T], Any] = lambda row: row.person,  # type: ignore[attr-defined]
 ) -> list[T]:
@@ -132,7 +133,7 @@ def name_intake_rows(
     """The intake office's queues (messages of need, cases, deadlines): open to the roles
     that register persons, whose work every row is. Each person named is logged; a
     person who has blocked the user is not named (`row.named`). A download is an export."""
-    action = "export" if request.GET.get("format") == "csv" else "view"
+    action = AuditAction.EXPORT if request.GET.get("format") == "csv" else AuditAction.VIEW
     return name_persons(
         request.actor,
         rows,

@@ -19,7 +19,7 @@ from mestring.access.models import (
 )
 from mestring.access.permissions import PERMISSIONS
 from mestring.access.services import is_self_grant, self_grant_limit, self_grant_too_long_message
-from mestring.people.forms import DATE_HELP, DateInput
+from mestring.core.forms import DATE_HELP, DateInput
 from mestring.people.models import Person, Relative, Staff, Unit, acting_in_force_q
 
 DATE_ERRORS = {"invalid": _("Datoen må skrives som dd.mm.åååå.")}

@@ -1,4 +1,4 @@
-"""The one check in front of every person's data (DESIGN.md §6, tjenstlig behov).
+"""The one check in front of every person's data (tjenstlig behov).
 
 A staff member reaches a person only through an active care relation in the active
 municipality, unless the person has blocked them (sperring), which wins. Emergency
@@ -32,6 +32,7 @@ from mestring.access.models import (
     CareRelation,
     EmergencyAccess,
 )
+from mestring.kernel.audit_words import AuditAction
 from mestring.people.models import Person
 
 
@@ -65,7 +66,7 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 # Actions of views whose answer is a file with the person's data (a PDF): their read
 # row says "export", as a CSV download (`?format=csv`) of any guarded page does.
-EXPORT_ACTIONS = frozenset({"export", "print"})
+EXPORT_ACTIONS = frozenset({AuditAction.EXPORT, AuditAction.PRINT})
 
 
 def is_export(request: HttpRequest) -> bool:
@@ -168,7 +169,7 @@ def require_person(
     actor: Actor | None,
     person_id: object,
     *,
-    action: str = "view",
+    action: str = AuditAction.VIEW,
     administrative_permission: str | None = None,
     intake: bool = False,
 ) -> tuple[Person, AccessDecision]:
@@ -219,7 +220,7 @@ def audit_refusal(actor: Actor, person: Person | None, *, action: str) -> None:
 
 def person_view(
     *,
-    action: str = "view",
+    action: str = AuditAction.VIEW,
     object_type: str = "person",
     administrative_permission: str | None = None,
     intake: bool = False,
@@ -248,7 +249,11 @@ def person_view(
             )
             request.access = decision
             ground = decision.ground(person.pk)
-            read_action = "export" if is_export(request) or action in EXPORT_ACTIONS else "view"
+            read_action = (
+                AuditAction.EXPORT
+                if is_export(request) or action in EXPORT_ACTIONS
+                else AuditAction.VIEW
+            )
             counter = None
             try:
                 with (
@@ -310,7 +315,7 @@ def audited_view(*, object_type: str, purpose: str = AuditPurpose.CARE) -> Calla
                     object_id = next(iter(kwargs.values()), "") if kwargs else ""
                     record_event(
                         actor=request.actor,
-                        action="export" if is_export(request) else "view",
+                        action=AuditAction.EXPORT if is_export(request) else AuditAction.VIEW,
                         object_type=object_type,
                         object_id=object_id,
                         purpose=purpose,

@@ -1,4 +1,4 @@
-"""Roles, care relations (tjenstlig behov) and the audit log (DESIGN.md §6)."""
+"""Roles, care relations (tjenstlig behov) and the audit log."""
 
 from __future__ import annotations
 
@@ -264,7 +264,7 @@ class AuditAnchor(MunicipalityOwned):
     pruned it. The chain head can be rolled back together with the newest rows, and the
     rest of the chain still links; an anchor cannot (append-only, like the audit table),
     so `verify_chain` reports a chain that ends before its latest anchor, or whose row
-    there has another hash, as cut back (issue 19, I3).
+    there has another hash, as cut back.
     """
 
     seq = models.BigIntegerField()

@@ -1,4 +1,4 @@
-"""Permissions and the default roles of DESIGN.md §1.
+"""Permissions and the default roles every municipality starts with.
 
 Permissions are codes defined here; which role has which is data (Role.permissions),
 so a municipality can change it. A permission never replaces the care relation:

@@ -1,6 +1,6 @@
 """Writes about access: care relations, emergency access, sperring, consent, roles.
 
-Each is one transaction with its audit row (DESIGN.md §3).
+Each is one transaction with its audit row, so no change goes unlogged.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from mestring.access.models import (
     StaffRole,
 )
 from mestring.access.permissions import ACCESS_BLOCK_LIFT, PERMISSIONS
+from mestring.kernel.audit_words import AuditAction
 from mestring.people.models import Person, Relative, Staff, Unit
 
 
@@ -102,7 +103,7 @@ def care_relation_grant(
         )
         record_event(
             actor=actor,
-            action="grant",
+            action=AuditAction.GRANT,
             object_type="care_relation",
             object_id=relation.pk,
             person=person,
@@ -148,7 +149,7 @@ def care_relation_review(
         current.save(update_fields=fields)
         record_event(
             actor=actor,
-            action="review",
+            action=AuditAction.REVIEW,
             object_type="care_relation",
             object_id=current.pk,
             person=current.person,
@@ -166,7 +167,7 @@ def care_relation_end(*, actor: Actor, relation: CareRelation) -> CareRelation:
             relation.save(update_fields=["valid_to"])
         record_event(
             actor=actor,
-            action="end",
+            action=AuditAction.END,
             object_type="care_relation",
             object_id=relation.pk,
             person=relation.person,
@@ -205,7 +206,7 @@ def emergency_access_start(
         )
         record_event(
             actor=actor,
-            action="emergency_access",
+            action=AuditAction.EMERGENCY_ACCESS,
             object_type="emergency_access",
             object_id=access.pk,
             person=person,
@@ -232,7 +233,7 @@ def emergency_access_review(
         access.save(update_fields=["verdict", "review_note", "reviewed_by", "reviewed_at"])
         record_event(
             actor=actor,
-            action="review",
+            action=AuditAction.REVIEW,
             object_type="emergency_access",
             object_id=access.pk,
             person=access.person,
@@ -261,7 +262,11 @@ def block_add(
             created_by=actor.user,
         )
         record_event(
-            actor=actor, action="block", object_type="block", object_id=block.pk, person=person
+            actor=actor,
+            action=AuditAction.BLOCK,
+            object_type="block",
+            object_id=block.pk,
+            person=person,
         )
     return block
 
@@ -295,7 +300,7 @@ def block_lift_check(*, actor: Actor, block: Block) -> None:
         return
     record_event(
         actor=actor,
-        action="unblock",
+        action=AuditAction.UNBLOCK,
         object_type="block",
         object_id=block.pk,
         person=block.person,
@@ -326,7 +331,7 @@ def block_end(*, actor: Actor, block: Block, reason_code: str, reason: str) -> B
         current.save(update_fields=["ended_at", "ended_by", "end_reason_code", "end_reason"])
         record_event(
             actor=actor,
-            action="unblock",
+            action=AuditAction.UNBLOCK,
             object_type="block",
             object_id=current.pk,
             person=current.person,
@@ -368,7 +373,7 @@ def consent_record(
             consent.shared_with_units.set(shared_with_units)
         record_event(
             actor=actor,
-            action="consent_given",
+            action=AuditAction.CONSENT_GIVEN,
             object_type="consent",
             object_id=consent.pk,
             person=person,
@@ -387,7 +392,7 @@ def consent_withdraw(
         consent.save(update_fields=["withdrawn_on", "withdrawn_by"])
         record_event(
             actor=actor,
-            action="consent_withdrawn",
+            action=AuditAction.CONSENT_WITHDRAWN,
             object_type="consent",
             object_id=consent.pk,
             person=consent.person,
@@ -404,7 +409,7 @@ def role_update_permissions(*, actor: Actor, role: Role, permissions: list[str])
         role.save(update_fields=["permissions"])
         record_event(
             actor=actor,
-            action="update",
+            action=AuditAction.UPDATE,
             object_type="role",
             object_id=role.pk,
             purpose=AuditPurpose.ADMINISTRATION,
@@ -417,7 +422,7 @@ def role_assign(*, actor: Actor, staff: Staff, role: Role, unit: Unit | None) ->
         assignment, _created = StaffRole.objects.get_or_create(staff=staff, role=role, unit=unit)
         record_event(
             actor=actor,
-            action="assign_role",
+            action=AuditAction.ASSIGN_ROLE,
             object_type="staff_role",
             object_id=assignment.pk,
             purpose=AuditPurpose.ADMINISTRATION,
@@ -431,7 +436,7 @@ def role_unassign(*, actor: Actor, assignment: StaffRole) -> None:
         assignment.delete()
         record_event(
             actor=actor,
-            action="unassign_role",
+            action=AuditAction.UNASSIGN_ROLE,
             object_type="staff_role",
             object_id=pk,
             purpose=AuditPurpose.ADMINISTRATION,

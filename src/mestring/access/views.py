@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from mestring.access import selectors, services
 from mestring.access.audit import record_event
+from mestring.access.decorators import staff_required
 from mestring.access.forms import (
     BlockForm,
     BlockLiftForm,
@@ -32,8 +33,8 @@ from mestring.access.models import (
 )
 from mestring.access.permissions import ACCESS_GRANT, ACCESS_REVIEW
 from mestring.core import csvexport
-from mestring.core.decorators import staff_required
 from mestring.core.flow import submit
+from mestring.kernel.audit_words import AuditAction
 from mestring.people.models import Person, Staff
 
 RULE_ERRORS = (services.AccessRuleError,)
@@ -129,7 +130,9 @@ def _access_page(
 
 
 @staff_required()
-@person_view(action="end", object_type="care_relation", administrative_permission=ACCESS_GRANT)
+@person_view(
+    action=AuditAction.END, object_type="care_relation", administrative_permission=ACCESS_GRANT
+)
 @require_POST
 def relation_end(request: HttpRequest, person: Person, relation_id: int) -> HttpResponse:
     relation = get_object_or_404(CareRelation, pk=relation_id, person=person)
@@ -142,7 +145,7 @@ def relation_end(request: HttpRequest, person: Person, relation_id: int) -> Http
 
 
 @staff_required()
-@person_view(action="unblock", object_type="block")
+@person_view(action=AuditAction.UNBLOCK, object_type="block")
 @require_POST
 def block_end(request: HttpRequest, person: Person, block_id: int) -> HttpResponse:
     """Lift a block. Who may, and with what reason, is the service's rule; a refusal or a
@@ -204,7 +207,7 @@ def person_consents(request: HttpRequest, person: Person) -> HttpResponse:
 
 
 @staff_required()
-@person_view(action="consent_withdrawn", object_type="consent")
+@person_view(action=AuditAction.CONSENT_WITHDRAWN, object_type="consent")
 @require_POST
 def consent_withdraw(request: HttpRequest, person: Person, consent_id: int) -> HttpResponse:
     consent = get_object_or_404(Consent, pk=consent_id, person=person)
@@ -243,7 +246,7 @@ def emergency_access(request: HttpRequest, person_id: str) -> HttpResponse:
         if person is None:
             record_event(
                 actor=request.actor,
-                action="emergency_access",
+                action=AuditAction.EMERGENCY_ACCESS,
                 object_type="person",
                 outcome=AuditOutcome.REFUSED,
                 purpose=AuditPurpose.EMERGENCY,

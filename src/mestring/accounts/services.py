@@ -1,4 +1,4 @@
-"""Login rules: password, second factor, lock-out (issue 2 item 7).
+"""Login rules: password, second factor, lock-out.
 
 Failures of either factor count towards the lock-out, so a stolen password cannot
 be used to guess the code without limit.
@@ -51,8 +51,8 @@ def check_password(username: str, password: str) -> PasswordCheck:
     """The user when the password is right and the account open; never says which failed.
 
     `locked_until` is for the caller's own bookkeeping only: the login page gives one
-    message for an unknown username, a wrong password and a locked account (issue 19
-    L8), so the message does not reveal which usernames exist."""
+    message for an unknown username, a wrong password and a locked account, so the
+    message does not reveal which usernames exist."""
     user = get_user_model().objects.filter(username__iexact=username.strip()).first()
     if user is None:
         # Same work as a real check, so timing does not reveal which usernames exist.
@@ -94,7 +94,7 @@ def verify_totp(user: User, device: TOTPDevice, token: str) -> bool:
     return False
 
 
-# The one-time enrolment code (issue 19 L9): 8 characters from an alphabet without
+# The one-time enrolment code: 8 characters from an alphabet without
 # look-alikes (40 bits), typed with or without the dash and in any case. Guessing is
 # bounded by the lock-out: a wrong code counts as a failed login.
 ENROLMENT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -158,7 +158,7 @@ def confirm_totp_enrolment(
 ) -> bool:
     """Bind the device: the administrator's one-time enrolment code first (raises
     WrongEnrolmentCode), then a good code from the app (False when wrong). The password
-    alone never binds a second factor (issue 19 L9). The enrolment code is used up."""
+    alone never binds a second factor. The enrolment code is used up."""
     check_enrolment_code(user, enrolment_code)
     if not verify_totp(user, device, token):
         return False

@@ -1,4 +1,4 @@
-"""The plan's statistics chapter (issue 8 item 7): the figures and tables of a plan's
+"""The plan's statistics chapter: the figures and tables of a plan's
 status chapter, each with its definition, assembled from the system's own reports.
 
 Every section is computed by the same report class as its own page and command, so
@@ -24,12 +24,12 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from mestring.core.pdf import PdfDocument
+from mestring.core.reporting import Report, report_class
 from mestring.core.spreadsheet import append_row
-from mestring.reports.base import Report, report_class
 
 Table = tuple[list[str], list[list[Any]]]
 
-# The reports of the chapter, in the order of a status chapter (seeds 000 §3, 001 §4–7).
+# The reports of the chapter, in the order a plan's status chapter usually takes.
 YEAR_REPORTS = ("everyday-rehab", "frisklivsresept")
 
 

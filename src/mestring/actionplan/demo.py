@@ -1,8 +1,8 @@
 """Demo data: the current action plan 2023–2026 with four goals and twelve actions,
 statuses per year and one evaluation, and the archived version 2019–2022.
 
-The wording is synthetic, modelled on the kind of actions the seed plans list
-(seeds 000 §7.1, 001 §9). Responsible units are looked up by name among the demo
+The wording is synthetic, modelled on the kind of actions municipal rehabilitation
+plans list. Responsible units are looked up by name among the demo
 units; an unknown name is kept as free text.
 """
 
@@ -18,6 +18,7 @@ from mestring.actionplan.models import (
     ActionYearStatus,
     Financing,
     MunicipalPlan,
+    MunicipalPlanStatusChange,
     PlanGoal,
     PlanStatus,
 )
@@ -170,15 +171,30 @@ def _responsible(name: str, units: dict[str, Unit]) -> dict:
 def _set_status(
     action: Action, year: int, status: str, staff: Staff | None, note: str = ""
 ) -> None:
-    ActionYearStatus.objects.create(action=action, year=year, status=status, note=note)
+    row = ActionYearStatus.objects.create(action=action, year=year, status=status, note=note)
     ActionStatusChange.objects.create(
+        year_status=row,
         action=action,
         year=year,
-        old_status=ActionStatus.NOT_STARTED,
-        new_status=status,
-        note=note,
-        changed_by=staff,
+        from_status=ActionStatus.NOT_STARTED,
+        to_status=status,
+        reason=note,
+        changed_by=staff.user if staff is not None else None,
     )
+
+
+def _plan_history(plan: MunicipalPlan, staff: Staff | None) -> None:
+    """The version's history as the services would have written it."""
+    steps = [("", PlanStatus.ACTIVE)]
+    if plan.status == PlanStatus.ARCHIVED:
+        steps.append((PlanStatus.ACTIVE, PlanStatus.ARCHIVED))
+    for from_status, to_status in steps:
+        MunicipalPlanStatusChange.objects.create(
+            plan=plan,
+            from_status=from_status,
+            to_status=to_status,
+            changed_by=staff.user if staff is not None else None,
+        )
 
 
 def build_actionplan_demo(
@@ -195,6 +211,7 @@ def build_actionplan_demo(
         adopted_on=datetime.date(2019, 3, 14),
         status=PlanStatus.ARCHIVED,
     )
+    _plan_history(old, staff)
     old_goals = [
         PlanGoal.objects.create(plan=old, number=n, text=text)
         for n, text in enumerate(GOALS[:3], start=1)
@@ -221,6 +238,7 @@ def build_actionplan_demo(
         adopted_on=datetime.date(2023, 2, 9),
         previous=old,
     )
+    _plan_history(plan, staff)
     goals = {
         n: PlanGoal.objects.create(plan=plan, number=n, text=text)
         for n, text in enumerate(GOALS, start=1)

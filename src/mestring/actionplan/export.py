@@ -1,5 +1,5 @@
-"""The action plan as XLSX and PDF, in the layout of the plans' action tables
-(seeds 000 §7.1, 001 §9): Nr., Tiltak, Ansvar, År, Kostnad, Finansiering, Status."""
+"""The action plan as XLSX and PDF, in the layout of municipal plans' action tables:
+Nr., Tiltak, Ansvar, År, Kostnad, Finansiering, Status."""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mestring.actionplan.models import Action, ActionStatus, Financing, MunicipalPlan, PlanGoal
-from mestring.people.forms import DATE_HELP, DateInput
+from mestring.core.forms import DATE_HELP, DateInput
 from mestring.people.models import Unit
 
 DATE_ERRORS = {"invalid": _("Datoen må skrives som dd.mm.åååå.")}

@@ -17,6 +17,8 @@ from mestring.access.audit import EventSpec, record_events
 from mestring.access.models import AuditPurpose
 from mestring.actionplan.models import Action, Financing, MunicipalPlan, PlanStatus
 from mestring.core.importing import CsvImporter, ImportResult, RowError
+from mestring.kernel.audit_words import AuditAction
+from mestring.kernel.states import record_initial_status
 from mestring.people.models import Unit
 
 YEARS = re.compile(r"^\s*(\d{4})\s*(?:[-–]\s*(\d{4})\s*)?$")
@@ -137,7 +139,8 @@ class ActionImporter(CsvImporter):
             start = min(row.from_year for row in parsed)
             end = max(row.to_year for row in parsed)
             plan = MunicipalPlan.objects.create(title="Tiltaksplan", start_year=start, end_year=end)
-            specs.append(self._spec("create", "action_plan", plan.pk))
+            record_initial_status(plan, actor=self.actor)
+            specs.append(self._spec(AuditAction.CREATE, "action_plan", plan.pk))
         existing = {action.number: action for action in Action.objects.filter(plan=plan)}
         for row in parsed:
             values = {
@@ -153,7 +156,7 @@ class ActionImporter(CsvImporter):
             if action is None:
                 action = Action.objects.create(plan=plan, number=row.number, **values)
                 result.created += 1
-                specs.append(self._spec("create", "action_plan_action", action.pk))
+                specs.append(self._spec(AuditAction.CREATE, "action_plan_action", action.pk))
                 continue
             changed = [key for key, value in values.items() if getattr(action, key) != value]
             if not changed:
@@ -163,7 +166,7 @@ class ActionImporter(CsvImporter):
                 setattr(action, key, values[key])
             action.save()
             result.updated += 1
-            specs.append(self._spec("update", "action_plan_action", action.pk))
+            specs.append(self._spec(AuditAction.UPDATE, "action_plan_action", action.pk))
         record_events(actor=self.actor, specs=specs)
 
     @staticmethod

@@ -11,13 +11,21 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mestring.people.models import Staff, Unit
+from mestring.kernel.states import Stateful, StatusHistory
+from mestring.people.models import Unit
 from mestring.tenancy.models import MunicipalityOwned
 
 
 class PlanStatus(models.TextChoices):
     ACTIVE = "active", _("Gjeldende")
     ARCHIVED = "archived", _("Arkivert")
+
+
+# A version is active until a revision archives it; an archived version stays archived.
+PLAN_TRANSITIONS: dict[str, set[str]] = {
+    PlanStatus.ACTIVE: {PlanStatus.ARCHIVED},
+    PlanStatus.ARCHIVED: set(),
+}
 
 
 class Financing(models.TextChoices):
@@ -46,7 +54,10 @@ STATUS_TRANSITIONS: dict[str, set[str]] = {
 CLOSED_STATUSES = (ActionStatus.DONE, ActionStatus.CANCELLED)
 
 
-class MunicipalPlan(MunicipalityOwned):
+class MunicipalPlan(MunicipalityOwned, Stateful):
+    status_transitions = PLAN_TRANSITIONS
+    status_history = "history"
+
     title = models.CharField(_("tittel"), max_length=200)
     start_year = models.PositiveSmallIntegerField(_("fra år"))
     end_year = models.PositiveSmallIntegerField(_("til år"))
@@ -91,6 +102,19 @@ class MunicipalPlan(MunicipalityOwned):
     @property
     def years(self) -> list[int]:
         return list(range(self.start_year, self.end_year + 1))
+
+
+class MunicipalPlanStatusChange(MunicipalityOwned, StatusHistory):
+    plan = models.ForeignKey(MunicipalPlan, on_delete=models.CASCADE, related_name="history")
+    from_status = models.CharField(
+        _("fra status"), max_length=20, choices=PlanStatus.choices, blank=True
+    )
+    to_status = models.CharField(_("til status"), max_length=20, choices=PlanStatus.choices)
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+        verbose_name = _("statusendring for plan")
+        verbose_name_plural = _("statusendringer for plan")
 
 
 class PlanGoal(MunicipalityOwned):
@@ -183,7 +207,10 @@ def number_sort_key(number: str) -> str:
     return ".".join(parts)[:60]
 
 
-class ActionYearStatus(MunicipalityOwned):
+class ActionYearStatus(MunicipalityOwned, Stateful):
+    status_transitions = STATUS_TRANSITIONS
+    status_history = "history"
+
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="year_statuses")
     year = models.PositiveSmallIntegerField(_("år"))
     status = models.CharField(
@@ -204,18 +231,20 @@ class ActionYearStatus(MunicipalityOwned):
         return f"{self.action.number} {self.year}: {self.get_status_display()}"
 
 
-class ActionStatusChange(MunicipalityOwned):
-    """History: every change of an action's status for a year."""
+class ActionStatusChange(MunicipalityOwned, StatusHistory):
+    """History: every change of an action's status for a year. A change of the note
+    alone is a row too, with the same status before and after."""
 
+    # The year's status row that changed; `action` and `year` repeat it for the
+    # action's history page, which lists every year.
+    year_status = models.ForeignKey(
+        ActionYearStatus, on_delete=models.CASCADE, related_name="history"
+    )
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="status_changes")
     year = models.PositiveSmallIntegerField(_("år"))
-    old_status = models.CharField(max_length=20, choices=ActionStatus.choices)
-    new_status = models.CharField(max_length=20, choices=ActionStatus.choices)
-    note = models.CharField(_("merknad"), max_length=500, blank=True)
-    changed_by = models.ForeignKey(
-        Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    changed_at = models.DateTimeField(default=timezone.now)
+    from_status = models.CharField(_("fra status"), max_length=20, choices=ActionStatus.choices)
+    to_status = models.CharField(_("til status"), max_length=20, choices=ActionStatus.choices)
+    reason = models.CharField(_("merknad"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["-changed_at", "-pk"]

@@ -57,7 +57,7 @@ STATUS_LABELS = dict(ActionStatus.choices)
 
 
 def action_rows(plan: MunicipalPlan, year: int) -> list[dict[str, Any]]:
-    """One row per action in the layout of the plan's table (seeds 000 §7.1)."""
+    """One row per action in the layout of the plan's table (Nr., Tiltak, Ansvar …)."""
     rows = []
     for action in plan_actions(plan):
         status = status_in(action, year)
@@ -117,4 +117,4 @@ def progress(plan: MunicipalPlan) -> dict[str, Any]:
 
 
 def status_history(action: Action) -> QuerySet[ActionStatusChange]:
-    return ActionStatusChange.objects.filter(action=action).select_related("changed_by__user")
+    return ActionStatusChange.objects.filter(action=action).select_related("changed_by")

@@ -20,17 +20,16 @@ from mestring.access.audit import record_event
 from mestring.access.models import AuditPurpose
 from mestring.actionplan.models import (
     CLOSED_STATUSES,
-    STATUS_TRANSITIONS,
     Action,
     ActionStatus,
-    ActionStatusChange,
     ActionYearStatus,
     Financing,
     MunicipalPlan,
     PlanGoal,
     PlanStatus,
 )
-from mestring.core.transitions import check_transition
+from mestring.kernel.audit_words import AuditAction
+from mestring.kernel.states import record_initial_status, transition
 from mestring.people.models import Unit
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -88,7 +87,8 @@ def plan_create(
         plan = MunicipalPlan.objects.create(
             title=title, start_year=start_year, end_year=end_year, adopted_on=adopted_on
         )
-        _audit(actor, "create", "action_plan", plan.pk)
+        record_initial_status(plan, actor=actor)
+        _audit(actor, AuditAction.CREATE, "action_plan", plan.pk)
     return plan
 
 
@@ -120,9 +120,7 @@ def plan_revise(
     with transaction.atomic():
         plan = MunicipalPlan.objects.select_for_update().get(pk=plan.pk)
         _check_editable(plan)
-        plan.status = PlanStatus.ARCHIVED
-        plan.archived_at = timezone.now()
-        plan.save(update_fields=["status", "archived_at"])
+        transition(plan, PlanStatus.ARCHIVED, actor=actor, changes={"archived_at": timezone.now()})
         new = MunicipalPlan.objects.create(
             title=title,
             start_year=start_year,
@@ -130,6 +128,7 @@ def plan_revise(
             adopted_on=adopted_on,
             previous=plan,
         )
+        record_initial_status(new, actor=actor)
         goal_map = {}
         for goal in plan.goals.all():
             goal_map[goal.pk] = PlanGoal.objects.create(
@@ -154,7 +153,7 @@ def plan_revise(
                 copied_from=old,
             )
             copy.goals.set([goal_map[g.pk] for g in old.goals.all() if g.pk in goal_map])
-        _audit(actor, "revise", "action_plan", new.pk)
+        _audit(actor, AuditAction.REVISE, "action_plan", new.pk)
     return new
 
 
@@ -176,7 +175,7 @@ def plan_update(
         plan.title, plan.start_year, plan.end_year = title, start_year, end_year
         plan.adopted_on = adopted_on
         plan.save(update_fields=["title", "start_year", "end_year", "adopted_on"])
-        _audit(actor, "update", "action_plan", plan.pk)
+        _audit(actor, AuditAction.UPDATE, "action_plan", plan.pk)
     return plan
 
 
@@ -197,7 +196,12 @@ def goal_save(
         goal = goal or PlanGoal(plan=plan)
         goal.number, goal.text = number, text
         goal.save()
-        _audit(actor, "create" if created else "update", "action_plan_goal", goal.pk)
+        _audit(
+            actor,
+            AuditAction.CREATE if created else AuditAction.UPDATE,
+            "action_plan_goal",
+            goal.pk,
+        )
     return goal
 
 
@@ -271,7 +275,12 @@ def action_save(
             setattr(action, key, value)
         action.save()
         action.goals.set(goals)
-        _audit(actor, "create" if created else "update", "action_plan_action", action.pk)
+        _audit(
+            actor,
+            AuditAction.CREATE if created else AuditAction.UPDATE,
+            "action_plan_action",
+            action.pk,
+        )
     return action
 
 
@@ -293,23 +302,36 @@ def action_status_set(
         row, _created = ActionYearStatus.objects.select_for_update().get_or_create(
             action=action, year=year
         )
-        old = row.status
-        if status != old:
-            check_transition(STATUS_TRANSITIONS, old, status, dict(ActionStatus.choices))
+        if status != row.status:
+            transition(
+                row,
+                status,
+                actor=actor,
+                reason=note,
+                changes={"note": note, "updated_at": timezone.now()},
+                history={"action": action, "year": year},
+            )
         elif note == row.note:
             raise ActionPlanError(_("Statusen er uendret."))
-        row.status, row.note, row.updated_at = status, note, timezone.now()
-        row.save(update_fields=["status", "note", "updated_at"])
-        ActionStatusChange.objects.create(
-            action=action,
-            year=year,
-            old_status=old,
-            new_status=status,
-            note=note,
-            changed_by=actor.staff,
-        )
-        _audit(actor, "status_change", "action_plan_action", action.pk)
+        else:
+            _note_change(actor, row, note)
+        _audit(actor, AuditAction.STATUS_CHANGE, "action_plan_action", action.pk)
     return row
+
+
+def _note_change(actor: Actor, row: ActionYearStatus, note: str) -> None:
+    """A new note on the year's status, the status unchanged: no transition, but a
+    history row all the same, so the history shows every note given."""
+    row.note, row.updated_at = note, timezone.now()
+    row.save(update_fields=["note", "updated_at"])
+    row.history.create(
+        action_id=row.action_id,
+        year=row.year,
+        from_status=row.status,
+        to_status=row.status,
+        reason=note,
+        changed_by=actor.user,
+    )
 
 
 def action_evaluate(
@@ -322,5 +344,5 @@ def action_evaluate(
         action.evaluation_on = evaluation_on
         action.evaluation_result = evaluation_result.strip()
         action.save(update_fields=["evaluation_on", "evaluation_result"])
-        _audit(actor, "evaluate", "action_plan_action", action.pk)
+        _audit(actor, AuditAction.EVALUATE, "action_plan_action", action.pk)
     return action

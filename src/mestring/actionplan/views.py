@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from mestring.access.decorators import staff_required
 from mestring.access.permissions import PLAN_EDIT, STATISTICS_VIEW
 from mestring.actionplan import export, selectors, services
 from mestring.actionplan.chapter import PlanChapterReport
@@ -33,12 +34,11 @@ from mestring.actionplan.forms import (
 from mestring.actionplan.importers import ActionImporter
 from mestring.actionplan.models import Action, MunicipalPlan, PlanGoal
 from mestring.core import csvexport, importing
-from mestring.core.decorators import staff_required
 from mestring.core.downloads import content_disposition
 from mestring.core.flow import submit
 from mestring.core.importing import run_import
-from mestring.core.transitions import TransitionNotAllowed
-from mestring.reports.decisions_views import chosen_year
+from mestring.core.reporting import chosen_year
+from mestring.kernel.states import TransitionNotAllowed
 
 RULE_ERRORS = (services.ActionPlanError, TransitionNotAllowed)
 

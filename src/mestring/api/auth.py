@@ -29,12 +29,13 @@ from ninja.security import HttpBearer
 from mestring.access.actor import Actor
 from mestring.access.audit import access_ground, counting_events, record_event
 from mestring.access.guard import require_person, view_transaction
+from mestring.access.middleware import build_actor
 from mestring.access.models import AuditOutcome, AuditPurpose
 from mestring.api.errors import ApiError, ScopeMissing
 from mestring.api.models import ApiToken
 from mestring.api.services import token_for
+from mestring.kernel.audit_words import AuditAction
 from mestring.tenancy.context import activate
-from mestring.tenancy.middleware import build_actor
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,7 @@ def context(request: HttpRequest) -> ApiContext:
 def _refuse(actor: Actor, request: HttpRequest, operation: str) -> None:
     record_event(
         actor=actor,
-        action="open_page",
+        action=AuditAction.OPEN_PAGE,
         object_type="api",
         object_id=operation,
         outcome=AuditOutcome.REFUSED,
@@ -85,7 +86,7 @@ def endpoint(
     object_type: str,
     permission: str | None = None,
     person: bool = False,
-    action: str = "view",
+    action: str = AuditAction.VIEW,
     administrative_permission: str | None = None,
 ) -> Callable:
     """Wrap an operation. With `person=True` the operation takes `person_id` and
@@ -179,7 +180,7 @@ def _run_audited(
             if counter.count == 0:
                 record_event(
                     actor=actor,
-                    action="view",
+                    action=AuditAction.VIEW,
                     object_type=object_type,
                     object_id=object_id,
                     person=person,
@@ -190,7 +191,7 @@ def _run_audited(
         refused = isinstance(exc, (ApiError, PermissionDenied, Http404))
         record_event(
             actor=actor,
-            action="view",
+            action=AuditAction.VIEW,
             object_type=object_type,
             object_id=object_id,
             person=person,

@@ -1,4 +1,4 @@
-"""Request schemas of the later writes (issue 10): changing a plan goal and opening a
+"""Request schemas of the later writes: changing a plan goal and opening a
 case from a message of need. The responses reuse the schemas in `api/schemas.py`."""
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ class ReferralCaseIn(Strict):
     caseworker_id: int | None = Field(None, ge=1, le=MAX_ID)
 
 
-# --- Plan writes the web offers (issue 10): create, close, participants, evaluations,
+# --- Plan writes the web offers: create, close, participants, evaluations,
 # appointing a coordinator. The imports are here so the classes above keep their place.
 
 from typing import Literal as _Literal  # noqa: E402
@@ -132,7 +132,7 @@ class CoordinatorAssignmentOut(_Schema):
     decision_id: int | None
 
 
-# --- Registering an application for services (issue 10). The imports are here so the
+# --- Registering an application for services. The imports are here so the
 # classes above keep their place.
 
 from typing import Annotated as _Annotated  # noqa: E402
@@ -180,7 +180,7 @@ class ServiceCaseOut(_CaseOut):
     services: list[ServiceCaseLineOut] = Field(..., description="Tjenestene det søkes om.")
 
 
-# --- Changing a plan participant and ending a coordinator (issue 10).
+# --- Changing a plan participant and ending a coordinator.
 
 
 class ParticipantPatchIn(Strict):

@@ -15,6 +15,7 @@ from mestring.access.actor import Actor
 from mestring.access.audit import record_event
 from mestring.access.models import AuditPurpose
 from mestring.api.models import SCOPES, ApiToken
+from mestring.kernel.audit_words import AuditAction
 from mestring.people.models import Staff
 
 TOKEN_PREFIX = "mst_"  # noqa: S105 (a prefix, not a secret)
@@ -67,7 +68,7 @@ def token_create(
         )
         record_event(
             actor=actor,
-            action="create",
+            action=AuditAction.CREATE,
             object_type="api_token",
             object_id=token.pk,
             purpose=AuditPurpose.ADMINISTRATION,
@@ -83,7 +84,7 @@ def token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:
             token.save(update_fields=["revoked_at"])
         record_event(
             actor=actor,
-            action="revoke",
+            action=AuditAction.REVOKE,
             object_type="api_token",
             object_id=token.pk,
             purpose=AuditPurpose.ADMINISTRATION,

@@ -8,11 +8,11 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from mestring.access.decorators import staff_required
 from mestring.api import services
 from mestring.api.forms import TokenForm
 from mestring.api.models import ApiToken
 from mestring.core.csvexport import render_or_csv
-from mestring.core.decorators import staff_required
 
 
 def _own_tokens(request: HttpRequest) -> list[ApiToken]:

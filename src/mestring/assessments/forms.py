@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from mestring.assessments.defaults import SCORE_MEANINGS
 from mestring.assessments.models import VALID_SCORES, Assessment, FunctionVariable
 from mestring.casework.models import Case
-from mestring.people.forms import DATE_HELP, DateInput
+from mestring.core.forms import DATE_HELP, DateInput
 from mestring.people.models import Person
 
 DATE_ERRORS = {"invalid": _("Datoen må skrives som dd.mm.åååå.")}

@@ -1,6 +1,6 @@
 """Writes about assessments and the municipality's list of functional variables.
 
-Each is one transaction with its audit row (DESIGN.md §3). An assessment may leave
+Each is one transaction with its audit row. An assessment may leave
 variables unscored: it is saved and flagged incomplete (selectors), because a decision
 on a nationally reported service needs a complete one.
 """
@@ -26,6 +26,7 @@ from mestring.assessments.models import (
     FunctionVariable,
 )
 from mestring.casework.models import Case
+from mestring.kernel.audit_words import AuditAction
 from mestring.people.models import Person
 
 SCORE_KEYS = tuple(str(score) for score in VALID_SCORES)
@@ -108,7 +109,7 @@ def assessment_record(
         _write_scores(assessment, answered)
         record_event(
             actor=actor,
-            action="create",
+            action=AuditAction.CREATE,
             object_type="assessment",
             object_id=assessment.pk,
             person=person,
@@ -143,7 +144,7 @@ def assessment_update(
         _write_scores(assessment, answered)
         record_event(
             actor=actor,
-            action="update",
+            action=AuditAction.UPDATE,
             object_type="assessment",
             object_id=assessment.pk,
             person=assessment.person,
@@ -192,7 +193,7 @@ def variable_save(
         variable.save()
         record_event(
             actor=actor,
-            action="create" if created else "update",
+            action=AuditAction.CREATE if created else AuditAction.UPDATE,
             object_type="function_variable",
             object_id=variable.pk,
             purpose=AuditPurpose.ADMINISTRATION,

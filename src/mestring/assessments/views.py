@@ -11,14 +11,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from mestring.access.decorators import staff_required
 from mestring.access.guard import audited_view, person_view
 from mestring.access.permissions import ADMIN_STAFF, PERSON_REGISTER
 from mestring.assessments import selectors, services
 from mestring.assessments.forms import VariableForm, assessment_form_class, initial_for
 from mestring.assessments.models import Assessment, FunctionVariable
 from mestring.core import csvexport
-from mestring.core.decorators import staff_required
 from mestring.core.flow import submit
+from mestring.kernel.audit_words import AuditAction
 from mestring.people.models import Person
 
 RULE_ERRORS = (services.AssessmentError,)
@@ -81,7 +82,7 @@ def assessment_create(request: HttpRequest, person: Person) -> HttpResponse:
 
 
 @staff_required()
-@person_view(action="update", object_type="assessment")
+@person_view(action=AuditAction.UPDATE, object_type="assessment")
 @require_http_methods(["GET", "POST"])
 def assessment_edit(request: HttpRequest, person: Person, assessment_id: int) -> HttpResponse:
     assessment = get_object_or_404(Assessment, pk=assessment_id, person=person)

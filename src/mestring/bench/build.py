@@ -1,4 +1,4 @@
-"""A synthetic large municipality for the benchmark (issue 12 item 1).
+"""A synthetic large municipality for the benchmark.
 
 The data go into the demo municipality (its units, staff, legal bases, programme,
 store and bed units are the skeleton), as persons with the reference `BENCH-…`, so
@@ -6,7 +6,7 @@ the demo users see them through the same pages. Rows are bulk-inserted: the poin
 the size of the tables the pages and reports read, built in minutes. Nothing here is
 audited one row at a time; the bulk load is recorded as one audit event.
 
-Proportions per 100 000 persons and year, from the seed plans' orders of magnitude:
+Proportions per 100 000 persons and year, scaled from what small municipalities report:
 12 000 messages of need, 10 000 cases, 1 500 individual plans, 2 000 rehabilitation
 episodes with 18 visits each, 3 000 institution stays, 10 000 loans, 300
 frisklivsresepter; 20 000 cases open today.
@@ -32,6 +32,7 @@ from mestring.casework.models import Case, Decision, LegalBasis
 from mestring.devices.models import DeviceType, Item, Loan
 from mestring.friskliv.models import Prescription
 from mestring.institutions.models import BedCapacity, Stay
+from mestring.kernel.audit_words import AuditAction
 from mestring.outcomes.models import Observation
 from mestring.people.identity import random_synthetic_national_id
 from mestring.people.models import Person, Staff, Unit
@@ -609,7 +610,7 @@ def _run(
         step()
     record_event(
         actor=system_actor(builder.m),
-        action="import",
+        action=AuditAction.IMPORT,
         object_type="bench_data",
         object_id=builder.result.total_rows,
     )

@@ -11,8 +11,8 @@ import datetime
 from typing import Any
 
 from mestring.bench.measure import ReportFigure, report_year, timed
+from mestring.core.reporting import REPORTS, report_class
 from mestring.institutions.models import BedCapacity, PurchaseAgreement
-from mestring.reports.base import REPORTS, report_class
 from mestring.tenancy.context import activate
 from mestring.tenancy.models import Municipality
 

@@ -2,7 +2,7 @@
 
 Each entry computes the figures of one report with a single SQL statement (grouped
 rows, summed here), on SQLite and PostgreSQL alike. The benchmark checks that it
-agrees with the report and prints report time ÷ SQL time (issue 12 item 2).
+agrees with the report and prints report time ÷ SQL time.
 """
 
 from __future__ import annotations

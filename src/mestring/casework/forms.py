@@ -19,8 +19,7 @@ from mestring.casework.models import (
     LegalBasis,
 )
 from mestring.catalogue.models import Service
-from mestring.core.forms import SubmissionTokenForm
-from mestring.people.forms import DATE_HELP, DateInput
+from mestring.core.forms import DATE_HELP, DateInput, SubmissionTokenForm
 from mestring.people.models import Staff, Unit, UnitKind
 
 DATE_ERRORS = {"invalid": _("Datoen må skrives som dd.mm.åååå.")}

@@ -119,7 +119,7 @@ class Case(MunicipalityOwned, Stateful):
         verbose_name_plural = _("saker")
         indexes = [
             models.Index(fields=["municipality", "status", "received_on"]),
-            # The case list: open cases oldest first, paged (issue 12). Partial, so the
+            # The case list: open cases oldest first, paged. Partial, so the
             # ten years of closed cases are not in it and the page is read in order.
             models.Index(
                 fields=["municipality", "received_on", "id"],

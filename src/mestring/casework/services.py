@@ -32,6 +32,7 @@ from mestring.casework.models import (
     DecisionSubject,
     LegalBasis,
 )
+from mestring.kernel.audit_words import AuditAction
 from mestring.kernel.states import record_initial_status, transition
 from mestring.people.models import Person, Staff, Unit
 from mestring.referrals.models import Referral
@@ -161,7 +162,11 @@ def case_open(
         if caseworker is not None:
             _grant_caseworker(actor, case, caseworker)
         record_event(
-            actor=actor, action="create", object_type="case", object_id=case.pk, person=person
+            actor=actor,
+            action=AuditAction.CREATE,
+            object_type="case",
+            object_id=case.pk,
+            person=person,
         )
     return case
 
@@ -207,7 +212,7 @@ def case_transition(*, actor: Actor, case: Case, to_status: str, reason: str = "
                 _end_caseworker(actor, case, case.caseworker)
         record_event(
             actor=actor,
-            action=f"status_{to_status}",
+            action=AuditAction.for_status(to_status),
             object_type="case",
             object_id=case.pk,
             person=case.person,
@@ -241,7 +246,11 @@ def case_assign(*, actor: Actor, case: Case, caseworker: Staff) -> Case:
             _end_caseworker(actor, case, previous)
         _grant_caseworker(actor, case, caseworker)
         record_event(
-            actor=actor, action="assign", object_type="case", object_id=case.pk, person=case.person
+            actor=actor,
+            action=AuditAction.ASSIGN,
+            object_type="case",
+            object_id=case.pk,
+            person=case.person,
         )
     return case
 
@@ -263,7 +272,7 @@ def case_record_provisional_reply(
         case.save(update_fields=["provisional_reply_sent_on", "provisional_reply_expected_by"])
         record_event(
             actor=actor,
-            action="provisional_reply",
+            action=AuditAction.PROVISIONAL_REPLY,
             object_type="case",
             object_id=case.pk,
             person=case.person,
@@ -346,7 +355,7 @@ def _create_decision(
     )
     record_event(
         actor=actor,
-        action="create",
+        action=AuditAction.CREATE,
         object_type="decision",
         object_id=decision.pk,
         person=case.person,
@@ -416,7 +425,7 @@ def decision_mark_letter_sent(
         decision.save(update_fields=["letter_sent_on"])
         record_event(
             actor=actor,
-            action="letter_sent",
+            action=AuditAction.LETTER_SENT,
             object_type="decision",
             object_id=decision.pk,
             person=decision.case.person,
@@ -449,7 +458,7 @@ def legal_basis_save(
         target.save()
         record_event(
             actor=actor,
-            action="create" if created else "update",
+            action=AuditAction.CREATE if created else AuditAction.UPDATE,
             object_type="legal_basis",
             object_id=target.pk,
             purpose=AuditPurpose.ADMINISTRATION,
@@ -826,7 +835,7 @@ def _change(
         _move_provision(decision, new, changed_on)
         record_event(
             actor=actor,
-            action="change",
+            action=AuditAction.CHANGE,
             object_type="decision",
             object_id=new.pk,
             person=case.person,
@@ -848,7 +857,7 @@ def decision_stop(
         _end_provision(decision, stopped_on, _("Vedtaket er stanset"))
         record_event(
             actor=actor,
-            action="stop",
+            action=AuditAction.STOP,
             object_type="decision",
             object_id=decision.pk,
             person=decision.case.person,
@@ -882,7 +891,7 @@ def appeal_register(
         record_initial_status(appeal, actor=actor)
         record_event(
             actor=actor,
-            action="create",
+            action=AuditAction.CREATE,
             object_type="appeal",
             object_id=appeal.pk,
             person=decision.case.person,
@@ -927,7 +936,7 @@ def appeal_transition(
         transition(appeal, to_status, actor=actor, reason=note.strip()[:500], changes=changes)
         record_event(
             actor=actor,
-            action=f"status_{to_status}",
+            action=AuditAction.for_status(to_status),
             object_type="appeal",
             object_id=appeal.pk,
             person=appeal.decision.case.person,

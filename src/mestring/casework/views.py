@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from mestring.access.audit import record_event
 from mestring.access.boards import NAME_HIDDEN, name_intake_rows
+from mestring.access.decorators import staff_required
 from mestring.access.guard import audited_view, person_view
 from mestring.access.models import AuditOutcome
 from mestring.access.permissions import ADMIN_STAFF, PERSON_REGISTER
@@ -50,14 +51,14 @@ from mestring.casework.models import (
 )
 from mestring.casework.selectors import CaseAction
 from mestring.core import csvexport
-from mestring.core.decorators import staff_required
 from mestring.core.downloads import content_disposition
 from mestring.core.flow import submit
 from mestring.core.forms import SUBMISSION_TOKEN
+from mestring.core.pagination import paginate
 from mestring.core.spreadsheet import csv_row
+from mestring.kernel.audit_words import AuditAction
 from mestring.kernel.states import TransitionNotAllowed
 from mestring.people.models import Person
-from mestring.people.selectors import paginate
 
 # Registering applications and making decisions is the work of the coordinating unit
 # and the allocation office, whose roles hold this permission.
@@ -77,7 +78,7 @@ def _refuse_write(request: HttpRequest, person: Person, object_type: str) -> Htt
     """A write by someone who may read the case but not handle it: logged as refused."""
     record_event(
         actor=request.actor,
-        action="write",
+        action=AuditAction.WRITE,
         object_type=object_type,
         person=person,
         outcome=AuditOutcome.REFUSED,
@@ -126,7 +127,7 @@ def person_cases(request: HttpRequest, person: Person) -> HttpResponse:
 
 
 @staff_required()
-@person_view(action="create", object_type="case")
+@person_view(action=AuditAction.CREATE, object_type="case")
 @require_http_methods(["GET", "POST"])
 def case_create(request: HttpRequest, person: Person) -> HttpResponse:
     if request.method == "POST" and not _may_handle(request):
@@ -331,7 +332,7 @@ def _decision_action(
 
 
 @staff_required()
-@person_view(action="update", object_type="case")
+@person_view(action=AuditAction.UPDATE, object_type="case")
 @require_http_methods(["GET", "POST"])
 def case_detail(request: HttpRequest, person: Person, case_id: int) -> HttpResponse:
     case = get_object_or_404(
@@ -398,7 +399,7 @@ def _decision_for(person: Person, decision_id: int) -> Decision:
 
 
 @staff_required()
-@person_view(action="update", object_type="decision")
+@person_view(action=AuditAction.UPDATE, object_type="decision")
 @require_http_methods(["GET", "POST"])
 def decision_detail(request: HttpRequest, person: Person, decision_id: int) -> HttpResponse:
     decision = _decision_for(person, decision_id)
@@ -430,7 +431,7 @@ def decision_detail(request: HttpRequest, person: Person, decision_id: int) -> H
 
 
 @staff_required()
-@person_view(action="export", object_type="decision_letter")
+@person_view(action=AuditAction.EXPORT, object_type="decision_letter")
 @require_GET
 def decision_letter(request: HttpRequest, person: Person, decision_id: int) -> HttpResponse:
     decision = _decision_for(person, decision_id)
@@ -442,7 +443,7 @@ def decision_letter(request: HttpRequest, person: Person, decision_id: int) -> H
     # A download is an export of the person's data, logged as such.
     record_event(
         actor=request.actor,
-        action="export",
+        action=AuditAction.EXPORT,
         object_type="decision_letter",
         object_id=decision.pk,
         person=person,
@@ -482,7 +483,7 @@ def legal_basis_edit(request: HttpRequest, legal_basis_id: int | None = None) ->
 
 
 @staff_required()
-@person_view(action="create", object_type="case")
+@person_view(action=AuditAction.CREATE, object_type="case")
 @require_http_methods(["GET", "POST"])
 def service_application_create(request: HttpRequest, person: Person) -> HttpResponse:
     """The allocation office registers an application for one or more services."""

@@ -1,4 +1,4 @@
-"""The services every municipality starts with (seeds 001 §4.1); each edits its own.
+"""The services every municipality starts with; each edits its own.
 
 National service codes follow the national reporting (e.g. 18 assessment/treatment,
 19 time-limited stay for habilitation/rehabilitation, 20 other, 21 long-term stay);

@@ -1,5 +1,5 @@
 """The municipality's service catalogue, who provides each service with what capacity,
-and assignment or waiting list once a service is granted (seeds 001 §4.1, 003)."""
+and assignment or waiting list once a service is granted."""
 
 from __future__ import annotations
 

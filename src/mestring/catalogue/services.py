@@ -37,6 +37,7 @@ from mestring.catalogue.models import (
     WaitingListEntry,
     WaitingPriority,
 )
+from mestring.kernel.audit_words import AuditAction
 from mestring.people.models import Unit
 
 
@@ -91,7 +92,7 @@ def service_save(*, actor: Actor, service: Service | None, data: dict[str, Any])
         target.save()
         record_event(
             actor=actor,
-            action="create" if created else "update",
+            action=AuditAction.CREATE if created else AuditAction.UPDATE,
             object_type="service",
             object_id=target.pk,
             purpose=AuditPurpose.ADMINISTRATION,
@@ -120,7 +121,7 @@ def provider_save(
             provider.save(update_fields=["capacity"])
         record_event(
             actor=actor,
-            action="create" if created else "update",
+            action=AuditAction.CREATE if created else AuditAction.UPDATE,
             object_type="service_provider",
             object_id=provider.pk,
             purpose=AuditPurpose.ADMINISTRATION,
@@ -154,7 +155,7 @@ def provider_remove(*, actor: Actor, provider: ServiceProvider) -> ServiceProvid
         provider.delete()
         record_event(
             actor=actor,
-            action="delete",
+            action=AuditAction.DELETE,
             object_type="service_provider",
             object_id=pk,
             purpose=AuditPurpose.ADMINISTRATION,
@@ -294,7 +295,7 @@ def _assign(
     )
     record_event(
         actor=actor,
-        action="create",
+        action=AuditAction.CREATE,
         object_type="assignment",
         object_id=assignment.pk,
         person=decision.case.person,
@@ -351,7 +352,7 @@ def decision_assign(
         )
         record_event(
             actor=actor,
-            action="create",
+            action=AuditAction.CREATE,
             object_type="waiting_list_entry",
             object_id=entry.pk,
             person=decision.case.person,
@@ -369,7 +370,7 @@ def _close_entry(
     entry.save(update_fields=["removed_on", "removal_reason", "removal_note"])
     record_event(
         actor=actor,
-        action="remove",
+        action=AuditAction.REMOVE,
         object_type="waiting_list_entry",
         object_id=entry.pk,
         person=entry.decision.case.person,
@@ -433,7 +434,7 @@ def assignment_end(*, actor: Actor, assignment: Assignment, ends_on: datetime.da
         assignment.save(update_fields=["ends_on"])
         record_event(
             actor=actor,
-            action="end",
+            action=AuditAction.END,
             object_type="assignment",
             object_id=assignment.pk,
             person=assignment.decision.case.person,

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from mestring.access.audit import record_event
 from mestring.access.boards import actor_unit_ids, name_persons
+from mestring.access.decorators import staff_required
 from mestring.access.guard import audited_view, person_view
 from mestring.access.models import AuditOutcome
 from mestring.access.permissions import ADMIN_UNITS, PERSON_REGISTER, STATISTICS_VIEW
@@ -30,13 +31,13 @@ from mestring.catalogue.forms import (
 )
 from mestring.catalogue.models import Assignment, Service, ServiceProvider, WaitingListEntry
 from mestring.core import csvexport
-from mestring.core.decorators import staff_required
 from mestring.core.downloads import content_disposition
 from mestring.core.flow import submit
+from mestring.core.pagination import paginate
 from mestring.core.spreadsheet import csv_row
 from mestring.core.transitions import TransitionNotAllowed
+from mestring.kernel.audit_words import AuditAction
 from mestring.people.models import Person
-from mestring.people.selectors import paginate
 
 RULE_ERRORS = (services.CatalogueError, TransitionNotAllowed)
 # Assigning and managing the waiting list is the allocation office's work; its role
@@ -248,11 +249,11 @@ def waiting_list(request: HttpRequest) -> HttpResponse:
         )
 
     if request.GET.get("format") == "csv":
-        rows = named(selectors.with_waiting_days(list(entries), today), "export")
+        rows = named(selectors.with_waiting_days(list(entries), today), AuditAction.EXPORT)
         # A download of names is an export, logged as such.
         record_event(
             actor=request.actor,
-            action="export",
+            action=AuditAction.EXPORT,
             object_type="waiting_list",
             object_id=service.pk if service else "",
         )
@@ -277,7 +278,9 @@ def waiting_list(request: HttpRequest) -> HttpResponse:
         ]
         return csv_response(f"venteliste-{today.isoformat()}.csv", header, data)
     page = paginate(entries, request.GET.get("side"))
-    page.object_list = named(selectors.with_waiting_days(list(page.object_list), today), "view")
+    page.object_list = named(
+        selectors.with_waiting_days(list(page.object_list), today), AuditAction.VIEW
+    )
     context = {"form": form, "page": page, "service": service}
     return render(request, "catalogue/waiting_list.html", context)
 
@@ -289,7 +292,7 @@ def _refuse_write(request: HttpRequest, person: Person, object_type: str) -> Htt
     """A write by someone who may read the person but not allocate: logged as refused."""
     record_event(
         actor=request.actor,
-        action="write",
+        action=AuditAction.WRITE,
         object_type=object_type,
         person=person,
         outcome=AuditOutcome.REFUSED,
@@ -309,7 +312,7 @@ def _assigned_message(result: Assignment | WaitingListEntry) -> str:
 
 
 @staff_required()
-@person_view(action="update", object_type="decision")
+@person_view(action=AuditAction.UPDATE, object_type="decision")
 @require_http_methods(["GET", "POST"])
 def decision_assign(request: HttpRequest, person: Person, decision_id: int) -> HttpResponse:
     decision = get_object_or_404(
@@ -351,7 +354,7 @@ def decision_assign(request: HttpRequest, person: Person, decision_id: int) -> H
 
 
 @staff_required()
-@person_view(action="update", object_type="waiting_list_entry")
+@person_view(action=AuditAction.UPDATE, object_type="waiting_list_entry")
 @require_http_methods(["GET", "POST"])
 def waiting_remove(request: HttpRequest, person: Person, entry_id: int) -> HttpResponse:
     entry = get_object_or_404(

@@ -24,8 +24,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from mestring.core.downloads import content_disposition
+from mestring.core.pagination import PAGE_SIZE, paginate
 from mestring.core.spreadsheet import csv_row
-from mestring.people.selectors import PAGE_SIZE, paginate
 
 BOM = "\ufeff"  # so that Excel reads the file as UTF-8
 ALL_ROWS = 10**9

@@ -1,5 +1,5 @@
-"""Form rendering in Designsystemet markup, for every form in the project, and the
-submission token of the creating forms."""
+"""Form rendering in Designsystemet markup, for every form in the project, the date input,
+and the submission token of the creating forms."""
 
 from __future__ import annotations
 
@@ -9,6 +9,14 @@ from typing import Any
 from django import forms
 from django.forms.renderers import DjangoTemplates
 from django.utils.translation import gettext_lazy as _
+
+# The date fields of every form: typed as dd.mm.åååå, with the number keyboard on a phone.
+DATE_HELP = _("Skriv datoen som dd.mm.åååå, for eksempel 24.12.1950.")
+
+
+class DateInput(forms.TextInput):
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs={"inputmode": "numeric", "autocomplete": "off", **(attrs or {})})
 
 
 class DesignsystemetRenderer(DjangoTemplates):

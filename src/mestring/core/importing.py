@@ -1,10 +1,10 @@
-"""All-or-nothing CSV imports (issue 2 item 10), the pattern every later import follows.
+"""All-or-nothing CSV imports, the pattern every later import follows.
 
 Every row is validated first. If any row is bad, nothing is written and each error
 names its row (the line in the file, header = 1) and column. Importing the same file
 twice changes nothing: importers match rows on the municipality's own references.
 
-Imports are bulk (issue 12 item 3): `prepare` loads what the file refers to before
+Imports are bulk: `prepare` loads what the file refers to before
 the rows are parsed, and `write` loads the existing records by their match key, compares
 in Python and writes with bulk_create/bulk_update. The number of queries depends on the
 number of batches of `CHUNK` rows, never on the number of rows.
@@ -17,12 +17,13 @@ import datetime
 import io
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from django.db import models, transaction
 from django.utils.module_loading import import_string
 
-from mestring.access.actor import Actor
+if TYPE_CHECKING:
+    from mestring.access.actor import Actor
 
 # Rows per lookup query and per bulk write: below SQLite's 999 bound parameters.
 CHUNK = 900
@@ -161,18 +162,6 @@ def fetch_in(queryset: models.QuerySet, field: str, values: Iterable[Any]) -> li
     for part in chunks(distinct):
         found.extend(queryset.filter(**{f"{field}__in": part}))
     return found
-
-
-def persons_by_ref(rows: list[dict[str, str]] | None, column: str = "person_ref") -> dict[str, Any]:
-    """The active municipality's persons named in the file (all when rows is None),
-    by their reference."""
-    from mestring.people.models import Person  # people imports this module
-
-    if rows is None:
-        persons = Person.objects.exclude(person_ref="")
-    else:
-        persons = fetch_in(Person.objects, "person_ref", [row[column] for row in rows])
-    return {person.person_ref: person for person in persons}
 
 
 def _size_text(size: int) -> str:

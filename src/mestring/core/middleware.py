@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.functional import empty
 
 from mestring.core.logging import loggable_path, request_id_var
-from mestring.portal.session import SESSION_KEY as CITIZEN_SESSION_KEY
+from mestring.core.session_keys import CITIZEN as CITIZEN_SESSION_KEY
 
 _VALID_ID = re.compile(r"^[A-Za-z0-9-]{8,40}$")
 access_log = logging.getLogger("mestring.access_log")

@@ -85,7 +85,7 @@ def build_courses_demo(
                 else None,
             )
             EnrolmentStatusChange.objects.create(
-                enrolment=enrolment, new_status=enrolment.status, changed_by=staff.user
+                enrolment=enrolment, to_status=enrolment.status, changed_by=staff.user
             )
             if waiting:
                 continue

@@ -7,9 +7,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from mestring.core.forms import DATE_HELP, DateInput
 from mestring.courses.models import Course, CourseKind, Enrolment, TargetGroup
 from mestring.courses.services import MAX_CAPACITY, SessionData
-from mestring.people.forms import DATE_HELP, DateInput
 from mestring.people.models import Unit
 from mestring.teams.forms import TimeTextField, local_datetime
 

@@ -1,14 +1,14 @@
 """Courses and group offers: lærings- og mestringstilbud and group training (MS, KOLS,
-kreft, fall prevention 65+) with sessions, enrolment, a waiting list and attendance
-(issue 6 item 5). Enrolment grants no access: attendance lists are work lists."""
+kreft, fall prevention 65+) with sessions, enrolment, a waiting list and attendance.
+Enrolment grants no access: attendance lists are work lists."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mestring.kernel.states import Stateful, StatusHistory
 from mestring.people.models import Person, Unit
 from mestring.tenancy.models import MunicipalityOwned
 
@@ -92,7 +92,10 @@ TRANSITIONS: dict[str, set[str]] = {
 }
 
 
-class Enrolment(MunicipalityOwned):
+class Enrolment(MunicipalityOwned, Stateful):
+    status_transitions = TRANSITIONS
+    status_history = "status_changes"
+
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="enrolments")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="enrolments")
     status = models.CharField(_("status"), max_length=20, choices=EnrolmentStatus.choices)
@@ -121,15 +124,9 @@ class Enrolment(MunicipalityOwned):
         return self.status == EnrolmentStatus.ENROLLED
 
 
-class EnrolmentStatusChange(MunicipalityOwned):
+class EnrolmentStatusChange(MunicipalityOwned, StatusHistory):
     enrolment = models.ForeignKey(
         Enrolment, on_delete=models.CASCADE, related_name="status_changes"
-    )
-    old_status = models.CharField(max_length=20, blank=True)
-    new_status = models.CharField(max_length=20)
-    changed_at = models.DateTimeField(default=timezone.now)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
     class Meta:

@@ -19,20 +19,19 @@ from django.utils.translation import gettext as _
 
 from mestring.access.actor import Actor
 from mestring.access.audit import EventSpec, record_event, record_events
-from mestring.core.transitions import check_transition
 from mestring.courses.models import (
     OPEN_STATUSES,
     TAKING_PART,
-    TRANSITIONS,
     Attendance,
     Course,
     CourseKind,
     CourseSession,
     Enrolment,
     EnrolmentStatus,
-    EnrolmentStatusChange,
     TargetGroup,
 )
+from mestring.kernel.audit_words import AuditAction
+from mestring.kernel.states import record_initial_status, transition
 from mestring.people.models import Person, Unit
 
 MAX_CAPACITY = 500
@@ -40,14 +39,6 @@ MAX_CAPACITY = 500
 
 class CourseError(ValueError):
     """A request the course rules do not allow; the message is for the user."""
-
-
-def _move(actor: Actor, enrolment: Enrolment, new: str) -> None:
-    check_transition(TRANSITIONS, enrolment.status, new, dict(EnrolmentStatus.choices))
-    EnrolmentStatusChange.objects.create(
-        enrolment=enrolment, old_status=enrolment.status, new_status=new, changed_by=actor.user
-    )
-    enrolment.status = new
 
 
 def waiting_list(course: Course) -> list[Enrolment]:
@@ -74,12 +65,11 @@ def _fill_places(actor: Actor, course: Course) -> list[Enrolment]:
     free = course.capacity - places_taken(course)
     promoted = []
     for enrolment in waiting_list(course)[: max(free, 0)]:
-        _move(actor, enrolment, EnrolmentStatus.ENROLLED)
-        enrolment.save(update_fields=["status"])
+        transition(enrolment, EnrolmentStatus.ENROLLED, actor=actor)
         promoted.append(enrolment)
     record_events(
         actor=actor,
-        specs=[EventSpec("promote", "enrolment", e.pk, e.person) for e in promoted],
+        specs=[EventSpec(AuditAction.PROMOTE, "enrolment", e.pk, e.person) for e in promoted],
     )
     return promoted
 
@@ -134,7 +124,7 @@ def course_save(*, actor: Actor, course: Course | None, data: Mapping[str, Any])
             course.save()
         record_event(
             actor=actor,
-            action="create" if created else "update",
+            action=AuditAction.CREATE if created else AuditAction.UPDATE,
             object_type="course",
             object_id=course.pk,
         )
@@ -166,7 +156,7 @@ def session_save(
         session.save()
         record_event(
             actor=actor,
-            action="create" if created else "update",
+            action=AuditAction.CREATE if created else AuditAction.UPDATE,
             object_type="course_session",
             object_id=session.pk,
         )
@@ -201,12 +191,10 @@ def enrol(*, actor: Actor, course: Course, person: Person, note: str = "") -> En
             waiting_since=timezone.now() if full else None,
             note=note.strip(),
         )
-        EnrolmentStatusChange.objects.create(
-            enrolment=enrolment, new_status=status, changed_by=actor.user
-        )
+        record_initial_status(enrolment, actor=actor)
         record_event(
             actor=actor,
-            action="waitlist" if full else "enrol",
+            action=AuditAction.WAITLIST if full else AuditAction.ENROL,
             object_type="enrolment",
             object_id=enrolment.pk,
             person=person,
@@ -227,11 +215,10 @@ def enrolment_withdraw(*, actor: Actor, enrolment: Enrolment) -> list[Enrolment]
     who moved up."""
     with transaction.atomic():
         course = _lock(enrolment.course)
-        _move(actor, enrolment, EnrolmentStatus.WITHDRAWN)
-        enrolment.save(update_fields=["status"])
+        transition(enrolment, EnrolmentStatus.WITHDRAWN, actor=actor)
         record_event(
             actor=actor,
-            action="withdraw",
+            action=AuditAction.WITHDRAW,
             object_type="enrolment",
             object_id=enrolment.pk,
             person=enrolment.person,
@@ -241,11 +228,10 @@ def enrolment_withdraw(*, actor: Actor, enrolment: Enrolment) -> list[Enrolment]
 
 def enrolment_complete(*, actor: Actor, enrolment: Enrolment) -> Enrolment:
     with transaction.atomic():
-        _move(actor, enrolment, EnrolmentStatus.COMPLETED)
-        enrolment.save(update_fields=["status"])
+        transition(enrolment, EnrolmentStatus.COMPLETED, actor=actor)
         record_event(
             actor=actor,
-            action="complete",
+            action=AuditAction.COMPLETE,
             object_type="enrolment",
             object_id=enrolment.pk,
             person=enrolment.person,
@@ -283,8 +269,10 @@ def attendance_record(
                 rows.append(row)
                 continue
             rows.append(row)
-            events.append(EventSpec("attendance", "course_attendance", row.pk, enrolment.person))
+            events.append(
+                EventSpec(AuditAction.ATTENDANCE, "course_attendance", row.pk, enrolment.person)
+            )
         if not events:
-            events.append(EventSpec("attendance", "course_session", session.pk))
+            events.append(EventSpec(AuditAction.ATTENDANCE, "course_session", session.pk))
         record_events(actor=actor, specs=events)
     return rows

@@ -14,15 +14,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mestring.access.boards import actor_unit_ids, name_persons
+from mestring.access.decorators import staff_required
 from mestring.access.guard import audited_view, person_view
 from mestring.access.permissions import REHAB_REGISTER
 from mestring.core import csvexport
-from mestring.core.decorators import staff_required
 from mestring.core.flow import submit
-from mestring.core.transitions import TransitionNotAllowed
 from mestring.courses import selectors, services
 from mestring.courses.forms import AttendanceForm, CourseForm, EnrolForm, SessionForm
 from mestring.courses.models import Course, CourseSession, Enrolment, EnrolmentStatus
+from mestring.kernel.audit_words import AuditAction
+from mestring.kernel.states import TransitionNotAllowed
 from mestring.people.models import Person
 
 RULE_ERRORS = (services.CourseError, TransitionNotAllowed)
@@ -67,7 +68,7 @@ def course_detail(request: HttpRequest, course_id: int) -> HttpResponse:
         request.actor,
         [*data.taking_part, *(line.enrolment for line in data.waiting)],
         object_type="course",
-        action="export" if request.GET.get("format") == "csv" else "view",
+        action=AuditAction.EXPORT if request.GET.get("format") == "csv" else AuditAction.VIEW,
         own_unit_work=lambda enrolment: course.unit_id in own_units,
     )
     return csvexport.render_or_csv(

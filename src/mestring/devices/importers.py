@@ -1,4 +1,4 @@
-"""`mestring import loans FILE.csv --municipality NNNN` (issue 7 item 8).
+"""`mestring import loans FILE.csv --municipality NNNN`.
 
 Columns: person_ref,item_ref,device_type,value_nok,owner,delivered_date,returned_date.
 `item_ref` is the item's label; a new label creates the item (and an unknown device
@@ -26,7 +26,6 @@ from mestring.core.importing import (
     ImportResult,
     RowError,
     fetch_in,
-    persons_by_ref,
 )
 from mestring.devices.models import (
     DeviceType,
@@ -36,6 +35,8 @@ from mestring.devices.models import (
     Loan,
     Owner,
 )
+from mestring.kernel.audit_words import AuditAction
+from mestring.people.importers import persons_by_ref
 from mestring.people.models import Person
 
 IMPORTED_CATEGORY = "Importert"
@@ -224,7 +225,7 @@ class LoanImporter(CsvImporter):
                     note="Importert",
                 )
                 new_loans.append(loan)
-                action = "import_create"
+                action = AuditAction.IMPORT_CREATE
                 result.created += 1
                 touched.add(row.label)
             elif row.returned_on is None or loan.returned_on == row.returned_on:
@@ -232,7 +233,7 @@ class LoanImporter(CsvImporter):
             else:
                 loan.returned_on = row.returned_on
                 returned.append(loan)
-                action = "import_update"
+                action = AuditAction.IMPORT_UPDATE
                 result.updated += 1
                 touched.add(row.label)
             outcomes.append((created_type, created_item, action, loan, row.person))
@@ -244,9 +245,11 @@ class LoanImporter(CsvImporter):
         events: list[EventSpec] = []
         for created_type, created_item, action, loan, person in outcomes:
             if created_type is not None:
-                events.append(EventSpec("import_create", "devices.DeviceType", created_type.pk))
+                events.append(
+                    EventSpec(AuditAction.IMPORT_CREATE, "devices.DeviceType", created_type.pk)
+                )
             if created_item is not None:
-                events.append(EventSpec("import_create", "devices.Item", created_item.pk))
+                events.append(EventSpec(AuditAction.IMPORT_CREATE, "devices.Item", created_item.pk))
             if action:
                 events.append(EventSpec(action, "devices.Loan", loan.pk, person))
 
@@ -268,13 +271,13 @@ class LoanImporter(CsvImporter):
                     item=item,
                     from_status=item.status,
                     to_status=wanted,
-                    note="Importert",
+                    reason="Importert",
                     changed_by=self.actor.user,
                 )
             )
             item.status = wanted
             moved.append(item)
-            events.append(EventSpec("import_status", "devices.Item", item.pk))
+            events.append(EventSpec(AuditAction.IMPORT_STATUS, "devices.Item", item.pk))
         Item.objects.bulk_update(moved, ["status"], batch_size=CHUNK)
         ItemStatusChange.objects.bulk_create(changes, batch_size=CHUNK)
         record_events(actor=self.actor, specs=events)

@@ -73,7 +73,7 @@ def _history(
         item=item,
         from_status=old,
         to_status=new,
-        note=note,
+        reason=note,
         changed_by=user,
         changed_at=_moment(day),
     )
@@ -209,7 +209,7 @@ def _nav_applications(
                     item=item,
                     from_status=ItemStatus.AVAILABLE,
                     to_status=ItemStatus.ON_LOAN,
-                    note="Levert fra NAV",
+                    reason="Levert fra NAV",
                     changed_by=staff.user,
                     changed_at=_moment(day),
                 )

@@ -1,4 +1,4 @@
-"""The municipal assistive-device store (issue 7): device types, items in stores and
+"""The municipal assistive-device store: device types, items in stores and
 rooms, loans and returns, cleaning and repair, NAV long-term mediation, inquiries.
 
 The municipality lends devices for needs under two years from its own store; for
@@ -7,16 +7,17 @@ longer needs it applies to NAV Hjelpemiddelsentral, which owns the device.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mestring.kernel.states import Stateful, StatusHistory
 from mestring.people.models import Person, Staff
 from mestring.tenancy.models import MunicipalityOwned
 
-# A municipal loan expected to last longer than this is a need for NAV (seeds 001 §5.8).
+# A municipal loan expected to last longer than this is a need for NAV, which lends
+# devices for needs of more than two years.
 MUNICIPAL_LOAN_MAX_DAYS = 2 * 365
 
 
@@ -106,7 +107,10 @@ ITEM_TRANSITIONS: dict[str, set[str]] = {
 }
 
 
-class Item(MunicipalityOwned):
+class Item(MunicipalityOwned, Stateful):
+    status_transitions = ITEM_TRANSITIONS
+    status_history = "history"
+
     device_type = models.ForeignKey(
         DeviceType, on_delete=models.PROTECT, related_name="items", verbose_name=_("type")
     )
@@ -165,15 +169,12 @@ class Item(MunicipalityOwned):
         return self.status == ItemStatus.REPAIR
 
 
-class ItemStatusChange(MunicipalityOwned):
+class ItemStatusChange(MunicipalityOwned, StatusHistory):
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="history")
-    from_status = models.CharField(max_length=12, choices=ItemStatus.choices, blank=True)
-    to_status = models.CharField(max_length=12, choices=ItemStatus.choices)
-    note = models.CharField(max_length=500, blank=True)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    from_status = models.CharField(
+        _("fra status"), max_length=12, choices=ItemStatus.choices, blank=True
     )
-    changed_at = models.DateTimeField(default=timezone.now)
+    to_status = models.CharField(_("til status"), max_length=12, choices=ItemStatus.choices)
 
     class Meta:
         ordering = ["changed_at", "pk"]
@@ -194,8 +195,11 @@ NAV_TRANSITIONS: dict[str, set[str]] = {
 }
 
 
-class NavApplication(MunicipalityOwned):
+class NavApplication(MunicipalityOwned, Stateful):
     """An application to NAV Hjelpemiddelsentral for a long-term device."""
+
+    status_transitions = NAV_TRANSITIONS
+    status_history = "history"
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="nav_applications")
     device_type = models.ForeignKey(
@@ -233,17 +237,18 @@ class NavApplication(MunicipalityOwned):
         return bool(NAV_TRANSITIONS.get(self.status))
 
 
-class NavApplicationStatusChange(MunicipalityOwned):
+class NavApplicationStatusChange(MunicipalityOwned, StatusHistory):
     application = models.ForeignKey(
         NavApplication, on_delete=models.CASCADE, related_name="history"
     )
-    from_status = models.CharField(max_length=12, choices=NavApplicationStatus.choices, blank=True)
-    to_status = models.CharField(max_length=12, choices=NavApplicationStatus.choices)
-    changed_on = models.DateField()
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    from_status = models.CharField(
+        _("fra status"), max_length=12, choices=NavApplicationStatus.choices, blank=True
     )
-    changed_at = models.DateTimeField(default=timezone.now)
+    to_status = models.CharField(
+        _("til status"), max_length=12, choices=NavApplicationStatus.choices
+    )
+    # The day NAV's answer or the delivery came, as told; `changed_at` is when it was recorded.
+    changed_on = models.DateField()
 
     class Meta:
         ordering = ["changed_at", "pk"]
@@ -374,7 +379,7 @@ class InquiryTopic(models.TextChoices):
 
 
 class Inquiry(MunicipalityOwned):
-    """A new inquiry about a device or home adaptation (counted per year, seeds 001 §5.8).
+    """A new inquiry about a device or home adaptation (counted per year).
 
     The person may be unknown when the inquiry comes in (a phone call)."""
 

@@ -1,4 +1,4 @@
-"""Assistive devices in a year (seeds 000 §3.1.7, issue 7 item 7).
+"""Assistive devices in a year.
 
 Only loans that were delivered count (an order waiting for delivery is not a loan
 yet). A person holds an item at the end of the year when a loan was delivered on or
@@ -14,8 +14,8 @@ from typing import Any
 from django.db.models import Count, Min, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
+from mestring.core.reporting import Report
 from mestring.devices.models import Loan
-from mestring.reports.base import Report
 
 TREND_YEARS = 5
 KEYS = (

@@ -98,7 +98,7 @@ def build_store_demo(rng: random.Random, today: date) -> None:
                 item=item,
                 from_status="",
                 to_status=ItemStatus.AVAILABLE,
-                note="Registrert",
+                reason="Registrert",
             )
             for item in items
         ]
@@ -114,7 +114,7 @@ def build_store_demo(rng: random.Random, today: date) -> None:
                     item=item,
                     from_status=ItemStatus.AVAILABLE,
                     to_status=ItemStatus.CLEANING,
-                    note="Levert tilbake",
+                    reason="Levert tilbake",
                 )
             )
         for index, item in enumerate(chosen[6:]):
@@ -126,7 +126,7 @@ def build_store_demo(rng: random.Random, today: date) -> None:
                     item=item,
                     from_status=ItemStatus.AVAILABLE,
                     to_status=ItemStatus.REPAIR,
-                    note=description,
+                    reason=description,
                 )
             )
             RepairOrder.objects.create(

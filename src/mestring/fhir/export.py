@@ -32,6 +32,7 @@ from mestring.access.audit import record_event
 from mestring.access.models import Consent, ConsentGiver
 from mestring.fhir import codes
 from mestring.fhir.models import ExternalId, ExternalKind
+from mestring.kernel.audit_words import AuditAction
 from mestring.outcomes.models import Instrument, Observation
 from mestring.people.identity import IdentityKind
 from mestring.people.models import Person, Staff
@@ -603,6 +604,10 @@ def export_person(*, actor: Any, person: Person) -> Json:
     """person_bundle with one audit row (action "export", object type "fhir")."""
     bundle = person_bundle(person)
     record_event(
-        actor=actor, action="export", object_type="fhir", object_id=person.pk, person=person
+        actor=actor,
+        action=AuditAction.EXPORT,
+        object_type="fhir",
+        object_id=person.pk,
+        person=person,
     )
     return bundle

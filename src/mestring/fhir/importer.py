@@ -49,6 +49,7 @@ from mestring.access.guard import audit_refusal, decide
 from mestring.access.models import AuditPurpose, Consent, ConsentGiver, ConsentKind
 from mestring.fhir import codes
 from mestring.fhir.models import ExternalId, ExternalKind
+from mestring.kernel.audit_words import AuditAction
 from mestring.people.identity import IdentityKind, InvalidNationalId, parse_national_id
 from mestring.people.models import Person, Unit, UnitKind
 from mestring.people.services import registration_access_grant
@@ -625,7 +626,7 @@ class _Writer:
             )
             registration_access_grant(actor=self.actor, person=person)
             ground = self.access(person)
-            self.event("import_create", "person", person.pk, person)
+            self.event(AuditAction.IMPORT_CREATE, "person", person.pk, person)
             self.count(True, False)
             return person, ground
         ground = self.access(person)
@@ -636,7 +637,7 @@ class _Writer:
                 filled.append(name)
         if filled:
             person.save(update_fields=[*filled, "updated_at"])
-            self.event("import_update", "person", person.pk, person)
+            self.event(AuditAction.IMPORT_UPDATE, "person", person.pk, person)
         self.count(False, bool(filled))
         return person, ground
 
@@ -698,7 +699,7 @@ class _Writer:
             given_on=chosen.given_on,
             recorded_by=self.actor.user,
         )
-        self.event("import_create", "consent", consent.pk, person)
+        self.event(AuditAction.IMPORT_CREATE, "consent", consent.pk, person)
         self.outcome.created += 1
         return consent
 
@@ -762,9 +763,9 @@ class _Writer:
                 plan.version += 1
                 plan.updated_at = timezone.now()
                 plan.save()
-                self.event("import_update", "individual_plan", plan.pk, person)
+                self.event(AuditAction.IMPORT_UPDATE, "individual_plan", plan.pk, person)
             else:
-                self.event("import_create", "individual_plan", plan.pk, person)
+                self.event(AuditAction.IMPORT_CREATE, "individual_plan", plan.pk, person)
             plan.refresh_from_db()
             PlanRevision.objects.create(
                 plan=plan,
@@ -812,7 +813,7 @@ class _Writer:
                     changed_by=self.actor.user,
                 )
             if changed:
-                action = "import_create" if created else "import_update"
+                action = AuditAction.IMPORT_CREATE if created else AuditAction.IMPORT_UPDATE
                 self.event(action, "plan_goal", goal.pk, plan.person)
             self.count(created, changed)
             any_change |= changed
@@ -851,7 +852,7 @@ class _Writer:
                         setattr(measure, name, value)
                     measure.save(update_fields=list(values))
             if changed:
-                action = "import_create" if created else "import_update"
+                action = AuditAction.IMPORT_CREATE if created else AuditAction.IMPORT_UPDATE
                 self.event(action, "plan_measure", measure.pk, plan.person)
             self.count(created, changed)
             any_change |= changed
@@ -866,7 +867,7 @@ class _Writer:
         if not self.events:
             # Nothing changed, but the Bundle was compared with the person's record:
             # that is a read, audited as the person's pages audit one.
-            self.event("view", "fhir_import", person.pk, person)
+            self.event(AuditAction.VIEW, "fhir_import", person.pk, person)
         with access_ground(ground):
             record_events(actor=self.actor, specs=self.events)
 
@@ -898,7 +899,7 @@ def import_bundle(*, actor: Actor, bundle: Any, operator: bool = False) -> Impor
         return ImportOutcome(errors=exc.errors)
     except ImportRefused as exc:
         # Everything the import did is rolled back; the refusal is kept, as the guard's.
-        audit_refusal(actor, exc.person, action="import")
+        audit_refusal(actor, exc.person, action=AuditAction.IMPORT)
         return ImportOutcome(errors=[refused_message()], refused=True)
     return outcome
 

@@ -10,20 +10,21 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from mestring.access.decorators import staff_required
 from mestring.access.guard import audited_view, person_view
 from mestring.access.permissions import PERSON_REGISTER
-from mestring.core.decorators import staff_required
 from mestring.core.downloads import content_disposition
 from mestring.fhir.export import export_person
 from mestring.fhir.forms import BundleImportForm
 from mestring.fhir.importer import import_text
+from mestring.kernel.audit_words import AuditAction
 from mestring.people.models import Person
 
 FHIR_JSON = "application/fhir+json"
 
 
 @staff_required()
-@person_view(action="export", object_type="fhir")
+@person_view(action=AuditAction.EXPORT, object_type="fhir")
 @require_GET
 def person_export(request: HttpRequest, person: Person) -> HttpResponse:
     bundle = export_person(actor=request.actor, person=person)

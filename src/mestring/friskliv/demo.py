@@ -86,8 +86,8 @@ def build_friskliv_demo(
                 PrescriptionStatusChange(
                     municipality=prescription.municipality,
                     prescription=prescription,
-                    old_status=old,
-                    new_status=new,
+                    from_status=old,
+                    to_status=new,
                     changed_by=staff.user,
                 )
                 for old, new in history

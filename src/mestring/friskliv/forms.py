@@ -7,9 +7,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from mestring.core.forms import DATE_HELP, DateInput
 from mestring.friskliv.models import Reason, ReferrerKind
 from mestring.friskliv.services import MAX_WEEKS
-from mestring.people.forms import DATE_HELP, DateInput
 from mestring.people.models import Staff
 
 DATE_ERRORS = {"invalid": _("Datoen må skrives som dd.mm.åååå.")}

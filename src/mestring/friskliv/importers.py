@@ -22,7 +22,6 @@ from mestring.core.importing import (
     ImportResult,
     RowError,
     fetch_in,
-    persons_by_ref,
 )
 from mestring.friskliv.models import (
     Prescription,
@@ -30,6 +29,8 @@ from mestring.friskliv.models import (
     PrescriptionStatusChange,
     Reason,
 )
+from mestring.kernel.audit_words import AuditAction
+from mestring.people.importers import persons_by_ref
 from mestring.people.models import Person
 
 ANSWERS = {"ja": True, "nei": False, "": None}
@@ -139,7 +140,7 @@ class PrescriptionImporter(CsvImporter):
                     PrescriptionStatusChange(
                         municipality=municipality,
                         prescription=prescription,
-                        new_status=status,
+                        to_status=status,
                         changed_by=user,
                     )
                 )
@@ -152,8 +153,8 @@ class PrescriptionImporter(CsvImporter):
                         PrescriptionStatusChange(
                             municipality=municipality,
                             prescription=prescription,
-                            old_status=prescription.status,
-                            new_status=PrescriptionStatus.ENDED,
+                            from_status=prescription.status,
+                            to_status=PrescriptionStatus.ENDED,
                             changed_by=user,
                         )
                     )
@@ -175,11 +176,14 @@ class PrescriptionImporter(CsvImporter):
         # The ended relations first, as when each was ended on its own before the import's
         # events were written; then the created and updated prescriptions in file order.
         events = [
-            EventSpec("end", "care_relation", relation.pk, person) for relation, person in ended
+            EventSpec(AuditAction.END, "care_relation", relation.pk, person)
+            for relation, person in ended
         ]
-        actions = {id(p): "import_create" for p, _row in new}
+        actions = {id(p): AuditAction.IMPORT_CREATE for p, _row in new}
         events += [
-            EventSpec(actions.get(id(p), "import_update"), "prescription", p.pk, row.person)
+            EventSpec(
+                actions.get(id(p), AuditAction.IMPORT_UPDATE), "prescription", p.pk, row.person
+            )
             for p, row in sorted([*new, *changed], key=lambda item: item[1].line)
         ]
         record_events(actor=self.actor, specs=events)

@@ -1,16 +1,16 @@
 """Frisklivsresept: a referral to the municipality's frisklivssentral for a period
 (usually 12 weeks) of guided activity, which starts with a health conversation and
-ends completed or not (issue 6 item 4; the report of seeds 001 §5.3)."""
+ends completed or not."""
 
 from __future__ import annotations
 
 import datetime
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mestring.kernel.states import Stateful, StatusHistory
 from mestring.people.models import Person, Staff
 from mestring.tenancy.models import MunicipalityOwned
 
@@ -50,7 +50,10 @@ TRANSITIONS: dict[str, set[str]] = {
 }
 
 
-class Prescription(MunicipalityOwned):
+class Prescription(MunicipalityOwned, Stateful):
+    status_transitions = TRANSITIONS
+    status_history = "status_changes"
+
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="prescriptions")
     referral_date = models.DateField(_("henvist dato"))
     referrer_kind = models.CharField(
@@ -107,24 +110,18 @@ class Prescription(MunicipalityOwned):
         return self.status != PrescriptionStatus.ENDED
 
 
-class PrescriptionStatusChange(MunicipalityOwned):
+class PrescriptionStatusChange(MunicipalityOwned, StatusHistory):
     prescription = models.ForeignKey(
         Prescription, on_delete=models.CASCADE, related_name="status_changes"
-    )
-    old_status = models.CharField(max_length=20, blank=True)
-    new_status = models.CharField(max_length=20)
-    changed_at = models.DateTimeField(default=timezone.now)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
     class Meta:
         ordering = ["changed_at", "pk"]
 
     @property
-    def old_label(self) -> str:
-        return PrescriptionStatus(self.old_status).label if self.old_status else ""
+    def from_label(self) -> str:
+        return PrescriptionStatus(self.from_status).label if self.from_status else ""
 
     @property
-    def new_label(self) -> str:
-        return PrescriptionStatus(self.new_status).label
+    def to_label(self) -> str:
+        return PrescriptionStatus(self.to_status).label

@@ -6,12 +6,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from mestring.access.decorators import staff_required
 from mestring.access.permissions import STATISTICS_VIEW
-from mestring.core.decorators import staff_required
 from mestring.core.downloads import content_disposition
+from mestring.core.reporting import chosen_year
 from mestring.friskliv.models import Reason
 from mestring.friskliv.reports import FrisklivsreseptReport
-from mestring.reports.decisions_views import chosen_year
 
 
 def _share(n: int, total: int) -> str:

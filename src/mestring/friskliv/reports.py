@@ -1,4 +1,4 @@
-"""Frisklivsresepter in a year (seeds 001 §5.3, issue 6 item 7).
+"""Frisklivsresepter in a year, the table a municipal plan reports.
 
 A prescription belongs to the year of its referral date; the age is the person's age
 on the referral date (someone born 29 February turns a year older on 1 March in other
@@ -11,9 +11,9 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from mestring.core.reporting import Report
 from mestring.friskliv.models import Prescription, Reason
 from mestring.people.models import Person
-from mestring.reports.base import Report
 
 AGE_BANDS: tuple[tuple[str, int, int | None], ...] = (
     ("0-19", 0, 19),

@@ -16,15 +16,14 @@ from mestring.access.actor import Actor
 from mestring.access.audit import record_event
 from mestring.access.models import CareRelationKind
 from mestring.access.services import care_relation_end, care_relation_grant
-from mestring.core.transitions import check_transition
 from mestring.friskliv.models import (
-    TRANSITIONS,
     Prescription,
     PrescriptionStatus,
-    PrescriptionStatusChange,
     Reason,
     ReferrerKind,
 )
+from mestring.kernel.audit_words import AuditAction
+from mestring.kernel.states import record_initial_status, transition
 from mestring.people.models import Person, Staff
 
 MAX_WEEKS = 52
@@ -37,17 +36,6 @@ class PrescriptionError(ValueError):
 def _not_future(day: datetime.date, message: str) -> None:
     if day > timezone.localdate():
         raise PrescriptionError(message)
-
-
-def _move(actor: Actor, prescription: Prescription, new: str) -> None:
-    check_transition(TRANSITIONS, prescription.status, new, dict(PrescriptionStatus.choices))
-    PrescriptionStatusChange.objects.create(
-        prescription=prescription,
-        old_status=prescription.status,
-        new_status=new,
-        changed_by=actor.user,
-    )
-    prescription.status = new
 
 
 def prescription_register(
@@ -80,11 +68,7 @@ def prescription_register(
             contact=contact,
             period_weeks=period_weeks,
         )
-        PrescriptionStatusChange.objects.create(
-            prescription=prescription,
-            new_status=PrescriptionStatus.REFERRED,
-            changed_by=actor.user,
-        )
+        record_initial_status(prescription, actor=actor)
         if contact is not None:
             prescription.care_relation = care_relation_grant(
                 actor=actor,
@@ -96,7 +80,7 @@ def prescription_register(
             prescription.save(update_fields=["care_relation"])
         record_event(
             actor=actor,
-            action="create",
+            action=AuditAction.CREATE,
             object_type="prescription",
             object_id=prescription.pk,
             person=person,
@@ -118,14 +102,13 @@ def prescription_start(
     if period_weeks is not None and not 1 <= period_weeks <= MAX_WEEKS:
         raise PrescriptionError(_("Perioden må være fra 1 til %(max)s uker.") % {"max": MAX_WEEKS})
     with transaction.atomic():
-        _move(actor, prescription, PrescriptionStatus.RUNNING)
-        prescription.start_date = start_date
+        changes: dict[str, object] = {"start_date": start_date}
         if period_weeks is not None:
-            prescription.period_weeks = period_weeks
-        prescription.save(update_fields=["status", "start_date", "period_weeks"])
+            changes["period_weeks"] = period_weeks
+        transition(prescription, PrescriptionStatus.RUNNING, actor=actor, changes=changes)
         record_event(
             actor=actor,
-            action="start",
+            action=AuditAction.START,
             object_type="prescription",
             object_id=prescription.pk,
             person=prescription.person,
@@ -160,15 +143,16 @@ def prescription_end(
             )
         )
     with transaction.atomic():
-        _move(actor, prescription, PrescriptionStatus.ENDED)
-        prescription.ended_on = ended_on
-        prescription.completed = completed
-        prescription.end_note = note.strip()
-        prescription.save(update_fields=["status", "ended_on", "completed", "end_note"])
+        transition(
+            prescription,
+            PrescriptionStatus.ENDED,
+            actor=actor,
+            changes={"ended_on": ended_on, "completed": completed, "end_note": note.strip()},
+        )
         _end_relation(actor, prescription)
         record_event(
             actor=actor,
-            action="end",
+            action=AuditAction.END,
             object_type="prescription",
             object_id=prescription.pk,
             person=prescription.person,

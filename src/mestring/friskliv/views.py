@@ -11,15 +11,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from mestring.access.boards import actor_unit_ids, name_persons
+from mestring.access.decorators import staff_required
 from mestring.access.guard import audited_view, person_view
 from mestring.access.permissions import REHAB_REGISTER
 from mestring.core import csvexport
-from mestring.core.decorators import staff_required
 from mestring.core.flow import submit
-from mestring.core.transitions import TransitionNotAllowed
 from mestring.friskliv import selectors, services
 from mestring.friskliv.forms import EndForm, PrescriptionForm, StartForm
 from mestring.friskliv.models import Prescription, PrescriptionStatus
+from mestring.kernel.audit_words import AuditAction
+from mestring.kernel.states import TransitionNotAllowed
 from mestring.people.models import Person
 
 RULE_ERRORS = (services.PrescriptionError, TransitionNotAllowed)
@@ -138,7 +139,7 @@ def prescription_list(request: HttpRequest) -> HttpResponse:
     page.object_list = name_persons(
         request.actor,
         rows,
-        action="export" if csvexport.wants_csv(request) else "view",
+        action=AuditAction.EXPORT if csvexport.wants_csv(request) else AuditAction.VIEW,
         object_type="prescription_list",
         own_unit_work=lambda p: (
             p.contact_id is not None and (p.contact_id == me or p.contact_id in colleagues)

@@ -9,9 +9,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from mestring.casework.models import Decision
+from mestring.core.forms import DATE_HELP, DateInput
 from mestring.institutions import selectors
 from mestring.institutions.models import DischargeDestination, PurchaseAgreement, StayType
-from mestring.people.forms import DATE_HELP, DateInput
 from mestring.people.models import Person, Staff, Unit
 
 DATE_ERRORS = {"invalid": _("Datoen må skrives som dd.mm.åååå.")}

@@ -1,4 +1,4 @@
-"""`mestring import units FILE.csv` and `mestring import stays FILE.csv` (issue 6 item 8).
+"""`mestring import units FILE.csv` and `mestring import stays FILE.csv`.
 
 units: `unit,beds,valid_from`. A unit not known by name is created (kind intern);
 each row is a capacity from a day, matched on (unit, valid_from).
@@ -28,10 +28,11 @@ from mestring.core.importing import (
     ImportResult,
     RowError,
     fetch_in,
-    persons_by_ref,
 )
 from mestring.institutions.models import BedCapacity, Stay, StayType
 from mestring.institutions.selectors import overlaps
+from mestring.kernel.audit_words import AuditAction
+from mestring.people.importers import persons_by_ref
 from mestring.people.models import Person, Unit, UnitKind
 
 MAX_BEDS = 1000
@@ -98,12 +99,12 @@ class BedUnitImporter(CsvImporter):
                 )
                 existing[(unit.pk, row.valid_from)] = capacity
                 to_create.append(capacity)
-                outcomes.append((row, "import_create", capacity))
+                outcomes.append((row, AuditAction.IMPORT_CREATE, capacity))
                 result.created += 1
             elif capacity.beds != row.beds:
                 capacity.beds = row.beds
                 to_update.append(capacity)
-                outcomes.append((row, "import_update", capacity))
+                outcomes.append((row, AuditAction.IMPORT_UPDATE, capacity))
                 result.updated += 1
             else:
                 outcomes.append((row, "", None))
@@ -115,7 +116,7 @@ class BedUnitImporter(CsvImporter):
         for row, action, capacity in outcomes:
             unit = new_units.pop(row.unit_name.lower(), None)
             if unit is not None:
-                events.append(EventSpec("import_create", "unit", unit.pk, purpose=admin))
+                events.append(EventSpec(AuditAction.IMPORT_CREATE, "unit", unit.pk, purpose=admin))
             if capacity is not None:
                 events.append(EventSpec(action, "bed_capacity", capacity.pk, purpose=admin))
         record_events(actor=self.actor, specs=events)
@@ -241,7 +242,7 @@ class StayImporter(CsvImporter):
                     new_relations.append(stay.care_relation)
                 new_stays.append(stay)
                 result.created += 1
-                outcomes.append(("import_create", stay, row.person))
+                outcomes.append((AuditAction.IMPORT_CREATE, stay, row.person))
             elif (stay.stay_type, stay.discharged_on) != (row.stay_type, row.discharged):
                 stay.stay_type, stay.discharged_on = row.stay_type, row.discharged
                 changed_stays.append(stay)
@@ -250,7 +251,7 @@ class StayImporter(CsvImporter):
                     relation.valid_to = max(now, relation.valid_from)
                     ended_relations.append(relation)
                 result.updated += 1
-                outcomes.append(("import_update", stay, row.person))
+                outcomes.append((AuditAction.IMPORT_UPDATE, stay, row.person))
             else:
                 result.unchanged += 1
         # First the relations, so each new stay takes its relation's key when saved.

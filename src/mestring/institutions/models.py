@@ -1,5 +1,4 @@
-"""Institution units and their beds, stays, rehabilitation plans and purchased places
-(issue 6 items 3 and 6).
+"""Institution units and their beds, stays, rehabilitation plans and purchased places.
 
 An institution unit is an ordinary `people.Unit` (kind intern, or an external centre
 where places are bought) that has `BedCapacity` rows: the number of beds can change
@@ -54,7 +53,7 @@ class BedCapacity(MunicipalityOwned):
 
 
 class PurchaseAgreement(MunicipalityOwned):
-    """Bed-days bought for one year at an external centre (seeds 002)."""
+    """Bed-days bought for one year at an external centre."""
 
     name = models.CharField(_("navn"), max_length=150)
     centre = models.ForeignKey(
@@ -132,7 +131,7 @@ class Stay(MunicipalityOwned):
         indexes = [
             models.Index(fields=["municipality", "unit", "admitted_on"]),
             models.Index(fields=["municipality", "person", "admitted_on"]),
-            # Who is in a bed on a day (bed board, issue 12): not discharged, or
+            # Who is in a bed on a day (the bed board): not discharged, or
             # discharged after the day, read from this index instead of every stay of
             # ten years.
             models.Index(fields=["municipality", "discharged_on"], name="stay_discharged_idx"),

@@ -1,5 +1,4 @@
-"""Bed occupancy of an institution unit (seeds 001 §7.1) and use of purchased places
-(seeds 002), issue 6 item 7.
+"""Bed occupancy of an institution unit and use of purchased places.
 
 Both count bed-days the same way: the nights from admission up to, not including,
 discharge, clipped to the period; an open stay counts to the end of the period.
@@ -16,10 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from mestring.core.reporting import Report, ReportParameterError
 from mestring.institutions import selectors
 from mestring.institutions.models import BedCapacity, PurchaseAgreement, StayType
 from mestring.people.models import Unit
-from mestring.reports.base import Report, ReportParameterError
 
 
 def year_span(year: int) -> tuple[datetime.date, datetime.date]:

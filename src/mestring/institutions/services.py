@@ -28,6 +28,7 @@ from mestring.institutions.models import (
     Stay,
     StayType,
 )
+from mestring.kernel.audit_words import AuditAction
 from mestring.people.models import Person, Staff, Unit
 
 MAX_BEDS = 1000
@@ -57,7 +58,7 @@ def bed_capacity_set(
             capacity.save(update_fields=["beds"])
         record_event(
             actor=actor,
-            action="create" if created else "update",
+            action=AuditAction.CREATE if created else AuditAction.UPDATE,
             object_type="bed_capacity",
             object_id=capacity.pk,
             purpose=AuditPurpose.ADMINISTRATION,
@@ -173,7 +174,7 @@ def stay_admit(
         stay.save(update_fields=["care_relation"])
         record_event(
             actor=actor,
-            action="admit_over_capacity" if over_capacity else "admit",
+            action=AuditAction.ADMIT_OVER_CAPACITY if over_capacity else AuditAction.ADMIT,
             object_type="stay",
             object_id=stay.pk,
             person=person,
@@ -203,7 +204,7 @@ def stay_discharge(
             care_relation_end(actor=actor, relation=stay.care_relation)
         record_event(
             actor=actor,
-            action="discharge",
+            action=AuditAction.DISCHARGE,
             object_type="stay",
             object_id=stay.pk,
             person=stay.person,
@@ -239,7 +240,7 @@ def rehab_plan_save(
         plan.save()
         record_event(
             actor=actor,
-            action="create" if created else "update",
+            action=AuditAction.CREATE if created else AuditAction.UPDATE,
             object_type="rehabilitation_plan",
             object_id=plan.pk,
             person=stay.person,
@@ -287,7 +288,7 @@ def agreement_save(
         agreement.save()
         record_event(
             actor=actor,
-            action="create" if created else "update",
+            action=AuditAction.CREATE if created else AuditAction.UPDATE,
             object_type="purchase_agreement",
             object_id=agreement.pk,
             purpose=AuditPurpose.ADMINISTRATION,

@@ -13,12 +13,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from mestring.access.boards import actor_unit_ids, name_persons
+from mestring.access.decorators import staff_required
 from mestring.access.guard import audited_view, person_view
 from mestring.access.permissions import ADMIN_UNITS, REHAB_REGISTER, STATISTICS_VIEW
 from mestring.core import csvexport
-from mestring.core.decorators import staff_required
 from mestring.core.downloads import content_disposition
 from mestring.core.flow import submit
+from mestring.core.reporting import chosen_year
 from mestring.institutions import selectors, services
 from mestring.institutions.forms import (
     AgreementForm,
@@ -29,8 +30,8 @@ from mestring.institutions.forms import (
 )
 from mestring.institutions.models import PurchaseAgreement, Stay, StayType
 from mestring.institutions.reports import BedOccupancyReport, PurchasedPlacesReport
+from mestring.kernel.audit_words import AuditAction
 from mestring.people.models import Person, Unit
-from mestring.reports.decisions_views import chosen_year
 
 RULE_ERRORS = (services.InstitutionError,)
 
@@ -132,7 +133,7 @@ def stay_detail(request: HttpRequest, person: Person, stay_id: int) -> HttpRespo
 
 
 @staff_required()
-@person_view(action="update", object_type="rehabilitation_plan")
+@person_view(action=AuditAction.UPDATE, object_type="rehabilitation_plan")
 @require_http_methods(["GET", "POST"])
 def rehab_plan_edit(request: HttpRequest, person: Person, stay_id: int) -> HttpResponse:
     stay = selectors.stay_for_page(person, stay_id)
@@ -170,7 +171,7 @@ def bed_board(request: HttpRequest) -> HttpResponse:
     name_persons(
         request.actor,
         [stay for entry in units for stay in entry.stays],
-        action="export" if csvexport.wants_csv(request) else "view",
+        action=AuditAction.EXPORT if csvexport.wants_csv(request) else AuditAction.VIEW,
         object_type="bed_board",
         own_unit_work=lambda stay: stay.unit_id in own_units,
     )
@@ -242,7 +243,7 @@ def agreement_detail(request: HttpRequest, agreement_id: int) -> HttpResponse:
     page.object_list = name_persons(
         request.actor,
         list(page.object_list),
-        action="export" if csvexport.wants_csv(request) else "view",
+        action=AuditAction.EXPORT if csvexport.wants_csv(request) else AuditAction.VIEW,
         object_type="purchase_agreement",
         own_unit_work=lambda stay: stay.unit_id in own_units,
     )

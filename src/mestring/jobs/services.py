@@ -29,6 +29,7 @@ from mestring.jobs.models import (
     NotificationPreference,
     Reminder,
 )
+from mestring.kernel.audit_words import AuditAction
 from mestring.people.models import Person, Staff
 from mestring.tenancy.models import Municipality
 
@@ -150,7 +151,7 @@ def reminders_scan(
             actor=actor,
             specs=[
                 EventSpec(
-                    action="create",
+                    action=AuditAction.CREATE,
                     object_type="reminder",
                     object_id=reminder.pk,
                     person=persons[reminder.person_id],
@@ -185,7 +186,7 @@ def reminder_email_send(*, actor: Actor, reminder: Reminder) -> bool:
         reminder.save(update_fields=["emailed_at"])
         record_event(
             actor=actor,
-            action="notify",
+            action=AuditAction.NOTIFY,
             object_type="reminder",
             object_id=reminder.pk,
             person=reminder.person,
@@ -205,7 +206,7 @@ def reminder_mark_seen(*, actor: Actor, reminder_id: int) -> Reminder:
         reminder.save(update_fields=["seen_at"])
         record_event(
             actor=actor,
-            action="mark_seen",
+            action=AuditAction.MARK_SEEN,
             object_type="reminder",
             object_id=reminder.pk,
             person=reminder.person,
@@ -230,7 +231,7 @@ def preference_set(*, actor: Actor, channel: str) -> NotificationPreference:
         )
         record_event(
             actor=actor,
-            action="set_notification",
+            action=AuditAction.SET_NOTIFICATION,
             object_type="notification_preference",
             object_id=preference.pk,
         )

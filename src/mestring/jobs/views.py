@@ -8,9 +8,9 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from mestring.access.decorators import staff_required
 from mestring.access.guard import audited_view
 from mestring.core.csvexport import page_or_all, render_or_csv
-from mestring.core.decorators import staff_required
 from mestring.core.flow import submit
 from mestring.jobs import selectors, services
 from mestring.jobs.forms import PreferenceForm

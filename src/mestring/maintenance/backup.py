@@ -1,4 +1,4 @@
-"""Backup and restore of the whole database (issue 11, item 3).
+"""Backup and restore of the whole database.
 
 PostgreSQL: `pg_dump --format=custom` and `pg_restore`, with the connection details
 from Django's DATABASES; the password goes through the PGPASSWORD environment

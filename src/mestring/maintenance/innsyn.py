@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 
 from mestring.access.models import AuditEvent
 from mestring.core.pdf import PdfDocument
+from mestring.kernel.audit_words import audit_action_label
 from mestring.people.models import Person
 
 # Never part of a copy: secrets, and bookkeeping the person cannot use.
@@ -125,7 +126,14 @@ def access_log(person: Person) -> list[dict[str, Any]]:
     events = AuditEvent.all_objects.filter(
         municipality_id=person.municipality_id, person=person
     ).order_by("seq")
-    return [{name: _plain(getattr(e, name)) for name, _label in ACCESS_LOG_FIELDS} for e in events]
+    return [_access_log_row(event) for event in events]
+
+
+def _access_log_row(event: AuditEvent) -> dict[str, Any]:
+    """One event for the person: the action in words, never its stored code."""
+    row = {name: _plain(getattr(event, name)) for name, _label in ACCESS_LOG_FIELDS}
+    row["action"] = audit_action_label(event.action)
+    return row
 
 
 def build_copy(person: Person) -> dict[str, Any]:

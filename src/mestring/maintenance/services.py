@@ -9,6 +9,7 @@ from django.db import transaction
 from mestring.access.actor import Actor
 from mestring.access.audit import EventSpec, record_event, record_events
 from mestring.access.models import AuditPurpose
+from mestring.kernel.audit_words import AuditAction
 from mestring.maintenance import retention
 from mestring.maintenance.innsyn import as_json, as_pdf, build_copy
 from mestring.maintenance.models import PERIOD_FIELDS, RetentionPolicy, audit_years_too_short
@@ -31,7 +32,7 @@ def innsyn_export(*, actor: Actor, person: Person, fmt: str) -> bytes:
         data = as_json(content) if fmt == "json" else as_pdf(content)
         record_event(
             actor=actor,
-            action="export",
+            action=AuditAction.EXPORT,
             object_type="innsyn",
             object_id=f"{person.pk}:{fmt}",
             person=person,
@@ -57,7 +58,10 @@ def retention_policy_update(*, actor: Actor, values: dict[str, int]) -> Retentio
                 setattr(policy, name, values[name])
         policy.save()
         record_event(
-            actor=actor, action="update", object_type="retention_policy", object_id=policy.pk
+            actor=actor,
+            action=AuditAction.UPDATE,
+            object_type="retention_policy",
+            object_id=policy.pk,
         )
     return policy
 
@@ -75,7 +79,7 @@ def retention_run(*, actor: Actor, today: datetime.date | None = None) -> list[K
             actor=actor,
             specs=[
                 EventSpec(
-                    action=f"retention_{result.action}",
+                    action=AuditAction.for_retention(result.action),
                     object_type=f"retention:{result.code}",
                     object_id=f"{result.done} av {result.due}",
                     purpose=AuditPurpose.ADMINISTRATION,

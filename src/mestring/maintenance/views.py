@@ -11,12 +11,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from mestring.access.audit import record_event
+from mestring.access.decorators import staff_required
 from mestring.access.guard import audited_view, person_view
 from mestring.access.models import AuditOutcome
 from mestring.access.permissions import ACCESS_GRANT, ADMIN_STAFF
-from mestring.core.decorators import staff_required
 from mestring.core.downloads import content_disposition
 from mestring.core.flow import submit
+from mestring.kernel.audit_words import AuditAction
 from mestring.maintenance import selectors, services
 from mestring.maintenance.forms import RetentionPolicyForm
 from mestring.people.models import Person
@@ -39,7 +40,7 @@ def person_innsyn(request: HttpRequest, person: Person) -> HttpResponse:
     if not may_export:
         record_event(
             actor=request.actor,
-            action="export",
+            action=AuditAction.EXPORT,
             object_type="innsyn",
             object_id=person.pk,
             person=person,

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mestring.assessments.forms import score_choices
 from mestring.assessments.models import FunctionVariable
+from mestring.core.forms import DATE_HELP, DateInput
 from mestring.outcomes import scoring
 from mestring.outcomes.models import (
     DEFAULT_THRESHOLDS,
@@ -24,7 +25,6 @@ from mestring.outcomes.models import (
     TimePoint,
 )
 from mestring.outcomes.services import SPPB_BALANCE_TIMES
-from mestring.people.forms import DATE_HELP, DateInput
 from mestring.people.models import Person
 from mestring.rehab.models import Episode
 

@@ -1,4 +1,4 @@
-"""Outcome instruments as data (issue 6 item 1): SPPB, COPM, PSFS and the functional
+"""Outcome instruments as data: SPPB, COPM, PSFS and the functional
 variables, each observation with instrument, version, date and time point.
 
 An observation keeps its items (the sub-tests, the person's activities or the
@@ -25,7 +25,7 @@ class Instrument(models.TextChoices):
     FUNCTION = "funksjon", _("Funksjonsvariabler (IPLOS)")
 
 
-# Meaningful change per instrument unless the municipality sets its own (item 1).
+# Meaningful change per instrument unless the municipality sets its own.
 DEFAULT_THRESHOLDS: dict[str, Decimal] = {
     Instrument.SPPB: Decimal("1"),
     Instrument.COPM: Decimal("2"),

@@ -20,6 +20,7 @@ from mestring.access.actor import Actor
 from mestring.access.audit import record_event
 from mestring.access.models import AuditPurpose
 from mestring.assessments.models import FunctionVariable
+from mestring.kernel.audit_words import AuditAction
 from mestring.outcomes import scoring
 from mestring.outcomes.models import (
     DEFAULT_VERSIONS,
@@ -107,7 +108,7 @@ def _save(
         ObservationItem.objects.bulk_create(items)
         record_event(
             actor=actor,
-            action="create" if created else "update",
+            action=AuditAction.CREATE if created else AuditAction.UPDATE,
             object_type="observation",
             object_id=observation.pk,
             person=person,
@@ -339,7 +340,7 @@ def observation_delete(*, actor: Actor, observation: Observation) -> Observation
         observation.delete()
         record_event(
             actor=actor,
-            action="delete",
+            action=AuditAction.DELETE,
             object_type="observation",
             object_id=pk,
             person=person,
@@ -369,7 +370,7 @@ def threshold_set(
             )
         record_event(
             actor=actor,
-            action="update",
+            action=AuditAction.UPDATE,
             object_type="instrument_threshold",
             object_id=instrument,
             purpose=AuditPurpose.ADMINISTRATION,

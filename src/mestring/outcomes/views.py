@@ -13,11 +13,12 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from mestring.access.decorators import staff_required
 from mestring.access.guard import person_view
 from mestring.access.permissions import ADMIN_UNITS
 from mestring.core import csvexport
-from mestring.core.decorators import staff_required
 from mestring.core.flow import submit
+from mestring.kernel.audit_words import AuditAction
 from mestring.outcomes import selectors, services
 from mestring.outcomes.forms import FORMS, ThresholdForm, initial_for
 from mestring.outcomes.models import (
@@ -125,7 +126,7 @@ def observation_create(request: HttpRequest, person: Person, instrument: str) ->
 
 
 @staff_required()
-@person_view(action="update", object_type="observation")
+@person_view(action=AuditAction.UPDATE, object_type="observation")
 @require_http_methods(["GET", "POST"])
 def observation_edit(request: HttpRequest, person: Person, observation_id: int) -> HttpResponse:
     observation = get_object_or_404(Observation, pk=observation_id, person=person)
@@ -149,7 +150,7 @@ def observation_detail(request: HttpRequest, person: Person, observation_id: int
 
 
 @staff_required()
-@person_view(action="delete", object_type="observation")
+@person_view(action=AuditAction.DELETE, object_type="observation")
 @require_http_methods(["GET", "POST"])
 def observation_delete(request: HttpRequest, person: Person, observation_id: int) -> HttpResponse:
     observation = get_object_or_404(Observation, pk=observation_id, person=person)

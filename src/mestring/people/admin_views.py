@@ -9,9 +9,9 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from mestring.access.decorators import staff_required
 from mestring.access.permissions import ADMIN_STAFF, ADMIN_UNITS
 from mestring.core import csvexport
-from mestring.core.decorators import staff_required
 from mestring.people import selectors, services
 from mestring.people.forms import StaffForm, UnitForm
 from mestring.people.models import Staff, Unit

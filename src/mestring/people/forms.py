@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model, password_validation
 from django.utils.translation import gettext_lazy as _
 
 from mestring.access.models import Role
+from mestring.core.forms import DATE_HELP, DateInput
 from mestring.people.identity import InvalidNationalId, parse_national_id
 from mestring.people.models import ActingBasis, Person, Relative, Staff, Unit, UnitInvolvement
 from mestring.people.services import (
@@ -18,13 +19,6 @@ from mestring.people.services import (
     person_ref_taken_message,
     username_taken_message,
 )
-
-DATE_HELP = _("Skriv datoen som dd.mm.åååå, for eksempel 24.12.1950.")
-
-
-class DateInput(forms.TextInput):
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs={"inputmode": "numeric", "autocomplete": "off", **(attrs or {})})
 
 
 class PersonForm(forms.ModelForm):
@@ -323,7 +317,8 @@ class StaffForm(forms.Form):
             if user is not None and Staff.objects.filter(user=user).exists():
                 raise forms.ValidationError(_("Denne brukeren er allerede ansatt i kommunen."))
             if user is not None and not self.may_join:
-                # Never join another municipality's user silently (issue 19 H2).
+                # Never join another municipality's user silently: a shared account
+                # is the installation administrator's to join.
                 raise forms.ValidationError(username_taken_message(), code="taken")
         return username
 

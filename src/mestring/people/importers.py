@@ -11,8 +11,21 @@ from django.utils import timezone
 
 from mestring.access.audit import EventSpec, record_events
 from mestring.core.importing import CHUNK, CsvImporter, ImportResult, RowError, fetch_in
+from mestring.kernel.audit_words import AuditAction
 from mestring.people.identity import InvalidNationalId, parse_national_id
 from mestring.people.models import Person
+
+
+def persons_by_ref(
+    rows: list[dict[str, str]] | None, column: str = "person_ref"
+) -> dict[str, Person]:
+    """The active municipality's persons named in the file (all when rows is None),
+    by their reference."""
+    if rows is None:
+        persons = Person.objects.exclude(person_ref="")
+    else:
+        persons = fetch_in(Person.objects, "person_ref", [row[column] for row in rows])
+    return {person.person_ref: person for person in persons}
 
 
 @dataclass(frozen=True)
@@ -114,7 +127,10 @@ class PersonImporter(CsvImporter):
             actor=self.actor,
             specs=[
                 EventSpec(action=action, object_type="person", object_id=person.pk, person=person)
-                for action, persons in (("import_create", to_create), ("import_update", to_update))
+                for action, persons in (
+                    (AuditAction.IMPORT_CREATE, to_create),
+                    (AuditAction.IMPORT_UPDATE, to_update),
+                )
                 for person in persons
             ],
         )

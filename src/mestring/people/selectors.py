@@ -7,7 +7,6 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.core.paginator import Page, Paginator
 from django.db.models import F, Func, Q, QuerySet, TextField
 
 from mestring.people.models import Person, Staff, Unit
@@ -30,7 +29,6 @@ class Unindexed(Func):
     output_field = TextField()
 
 
-PAGE_SIZE = 25
 PERSON_SORTS = {
     "navn": (Unindexed(F("family_name")), "given_name", "birth_date", "pk"),
     "-navn": (Unindexed(F("family_name")).desc(), "-given_name", "-birth_date", "-pk"),
@@ -100,10 +98,6 @@ def mark_access(persons: list[Person], actor: Actor) -> list[Person]:
     for person in persons:
         person.has_access = person.pk in allowed
     return persons
-
-
-def paginate(queryset: QuerySet, page_number: object, per_page: int = PAGE_SIZE) -> Page:
-    return Paginator(queryset, per_page).get_page(page_number)
 
 
 def person_overview(person: Person) -> dict[str, object]:

@@ -23,6 +23,7 @@ from mestring.access.models import (
 )
 from mestring.access.permissions import PERSON_REGISTER
 from mestring.accounts import services as account_services
+from mestring.kernel.audit_words import AuditAction
 from mestring.people.models import (
     ActingBasis,
     Person,
@@ -152,7 +153,11 @@ def person_register(*, actor: Actor, data: dict[str, Any]) -> Person:
         _save_person(person, data)
         registration_access_grant(actor=actor, person=person)
         record_event(
-            actor=actor, action="create", object_type="person", object_id=person.pk, person=person
+            actor=actor,
+            action=AuditAction.CREATE,
+            object_type="person",
+            object_id=person.pk,
+            person=person,
         )
     return person
 
@@ -163,7 +168,11 @@ def person_update(*, actor: Actor, person: Person, data: dict[str, Any]) -> Pers
         _apply(person, data)
         _save_person(person, data)
         record_event(
-            actor=actor, action="update", object_type="person", object_id=person.pk, person=person
+            actor=actor,
+            action=AuditAction.UPDATE,
+            object_type="person",
+            object_id=person.pk,
+            person=person,
         )
     return person
 
@@ -179,7 +188,7 @@ def relative_add(*, actor: Actor, person: Person, data: dict[str, Any]) -> Relat
         relative = Relative.objects.create(person=person, **data)
         record_event(
             actor=actor,
-            action="create",
+            action=AuditAction.CREATE,
             object_type="relative",
             object_id=relative.pk,
             person=person,
@@ -241,7 +250,7 @@ def representation_end(
         relative.save(update_fields=["acting_ended_at"])
         record_event(
             actor=actor,
-            action="end",
+            action=AuditAction.END,
             object_type="representation",
             object_id=relative.pk,
             person=relative.person,
@@ -292,7 +301,7 @@ def representation_correct(
         relative.save(update_fields=["acting_basis", "acting_until"])
         record_event(
             actor=actor,
-            action="update",
+            action=AuditAction.UPDATE,
             object_type="representation",
             object_id=relative.pk,
             person=relative.person,
@@ -305,7 +314,7 @@ def involvement_add(*, actor: Actor, person: Person, data: dict[str, Any]) -> Un
         involvement = UnitInvolvement.objects.create(person=person, **data)
         record_event(
             actor=actor,
-            action="create",
+            action=AuditAction.CREATE,
             object_type="unit_involvement",
             object_id=involvement.pk,
             person=person,
@@ -321,7 +330,7 @@ def unit_save(*, actor: Actor, unit: Unit | None, data: dict[str, Any]) -> Unit:
         unit.save()
         record_event(
             actor=actor,
-            action="create" if created else "update",
+            action=AuditAction.CREATE if created else AuditAction.UPDATE,
             object_type="unit",
             object_id=unit.pk,
             purpose=AuditPurpose.ADMINISTRATION,
@@ -348,7 +357,7 @@ def account_change_refusal(actor: Actor, user: Any) -> str | None:
     A municipality's administrator changes only that municipality's membership (roles,
     units, active here). The account itself is theirs to change only while the user
     belongs to no other municipality and is no installation administrator; otherwise it
-    takes an installation administrator (issue 19 H2)."""
+    takes an installation administrator."""
     if is_installation_admin(actor):
         return None
     elsewhere = Staff.all_objects.filter(user=user).exclude(municipality_id=actor.municipality.pk)
@@ -429,7 +438,7 @@ def staff_create(
     """A new staff member with a new account and its one-time enrolment code. An
     existing account (a user of another municipality) is joined, never copied or
     changed, and only by an installation administrator: to anyone else the username is
-    taken (issue 19 H2)."""
+    taken."""
     with transaction.atomic():
         user = get_user_model().objects.filter(username__iexact=user_data["username"]).first()
         joined = user is not None
@@ -447,10 +456,10 @@ def staff_create(
         staff.units.set(units)
         _set_roles(staff, roles)
         if joined:  # first, so the chains are locked in one order (municipality number)
-            _record_in_every_chain(actor=actor, user=user, action="join")
+            _record_in_every_chain(actor=actor, user=user, action=AuditAction.JOIN)
         record_event(
             actor=actor,
-            action="create",
+            action=AuditAction.CREATE,
             object_type="staff",
             object_id=staff.pk,
             purpose=AuditPurpose.ADMINISTRATION,
@@ -483,19 +492,19 @@ def staff_update(
     if set(changed) - set(ACCOUNT_FIELDS):
         raise StaffRuleError(_("Brukernavnet kan ikke endres."))
     if changed:  # before the write's transaction, so that the refusal's row is kept
-        _check_account_change(actor=actor, staff=staff, action="update_account")
+        _check_account_change(actor=actor, staff=staff, action=AuditAction.UPDATE_ACCOUNT)
     with transaction.atomic():
         if changed:
             _apply(user, changed)
             user.save(update_fields=list(changed))
-            _record_in_every_chain(actor=actor, user=user, action="update_account")
+            _record_in_every_chain(actor=actor, user=user, action=AuditAction.UPDATE_ACCOUNT)
         _apply(staff, staff_data)
         staff.save()
         staff.units.set(units)
         _set_roles(staff, roles)
         record_event(
             actor=actor,
-            action="update",
+            action=AuditAction.UPDATE,
             object_type="staff",
             object_id=staff.pk,
             purpose=AuditPurpose.ADMINISTRATION,
@@ -505,19 +514,19 @@ def staff_update(
 
 def staff_unlock(*, actor: Actor, staff: Staff) -> None:
     """Lift the account's lock-out: the account is shared, so see `account_change_refusal`."""
-    _check_account_change(actor=actor, staff=staff, action="unlock")
+    _check_account_change(actor=actor, staff=staff, action=AuditAction.UNLOCK)
     with transaction.atomic():
         account_services.unlock_user(staff.user)
-        _record_in_every_chain(actor=actor, user=staff.user, action="unlock")
+        _record_in_every_chain(actor=actor, user=staff.user, action=AuditAction.UNLOCK)
 
 
 def staff_reset_second_factor(*, actor: Actor, staff: Staff) -> str:
     """Remove the account's authenticator (lost phone) and return the new one-time
     enrolment code the user binds a new one with; see `account_change_refusal`."""
-    _check_account_change(actor=actor, staff=staff, action="reset_second_factor")
+    _check_account_change(actor=actor, staff=staff, action=AuditAction.RESET_SECOND_FACTOR)
     with transaction.atomic():
         enrolment_code = account_services.reset_second_factor(staff.user)
-        _record_in_every_chain(actor=actor, user=staff.user, action="reset_second_factor")
+        _record_in_every_chain(actor=actor, user=staff.user, action=AuditAction.RESET_SECOND_FACTOR)
     return enrolment_code
 
 
@@ -532,7 +541,7 @@ def operator_reset_second_factor(*, user: Any, label: str = "enrolment-code") ->
         for membership in memberships.order_by("municipality__number"):
             record_event(
                 actor=system_actor(membership.municipality, label=label),
-                action="reset_second_factor",
+                action=AuditAction.RESET_SECOND_FACTOR,
                 object_type="staff",
                 object_id=membership.pk,
                 purpose=AuditPurpose.ADMINISTRATION,

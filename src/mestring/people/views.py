@@ -17,13 +17,14 @@ from django.views.decorators.http import require_http_methods
 from django.views.defaults import permission_denied
 
 from mestring.access.audit import record_event
+from mestring.access.decorators import staff_required
 from mestring.access.guard import audit_refusal, person_view
 from mestring.access.models import AuditPurpose
 from mestring.access.permissions import PERSON_REGISTER, PERSON_SEARCH
 from mestring.core import csvexport
-from mestring.core.decorators import staff_required
 from mestring.core.logging import IDENTITY_NUMBER
-from mestring.core.person_summary import person_summary
+from mestring.core.pagination import paginate
+from mestring.kernel.audit_words import AuditAction
 from mestring.people import selectors, services
 from mestring.people.forms import (
     InvolvementForm,
@@ -71,13 +72,13 @@ def _search_page(request: HttpRequest, form: PersonSearchForm) -> HttpResponse:
         query = selectors.PersonQuery(
             text=form.cleaned_data["q"], sort=form.cleaned_data["sort"] or "navn"
         )
-        page = selectors.paginate(selectors.search_persons(query), request.GET.get("side"))
+        page = paginate(selectors.search_persons(query), request.GET.get("side"))
         # The access flag for the 25 persons shown, not for every hit.
         page.object_list = selectors.mark_access(list(page.object_list), request.actor)
         # A search shows who is known to the services: logged, without a person.
         record_event(
             actor=request.actor,
-            action="search",
+            action=AuditAction.SEARCH,
             object_type="person_search",
             object_id=page.paginator.count,
             purpose=AuditPurpose.CARE,
@@ -106,7 +107,6 @@ def person_register(request: HttpRequest) -> HttpResponse:
 def person_overview(request: HttpRequest, person: Person) -> HttpResponse:
     context = {
         "person": person,
-        "summary": person_summary(person),
         "may_change_representation": request.actor.has_perm(PERSON_REGISTER),
         **selectors.person_overview(person),
     }
@@ -114,7 +114,7 @@ def person_overview(request: HttpRequest, person: Person) -> HttpResponse:
 
 
 @staff_required()
-@person_view(action="update")
+@person_view(action=AuditAction.UPDATE)
 @require_http_methods(["GET", "POST"])
 def person_edit(request: HttpRequest, person: Person) -> HttpResponse:
     form = PersonForm(request.POST or None, instance=Person.objects.get(pk=person.pk))
@@ -149,7 +149,7 @@ def _add_to_person(
 
 
 @staff_required()
-@person_view(action="update")
+@person_view(action=AuditAction.UPDATE)
 @require_http_methods(["GET", "POST"])
 def relative_add(request: HttpRequest, person: Person) -> HttpResponse:
     may_register_right = request.actor.has_perm(PERSON_REGISTER)
@@ -164,7 +164,7 @@ def relative_add(request: HttpRequest, person: Person) -> HttpResponse:
 
 
 @staff_required()
-@person_view(action="update")
+@person_view(action=AuditAction.UPDATE)
 @require_http_methods(["GET", "POST"])
 def involvement_add(request: HttpRequest, person: Person) -> HttpResponse:
     return _add_to_person(
@@ -186,7 +186,7 @@ def _refused_without_permission(request: HttpRequest, person: Person) -> HttpRes
     log; answered (not raised) so the refusal's audit row is kept."""
     if request.actor.has_perm(PERSON_REGISTER):
         return None
-    audit_refusal(request.actor, person, action="update")
+    audit_refusal(request.actor, person, action=AuditAction.UPDATE)
     return permission_denied(request, PermissionDenied())
 
 
@@ -233,7 +233,7 @@ def _representation_form(
 
 
 @staff_required()
-@person_view(action="update", object_type="representation")
+@person_view(action=AuditAction.UPDATE, object_type="representation")
 @require_http_methods(["GET", "POST"])
 def representation_end(request: HttpRequest, person: Person, relative_id: int) -> HttpResponse:
     refused = _refused_without_permission(request, person)
@@ -262,7 +262,7 @@ def representation_end(request: HttpRequest, person: Person, relative_id: int) -
 
 
 @staff_required()
-@person_view(action="update", object_type="representation")
+@person_view(action=AuditAction.UPDATE, object_type="representation")
 @require_http_methods(["GET", "POST"])
 def representation_correct(request: HttpRequest, person: Person, relative_id: int) -> HttpResponse:
     refused = _refused_without_permission(request, person)

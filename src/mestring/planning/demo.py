@@ -1,6 +1,6 @@
 """Demo population for the demo municipality: 2015–2040 in the groups 0-19, 20-66,
 67-79, 80-89 and 90+, registered up to last year and projected after, with fewer young
-people and more old ones each year (as in seeds 000 §4). Idempotent: does nothing when
+people and more old ones each year, as in the national projections. Idempotent: does nothing when
 the municipality already has population figures."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""Population by age group and year, registered and projected (seeds 000 §4), and a
-record of each import of it."""
+"""Population by age group and year, registered and projected, and a record of each
+import of it."""
 
 from __future__ import annotations
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from mestring.access.actor import Actor
 from mestring.access.audit import record_event
 from mestring.core.importing import ImportResult
+from mestring.kernel.audit_words import AuditAction
 from mestring.planning.models import PopulationFigure, PopulationImport, PopulationKind
 
 
@@ -96,7 +97,7 @@ def population_figures_save(
         result.updated += len(to_update)
         record_event(
             actor=actor,
-            action="import",
+            action=AuditAction.IMPORT,
             object_type="population_import",
             object_id=record.pk,
         )

@@ -10,10 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from mestring.access.decorators import staff_required
 from mestring.access.permissions import PLAN_EDIT, STATISTICS_VIEW
 from mestring.catalogue.selectors import capacity_rows
 from mestring.core import csvexport
-from mestring.core.decorators import staff_required
 from mestring.planning import selectors
 from mestring.planning.charts import population_chart
 from mestring.planning.forms import PopulationImportForm

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mestring.access.models import Consent
 from mestring.casework.models import Decision
-from mestring.people.forms import DATE_HELP, DateInput
+from mestring.core.forms import DATE_HELP, DateInput
 from mestring.people.models import Person, Relative, Staff, Unit
 from mestring.plans import selectors
 from mestring.plans.models import (

@@ -25,8 +25,9 @@ from mestring.core.importing import (
     ImportResult,
     RowError,
     fetch_in,
-    persons_by_ref,
 )
+from mestring.kernel.audit_words import AuditAction
+from mestring.people.importers import persons_by_ref
 from mestring.people.models import Person, Staff, Unit, UnitKind
 from mestring.plans.models import (
     CoordinatorAssignment,
@@ -182,7 +183,7 @@ class PlanImporter(CsvImporter):
                 new_plans.append(plan)
                 moves.append((plan, ""))
                 result.created += 1
-                action = "import_create"
+                action = AuditAction.IMPORT_CREATE
             elif plan.responsible_unit_id != unit.pk or plan.end_date != row.end_date:
                 plan.responsible_unit, plan.end_date = unit, row.end_date
                 if plan.status != (PlanStatus.CLOSED if closed else PlanStatus.ACTIVE):
@@ -191,7 +192,7 @@ class PlanImporter(CsvImporter):
                 plan.closed_on = row.end_date if closed else None
                 changed_plans.append(plan)
                 result.updated += 1
-                action = "import_update"
+                action = AuditAction.IMPORT_UPDATE
             else:
                 result.unchanged += 1
             assignment = None
@@ -241,7 +242,9 @@ class PlanImporter(CsvImporter):
                 events.append(EventSpec(action, "individual_plan", plan.pk, person))
             if assignment is not None:
                 events.append(
-                    EventSpec("import_create", "coordinator_assignment", assignment.pk, person)
+                    EventSpec(
+                        AuditAction.IMPORT_CREATE, "coordinator_assignment", assignment.pk, person
+                    )
                 )
         record_events(actor=self.actor, specs=events)
 

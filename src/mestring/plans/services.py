@@ -22,6 +22,7 @@ from mestring.access.models import AuditPurpose, CareRelationKind, Consent, Cons
 from mestring.access.selectors import consent_in_force
 from mestring.access.services import care_relation_grant, care_relations_end_for
 from mestring.casework.models import Decision
+from mestring.kernel.audit_words import AuditAction
 from mestring.kernel.states import (
     TransitionNotAllowed,
     check_transition,
@@ -94,7 +95,7 @@ def coordinator_add(
         profile = CoordinatorProfile.objects.create(
             staff=staff, joined_on=joined_on or timezone.localdate(), note=note.strip()
         )
-        _admin_event(actor, "create", "coordinator", profile.pk)
+        _admin_event(actor, AuditAction.CREATE, "coordinator", profile.pk)
     return profile
 
 
@@ -114,7 +115,7 @@ def coordinator_deactivate(*, actor: Actor, coordinator: CoordinatorProfile) -> 
     with transaction.atomic():
         coordinator.is_active = False
         coordinator.save(update_fields=["is_active"])
-        _admin_event(actor, "deactivate", "coordinator", coordinator.pk)
+        _admin_event(actor, AuditAction.DEACTIVATE, "coordinator", coordinator.pk)
     return coordinator
 
 
@@ -124,7 +125,7 @@ def coordinator_reactivate(*, actor: Actor, coordinator: CoordinatorProfile) -> 
     with transaction.atomic():
         coordinator.is_active = True
         coordinator.save(update_fields=["is_active"])
-        _admin_event(actor, "activate", "coordinator", coordinator.pk)
+        _admin_event(actor, AuditAction.ACTIVATE, "coordinator", coordinator.pk)
     return coordinator
 
 
@@ -139,7 +140,7 @@ def training_add(
         training = CoordinatorTraining.objects.create(
             coordinator=coordinator, course=course.strip(), completed_on=completed_on
         )
-        _admin_event(actor, "create", "coordinator_training", training.pk)
+        _admin_event(actor, AuditAction.CREATE, "coordinator_training", training.pk)
     return training
 
 
@@ -157,7 +158,7 @@ def supervision_add(
         session = SupervisionSession.objects.create(
             coordinator=coordinator, held_on=held_on, topic=topic.strip(), supervisor=supervisor
         )
-        _admin_event(actor, "create", "coordinator_supervision", session.pk)
+        _admin_event(actor, AuditAction.CREATE, "coordinator_supervision", session.pk)
     return session
 
 
@@ -196,7 +197,7 @@ def coordinator_end(
         )
         record_event(
             actor=actor,
-            action="end",
+            action=AuditAction.END,
             object_type="coordinator_assignment",
             object_id=assignment.pk,
             person=assignment.person,
@@ -261,7 +262,7 @@ def coordinator_appoint(
         )
         record_event(
             actor=actor,
-            action="appoint",
+            action=AuditAction.APPOINT,
             object_type="coordinator_assignment",
             object_id=assignment.pk,
             person=person,
@@ -399,7 +400,7 @@ def plan_create(
             )
             record_initial_status(plan, actor=actor)
             _save_revision(actor, plan, _("Planen er opprettet"))
-            _plan_event(actor, plan, "create", "individual_plan", plan.pk)
+            _plan_event(actor, plan, AuditAction.CREATE, "individual_plan", plan.pk)
     except IntegrityError as exc:
         # Two users creating at the same moment: the constraint lets only one through.
         raise PlanRuleError(_("Personen har allerede en aktiv plan. Endre den i stedet.")) from exc
@@ -443,7 +444,7 @@ def plan_update(
     with transaction.atomic():
         _claim_version(plan, expected_version, fields=fields)
         _save_revision(actor, plan, _("Planen er endret"))
-        _plan_event(actor, plan, "update", "individual_plan", plan.pk)
+        _plan_event(actor, plan, AuditAction.UPDATE, "individual_plan", plan.pk)
     return plan
 
 
@@ -469,7 +470,7 @@ def plan_close(
         _claim_version(plan, expected_version, fields=fields, needs_consent=False)
         transition(plan, PlanStatus.CLOSED, actor=actor, reason=note.strip())
         _save_revision(actor, plan, _("Planen er avsluttet"))
-        _plan_event(actor, plan, "close", "individual_plan", plan.pk)
+        _plan_event(actor, plan, AuditAction.CLOSE, "individual_plan", plan.pk)
     return plan
 
 
@@ -522,7 +523,7 @@ def goal_add(
         )
         _record_goal_history(actor, goal, "", "")
         _save_revision(actor, plan, _("Mål lagt til"))
-        _plan_event(actor, plan, "create", "plan_goal", goal.pk)
+        _plan_event(actor, plan, AuditAction.CREATE, "plan_goal", goal.pk)
     return goal
 
 
@@ -549,7 +550,7 @@ def goal_update(*, actor: Actor, goal: Goal, expected_version: int, data: dict[s
             goal.save(update_fields=list(changes))
             _record_goal_history(actor, goal, *before)
         _save_revision(actor, plan, _("Mål endret"))
-        _plan_event(actor, plan, "update", "plan_goal", goal.pk)
+        _plan_event(actor, plan, AuditAction.UPDATE, "plan_goal", goal.pk)
     return goal
 
 
@@ -623,7 +624,7 @@ def measure_add(
         _claim_version(plan, expected_version)
         measure = Measure.objects.create(plan=plan, **fields)
         _save_revision(actor, plan, _("Tiltak lagt til"))
-        _plan_event(actor, plan, "create", "plan_measure", measure.pk)
+        _plan_event(actor, plan, AuditAction.CREATE, "plan_measure", measure.pk)
     return measure
 
 
@@ -638,7 +639,7 @@ def measure_update(
             setattr(measure, name, value)
         measure.save(update_fields=list(fields))
         _save_revision(actor, plan, _("Tiltak endret"))
-        _plan_event(actor, plan, "update", "plan_measure", measure.pk)
+        _plan_event(actor, plan, AuditAction.UPDATE, "plan_measure", measure.pk)
     return measure
 
 
@@ -677,7 +678,7 @@ def participant_add(
         _claim_version(plan, expected_version)
         participant = PlanParticipant.objects.create(plan=plan, **fields)
         _save_revision(actor, plan, _("Deltaker lagt til"))
-        _plan_event(actor, plan, "create", "plan_participant", participant.pk)
+        _plan_event(actor, plan, AuditAction.CREATE, "plan_participant", participant.pk)
     return participant
 
 
@@ -696,7 +697,7 @@ def participant_update(
             setattr(participant, name, value)
         participant.save(update_fields=list(fields))
         _save_revision(actor, plan, _("Deltaker endret"))
-        _plan_event(actor, plan, "update", "plan_participant", participant.pk)
+        _plan_event(actor, plan, AuditAction.UPDATE, "plan_participant", participant.pk)
     return participant
 
 
@@ -709,7 +710,7 @@ def participant_remove(
         pk = participant.pk
         participant.delete()
         _save_revision(actor, plan, _("Deltaker fjernet"))
-        _plan_event(actor, plan, "delete", "plan_participant", pk)
+        _plan_event(actor, plan, AuditAction.DELETE, "plan_participant", pk)
 
 
 # --- Evaluations
@@ -748,5 +749,5 @@ def evaluation_add(
             goal.save(update_fields=["achievement"])
             _record_goal_history(actor, goal, *before)
         _save_revision(actor, plan, _("Evaluering lagt til"))
-        _plan_event(actor, plan, "create", "plan_evaluation", evaluation.pk)
+        _plan_event(actor, plan, AuditAction.CREATE, "plan_evaluation", evaluation.pk)
     return evaluation

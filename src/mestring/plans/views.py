@@ -14,13 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from mestring.access.decorators import staff_required
 from mestring.access.guard import audited_view, person_view
 from mestring.access.models import AuditPurpose
 from mestring.access.permissions import ACCESS_GRANT
 from mestring.core import csvexport
-from mestring.core.decorators import staff_required
 from mestring.core.downloads import content_disposition
 from mestring.core.flow import submit
+from mestring.kernel.audit_words import AuditAction
 from mestring.people.models import Person
 from mestring.plans import forms as plan_forms
 from mestring.plans import selectors, services
@@ -185,7 +186,9 @@ def coordinator_appoint(request: HttpRequest, person: Person) -> HttpResponse:
 
 @staff_required()
 @person_view(
-    action="end", object_type="coordinator_assignment", administrative_permission=ACCESS_GRANT
+    action=AuditAction.END,
+    object_type="coordinator_assignment",
+    administrative_permission=ACCESS_GRANT,
 )
 @require_POST
 def coordinator_end(request: HttpRequest, person: Person, assignment_id: int) -> HttpResponse:
@@ -334,7 +337,7 @@ def plan_view(request: HttpRequest, person: Person, plan_id: int) -> HttpRespons
 
 
 @staff_required()
-@person_view(action="update", object_type="individual_plan")
+@person_view(action=AuditAction.UPDATE, object_type="individual_plan")
 @require_http_methods(["GET", "POST"])
 def plan_edit(request: HttpRequest, person: Person, plan_id: int) -> HttpResponse:
     plan = _get_plan(person, plan_id)
@@ -354,7 +357,7 @@ def plan_edit(request: HttpRequest, person: Person, plan_id: int) -> HttpRespons
 
 
 @staff_required()
-@person_view(action="close", object_type="individual_plan")
+@person_view(action=AuditAction.CLOSE, object_type="individual_plan")
 @require_http_methods(["GET", "POST"])
 def plan_close(request: HttpRequest, person: Person, plan_id: int) -> HttpResponse:
     plan = _get_plan(person, plan_id)
@@ -378,7 +381,7 @@ def plan_close(request: HttpRequest, person: Person, plan_id: int) -> HttpRespon
 
 
 @staff_required()
-@person_view(action="update", object_type="plan_goal")
+@person_view(action=AuditAction.UPDATE, object_type="plan_goal")
 @require_http_methods(["GET", "POST"])
 def goal_add(request: HttpRequest, person: Person, plan_id: int) -> HttpResponse:
     plan = _get_plan(person, plan_id)
@@ -400,7 +403,7 @@ def goal_add(request: HttpRequest, person: Person, plan_id: int) -> HttpResponse
 
 
 @staff_required()
-@person_view(action="update", object_type="plan_goal")
+@person_view(action=AuditAction.UPDATE, object_type="plan_goal")
 @require_http_methods(["GET", "POST"])
 def goal_edit(request: HttpRequest, person: Person, plan_id: int, goal_id: int) -> HttpResponse:
     plan = _get_plan(person, plan_id)
@@ -422,7 +425,7 @@ def _measure_data(data: dict[str, Any]) -> dict[str, Any]:
 
 
 @staff_required()
-@person_view(action="update", object_type="plan_measure")
+@person_view(action=AuditAction.UPDATE, object_type="plan_measure")
 @require_http_methods(["GET", "POST"])
 def measure_add(request: HttpRequest, person: Person, plan_id: int) -> HttpResponse:
     plan = _get_plan(person, plan_id)
@@ -439,7 +442,7 @@ def measure_add(request: HttpRequest, person: Person, plan_id: int) -> HttpRespo
 
 
 @staff_required()
-@person_view(action="update", object_type="plan_measure")
+@person_view(action=AuditAction.UPDATE, object_type="plan_measure")
 @require_http_methods(["GET", "POST"])
 def measure_edit(
     request: HttpRequest, person: Person, plan_id: int, measure_id: int
@@ -463,7 +466,7 @@ def measure_edit(
 
 
 @staff_required()
-@person_view(action="update", object_type="plan_participant")
+@person_view(action=AuditAction.UPDATE, object_type="plan_participant")
 @require_http_methods(["GET", "POST"])
 def participant_add(request: HttpRequest, person: Person, plan_id: int) -> HttpResponse:
     plan = _get_plan(person, plan_id)
@@ -486,7 +489,7 @@ def participant_add(request: HttpRequest, person: Person, plan_id: int) -> HttpR
 
 
 @staff_required()
-@person_view(action="update", object_type="plan_participant")
+@person_view(action=AuditAction.UPDATE, object_type="plan_participant")
 @require_http_methods(["GET", "POST"])
 def participant_edit(
     request: HttpRequest, person: Person, plan_id: int, participant_id: int
@@ -523,7 +526,7 @@ def participant_edit(
 
 
 @staff_required()
-@person_view(action="update", object_type="plan_participant")
+@person_view(action=AuditAction.UPDATE, object_type="plan_participant")
 @require_POST
 def participant_remove(
     request: HttpRequest, person: Person, plan_id: int, participant_id: int
@@ -540,7 +543,7 @@ def participant_remove(
 
 
 @staff_required()
-@person_view(action="update", object_type="plan_evaluation")
+@person_view(action=AuditAction.UPDATE, object_type="plan_evaluation")
 @require_http_methods(["GET", "POST"])
 def evaluation_add(request: HttpRequest, person: Person, plan_id: int) -> HttpResponse:
     plan = _get_plan(person, plan_id)
@@ -606,7 +609,7 @@ def revision_detail(
 
 
 @staff_required()
-@person_view(action="print", object_type="individual_plan_pdf")
+@person_view(action=AuditAction.PRINT, object_type="individual_plan_pdf")
 @require_GET
 def plan_pdf(request: HttpRequest, person: Person, plan_id: int) -> HttpResponse:
     plan = _get_plan(person, plan_id)

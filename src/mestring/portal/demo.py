@@ -1,6 +1,6 @@
 """Demo data for the citizen login: relatives with an identity number and a right to act.
 
-The demo persons already have synthetic identity numbers (core/demo.py; every tenth has
+The demo persons already have synthetic identity numbers (demo/build.py; every tenth has
 none). This adds relatives that can log in on the development provider
 (`/min-side/logg-inn/?kommune=<demo municipality>` → "Logg inn som …"):
 

@@ -29,7 +29,7 @@ from joserfc import jwt
 from joserfc.jwk import RSAKey
 
 from mestring.people.models import Person, Relative
-from mestring.portal import oidc
+from mestring.portal.oidc_common import DEV_ISSUER_PATH, PENDING_KEY, pkce_challenge
 from mestring.tenancy.context import activate
 from mestring.tenancy.models import Municipality
 
@@ -74,7 +74,7 @@ def _enabled() -> None:
         raise Http404
 
 
-# --- The documents, also used in-process by LocalTransport
+# --- The documents, also used in-process by the relying party (oidc.LocalTransport)
 
 
 def discovery_document(issuer: str) -> dict[str, Any]:
@@ -139,9 +139,7 @@ def exchange_code(issuer: str, form: dict[str, str]) -> dict[str, Any]:
     if payload["redirect_uri"] != form.get("redirect_uri"):
         raise TokenError("invalid_grant")
     verifier = form.get("code_verifier", "")
-    if not verifier or not secrets.compare_digest(
-        oidc.pkce_challenge(verifier), payload["challenge"]
-    ):
+    if not verifier or not secrets.compare_digest(pkce_challenge(verifier), payload["challenge"]):
         raise TokenError("invalid_grant")
     # Used once: the first exchange claims the code's id.
     if not cache.add(f"dev-oidc-code:{payload['jti']}", 1, CODE_MAX_AGE * 2):
@@ -170,40 +168,11 @@ def exchange_code(issuer: str, form: dict[str, str]) -> dict[str, Any]:
     }
 
 
-class LocalTransport:
-    """The relying party's transport when the development provider is its own site."""
-
-    def __init__(self, issuer: str) -> None:
-        self.issuer = issuer
-
-    def get_json(self, url: str) -> dict[str, Any]:
-        _enabled_or_error()
-        if url == f"{self.issuer}/.well-known/openid-configuration":
-            return discovery_document(self.issuer)
-        if url == f"{self.issuer}/jwks":
-            return jwks_document()
-        raise oidc.OidcError("bad_url")
-
-    def post_form(self, url: str, data: dict[str, str]) -> dict[str, Any]:
-        _enabled_or_error()
-        if url != f"{self.issuer}/token":
-            raise oidc.OidcError("bad_url")
-        try:
-            return exchange_code(self.issuer, data)
-        except TokenError as exc:
-            raise oidc.OidcError(f"token_{exc.error}") from exc
-
-
-def _enabled_or_error() -> None:
-    if not settings.MESTRING_DEV_OIDC:
-        raise oidc.OidcNotConfigured()
-
-
 # --- Views
 
 
 def _issuer(request: HttpRequest) -> str:
-    return request.build_absolute_uri(oidc.DEV_ISSUER_PATH).rstrip("/")
+    return request.build_absolute_uri(DEV_ISSUER_PATH).rstrip("/")
 
 
 @require_GET
@@ -253,7 +222,7 @@ def _municipality_for(request: HttpRequest) -> Municipality | None:
         found = Municipality.objects.filter(number=number).first()
         if found:
             return found
-    pending = request.session.get(oidc.PENDING_KEY) or {}
+    pending = request.session.get(PENDING_KEY) or {}
     municipality_id = pending.get("municipality_id") if isinstance(pending, dict) else None
     if municipality_id:
         found = Municipality.objects.filter(pk=municipality_id).first()

@@ -18,11 +18,12 @@ from django.shortcuts import redirect
 
 from mestring.access.actor import Actor
 from mestring.access.audit import AccessGround, access_ground, counting_events, record_event
+from mestring.access.middleware import client_address
 from mestring.access.models import AuditPurpose
+from mestring.kernel.audit_words import AuditAction
 from mestring.portal.representation import Representation, representation_for
 from mestring.portal.session import CitizenSession, choose_person, current_citizen
 from mestring.tenancy.context import activate
-from mestring.tenancy.middleware import client_address
 from mestring.tenancy.models import Municipality
 
 CITIZEN_ROLE = "innbygger"
@@ -87,7 +88,7 @@ def citizen_view(*, object_type: str = "portal") -> Callable:
                     if counter.count == 0:
                         record_event(
                             actor=actor,
-                            action="view",
+                            action=AuditAction.VIEW,
                             object_type=object_type,
                             object_id=rep.person.pk,
                             person=rep.person,

@@ -14,8 +14,6 @@ demo also works where the server cannot reach its own public address.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
 import secrets
 import threading
@@ -34,12 +32,13 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
-PENDING_KEY = "portal_oidc"  # the session key of a login under way
+from mestring.portal import devprovider
+from mestring.portal.oidc_common import DEV_ISSUER_PATH, PENDING_KEY, pkce_challenge
+
 PENDING_MAX_AGE = 15 * 60  # seconds a started login may take
 LEEWAY = 60  # seconds of clock difference accepted for exp/iat
 CACHE_SECONDS = 3600  # discovery document and JWKS
 HTTP_TIMEOUT = 10
-DEV_ISSUER_PATH = "/dev-oidc"
 
 # Assurance levels, in order. The older ID-porten names are accepted beside the new.
 ASSURANCE_RANK: dict[str, int] = {
@@ -159,10 +158,37 @@ def issuer_for(request: HttpRequest) -> str:
     return request.build_absolute_uri(DEV_ISSUER_PATH).rstrip("/")
 
 
+class LocalTransport:
+    """The relying party's transport when the development provider is its own site."""
+
+    def __init__(self, issuer: str) -> None:
+        self.issuer = issuer
+
+    def get_json(self, url: str) -> dict[str, Any]:
+        _enabled_or_error()
+        if url == f"{self.issuer}/.well-known/openid-configuration":
+            return devprovider.discovery_document(self.issuer)
+        if url == f"{self.issuer}/jwks":
+            return devprovider.jwks_document()
+        raise OidcError("bad_url")
+
+    def post_form(self, url: str, data: dict[str, str]) -> dict[str, Any]:
+        _enabled_or_error()
+        if url != f"{self.issuer}/token":
+            raise OidcError("bad_url")
+        try:
+            return devprovider.exchange_code(self.issuer, data)
+        except devprovider.TokenError as exc:
+            raise OidcError(f"token_{exc.error}") from exc
+
+
+def _enabled_or_error() -> None:
+    if not settings.MESTRING_DEV_OIDC:
+        raise OidcNotConfigured()
+
+
 def transport_for(issuer: str) -> Transport:
     if not settings.MESTRING_OIDC_ISSUER.strip() and settings.MESTRING_DEV_OIDC:
-        from mestring.portal.devprovider import LocalTransport
-
         return LocalTransport(issuer)
     return HttpTransport()
 
@@ -290,14 +316,6 @@ def validate_id_token(
 
 
 # --- The flow
-
-
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def pkce_challenge(verifier: str) -> str:
-    return _b64(hashlib.sha256(verifier.encode()).digest())
 
 
 def start_login(request: HttpRequest, *, municipality_id: int) -> str:

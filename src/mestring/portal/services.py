@@ -24,6 +24,7 @@ from mestring.access.models import Consent, ConsentGiver, ConsentKind
 from mestring.casework import services as casework_services
 from mestring.casework.models import Applicant, Case, CaseKind
 from mestring.catalogue.models import Service
+from mestring.kernel.audit_words import AuditAction
 from mestring.people import services as people_services
 from mestring.people.models import ActingBasis, Person, Relative, acting_in_force_q
 from mestring.plans import services as plan_services
@@ -86,7 +87,7 @@ def what_matters_write(*, actor: Actor, rep: Representation, text: str) -> Citiz
             text=text,
             **_author(rep, actor),
         )
-        _event(actor, "create", "citizen_comment", comment.pk, person)
+        _event(actor, AuditAction.CREATE, "citizen_comment", comment.pk, person)
     return comment
 
 
@@ -117,7 +118,7 @@ def comment_add(
             text=text,
             **_author(rep, actor),
         )
-        _event(actor, "create", "citizen_comment", comment.pk, person)
+        _event(actor, AuditAction.CREATE, "citizen_comment", comment.pk, person)
     return comment
 
 
@@ -133,7 +134,7 @@ def goal_propose(*, actor: Actor, rep: Representation, text: str) -> CitizenComm
         comment = CitizenComment.objects.create(
             person=person, plan=plan, kind=CommentKind.PROPOSAL, text=text, **_author(rep, actor)
         )
-        _event(actor, "create", "citizen_comment", comment.pk, person)
+        _event(actor, AuditAction.CREATE, "citizen_comment", comment.pk, person)
     return comment
 
 
@@ -150,7 +151,7 @@ def comment_answer(*, actor: Actor, comment: CitizenComment, answer: str) -> Cit
         comment.answered_by = actor.staff
         comment.answered_at = timezone.now()
         comment.save(update_fields=["answer", "answered_by", "answered_at"])
-        _event(actor, "answer", "citizen_comment", comment.pk, comment.person)
+        _event(actor, AuditAction.ANSWER, "citizen_comment", comment.pk, comment.person)
     return comment
 
 
@@ -182,7 +183,7 @@ def proposal_accept(*, actor: Actor, comment: CitizenComment, answer: str = "") 
                 "answered_at",
             ]
         )
-        _event(actor, "accept", "citizen_comment", comment.pk, comment.person)
+        _event(actor, AuditAction.ACCEPT, "citizen_comment", comment.pk, comment.person)
     return comment
 
 
@@ -199,7 +200,7 @@ def proposal_decline(*, actor: Actor, comment: CitizenComment, reason: str) -> C
         comment.answered_by = actor.staff
         comment.answered_at = timezone.now()
         comment.save(update_fields=["proposal_outcome", "answer", "answered_by", "answered_at"])
-        _event(actor, "decline", "citizen_comment", comment.pk, comment.person)
+        _event(actor, AuditAction.DECLINE, "citizen_comment", comment.pk, comment.person)
     return comment
 
 
@@ -249,7 +250,7 @@ def message_send_citizen(*, actor: Actor, rep: Representation, body: str, link: 
             relative=author["relative"],
             body=body,
         )
-        _event(actor, "create", "citizen_message", message.pk, person)
+        _event(actor, AuditAction.CREATE, "citizen_message", message.pk, person)
         emails = _coordinator_emails(person)
         transaction.on_commit(_notice(emails, link))
     return message
@@ -272,7 +273,7 @@ def message_send_staff(*, actor: Actor, person: Person, body: str, link: str) ->
         Message.objects.filter(
             conversation=conversation, sender_kind=SenderKind.CITIZEN, read_at__isnull=True
         ).update(read_at=timezone.now())
-        _event(actor, "create", "citizen_message", message.pk, person)
+        _event(actor, AuditAction.CREATE, "citizen_message", message.pk, person)
         emails = _citizen_emails(conversation)
         transaction.on_commit(_notice(emails, link))
     return message
@@ -396,7 +397,7 @@ def block_request_add(*, actor: Actor, rep: Representation, text: str) -> BlockR
             written_by_name=author["written_by_name"],
             on_behalf_basis=author["on_behalf_basis"],
         )
-        _event(actor, "create", "block_request", request.pk, rep.person)
+        _event(actor, AuditAction.CREATE, "block_request", request.pk, rep.person)
     return request
 
 
@@ -409,7 +410,7 @@ def block_request_handle(*, actor: Actor, request: BlockRequest, note: str = "")
         request.handled_by = actor.staff
         request.handled_note = note.strip()[:500]
         request.save(update_fields=["handled_at", "handled_by", "handled_note"])
-        _event(actor, "handle", "block_request", request.pk, request.person)
+        _event(actor, AuditAction.HANDLE, "block_request", request.pk, request.person)
     return request
 
 

@@ -18,9 +18,10 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from mestring.core.session_keys import CITIZEN
 from mestring.tenancy.models import Municipality
 
-SESSION_KEY = "citizen"
+SESSION_KEY = CITIZEN
 # When the citizen last did anything (seconds since the epoch): the idle timeout.
 LAST_ACTIVE_KEY = "citizen_last_active"
 

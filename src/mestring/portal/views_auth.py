@@ -17,14 +17,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from mestring.access.actor import Actor
 from mestring.access.audit import record_event
+from mestring.access.middleware import client_address
 from mestring.access.models import AuditOutcome, AuditPurpose
+from mestring.kernel.audit_words import AuditAction
 from mestring.people.models import ActingBasis
 from mestring.portal import oidc
 from mestring.portal.guard import LOGIN_OBJECT, LOGIN_ROLE, representation_roles
 from mestring.portal.representation import SELF, Representation, representations
 from mestring.portal.session import choose_person, citizen_login, citizen_logout, current_citizen
 from mestring.tenancy.context import activate
-from mestring.tenancy.middleware import client_address
 from mestring.tenancy.models import Municipality
 
 logger = logging.getLogger(__name__)
@@ -75,7 +76,7 @@ def _audit(
     with activate(municipality):
         record_event(
             actor=_login_actor(request, municipality, rep, name),
-            action="login",
+            action=AuditAction.LOGIN,
             object_type=LOGIN_OBJECT,
             object_id="",
             person=rep.person if rep is not None else None,

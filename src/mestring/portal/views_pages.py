@@ -22,8 +22,9 @@ from mestring.access.audit import record_event
 from mestring.casework.letters import decision_letter_pdf
 from mestring.core.downloads import content_disposition
 from mestring.core.flow import submit
+from mestring.core.pagination import paginate
+from mestring.kernel.audit_words import AuditAction
 from mestring.people.models import Person
-from mestring.people.selectors import paginate
 from mestring.portal import selectors, services
 from mestring.portal.forms import (
     ApplyForm,
@@ -259,7 +260,7 @@ def decision_letter(
     pdf = decision_letter_pdf(decision)
     record_event(
         actor=request.citizen_actor,
-        action="export",
+        action=AuditAction.EXPORT,
         object_type="decision_letter",
         object_id=decision.pk,
         person=person,

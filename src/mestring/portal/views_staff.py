@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from mestring.access.decorators import staff_required
 from mestring.access.guard import audited_view, person_view
 from mestring.core import csvexport
-from mestring.core.decorators import staff_required
 from mestring.people.models import Person
 from mestring.portal import selectors, services
 from mestring.portal.forms import StaffAnswerForm

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from mestring.core.forms import DATE_HELP, DateInput
 from mestring.core.text import single_line
-from mestring.people.forms import DATE_HELP, DateInput
 from mestring.people.models import Unit, UnitKind
 from mestring.public.models import OrganisationEvent, PublicProfile, UserOrganisation
 

@@ -1,6 +1,5 @@
 """The public face of a municipality: its profile for citizens, and the user
-organisations that register themselves and are published once staff approve them
-(seeds 000 §7.2 items 5 and 13, 004 §7).
+organisations that register themselves and are published once staff approve them.
 
 An approved organisation updates its own entry through a personal link sent by
 e-mail. Only a SHA-256 hash of the link's random token is stored, with an expiry; a

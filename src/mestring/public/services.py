@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from mestring.access.actor import Actor, system_actor
 from mestring.access.audit import record_event
 from mestring.core.text import one_line
+from mestring.kernel.audit_words import AuditAction
 from mestring.kernel.states import TransitionNotAllowed, record_initial_status, transition
 from mestring.public.models import (
     OrganisationEvent,
@@ -150,7 +151,7 @@ def organisation_register(*, actor: Actor, data: Mapping[str, Any]) -> UserOrgan
             setattr(organisation, name, data.get(name) or "")
         organisation.save()
         record_initial_status(organisation, actor=actor)
-        _audit(actor, "create", "user_organisation", organisation.pk)
+        _audit(actor, AuditAction.CREATE, "user_organisation", organisation.pk)
     return organisation
 
 
@@ -172,7 +173,7 @@ def organisation_approve(
             **_token_fields(token, now),
         }
         _move(actor, organisation, OrganisationStatus.APPROVED, changes=changes)
-        _audit(actor, "approve", "user_organisation", organisation.pk)
+        _audit(actor, AuditAction.APPROVE, "user_organisation", organisation.pk)
     organisation.link_sent = _send_link(organisation, link_builder(token), first=True)
     return organisation
 
@@ -194,7 +195,7 @@ def organisation_reject(
             "edit_token_expires_at": None,
         }
         _move(actor, organisation, OrganisationStatus.REJECTED, reason=reason, changes=changes)
-        _audit(actor, "reject", "user_organisation", organisation.pk)
+        _audit(actor, AuditAction.REJECT, "user_organisation", organisation.pk)
     return organisation
 
 
@@ -224,7 +225,7 @@ def organisation_update(
             setattr(organisation, name, data.get(name) or "")
         organisation.updated_at = timezone.now()
         organisation.save()
-        _audit(actor, "update", "user_organisation", organisation.pk)
+        _audit(actor, AuditAction.UPDATE, "user_organisation", organisation.pk)
     return organisation
 
 
@@ -245,7 +246,12 @@ def event_save(
             value = data.get(name)
             setattr(target, name, value if value is not None else "")
         target.save()
-        _audit(actor, "update" if event else "create", "organisation_event", target.pk)
+        _audit(
+            actor,
+            AuditAction.UPDATE if event else AuditAction.CREATE,
+            "organisation_event",
+            target.pk,
+        )
     return target
 
 
@@ -257,7 +263,7 @@ def event_delete(
     with transaction.atomic():
         event_id = event.pk
         event.delete()
-        _audit(actor, "delete", "organisation_event", event_id)
+        _audit(actor, AuditAction.DELETE, "organisation_event", event_id)
     return organisation
 
 
@@ -279,7 +285,7 @@ def edit_link_request(*, actor: Actor, email: str, link_builder: LinkBuilder) ->
         for organisation in matches:
             token = _issue_token(organisation, now)
             organisation.save(update_fields=["edit_token_hash", "edit_token_expires_at"])
-            _audit(actor, "issue_link", "user_organisation", organisation.pk)
+            _audit(actor, AuditAction.ISSUE_LINK, "user_organisation", organisation.pk)
             sent.append((organisation, token))
     for organisation, token in sent:
         _send_link(organisation, link_builder(token), first=False)
@@ -296,5 +302,5 @@ def profile_save(*, actor: Actor, data: Mapping[str, Any]) -> PublicProfile:
             setattr(profile, name, value)
         profile.updated_at = timezone.now()
         profile.save()
-        _audit(actor, "update", "public_profile", profile.pk)
+        _audit(actor, AuditAction.UPDATE, "public_profile", profile.pk)
     return profile

@@ -21,9 +21,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from mestring.access.decorators import staff_required
 from mestring.access.permissions import ADMIN_UNITS
 from mestring.core import csvexport
-from mestring.core.decorators import staff_required
 from mestring.core.flow import submit
 from mestring.public import selectors, services
 from mestring.public.forms import (

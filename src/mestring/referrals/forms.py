@@ -8,7 +8,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mestring.people.forms import DATE_HELP, DateInput
+from mestring.core.forms import DATE_HELP, DateInput
 from mestring.people.identity import InvalidNationalId, parse_national_id
 from mestring.people.models import Person, Staff, Unit, UnitKind
 from mestring.people.selectors import PersonQuery, search_persons

@@ -1,4 +1,4 @@
-"""Messages of need (meldinger) and their triage (seeds 000 §2.1.1, 001 §8, 003)."""
+"""Messages of need (meldinger) and their triage (pyramid level, who is responsible)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from mestring.kernel.states import Stateful, StatusHistory
 from mestring.people.models import Person, Staff, Unit
+from mestring.referrals.choices import CarePlace, Urgency
+from mestring.referrals.rules import due_on
 from mestring.tenancy.models import MunicipalityOwned
 
 
@@ -24,11 +26,6 @@ class ReferralSource(models.TextChoices):
     PERSON = "personen", _("Personen selv")
     RELATIVE = "parorende", _("Pårørende")
     OTHER = "annet", _("Annet")
-
-
-class Urgency(models.TextChoices):
-    NORMAL = "normal", _("Vanlig")
-    URGENT = "haster", _("Haster")
 
 
 class ReferralStatus(models.TextChoices):
@@ -57,19 +54,13 @@ OPEN_REFERRAL_STATUSES = (ReferralStatus.RECEIVED, ReferralStatus.ASSESSING)
 
 
 class PyramidLevel(models.IntegerChoices):
-    """The rehabilitation pyramid (seeds 003)."""
+    """The rehabilitation pyramid: from prevention (1) to the specialist health service (5)."""
 
     PREVENTION = 1, _("1 Forebygging og egenmestring")
     LOW_THRESHOLD = 2, _("2 Lavterskeltilbud og hverdagsrehabilitering")
     MUNICIPAL_REHAB = 3, _("3 Kommunal rehabilitering")
     COMPLEX_MUNICIPAL = 4, _("4 Sammensatt rehabilitering i kommunen og i samarbeid")
     SPECIALIST = 5, _("5 Spesialisthelsetjenesten")
-
-
-class CarePlace(models.TextChoices):
-    MUNICIPALITY = "kommune", _("Kommunen")
-    SPECIALIST = "spesialist", _("Spesialisthelsetjenesten")
-    JOINT = "felles", _("Felles (i samarbeid)")
 
 
 factor_validators = [MinValueValidator(1), MaxValueValidator(5)]
@@ -150,8 +141,6 @@ class Referral(MunicipalityOwned, Stateful):
 
     @property
     def due_on(self) -> datetime.date:
-        from mestring.referrals.rules import due_on  # rules import this module
-
         return due_on(self.received_on, self.urgency)
 
     def is_overdue(self, today: datetime.date | None = None) -> bool:

@@ -10,7 +10,7 @@ from fractions import Fraction
 
 from django.conf import settings
 
-from mestring.referrals.models import CarePlace, Urgency
+from mestring.referrals.choices import CarePlace, Urgency
 
 # IS-1947's three factors are each scored 1 (clearly municipal) … 5 (clearly specialist).
 FACTOR_MIN, FACTOR_MAX = 1, 5

@@ -1,7 +1,8 @@
 """Writes about messages of need: registration, status, triage and opening a case.
 
 Each is one transaction with its audit row; status changes go through
-REFERRAL_TRANSITIONS by `transition()`, which leaves a ReferralStatusChange row.
+REFERRAL_TRANSITIONS by `transition()`, which leaves a ReferralStatusChange row, the
+history the statistics are built from.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from mestring.access.models import CareRelation, CareRelationKind
 from mestring.access.services import care_relation_grant
 from mestring.casework.models import Case
 from mestring.casework.services import case_open
+from mestring.kernel.audit_words import AuditAction
 from mestring.kernel.states import record_initial_status, transition
 from mestring.people import services as people_services
 from mestring.people.models import Person, Staff, Unit
@@ -108,7 +110,7 @@ def referral_register(
         record_initial_status(referral, actor=actor)
         record_event(
             actor=actor,
-            action="create",
+            action=AuditAction.CREATE,
             object_type="referral",
             object_id=referral.pk,
             person=person,
@@ -149,7 +151,7 @@ def _move(
     transition(referral, to_status, actor=actor, reason=reason, changes=changes)
     record_event(
         actor=actor,
-        action=f"status_{to_status}",
+        action=AuditAction.for_status(to_status),
         object_type="referral",
         object_id=referral.pk,
         person=referral.person,
@@ -238,7 +240,7 @@ def referral_triage(
         )
         record_event(
             actor=actor,
-            action="triage",
+            action=AuditAction.TRIAGE,
             object_type="referral",
             object_id=referral.pk,
             person=referral.person,

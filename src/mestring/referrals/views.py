@@ -14,12 +14,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from mestring.access.audit import record_event
 from mestring.access.boards import name_intake_rows
+from mestring.access.decorators import staff_required
 from mestring.access.guard import audited_view, has_care_relation, person_view
 from mestring.access.models import AuditPurpose
 from mestring.access.permissions import ACCESS_GRANT, PERSON_REGISTER, PERSON_SEARCH
 from mestring.core import csvexport
-from mestring.core.decorators import staff_required
 from mestring.core.flow import submit
+from mestring.kernel.audit_words import AuditAction
 from mestring.kernel.states import TransitionNotAllowed
 from mestring.people.models import Person
 from mestring.people.services import DuplicateNationalId
@@ -113,7 +114,7 @@ def register(request: HttpRequest) -> HttpResponse:
         # logged, with the number of hits and no person.
         record_event(
             actor=request.actor,
-            action="search",
+            action=AuditAction.SEARCH,
             object_type="person_search",
             object_id=len(form.candidates),
             purpose=AuditPurpose.CARE,
@@ -173,7 +174,7 @@ def _handle_post(
 
 
 @staff_required()
-@person_view(action="update", object_type="referral", intake=True)
+@person_view(action=AuditAction.UPDATE, object_type="referral", intake=True)
 @require_http_methods(["GET", "POST"])
 def detail(request: HttpRequest, person: Person, referral_id: int) -> HttpResponse:
     referral = selectors.person_referral(person, referral_id)

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from mestring.access.actor import system_actor
 from mestring.access.audit import EventSpec, record_events
+from mestring.kernel.audit_words import AuditAction
 from mestring.outcomes.models import DEFAULT_VERSIONS, Instrument, Observation, TimePoint
 from mestring.people.models import Person, Staff
 from mestring.rehab.models import (
@@ -103,7 +104,7 @@ def build_rehab_demo(
                     episode=episode,
                     from_status=previous,
                     to_status=step,
-                    note="Demodata",
+                    reason="Demodata",
                 )
                 for previous, step in zip(["", *steps[:-1]], steps, strict=True)
             ]
@@ -136,7 +137,7 @@ def build_rehab_demo(
             if stage == "fullfort":
                 end_total = max(0, min(12, first + rng.choice([-1, 0, 1, 2, 2, 3])))
                 _sppb(person, episode, episode.end_date, TimePoint.END, end_total, staff)
-        events.append(EventSpec("demo_create", "episode", episode.pk, person))
+        events.append(EventSpec(AuditAction.DEMO_CREATE, "episode", episode.pk, person))
     record_events(actor=system_actor(municipality, label="demo"), specs=events)
 
 

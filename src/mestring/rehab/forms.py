@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from mestring.casework.models import Decision
-from mestring.people.forms import DATE_HELP, DateInput
+from mestring.core.forms import DATE_HELP, DateInput
 from mestring.people.models import Person, Staff, Unit
 from mestring.plans.models import IndividualPlan
 from mestring.rehab.models import (

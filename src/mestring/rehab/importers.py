@@ -1,4 +1,4 @@
-"""`mestring import episodes FILE.csv --municipality NNNN` (issue 6 item 8).
+"""`mestring import episodes FILE.csv --municipality NNNN`.
 
 Columns: person_ref,programme,referral_date,referral_source,assessed_date,assessment,
 start_date,end_date,outcome,visits,sppb_start,sppb_end,copm_performance_start,
@@ -31,9 +31,10 @@ from mestring.core.importing import (
     RowError,
     chunks,
     fetch_in,
-    persons_by_ref,
 )
+from mestring.kernel.audit_words import AuditAction
 from mestring.outcomes.models import DEFAULT_VERSIONS, Instrument, Observation, TimePoint
+from mestring.people.importers import persons_by_ref
 from mestring.people.models import Person
 from mestring.rehab.models import (
     Episode,
@@ -331,7 +332,7 @@ class EpisodeImporter(CsvImporter):
                 new_episodes.append(episode)
                 history.append((episode, row.steps(), ""))
                 changed = True
-                action = "import_create"
+                action = AuditAction.IMPORT_CREATE
                 result.created += 1
             else:
                 changed = False
@@ -342,7 +343,7 @@ class EpisodeImporter(CsvImporter):
                         setattr(episode, name, getattr(row, name))
                     changed_episodes.append(episode)
                     changed = True
-                action = "import_update"
+                action = AuditAction.IMPORT_UPDATE
             # The imported visits are made to match the file's number.
             if row.visits is not None:
                 wanted = row.visit_dates()
@@ -361,7 +362,7 @@ class EpisodeImporter(CsvImporter):
                     observation.total, observation.observed_on = total, day
                     changed_measures.append(observation)
                     changed = True
-            if action == "import_update":
+            if action == AuditAction.IMPORT_UPDATE:
                 if changed:
                     result.updated += 1
                 else:
@@ -429,7 +430,7 @@ class EpisodeImporter(CsvImporter):
                     episode=episode,
                     from_status=previous,
                     to_status=step,
-                    note="Importert",
+                    reason="Importert",
                     changed_by=self.actor.user,
                 )
             )

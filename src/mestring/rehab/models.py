@@ -1,15 +1,15 @@
-"""Rehabilitation episodes (forløp) of a programme, hverdagsrehabilitering first
-(issue 6 item 2): referral → assessment → waiting → start → visits → end → follow-up.
+"""Rehabilitation episodes (forløp) of a programme, hverdagsrehabilitering first:
+referral → assessment → waiting → start → visits → end → follow-up.
 """
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mestring.kernel.states import Stateful, StatusHistory
 from mestring.people.models import Person, Staff, Unit
 from mestring.tenancy.models import MunicipalityOwned
 
@@ -89,7 +89,10 @@ EPISODE_TRANSITIONS: dict[str, set[str]] = {
 OPEN_EPISODE_STATUSES = (EpisodeStatus.REFERRED, EpisodeStatus.WAITING, EpisodeStatus.ACTIVE)
 
 
-class Episode(MunicipalityOwned):
+class Episode(MunicipalityOwned, Stateful):
+    status_transitions = EPISODE_TRANSITIONS
+    status_history = "history"
+
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="episodes")
     programme = models.ForeignKey(
         Programme, on_delete=models.PROTECT, related_name="episodes", verbose_name=_("program")
@@ -144,7 +147,7 @@ class Episode(MunicipalityOwned):
             models.Index(fields=["municipality", "programme", "referral_date"]),
             models.Index(fields=["municipality", "status"]),
             # The waiting list (referred or waiting, oldest referral first) and the
-            # follow-ups due, both paged in this order (issue 12).
+            # follow-ups due, both paged in this order.
             models.Index(
                 fields=["municipality", "referral_date", "id"],
                 condition=Q(status__in=[EpisodeStatus.REFERRED, EpisodeStatus.WAITING]),
@@ -173,15 +176,12 @@ class Episode(MunicipalityOwned):
         return self.status in OPEN_EPISODE_STATUSES
 
 
-class EpisodeStatusChange(MunicipalityOwned):
+class EpisodeStatusChange(MunicipalityOwned, StatusHistory):
     episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="history")
-    from_status = models.CharField(max_length=14, choices=EpisodeStatus.choices, blank=True)
-    to_status = models.CharField(max_length=14, choices=EpisodeStatus.choices)
-    note = models.CharField(max_length=500, blank=True)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    from_status = models.CharField(
+        _("fra status"), max_length=14, choices=EpisodeStatus.choices, blank=True
     )
-    changed_at = models.DateTimeField(default=timezone.now)
+    to_status = models.CharField(_("til status"), max_length=14, choices=EpisodeStatus.choices)
 
     class Meta:
         ordering = ["changed_at", "pk"]

@@ -1,4 +1,4 @@
-"""Hverdagsrehabilitering in a year (issue 6 item 7, seeds 001 §5.2).
+"""Hverdagsrehabilitering in a year, the table a municipal plan reports.
 
 An episode of the programme «hverdagsrehabilitering» belongs to the year of its
 referral date. Durations, visits and SPPB change are over completed episodes.
@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from mestring.core.reporting import Report
 from mestring.outcomes.models import Instrument, Observation, TimePoint
 from mestring.outcomes.selectors import classify_change, threshold_for
 from mestring.rehab.models import (
@@ -23,13 +24,12 @@ from mestring.rehab.models import (
     EpisodeOutcome,
     ReferralSource,
 )
-from mestring.reports.base import Report
 
 SPPB_KEYS = ("improved", "unchanged", "worsened", "not_measured")
 
 
 def one_decimal(value: float | Decimal) -> float:
-    """Rounded half up to one decimal (36.05 → 36.1), as the tables in the seeds."""
+    """Rounded half up to one decimal (36.05 → 36.1), as municipal plans' tables round."""
     return float(Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 

@@ -1,8 +1,9 @@
-"""Writes about rehabilitation episodes (issue 6 item 2).
+"""Writes about rehabilitation episodes.
 
 Referral → assessment (aktuell / ikke aktuell) → waiting → start → visits → end
 (fullført / avbrutt) → follow-up. Each write is one transaction with its audit row;
-status changes go through EPISODE_TRANSITIONS and leave an EpisodeStatusChange row.
+status changes go through `transition()` (the row locked, EPISODE_TRANSITIONS checked
+under the lock) and leave an EpisodeStatusChange row.
 A staff member added to the episode's team sees the person while on the team.
 """
 
@@ -19,17 +20,16 @@ from mestring.access.audit import record_event
 from mestring.access.models import CareRelationKind
 from mestring.access.services import care_relation_grant, care_relations_end_for
 from mestring.casework.models import Decision
-from mestring.core.transitions import TransitionNotAllowed, check_transition
+from mestring.kernel.audit_words import AuditAction
+from mestring.kernel.states import TransitionNotAllowed, record_initial_status, transition
 from mestring.people.models import Person, Staff
 from mestring.plans.models import IndividualPlan
 from mestring.rehab.models import (
-    EPISODE_TRANSITIONS,
     Episode,
     EpisodeAssessment,
     EpisodeGoal,
     EpisodeOutcome,
     EpisodeStatus,
-    EpisodeStatusChange,
     EpisodeTeamMember,
     Programme,
     ReferralSource,
@@ -56,19 +56,6 @@ def _audit(actor: Actor, action: str, object_type: str, object_id: int, person: 
 def _not_future(day: datetime.date, what: str) -> None:
     if day > timezone.localdate():
         raise EpisodeError(_("%(what)s kan ikke være fram i tid.") % {"what": what})
-
-
-def _change_status(actor: Actor, episode: Episode, new: str, note: str = "") -> None:
-    labels = dict(EpisodeStatus.choices)
-    check_transition(EPISODE_TRANSITIONS, episode.status, new, labels)
-    EpisodeStatusChange.objects.create(
-        episode=episode,
-        from_status=episode.status,
-        to_status=new,
-        note=note[:500],
-        changed_by=actor.user,
-    )
-    episode.status = new
 
 
 # --- Referral and the stages
@@ -108,10 +95,8 @@ def episode_refer(
             decision=decision,
             plan=plan,
         )
-        EpisodeStatusChange.objects.create(
-            episode=episode, to_status=EpisodeStatus.REFERRED, changed_by=actor.user
-        )
-        _audit(actor, "create", "episode", episode.pk, person)
+        record_initial_status(episode, actor=actor)
+        _audit(actor, AuditAction.CREATE, "episode", episode.pk, person)
     return episode
 
 
@@ -137,12 +122,18 @@ def episode_assess(
         else EpisodeStatus.NOT_RELEVANT
     )
     with transaction.atomic():
-        _change_status(actor, episode, new, reason.strip())
-        episode.assessed_on = assessed_on
-        episode.assessment = assessment
-        episode.assessment_reason = reason.strip()
-        episode.save(update_fields=["status", "assessed_on", "assessment", "assessment_reason"])
-        _audit(actor, "assess", "episode", episode.pk, episode.person)
+        transition(
+            episode,
+            new,
+            actor=actor,
+            reason=reason.strip()[:500],
+            changes={
+                "assessed_on": assessed_on,
+                "assessment": assessment,
+                "assessment_reason": reason.strip(),
+            },
+        )
+        _audit(actor, AuditAction.ASSESS, "episode", episode.pk, episode.person)
         if new == EpisodeStatus.NOT_RELEVANT:
             _end_team(actor, episode, assessed_on)
     return episode
@@ -155,10 +146,8 @@ def episode_start(*, actor: Actor, episode: Episode, start_date: datetime.date) 
         raise EpisodeError(_("Oppstarten kan ikke være før vurderingen."))
     _not_future(start_date, _("Oppstartsdatoen"))
     with transaction.atomic():
-        _change_status(actor, episode, EpisodeStatus.ACTIVE)
-        episode.start_date = start_date
-        episode.save(update_fields=["status", "start_date"])
-        _audit(actor, "start", "episode", episode.pk, episode.person)
+        transition(episode, EpisodeStatus.ACTIVE, actor=actor, changes={"start_date": start_date})
+        _audit(actor, AuditAction.START, "episode", episode.pk, episode.person)
     return episode
 
 
@@ -186,17 +175,16 @@ def episode_end(
         raise EpisodeError(_("Det er registrert besøk etter sluttdatoen."))
     new = EpisodeStatus.COMPLETED if outcome == EpisodeOutcome.COMPLETED else outcome
     with transaction.atomic():
-        _change_status(actor, episode, new, reason.strip())
-        episode.outcome = outcome
-        episode.end_date = end_date
-        episode.end_reason = reason.strip()
+        changes: dict[str, object] = {
+            "outcome": outcome,
+            "end_date": end_date,
+            "end_reason": reason.strip(),
+        }
         if episode.start_date is not None:
             weeks = episode.programme.follow_up_weeks
-            episode.follow_up_due_on = end_date + datetime.timedelta(weeks=weeks)
-        episode.save(
-            update_fields=["status", "outcome", "end_date", "end_reason", "follow_up_due_on"]
-        )
-        _audit(actor, "end", "episode", episode.pk, episode.person)
+            changes["follow_up_due_on"] = end_date + datetime.timedelta(weeks=weeks)
+        transition(episode, new, actor=actor, reason=reason.strip()[:500], changes=changes)
+        _audit(actor, AuditAction.END, "episode", episode.pk, episode.person)
         _end_team(actor, episode, end_date)
     return episode
 
@@ -213,7 +201,7 @@ def episode_follow_up(
         episode.followed_up_on = followed_up_on
         episode.follow_up_note = note.strip()
         episode.save(update_fields=["followed_up_on", "follow_up_note"])
-        _audit(actor, "follow_up", "episode", episode.pk, episode.person)
+        _audit(actor, AuditAction.FOLLOW_UP, "episode", episode.pk, episode.person)
     return episode
 
 
@@ -248,7 +236,7 @@ def visit_record(
         visit = Visit.objects.create(
             episode=episode, visited_on=visited_on, staff=staff, minutes=minutes, note=note.strip()
         )
-        _audit(actor, "create", "episode_visit", visit.pk, episode.person)
+        _audit(actor, AuditAction.CREATE, "episode_visit", visit.pk, episode.person)
     return visit
 
 
@@ -261,7 +249,7 @@ def goal_add(*, actor: Actor, episode: Episode, text: str) -> EpisodeGoal:
     with transaction.atomic():
         position = episode.goals.count() + 1
         goal = EpisodeGoal.objects.create(episode=episode, text=text.strip(), position=position)
-        _audit(actor, "create", "episode_goal", goal.pk, episode.person)
+        _audit(actor, AuditAction.CREATE, "episode_goal", goal.pk, episode.person)
     return goal
 
 
@@ -274,7 +262,7 @@ def goal_update(*, actor: Actor, goal: EpisodeGoal, text: str, achieved: str) ->
         goal.text = text.strip()
         goal.achieved = achieved
         goal.save(update_fields=["text", "achieved"])
-        _audit(actor, "update", "episode_goal", goal.pk, goal.episode.person)
+        _audit(actor, AuditAction.UPDATE, "episode_goal", goal.pk, goal.episode.person)
     return goal
 
 
@@ -303,7 +291,7 @@ def team_member_add(
         member = EpisodeTeamMember.objects.create(
             episode=episode, staff=staff, role=role.strip(), started_on=started_on
         )
-        _audit(actor, "add", "episode_team_member", member.pk, episode.person)
+        _audit(actor, AuditAction.ADD, "episode_team_member", member.pk, episode.person)
         care_relation_grant(
             actor=actor,
             person=episode.person,
@@ -318,7 +306,7 @@ def _end_membership(actor: Actor, member: EpisodeTeamMember, ended_on: datetime.
     member.ended_on = ended_on
     member.save(update_fields=["ended_on"])
     person = member.episode.person
-    _audit(actor, "end", "episode_team_member", member.pk, person)
+    _audit(actor, AuditAction.END, "episode_team_member", member.pk, person)
     still_on_a_team = EpisodeTeamMember.objects.filter(
         episode__person=person,
         episode__status__in=(EpisodeStatus.REFERRED, EpisodeStatus.WAITING, EpisodeStatus.ACTIVE),
@@ -371,7 +359,7 @@ def programme_save(
         programme.save()
         record_event(
             actor=actor,
-            action="create" if created else "update",
+            action=AuditAction.CREATE if created else AuditAction.UPDATE,
             object_type="programme",
             object_id=programme.pk,
         )

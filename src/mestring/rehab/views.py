@@ -15,12 +15,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from mestring.access.boards import actor_unit_ids, name_persons
+from mestring.access.decorators import staff_required
 from mestring.access.guard import audited_view, person_view
 from mestring.access.permissions import ADMIN_UNITS, REHAB_REGISTER, STATISTICS_VIEW
 from mestring.core import csvexport
-from mestring.core.decorators import staff_required
 from mestring.core.downloads import content_disposition
 from mestring.core.flow import submit
+from mestring.core.reporting import chosen_year
+from mestring.kernel.audit_words import AuditAction
 from mestring.outcomes.models import Instrument, TimePoint
 from mestring.people.models import Person
 from mestring.rehab import forms as rehab_forms
@@ -33,7 +35,6 @@ from mestring.rehab.models import (
     Programme,
 )
 from mestring.rehab.reports import EverydayRehabReport
-from mestring.reports.decisions_views import chosen_year
 
 RULE_ERRORS = services.RULE_ERRORS
 STAGES = (
@@ -167,7 +168,7 @@ def _action(
 
 
 @staff_required()
-@person_view(action="update", object_type="episode")
+@person_view(action=AuditAction.UPDATE, object_type="episode")
 @require_http_methods(["GET", "POST"])
 def episode_assess(request: HttpRequest, person: Person, episode_id: int) -> HttpResponse:
     episode = _episode(person, episode_id)
@@ -187,7 +188,7 @@ def episode_assess(request: HttpRequest, person: Person, episode_id: int) -> Htt
 
 
 @staff_required()
-@person_view(action="update", object_type="episode")
+@person_view(action=AuditAction.UPDATE, object_type="episode")
 @require_http_methods(["GET", "POST"])
 def episode_start(request: HttpRequest, person: Person, episode_id: int) -> HttpResponse:
     episode = _episode(person, episode_id)
@@ -204,7 +205,7 @@ def episode_start(request: HttpRequest, person: Person, episode_id: int) -> Http
 
 
 @staff_required()
-@person_view(action="create", object_type="episode_visit")
+@person_view(action=AuditAction.CREATE, object_type="episode_visit")
 @require_http_methods(["GET", "POST"])
 def visit_create(request: HttpRequest, person: Person, episode_id: int) -> HttpResponse:
     episode = _episode(person, episode_id)
@@ -224,7 +225,7 @@ def visit_create(request: HttpRequest, person: Person, episode_id: int) -> HttpR
 
 
 @staff_required()
-@person_view(action="update", object_type="episode")
+@person_view(action=AuditAction.UPDATE, object_type="episode")
 @require_http_methods(["GET", "POST"])
 def episode_end(request: HttpRequest, person: Person, episode_id: int) -> HttpResponse:
     episode = _episode(person, episode_id)
@@ -242,7 +243,7 @@ def episode_end(request: HttpRequest, person: Person, episode_id: int) -> HttpRe
 
 
 @staff_required()
-@person_view(action="update", object_type="episode")
+@person_view(action=AuditAction.UPDATE, object_type="episode")
 @require_http_methods(["GET", "POST"])
 def episode_follow_up(request: HttpRequest, person: Person, episode_id: int) -> HttpResponse:
     episode = _episode(person, episode_id)
@@ -261,7 +262,7 @@ def episode_follow_up(request: HttpRequest, person: Person, episode_id: int) -> 
 
 
 @staff_required()
-@person_view(action="create", object_type="episode_goal")
+@person_view(action=AuditAction.CREATE, object_type="episode_goal")
 @require_http_methods(["GET", "POST"])
 def goal_create(request: HttpRequest, person: Person, episode_id: int) -> HttpResponse:
     episode = _episode(person, episode_id)
@@ -279,7 +280,7 @@ def goal_create(request: HttpRequest, person: Person, episode_id: int) -> HttpRe
 
 
 @staff_required()
-@person_view(action="update", object_type="episode_goal")
+@person_view(action=AuditAction.UPDATE, object_type="episode_goal")
 @require_http_methods(["GET", "POST"])
 def goal_edit(request: HttpRequest, person: Person, episode_id: int, goal_id: int) -> HttpResponse:
     episode = _episode(person, episode_id)
@@ -299,7 +300,7 @@ def goal_edit(request: HttpRequest, person: Person, episode_id: int, goal_id: in
 
 
 @staff_required()
-@person_view(action="create", object_type="episode_team_member")
+@person_view(action=AuditAction.CREATE, object_type="episode_team_member")
 @require_http_methods(["GET", "POST"])
 def team_add(request: HttpRequest, person: Person, episode_id: int) -> HttpResponse:
     episode = _episode(person, episode_id)
@@ -319,7 +320,7 @@ def team_add(request: HttpRequest, person: Person, episode_id: int) -> HttpRespo
 
 
 @staff_required()
-@person_view(action="update", object_type="episode_team_member")
+@person_view(action=AuditAction.UPDATE, object_type="episode_team_member")
 @require_http_methods(["GET", "POST"])
 def team_end(request: HttpRequest, person: Person, episode_id: int, member_id: int) -> HttpResponse:
     episode = _episode(person, episode_id)
@@ -367,7 +368,7 @@ def waiting_list(request: HttpRequest) -> HttpResponse:
     name_persons(
         request.actor,
         [*page.object_list, *follow_ups.object_list],
-        action="export" if csvexport.wants_csv(request) else "view",
+        action=AuditAction.EXPORT if csvexport.wants_csv(request) else AuditAction.VIEW,
         object_type="episode_waiting_list",
         own_unit_work=lambda episode: episode.programme.unit_id in own_units,
     )

@@ -1,4 +1,4 @@
-"""The coordinating unit's overview (issue 4 item 7): figures, and the lists behind them.
+"""The coordinating unit's overview: figures, and the lists behind them.
 
 Figures are counts anyone with statistics access may see; the lists name persons and
 are for the coordinating unit (access.grant), and are audited when shown.
@@ -13,11 +13,11 @@ from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from mestring.access.models import Consent
+from mestring.core.reporting import adult_threshold
 from mestring.people.models import Unit
 from mestring.plans import selectors as plan_selectors
 from mestring.plans.models import CoordinatorAssignment, CoordinatorProfile
 from mestring.referrals import selectors as referral_selectors
-from mestring.reports.base import adult_threshold
 from mestring.reports.individual_plans import plans_in_force
 from mestring.teams import selectors as team_selectors
 from mestring.teams.models import FollowUpItem, ResponsibilityGroup
@@ -63,7 +63,7 @@ def groups_in_force(day: datetime.date) -> QuerySet[ResponsibilityGroup]:
 def _by_age(queryset: QuerySet, unit_field: str, day: datetime.date) -> list[dict[str, Any]]:
     threshold = adult_threshold(day)
     # Every person is either under 18 or not, so the distinct total is the sum of the
-    # two: one COUNT(DISTINCT) less, each of which sorts all rows of the group (issue 12).
+    # two: one COUNT(DISTINCT) less, each of which sorts all rows of the group.
     rows = (
         queryset.values(unit_field)
         .annotate(

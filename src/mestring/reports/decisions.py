@@ -1,4 +1,4 @@
-"""Service applications, decisions, processing and waiting time in a year (issue 5 item 7).
+"""Service applications, decisions, processing and waiting time in a year.
 
 Counts are made in the database. The day figures (median, 90th percentile) need the
 values themselves: each list is fetched with one query, so the number of queries does
@@ -24,7 +24,7 @@ from mestring.casework.models import (
     DecisionSubject,
 )
 from mestring.catalogue.models import WaitingListEntry
-from mestring.reports.base import Report
+from mestring.core.reporting import Report
 
 OUTCOMES = (
     ("granted", DecisionOutcome.GRANTED),

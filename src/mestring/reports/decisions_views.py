@@ -4,31 +4,13 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mestring.access.decorators import staff_required
 from mestring.access.permissions import STATISTICS_VIEW
-from mestring.core.decorators import staff_required
 from mestring.core.downloads import content_disposition
+from mestring.core.reporting import chosen_year
 from mestring.reports.decisions import TREND_YEARS, DecisionsReport, trend
-
-FIRST_YEAR = 2000
-
-
-def chosen_year(request: HttpRequest) -> tuple[int, str]:
-    """The year in ?ar=, or this year; a bad value gives this year and a message."""
-    this_year = timezone.localdate().year
-    raw = request.GET.get("ar", "").strip()
-    if not raw:
-        return this_year, ""
-    if not raw.isdigit() or len(raw) != 4:
-        message = _("«%(value)s» er ikke et årstall. Skriv året med fire sifre, som %(year)s.")
-        return this_year, message % {"value": raw, "year": this_year}
-    year = int(raw)
-    if not FIRST_YEAR <= year <= this_year:
-        message = _("Velg et år fra %(first)s til %(last)s.")
-        return this_year, message % {"first": FIRST_YEAR, "last": this_year}
-    return year, ""
 
 
 @staff_required(STATISTICS_VIEW)

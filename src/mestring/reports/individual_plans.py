@@ -1,4 +1,4 @@
-"""Persons with an individual plan by responsible unit and age group (seeds 001 §4.2)."""
+"""Persons with an individual plan by responsible unit and age group."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from mestring.core.reporting import Report, adult_threshold
 from mestring.plans.models import IndividualPlan
-from mestring.reports.base import Report, adult_threshold
 
 
 def plans_in_force(day: datetime.date) -> QuerySet[IndividualPlan]:
@@ -66,11 +66,11 @@ class IndividualPlansReport(Report):
 
 
 def three_year_table(day: datetime.date) -> dict[str, Any]:
-    """The table in seeds 000 §3.1.6: plans per unit on 31 December of the two years
-    before, and on `day` this year.
+    """The three-year table of a municipal plan: plans per unit on 31 December of the
+    two years before, and on `day` this year.
 
     One pass over the plans in force on any of the three days, counting each day with a
-    filter (issue 12: three scans of all plans took a quarter of the overview's time).
+    filter (three scans of all plans took a quarter of the overview's time).
     A unit is listed when it has a plan on at least one of the days."""
     days = [datetime.date(day.year - 2, 12, 31), datetime.date(day.year - 1, 12, 31), day]
     in_force = [Q(end_date__isnull=True) | Q(end_date__gte=point) for point in days]

@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from mestring.core.reporting import adult_threshold
 from mestring.plans import selectors as plan_selectors
 from mestring.reports import coordination
-from mestring.reports.base import adult_threshold
 from mestring.reports.individual_plans import plans_in_force
 from mestring.teams import selectors as team_selectors
 

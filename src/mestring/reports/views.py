@@ -12,14 +12,15 @@ from django.utils.translation import gettext as _
 
 from mestring.access.audit import EventSpec, record_events
 from mestring.access.boards import UNIT_WORK
+from mestring.access.decorators import staff_required
 from mestring.access.guard import audited_view
 from mestring.access.models import AuditPurpose
 from mestring.access.permissions import ACCESS_GRANT, STATISTICS_VIEW
-from mestring.core.decorators import staff_required
 from mestring.core.downloads import content_disposition
+from mestring.core.pagination import paginate
 from mestring.core.spreadsheet import csv_row
+from mestring.kernel.audit_words import AuditAction
 from mestring.people.models import Person
-from mestring.people.selectors import paginate
 from mestring.reports import coordination
 from mestring.reports.individual_plans import three_year_table
 from mestring.reports.lists import LISTS
@@ -103,12 +104,12 @@ def coordination_list(request: HttpRequest, kind: str) -> HttpResponse:
     queryset = figure.queryset(day, params)
     if request.GET.get("format") == "csv":
         all_rows = figure.rows(queryset)
-        _log_named(request, kind, all_rows, action="export")
+        _log_named(request, kind, all_rows, action=AuditAction.EXPORT)
         rows = [[_person_label(row[0]), *row[1:]] for row in all_rows]
         return csv_response(f"{kind}-{day.isoformat()}.csv", figure.columns, rows)
     page = paginate(queryset, request.GET.get("side"), per_page=50)
     rows = figure.rows(page.object_list)
-    _log_named(request, kind, rows, action="view")
+    _log_named(request, kind, rows, action=AuditAction.VIEW)
     context = {
         "figure": figure,
         "kind": kind,

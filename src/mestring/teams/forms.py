@@ -14,7 +14,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mestring.people.forms import DATE_HELP, DateInput
+from mestring.core.forms import DATE_HELP, DateInput
 from mestring.people.models import Person, Relative, Staff, Unit
 from mestring.teams.models import Attendance, GroupMember, MemberKind, ServiceLine
 

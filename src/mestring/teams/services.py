@@ -1,8 +1,9 @@
 """Responsibility groups, their members, meetings and follow-up items.
 
-Each write is one transaction with its audit row about the person. Staff members of
-a group see the person through a care relation of kind "ansvarsgruppe" for as long as
-they are members. A meeting's status changes only through `transition()`.
+Each write is one transaction with its audit row about the person.
+Staff members of a group see the person through a care relation of kind
+"ansvarsgruppe" for as long as they are members: only a care relation opens a record.
+A meeting's status changes only through `transition()`.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from mestring.access.actor import Actor
 from mestring.access.audit import record_event
 from mestring.access.models import CareRelationKind
 from mestring.access.services import care_relation_grant, care_relations_end_for
+from mestring.kernel.audit_words import AuditAction
 from mestring.kernel.states import TransitionNotAllowed, record_initial_status, transition
 from mestring.people.models import Person, Relative, Staff, Unit
 from mestring.plans.models import IndividualPlan
@@ -74,7 +76,7 @@ def group_create(
         raise TeamRuleError(_("Planen tilhører en annen person."))
     with transaction.atomic():
         group = ResponsibilityGroup.objects.create(person=person, plan=plan, started_on=started_on)
-        _audit(actor, "create", "responsibility_group", group.pk, person)
+        _audit(actor, AuditAction.CREATE, "responsibility_group", group.pk, person)
         GroupMember.objects.create(
             group=group,
             kind=MemberKind.PERSON,
@@ -123,7 +125,7 @@ def group_end(
             _end_membership(actor, member, max(ended_on, member.started_on))
         group.ended_on = ended_on
         group.save(update_fields=["ended_on"])
-        _audit(actor, "end", "responsibility_group", group.pk, group.person)
+        _audit(actor, AuditAction.END, "responsibility_group", group.pk, group.person)
     return group
 
 
@@ -198,7 +200,7 @@ def member_add(
             for previous in group.members.filter(is_chair=True, ended_on__isnull=True):
                 previous.is_chair = False
                 previous.save(update_fields=["is_chair"])
-                _audit(actor, "chair_removed", "group_member", previous.pk, group.person)
+                _audit(actor, AuditAction.CHAIR_REMOVED, "group_member", previous.pk, group.person)
         member = GroupMember.objects.create(
             group=group,
             kind=kind,
@@ -212,7 +214,7 @@ def member_add(
             started_on=started_on,
             is_chair=is_chair,
         )
-        _audit(actor, "add", "group_member", member.pk, group.person)
+        _audit(actor, AuditAction.ADD, "group_member", member.pk, group.person)
         if staff is not None:
             _grant_member_access(actor, member)
     return member
@@ -221,7 +223,7 @@ def member_add(
 def _end_membership(actor: Actor, member: GroupMember, ended_on: datetime.date) -> None:
     member.ended_on = ended_on
     member.save(update_fields=["ended_on"])
-    _audit(actor, "end", "group_member", member.pk, member.group.person)
+    _audit(actor, AuditAction.END, "group_member", member.pk, member.group.person)
     if member.staff is not None:
         care_relations_end_for(
             actor=actor,
@@ -299,7 +301,7 @@ def meeting_schedule(
         )
         record_initial_status(meeting, actor=actor)
         _invite_current_members(meeting)
-        _audit(actor, "schedule", "meeting", meeting.pk, group.person)
+        _audit(actor, AuditAction.SCHEDULE, "meeting", meeting.pk, group.person)
     return meeting
 
 
@@ -324,7 +326,7 @@ def meeting_update(
         meeting.sequence += 1
         meeting.save(update_fields=["starts_at", "ends_at", "place", "agenda", "sequence"])
         _invite_current_members(meeting)
-        _audit(actor, "update", "meeting", meeting.pk, meeting.group.person)
+        _audit(actor, AuditAction.UPDATE, "meeting", meeting.pk, meeting.group.person)
     return meeting
 
 
@@ -337,7 +339,7 @@ def meeting_cancel(*, actor: Actor, meeting: Meeting) -> Meeting:
             changes={"sequence": meeting.sequence + 1},
             refused=_("Bare planlagte møter kan avlyses."),
         )
-        _audit(actor, "cancel", "meeting", meeting.pk, meeting.group.person)
+        _audit(actor, AuditAction.CANCEL, "meeting", meeting.pk, meeting.group.person)
     return meeting
 
 
@@ -387,7 +389,7 @@ def meeting_record(
             meeting.save(update_fields=list(fields))
         else:
             _move(actor, meeting, MeetingStatus.HELD, changes=fields, refused=_("Møtet er avlyst."))
-        _audit(actor, "record", "meeting", meeting.pk, meeting.group.person)
+        _audit(actor, AuditAction.RECORD, "meeting", meeting.pk, meeting.group.person)
     return meeting
 
 
@@ -424,7 +426,7 @@ def follow_up_add(
         item = FollowUpItem.objects.create(
             meeting=meeting, what=what.strip(), responsible_member=responsible_member, due_on=due_on
         )
-        _audit(actor, "create", "follow_up", item.pk, meeting.group.person)
+        _audit(actor, AuditAction.CREATE, "follow_up", item.pk, meeting.group.person)
     return item
 
 
@@ -439,7 +441,7 @@ def follow_up_done(
     with transaction.atomic():
         item.done_on = done_on
         item.save(update_fields=["done_on"])
-        _audit(actor, "done", "follow_up", item.pk, item.meeting.group.person)
+        _audit(actor, AuditAction.DONE, "follow_up", item.pk, item.meeting.group.person)
     return item
 
 
@@ -456,7 +458,9 @@ def _revoke_active_feeds(actor: Actor, staff: Staff) -> int:
     for feed in feeds:
         feed.revoked_at = now
         feed.save(update_fields=["revoked_at"])
-        record_event(actor=actor, action="revoke", object_type="calendar_feed", object_id=feed.pk)
+        record_event(
+            actor=actor, action=AuditAction.REVOKE, object_type="calendar_feed", object_id=feed.pk
+        )
     return len(feeds)
 
 
@@ -469,7 +473,9 @@ def calendar_feed_create(*, actor: Actor) -> tuple[CalendarFeed, str]:
     with transaction.atomic():
         _revoke_active_feeds(actor, actor.staff)
         feed = CalendarFeed.objects.create(staff=actor.staff, token_hash=feed_token_hash(token))
-        record_event(actor=actor, action="create", object_type="calendar_feed", object_id=feed.pk)
+        record_event(
+            actor=actor, action=AuditAction.CREATE, object_type="calendar_feed", object_id=feed.pk
+        )
     return feed, token
 
 

@@ -15,11 +15,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from mestring.access.actor import system_actor
 from mestring.access.audit import record_event
 from mestring.access.boards import name_persons
+from mestring.access.decorators import staff_required
 from mestring.access.guard import audited_view, person_view
 from mestring.core import csvexport
-from mestring.core.decorators import staff_required
 from mestring.core.downloads import content_disposition
 from mestring.core.flow import submit
+from mestring.kernel.audit_words import AuditAction
 from mestring.people.models import Person
 from mestring.plans.selectors import active_plan
 from mestring.teams import ics, selectors, services
@@ -104,7 +105,7 @@ def _no_group(request: HttpRequest, person: Person, title: str) -> HttpResponse:
 
 
 @staff_required()
-@person_view(action="add", object_type="group_member")
+@person_view(action=AuditAction.ADD, object_type="group_member")
 @require_http_methods(["GET", "POST"])
 def member_add(request: HttpRequest, person: Person) -> HttpResponse:
     group = selectors.current_group(person)
@@ -144,7 +145,7 @@ def member_add(request: HttpRequest, person: Person) -> HttpResponse:
 
 
 @staff_required()
-@person_view(action="end", object_type="group_member")
+@person_view(action=AuditAction.END, object_type="group_member")
 @require_http_methods(["GET", "POST"])
 def member_end(request: HttpRequest, person: Person, member_id: int) -> HttpResponse:
     member = get_object_or_404(
@@ -174,7 +175,7 @@ def member_end(request: HttpRequest, person: Person, member_id: int) -> HttpResp
 
 
 @staff_required()
-@person_view(action="schedule", object_type="meeting")
+@person_view(action=AuditAction.SCHEDULE, object_type="meeting")
 @require_http_methods(["GET", "POST"])
 def meeting_new(request: HttpRequest, person: Person) -> HttpResponse:
     group = selectors.current_group(person)
@@ -229,7 +230,7 @@ def _follow_up(request: HttpRequest, meeting: Meeting, form: FollowUpForm) -> bo
 
 
 @staff_required()
-@person_view(action="record", object_type="meeting")
+@person_view(action=AuditAction.RECORD, object_type="meeting")
 @require_http_methods(["GET", "POST"])
 def meeting_detail(request: HttpRequest, person: Person, meeting_id: int) -> HttpResponse:
     meeting = _person_meeting(person, meeting_id)
@@ -266,7 +267,7 @@ def meeting_detail(request: HttpRequest, person: Person, meeting_id: int) -> Htt
 
 
 @staff_required()
-@person_view(action="update", object_type="meeting")
+@person_view(action=AuditAction.UPDATE, object_type="meeting")
 @require_http_methods(["GET", "POST"])
 def meeting_edit(request: HttpRequest, person: Person, meeting_id: int) -> HttpResponse:
     meeting = _person_meeting(person, meeting_id)
@@ -292,7 +293,7 @@ def meeting_edit(request: HttpRequest, person: Person, meeting_id: int) -> HttpR
 
 
 @staff_required()
-@person_view(action="cancel", object_type="meeting")
+@person_view(action=AuditAction.CANCEL, object_type="meeting")
 @require_POST
 def meeting_cancel(request: HttpRequest, person: Person, meeting_id: int) -> HttpResponse:
     meeting = _person_meeting(person, meeting_id)
@@ -319,7 +320,7 @@ def meeting_ics(request: HttpRequest, person: Person, meeting_id: int) -> HttpRe
 
 
 @staff_required()
-@person_view(action="done", object_type="follow_up")
+@person_view(action=AuditAction.DONE, object_type="follow_up")
 @require_POST
 def follow_up_done(request: HttpRequest, person: Person, item_id: int) -> HttpResponse:
     item = get_object_or_404(
@@ -350,7 +351,7 @@ def my_follow_ups(request: HttpRequest) -> HttpResponse:
         request.actor,
         list(page.object_list),
         object_type="follow_up_list",
-        action="export" if request.GET.get("format") == "csv" else "view",
+        action=AuditAction.EXPORT if request.GET.get("format") == "csv" else AuditAction.VIEW,
         own_unit_work=lambda item: True,
         person_of=lambda item: item.meeting.group.person,
     )
@@ -403,7 +404,7 @@ def calendar_feed_ics(request: HttpRequest, token: str) -> HttpResponse:
         body = ics.meetings_calendar(meetings, url_for=url_for, name=_("Ansvarsgruppemøter"))
         record_event(
             actor=system_actor(feed.municipality, label="calendar_feed"),
-            action="view",
+            action=AuditAction.VIEW,
             object_type="calendar_feed",
             object_id=feed.pk,
         )

@@ -1,7 +1,7 @@
 """The active municipality of the current request or command.
 
-One context variable decides which municipality every scoped query sees
-(DESIGN.md §3): the middleware sets it per request, commands set it explicitly.
+One context variable decides which municipality every scoped query sees, so no view
+scopes by hand: the middleware sets it per request, commands set it explicitly.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from mestring.tenancy.middleware import SESSION_KEY
+from mestring.core.session_keys import ACTIVE_STAFF as SESSION_KEY
 
 
 @login_required

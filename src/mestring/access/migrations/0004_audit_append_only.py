@@ -1,4 +1,4 @@
-"""The audit table is append-only (DESIGN.md §6).
+"""The audit table is append-only, so the application cannot rewrite who saw what.
 
 PostgreSQL: triggers refuse UPDATE and DELETE on every row, whoever runs them (the
 owner and superusers included, unless they first drop the trigger, which itself is

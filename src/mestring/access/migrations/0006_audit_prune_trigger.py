@@ -1,4 +1,4 @@
-"""Retention may remove the oldest audit rows, behind a checkpoint (DESIGN.md §6).
+"""Retention may remove the oldest audit rows, behind a checkpoint.
 
 PostgreSQL: the trigger function of `access/0004` is replaced. UPDATE stays refused for
 every role. DELETE is allowed for a row only when the transaction has set

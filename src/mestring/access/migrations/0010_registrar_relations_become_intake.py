@@ -1,4 +1,4 @@
-"""Relations that registering a message of need gave before issue 19 (M1): manual, 30
+"""Relations that registering a message of need gave before intake relations: manual, 30
 days, reason «Registrerte melding om behov». Those still running become intake
 relations (the messages only), end at most three days after they began, and go to the
 review queue."""

@@ -1,4 +1,4 @@
-"""Anchors of the audit chain (issue 19, I3): where the chain was last seen whole.
+"""Anchors of the audit chain: where the chain was last seen whole.
 
 Append-only like the audit rows: PostgreSQL refuses UPDATE and DELETE on every row and
 UPDATE, DELETE and TRUNCATE are revoked from PUBLIC and the migrating role; SQLite

@@ -7,6 +7,7 @@ for lifting a block, purposes), never from free text a staff member typed.
 from __future__ import annotations
 
 from django import template
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from mestring.access.boards import UNIT_WORK, UNIT_WORK_LABEL
@@ -18,31 +19,11 @@ from mestring.access.models import (
     EmergencyReason,
 )
 from mestring.access.permissions import DEFAULT_ROLES
+from mestring.kernel.audit_words import AuditAction, audit_action_label
 from mestring.people.models import ActingBasis
 
 register = template.Library()
 
-ACTIONS = {
-    "view": _("Så på opplysninger"),
-    "create": _("Registrerte opplysninger"),
-    "update": _("Endret opplysninger"),
-    "import_create": _("Registrert ved import"),
-    "import_update": _("Endret ved import"),
-    "grant": _("Ga tilgang"),
-    "end": _("Avsluttet tilgang"),
-    "block": _("Registrerte sperring"),
-    "unblock": _("Opphevet sperring"),
-    "consent_given": _("Registrerte samtykke"),
-    "consent_withdrawn": _("Registrerte at samtykke ble trukket"),
-    "emergency_access": _("Tok i bruk nødtilgang"),
-    "review": _("Gjennomgikk nødtilgang"),
-    "export": _("Hentet ut opplysninger"),
-    "answer": _("Svarte"),
-    "accept": _("Tok inn i planen"),
-    "decline": _("Avslo"),
-    "handle": _("Behandlet"),
-    "login": _("Logget inn på Min side"),
-}
 OBJECTS = {
     "person": _("personopplysninger"),
     "relative": _("pårørende"),
@@ -88,17 +69,34 @@ CITIZEN_ROLES = {
 }
 
 
-# Where the object makes the action read differently.
-ACTIONS_ON = {("review", "care_relation"): _("Gjennomgikk tilgang")}
+# Actions whose words do not say what they were done to: the log names the object.
+GENERIC_ACTIONS = frozenset(
+    {
+        AuditAction.VIEW,
+        AuditAction.OPEN_PAGE,
+        AuditAction.EXPORT,
+        AuditAction.WRITE,
+        AuditAction.CREATE,
+        AuditAction.UPDATE,
+        AuditAction.DELETE,
+        AuditAction.END,
+        AuditAction.CLOSE,
+        AuditAction.IMPORT,
+        AuditAction.IMPORT_CREATE,
+        AuditAction.IMPORT_UPDATE,
+        AuditAction.DEMO_CREATE,
+    }
+)
 
 
 @register.filter
 def action_label(event: AuditEvent) -> str:
-    if (event.action, event.object_type) in ACTIONS_ON:
-        return str(ACTIONS_ON[event.action, event.object_type])
-    action = ACTIONS.get(event.action, event.action)
+    """What the actor did, in words from the audit vocabulary (never the stored code)."""
+    action = capfirst(audit_action_label(event.action))
     what = OBJECTS.get(event.object_type)
-    return f"{action} ({what})" if what and event.object_type != "person" else str(action)
+    if what and event.action in GENERIC_ACTIONS and event.object_type != "person":
+        return f"{action} ({what})"
+    return str(action)
 
 
 @register.filter

@@ -29,6 +29,7 @@ from mestring.casework import selectors as case_selectors
 from mestring.casework import services as case_services
 from mestring.casework.forms import CaseApplicationForm, ServiceApplicationForm
 from mestring.casework.models import ApplicationLine, Case, Decision
+from mestring.kernel.audit_words import AuditAction
 from mestring.people.models import Person
 
 router = Router(tags=["Saker og vedtak"])
@@ -142,7 +143,7 @@ _CASE_FIELDS = {"responsible_unit": "responsible_unit_id", "caseworker": "casewo
     object_type="case",
     person=True,
     permission=PERSON_REGISTER,
-    action="create",
+    action=AuditAction.CREATE,
 )
 def case_create(
     request: HttpRequest,
@@ -213,7 +214,7 @@ def service_case_out(case: Case) -> dict:
     object_type="case",
     person=True,
     permission=PERSON_REGISTER,
-    action="create",
+    action=AuditAction.CREATE,
 )
 def service_case_create(
     request: HttpRequest,

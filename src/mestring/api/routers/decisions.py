@@ -1,6 +1,6 @@
 """The decision work of the case page: provisional reply, caseworker, assessment,
 decisions on individual plan and coordinator and on services, the letter, closing the
-case, changing and stopping a decision, and appeals (issue 10).
+case, changing and stopping a decision, and appeals.
 
 Each write offers exactly what the web's case page offers in the case's state (else
 409), validates with the web's form (422 with the form's messages under the API's field
@@ -63,6 +63,7 @@ from mestring.casework.models import (
     LegalBasis,
 )
 from mestring.core.transitions import TransitionNotAllowed, check_transition
+from mestring.kernel.audit_words import AuditAction
 from mestring.people.models import Person
 
 router = Router(tags=["Saker og vedtak"])
@@ -383,7 +384,7 @@ def _actor(request: HttpRequest) -> Actor:
     object_type="case",
     person=True,
     permission=CASEWORK_PERMISSION,
-    action="update",
+    action=AuditAction.UPDATE,
 )
 def case_provisional_reply(
     request: HttpRequest,
@@ -429,7 +430,7 @@ def case_provisional_reply(
     object_type="case",
     person=True,
     permission=CASEWORK_PERMISSION,
-    action="update",
+    action=AuditAction.UPDATE,
 )
 def case_assign(
     request: HttpRequest,
@@ -467,7 +468,7 @@ def case_assign(
     object_type="case",
     person=True,
     permission=CASEWORK_PERMISSION,
-    action="update",
+    action=AuditAction.UPDATE,
 )
 def case_start_assessment(
     request: HttpRequest,
@@ -510,7 +511,7 @@ def case_start_assessment(
     object_type="decision",
     person=True,
     permission=CASEWORK_PERMISSION,
-    action="update",
+    action=AuditAction.UPDATE,
 )
 def decision_make(
     request: HttpRequest,
@@ -579,7 +580,7 @@ def decision_make(
     object_type="decision",
     person=True,
     permission=CASEWORK_PERMISSION,
-    action="update",
+    action=AuditAction.UPDATE,
 )
 def service_decision_make(
     request: HttpRequest,
@@ -643,7 +644,7 @@ def service_decision_make(
     object_type="case",
     person=True,
     permission=CASEWORK_PERMISSION,
-    action="update",
+    action=AuditAction.UPDATE,
 )
 def case_close(
     request: HttpRequest,
@@ -681,7 +682,7 @@ def case_close(
     object_type="decision",
     person=True,
     permission=CASEWORK_PERMISSION,
-    action="update",
+    action=AuditAction.UPDATE,
 )
 def decision_letter_sent(
     request: HttpRequest,
@@ -733,7 +734,7 @@ def _changeable(decision: Decision) -> None:
     object_type="decision",
     person=True,
     permission=CASEWORK_PERMISSION,
-    action="update",
+    action=AuditAction.UPDATE,
 )
 def decision_change(
     request: HttpRequest,
@@ -790,7 +791,7 @@ def decision_change(
     object_type="decision",
     person=True,
     permission=CASEWORK_PERMISSION,
-    action="update",
+    action=AuditAction.UPDATE,
 )
 def decision_stop(
     request: HttpRequest,
@@ -845,7 +846,7 @@ def appeal_list(
     object_type="appeal",
     person=True,
     permission=CASEWORK_PERMISSION,
-    action="update",
+    action=AuditAction.UPDATE,
 )
 def appeal_register(
     request: HttpRequest,
@@ -883,7 +884,7 @@ def appeal_register(
     object_type="appeal",
     person=True,
     permission=CASEWORK_PERMISSION,
-    action="update",
+    action=AuditAction.UPDATE,
 )
 def appeal_transition(
     request: HttpRequest,

@@ -27,6 +27,7 @@ from mestring.api.schemas import MAX_ID, Day, PastDay, Strict, responses, text
 from mestring.devices.models import Loan
 from mestring.devices.selectors import loans as selectors
 from mestring.devices.services import loans as loan_services
+from mestring.kernel.audit_words import AuditAction
 from mestring.people.models import Person
 
 router = Router(tags=["Hjelpemiddelutlån"])
@@ -273,7 +274,7 @@ def loan_read(
         "Tilgang: `devices:write`, og tjenstlig behov for personen."
     ),
 )
-@endpoint(scope="devices:write", object_type="devices.Loan", person=True, action="create")
+@endpoint(scope="devices:write", object_type="devices.Loan", person=True, action=AuditAction.CREATE)
 def loan_order(
     request: HttpRequest,
     data: LoanOrderIn,
@@ -330,7 +331,7 @@ def loan_order(
         "Tilgang: `devices:write`, og tjenstlig behov for personen."
     ),
 )
-@endpoint(scope="devices:write", object_type="devices.Loan", person=True, action="update")
+@endpoint(scope="devices:write", object_type="devices.Loan", person=True, action=AuditAction.UPDATE)
 def loan_cancel(
     request: HttpRequest,
     person_id: int = Path(..., ge=1, le=MAX_ID),

@@ -14,6 +14,7 @@ from mestring.api.errors import ApiError, person_refused_message
 from mestring.api.schemas import MAX_ID, responses
 from mestring.fhir.export import person_bundle
 from mestring.fhir.importer import import_bundle
+from mestring.kernel.audit_words import AuditAction
 from mestring.people.models import Person
 
 person_router = Router(tags=["FHIR R4"])
@@ -37,7 +38,7 @@ class FhirImportOut(Schema):
         "tjenstlig behov for personen."
     ),
 )
-@endpoint(scope="plans:read", object_type="fhir", person=True, action="export")
+@endpoint(scope="plans:read", object_type="fhir", person=True, action=AuditAction.EXPORT)
 def fhir_export(
     request: HttpRequest,
     person_id: int = Path(..., ge=1, le=MAX_ID),
@@ -59,7 +60,9 @@ def fhir_export(
         "person importen registrerer."
     ),
 )
-@endpoint(scope="plans:write", object_type="fhir", permission=PERSON_REGISTER, action="import")
+@endpoint(
+    scope="plans:write", object_type="fhir", permission=PERSON_REGISTER, action=AuditAction.IMPORT
+)
 def fhir_import(request: HttpRequest, bundle: Body[dict[str, Any]]) -> dict | Status:
     outcome = import_bundle(actor=context(request).actor, bundle=bundle)
     if outcome.refused:

@@ -28,6 +28,7 @@ from mestring.casework.models import Decision
 from mestring.institutions import selectors
 from mestring.institutions import services as stay_services
 from mestring.institutions.models import PurchaseAgreement, RehabilitationPlan, Stay
+from mestring.kernel.audit_words import AuditAction
 from mestring.people.models import Person, Staff, Unit
 
 router = Router(tags=["Institusjonsopphold"])
@@ -256,7 +257,7 @@ def stay_read(
         "mens oppholdet varer. Tilgang: `stays:write`, og tjenstlig behov for personen."
     ),
 )
-@endpoint(scope="stays:write", object_type="stay", person=True, action="create")
+@endpoint(scope="stays:write", object_type="stay", person=True, action=AuditAction.CREATE)
 def stay_admit(
     request: HttpRequest,
     data: StayAdmitIn,
@@ -313,7 +314,7 @@ def stay_admit(
         "409. Tilgang: `stays:write`, og tjenstlig behov for personen."
     ),
 )
-@endpoint(scope="stays:write", object_type="stay", person=True, action="update")
+@endpoint(scope="stays:write", object_type="stay", person=True, action=AuditAction.UPDATE)
 def stay_discharge(
     request: HttpRequest,
     data: StayDischargeIn,
@@ -346,7 +347,9 @@ def stay_discharge(
         "Tilgang: `stays:write`, og tjenstlig behov for personen."
     ),
 )
-@endpoint(scope="stays:write", object_type="rehabilitation_plan", person=True, action="update")
+@endpoint(
+    scope="stays:write", object_type="rehabilitation_plan", person=True, action=AuditAction.UPDATE
+)
 def rehab_plan_save(
     request: HttpRequest,
     data: RehabPlanIn,

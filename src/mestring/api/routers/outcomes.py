@@ -28,6 +28,7 @@ from mestring.api.errors import InvalidInput, field_invalid
 from mestring.api.pagination import Paging, page_of
 from mestring.api.schemas import MAX_ID, Strict, responses, text
 from mestring.assessments.models import FunctionVariable
+from mestring.kernel.audit_words import AuditAction
 from mestring.outcomes import selectors, services
 from mestring.outcomes.models import Observation, ObservationItem
 from mestring.people.models import Person
@@ -403,7 +404,7 @@ def observation_list(
         "tjenstlig behov for personen."
     ),
 )
-@endpoint(scope="outcomes:write", object_type="observation", person=True, action="create")
+@endpoint(scope="outcomes:write", object_type="observation", person=True, action=AuditAction.CREATE)
 def sppb_create(
     request: HttpRequest,
     data: SppbIn,
@@ -423,7 +424,7 @@ def sppb_create(
         "`outcomes:write`, og tjenstlig behov for personen."
     ),
 )
-@endpoint(scope="outcomes:write", object_type="observation", person=True, action="create")
+@endpoint(scope="outcomes:write", object_type="observation", person=True, action=AuditAction.CREATE)
 def copm_create(
     request: HttpRequest,
     data: CopmIn,
@@ -443,7 +444,7 @@ def copm_create(
         "Tilgang: `outcomes:write`, og tjenstlig behov for personen."
     ),
 )
-@endpoint(scope="outcomes:write", object_type="observation", person=True, action="create")
+@endpoint(scope="outcomes:write", object_type="observation", person=True, action=AuditAction.CREATE)
 def psfs_create(
     request: HttpRequest,
     data: PsfsIn,
@@ -463,7 +464,7 @@ def psfs_create(
         "lavere er bedre. Tilgang: `outcomes:write`, og tjenstlig behov for personen."
     ),
 )
-@endpoint(scope="outcomes:write", object_type="observation", person=True, action="create")
+@endpoint(scope="outcomes:write", object_type="observation", person=True, action=AuditAction.CREATE)
 def function_create(
     request: HttpRequest,
     data: FunctionIn,
@@ -507,7 +508,7 @@ _CORRECT = (
     summary="Rett en SPPB-måling",
     description=_CORRECT,
 )
-@endpoint(scope="outcomes:write", object_type="observation", person=True, action="update")
+@endpoint(scope="outcomes:write", object_type="observation", person=True, action=AuditAction.UPDATE)
 def sppb_correct(
     request: HttpRequest,
     data: SppbIn,
@@ -528,7 +529,7 @@ def sppb_correct(
     summary="Rett en COPM-måling",
     description=_CORRECT,
 )
-@endpoint(scope="outcomes:write", object_type="observation", person=True, action="update")
+@endpoint(scope="outcomes:write", object_type="observation", person=True, action=AuditAction.UPDATE)
 def copm_correct(
     request: HttpRequest,
     data: CopmIn,
@@ -549,7 +550,7 @@ def copm_correct(
     summary="Rett en PSFS-måling",
     description=_CORRECT,
 )
-@endpoint(scope="outcomes:write", object_type="observation", person=True, action="update")
+@endpoint(scope="outcomes:write", object_type="observation", person=True, action=AuditAction.UPDATE)
 def psfs_correct(
     request: HttpRequest,
     data: PsfsIn,
@@ -570,7 +571,7 @@ def psfs_correct(
     summary="Rett en måling av funksjonsvariabler (IPLOS)",
     description=_CORRECT,
 )
-@endpoint(scope="outcomes:write", object_type="observation", person=True, action="update")
+@endpoint(scope="outcomes:write", object_type="observation", person=True, action=AuditAction.UPDATE)
 def function_correct(
     request: HttpRequest,
     data: FunctionIn,
@@ -600,7 +601,7 @@ def function_correct(
         "annen tillatelse)."
     ),
 )
-@endpoint(scope="outcomes:write", object_type="observation", person=True, action="delete")
+@endpoint(scope="outcomes:write", object_type="observation", person=True, action=AuditAction.DELETE)
 def observation_delete(
     request: HttpRequest,
     person_id: int = Path(..., ge=1, le=MAX_ID),

@@ -21,6 +21,7 @@ from mestring.api.schemas import (
     responses,
     text,
 )
+from mestring.kernel.audit_words import AuditAction
 from mestring.people import selectors
 from mestring.people import services as people_services
 from mestring.people.forms import PersonForm
@@ -68,7 +69,7 @@ def person_list(
         # As the web's search: logged without a person, with the number found.
         record_event(
             actor=actor,
-            action="search",
+            action=AuditAction.SEARCH,
             object_type="person_search",
             object_id=page["count"],
             purpose=AuditPurpose.CARE,
@@ -128,7 +129,7 @@ def person_create(request: HttpRequest, data: PersonIn) -> Status:
         "Tilgang: `persons:write`, og tjenstlig behov for personen."
     ),
 )
-@endpoint(scope="persons:write", object_type="person", person=True, action="update")
+@endpoint(scope="persons:write", object_type="person", person=True, action=AuditAction.UPDATE)
 def person_update(
     request: HttpRequest,
     data: PersonPatchIn,

@@ -1,6 +1,6 @@
 """Individual plans with goals and measures; add a goal, change a goal (through the web's
 goal form) or its status, add and change measures (through the web's measure form), all
-through the plan services. Also what else the web offers (issue 10): create and close a
+through the plan services. Also what else the web offers: create and close a
 plan, add, change and remove participants, add evaluations, appoint a coordinator and
 end a coordinator's appointment, each through the web's form and service."""
 
@@ -47,6 +47,7 @@ from mestring.api.schemas_changes import (
     PlanCreateIn,
 )
 from mestring.core.transitions import TransitionNotAllowed, check_transition
+from mestring.kernel.audit_words import AuditAction
 from mestring.people.models import Person
 from mestring.plans import services as plan_services
 from mestring.plans.forms import (
@@ -195,7 +196,7 @@ def plan_read(
         "Tilgang: `plans:write`, og tjenstlig behov for personen."
     ),
 )
-@endpoint(scope="plans:write", object_type="plan", person=True, action="update")
+@endpoint(scope="plans:write", object_type="plan", person=True, action=AuditAction.UPDATE)
 def goal_create(
     request: HttpRequest,
     data: GoalIn,
@@ -228,7 +229,7 @@ def goal_create(
         "`expected_version` er planens versjon. Tilgang: `plans:write`, og tjenstlig behov."
     ),
 )
-@endpoint(scope="plans:write", object_type="plan", person=True, action="update")
+@endpoint(scope="plans:write", object_type="plan", person=True, action=AuditAction.UPDATE)
 def goal_status(
     request: HttpRequest,
     data: GoalStatusIn,
@@ -326,7 +327,7 @@ def _measure_read(measure_id: int, plan: IndividualPlan) -> dict:
         "Tilgang: `plans:write`, og tjenstlig behov for personen."
     ),
 )
-@endpoint(scope="plans:write", object_type="plan", person=True, action="update")
+@endpoint(scope="plans:write", object_type="plan", person=True, action=AuditAction.UPDATE)
 def measure_create(
     request: HttpRequest,
     data: MeasureIn,
@@ -359,7 +360,7 @@ def measure_create(
         "endret siden, avvises lagringen (409). Tilgang: `plans:write`, og tjenstlig behov."
     ),
 )
-@endpoint(scope="plans:write", object_type="plan", person=True, action="update")
+@endpoint(scope="plans:write", object_type="plan", person=True, action=AuditAction.UPDATE)
 def measure_update(
     request: HttpRequest,
     data: MeasurePatchIn,
@@ -420,7 +421,7 @@ def _goal_form(plan: IndividualPlan, goal: Goal, values: dict[str, Any]) -> dict
         "og tjenstlig behov for personen."
     ),
 )
-@endpoint(scope="plans:write", object_type="plan", person=True, action="update")
+@endpoint(scope="plans:write", object_type="plan", person=True, action=AuditAction.UPDATE)
 def goal_change(
     request: HttpRequest,
     data: GoalPatchIn,
@@ -512,7 +513,9 @@ def _active_plan_conflict(person: Person) -> Conflict | None:
         "må høre til personen. Har personen allerede en aktiv plan, avvises det (409). " + WRITE
     ),
 )
-@endpoint(scope="plans:write", object_type="individual_plan", person=True, action="create")
+@endpoint(
+    scope="plans:write", object_type="individual_plan", person=True, action=AuditAction.CREATE
+)
 def plan_create(
     request: HttpRequest,
     data: PlanCreateIn,
@@ -547,7 +550,7 @@ _CLOSE_FIELDS = {"end_date": "end_date", "note": "note"}
         "endret siden du leste den. " + WRITE
     ),
 )
-@endpoint(scope="plans:write", object_type="individual_plan", person=True, action="close")
+@endpoint(scope="plans:write", object_type="individual_plan", person=True, action=AuditAction.CLOSE)
 def plan_close(
     request: HttpRequest,
     data: PlanCloseIn,
@@ -612,7 +615,9 @@ def participant_out(participant: PlanParticipant) -> dict:
         "(409) hvis planen er endret i mellomtiden. " + WRITE
     ),
 )
-@endpoint(scope="plans:write", object_type="plan_participant", person=True, action="update")
+@endpoint(
+    scope="plans:write", object_type="plan_participant", person=True, action=AuditAction.UPDATE
+)
 def participant_add(
     request: HttpRequest,
     data: ParticipantIn,
@@ -664,7 +669,9 @@ _PARTICIPANT_CHOICES = ("staff_id", "unit_id", "relative_id")
         "(409 ellers) og samtykket gjelde (400 ellers). " + WRITE
     ),
 )
-@endpoint(scope="plans:write", object_type="plan_participant", person=True, action="update")
+@endpoint(
+    scope="plans:write", object_type="plan_participant", person=True, action=AuditAction.UPDATE
+)
 def participant_change(
     request: HttpRequest,
     data: ParticipantPatchIn,
@@ -715,7 +722,9 @@ def participant_change(
         "hvis planen er endret i mellomtiden. " + WRITE
     ),
 )
-@endpoint(scope="plans:write", object_type="plan_participant", person=True, action="update")
+@endpoint(
+    scope="plans:write", object_type="plan_participant", person=True, action=AuditAction.UPDATE
+)
 def participant_remove(
     request: HttpRequest,
     person_id: int = Path(..., ge=1, le=MAX_ID),
@@ -775,7 +784,9 @@ def evaluation_out(evaluation: Evaluation) -> dict:
         "i mellomtiden. " + WRITE
     ),
 )
-@endpoint(scope="plans:write", object_type="plan_evaluation", person=True, action="update")
+@endpoint(
+    scope="plans:write", object_type="plan_evaluation", person=True, action=AuditAction.UPDATE
+)
 def evaluation_add(
     request: HttpRequest,
     data: EvaluationIn,
@@ -842,7 +853,7 @@ def assignment_out(assignment: CoordinatorAssignment) -> dict:
     object_type="coordinator_assignment",
     permission=ACCESS_GRANT,
     person=True,
-    action="appoint",
+    action=AuditAction.APPOINT,
     administrative_permission=ACCESS_GRANT,
 )
 def coordinator_appoint(
@@ -890,7 +901,7 @@ def coordinator_appoint(
     object_type="coordinator_assignment",
     permission=ACCESS_GRANT,
     person=True,
-    action="end",
+    action=AuditAction.END,
     administrative_permission=ACCESS_GRANT,
 )
 def coordinator_end(

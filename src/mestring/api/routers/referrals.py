@@ -32,6 +32,7 @@ from mestring.api.schemas import (
 from mestring.api.schemas_changes import ReferralCaseIn
 from mestring.casework.models import Case
 from mestring.core.transitions import TransitionNotAllowed, check_transition
+from mestring.kernel.audit_words import AuditAction
 from mestring.people.models import Person
 from mestring.referrals import selectors
 from mestring.referrals import services as referral_services
@@ -144,7 +145,7 @@ def person_referral_read(
     object_type="referral",
     person=True,
     permission=PERSON_REGISTER,
-    action="create",
+    action=AuditAction.CREATE,
 )
 def person_referral_create(
     request: HttpRequest,
@@ -179,7 +180,7 @@ def person_referral_create(
         "Tilgang: `referrals:write`, og tjenstlig behov for personen."
     ),
 )
-@endpoint(scope="referrals:write", object_type="referral", person=True, action="update")
+@endpoint(scope="referrals:write", object_type="referral", person=True, action=AuditAction.UPDATE)
 def person_referral_status(
     request: HttpRequest,
     data: ReferralStatusIn,
@@ -231,7 +232,7 @@ def person_referral_status(
         "behandlet melding gir 409. Tilgang: `referrals:write`, og tjenstlig behov."
     ),
 )
-@endpoint(scope="referrals:write", object_type="referral", person=True, action="update")
+@endpoint(scope="referrals:write", object_type="referral", person=True, action=AuditAction.UPDATE)
 def person_referral_triage(
     request: HttpRequest,
     data: ReferralTriageIn,
@@ -290,7 +291,7 @@ _CASE_FIELDS = {
         "nettløsningen trengs ingen annen tillatelse). Svaret er den nye saken."
     ),
 )
-@endpoint(scope="cases:write", object_type="referral", person=True, action="update")
+@endpoint(scope="cases:write", object_type="referral", person=True, action=AuditAction.UPDATE)
 def person_referral_open_case(
     request: HttpRequest,
     data: ReferralCaseIn,

@@ -28,6 +28,7 @@ from mestring.api.pagination import Paging, page_of
 from mestring.api.schemas import MAX_ID, Strict, responses, text
 from mestring.casework.models import Decision
 from mestring.core.transitions import TransitionNotAllowed
+from mestring.kernel.audit_words import AuditAction
 from mestring.people.models import Person, Staff
 from mestring.plans.models import IndividualPlan
 from mestring.rehab import selectors, services
@@ -310,7 +311,7 @@ def _change_out(change: EpisodeStatusChange) -> dict:
     return {
         "from_status": change.from_status,
         "to_status": change.to_status,
-        "note": change.note,
+        "note": change.reason,
         "changed_by": (user.get_full_name() or user.username) if user else "",
         "changed_at": change.changed_at,
     }
@@ -538,7 +539,7 @@ def episode_list(
         "må være personens egne. Tilgang: `rehab:write`, og tjenstlig behov for personen."
     ),
 )
-@endpoint(scope="rehab:write", object_type="episode", person=True, action="create")
+@endpoint(scope="rehab:write", object_type="episode", person=True, action=AuditAction.CREATE)
 def episode_create(
     request: HttpRequest,
     data: ReferralIn,
@@ -600,7 +601,7 @@ def episode_read(
         "og tjenstlig behov for personen."
     ),
 )
-@endpoint(scope="rehab:write", object_type="episode", person=True, action="update")
+@endpoint(scope="rehab:write", object_type="episode", person=True, action=AuditAction.UPDATE)
 def episode_assess(
     request: HttpRequest,
     data: AssessIn,
@@ -634,7 +635,7 @@ def episode_assess(
         "`rehab:write`, og tjenstlig behov for personen."
     ),
 )
-@endpoint(scope="rehab:write", object_type="episode", person=True, action="update")
+@endpoint(scope="rehab:write", object_type="episode", person=True, action=AuditAction.UPDATE)
 def episode_start(
     request: HttpRequest,
     data: StartIn,
@@ -662,7 +663,7 @@ def episode_start(
         "Tilgang: `rehab:write`, og tjenstlig behov for personen."
     ),
 )
-@endpoint(scope="rehab:write", object_type="episode_visit", person=True, action="create")
+@endpoint(scope="rehab:write", object_type="episode_visit", person=True, action=AuditAction.CREATE)
 def visit_create(
     request: HttpRequest,
     data: VisitIn,
@@ -704,7 +705,7 @@ def visit_create(
         "og tjenstlig behov for personen."
     ),
 )
-@endpoint(scope="rehab:write", object_type="episode", person=True, action="update")
+@endpoint(scope="rehab:write", object_type="episode", person=True, action=AuditAction.UPDATE)
 def episode_end(
     request: HttpRequest,
     data: EndIn,
@@ -738,7 +739,7 @@ def episode_end(
         "tjenstlig behov for personen."
     ),
 )
-@endpoint(scope="rehab:write", object_type="episode", person=True, action="update")
+@endpoint(scope="rehab:write", object_type="episode", person=True, action=AuditAction.UPDATE)
 def episode_follow_up(
     request: HttpRequest,
     data: FollowUpIn,
@@ -768,7 +769,7 @@ def episode_follow_up(
         "Målet med personens egne ord. Tilgang: `rehab:write`, og tjenstlig behov for personen."
     ),
 )
-@endpoint(scope="rehab:write", object_type="episode_goal", person=True, action="create")
+@endpoint(scope="rehab:write", object_type="episode_goal", person=True, action=AuditAction.CREATE)
 def goal_create(
     request: HttpRequest,
     data: GoalIn,
@@ -796,7 +797,7 @@ def goal_create(
         "`rehab:write`, og tjenstlig behov for personen."
     ),
 )
-@endpoint(scope="rehab:write", object_type="episode_goal", person=True, action="update")
+@endpoint(scope="rehab:write", object_type="episode_goal", person=True, action=AuditAction.UPDATE)
 def goal_update(
     request: HttpRequest,
     data: GoalUpdateIn,

@@ -25,6 +25,7 @@ from mestring.api.auth import context, endpoint
 from mestring.api.errors import ApiError, Conflict, field_invalid, form_invalid
 from mestring.api.pagination import Paging, page_of
 from mestring.api.schemas import MAX_ID, Strict, responses, text
+from mestring.kernel.audit_words import AuditAction
 from mestring.people.models import Person
 from mestring.plans.models import CoordinatorAssignment
 from mestring.plans.selectors import active_plan, current_coordinator
@@ -430,7 +431,9 @@ def group_read(
         "ellers). " + WRITE
     ),
 )
-@endpoint(scope="teams:write", object_type="responsibility_group", person=True, action="create")
+@endpoint(
+    scope="teams:write", object_type="responsibility_group", person=True, action=AuditAction.CREATE
+)
 def group_create(
     request: HttpRequest,
     data: GroupIn,
@@ -462,7 +465,9 @@ def group_create(
         "utført. " + WRITE
     ),
 )
-@endpoint(scope="teams:write", object_type="responsibility_group", person=True, action="end")
+@endpoint(
+    scope="teams:write", object_type="responsibility_group", person=True, action=AuditAction.END
+)
 def group_end(
     request: HttpRequest,
     data: EndIn,
@@ -493,7 +498,7 @@ MEMBER_FIELDS = {"staff": "staff_id", "unit": "unit_id", "relative": "relative_i
         "Med `is_chair` tar medlemmet over som leder av gruppen. " + WRITE
     ),
 )
-@endpoint(scope="teams:write", object_type="group_member", person=True, action="add")
+@endpoint(scope="teams:write", object_type="group_member", person=True, action=AuditAction.ADD)
 def member_add(
     request: HttpRequest,
     data: MemberIn,
@@ -551,7 +556,7 @@ def member_add(
         "(400). " + WRITE
     ),
 )
-@endpoint(scope="teams:write", object_type="group_member", person=True, action="end")
+@endpoint(scope="teams:write", object_type="group_member", person=True, action=AuditAction.END)
 def member_end(
     request: HttpRequest,
     data: EndIn,
@@ -629,7 +634,7 @@ def meeting_read(
         "tid. Stedet står i kalenderinvitasjonen og kan ikke inneholde personens navn. " + WRITE
     ),
 )
-@endpoint(scope="teams:write", object_type="meeting", person=True, action="schedule")
+@endpoint(scope="teams:write", object_type="meeting", person=True, action=AuditAction.SCHEDULE)
 def meeting_create(
     request: HttpRequest,
     data: MeetingIn,
@@ -657,7 +662,7 @@ def meeting_create(
         "`sequence` øker så kalenderne tar den nye versjonen. " + WRITE
     ),
 )
-@endpoint(scope="teams:write", object_type="meeting", person=True, action="update")
+@endpoint(scope="teams:write", object_type="meeting", person=True, action=AuditAction.UPDATE)
 def meeting_change(
     request: HttpRequest,
     data: MeetingIn,
@@ -681,7 +686,7 @@ def meeting_change(
     summary="Avlys et planlagt møte",
     description="Bare planlagte møter kan avlyses (400 ellers). " + WRITE,
 )
-@endpoint(scope="teams:write", object_type="meeting", person=True, action="cancel")
+@endpoint(scope="teams:write", object_type="meeting", person=True, action=AuditAction.CANCEL)
 def meeting_cancel(
     request: HttpRequest,
     person_id: int = Path(..., ge=1, le=MAX_ID),
@@ -707,7 +712,7 @@ def meeting_cancel(
         "Referatet kan rettes senere. Avlyste møter avvises (400). " + WRITE
     ),
 )
-@endpoint(scope="teams:write", object_type="meeting", person=True, action="record")
+@endpoint(scope="teams:write", object_type="meeting", person=True, action=AuditAction.RECORD)
 def meeting_minutes(
     request: HttpRequest,
     data: MinutesIn,
@@ -774,7 +779,7 @@ def follow_up_list(
         "frist (ikke før møtet). " + WRITE
     ),
 )
-@endpoint(scope="teams:write", object_type="follow_up", person=True, action="create")
+@endpoint(scope="teams:write", object_type="follow_up", person=True, action=AuditAction.CREATE)
 def follow_up_create(
     request: HttpRequest,
     data: FollowUpIn,
@@ -813,7 +818,7 @@ def follow_up_create(
         "allerede er utført, avvises (400). " + WRITE
     ),
 )
-@endpoint(scope="teams:write", object_type="follow_up", person=True, action="done")
+@endpoint(scope="teams:write", object_type="follow_up", person=True, action=AuditAction.DONE)
 def follow_up_done(
     request: HttpRequest,
     data: DoneIn,

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mestring.casework.models import Decision
+from mestring.core.forms import DATE_HELP, DateInput
 from mestring.devices.models import (
     NAV_TRANSITIONS,
     DeviceType,
@@ -19,7 +20,6 @@ from mestring.devices.models import (
     ReturnCondition,
 )
 from mestring.devices.selectors.loans import decisions_for, measures_for
-from mestring.people.forms import DATE_HELP, DateInput
 from mestring.people.models import Person
 from mestring.plans.models import Measure
 

@@ -10,9 +10,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mestring.core.forms import DATE_HELP, DateInput
 from mestring.devices.models import DeviceType, ItemStatus, Owner, Store, StoreRoom
 from mestring.devices.services.store import REPAIR_NEXT_STATUSES, label_taken
-from mestring.people.forms import DATE_HELP, DateInput
 
 DATE_ERRORS = {"invalid": _("Datoen må skrives som dd.mm.åååå.")}
 MONEY_ERRORS = {

@@ -1,4 +1,4 @@
-"""Inquiries about devices or home adaptation, counted per year (seeds 001 §5.8)."""
+"""Inquiries about devices or home adaptation, counted per year."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from mestring.access.actor import Actor
 from mestring.access.audit import record_event
 from mestring.devices.models import Inquiry, InquiryTopic
+from mestring.kernel.audit_words import AuditAction
 from mestring.people.models import Person
 
 
@@ -45,7 +46,7 @@ def inquiry_register(
         )
         record_event(
             actor=actor,
-            action="devices.inquiry.create",
+            action=AuditAction.DEVICE_INQUIRY_CREATE,
             object_type="devices.Inquiry",
             object_id=inquiry.pk,
             person=person,

@@ -27,6 +27,7 @@ from mestring.devices.models import (
     ReturnCondition,
 )
 from mestring.devices.services.status import item_status_change
+from mestring.kernel.audit_words import AuditAction
 from mestring.people.models import Person
 from mestring.plans.models import Measure
 
@@ -111,7 +112,7 @@ def loan_order(
         )
         record_event(
             actor=actor,
-            action="devices.loan.order",
+            action=AuditAction.DEVICE_LOAN_ORDER,
             object_type="devices.Loan",
             object_id=loan.pk,
             person=person,
@@ -148,7 +149,7 @@ def loan_deliver(*, actor: Actor, loan: Loan, delivered_on: datetime.date) -> Lo
         loan.save(update_fields=["delivered_on", "delivered_by"])
         record_event(
             actor=actor,
-            action="devices.loan.deliver",
+            action=AuditAction.DEVICE_LOAN_DELIVER,
             object_type="devices.Loan",
             object_id=loan.pk,
             person=loan.person,
@@ -170,7 +171,7 @@ def loan_cancel(*, actor: Actor, loan: Loan) -> Item:
         loan.delete()
         record_event(
             actor=actor,
-            action="devices.loan.cancel",
+            action=AuditAction.DEVICE_LOAN_CANCEL,
             object_type="devices.Loan",
             object_id=loan_id,
             person=person,
@@ -215,7 +216,7 @@ def loan_return(
         loan.save(update_fields=fields)
         record_event(
             actor=actor,
-            action="devices.loan.return",
+            action=AuditAction.DEVICE_LOAN_RETURN,
             object_type="devices.Loan",
             object_id=loan.pk,
             person=loan.person,

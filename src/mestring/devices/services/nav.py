@@ -1,4 +1,4 @@
-"""Applications to NAV Hjelpemiddelsentral for long-term devices (issue 7 item 3).
+"""Applications to NAV Hjelpemiddelsentral for long-term devices.
 
 sendt → innvilget | avslått; innvilget → levert (the NAV-owned item is registered and
 lent to the person); levert → returnert (the loan ends, the item goes to cleaning).
@@ -15,9 +15,7 @@ from django.utils.translation import gettext as _
 
 from mestring.access.actor import Actor
 from mestring.access.audit import record_event
-from mestring.core.transitions import check_transition
 from mestring.devices.models import (
-    NAV_TRANSITIONS,
     DeviceType,
     Item,
     ItemStatus,
@@ -30,6 +28,8 @@ from mestring.devices.models import (
 )
 from mestring.devices.services.loans import LoanError, loan_return
 from mestring.devices.services.status import item_status_change
+from mestring.kernel.audit_words import AuditAction
+from mestring.kernel.states import transition
 from mestring.people.models import Person
 
 
@@ -68,7 +68,7 @@ def nav_application_create(
         )
         record_event(
             actor=actor,
-            action="devices.nav.create",
+            action=AuditAction.DEVICE_NAV_CREATE,
             object_type="devices.NavApplication",
             object_id=application.pk,
             person=person,
@@ -96,15 +96,19 @@ def nav_application_status(
             .select_related("person")
             .get(pk=application.pk)
         )
-        check_transition(
-            NAV_TRANSITIONS, application.status, to_status, dict(NavApplicationStatus.choices)
+        decided = to_status in (NavApplicationStatus.GRANTED, NavApplicationStatus.REFUSED)
+        # First, so that a change the table refuses is told before anything else.
+        transition(
+            application,
+            to_status,
+            actor=actor,
+            changes={"decided_on": changed_on} if decided else None,
+            history={"changed_on": changed_on},
         )
         if changed_on < application.sent_on:
             raise NavError(_("Datoen kan ikke være før søknaden ble sendt."))
         person = application.person
-        if to_status in (NavApplicationStatus.GRANTED, NavApplicationStatus.REFUSED):
-            application.decided_on = changed_on
-        elif to_status == NavApplicationStatus.DELIVERED:
+        if to_status == NavApplicationStatus.DELIVERED:
             _deliver(actor, application, changed_on, label, serial_number, device_type, value_nok)
         elif to_status == NavApplicationStatus.RETURNED:
             loan = Loan.objects.filter(
@@ -120,19 +124,9 @@ def nav_application_status(
                     )
                 except LoanError as exc:
                     raise NavError(str(exc)) from exc
-        from_status = application.status
-        application.status = to_status
-        application.save(update_fields=["status", "decided_on"])
-        NavApplicationStatusChange.objects.create(
-            application=application,
-            from_status=from_status,
-            to_status=to_status,
-            changed_on=changed_on,
-            changed_by=actor.user,
-        )
         record_event(
             actor=actor,
-            action="devices.nav.status",
+            action=AuditAction.DEVICE_NAV_STATUS,
             object_type="devices.NavApplication",
             object_id=application.pk,
             person=person,
@@ -173,7 +167,7 @@ def _deliver(
     )
     record_event(
         actor=actor,
-        action="devices.item.create",
+        action=AuditAction.DEVICE_ITEM_CREATE,
         object_type="devices.Item",
         object_id=item.pk,
         person=application.person,
@@ -189,7 +183,7 @@ def _deliver(
     )
     record_event(
         actor=actor,
-        action="devices.loan.deliver",
+        action=AuditAction.DEVICE_LOAN_DELIVER,
         object_type="devices.Loan",
         object_id=loan.pk,
         person=application.person,

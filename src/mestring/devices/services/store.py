@@ -19,12 +19,10 @@ from django.utils.translation import gettext as _
 from mestring.access.actor import Actor
 from mestring.access.audit import record_event
 from mestring.access.models import AuditPurpose
-from mestring.core.transitions import TransitionNotAllowed
 from mestring.devices.models import (
     DeviceType,
     Item,
     ItemStatus,
-    ItemStatusChange,
     Loan,
     Owner,
     RepairOrder,
@@ -32,6 +30,8 @@ from mestring.devices.models import (
     StoreRoom,
 )
 from mestring.devices.services.status import item_status_change
+from mestring.kernel.audit_words import AuditAction
+from mestring.kernel.states import TransitionNotAllowed, record_initial_status
 
 
 class StoreError(ValueError):
@@ -80,7 +80,7 @@ def device_type_save(
         device_type.save()
         record_event(
             actor=actor,
-            action="create" if created else "update",
+            action=AuditAction.CREATE if created else AuditAction.UPDATE,
             object_type="devices.DeviceType",
             object_id=device_type.pk,
             purpose=AuditPurpose.ADMINISTRATION,
@@ -109,7 +109,7 @@ def store_save(*, actor: Actor, store: Store | None, data: dict[str, Any]) -> St
         store.save()
         record_event(
             actor=actor,
-            action="create" if created else "update",
+            action=AuditAction.CREATE if created else AuditAction.UPDATE,
             object_type="devices.Store",
             object_id=store.pk,
             purpose=AuditPurpose.ADMINISTRATION,
@@ -129,7 +129,7 @@ def room_create(*, actor: Actor, store: Store, name: str) -> StoreRoom:
         room = StoreRoom.objects.create(store=store, name=name)
         record_event(
             actor=actor,
-            action="create",
+            action=AuditAction.CREATE,
             object_type="devices.StoreRoom",
             object_id=room.pk,
             purpose=AuditPurpose.ADMINISTRATION,
@@ -193,14 +193,10 @@ def item_create(
             note=note.strip(),
             status=ItemStatus.AVAILABLE,
         )
-        ItemStatusChange.objects.create(
-            item=item,
-            from_status="",
-            to_status=ItemStatus.AVAILABLE,
-            note=_("Registrert"),
-            changed_by=actor.user,
+        record_initial_status(item, actor=actor, reason=_("Registrert"))
+        record_event(
+            actor=actor, action=AuditAction.CREATE, object_type="devices.Item", object_id=item.pk
         )
-        record_event(actor=actor, action="create", object_type="devices.Item", object_id=item.pk)
     return item
 
 
@@ -219,7 +215,9 @@ def item_update(
         item.value_nok = value
         item.note = note.strip()
         item.save(update_fields=["room", "value_nok", "note"])
-        record_event(actor=actor, action="update", object_type="devices.Item", object_id=item.pk)
+        record_event(
+            actor=actor, action=AuditAction.UPDATE, object_type="devices.Item", object_id=item.pk
+        )
     return item
 
 
@@ -244,7 +242,7 @@ def item_mark_cleaned(*, actor: Actor, item: Item) -> Item:
             item=item,
             to_status=ItemStatus.AVAILABLE,
             note=_("Rengjort"),
-            action="devices.item.cleaned",
+            action=AuditAction.DEVICE_ITEM_CLEANED,
         )
 
 
@@ -308,7 +306,7 @@ def repair_open(
                 item=item,
                 to_status=ItemStatus.REPAIR,
                 note=description[:500],
-                action="devices.item.repair",
+                action=AuditAction.DEVICE_ITEM_REPAIR,
             )
         repair = RepairOrder.objects.create(
             item=item,
@@ -317,7 +315,10 @@ def repair_open(
             repairer=repairer.strip(),
         )
         record_event(
-            actor=actor, action="create", object_type="devices.RepairOrder", object_id=repair.pk
+            actor=actor,
+            action=AuditAction.CREATE,
+            object_type="devices.RepairOrder",
+            object_id=repair.pk,
         )
     return repair
 
@@ -356,14 +357,17 @@ def repair_close(
         repair.closed_on = closed_on
         repair.save(update_fields=["cost_nok", "closed_on"])
         record_event(
-            actor=actor, action="close", object_type="devices.RepairOrder", object_id=repair.pk
+            actor=actor,
+            action=AuditAction.CLOSE,
+            object_type="devices.RepairOrder",
+            object_id=repair.pk,
         )
         item_status_change(
             actor=actor,
             item=repair.item,
             to_status=to_status,
             note=_("Reparasjon ferdig"),
-            action="devices.item.repaired",
+            action=AuditAction.DEVICE_ITEM_REPAIRED,
         )
     return repair
 
@@ -387,12 +391,15 @@ def item_discard(*, actor: Actor, item: Item, reason: str) -> Item:
             repair.closed_on = max(today, repair.opened_on)
             repair.save(update_fields=["closed_on"])
             record_event(
-                actor=actor, action="close", object_type="devices.RepairOrder", object_id=repair.pk
+                actor=actor,
+                action=AuditAction.CLOSE,
+                object_type="devices.RepairOrder",
+                object_id=repair.pk,
             )
         return item_status_change(
             actor=actor,
             item=item,
             to_status=ItemStatus.DISCARDED,
             note=reason[:500],
-            action="devices.item.discarded",
+            action=AuditAction.DEVICE_ITEM_DISCARDED,
         )

@@ -13,12 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from mestring.access.decorators import staff_required
 from mestring.access.guard import audited_view, person_view
 from mestring.access.permissions import DEVICES_MANAGE
 from mestring.core import csvexport
-from mestring.core.decorators import staff_required
 from mestring.core.flow import submit
-from mestring.core.transitions import TransitionNotAllowed
 from mestring.devices.forms.loans import (
     DeliverForm,
     InquiryForm,
@@ -33,6 +32,8 @@ from mestring.devices.selectors import loans as selectors
 from mestring.devices.services import inquiries as inquiry_services
 from mestring.devices.services import loans as loan_services
 from mestring.devices.services import nav as nav_services
+from mestring.kernel.audit_words import AuditAction
+from mestring.kernel.states import TransitionNotAllowed
 from mestring.people.models import Person
 
 RULE_ERRORS = (
@@ -148,7 +149,7 @@ def nav_create(request: HttpRequest, person: Person) -> HttpResponse:
 
 
 @staff_required()
-@person_view(action="update", object_type="devices.NavApplication")
+@person_view(action=AuditAction.UPDATE, object_type="devices.NavApplication")
 @require_http_methods(["GET", "POST"])
 def nav_status(request: HttpRequest, person: Person, application_id: int) -> HttpResponse:
     application = get_object_or_404(NavApplication, pk=application_id, person=person)

@@ -7,12 +7,12 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from mestring.access.decorators import staff_required
 from mestring.access.permissions import STATISTICS_VIEW
-from mestring.core.decorators import staff_required
 from mestring.core.downloads import content_disposition
+from mestring.core.reporting import chosen_year
 from mestring.devices.reports import TREND_YEARS, AssistiveDevicesReport, trend
 from mestring.devices.selectors.loans import inquiries_per_year
-from mestring.reports.decisions_views import chosen_year
 
 
 @staff_required(STATISTICS_VIEW)

@@ -16,10 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from mestring.access.decorators import staff_required
 from mestring.access.guard import audited_view
 from mestring.access.permissions import DEVICES_MANAGE
 from mestring.core import csvexport
-from mestring.core.decorators import staff_required
 from mestring.core.flow import submit
 from mestring.devices.forms.store import (
     DeviceTypeForm,

@@ -1,4 +1,4 @@
-# Dates as dd.mm.åååå everywhere (DESIGN.md §7).
+# Dates as dd.mm.åååå everywhere, the Norwegian convention.
 DATE_FORMAT = "d.m.Y"
 SHORT_DATE_FORMAT = "d.m.Y"
 DATETIME_FORMAT = "d.m.Y H:i"

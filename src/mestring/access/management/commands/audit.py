@@ -16,19 +16,23 @@ from mestring.access.audit import (
     anchor_chain,
 )
 from mestring.access.models import AuditEvent
-from mestring.core.municipality_arg import municipality_by_number
 from mestring.core.spreadsheet import csv_cell
+from mestring.kernel.audit_words import audit_action_label
 from mestring.people.models import Person
+from mestring.tenancy.municipality_arg import municipality_by_number
 
 EXPORT_FIELDS = [name for name in HASHED_FIELDS if name != "previous_hash"] + [
     *OPTIONAL_HASHED_FIELDS,
     "row_hash",
 ]
+# Beside the stored code (which the hash covers), the words a person reads for it.
+LABEL_FIELD = "action_label"
 
 
 def event_row(event: AuditEvent) -> dict[str, Any]:
     row = {name: getattr(event, name) for name in EXPORT_FIELDS}
     row["occurred_at"] = event.occurred_at.isoformat()
+    row[LABEL_FIELD] = audit_action_label(event.action)
     return row
 
 
@@ -47,7 +51,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         municipality = municipality_by_number(options["municipality"])
         if options["action"] == "verify":
-            # Verified, then anchored where it ends: a later cut is found (issue 19, I3).
+            # Verified, then anchored where it ends, so a later cut of the newest rows is
+            # found even with the chain head rolled back.
             broken, anchor = anchor_chain(municipality.pk, source="audit_verify")
             count = AuditEvent.all_objects.filter(municipality=municipality).count()
             if broken is not None:
@@ -71,7 +76,7 @@ class Command(BaseCommand):
         if options["format"] == "json":
             self.stdout.write(json.dumps(rows, ensure_ascii=False, default=str, indent=1))
         else:
-            writer = csv.DictWriter(self.stdout, fieldnames=EXPORT_FIELDS)
+            writer = csv.DictWriter(self.stdout, fieldnames=[*EXPORT_FIELDS, LABEL_FIELD])
             writer.writeheader()
             # Names and units are typed by people; no cell may open as a formula.
             writer.writerows({name: csv_cell(value) for name, value in row.items()} for row in rows)

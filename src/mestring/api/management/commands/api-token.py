@@ -10,9 +10,9 @@ from django.core.management.base import BaseCommand, CommandError
 from mestring.access.actor import system_actor
 from mestring.api import services
 from mestring.api.models import SCOPES, ApiToken
-from mestring.core.municipality_arg import municipality_by_number
 from mestring.people.models import Staff
 from mestring.tenancy.context import activate
+from mestring.tenancy.municipality_arg import municipality_by_number
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-"""`mestring bench`: build a large municipality and measure it (issue 12)."""
+"""`mestring bench`: build a large municipality and measure it."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from mestring.bench.build import Size, bench_persons_exist, build_large_municipa
 from mestring.bench.measure import BenchFigures, measure_pages
 from mestring.bench.output import format_table
 from mestring.bench.reports import measure_reports
-from mestring.core.demo import DEMO_NUMBER, build_demo
+from mestring.demo.build import DEMO_NUMBER, build_demo
 from mestring.tenancy.models import Municipality
 
 

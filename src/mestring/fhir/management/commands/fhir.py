@@ -11,11 +11,11 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from mestring.access.actor import system_actor
-from mestring.core.municipality_arg import municipality_by_number
 from mestring.fhir.export import export_person
 from mestring.fhir.importer import import_text
 from mestring.people.models import Person
 from mestring.tenancy.context import activate
+from mestring.tenancy.municipality_arg import municipality_by_number
 
 
 class Command(BaseCommand):

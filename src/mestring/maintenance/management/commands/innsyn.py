@@ -9,10 +9,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from mestring.access.actor import system_actor
-from mestring.core.municipality_arg import municipality_by_number
 from mestring.maintenance.services import INNSYN_FORMATS, innsyn_export
 from mestring.people.models import Person
 from mestring.tenancy.context import activate
+from mestring.tenancy.municipality_arg import municipality_by_number
 
 
 class Command(BaseCommand):

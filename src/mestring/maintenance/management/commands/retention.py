@@ -10,12 +10,12 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from mestring.access.actor import system_actor
-from mestring.core.municipality_arg import municipality_by_number
 from mestring.maintenance import retention
 from mestring.maintenance.retention import AUDIT_CODE
 from mestring.maintenance.services import retention_run
 from mestring.tenancy.context import activate
 from mestring.tenancy.models import Municipality
+from mestring.tenancy.municipality_arg import municipality_by_number
 
 ACTIONS = {"delete": "slettes", "anonymise": "anonymiseres"}
 

@@ -11,9 +11,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from mestring.core.municipality_arg import municipality_by_number
-from mestring.reports.base import REPORTS, Report, ReportParameterError, report_class
+from mestring.core.reporting import REPORTS, Report, ReportParameterError, report_class
 from mestring.tenancy.context import activate
+from mestring.tenancy.municipality_arg import municipality_by_number
 
 
 def parse_date(value: str) -> datetime.date:

@@ -1,4 +1,4 @@
-"""The demo municipality: synthetic persons, the units of the seed plans, staff per role.
+"""The demo municipality: synthetic persons, a small municipality's units, staff per role.
 
 Everything here is invented. Identity numbers are synthetic (Tenor: month + 80), so
 they can never belong to a real person. Running it again changes nothing but the
@@ -16,9 +16,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from mestring.access.models import CareRelation, CareRelationKind, Role, StaffRole
-from mestring.core.demo_coordination import build_coordination_demo
-from mestring.core.demo_rehab import build_rehabilitation_demo
-from mestring.core.demo_services import build_services_demo
+from mestring.demo.demo_coordination import build_coordination_demo
+from mestring.demo.demo_rehab import build_rehabilitation_demo
+from mestring.demo.demo_services import build_services_demo
 from mestring.people.identity import random_synthetic_national_id
 from mestring.people.models import (
     ActingBasis,

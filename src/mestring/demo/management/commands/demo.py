@@ -10,7 +10,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from mestring.core.demo import DEFAULT_PASSWORD, build_demo
+from mestring.demo.build import DEFAULT_PASSWORD, build_demo
 
 
 class Command(BaseCommand):

@@ -11,8 +11,8 @@ from django.core.management.base import BaseCommand, CommandError
 from mestring.access.actor import system_actor
 from mestring.core import importing
 from mestring.core.importing import IMPORTERS, importer_class, run_import
-from mestring.core.municipality_arg import municipality_by_number
 from mestring.tenancy.context import activate
+from mestring.tenancy.municipality_arg import municipality_by_number
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
-"""Demo data for rehabilitation (issue 6): episodes and measures, stays and beds,
-frisklivsresept and courses; the device store (issue 7); population and the public
-page (issue 8); the citizen pages (issue 9).
+"""Demo data for rehabilitation: episodes and measures, stays and beds,
+frisklivsresept and courses; the device store; population and the public
+page; the citizen pages.
 
 Each domain builds its own part; this picks, for each, persons the demo user who works
 with it has a care relation to, so that every demo record can be opened in the demo.
@@ -58,11 +58,11 @@ def build_rehabilitation_demo(seed: int, staff_by_username: dict[str, Staff]) ->
     therapist = staff_by_username["demo.koordinator"]
     build_store_demo(rng("store"), today)
     build_loans_demo(rng("loans"), _persons_of(therapist), therapist, today)
-    # Planning (issue 8): population, and the public page with user organisations.
+    # Planning: population, and the public page with user organisations.
     build_planning_demo(rng("planning"), today)
     build_public_demo(rng("public"), today)
     build_actionplan_demo(rng("actionplan"), today, staff=staff_by_username["demo.planlegger"])
-    # The citizen pages (issue 9): relatives with a right to act, and what persons wrote.
+    # The citizen pages: relatives with a right to act, and what persons wrote.
     coordinator = staff_by_username["demo.koordinator"]
     build_portal_demo(rng("portal"), list(Person.objects.order_by("pk")), today)
     build_portal_pages_demo(rng("portal-pages"), _persons_of(coordinator), coordinator, today)

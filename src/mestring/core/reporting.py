@@ -1,4 +1,4 @@
-"""Reports as classes (DESIGN.md §3, after django-oscar's dashboard reports).
+"""Reports as classes (after django-oscar's dashboard reports).
 
 A report takes its parameters, computes a plain dictionary (the JSON the command
 prints), and knows its CSV table. The web page, the CSV download and `mestring
@@ -12,7 +12,10 @@ import datetime
 import io
 from typing import Any, ClassVar
 
+from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 
 from mestring.core.spreadsheet import csv_row
 
@@ -70,3 +73,22 @@ def adult_threshold(day: datetime.date, age: int = 18) -> datetime.date:
         return day.replace(year=day.year - age)
     except ValueError:  # 29 February in a leap year, and the year `age` back is not one
         return datetime.date(day.year - age, 2, 28)
+
+
+FIRST_YEAR = 2000
+
+
+def chosen_year(request: HttpRequest) -> tuple[int, str]:
+    """The year in ?ar=, or this year; a bad value gives this year and a message."""
+    this_year = timezone.localdate().year
+    raw = request.GET.get("ar", "").strip()
+    if not raw:
+        return this_year, ""
+    if not raw.isdigit() or len(raw) != 4:
+        message = _("«%(value)s» er ikke et årstall. Skriv året med fire sifre, som %(year)s.")
+        return this_year, message % {"value": raw, "year": this_year}
+    year = int(raw)
+    if not FIRST_YEAR <= year <= this_year:
+        message = _("Velg et år fra %(first)s til %(last)s.")
+        return this_year, message % {"first": FIRST_YEAR, "last": this_year}
+    return year, ""

@@ -13,6 +13,7 @@ from django.shortcuts import redirect
 
 from mestring.access.audit import record_event
 from mestring.access.models import AuditOutcome
+from mestring.kernel.audit_words import AuditAction
 
 
 def staff_required(permission: str | None = None) -> Callable:
@@ -30,7 +31,7 @@ def staff_required(permission: str | None = None) -> Callable:
                 # A refusal is logged like any other, naming the page, not a person.
                 record_event(
                     actor=actor,
-                    action="open_page",
+                    action=AuditAction.OPEN_PAGE,
                     object_type="page",
                     object_id=request.resolver_match.view_name if request.resolver_match else "",
                     outcome=AuditOutcome.REFUSED,

@@ -105,7 +105,7 @@ def build_coordination_demo(
     coordinator_basis = LegalBasis.objects.get(code="koordinator")
     children = [p for p in persons if p.age_on(today) < 18]
     adults = [p for p in persons if p.age_on(today) >= 18]
-    # Vefsn's table (seeds 001 §4.2) in miniature: children at the health station,
+    # A plan's table of plans per unit, in miniature: children at the health station,
     # adults spread over the adult services.
     planned = rng.sample(children, min(20, len(children))) + rng.sample(adults, 30)
     for index, person in enumerate(planned):

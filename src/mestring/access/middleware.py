@@ -8,10 +8,11 @@ from django.http import HttpRequest, HttpResponse
 
 from mestring.access.actor import Actor
 from mestring.access.models import StaffRole
+from mestring.core.session_keys import ACTIVE_STAFF
 from mestring.people.models import Staff
 from mestring.tenancy.context import activate
 
-SESSION_KEY = "active_staff_id"
+SESSION_KEY = ACTIVE_STAFF
 
 
 def client_address(request: HttpRequest) -> str | None:

@@ -1,0 +1,12 @@
+"""One page of a list: the same page size on every list page and in its CSV file."""
+
+from __future__ import annotations
+
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+
+PAGE_SIZE = 25
+
+
+def paginate(queryset: QuerySet, page_number: object, per_page: int = PAGE_SIZE) -> Page:
+    return Paginator(queryset, per_page).get_page(page_number)

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from mestring.access import selectors as access_selectors
+from mestring.access.decorators import staff_required
+from mestring.access.permissions import ACCESS_REVIEW, PERSON_REGISTER
+from mestring.casework import selectors as casework_selectors
+from mestring.home.hubs import HUBS
+from mestring.people.forms import PersonSearchForm
+from mestring.referrals import selectors as referral_selectors
+from mestring.teams import selectors as team_selectors
+
+
+@staff_required()
+def home(request: HttpRequest) -> HttpResponse:
+    """The start page: what waits for this user, in counts (no person data)."""
+    actor = request.actor
+    today = timezone.localdate()
+    waiting = {
+        "follow_ups": team_selectors.open_follow_ups_for_staff(actor.staff, today).count(),
+        "my_persons": access_selectors.staff_relations(actor.staff).count(),
+    }
+    if actor.has_perm(PERSON_REGISTER):
+        waiting["messages"] = referral_selectors.waiting_count()
+        waiting["cases_overdue"] = casework_selectors.overdue_count()
+    if actor.has_perm(ACCESS_REVIEW):
+        waiting["reviews"] = access_selectors.open_emergency_reviews().count()
+        waiting["relation_reviews"] = access_selectors.relations_awaiting_review().count()
+    context = {"search_form": PersonSearchForm(), "waiting": waiting}
+    return render(request, "core/home.html", context)
+
+
+@staff_required()
+def hub(request: HttpRequest, slug: str) -> HttpResponse:
+    """A menu section: the links this user may use, with a line about each."""
+    section = HUBS.get(slug)
+    links = section.visible_links(request.actor) if section else []
+    if not links:
+        raise Http404
+    return render(request, "core/hub.html", {"hub": section, "links": links})
