@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from mestring.access.models import AuditEvent, CareRelation
 from mestring.casework.models import Case
-from mestring.core.transitions import TransitionNotAllowed
+from mestring.kernel.states import TransitionNotAllowed
 from mestring.people.models import Person
 from mestring.people.services import DuplicateNationalId
 from mestring.referrals import selectors, services

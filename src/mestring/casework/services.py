@@ -18,8 +18,6 @@ from mestring.access.models import AuditPurpose, CareRelationKind
 from mestring.access.services import care_relation_grant, care_relations_end_for
 from mestring.casework.models import (
     APPEAL_TRANSITIONS,
-    CASE_TRANSITIONS,
-    OPEN_CASE_STATUSES,
     Appeal,
     AppealStatus,
     Applicant,
@@ -27,7 +25,6 @@ from mestring.casework.models import (
     Case,
     CaseKind,
     CaseStatus,
-    CaseStatusChange,
     Decision,
     DecisionChange,
     DecisionOutcome,
@@ -35,9 +32,9 @@ from mestring.casework.models import (
     DecisionSubject,
     LegalBasis,
 )
-from mestring.core.transitions import check_transition
 from mestring.kernel.audit_words import AuditAction
 from mestring.kernel.errors import Conflict, NotAllowed, RuleBroken
+from mestring.kernel.states import record_initial_status, transition
 from mestring.people.models import Person, Staff, Unit
 from mestring.referrals.models import Referral
 
@@ -179,9 +176,7 @@ def case_open(
             caseworker=caseworker,
             submission_token=submission_token,
         )
-        CaseStatusChange.objects.create(
-            case=case, from_status="", to_status=CaseStatus.RECEIVED, changed_by=actor.user
-        )
+        record_initial_status(case, actor=actor)
         if caseworker is not None:
             _grant_caseworker(actor, case, caseworker)
         record_event(
@@ -225,23 +220,14 @@ def case_apply(
 
 def case_transition(*, actor: Actor, case: Case, to_status: str, reason: str = "") -> Case:
     """Move a case along its transition table; closing ends the caseworker's access."""
-    check_transition(CASE_TRANSITIONS, case.status, to_status, dict(CaseStatus.choices))
     with transaction.atomic():
-        _lock(case)
-        check_transition(CASE_TRANSITIONS, case.status, to_status, dict(CaseStatus.choices))
-        CaseStatusChange.objects.create(
-            case=case,
-            from_status=case.status,
-            to_status=to_status,
-            reason=reason,
-            changed_by=actor.user,
-        )
-        case.status = to_status
+        changes = {"closed_on": timezone.localdate()} if to_status == CaseStatus.CLOSED else {}
+        transition(case, to_status, actor=actor, reason=reason, changes=changes)
         if to_status == CaseStatus.CLOSED:
-            case.closed_on = timezone.localdate()
+            # Read under the lock transition() holds: a caseworker given meanwhile counts.
+            case.refresh_from_db(fields=["caseworker"])
             if case.caseworker is not None:
                 _end_caseworker(actor, case, case.caseworker)
-        case.save(update_fields=["status", "closed_on"])
         record_event(
             actor=actor,
             action=AuditAction.for_status(to_status),
@@ -263,7 +249,7 @@ def case_close(*, actor: Actor, case: Case, reason: str = "") -> Case:
 
 def case_assign(*, actor: Actor, case: Case, caseworker: Staff) -> Case:
     """Give the case another caseworker; access moves with the case."""
-    if case.status == CaseStatus.CLOSED:
+    if case.is_closed:
         raise CaseStateConflict(_("Saken er avsluttet og kan ikke få ny saksbehandler."))
     _check_own(actor, caseworker)
     if not caseworker.is_active:
@@ -315,7 +301,7 @@ def case_record_provisional_reply(
 def _check_provisional_reply(
     case: Case, sent_on: datetime.date, expected_by: datetime.date | None
 ) -> None:
-    if case.status not in OPEN_CASE_STATUSES:
+    if not case.is_open:
         raise CaseStateConflict(
             _("Foreløpig svar kan bare registreres i saker som ikke er avgjort.")
         )
@@ -346,7 +332,7 @@ def _check_decision(
 ) -> None:
     if actor.staff is None:
         raise CaseworkNotAllowed(_("Bare ansatte kan fatte vedtak."))
-    if case.status == CaseStatus.CLOSED:
+    if case.is_closed:
         raise CaseStateConflict(_("Saken er avsluttet. En ny søknad må behandles i en ny sak."))
     if case.kind != CaseKind.PLAN_AND_COORDINATOR:
         # A service case decides each service on its own (service_decision_make).
@@ -721,7 +707,7 @@ def _check_new_service_decision(
 ) -> None:
     if case.kind != CaseKind.SERVICE:
         raise CaseStateConflict(_("Saken er ikke en søknad om helse- og omsorgstjenester."))
-    if case.status == CaseStatus.CLOSED:
+    if case.is_closed:
         raise CaseStateConflict(_("Saken er avsluttet. En ny søknad må behandles i en ny sak."))
     if not case.lines.filter(service=service).exists():
         raise CaseworkError(
@@ -932,6 +918,7 @@ def appeal_register(
             registered_by=actor.staff,
             submission_token=submission_token,
         )
+        record_initial_status(appeal, actor=actor)
         record_event(
             actor=actor,
             action=AuditAction.CREATE,
@@ -973,15 +960,14 @@ def appeal_transition(
     """Move an appeal on: sent to the State Administrator, or decided (reversed by the
     municipality, upheld, overturned) or withdrawn."""
     with transaction.atomic():
+        # The day is checked against the dates as they are under the lock.
         _lock(appeal)
         _check_appeal_transition(appeal, to_status, on, note)
-        appeal.status = to_status
         if to_status == AppealStatus.SENT:
-            appeal.sent_on = on
+            changes: dict[str, Any] = {"sent_on": on}
         else:
-            appeal.outcome_on = on
-            appeal.outcome_note = note.strip()
-        appeal.save(update_fields=["status", "sent_on", "outcome_on", "outcome_note"])
+            changes = {"outcome_on": on, "outcome_note": note.strip()}
+        transition(appeal, to_status, actor=actor, reason=note.strip()[:500], changes=changes)
         record_event(
             actor=actor,
             action=AuditAction.for_status(to_status),
@@ -993,7 +979,8 @@ def appeal_transition(
 
 
 def _check_appeal_transition(appeal: Appeal, to_status: str, on: datetime.date, note: str) -> None:
-    check_transition(APPEAL_TRANSITIONS, appeal.status, to_status, dict(AppealStatus.choices))
+    if not appeal.can_become(to_status):
+        return  # transition() refuses it, naming both statuses
     _check_day(
         on,
         not_before=appeal.sent_on or appeal.received_on,

@@ -22,9 +22,14 @@ from mestring.access.models import AuditPurpose, CareRelationKind, Consent, Cons
 from mestring.access.selectors import consent_in_force
 from mestring.access.services import care_relation_grant, care_relations_end_for
 from mestring.casework.models import Decision
-from mestring.core.transitions import TransitionNotAllowed, check_transition
 from mestring.kernel.audit_words import AuditAction
 from mestring.kernel.errors import Conflict, RuleBroken
+from mestring.kernel.states import (
+    TransitionNotAllowed,
+    check_transition,
+    record_initial_status,
+    transition,
+)
 from mestring.people.models import Person, Relative, Staff, Unit
 from mestring.plans import selectors
 from mestring.plans.models import (
@@ -417,6 +422,7 @@ def plan_create(
                 decision=decision,
                 what_matters=what_matters.strip(),
             )
+            record_initial_status(plan, actor=actor)
             _save_revision(actor, plan, _("Planen er opprettet"))
             _plan_event(actor, plan, AuditAction.CREATE, "individual_plan", plan.pk)
     except IntegrityError as exc:
@@ -483,14 +489,12 @@ def plan_close(
     if not note.strip():
         raise PlanRuleError(_("Skriv kort hvorfor planen avsluttes."))
     _check_period(plan.start_date, end_date, _("Sluttdatoen kan ikke være før planen startet."))
-    fields = {
-        "status": PlanStatus.CLOSED,
-        "end_date": end_date,
-        "closed_on": end_date,
-        "closing_note": note.strip(),
-    }
+    fields = {"end_date": end_date, "closed_on": end_date, "closing_note": note.strip()}
     with transaction.atomic():
+        # The claim refuses a closed plan or a stale version and holds the row; the
+        # status then moves by the table, leaving its history row.
         _claim_version(plan, expected_version, fields=fields, needs_consent=False)
+        transition(plan, PlanStatus.CLOSED, actor=actor, reason=note.strip())
         _save_revision(actor, plan, _("Planen er avsluttet"))
         _plan_event(actor, plan, AuditAction.CLOSE, "individual_plan", plan.pk)
     return plan
@@ -500,6 +504,8 @@ def plan_close(
 
 
 def _record_goal_history(actor: Actor, goal: Goal, from_status: str, from_ach: str) -> None:
+    """A history row for a move of the achievement alone; a change of status writes its
+    row through transition()."""
     if (from_status, from_ach) != (goal.status, goal.achievement):
         GoalStatusChange.objects.create(
             goal=goal,
@@ -551,23 +557,47 @@ def goal_update(*, actor: Actor, goal: Goal, expected_version: int, data: dict[s
     plan = goal.plan
     text = _check_goal_text(data.get("text", goal.text))
     status = data.get("status", goal.status)
-    if status != goal.status:
-        try:
-            check_transition(GOAL_TRANSITIONS, goal.status, status, dict(GoalStatus.choices))
-        except TransitionNotAllowed as exc:
-            raise PlanStateConflict(str(exc)) from exc
+    if status != goal.status and not goal.can_become(status):
+        # Refused before the plan's version is claimed; transition() decides under the lock.
+        _move_goal_refused(goal, status)
     with transaction.atomic():
         _claim_version(plan, expected_version)
         before = (goal.status, goal.achievement)
-        goal.text = text
-        goal.status = status
-        goal.achievement = data.get("achievement", goal.achievement)
-        goal.target_date = data.get("target_date", goal.target_date)
-        goal.save(update_fields=["text", "status", "achievement", "target_date"])
-        _record_goal_history(actor, goal, *before)
+        changes = {
+            "text": text,
+            "achievement": data.get("achievement", goal.achievement),
+            "target_date": data.get("target_date", goal.target_date),
+        }
+        if status != goal.status:
+            _move_goal(actor, goal, status, before[1], changes)
+        else:
+            for name, value in changes.items():
+                setattr(goal, name, value)
+            goal.save(update_fields=list(changes))
+            _record_goal_history(actor, goal, *before)
         _save_revision(actor, plan, _("Mål endret"))
         _plan_event(actor, plan, AuditAction.UPDATE, "plan_goal", goal.pk)
     return goal
+
+
+def _move_goal_refused(goal: Goal, status: str) -> None:
+    labels = dict(GoalStatus.choices)
+    try:
+        check_transition(GOAL_TRANSITIONS, goal.status, status, labels)
+    except TransitionNotAllowed as exc:
+        raise PlanStateConflict(str(exc)) from exc
+
+
+def _move_goal(
+    actor: Actor, goal: Goal, status: str, from_ach: str, changes: dict[str, Any]
+) -> None:
+    """Change the goal's status by its table, with the other changes in the same save
+    and the achievement in the same history row."""
+    history = {"from_achievement": from_ach, "to_achievement": changes["achievement"]}
+    try:
+        transition(goal, status, actor=actor, changes=changes, history=history)
+    except TransitionNotAllowed as exc:
+        raise PlanStateConflict(str(exc)) from exc
 
 
 # --- Measures

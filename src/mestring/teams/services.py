@@ -3,6 +3,7 @@
 Each write is one transaction with its audit row about the person.
 Staff members of a group see the person through a care relation of kind
 "ansvarsgruppe" for as long as they are members: only a care relation opens a record.
+A meeting's status changes only through `transition()`.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from mestring.access.models import CareRelationKind
 from mestring.access.services import care_relation_grant, care_relations_end_for
 from mestring.kernel.audit_words import AuditAction
 from mestring.kernel.errors import Conflict, NotAllowed, RuleBroken
+from mestring.kernel.states import TransitionNotAllowed, record_initial_status, transition
 from mestring.people.models import Person, Relative, Staff, Unit
 from mestring.plans.models import IndividualPlan
 from mestring.plans.selectors import current_coordinator
@@ -313,6 +315,7 @@ def meeting_schedule(
             agenda=agenda.strip(),
             created_by=actor.user,
         )
+        record_initial_status(meeting, actor=actor)
         _invite_current_members(meeting)
         _audit(actor, AuditAction.SCHEDULE, "meeting", meeting.pk, group.person)
     return meeting
@@ -328,7 +331,7 @@ def meeting_update(
     agenda: str = "",
 ) -> Meeting:
     """Change a planned meeting; SEQUENCE goes up so calendars take the new version."""
-    if meeting.status != MeetingStatus.PLANNED:
+    if not meeting.is_planned:
         raise TeamStateConflict(_("Bare planlagte møter kan endres."))
     if not place.strip():
         raise TeamRuleError(_("Skriv hvor møtet holdes."))
@@ -344,14 +347,26 @@ def meeting_update(
 
 
 def meeting_cancel(*, actor: Actor, meeting: Meeting) -> Meeting:
-    if meeting.status != MeetingStatus.PLANNED:
-        raise TeamStateConflict(_("Bare planlagte møter kan avlyses."))
     with transaction.atomic():
-        meeting.status = MeetingStatus.CANCELLED
-        meeting.sequence += 1
-        meeting.save(update_fields=["status", "sequence"])
+        _move(
+            actor,
+            meeting,
+            MeetingStatus.CANCELLED,
+            changes={"sequence": meeting.sequence + 1},
+            refused=_("Bare planlagte møter kan avlyses."),
+        )
         _audit(actor, AuditAction.CANCEL, "meeting", meeting.pk, meeting.group.person)
     return meeting
+
+
+def _move(
+    actor: Actor, meeting: Meeting, to_status: str, *, changes: dict[str, object], refused: str
+) -> None:
+    """Change the meeting's status by its table; a refusal is told in `refused`."""
+    try:
+        transition(meeting, to_status, actor=actor, changes=changes)
+    except TransitionNotAllowed as exc:
+        raise TeamStateConflict(refused) from exc
 
 
 def meeting_record(
@@ -364,7 +379,7 @@ def meeting_record(
     shared_with_person: bool = True,
 ) -> Meeting:
     """Attendance and minutes of a meeting that has taken place (may be corrected later)."""
-    if meeting.status == MeetingStatus.CANCELLED:
+    if meeting.is_cancelled:
         raise TeamStateConflict(_("Møtet er avlyst."))
     if meeting.starts_at > timezone.now():
         raise TeamStateConflict(_("Møtet har ikke startet ennå. Referatet skrives etter møtet."))
@@ -378,12 +393,27 @@ def meeting_record(
         for member_id, row in rows.items():
             row.attended = bool(attendance.get(member_id, False))
             row.save(update_fields=["attended"])
-        meeting.minutes, meeting.decisions = minutes.strip(), decisions.strip()
-        meeting.minutes_shared_with_person = shared_with_person
-        meeting.status = MeetingStatus.HELD
-        meeting.save(update_fields=["minutes", "decisions", "minutes_shared_with_person", "status"])
+        fields = {
+            "minutes": minutes.strip(),
+            "decisions": decisions.strip(),
+            "minutes_shared_with_person": shared_with_person,
+        }
+        if _held(meeting):
+            # A correction of the minutes: no change of status.
+            for name, value in fields.items():
+                setattr(meeting, name, value)
+            meeting.save(update_fields=list(fields))
+        else:
+            _move(actor, meeting, MeetingStatus.HELD, changes=fields, refused=_("Møtet er avlyst."))
         _audit(actor, AuditAction.RECORD, "meeting", meeting.pk, meeting.group.person)
     return meeting
+
+
+def _held(meeting: Meeting) -> bool:
+    """Whether the meeting is recorded as held, read under its row lock, so two first
+    records at once make one change of status and one correction."""
+    status = Meeting._base_manager.select_for_update().values_list("status", flat=True)
+    return status.get(pk=meeting.pk) == MeetingStatus.HELD
 
 
 # --- Follow-up items
@@ -398,7 +428,7 @@ def follow_up_add(
     due_on: datetime.date,
 ) -> FollowUpItem:
     """Who does what by when; stays on the responsible's list until done."""
-    if meeting.status != MeetingStatus.HELD:
+    if not meeting.is_held:
         raise TeamStateConflict(
             _("Registrer referatet fra møtet før du legger til oppfølgingspunkter.")
         )
