@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy as _
 
 from mestring.kernel.states import Stateful, StatusHistory
 from mestring.people.models import Person, Staff, Unit
-from mestring.referrals.models import Referral
 from mestring.tenancy.models import MunicipalityOwned
 
 APPEAL_WEEKS = 3
@@ -74,7 +73,11 @@ class Case(MunicipalityOwned, Stateful):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="cases")
     kind = models.CharField(_("type sak"), max_length=20, choices=CaseKind.choices)
     referral = models.ForeignKey(
-        Referral, on_delete=models.PROTECT, null=True, blank=True, related_name="cases"
+        "referrals.Referral",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
     )
     received_on = models.DateField(_("mottatt"))
     requests_individual_plan = models.BooleanField(_("søker individuell plan"), default=False)

@@ -36,10 +36,10 @@ from mestring.kernel.audit_words import AuditAction
 from mestring.kernel.errors import Conflict, NotAllowed, RuleBroken
 from mestring.kernel.states import record_initial_status, transition
 from mestring.people.models import Person, Staff, Unit
-from mestring.referrals.models import Referral
 
 if TYPE_CHECKING:
     from mestring.catalogue.models import Service
+    from mestring.referrals.models import Referral
 
 
 class CaseworkError(RuleBroken):
