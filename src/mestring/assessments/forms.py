@@ -6,7 +6,7 @@ group per variable, since the list is data the municipality edits."""
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils import timezone
@@ -14,9 +14,11 @@ from django.utils.translation import gettext_lazy as _
 
 from mestring.assessments.defaults import SCORE_MEANINGS
 from mestring.assessments.models import VALID_SCORES, Assessment, FunctionVariable
-from mestring.casework.models import Case
 from mestring.core.forms import DATE_HELP, DateInput, model_choice_field
 from mestring.people.models import Person
+
+if TYPE_CHECKING:
+    from mestring.casework.models import Case
 
 DATE_ERRORS = {"invalid": _("Datoen må skrives som dd.mm.åååå.")}
 SCORE_PREFIX = "skaar_"
@@ -57,17 +59,18 @@ class AssessmentForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    case = forms.ModelChoiceField(
+    case: forms.ModelChoiceField[Case] = forms.ModelChoiceField(
         label=_("Sak"),
         help_text=_("Saken kartleggingen hører til, hvis den gjøres for et vedtak."),
-        queryset=Case.objects.none(),
+        # The person's own cases, set when the form is made for them.
+        queryset=None,
         required=False,
     )
 
     def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         case = model_choice_field(self, "case")
-        case.queryset = Case.objects.filter(person=person).order_by("-received_on")
+        case.queryset = person.cases.order_by("-received_on")
         case.empty_label = _("Ingen sak")
 
     def clean_assessed_on(self) -> datetime.date:

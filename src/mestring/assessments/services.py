@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -25,10 +25,12 @@ from mestring.assessments.models import (
     AssessmentScore,
     FunctionVariable,
 )
-from mestring.casework.models import Case
 from mestring.kernel.audit_words import AuditAction
 from mestring.kernel.errors import RuleBroken
 from mestring.people.models import Person
+
+if TYPE_CHECKING:
+    from mestring.casework.models import Case
 
 SCORE_KEYS = tuple(str(score) for score in VALID_SCORES)
 

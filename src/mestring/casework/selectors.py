@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from mestring.access.actor import Actor
 from mestring.access.models import CareRelation
+from mestring.assessments.models import Assessment
 from mestring.casework.models import (
     APPEAL_TRANSITIONS,
     OPEN_CASE_STATUSES,
@@ -254,8 +255,6 @@ def decisions_ending_soon(today: datetime.date | None = None) -> QuerySet[Decisi
 def decisions_needing_reassessment(today: datetime.date | None = None) -> QuerySet[Decision]:
     """Service decisions in force (not yet ended) for persons whose latest assessment
     said to assess again by a day that has passed."""
-    from mestring.assessments.models import Assessment
-
     today = today or timezone.localdate()
     latest = Assessment.objects.filter(person_id=OuterRef("case__person_id")).order_by(
         "-assessed_on", "-pk"

@@ -16,6 +16,7 @@ from mestring.access.actor import Actor
 from mestring.access.audit import record_event
 from mestring.access.models import AuditPurpose, CareRelationKind
 from mestring.access.services import care_relation_grant, care_relations_end_for
+from mestring.assessments.selectors import latest_complete_assessment
 from mestring.casework.models import (
     APPEAL_TRANSITIONS,
     Appeal,
@@ -594,8 +595,6 @@ def _check_scope(
 
 def _check_assessment(person: Person, service: Service, on: datetime.date) -> None:
     """Nationally reported services need a complete assessment on or before the decision."""
-    from mestring.assessments.selectors import latest_complete_assessment
-
     if service.nationally_reported and latest_complete_assessment(person, on=on) is None:
         raise AssessmentRequired(
             _(
