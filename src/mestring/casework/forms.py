@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -13,14 +14,17 @@ from mestring.casework.models import (
     Appeal,
     AppealStatus,
     Applicant,
+    ApplicationLine,
     Decision,
     DecisionOutcome,
     DecisionSubject,
     LegalBasis,
 )
-from mestring.catalogue.models import Service
 from mestring.core.forms import DATE_HELP, DateInput, SubmissionTokenForm
 from mestring.people.models import Staff, Unit, UnitKind
+
+if TYPE_CHECKING:
+    from mestring.catalogue.models import Service
 
 DATE_ERRORS = {"invalid": _("Datoen må skrives som dd.mm.åååå.")}
 # Which of the default texts a decision form suggests first (casework/defaults.py).
@@ -204,6 +208,13 @@ class LegalBasisForm(forms.ModelForm):
 # --- The allocation office's service applications and decisions.
 
 
+def _services_in_use() -> QuerySet[Service]:
+    """The catalogue's services in use, reached through the model an application line
+    names: the catalogue (its waiting lists and assignments) stands on casework."""
+    service_model = ApplicationLine._meta.get_field("service").related_model
+    return service_model._default_manager.filter(is_active=True).order_by("name")
+
+
 class ServiceChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Service) -> str:
         return obj.name
@@ -220,7 +231,7 @@ class ServiceApplicationForm(SubmissionTokenForm):
     received_on = _date_field(_("Søknaden ble mottatt"))
     services = ServiceChoiceField(
         label=_("Tjenester det søkes om"),
-        queryset=Service.objects.filter(is_active=True).order_by("name"),
+        queryset=_services_in_use(),
         widget=forms.CheckboxSelectMultiple,
         error_messages={
             "required": _("Kryss av for minst én tjeneste."),

@@ -8,7 +8,6 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import models, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,6 +32,7 @@ from mestring.casework.models import (
     DecisionSubject,
     LegalBasis,
 )
+from mestring.casework.signals import decision_ended, decision_replaced
 from mestring.kernel.audit_words import AuditAction
 from mestring.kernel.errors import Conflict, NotAllowed, RuleBroken
 from mestring.kernel.states import record_initial_status, transition
@@ -569,8 +569,6 @@ def _check_scope(
     service: Service, outcome: str, hours_per_week: Decimal | None, days: int | None
 ) -> None:
     """Granted or partly granted says how much; a refusal grants nothing."""
-    from mestring.catalogue.models import CapacityKind
-
     if outcome == DecisionOutcome.REFUSED:
         if hours_per_week is not None or days is not None:
             raise CaseworkError(_("Et avslag skal ikke ha timer eller døgn. Fjern omfanget."))
@@ -579,7 +577,7 @@ def _check_scope(
         raise CaseworkError(_("Timer per uke må være mellom 0 og 168."))
     if days is not None and days < 1:
         raise CaseworkError(_("Antall døgn må være minst 1."))
-    if service.capacity_kind == CapacityKind.HOURS and hours_per_week is None:
+    if service.counts_hours and hours_per_week is None:
         raise CaseworkError(
             _("Skriv hvor mange timer per uke %(service)s innvilges.") % {"service": service}
         )
@@ -770,32 +768,6 @@ def _record_change(
     decision.save(update_fields=["state", "stopped_on"])
 
 
-def _end_provision(decision: Decision, on: datetime.date, note: str) -> None:
-    """The service stops: open assignments end and a waiting-list entry is removed."""
-    from mestring.catalogue.models import Assignment, RemovalReason, WaitingListEntry
-
-    Assignment.objects.filter(decision=decision).filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gt=on)
-    ).update(ends_on=on)
-    WaitingListEntry.objects.filter(decision=decision, removed_on__isnull=True).update(
-        removed_on=on, removal_reason=RemovalReason.OTHER, removal_note=note[:300]
-    )
-
-
-def _move_provision(old: Decision, new: Decision, on: datetime.date) -> None:
-    """A changed decision keeps the person's place: open assignments and the waiting-list
-    entry follow the new decision; a change to a refusal ends them."""
-    from mestring.catalogue.models import Assignment, WaitingListEntry
-
-    if not new.is_positive:
-        _end_provision(old, on, _("Vedtaket er endret til avslag"))
-        return
-    Assignment.objects.filter(decision=old).filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=on)
-    ).update(decision=new)
-    WaitingListEntry.objects.filter(decision=old, removed_on__isnull=True).update(decision=new)
-
-
 def decision_change(
     *,
     actor: Actor,
@@ -861,7 +833,7 @@ def _change(
             **values,
         )
         _record_change(actor, decision, DecisionState.CHANGED, changed_on, reason)
-        _move_provision(decision, new, changed_on)
+        decision_replaced.send(sender=Decision, old=decision, new=new, on=changed_on)
         record_event(
             actor=actor,
             action=AuditAction.CHANGE,
@@ -883,7 +855,9 @@ def decision_stop(
         decision.stopped_on = stopped_on
         # The history row is dated the day the stop was decided; stopped_on says from when.
         _record_change(actor, decision, DecisionState.STOPPED, timezone.localdate(), reason)
-        _end_provision(decision, stopped_on, _("Vedtaket er stanset"))
+        decision_ended.send(
+            sender=Decision, decision=decision, on=stopped_on, note=_("Vedtaket er stanset")
+        )
         record_event(
             actor=actor,
             action=AuditAction.STOP,

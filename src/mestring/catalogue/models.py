@@ -57,6 +57,11 @@ class Service(MunicipalityOwned):
             models.UniqueConstraint(fields=["municipality", "code"], name="service_code_unique")
         ]
 
+    @property
+    def counts_hours(self) -> bool:
+        """Capacity is hours per week, so a decision on it must say how many."""
+        return self.capacity_kind == CapacityKind.HOURS
+
     def __str__(self) -> str:
         return self.name
 

@@ -444,3 +444,40 @@ def assignment_end(*, actor: Actor, assignment: Assignment, ends_on: datetime.da
         )
         _end_provider(actor, assignment)
     return assignment
+
+
+# --- A stopped or changed decision (casework says so inside its own transaction).
+
+
+def decision_provision_end(decision: Decision, on: datetime.date, note: str) -> None:
+    """The service stops: open assignments end and a waiting-list entry is removed."""
+    Assignment.objects.filter(decision=decision).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gt=on)
+    ).update(ends_on=on)
+    WaitingListEntry.objects.filter(decision=decision, removed_on__isnull=True).update(
+        removed_on=on, removal_reason=RemovalReason.OTHER, removal_note=note[:300]
+    )
+
+
+def decision_provision_move(old: Decision, new: Decision, on: datetime.date) -> None:
+    """A changed decision keeps the person's place: open assignments and the waiting-list
+    entry follow the new decision; a change to a refusal ends them."""
+    if not new.is_positive:
+        decision_provision_end(old, on, _("Vedtaket er endret til avslag"))
+        return
+    Assignment.objects.filter(decision=old).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=on)
+    ).update(decision=new)
+    WaitingListEntry.objects.filter(decision=old, removed_on__isnull=True).update(decision=new)
+
+
+def on_decision_ended(
+    sender: type[Decision], *, decision: Decision, on: datetime.date, note: str, **kwargs: Any
+) -> None:
+    decision_provision_end(decision, on, note)
+
+
+def on_decision_replaced(
+    sender: type[Decision], *, old: Decision, new: Decision, on: datetime.date, **kwargs: Any
+) -> None:
+    decision_provision_move(old, new, on)
