@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "mestring.accounts",
     "mestring.people",
     "mestring.access",
+    "mestring.register",
     "mestring.referrals",
     "mestring.casework",
     "mestring.plans",

@@ -4,7 +4,7 @@ urlpatterns = [
     path("", include("mestring.home.urls")),
     path("", include("mestring.accounts.urls")),
     path("", include("mestring.tenancy.urls")),
-    path("", include("mestring.people.urls")),
+    path("", include("mestring.register.urls")),
     path("", include("mestring.access.urls")),
     path("", include("mestring.referrals.urls")),
     path("", include("mestring.casework.urls")),

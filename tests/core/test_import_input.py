@@ -13,8 +13,8 @@ from mestring.access.actor import system_actor
 from mestring.actionplan.models import Action
 from mestring.core import importing
 from mestring.core.importing import run_import
-from mestring.people.importers import PersonImporter
 from mestring.people.models import Person
+from mestring.register.importers import PersonImporter
 from mestring.tenancy.context import activate
 from tests.actionplan.helpers import planner_editor
 

@@ -26,6 +26,7 @@ CHECKED = frozenset(
         "mestring.access",
         "mestring.accounts",
         "mestring.people",
+        "mestring.register",
         "mestring.formats",
         "mestring.planning",
         "mestring.assessments",

@@ -11,8 +11,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from mestring.access.actor import Actor
 from mestring.access.middleware import build_actor
 from mestring.access.models import AuditEvent, StaffRole
-from mestring.people import services
 from mestring.people.models import Staff, Unit
+from mestring.register import services
 from mestring.tenancy.context import activate
 from tests import factories
 

@@ -207,7 +207,7 @@ def test_duplicate_person_reference_in_a_race_is_refused_by_the_service(world):
     """(L3) When the form's check is passed by a concurrent save, the service still
     answers with a clear refusal instead of a database error."""
     from mestring.access.actor import Actor
-    from mestring.people import services
+    from mestring.register import services
     from mestring.tenancy.context import activate
 
     world.person.person_ref = "REF-0004"

@@ -8,9 +8,9 @@ import random
 import pytest
 from django.urls import reverse
 
-from mestring.people.forms import RelativeForm
 from mestring.people.identity import make_national_id, random_synthetic_national_id
 from mestring.people.models import Relative
+from mestring.register.forms import RelativeForm
 from mestring.tenancy.context import activate
 
 pytestmark = pytest.mark.django_db

@@ -283,7 +283,7 @@ def test_only_those_who_register_persons_record_a_right_to_act(world, registrar)
 
 
 def test_the_service_refuses_a_right_to_act_without_the_permission(world):
-    from mestring.people import services as people_services
+    from mestring.register import services as people_services
     from tests.plans.helpers import actor_for
 
     with activate(world.municipality), pytest.raises(people_services.RepresentationError):

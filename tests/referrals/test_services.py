@@ -14,7 +14,6 @@ from mestring.access.models import AuditEvent, CareRelation
 from mestring.casework.models import Case
 from mestring.kernel.states import TransitionNotAllowed
 from mestring.people.models import Person
-from mestring.people.services import DuplicateNationalId
 from mestring.referrals import selectors, services
 from mestring.referrals.models import (
     REFERRAL_TRANSITIONS,
@@ -23,6 +22,7 @@ from mestring.referrals.models import (
     ReferralStatusChange,
 )
 from mestring.referrals.rules import due_on, suggest_place
+from mestring.register.services import DuplicateNationalId
 from mestring.tenancy.context import activate
 from tests import factories
 from tests.referrals.helpers import actor_for, make_referral

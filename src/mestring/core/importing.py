@@ -40,7 +40,7 @@ T = TypeVar("T")
 
 # name → importer class; later domains add their own line here.
 IMPORTERS: dict[str, str] = {
-    "persons": "mestring.people.importers.PersonImporter",
+    "persons": "mestring.register.importers.PersonImporter",
     "plans": "mestring.plans.importers.PlanImporter",
     "units": "mestring.institutions.importers.BedUnitImporter",
     "stays": "mestring.institutions.importers.StayImporter",

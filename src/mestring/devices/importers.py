@@ -36,8 +36,8 @@ from mestring.devices.models import (
     Owner,
 )
 from mestring.kernel.audit_words import AuditAction
-from mestring.people.importers import persons_by_ref
 from mestring.people.models import Person
+from mestring.register.importers import persons_by_ref
 
 IMPORTED_CATEGORY = "Importert"
 

@@ -52,7 +52,6 @@ from mestring.fhir.models import ExternalId, ExternalKind
 from mestring.kernel.audit_words import AuditAction
 from mestring.people.identity import IdentityKind, InvalidNationalId, parse_national_id
 from mestring.people.models import Person, Unit, UnitKind
-from mestring.people.services import registration_access_grant
 from mestring.plans.models import (
     Achievement,
     Goal,
@@ -64,6 +63,7 @@ from mestring.plans.models import (
 )
 from mestring.plans.revisions import build_snapshot
 from mestring.plans.selectors import plan_content
+from mestring.register.services import registration_access_grant
 
 Json = dict[str, Any]
 DEFAULT_UNIT = "Importert fra FHIR"

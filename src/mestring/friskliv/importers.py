@@ -30,8 +30,8 @@ from mestring.friskliv.models import (
     Reason,
 )
 from mestring.kernel.audit_words import AuditAction
-from mestring.people.importers import persons_by_ref
 from mestring.people.models import Person
+from mestring.register.importers import persons_by_ref
 
 ANSWERS = {"ja": True, "nei": False, "": None}
 

@@ -9,8 +9,8 @@ from mestring.access.decorators import staff_required
 from mestring.access.permissions import ACCESS_REVIEW, PERSON_REGISTER
 from mestring.casework import selectors as casework_selectors
 from mestring.home.hubs import HUBS
-from mestring.people.forms import PersonSearchForm
 from mestring.referrals import selectors as referral_selectors
+from mestring.register.forms import PersonSearchForm
 from mestring.teams import selectors as team_selectors
 
 

@@ -32,8 +32,8 @@ from mestring.core.importing import (
 from mestring.institutions.models import BedCapacity, Stay, StayType
 from mestring.institutions.selectors import overlaps
 from mestring.kernel.audit_words import AuditAction
-from mestring.people.importers import persons_by_ref
 from mestring.people.models import Person, Unit, UnitKind
+from mestring.register.importers import persons_by_ref
 
 MAX_BEDS = 1000
 BED = "bed_capacity"

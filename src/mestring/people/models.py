@@ -127,7 +127,7 @@ class Person(MunicipalityOwned):
     updated_at = models.DateTimeField(auto_now=True)
 
     # Not a column: whether the user may open the person, set on the persons of a
-    # search or list page (people.selectors.mark_access, or an annotation).
+    # search or list page (register.selectors.mark_access, or an annotation).
     has_access: bool
 
     class Meta:

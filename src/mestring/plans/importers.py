@@ -27,7 +27,6 @@ from mestring.core.importing import (
     fetch_in,
 )
 from mestring.kernel.audit_words import AuditAction
-from mestring.people.importers import persons_by_ref
 from mestring.people.models import Person, Staff, Unit, UnitKind
 from mestring.plans.models import (
     CoordinatorAssignment,
@@ -37,6 +36,7 @@ from mestring.plans.models import (
     PlanStatus,
     PlanStatusChange,
 )
+from mestring.register.importers import persons_by_ref
 
 
 @dataclass(frozen=True)

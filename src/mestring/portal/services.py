@@ -26,7 +26,6 @@ from mestring.casework.models import Applicant, Case, CaseKind
 from mestring.catalogue.models import Service
 from mestring.kernel.audit_words import AuditAction
 from mestring.kernel.errors import RuleBroken
-from mestring.people import services as people_services
 from mestring.people.models import ActingBasis, Person, Relative, acting_in_force_q
 from mestring.plans import services as plan_services
 from mestring.plans.models import Goal, GoalStatus, IndividualPlan, Measure
@@ -42,6 +41,7 @@ from mestring.portal.models import (
     SenderKind,
 )
 from mestring.portal.representation import Representation
+from mestring.register import services as people_services
 
 MAX_TEXT = 3000
 MAX_MESSAGE = 5000

@@ -11,8 +11,6 @@ from django.utils.translation import gettext_lazy as _
 from mestring.core.forms import DATE_HELP, DateInput
 from mestring.people.identity import InvalidNationalId, parse_national_id
 from mestring.people.models import Person, Staff, Unit, UnitKind
-from mestring.people.selectors import PersonQuery, search_persons
-from mestring.people.services import national_id_taken
 from mestring.referrals.models import (
     CarePlace,
     PyramidLevel,
@@ -21,6 +19,8 @@ from mestring.referrals.models import (
     ReferralStatus,
     Urgency,
 )
+from mestring.register.selectors import PersonQuery, search_persons
+from mestring.register.services import national_id_taken
 
 DATE_ERRORS = {"invalid": _("Datoen må skrives som dd.mm.åååå.")}
 WHO_EXISTING, WHO_NEW = "eksisterende", "ny"

@@ -24,7 +24,6 @@ from mestring.casework.services import case_open
 from mestring.kernel.audit_words import AuditAction
 from mestring.kernel.errors import Conflict, RuleBroken
 from mestring.kernel.states import record_initial_status, transition
-from mestring.people import services as people_services
 from mestring.people.models import Person, Staff, Unit
 from mestring.referrals.models import (
     CarePlace,
@@ -35,6 +34,7 @@ from mestring.referrals.models import (
     Urgency,
 )
 from mestring.referrals.rules import FACTOR_MAX, FACTOR_MIN, suggest_place
+from mestring.register import services as people_services
 
 __all__ = [
     "ReferralFinished",

@@ -23,7 +23,6 @@ from mestring.core.flow import submit
 from mestring.kernel.audit_words import AuditAction
 from mestring.kernel.errors import DomainError
 from mestring.people.models import Person
-from mestring.people.services import DuplicateNationalId
 from mestring.referrals import rules, selectors, services
 from mestring.referrals.forms import (
     WHO_EXISTING,
@@ -33,6 +32,7 @@ from mestring.referrals.forms import (
     TriageForm,
 )
 from mestring.referrals.models import CarePlace, Referral, Urgency
+from mestring.register.services import DuplicateNationalId
 
 # Any refusal, also one from the case opened (casework) or the transition table.
 RULE_ERRORS = (DomainError,)

@@ -34,8 +34,8 @@ from mestring.core.importing import (
 )
 from mestring.kernel.audit_words import AuditAction
 from mestring.outcomes.models import DEFAULT_VERSIONS, Instrument, Observation, TimePoint
-from mestring.people.importers import persons_by_ref
 from mestring.people.models import Person
+from mestring.register.importers import persons_by_ref
 from mestring.rehab.models import (
     Episode,
     EpisodeAssessment,

@@ -22,10 +22,10 @@ from mestring.api.schemas import (
     text,
 )
 from mestring.kernel.audit_words import AuditAction
-from mestring.people import selectors
-from mestring.people import services as people_services
-from mestring.people.forms import PersonForm
 from mestring.people.models import Person
+from mestring.register import selectors
+from mestring.register import services as people_services
+from mestring.register.forms import PersonForm
 
 router = Router(tags=["Personer"])
 

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from mestring.people import services
+from mestring.register import services
 
 
 class Command(BaseCommand):

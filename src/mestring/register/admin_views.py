@@ -16,9 +16,9 @@ from mestring.access.decorators import staff_required
 from mestring.access.permissions import ADMIN_STAFF, ADMIN_UNITS
 from mestring.access.request import StaffRequest
 from mestring.core import csvexport
-from mestring.people import selectors, services
-from mestring.people.forms import StaffForm, UnitForm
 from mestring.people.models import Staff, Unit
+from mestring.register import selectors, services
+from mestring.register.forms import StaffForm, UnitForm
 
 
 @staff_required(ADMIN_UNITS)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mestring.people import admin_views, views
+from mestring.register import admin_views, views
 
 app_name = "people"
 urlpatterns = [

@@ -27,8 +27,9 @@ from mestring.core import csvexport
 from mestring.core.logging import IDENTITY_NUMBER
 from mestring.core.pagination import paginate
 from mestring.kernel.audit_words import AuditAction
-from mestring.people import selectors, services
-from mestring.people.forms import (
+from mestring.people.models import Person, Relative
+from mestring.register import selectors, services
+from mestring.register.forms import (
     InvolvementForm,
     PersonForm,
     PersonSearchForm,
@@ -36,7 +37,6 @@ from mestring.people.forms import (
     RepresentationCorrectForm,
     RepresentationEndForm,
 )
-from mestring.people.models import Person, Relative
 
 
 @staff_required(PERSON_SEARCH)

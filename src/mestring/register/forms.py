@@ -19,7 +19,7 @@ from mestring.people.models import (
     Unit,
     UnitInvolvement,
 )
-from mestring.people.services import (
+from mestring.register.services import (
     ACCOUNT_FIELDS,
     REASON_MAX,
     national_id_taken,
@@ -280,7 +280,7 @@ class StaffForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         """`account_editable`: the actor may change the shared account's name and e-mail
-        (people.services.account_change_refusal). `may_join`: an installation
+        (register.services.account_change_refusal). `may_join`: an installation
         administrator, who may add an existing user of another municipality here."""
         self.staff = staff
         self.may_join = may_join
