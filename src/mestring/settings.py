@@ -155,6 +155,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, so it sees a view's uncaught DomainError first (after the messages are set up).
+    "mestring.core.middleware.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "mestring.urls"

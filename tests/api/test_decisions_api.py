@@ -83,9 +83,10 @@ def test_provisional_reply(world, worker, raw, client):
     assert _errors(bad) == [{"field": "sent_on", "message": "Datoen kan ikke være fram i tid."}]
     early = _post(client, url, raw, {"sent_on": _days_ago(50).isoformat()})
     assert early.status_code == 422
-    assert _errors(early) == [
-        {"field": "body", "message": "Foreløpig svar kan ikke være sendt før saken ble mottatt."}
-    ]
+    assert (early.json()["detail"], early.json()["errors"]) == (
+        "Foreløpig svar kan ikke være sendt før saken ble mottatt.",
+        [],
+    )
     wrong_year = _post(client, url, raw, {"sent_on": "1899-01-01"})
     assert _errors(wrong_year) == [
         {"field": "sent_on", "message": "Velg en dato fra år 2000 til 2100."}
@@ -119,7 +120,7 @@ def test_assign_caseworker(world, worker, raw, client):
     assert [e["field"] for e in _errors(unknown)] == ["caseworker_id"]
     same = _post(client, url, raw, {"caseworker_id": worker.pk})
     assert same.status_code == 422
-    assert "allerede saksbehandler" in _errors(same)[0]["message"]
+    assert "allerede saksbehandler" in same.json()["detail"]
     before = AuditEvent.all_objects.count()
     response = _post(client, url, raw, {"caseworker_id": world.outsider.pk})
     assert response.status_code == 200, response.content
@@ -244,14 +245,20 @@ def test_make_service_decision(world, worker, raw, client):
         client, url, raw, {**payload, "service_id": service(world.municipality, "bpa").pk}
     )
     assert not_applied.status_code == 422
+    # The service's message, as on the web, under the field it is about.
     assert _errors(not_applied) == [
-        {"field": "service_id", "message": "Saken gjelder ikke søknad om denne tjenesten."}
+        {
+            "field": "service_id",
+            "message": "Saken gjelder ikke søknad om "
+            "Brukerstyrt personlig assistanse (BPA) / personlig assistent.",
+        }
     ]
     refusal_with_scope = _post(client, url, raw, {**payload, "outcome": "avslag"})
     assert refusal_with_scope.status_code == 422
-    assert _errors(refusal_with_scope) == [
-        {"field": "body", "message": "Et avslag skal ikke ha timer eller døgn. Fjern omfanget."}
-    ]
+    assert (refusal_with_scope.json()["detail"], refusal_with_scope.json()["errors"]) == (
+        "Et avslag skal ikke ha timer eller døgn. Fjern omfanget.",
+        [],
+    )
     too_many_days = _post(client, url, raw, {**payload, "days": 2_000_000_000})
     assert _errors(too_many_days) == [
         {"field": "days", "message": "Antall døgn kan være høyst 3660 (ti år)."}
@@ -264,7 +271,7 @@ def test_make_service_decision(world, worker, raw, client):
     # A nationally reported service needs a complete assessment first, as on the web.
     unassessed = _post(client, url, raw, {**hours, "hours_per_week": 7.5})
     assert unassessed.status_code == 422
-    assert "krever en fullført kartlegging" in _errors(unassessed)[0]["message"]
+    assert "krever en fullført kartlegging" in unassessed.json()["detail"]
     assert not Decision.all_objects.filter(case=case).exists()
 
     before = AuditEvent.all_objects.count()
@@ -296,9 +303,10 @@ def test_close_case(world, worker, raw, client):
     url = _case_url(world, case, "close")
     no_reason = _post(client, url, raw, {})
     assert no_reason.status_code == 422
-    assert _errors(no_reason) == [
-        {"field": "body", "message": "Skriv hvorfor saken avsluttes uten vedtak."}
-    ]
+    assert (no_reason.json()["detail"], no_reason.json()["errors"]) == (
+        "Skriv hvorfor saken avsluttes uten vedtak.",
+        [],
+    )
     too_long = _post(client, url, raw, {"reason": "x" * 501})
     assert _errors(too_long) == [
         {"field": "reason", "message": "Teksten er for lang (høyst 500 tegn)."}
@@ -332,9 +340,10 @@ def test_letter_sent(world, worker, raw, client):
     url = _decision_url(world, decision, "letter-sent")
     early = _post(client, url, raw, {"sent_on": _days_ago(4).isoformat()})
     assert early.status_code == 422
-    assert _errors(early) == [
-        {"field": "body", "message": "Brevet kan ikke være sendt før vedtaket ble fattet."}
-    ]
+    assert (early.json()["detail"], early.json()["errors"]) == (
+        "Brevet kan ikke være sendt før vedtaket ble fattet.",
+        [],
+    )
     missing = _post(client, url, raw, {})
     assert _errors(missing) == [{"field": "sent_on", "message": "Feltet må fylles ut."}]
     before = AuditEvent.all_objects.count()
@@ -395,9 +404,10 @@ def test_stop_decision(world, worker, raw, client):
     url = _decision_url(world, decision, "stop")
     early = _post(client, url, raw, {"stopped_on": _days_ago(20).isoformat(), "reason": "Flyttet"})
     assert early.status_code == 422
-    assert _errors(early) == [
-        {"field": "body", "message": "Datoen kan ikke være før vedtaket ble fattet."}
-    ]
+    assert (early.json()["detail"], early.json()["errors"]) == (
+        "Datoen kan ikke være før vedtaket ble fattet.",
+        [],
+    )
     before = AuditEvent.all_objects.count()
     ahead = (timezone.localdate() + datetime.timedelta(days=7)).isoformat()
     response = _post(client, url, raw, {"stopped_on": ahead, "reason": "Flyttet"})
@@ -456,7 +466,10 @@ def test_appeals(world, worker, raw, client):
     ]
     no_note = _post(client, status_url, raw, {"to_status": "opphevet", "on": _today()})
     assert no_note.status_code == 422
-    assert _errors(no_note) == [{"field": "body", "message": "Skriv hva utfallet av klagen ble."}]
+    assert (no_note.json()["detail"], no_note.json()["errors"]) == (
+        "Skriv hva utfallet av klagen ble.",
+        [],
+    )
     done = _post(
         client, status_url, raw, {"to_status": "opphevet", "on": _today(), "note": "Mer hjelp"}
     )

@@ -179,7 +179,8 @@ def test_referral_create_and_rule_error(world, client):
     assert response.json()["status"] == "mottatt"
     future = {**payload, "received_on": "2999-01-01"}
     response = client.post(url, data=future, content_type="application/json", **bearer(raw))
-    assert response.status_code == 400
+    # A broken rule of the service: RuleBroken, 422.
+    assert response.status_code == 422
     assert response.json()["detail"] == "Mottatt-datoen kan ikke være fram i tid."
     assert Referral.all_objects.count() == 1
     outsider = make_token(world.outsider)

@@ -169,11 +169,11 @@ def test_goal_change_conflicts(world, client):
     assert "Planen er endret" in stale.json()["detail"]
     assert Goal.all_objects.get(pk=goal.pk).text == "Første"
     version += 1
-    # Withdrawn consent: refused as the measures are (400).
+    # Withdrawn consent: refused as the measures are (the plan's state: 409).
     plan.consent.withdrawn_on = timezone.localdate()
     plan.consent.save()
     refused = _patch(client, url, raw, {"text": "Ny tekst", "expected_version": version})
-    assert refused.status_code == 400
+    assert refused.status_code == 409
     assert "Samtykket" in refused.json()["detail"]
     # A closed plan cannot be changed.
     IndividualPlan.all_objects.filter(pk=plan.pk).update(status="avsluttet")

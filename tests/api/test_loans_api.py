@@ -163,12 +163,14 @@ def test_order_through_the_service(world, client):
     long = {**payload, "label": "N-1", "expected_return_on": "2099-01-01"}
     make_item(world.municipality, "K-2")
     too_long = post(client, base, {**long, "label": "K-2"}, raw)
-    assert too_long.status_code == 409
+    # A rule of the loan (RuleBroken, 422); only the item's state is a conflict (409).
+    assert too_long.status_code == 422
     assert "NAV" in too_long.json()["detail"]
     assert Item.all_objects.get(label="K-2").status == "ledig"
     unknown = post(client, base, {**payload, "label": "FINNES-IKKE"}, raw)
-    assert unknown.status_code == 409
+    assert unknown.status_code == 422
     assert unknown.json()["detail"] == "Fant ikke noe hjelpemiddel med merkelappen «FINNES-IKKE»."
+    assert [e["field"] for e in unknown.json()["errors"]] == ["label"]
 
 
 def test_order_invalid_input_is_422_in_norwegian(world, client):
@@ -267,7 +269,7 @@ def test_deliver_and_return_through_the_services(world, client, loans, technicia
     loan = loans["ordered"]
     url = f"/api/loans/{loan.pk}/deliver/"
     early = post(client, url, {"delivered_on": str(days_ago(3))}, raw)
-    assert early.status_code == 409
+    assert early.status_code == 422
     assert early.json()["detail"] == "Utleveringsdatoen kan ikke være før bestillingsdatoen."
     future = post(client, url, {"delivered_on": str(TODAY() + datetime.timedelta(days=1))}, raw)
     assert future.status_code == 422

@@ -224,7 +224,7 @@ def test_plan_close_validation_and_conflicts(world, client):
     early = (plan.start_date - datetime.timedelta(days=1)).isoformat()
     before_start = _post(client, url, raw, {"end_date": early, "note": "Flyttet"})
     assert before_start.status_code == 422
-    assert "før planen startet" in before_start.json()["errors"][0]["message"]
+    assert "før planen startet" in before_start.json()["detail"]
     stale = _post(
         client, url, raw, {"end_date": TODAY().isoformat(), "note": "x", "expected_version": 9}
     )
@@ -324,12 +324,12 @@ def test_participant_validation_and_conflicts(world, client):
     assert response.status_code == 422
     # As in the web, the choice is refused, and so nobody is chosen.
     assert [e["field"] for e in response.json()["errors"]] == ["relative_id", "body"]
-    # A withdrawn consent: 400 as for measures; a closed plan: 409.
+    # A withdrawn consent and a closed plan are both the plan's state: 409.
     plan.consent.withdrawn_on = TODAY()
     plan.consent.save()
     unit = {"unit_id": home_unit(world).pk, "role": "Hjemmetjeneste"}
     refused = _post(client, url, raw, unit)
-    assert refused.status_code == 400
+    assert refused.status_code == 409
     assert "Samtykket" in refused.json()["detail"]
     IndividualPlan.all_objects.filter(pk=plan.pk).update(status="avsluttet")
     assert _post(client, url, raw, unit).status_code == 409
@@ -400,7 +400,7 @@ def test_evaluation_validation_and_refusals(world, client):
     future = (TODAY() + datetime.timedelta(days=1)).isoformat()
     response = _post(client, url, raw, {"evaluated_on": future, "text": "Bra"})
     assert response.status_code == 422
-    assert "fram i tid" in response.json()["errors"][0]["message"]
+    assert "fram i tid" in response.json()["detail"]
     no_text = _post(client, url, raw, {"evaluated_on": TODAY().isoformat(), "text": ""})
     assert no_text.json()["errors"] == [
         {"field": "text", "message": "Skriv hva evalueringen viste."}
@@ -492,6 +492,7 @@ def test_coordinator_appoint_validation(world, client):
     future = (TODAY() + datetime.timedelta(days=2)).isoformat()
     response = _post(client, url, raw, {"coordinator_id": coordinator.pk, "started_on": future})
     assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "started_on"
     assert "fram i tid" in response.json()["errors"][0]["message"]
     # Another person's decision is not among the choices.
     theirs = make_decision(_other_person(world), world.owner)

@@ -152,11 +152,11 @@ def test_participant_change_validation_and_conflicts(world, client):
     stale = _patch(client, url, raw, {"role": "Lege", "expected_version": version + 5})
     assert stale.status_code == 409
     assert "Planen er endret" in stale.json()["detail"]
-    # A withdrawn consent: 400 as in the web; a closed plan: 409.
+    # A withdrawn consent and a closed plan are both the plan's state: 409.
     plan.consent.withdrawn_on = TODAY()
     plan.consent.save()
     refused = _patch(client, url, raw, {"role": "Lege", "expected_version": version})
-    assert refused.status_code == 400
+    assert refused.status_code == 409
     assert "Samtykket" in refused.json()["detail"]
     IndividualPlan.all_objects.filter(pk=plan.pk).update(status="avsluttet")
     closed = _patch(client, url, raw, {"role": "Lege", "expected_version": version})

@@ -98,7 +98,7 @@ def test_form_checks_and_rule_errors(world, client):
     base = _base(world)
     episode = refer(world.owner, world.person)
     url = f"{base}{episode.pk}/"
-    # Not relevant without a reason: 422 on the field, as the web form.
+    # Not relevant without a reason: the service's rule, 422, as the web says it.
     response = _post(
         client,
         f"{url}assessment/",
@@ -106,25 +106,23 @@ def test_form_checks_and_rule_errors(world, client):
         raw,
     )
     assert response.status_code == 422
-    assert response.json()["errors"] == [
-        {"field": "reason", "message": "Skriv hvorfor personen ikke er aktuell."}
-    ]
+    assert response.json()["detail"] == "Skriv hvorfor personen ikke er aktuell."
     # Starting a referred episode is not a transition the table allows: 409.
     before = AuditEvent.all_objects.count()
     response = _post(client, f"{url}start/", {"start_date": "2026-03-04"}, raw)
     assert response.status_code == 409
     assert "Kan ikke endre status" in response.json()["detail"]
     assert [e.outcome for e in _events_since(before)] == ["refused"]
-    # A service rule: a future date is 400 with the service's message.
+    # A service rule: a future date is 422 (RuleBroken) with the service's message.
     future = (timezone.localdate() + datetime.timedelta(days=3)).isoformat()
     response = _post(
         client, f"{url}assessment/", {"assessed_on": future, "assessment": "aktuell"}, raw
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response.json()["detail"] == "Vurderingsdatoen kan ikke være fram i tid."
-    # A visit before the start.
+    # A visit before the start: the episode's state (a Conflict, 409).
     response = _post(client, f"{url}visits/", {"visited_on": "2026-03-05", "minutes": 30}, raw)
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert response.json()["detail"] == "Forløpet må være startet før besøk kan registreres."
     # Bad input: 422 in Norwegian.
     response = _post(client, f"{url}visits/", {"visited_on": "05.03.2026", "minutes": 0}, raw)
@@ -155,7 +153,7 @@ def test_end_avbrutt_needs_a_reason_and_decision_must_be_the_persons(world, clie
     url = f"{_base(world)}{episode.pk}/end/"
     response = _post(client, url, {"outcome": "avbrutt", "end_date": "2026-03-10"}, raw)
     assert response.status_code == 422
-    assert response.json()["errors"][0]["field"] == "reason"
+    assert response.json()["detail"] == "Skriv hvorfor forløpet ble avbrutt."
     response = _post(
         client, url, {"outcome": "avbrutt", "end_date": "2026-03-10", "reason": "Flyttet"}, raw
     )

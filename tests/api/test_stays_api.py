@@ -228,8 +228,9 @@ def test_discharge_and_rehab_plan_through_the_services(world, client, stays):
     )
     assert too_many.status_code == 422
     assert too_many.json()["errors"][0]["message"] == "Tallet er for stort (høyst 600)."
+    # A broken rule is 422 (RuleBroken); only the stay's state is a conflict (409).
     blank = post(client, f"{base}rehab-plan/", {"goals": "  "}, raw, method="put")
-    assert blank.status_code == 409
+    assert blank.status_code == 422
     assert blank.json()["detail"] == "Skriv minst ett mål, med personens egne ord."
     old_plan = f"/api/persons/{world.person.pk}/stays/{stays['old'].pk}/rehab-plan/"
     not_rehab = post(client, old_plan, {"goals": "Mål"}, raw, method="put")
@@ -241,7 +242,7 @@ def test_discharge_and_rehab_plan_through_the_services(world, client, stays):
         {"discharged_on": str(days_ago(11)), "discharged_to": "hjem"},
         raw,
     )
-    assert too_early.status_code == 409
+    assert too_early.status_code == 422
     assert too_early.json()["detail"].startswith("Utskrivningsdatoen kan ikke være før")
     before = AuditEvent.all_objects.count()
     payload = {"discharged_on": str(days_ago(1)), "discharged_to": "sykehus"}

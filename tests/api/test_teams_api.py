@@ -332,7 +332,8 @@ def test_group_create_and_end(world, client):
     early = client.post(
         f"{url}{group.pk}/end/", data={"ended_on": "2025-01-01"}, content_type=JSON, **bearer(raw)
     )
-    assert early.status_code == 400
+    # The service's error class gives the status: a broken rule 422, the state 409.
+    assert early.status_code == 422
     assert early.json()["detail"] == "Sluttdatoen kan ikke være før gruppen ble opprettet."
     ended = client.post(
         f"{url}{group.pk}/end/", data={"ended_on": "2026-02-01"}, content_type=JSON, **bearer(raw)
@@ -351,7 +352,7 @@ def test_group_end_refused_with_planned_meetings(world, client):
     raw = make_token(world.owner, ["teams:write"])
     url = f"/api/persons/{world.person.pk}/groups/{s.group.pk}/end/"
     response = client.post(url, data={"ended_on": "2026-02-01"}, content_type=JSON, **bearer(raw))
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert response.json()["detail"].startswith("Gruppen har planlagte møter.")
     assert ResponsibilityGroup.all_objects.get(pk=s.group.pk).ended_on is None
 
@@ -380,7 +381,7 @@ def test_member_add_gives_access_and_member_end_takes_it(world, client):
     assert [e.action for e in events if e.object_type == "group_member"] == ["add"]
     assert client.get(groups_url, **bearer(provider_token)).status_code == 200
     again = client.post(url, data=payload, content_type=JSON, **bearer(raw))
-    assert again.status_code == 400
+    assert again.status_code == 409
     assert again.json()["detail"] == "Den ansatte er allerede medlem av gruppen."
     end = client.post(
         f"{url}{body['id']}/end/", data={"ended_on": "2026-02-01"}, content_type=JSON, **bearer(raw)
@@ -396,7 +397,7 @@ def test_member_add_gives_access_and_member_end_takes_it(world, client):
         content_type=JSON,
         **bearer(raw),
     )
-    assert refused.status_code == 400
+    assert refused.status_code == 422
     assert refused.json()["detail"] == "Personen selv kan ikke tas ut av gruppen."
 
 
@@ -515,10 +516,10 @@ def test_meeting_schedule_change_cancel(world, client):
     cancelled = client.post(f"{url}{meeting.pk}/cancel/", **bearer(raw))
     assert cancelled.status_code == 200 and cancelled.json()["status"] == "avlyst"
     again = client.post(f"{url}{meeting.pk}/cancel/", **bearer(raw))
-    assert again.status_code == 400
+    assert again.status_code == 409
     assert again.json()["detail"] == "Bare planlagte møter kan avlyses."
     late = client.put(f"{url}{meeting.pk}/", data=payload, content_type=JSON, **bearer(raw))
-    assert late.status_code == 400 and late.json()["detail"] == "Bare planlagte møter kan endres."
+    assert late.status_code == 409 and late.json()["detail"] == "Bare planlagte møter kan endres."
     assert (
         AuditEvent.all_objects.filter(
             object_type="meeting", object_id=str(meeting.pk), action="cancel"
@@ -572,7 +573,7 @@ def test_minutes_follow_up_and_done(world, client):
         content_type=JSON,
         **bearer(raw),
     )
-    assert early.status_code == 400
+    assert early.status_code == 409
     assert early.json()["detail"].startswith("Møtet har ikke startet ennå.")
     stranger = client.post(
         f"{base}/meetings/{past.pk}/minutes/",
@@ -580,7 +581,7 @@ def test_minutes_follow_up_and_done(world, client):
         content_type=JSON,
         **bearer(raw),
     )
-    assert stranger.status_code == 400
+    assert stranger.status_code == 422
     response = client.post(
         f"{base}/meetings/{past.pk}/minutes/",
         data={"minutes": "Referat fra møtet", "attended": [member.pk], "decisions": "Søke"},
@@ -617,7 +618,7 @@ def test_minutes_follow_up_and_done(world, client):
         content_type=JSON,
         **bearer(raw),
     )
-    assert future_done.status_code == 400
+    assert future_done.status_code == 422
     assert future_done.json()["detail"] == "Utført-datoen kan ikke være fram i tid."
     before = AuditEvent.all_objects.count()
     done = client.post(
@@ -631,7 +632,7 @@ def test_minutes_follow_up_and_done(world, client):
     twice = client.post(
         f"{base}/follow-ups/{item.pk}/done/", data={}, content_type=JSON, **bearer(raw)
     )
-    assert twice.status_code == 400
+    assert twice.status_code == 409
 
 
 # --- The actor's own lists

@@ -20,7 +20,7 @@ from mestring.casework.models import (
     DecisionState,
 )
 from mestring.catalogue.models import Assignment, WaitingListEntry
-from mestring.core.transitions import TransitionNotAllowed
+from mestring.kernel.states import TransitionNotAllowed
 from mestring.tenancy.context import activate
 from tests import factories
 from tests.casework.helpers import actor_for, apply, days_ago, may_see

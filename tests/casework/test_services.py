@@ -11,7 +11,7 @@ from mestring.access.actor import system_actor
 from mestring.access.models import AuditEvent, CareRelation
 from mestring.casework import services
 from mestring.casework.models import Case, CaseStatusChange, Decision, LegalBasis
-from mestring.core.transitions import TransitionNotAllowed
+from mestring.kernel.states import TransitionNotAllowed
 from mestring.tenancy.context import activate
 from tests import factories
 from tests.casework.helpers import (

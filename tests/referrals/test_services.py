@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from mestring.access.models import AuditEvent, CareRelation
 from mestring.casework.models import Case
-from mestring.core.transitions import TransitionNotAllowed
+from mestring.kernel.states import TransitionNotAllowed
 from mestring.people.models import Person
 from mestring.people.services import DuplicateNationalId
 from mestring.referrals import selectors, services
@@ -355,7 +355,8 @@ def test_open_case_creates_the_case_and_sets_the_status(world):
 def test_open_case_needs_an_open_message_and_a_request(world):
     closed = make_referral(world.person, status="videresendt")
     with activate(world.municipality):
-        with pytest.raises(TransitionNotAllowed, match="Videresendt"):
+        # A finished message is a conflict with its state, said in plain words.
+        with pytest.raises(services.ReferralFinished, match="ferdig behandlet \\(Videresendt\\)"):
             services.referral_open_case(
                 actor=actor_for(world.owner),
                 referral=closed,

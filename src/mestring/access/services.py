@@ -31,15 +31,20 @@ from mestring.access.models import (
 )
 from mestring.access.permissions import ACCESS_BLOCK_LIFT, PERMISSIONS
 from mestring.kernel.audit_words import AuditAction
+from mestring.kernel.errors import NotAllowed, RuleBroken
 from mestring.people.models import Person, Relative, Staff, Unit
 
 
-class AccessRuleError(ValueError):
+class AccessRuleError(RuleBroken):
     """A request the rules do not allow; the message is for the user."""
 
+    code = "access_rule"
 
-class BlockLiftRefused(AccessRuleError):
+
+class BlockLiftRefused(NotAllowed, AccessRuleError):
     """The actor may not lift a block of this person at all (whatever they typed)."""
+
+    code = "block_lift_refused"
 
 
 def is_self_grant(actor: Actor, *, staff: Staff | None, unit: Unit | None) -> bool:

@@ -29,14 +29,17 @@ from mestring.actionplan.models import (
     PlanStatus,
 )
 from mestring.kernel.audit_words import AuditAction
+from mestring.kernel.errors import RuleBroken
 from mestring.kernel.states import record_initial_status, transition
 from mestring.people.models import Unit
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
-class ActionPlanError(ValueError):
+class ActionPlanError(RuleBroken):
     """A request the action-plan rules do not allow; the message is for the user."""
+
+    code = "action_plan_rule"
 
 
 def _audit(actor: Actor, action: str, object_type: str, object_id: object) -> None:

@@ -31,10 +31,11 @@ from mestring.access.audit import access_ground, counting_events, record_event
 from mestring.access.guard import require_person, view_transaction
 from mestring.access.middleware import build_actor
 from mestring.access.models import AuditOutcome, AuditPurpose
-from mestring.api.errors import ApiError, ScopeMissing
+from mestring.api.errors import ScopeMissing
 from mestring.api.models import ApiToken
 from mestring.api.services import token_for
 from mestring.kernel.audit_words import AuditAction
+from mestring.kernel.errors import DomainError
 from mestring.tenancy.context import activate
 
 
@@ -188,7 +189,8 @@ def _run_audited(
                 )
     except Exception as exc:
         # The answer is an error: still exactly one row, saying what was asked.
-        refused = isinstance(exc, (ApiError, PermissionDenied, Http404))
+        # A refusal of the domain (the service's rules, the API's own checks) included.
+        refused = isinstance(exc, (DomainError, PermissionDenied, Http404))
         record_event(
             actor=actor,
             action=AuditAction.VIEW,

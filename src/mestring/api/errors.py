@@ -1,4 +1,9 @@
-"""Every error of the API is JSON `{"detail": "…", "errors": [...]}` in Norwegian, never a 500."""
+"""Every error of the API is JSON `{"detail": "…", "errors": [...]}` in Norwegian, never a 500.
+
+A refusal of the domain is a kernel `DomainError`, raised by the service; its class alone
+gives the status (`http_status`), so a rule answers the same here and on the web, and no
+router chooses a status of its own.
+"""
 
 from __future__ import annotations
 
@@ -13,28 +18,29 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from mestring.access.guard import PersonAccessRefused
-from mestring.core.transitions import TransitionNotAllowed
+from mestring.kernel.errors import DomainError, NotAllowed, RuleBroken
 
 
-class ApiError(Exception):
-    status = 400
+class ApiError(DomainError):
+    """A request the API cannot take as sent (400), with what is wrong with each field."""
+
+    code = "bad_request"
 
     def __init__(self, message: str, errors: list[dict[str, str]] | None = None) -> None:
         super().__init__(message)
-        self.message = message
         self.errors = errors or []
 
 
-class ScopeMissing(ApiError):
-    status = 403
+class ScopeMissing(ApiError, NotAllowed):
+    """The key lacks the scope the endpoint needs (403)."""
+
+    code = "scope_missing"
 
 
-class InvalidInput(ApiError):
-    status = 422
+class InvalidInput(ApiError, RuleBroken):
+    """Fields the request's parsing refused (422), each with its message."""
 
-
-class Conflict(ApiError):
-    status = 409
+    code = "invalid_input"
 
 
 def field_invalid(field: str, message: str) -> InvalidInput:
@@ -65,6 +71,14 @@ def person_refused_message() -> str:
 
 def _body(detail: str, errors: list[dict[str, str]] | None = None) -> dict[str, Any]:
     return {"detail": detail, "errors": errors or []}
+
+
+def domain_error_body(exc: DomainError) -> dict[str, Any]:
+    """The answer to a refusal: its message, and the field it is about when it names one."""
+    errors = getattr(exc, "errors", None)
+    if errors is None:
+        errors = [{"field": exc.field, "message": exc.message}] if exc.field else []
+    return _body(exc.message, errors)
 
 
 # Pydantic error types → plain Norwegian.
@@ -143,9 +157,10 @@ def install(api: NinjaAPI) -> None:
         response["WWW-Authenticate"] = 'Bearer realm="mestring"'
         return response
 
-    @api.exception_handler(ApiError)
-    def api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
-        return respond(request, exc.status, exc.message, exc.errors)
+    @api.exception_handler(DomainError)
+    def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+        # Also the kernel's TransitionNotAllowed: a Conflict, so 409.
+        return api.create_response(request, domain_error_body(exc), status=exc.http_status)
 
     @api.exception_handler(PersonAccessRefused)
     def person_refused(request: HttpRequest, exc: PersonAccessRefused) -> HttpResponse:
@@ -158,10 +173,6 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(Http404)
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
         return respond(request, 404, _("Fant ikke det du spurte etter."))
-
-    @api.exception_handler(TransitionNotAllowed)
-    def transition(request: HttpRequest, exc: TransitionNotAllowed) -> HttpResponse:
-        return respond(request, 409, str(exc))
 
     @api.exception_handler(DjangoValidationError)
     def django_validation(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:

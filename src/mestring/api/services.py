@@ -16,6 +16,7 @@ from mestring.access.audit import record_event
 from mestring.access.models import AuditPurpose
 from mestring.api.models import SCOPES, ApiToken
 from mestring.kernel.audit_words import AuditAction
+from mestring.kernel.errors import RuleBroken
 from mestring.people.models import Staff
 
 TOKEN_PREFIX = "mst_"  # noqa: S105 (a prefix, not a secret)
@@ -23,8 +24,10 @@ TOKEN_PREFIX = "mst_"  # noqa: S105 (a prefix, not a secret)
 LAST_USED_RESOLUTION = datetime.timedelta(minutes=1)
 
 
-class TokenRuleError(ValueError):
+class TokenRuleError(RuleBroken):
     """A token request the rules do not allow; the message is for the user."""
+
+    code = "token_rule"
 
 
 def hash_token(raw: str) -> str:

@@ -27,13 +27,16 @@ from mestring.assessments.models import (
 )
 from mestring.casework.models import Case
 from mestring.kernel.audit_words import AuditAction
+from mestring.kernel.errors import RuleBroken
 from mestring.people.models import Person
 
 SCORE_KEYS = tuple(str(score) for score in VALID_SCORES)
 
 
-class AssessmentError(ValueError):
+class AssessmentError(RuleBroken):
     """A request the assessment rules do not allow; the message is for the user."""
+
+    code = "assessment_rule"
 
 
 def _check_dates(assessed_on: datetime.date, next_assessment_on: datetime.date | None) -> None:

@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mestring.casework.models import (
-    APPEAL_TRANSITIONS,
     Appeal,
     AppealStatus,
     Applicant,
@@ -406,7 +405,7 @@ class AppealOutcomeForm(forms.Form):
         kwargs.setdefault("prefix", f"klage-{appeal.pk}")
         kwargs.setdefault("initial", {"on": timezone.localdate().strftime("%d.%m.%Y")})
         super().__init__(*args, **kwargs)
-        allowed = APPEAL_TRANSITIONS.get(appeal.status, set())
+        allowed = appeal.allowed_statuses()
         self.fields["to_status"].choices = [
             (value, label) for value, label in AppealStatus.choices if value in allowed
         ]

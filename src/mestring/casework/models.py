@@ -13,6 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mestring.kernel.states import Stateful, StatusHistory
 from mestring.people.models import Person, Staff, Unit
 from mestring.referrals.models import Referral
 from mestring.tenancy.models import MunicipalityOwned
@@ -66,7 +67,10 @@ def provisional_reply_cutoff(today: datetime.date | None = None) -> datetime.dat
     return today - datetime.timedelta(days=PROVISIONAL_REPLY_DAYS - PROVISIONAL_REPLY_NOTICE_DAYS)
 
 
-class Case(MunicipalityOwned):
+class Case(MunicipalityOwned, Stateful):
+    status_transitions = CASE_TRANSITIONS
+    status_history = "history"
+
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="cases")
     kind = models.CharField(_("type sak"), max_length=20, choices=CaseKind.choices)
     referral = models.ForeignKey(
@@ -139,6 +143,19 @@ class Case(MunicipalityOwned):
     def is_open(self) -> bool:
         return self.status in OPEN_CASE_STATUSES
 
+    @property
+    def is_decided(self) -> bool:
+        return self.status == CaseStatus.DECIDED
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == CaseStatus.CLOSED
+
+    @property
+    def awaits_provisional_reply(self) -> bool:
+        """Still undecided, and no provisional reply registered yet."""
+        return self.is_open and self.provisional_reply_sent_on is None
+
     def is_overdue(self, today: datetime.date | None = None) -> bool:
         """Open and received more than PROVISIONAL_REPLY_DAYS ago without a decision."""
         return self.is_open and self.received_on < overdue_cutoff(today)
@@ -160,18 +177,15 @@ class Case(MunicipalityOwned):
         return subjects
 
 
-class CaseStatusChange(MunicipalityOwned):
+class CaseStatusChange(MunicipalityOwned, StatusHistory):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="history")
-    from_status = models.CharField(max_length=20, choices=CaseStatus.choices, blank=True)
-    to_status = models.CharField(max_length=20, choices=CaseStatus.choices)
-    reason = models.CharField(max_length=500, blank=True)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    from_status = models.CharField(
+        _("fra status"), max_length=20, choices=CaseStatus.choices, blank=True
     )
-    changed_at = models.DateTimeField(default=timezone.now)
+    to_status = models.CharField(_("til status"), max_length=20, choices=CaseStatus.choices)
 
-    class Meta:
-        ordering = ["changed_at", "pk"]
+    class Meta(StatusHistory.Meta):
+        pass
 
     def __str__(self) -> str:
         return f"{self.from_status} → {self.to_status}"
@@ -352,8 +366,11 @@ APPEAL_TRANSITIONS: dict[str, set[str]] = {
 }
 
 
-class Appeal(MunicipalityOwned):
+class Appeal(MunicipalityOwned, Stateful):
     """Klage on a decision: the municipality reconsiders, then the State Administrator."""
+
+    status_transitions = APPEAL_TRANSITIONS
+    status_history = "history"
 
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="appeals")
     received_on = models.DateField(_("klagen mottatt"))
@@ -380,3 +397,17 @@ class Appeal(MunicipalityOwned):
     @property
     def is_open(self) -> bool:
         return self.status in APPEAL_TRANSITIONS
+
+
+class AppealStatusChange(MunicipalityOwned, StatusHistory):
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="history")
+    from_status = models.CharField(
+        _("fra status"), max_length=12, choices=AppealStatus.choices, blank=True
+    )
+    to_status = models.CharField(_("til status"), max_length=12, choices=AppealStatus.choices)
+
+    class Meta(StatusHistory.Meta):
+        pass
+
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status}"

@@ -21,6 +21,8 @@ from mestring.casework.models import (
     Appeal,
     ApplicationLine,
     Case,
+    CaseKind,
+    CaseStatus,
     Decision,
     DecisionChange,
     DecisionOutcome,
@@ -126,6 +128,33 @@ def person_decisions(person: Person) -> QuerySet[Decision]:
         .select_related("case", "legal_basis", "decided_by__user", "service")
         .order_by("-decided_on", "-pk")
     )
+
+
+class CaseAction:
+    """What can be done with a case, named as the case page names its forms."""
+
+    PROVISIONAL_REPLY = "svar"
+    START_ASSESSMENT = "kartlegging"  # service applications
+    INVESTIGATE = "utredning"  # individual plan and coordinator
+    DECIDE = "vedtak"
+    ASSIGN = "saksbehandler"
+    CLOSE = "avslutt"
+
+
+def case_actions(case: Case) -> frozenset[str]:
+    """The actions the case allows in its present status (CaseAction names). A closed
+    case allows none; its decisions keep their own actions."""
+    if case.is_closed:
+        return frozenset()
+    actions = {CaseAction.DECIDE, CaseAction.ASSIGN}
+    if case.awaits_provisional_reply:
+        actions.add(CaseAction.PROVISIONAL_REPLY)
+    if case.can_become(CaseStatus.ASSESSING):
+        service = case.kind == CaseKind.SERVICE
+        actions.add(CaseAction.START_ASSESSMENT if service else CaseAction.INVESTIGATE)
+    if case.can_become(CaseStatus.CLOSED):
+        actions.add(CaseAction.CLOSE)
+    return frozenset(actions)
 
 
 def case_history(case: Case) -> QuerySet:

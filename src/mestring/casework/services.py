@@ -18,8 +18,6 @@ from mestring.access.models import AuditPurpose, CareRelationKind
 from mestring.access.services import care_relation_grant, care_relations_end_for
 from mestring.casework.models import (
     APPEAL_TRANSITIONS,
-    CASE_TRANSITIONS,
-    OPEN_CASE_STATUSES,
     Appeal,
     AppealStatus,
     Applicant,
@@ -27,7 +25,6 @@ from mestring.casework.models import (
     Case,
     CaseKind,
     CaseStatus,
-    CaseStatusChange,
     Decision,
     DecisionChange,
     DecisionOutcome,
@@ -35,8 +32,9 @@ from mestring.casework.models import (
     DecisionSubject,
     LegalBasis,
 )
-from mestring.core.transitions import check_transition
 from mestring.kernel.audit_words import AuditAction
+from mestring.kernel.errors import Conflict, NotAllowed, RuleBroken
+from mestring.kernel.states import record_initial_status, transition
 from mestring.people.models import Person, Staff, Unit
 from mestring.referrals.models import Referral
 
@@ -44,13 +42,30 @@ if TYPE_CHECKING:
     from mestring.catalogue.models import Service
 
 
-class CaseworkError(ValueError):
+class CaseworkError(RuleBroken):
     """A request the casework rules do not allow; the message is for the user."""
+
+    code = "casework_rule"
+
+
+class CaseStateConflict(Conflict, CaseworkError):
+    """The case, decision or appeal is in a state that does not allow this now (closed,
+    already decided, already registered)."""
+
+    code = "casework_state"
+
+
+class CaseworkNotAllowed(NotAllowed, CaseworkError):
+    """Only a member of staff may do this."""
+
+    code = "casework_not_allowed"
 
 
 class AssessmentRequired(CaseworkError):
     """A nationally reported service is decided only after a complete assessment; the
     page offers a link to register one."""
+
+    code = "assessment_required"
 
 
 # --- One submission, one effect (M2). A check made before the write may be stale when
@@ -83,7 +98,7 @@ def _already_made(model: type[M], token: uuid.UUID | None, **belongs: object) ->
     if found is None:
         return None
     if any(getattr(found, name) != value for name, value in belongs.items()):
-        raise CaseworkError(
+        raise CaseStateConflict(
             _("Skjemaet er allerede brukt til noe annet. Last siden på nytt og prøv igjen.")
         )
     return found
@@ -161,9 +176,7 @@ def case_open(
             caseworker=caseworker,
             submission_token=submission_token,
         )
-        CaseStatusChange.objects.create(
-            case=case, from_status="", to_status=CaseStatus.RECEIVED, changed_by=actor.user
-        )
+        record_initial_status(case, actor=actor)
         if caseworker is not None:
             _grant_caseworker(actor, case, caseworker)
         record_event(
@@ -207,23 +220,14 @@ def case_apply(
 
 def case_transition(*, actor: Actor, case: Case, to_status: str, reason: str = "") -> Case:
     """Move a case along its transition table; closing ends the caseworker's access."""
-    check_transition(CASE_TRANSITIONS, case.status, to_status, dict(CaseStatus.choices))
     with transaction.atomic():
-        _lock(case)
-        check_transition(CASE_TRANSITIONS, case.status, to_status, dict(CaseStatus.choices))
-        CaseStatusChange.objects.create(
-            case=case,
-            from_status=case.status,
-            to_status=to_status,
-            reason=reason,
-            changed_by=actor.user,
-        )
-        case.status = to_status
+        changes = {"closed_on": timezone.localdate()} if to_status == CaseStatus.CLOSED else {}
+        transition(case, to_status, actor=actor, reason=reason, changes=changes)
         if to_status == CaseStatus.CLOSED:
-            case.closed_on = timezone.localdate()
+            # Read under the lock transition() holds: a caseworker given meanwhile counts.
+            case.refresh_from_db(fields=["caseworker"])
             if case.caseworker is not None:
                 _end_caseworker(actor, case, case.caseworker)
-        case.save(update_fields=["status", "closed_on"])
         record_event(
             actor=actor,
             action=AuditAction.for_status(to_status),
@@ -245,8 +249,8 @@ def case_close(*, actor: Actor, case: Case, reason: str = "") -> Case:
 
 def case_assign(*, actor: Actor, case: Case, caseworker: Staff) -> Case:
     """Give the case another caseworker; access moves with the case."""
-    if case.status == CaseStatus.CLOSED:
-        raise CaseworkError(_("Saken er avsluttet og kan ikke få ny saksbehandler."))
+    if case.is_closed:
+        raise CaseStateConflict(_("Saken er avsluttet og kan ikke få ny saksbehandler."))
     _check_own(actor, caseworker)
     if not caseworker.is_active:
         raise CaseworkError(_("Den ansatte er ikke aktiv."))
@@ -297,10 +301,12 @@ def case_record_provisional_reply(
 def _check_provisional_reply(
     case: Case, sent_on: datetime.date, expected_by: datetime.date | None
 ) -> None:
-    if case.status not in OPEN_CASE_STATUSES:
-        raise CaseworkError(_("Foreløpig svar kan bare registreres i saker som ikke er avgjort."))
+    if not case.is_open:
+        raise CaseStateConflict(
+            _("Foreløpig svar kan bare registreres i saker som ikke er avgjort.")
+        )
     if case.provisional_reply_sent_on is not None:
-        raise CaseworkError(
+        raise CaseStateConflict(
             _("Foreløpig svar er allerede registrert sendt %(day)s.")
             % {"day": case.provisional_reply_sent_on.strftime("%d.%m.%Y")}
         )
@@ -325,16 +331,23 @@ def _check_decision(
     valid_to: datetime.date | None,
 ) -> None:
     if actor.staff is None:
-        raise CaseworkError(_("Bare ansatte kan fatte vedtak."))
-    if case.status == CaseStatus.CLOSED:
-        raise CaseworkError(_("Saken er avsluttet. En ny søknad må behandles i en ny sak."))
+        raise CaseworkNotAllowed(_("Bare ansatte kan fatte vedtak."))
+    if case.is_closed:
+        raise CaseStateConflict(_("Saken er avsluttet. En ny søknad må behandles i en ny sak."))
+    if case.kind != CaseKind.PLAN_AND_COORDINATOR:
+        # A service case decides each service on its own (service_decision_make).
+        raise CaseStateConflict(
+            _("Saken gjelder helse- og omsorgstjenester. Fatt vedtak for hver tjeneste.")
+        )
     if subject not in DecisionSubject.values or outcome not in DecisionOutcome.values:
         raise CaseworkError(_("Ukjent vedtakstype eller resultat."))
     label = DecisionSubject(subject).label.lower()
     if subject not in case.requested_subjects():
-        raise CaseworkError(_("Saken gjelder ikke søknad om %(what)s.") % {"what": label})
-    if case.decisions.filter(subject=subject).exists():
         raise CaseworkError(
+            _("Saken gjelder ikke søknad om %(what)s.") % {"what": label}, field="subject"
+        )
+    if case.decisions.filter(subject=subject).exists():
+        raise CaseStateConflict(
             _(
                 "Det er allerede fattet vedtak om %(what)s i denne saken. "
                 "En endring behandles i en ny sak."
@@ -425,7 +438,7 @@ def decision_mark_letter_sent(
 ) -> Decision:
     """The appeal deadline runs from the day the letter is sent."""
     if decision.letter_sent_on is not None:
-        raise CaseworkError(
+        raise CaseStateConflict(
             _("Brevet er allerede registrert sendt %(day)s.")
             % {"day": decision.letter_sent_on.strftime("%d.%m.%Y")}
         )
@@ -605,7 +618,7 @@ def _check_service_decision(
     valid_to: datetime.date | None,
 ) -> None:
     if actor.staff is None:
-        raise CaseworkError(_("Bare ansatte kan fatte vedtak."))
+        raise CaseworkNotAllowed(_("Bare ansatte kan fatte vedtak."))
     if outcome not in DecisionOutcome.values:
         raise CaseworkError(_("Ukjent vedtakstype eller resultat."))
     if not reasons.strip():
@@ -693,13 +706,16 @@ def _check_new_service_decision(
     days: int | None,
 ) -> None:
     if case.kind != CaseKind.SERVICE:
-        raise CaseworkError(_("Saken er ikke en søknad om helse- og omsorgstjenester."))
-    if case.status == CaseStatus.CLOSED:
-        raise CaseworkError(_("Saken er avsluttet. En ny søknad må behandles i en ny sak."))
+        raise CaseStateConflict(_("Saken er ikke en søknad om helse- og omsorgstjenester."))
+    if case.is_closed:
+        raise CaseStateConflict(_("Saken er avsluttet. En ny søknad må behandles i en ny sak."))
     if not case.lines.filter(service=service).exists():
-        raise CaseworkError(_("Saken gjelder ikke søknad om %(service)s.") % {"service": service})
-    if case.decisions.filter(service=service).exists():
         raise CaseworkError(
+            _("Saken gjelder ikke søknad om %(service)s.") % {"service": service},
+            field="service_id",
+        )
+    if case.decisions.filter(service=service).exists():
+        raise CaseStateConflict(
             _(
                 "Det er allerede fattet vedtak om %(service)s i denne saken. "
                 "Endre eller stans det vedtaket i stedet."
@@ -726,11 +742,11 @@ def _check_new_service_decision(
 
 def _check_in_force(decision: Decision, changed_on: datetime.date, reason: str) -> None:
     if decision.subject != DecisionSubject.SERVICE:
-        raise CaseworkError(
+        raise CaseStateConflict(
             _("Bare vedtak om helse- og omsorgstjenester kan endres eller stanses her.")
         )
     if decision.state != DecisionState.IN_FORCE:
-        raise CaseworkError(
+        raise CaseStateConflict(
             _("Vedtaket er %(state)s og kan ikke endres eller stanses.")
             % {"state": decision.get_state_display().lower()}
         )
@@ -902,6 +918,7 @@ def appeal_register(
             registered_by=actor.staff,
             submission_token=submission_token,
         )
+        record_initial_status(appeal, actor=actor)
         record_event(
             actor=actor,
             action=AuditAction.CREATE,
@@ -916,7 +933,11 @@ def _check_appeal(
     actor: Actor, decision: Decision, received_on: datetime.date, grounds: str
 ) -> None:
     if actor.staff is None:
-        raise CaseworkError(_("Bare ansatte kan registrere klager."))
+        raise CaseworkNotAllowed(_("Bare ansatte kan registrere klager."))
+    if decision.subject != DecisionSubject.SERVICE:
+        raise CaseStateConflict(
+            _("Klager registreres her bare på vedtak om helse- og omsorgstjenester.")
+        )
     if not grounds.strip():
         raise CaseworkError(_("Skriv hva klagen gjelder."))
     _check_day(
@@ -926,7 +947,7 @@ def _check_appeal(
     )
     open_statuses = set(APPEAL_TRANSITIONS)
     if decision.appeals.filter(status__in=open_statuses).exists():
-        raise CaseworkError(_("Det er allerede en åpen klage på dette vedtaket."))
+        raise CaseStateConflict(_("Det er allerede en åpen klage på dette vedtaket."))
 
 
 # Outcomes that change the decision must say how.
@@ -939,15 +960,14 @@ def appeal_transition(
     """Move an appeal on: sent to the State Administrator, or decided (reversed by the
     municipality, upheld, overturned) or withdrawn."""
     with transaction.atomic():
+        # The day is checked against the dates as they are under the lock.
         _lock(appeal)
         _check_appeal_transition(appeal, to_status, on, note)
-        appeal.status = to_status
         if to_status == AppealStatus.SENT:
-            appeal.sent_on = on
+            changes: dict[str, Any] = {"sent_on": on}
         else:
-            appeal.outcome_on = on
-            appeal.outcome_note = note.strip()
-        appeal.save(update_fields=["status", "sent_on", "outcome_on", "outcome_note"])
+            changes = {"outcome_on": on, "outcome_note": note.strip()}
+        transition(appeal, to_status, actor=actor, reason=note.strip()[:500], changes=changes)
         record_event(
             actor=actor,
             action=AuditAction.for_status(to_status),
@@ -959,7 +979,8 @@ def appeal_transition(
 
 
 def _check_appeal_transition(appeal: Appeal, to_status: str, on: datetime.date, note: str) -> None:
-    check_transition(APPEAL_TRANSITIONS, appeal.status, to_status, dict(AppealStatus.choices))
+    if not appeal.can_become(to_status):
+        return  # transition() refuses it, naming both statuses
     _check_day(
         on,
         not_before=appeal.sent_on or appeal.received_on,

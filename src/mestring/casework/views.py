@@ -49,20 +49,22 @@ from mestring.casework.models import (
     DecisionSubject,
     LegalBasis,
 )
+from mestring.casework.selectors import CaseAction
 from mestring.core import csvexport
 from mestring.core.downloads import content_disposition
 from mestring.core.flow import submit
 from mestring.core.forms import SUBMISSION_TOKEN
 from mestring.core.pagination import paginate
 from mestring.core.spreadsheet import csv_row
-from mestring.core.transitions import TransitionNotAllowed
 from mestring.kernel.audit_words import AuditAction
+from mestring.kernel.errors import DomainError
 from mestring.people.models import Person
 
 # Registering applications and making decisions is the work of the coordinating unit
 # and the allocation office, whose roles hold this permission.
 CASEWORK_PERMISSION = PERSON_REGISTER
-RULE_ERRORS = (services.CaseworkError, TransitionNotAllowed)
+# Any refusal of the domain: a casework rule, the case's state, the transition table.
+RULE_ERRORS = (DomainError,)
 
 
 def _today_text() -> str:
@@ -165,25 +167,28 @@ def _case_forms(
     decided = {d.subject for d in decisions}
     decided_services = {d.service_id for d in decisions}
     found: dict[str, Any] = _decision_forms(request, decisions)
-    if case.status == CaseStatus.CLOSED:
-        return found
-    if case.is_open and case.provisional_reply_sent_on is None:
+    actions = selectors.case_actions(case)
+    if CaseAction.PROVISIONAL_REPLY in actions:
         found["svar"] = ProvisionalReplyForm(
             data("svar"), prefix="svar", initial={"sent_on": _today_text()}
         )
-    if case.status == CaseStatus.RECEIVED and case.kind == CaseKind.SERVICE:
-        found["kartlegging"] = _NoFields(data("kartlegging"))
-    elif case.status == CaseStatus.RECEIVED:
-        found["utredning"] = _NoFields(data("utredning"))
-    for subject in case.requested_subjects():
-        if subject not in decided:
-            found[f"vedtak-{subject}"] = DecisionForm(data(f"vedtak-{subject}"), subject=subject)
-    for line in lines:
-        if line.service_id not in decided_services:
-            name = f"tjeneste-{line.service_id}"
-            found[name] = ServiceDecisionForm(data(name), service=line.service)
-    found["saksbehandler"] = AssignForm(data("saksbehandler"), prefix="saksbehandler")
-    found["avslutt"] = CloseForm(data("avslutt"), prefix="avslutt")
+    for name in (CaseAction.START_ASSESSMENT, CaseAction.INVESTIGATE):
+        if name in actions:
+            found[name] = _NoFields(data(name))
+    if CaseAction.DECIDE in actions:
+        for subject in case.requested_subjects():
+            if subject not in decided:
+                found[f"vedtak-{subject}"] = DecisionForm(
+                    data(f"vedtak-{subject}"), subject=subject
+                )
+        for line in lines:
+            if line.service_id not in decided_services:
+                name = f"tjeneste-{line.service_id}"
+                found[name] = ServiceDecisionForm(data(name), service=line.service)
+    if CaseAction.ASSIGN in actions:
+        found["saksbehandler"] = AssignForm(data("saksbehandler"), prefix="saksbehandler")
+    if CaseAction.CLOSE in actions:
+        found["avslutt"] = CloseForm(data("avslutt"), prefix="avslutt")
     return found
 
 
@@ -279,7 +284,7 @@ def _decision_forms(request: HttpRequest, decisions: list[Decision]) -> dict[str
                 data(name), prefix=name, initial={"received_on": _today_text()}
             )
             decision.appeal_form.target = decision
-        if decision.state == DecisionState.IN_FORCE:
+        if decision.in_force:
             name = f"endre-{decision.pk}"
             decision.change_form = found[name] = DecisionChangeForm(data(name), decision=decision)
             decision.change_form.target = decision

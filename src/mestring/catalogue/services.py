@@ -38,11 +38,14 @@ from mestring.catalogue.models import (
     WaitingPriority,
 )
 from mestring.kernel.audit_words import AuditAction
+from mestring.kernel.errors import RuleBroken
 from mestring.people.models import Unit
 
 
-class CatalogueError(ValueError):
+class CatalogueError(RuleBroken):
     """A request the catalogue rules do not allow; the message is for the user."""
+
+    code = "catalogue_rule"
 
 
 SERVICE_FIELDS = (

@@ -35,8 +35,8 @@ from mestring.core.downloads import content_disposition
 from mestring.core.flow import submit
 from mestring.core.pagination import paginate
 from mestring.core.spreadsheet import csv_row
-from mestring.core.transitions import TransitionNotAllowed
 from mestring.kernel.audit_words import AuditAction
+from mestring.kernel.states import TransitionNotAllowed
 from mestring.people.models import Person
 
 RULE_ERRORS = (services.CatalogueError, TransitionNotAllowed)

@@ -9,6 +9,8 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest
 
+from mestring.kernel.errors import DomainError
+
 T = TypeVar("T")
 
 
@@ -18,11 +20,12 @@ def submit(
     action: Callable[[dict[str, Any]], T],
     *,
     success: str | Callable[[T], str],
-    rule_errors: tuple[type[Exception], ...],
+    rule_errors: tuple[type[Exception], ...] = (DomainError,),
 ) -> T | None:
     """Validate the form, run the service with its cleaned data and flash the success
-    message (text, or made from the service's result); a broken rule becomes an error
-    above the form, which keeps what the user typed.
+    message (text, or made from the service's result); a refusal of the domain (any
+    DomainError, unless the caller names narrower ones) becomes an error above the form,
+    which keeps what the user typed.
 
     Returns what the service returned, or None when the form is to be shown again.
     """

@@ -7,11 +7,14 @@ import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from django.http import HttpRequest, HttpResponse
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 from django.utils.functional import empty
 
 from mestring.core.logging import loggable_path, request_id_var
 from mestring.core.session_keys import CITIZEN as CITIZEN_SESSION_KEY
+from mestring.kernel.errors import DomainError, NotAllowed, NotFound
 
 if TYPE_CHECKING:
     from mestring.access.request import MestringRequest
@@ -107,3 +110,40 @@ class NoStoreMiddleware:
             response["Cache-Control"] = "no-store"
             response.setdefault("Pragma", "no-cache")
         return response
+
+
+class DomainErrorMiddleware:
+    """The one place a refusal of the domain that no view caught becomes a page.
+
+    Views that show a form again with what the user typed catch the error themselves;
+    anything else a service refuses reaches here instead of becoming a server error:
+    NotFound is the not-found page, NotAllowed the no-access page, and any other refusal
+    (a Conflict, a broken rule) is the error's message above the same page, reached
+    again with a GET after a POST. The API answers its own errors (api.errors).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, DomainError) or request.path_info.startswith(API_PREFIX):
+            return None
+        return refusal_response(request, exception)
+
+
+def refusal_response(request: HttpRequest, error: DomainError) -> HttpResponse:
+    """What the web shows for a refusal: the status page, or the message on the page."""
+    from mestring.core.views import page_not_found, permission_denied
+
+    if isinstance(error, NotFound):
+        return page_not_found(request, error)
+    if isinstance(error, NotAllowed):
+        return permission_denied(request, error)
+    messages.error(request, error.message)
+    if request.method in ("GET", "HEAD"):
+        # Sending a GET back to itself would ask again and again; say it once here.
+        return render(request, "400.html", status=error.http_status)
+    return HttpResponseRedirect(request.get_full_path())

@@ -119,6 +119,10 @@ class Enrolment(MunicipalityOwned, Stateful):
     def __str__(self) -> str:
         return f"{self.person} – {self.course}"
 
+    @property
+    def is_enrolled(self) -> bool:
+        return self.status == EnrolmentStatus.ENROLLED
+
 
 class EnrolmentStatusChange(MunicipalityOwned, StatusHistory):
     enrolment = models.ForeignKey(

@@ -31,14 +31,17 @@ from mestring.courses.models import (
     TargetGroup,
 )
 from mestring.kernel.audit_words import AuditAction
+from mestring.kernel.errors import RuleBroken
 from mestring.kernel.states import record_initial_status, transition
 from mestring.people.models import Person, Unit
 
 MAX_CAPACITY = 500
 
 
-class CourseError(ValueError):
+class CourseError(RuleBroken):
     """A request the course rules do not allow; the message is for the user."""
+
+    code = "course_rule"
 
 
 def waiting_list(course: Course) -> list[Enrolment]:

@@ -181,6 +181,9 @@ def _plan_for(
         what_matters=rng.choice(GOALS),
     )
     PlanRevision.objects.create(plan=plan, number=1, snapshot={"demo": True}, summary="Opprettet")
+    plan.history.create(from_status="", to_status=PlanStatus.ACTIVE)
+    if ended:
+        plan.history.create(from_status=PlanStatus.ACTIVE, to_status=PlanStatus.CLOSED)
     for position, text in enumerate(rng.sample(GOALS, 2)):
         goal = Goal.objects.create(
             plan=plan,
@@ -272,13 +275,16 @@ def _group_for(
         minutes="Gjennomgang av målene. Alle møtte.",
         decisions="Fortsetter tiltakene.",
     )
-    Meeting.objects.create(
+    held.history.create(from_status="", to_status=MeetingStatus.PLANNED)
+    held.history.create(from_status=MeetingStatus.PLANNED, to_status=MeetingStatus.HELD)
+    planned = Meeting.objects.create(
         group=group,
         starts_at=soon,
         ends_at=soon + datetime.timedelta(hours=1),
         place="Helsehuset",
         agenda="Evaluering av planen",
     )
+    planned.history.create(from_status="", to_status=MeetingStatus.PLANNED)
     Attendance.objects.bulk_create(
         [
             Attendance(municipality=group.municipality, meeting=held, member=m, attended=True)

@@ -151,6 +151,23 @@ class Item(MunicipalityOwned, Stateful):
     def __str__(self) -> str:
         return f"{self.device_type} ({self.label})"
 
+    # For templates: the status as a question, so no raw status value is compared there.
+    @property
+    def is_available(self) -> bool:
+        return self.status == ItemStatus.AVAILABLE
+
+    @property
+    def is_on_loan(self) -> bool:
+        return self.status == ItemStatus.ON_LOAN
+
+    @property
+    def awaits_cleaning(self) -> bool:
+        return self.status == ItemStatus.CLEANING
+
+    @property
+    def in_repair(self) -> bool:
+        return self.status == ItemStatus.REPAIR
+
 
 class ItemStatusChange(MunicipalityOwned, StatusHistory):
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="history")
@@ -213,6 +230,11 @@ class NavApplication(MunicipalityOwned, Stateful):
 
     def __str__(self) -> str:
         return f"{self.description} ({self.sent_on:%d.%m.%Y})"
+
+    @property
+    def has_next_status(self) -> bool:
+        """Not yet refused or returned: NAV's answer or the delivery can still come."""
+        return bool(NAV_TRANSITIONS.get(self.status))
 
 
 class NavApplicationStatusChange(MunicipalityOwned, StatusHistory):

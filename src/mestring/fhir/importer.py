@@ -735,6 +735,7 @@ class _Writer:
             "responsible_unit": unit,
         }
         created = plan is None
+        before = "" if created else plan.status
         if created:
             plan = IndividualPlan.objects.create(
                 person=person,
@@ -748,6 +749,12 @@ class _Writer:
             if changed:
                 for name, value in values.items():
                     setattr(plan, name, value)
+        if before != plan.status:
+            # The other system's status is taken as given, not moved by the table; the
+            # history still records each change, as statistics are built from it.
+            plan.history.create(
+                from_status=before, to_status=plan.status, changed_by=self.actor.user
+            )
         self.remember(ExternalKind.PLAN, plan.pk, data.identifiers)
         goals_changed = self.goals(plan, data)
         measures_changed = self.measures(plan, data)

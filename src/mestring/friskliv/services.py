@@ -23,14 +23,17 @@ from mestring.friskliv.models import (
     ReferrerKind,
 )
 from mestring.kernel.audit_words import AuditAction
+from mestring.kernel.errors import RuleBroken
 from mestring.kernel.states import record_initial_status, transition
 from mestring.people.models import Person, Staff
 
 MAX_WEEKS = 52
 
 
-class PrescriptionError(ValueError):
+class PrescriptionError(RuleBroken):
     """A request the rules do not allow; the message is for the user."""
+
+    code = "prescription_rule"
 
 
 def _not_future(day: datetime.date, message: str) -> None:

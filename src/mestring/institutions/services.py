@@ -29,13 +29,23 @@ from mestring.institutions.models import (
     StayType,
 )
 from mestring.kernel.audit_words import AuditAction
+from mestring.kernel.errors import Conflict, RuleBroken
 from mestring.people.models import Person, Staff, Unit
 
 MAX_BEDS = 1000
 
 
-class InstitutionError(ValueError):
+class InstitutionError(RuleBroken):
     """A request the rules for stays and beds do not allow; the message is for the user."""
+
+    code = "institution_rule"
+
+
+class StayConflict(Conflict, InstitutionError):
+    """The beds, the person's stays or the stay itself do not allow this now (no free
+    bed, an overlapping stay, a stay already ended, not a rehabilitation stay)."""
+
+    code = "stay_state"
 
 
 def _day(value: datetime.date) -> str:
@@ -85,7 +95,7 @@ def _check_free_bed(unit: Unit, admitted_on: datetime.date, over_capacity: bool)
     while day < end:
         beds = selectors.beds_on(capacities, day) or 0
         if occupied.get(day, 0) >= beds:
-            raise InstitutionError(
+            raise StayConflict(
                 _(
                     "%(unit)s har ingen ledig seng natt til %(next)s (%(used)s av %(beds)s "
                     "senger i bruk %(day)s). Kryss av for overbelegg hvis personen likevel "
@@ -110,7 +120,7 @@ def _check_no_overlap(
 ) -> None:
     for other in Stay.objects.filter(person=person).exclude(pk=exclude).select_related("unit"):
         if selectors.overlaps(other.admitted_on, other.discharged_on, admitted_on, discharged_on):
-            raise InstitutionError(
+            raise StayConflict(
                 _("Personen har allerede et opphold på %(unit)s fra %(day)s.")
                 % {"unit": other.unit.name, "day": _day(other.admitted_on)}
             )
@@ -186,7 +196,7 @@ def stay_discharge(
     *, actor: Actor, stay: Stay, discharged_on: datetime.date, discharged_to: str
 ) -> Stay:
     if stay.discharged_on is not None:
-        raise InstitutionError(_("Oppholdet er allerede avsluttet."))
+        raise StayConflict(_("Oppholdet er allerede avsluttet."))
     if discharged_to not in DischargeDestination.values:
         raise InstitutionError(_("Velg hvor personen ble utskrevet til."))
     if discharged_on < stay.admitted_on:
@@ -223,7 +233,7 @@ def rehab_plan_save(
 ) -> RehabilitationPlan:
     """Create or change the rehabilitation plan of a rehabilitation stay."""
     if stay.stay_type != StayType.REHABILITATION:
-        raise InstitutionError(_("Bare rehabiliteringsopphold har rehabiliteringsplan."))
+        raise StayConflict(_("Bare rehabiliteringsopphold har rehabiliteringsplan."))
     if not goals.strip():
         raise InstitutionError(_("Skriv minst ett mål, med personens egne ord."))
     if physio_minutes_per_day is not None and not 0 <= physio_minutes_per_day <= 600:
@@ -272,7 +282,7 @@ def agreement_save(
     if agreement is not None:
         clash = clash.exclude(pk=agreement.pk)
     if clash.exists():
-        raise InstitutionError(
+        raise StayConflict(
             _("Det finnes allerede en avtale «%(name)s» for %(year)s.")
             % {"name": name, "year": year}
         )

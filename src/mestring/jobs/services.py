@@ -30,6 +30,7 @@ from mestring.jobs.models import (
     Reminder,
 )
 from mestring.kernel.audit_words import AuditAction
+from mestring.kernel.errors import RuleBroken
 from mestring.people.models import Person, Staff
 from mestring.tenancy.models import Municipality
 
@@ -37,8 +38,10 @@ EMAIL_JOB = "reminders.email"
 SCAN_JOB = "reminders.scan"
 
 
-class ReminderRuleError(Exception):
+class ReminderRuleError(RuleBroken):
     """A rule of reminders or notification choices was broken; the message is for the user."""
+
+    code = "reminder_rule"
 
 
 # --- The queue

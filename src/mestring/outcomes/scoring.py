@@ -15,6 +15,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
+from mestring.kernel.errors import RuleBroken
+
 HUNDREDTH = Decimal("0.01")
 BALANCE_HOLD = Decimal("10")  # seconds a stand must be held for its points
 TANDEM_PARTIAL = Decimal("3")
@@ -28,8 +30,10 @@ NOT_RELEVANT = 9
 Number = Decimal | float | int | str
 
 
-class ScoringError(ValueError):
+class ScoringError(RuleBroken):
     """Input the scoring rules cannot take; the message is for the user."""
+
+    code = "scoring_rule"
 
 
 def to_decimal(value: Number) -> Decimal:

@@ -21,6 +21,7 @@ from mestring.access.audit import record_event
 from mestring.access.models import AuditPurpose
 from mestring.assessments.models import FunctionVariable
 from mestring.kernel.audit_words import AuditAction
+from mestring.kernel.errors import RuleBroken
 from mestring.outcomes import scoring
 from mestring.outcomes.models import (
     DEFAULT_VERSIONS,
@@ -40,8 +41,10 @@ SPPB_BALANCE_TIMES = ("balance_side_by_side", "balance_semi_tandem", "balance_ta
 SPPB_PARTS = ("balance", "gait", "chair")
 
 
-class OutcomeError(ValueError):
+class OutcomeError(RuleBroken):
     """A request the rules for measures do not allow; the message is for the user."""
+
+    code = "outcome_rule"
 
 
 RULE_ERRORS = (OutcomeError, scoring.ScoringError)
@@ -59,7 +62,7 @@ def _check(
     if time_point not in TimePoint.values:
         raise OutcomeError(_("Velg tidspunkt: oppstart, underveis, avslutning eller oppfølging."))
     if observed_on > timezone.localdate():
-        raise OutcomeError(_("Datoen for målingen kan ikke være fram i tid."))
+        raise OutcomeError(_("Datoen for målingen kan ikke være fram i tid."), field="observed_on")
     if episode is not None and episode.person_id != person.pk:
         raise OutcomeError(_("Forløpet gjelder en annen person."))
 

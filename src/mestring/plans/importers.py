@@ -35,6 +35,7 @@ from mestring.plans.models import (
     IndividualPlan,
     PlanRevision,
     PlanStatus,
+    PlanStatusChange,
 )
 
 
@@ -143,6 +144,10 @@ class PlanImporter(CsvImporter):
         new_units: list[Unit] = []
         new_plans: list[IndividualPlan] = []
         changed_plans: list[IndividualPlan] = []
+        # The file is the source system's word on each plan, so its status is taken as
+        # given (a plan may open again) rather than moved by the table; the history
+        # still gets one row per change: (plan, status before, or "" for a new plan).
+        moves: list[tuple[IndividualPlan, str]] = []
         # Per row: the plan's action (or "") and the coordinator assignment it made.
         outcomes: list[tuple[str, IndividualPlan, CoordinatorAssignment | None, Person]] = []
         assignments = self._assignments(parsed)
@@ -176,10 +181,13 @@ class PlanImporter(CsvImporter):
                     closed_on=row.end_date if closed else None,
                 )
                 new_plans.append(plan)
+                moves.append((plan, ""))
                 result.created += 1
                 action = AuditAction.IMPORT_CREATE
             elif plan.responsible_unit_id != unit.pk or plan.end_date != row.end_date:
                 plan.responsible_unit, plan.end_date = unit, row.end_date
+                if plan.status != (PlanStatus.CLOSED if closed else PlanStatus.ACTIVE):
+                    moves.append((plan, plan.status))
                 plan.status = PlanStatus.CLOSED if closed else PlanStatus.ACTIVE
                 plan.closed_on = row.end_date if closed else None
                 changed_plans.append(plan)
@@ -211,6 +219,20 @@ class PlanImporter(CsvImporter):
         IndividualPlan.objects.bulk_update(
             changed_plans,
             ["responsible_unit", "end_date", "status", "closed_on"],
+            batch_size=CHUNK,
+        )
+        PlanStatusChange.objects.bulk_create(
+            [
+                PlanStatusChange(
+                    municipality=municipality,
+                    plan=plan,
+                    from_status=from_status,
+                    to_status=plan.status,
+                    reason="Importert",
+                    changed_by=user,
+                )
+                for plan, from_status in moves
+            ],
             batch_size=CHUNK,
         )
         assignments.save()

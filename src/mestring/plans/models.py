@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mestring.access.models import Consent
 from mestring.casework.models import Decision
+from mestring.kernel.states import Stateful, StatusHistory
 from mestring.people.models import Person, Relative, Staff, Unit
 from mestring.tenancy.models import MunicipalityOwned
 
@@ -115,7 +116,14 @@ class PlanStatus(models.TextChoices):
     CLOSED = "avsluttet", _("Avsluttet")
 
 
-class IndividualPlan(MunicipalityOwned):
+# A plan is closed once; a new plan is made instead of reopening one.
+PLAN_TRANSITIONS: dict[str, set[str]] = {PlanStatus.ACTIVE: {PlanStatus.CLOSED}}
+
+
+class IndividualPlan(MunicipalityOwned, Stateful):
+    status_transitions = PLAN_TRANSITIONS
+    status_history = "history"
+
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="plans")
     consent = models.ForeignKey(
         Consent, on_delete=models.PROTECT, related_name="plans", verbose_name=_("samtykke")
@@ -173,6 +181,20 @@ class IndividualPlan(MunicipalityOwned):
         return self.status == PlanStatus.CLOSED
 
 
+class PlanStatusChange(MunicipalityOwned, StatusHistory):
+    plan = models.ForeignKey(IndividualPlan, on_delete=models.CASCADE, related_name="history")
+    from_status = models.CharField(
+        _("fra status"), max_length=12, choices=PlanStatus.choices, blank=True
+    )
+    to_status = models.CharField(_("til status"), max_length=12, choices=PlanStatus.choices)
+
+    class Meta(StatusHistory.Meta):
+        pass
+
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status}"
+
+
 class PlanParticipant(MunicipalityOwned):
     """Who takes part in the plan, and what they contribute."""
 
@@ -221,7 +243,10 @@ GOAL_TRANSITIONS: dict[str, set[str]] = {
 }
 
 
-class Goal(MunicipalityOwned):
+class Goal(MunicipalityOwned, Stateful):
+    status_transitions = GOAL_TRANSITIONS
+    status_history = "history"
+
     plan = models.ForeignKey(IndividualPlan, on_delete=models.CASCADE, related_name="goals")
     text = models.TextField(_("mål, med personens egne ord"), max_length=2000)
     status = models.CharField(
@@ -245,21 +270,20 @@ class Goal(MunicipalityOwned):
         return self.text[:60]
 
 
-class GoalStatusChange(MunicipalityOwned):
-    """History of a goal's status and achievement, which statistics are built from."""
+class GoalStatusChange(MunicipalityOwned, StatusHistory):
+    """History of a goal's status and achievement, which statistics are built from. A
+    row where only the achievement moved has the same from and to status."""
 
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="history")
-    from_status = models.CharField(max_length=12, choices=GoalStatus.choices, blank=True)
-    to_status = models.CharField(max_length=12, choices=GoalStatus.choices)
+    from_status = models.CharField(
+        _("fra status"), max_length=12, choices=GoalStatus.choices, blank=True
+    )
+    to_status = models.CharField(_("til status"), max_length=12, choices=GoalStatus.choices)
     from_achievement = models.CharField(max_length=14, choices=Achievement.choices, blank=True)
     to_achievement = models.CharField(max_length=14, choices=Achievement.choices)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
-    )
-    changed_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
-        ordering = ["changed_at", "pk"]
+    class Meta(StatusHistory.Meta):
+        pass
 
     def __str__(self) -> str:
         return f"{self.from_status} → {self.to_status}"

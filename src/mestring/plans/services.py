@@ -22,8 +22,14 @@ from mestring.access.models import AuditPurpose, CareRelationKind, Consent, Cons
 from mestring.access.selectors import consent_in_force
 from mestring.access.services import care_relation_grant, care_relations_end_for
 from mestring.casework.models import Decision
-from mestring.core.transitions import TransitionNotAllowed, check_transition
 from mestring.kernel.audit_words import AuditAction
+from mestring.kernel.errors import Conflict, RuleBroken
+from mestring.kernel.states import (
+    TransitionNotAllowed,
+    check_transition,
+    record_initial_status,
+    transition,
+)
 from mestring.people.models import Person, Relative, Staff, Unit
 from mestring.plans import selectors
 from mestring.plans.models import (
@@ -46,20 +52,40 @@ from mestring.plans.models import (
 from mestring.plans.revisions import build_snapshot, show_date
 
 
-class PlanRuleError(ValueError):
+class PlanRuleError(RuleBroken):
     """A request the rules do not allow; the message is for the user."""
 
+    code = "plan_rule"
 
-class PlanChanged(PlanRuleError):
+
+class PlanStateConflict(Conflict, PlanRuleError):
+    """The plan or appointment is in a state that does not allow this now (an active
+    plan already there, an appointment already ended, a goal status the table refuses)."""
+
+    code = "plan_state"
+
+
+class PlanChanged(Conflict, PlanRuleError):
     """Someone saved the plan after the user opened it (optimistic lock)."""
+
+    code = "plan_changed"
 
     def __init__(self, message: str, current_version: int) -> None:
         super().__init__(message)
         self.current_version = current_version
 
 
-class PlanClosed(PlanRuleError):
+class PlanClosed(Conflict, PlanRuleError):
     """A closed plan is read-only."""
+
+    code = "plan_closed"
+
+
+class ConsentMissing(Conflict, PlanRuleError):
+    """The person's consent to an individual plan is withdrawn or expired: the plan
+    cannot be changed until a new one is registered."""
+
+    code = "consent_missing"
 
 
 def _closed_message() -> str:
@@ -165,10 +191,10 @@ def _check_decision(decision: Decision | None, person: Person) -> None:
         raise PlanRuleError(_("Vedtaket gjelder en annen person."))
 
 
-def _check_not_future(day: datetime.date, message: str) -> None:
+def _check_not_future(day: datetime.date, message: str, field: str) -> None:
     # Access follows the appointment; one dated ahead would open or close it too early.
     if day > timezone.localdate():
-        raise PlanRuleError(message)
+        raise PlanRuleError(message, field=field)
 
 
 def coordinator_end(
@@ -177,10 +203,12 @@ def coordinator_end(
     """End the appointment and the coordinator's access that came with it."""
     ended_on = ended_on or timezone.localdate()
     if assignment.ended_on is not None:
-        raise PlanRuleError(_("Oppnevningen er allerede avsluttet."))
+        raise PlanStateConflict(_("Oppnevningen er allerede avsluttet."))
     if ended_on < assignment.started_on:
-        raise PlanRuleError(_("Sluttdatoen kan ikke være før koordinatoren begynte."))
-    _check_not_future(ended_on, _("Sluttdatoen kan ikke være fram i tid."))
+        raise PlanRuleError(
+            _("Sluttdatoen kan ikke være før koordinatoren begynte."), field="ended_on"
+        )
+    _check_not_future(ended_on, _("Sluttdatoen kan ikke være fram i tid."), "ended_on")
     with transaction.atomic():
         assignment.ended_on = ended_on
         assignment.save(update_fields=["ended_on"])
@@ -221,6 +249,7 @@ def coordinator_appoint(
     _check_not_future(
         started_on,
         _("Startdatoen kan ikke være fram i tid. Oppnevn koordinatoren fra den dagen."),
+        "started_on",
     )
     with transaction.atomic():
         current = (
@@ -231,7 +260,7 @@ def coordinator_appoint(
         )
         if current is not None:
             if current.coordinator_id == coordinator.pk:
-                raise PlanRuleError(
+                raise PlanStateConflict(
                     _("%(name)s er allerede personens koordinator.") % {"name": coordinator}
                 )
             if started_on < current.started_on:
@@ -312,7 +341,7 @@ def _claim_version(
             raise PlanClosed(_closed_message())
         raise PlanChanged(_changed_message(plan), plan.version)
     if needs_consent and not consent_in_force(plan.person, ConsentKind.INDIVIDUAL_PLAN):
-        raise PlanRuleError(
+        raise ConsentMissing(
             _(
                 "Samtykket til individuell plan er trukket tilbake eller utløpt. Registrer "
                 "nytt samtykke før planen endres."
@@ -380,7 +409,7 @@ def plan_create(
     _check_plan_dates(start_date, end_date, next_revision_on)
     _check_decision(decision, person)
     if IndividualPlan.objects.filter(person=person, status=PlanStatus.ACTIVE).exists():
-        raise PlanRuleError(_("Personen har allerede en aktiv plan. Endre den i stedet."))
+        raise PlanStateConflict(_("Personen har allerede en aktiv plan. Endre den i stedet."))
     try:
         with transaction.atomic():
             plan = IndividualPlan.objects.create(
@@ -393,11 +422,14 @@ def plan_create(
                 decision=decision,
                 what_matters=what_matters.strip(),
             )
+            record_initial_status(plan, actor=actor)
             _save_revision(actor, plan, _("Planen er opprettet"))
             _plan_event(actor, plan, AuditAction.CREATE, "individual_plan", plan.pk)
     except IntegrityError as exc:
         # Two users creating at the same moment: the constraint lets only one through.
-        raise PlanRuleError(_("Personen har allerede en aktiv plan. Endre den i stedet.")) from exc
+        raise PlanStateConflict(
+            _("Personen har allerede en aktiv plan. Endre den i stedet.")
+        ) from exc
     return plan
 
 
@@ -457,14 +489,12 @@ def plan_close(
     if not note.strip():
         raise PlanRuleError(_("Skriv kort hvorfor planen avsluttes."))
     _check_period(plan.start_date, end_date, _("Sluttdatoen kan ikke være før planen startet."))
-    fields = {
-        "status": PlanStatus.CLOSED,
-        "end_date": end_date,
-        "closed_on": end_date,
-        "closing_note": note.strip(),
-    }
+    fields = {"end_date": end_date, "closed_on": end_date, "closing_note": note.strip()}
     with transaction.atomic():
+        # The claim refuses a closed plan or a stale version and holds the row; the
+        # status then moves by the table, leaving its history row.
         _claim_version(plan, expected_version, fields=fields, needs_consent=False)
+        transition(plan, PlanStatus.CLOSED, actor=actor, reason=note.strip())
         _save_revision(actor, plan, _("Planen er avsluttet"))
         _plan_event(actor, plan, AuditAction.CLOSE, "individual_plan", plan.pk)
     return plan
@@ -474,6 +504,8 @@ def plan_close(
 
 
 def _record_goal_history(actor: Actor, goal: Goal, from_status: str, from_ach: str) -> None:
+    """A history row for a move of the achievement alone; a change of status writes its
+    row through transition()."""
     if (from_status, from_ach) != (goal.status, goal.achievement):
         GoalStatusChange.objects.create(
             goal=goal,
@@ -525,23 +557,47 @@ def goal_update(*, actor: Actor, goal: Goal, expected_version: int, data: dict[s
     plan = goal.plan
     text = _check_goal_text(data.get("text", goal.text))
     status = data.get("status", goal.status)
-    if status != goal.status:
-        try:
-            check_transition(GOAL_TRANSITIONS, goal.status, status, dict(GoalStatus.choices))
-        except TransitionNotAllowed as exc:
-            raise PlanRuleError(str(exc)) from exc
+    if status != goal.status and not goal.can_become(status):
+        # Refused before the plan's version is claimed; transition() decides under the lock.
+        _move_goal_refused(goal, status)
     with transaction.atomic():
         _claim_version(plan, expected_version)
         before = (goal.status, goal.achievement)
-        goal.text = text
-        goal.status = status
-        goal.achievement = data.get("achievement", goal.achievement)
-        goal.target_date = data.get("target_date", goal.target_date)
-        goal.save(update_fields=["text", "status", "achievement", "target_date"])
-        _record_goal_history(actor, goal, *before)
+        changes = {
+            "text": text,
+            "achievement": data.get("achievement", goal.achievement),
+            "target_date": data.get("target_date", goal.target_date),
+        }
+        if status != goal.status:
+            _move_goal(actor, goal, status, before[1], changes)
+        else:
+            for name, value in changes.items():
+                setattr(goal, name, value)
+            goal.save(update_fields=list(changes))
+            _record_goal_history(actor, goal, *before)
         _save_revision(actor, plan, _("Mål endret"))
         _plan_event(actor, plan, AuditAction.UPDATE, "plan_goal", goal.pk)
     return goal
+
+
+def _move_goal_refused(goal: Goal, status: str) -> None:
+    labels = dict(GoalStatus.choices)
+    try:
+        check_transition(GOAL_TRANSITIONS, goal.status, status, labels)
+    except TransitionNotAllowed as exc:
+        raise PlanStateConflict(str(exc)) from exc
+
+
+def _move_goal(
+    actor: Actor, goal: Goal, status: str, from_ach: str, changes: dict[str, Any]
+) -> None:
+    """Change the goal's status by its table, with the other changes in the same save
+    and the achievement in the same history row."""
+    history = {"from_achievement": from_ach, "to_achievement": changes["achievement"]}
+    try:
+        transition(goal, status, actor=actor, changes=changes, history=history)
+    except TransitionNotAllowed as exc:
+        raise PlanStateConflict(str(exc)) from exc
 
 
 # --- Measures

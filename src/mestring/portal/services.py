@@ -25,6 +25,7 @@ from mestring.casework import services as casework_services
 from mestring.casework.models import Applicant, Case, CaseKind
 from mestring.catalogue.models import Service
 from mestring.kernel.audit_words import AuditAction
+from mestring.kernel.errors import RuleBroken
 from mestring.people import services as people_services
 from mestring.people.models import ActingBasis, Person, Relative, acting_in_force_q
 from mestring.plans import services as plan_services
@@ -46,8 +47,10 @@ MAX_TEXT = 3000
 MAX_MESSAGE = 5000
 
 
-class PortalError(ValueError):
+class PortalError(RuleBroken):
     """A rule on the citizen's pages; the message is for the user."""
+
+    code = "portal_rule"
 
 
 def _text(text: str, *, limit: int, empty: str) -> str:

@@ -123,6 +123,7 @@ def build_public_demo(rng: random.Random, today: datetime.date) -> None:
             updated_at=submitted,
             approved_at=submitted + datetime.timedelta(days=rng.randint(1, 10)),
         )
+        _demo_history(organisation)
         for title, kind, place in events:
             OrganisationEvent.objects.create(
                 organisation=organisation,
@@ -133,7 +134,7 @@ def build_public_demo(rng: random.Random, today: datetime.date) -> None:
                 description="",
             )
     name, contact, slug, purpose = PENDING
-    UserOrganisation.objects.create(
+    pending = UserOrganisation.objects.create(
         name=name,
         contact_name=contact,
         email=_address(slug),
@@ -142,3 +143,17 @@ def build_public_demo(rng: random.Random, today: datetime.date) -> None:
         submitted_at=now - datetime.timedelta(days=2),
         updated_at=now - datetime.timedelta(days=2),
     )
+    _demo_history(pending)
+
+
+def _demo_history(organisation: UserOrganisation) -> None:
+    """The history a registration and (for approved ones) its approval would have left."""
+    organisation.history.create(
+        from_status="", to_status=OrganisationStatus.PENDING, changed_at=organisation.submitted_at
+    )
+    if organisation.is_approved:
+        organisation.history.create(
+            from_status=OrganisationStatus.PENDING,
+            to_status=OrganisationStatus.APPROVED,
+            changed_at=organisation.approved_at,
+        )

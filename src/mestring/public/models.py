@@ -12,6 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mestring.kernel.states import Stateful, StatusHistory
 from mestring.people.models import Staff, Unit
 from mestring.tenancy.models import MunicipalityOwned
 
@@ -22,7 +23,18 @@ class OrganisationStatus(models.TextChoices):
     REJECTED = "avvist", _("Avvist")
 
 
-class UserOrganisation(MunicipalityOwned):
+# Staff may take an approved entry down again, and approve a rejected one after all.
+ORGANISATION_TRANSITIONS: dict[str, set[str]] = {
+    OrganisationStatus.PENDING: {OrganisationStatus.APPROVED, OrganisationStatus.REJECTED},
+    OrganisationStatus.APPROVED: {OrganisationStatus.REJECTED},
+    OrganisationStatus.REJECTED: {OrganisationStatus.APPROVED},
+}
+
+
+class UserOrganisation(MunicipalityOwned, Stateful):
+    status_transitions = ORGANISATION_TRANSITIONS
+    status_history = "history"
+
     name = models.CharField(_("navn på organisasjonen"), max_length=150)
     contact_name = models.CharField(_("kontaktperson"), max_length=150)
     email = models.EmailField(_("e-post"), max_length=254)
@@ -58,6 +70,34 @@ class UserOrganisation(MunicipalityOwned):
     @property
     def is_approved(self) -> bool:
         return self.status == OrganisationStatus.APPROVED
+
+    @property
+    def is_rejected(self) -> bool:
+        return self.status == OrganisationStatus.REJECTED
+
+    @property
+    def may_be_approved(self) -> bool:
+        return self.can_become(OrganisationStatus.APPROVED)
+
+    @property
+    def may_be_rejected(self) -> bool:
+        return self.can_become(OrganisationStatus.REJECTED)
+
+
+class OrganisationStatusChange(MunicipalityOwned, StatusHistory):
+    organisation = models.ForeignKey(
+        UserOrganisation, on_delete=models.CASCADE, related_name="history"
+    )
+    from_status = models.CharField(
+        _("fra status"), max_length=10, choices=OrganisationStatus.choices, blank=True
+    )
+    to_status = models.CharField(_("til status"), max_length=10, choices=OrganisationStatus.choices)
+
+    class Meta(StatusHistory.Meta):
+        pass
+
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status}"
 
 
 class EventKind(models.TextChoices):

@@ -31,6 +31,8 @@ from mestring.access.actor import Actor, system_actor
 from mestring.access.audit import record_event
 from mestring.core.text import one_line
 from mestring.kernel.audit_words import AuditAction
+from mestring.kernel.errors import Conflict, RuleBroken
+from mestring.kernel.states import TransitionNotAllowed, record_initial_status, transition
 from mestring.public.models import (
     OrganisationEvent,
     OrganisationStatus,
@@ -58,8 +60,16 @@ PROFILE_FIELDS = (
 LinkBuilder = Callable[[str], str]
 
 
-class PublicRuleError(ValueError):
+class PublicRuleError(RuleBroken):
     """A request the rules do not allow; the message is for the user."""
+
+    code = "public_rule"
+
+
+class PublicStateConflict(Conflict, PublicRuleError):
+    """The organisation's status does not allow this now."""
+
+    code = "public_state"
 
 
 def public_actor(
@@ -81,10 +91,17 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def _token_fields(token: str, now: datetime.datetime) -> dict[str, Any]:
+    return {
+        "edit_token_hash": hash_token(token),
+        "edit_token_expires_at": now + datetime.timedelta(days=TOKEN_DAYS),
+    }
+
+
 def _issue_token(organisation: UserOrganisation, now: datetime.datetime) -> str:
     token = secrets.token_urlsafe(32)
-    organisation.edit_token_hash = hash_token(token)
-    organisation.edit_token_expires_at = now + datetime.timedelta(days=TOKEN_DAYS)
+    for name, value in _token_fields(token, now).items():
+        setattr(organisation, name, value)
     return token
 
 
@@ -142,6 +159,7 @@ def organisation_register(*, actor: Actor, data: Mapping[str, Any]) -> UserOrgan
         for name in ORGANISATION_FIELDS:
             setattr(organisation, name, data.get(name) or "")
         organisation.save()
+        record_initial_status(organisation, actor=actor)
         _audit(actor, AuditAction.CREATE, "user_organisation", organisation.pk)
     return organisation
 
@@ -151,17 +169,19 @@ def organisation_approve(
 ) -> UserOrganisation:
     """Publish the entry and send the organisation its personal link; sets
     `organisation.link_sent` to whether the e-mail went out."""
-    if organisation.status == OrganisationStatus.APPROVED:
+    if organisation.is_approved:
         raise PublicRuleError(_("Organisasjonen er allerede godkjent."))
     with transaction.atomic():
         now = timezone.now()
-        token = _issue_token(organisation, now)
-        organisation.status = OrganisationStatus.APPROVED
-        organisation.approved_at = now
-        organisation.approved_by = actor.staff
-        organisation.rejected_at = None
-        organisation.rejection_reason = ""
-        organisation.save()
+        token = secrets.token_urlsafe(32)
+        changes = {
+            "approved_at": now,
+            "approved_by": actor.staff,
+            "rejected_at": None,
+            "rejection_reason": "",
+            **_token_fields(token, now),
+        }
+        _move(actor, organisation, OrganisationStatus.APPROVED, changes=changes)
         _audit(actor, AuditAction.APPROVE, "user_organisation", organisation.pk)
     organisation.link_sent = _send_link(organisation, link_builder(token), first=True)
     return organisation
@@ -174,17 +194,33 @@ def organisation_reject(
     reason = (reason or "").strip()
     if not reason:
         raise PublicRuleError(_("Skriv en grunn til at organisasjonen avvises."))
-    if organisation.status == OrganisationStatus.REJECTED:
+    if organisation.is_rejected:
         raise PublicRuleError(_("Organisasjonen er allerede avvist."))
     with transaction.atomic():
-        organisation.status = OrganisationStatus.REJECTED
-        organisation.rejected_at = timezone.now()
-        organisation.rejection_reason = reason
-        organisation.edit_token_hash = ""
-        organisation.edit_token_expires_at = None
-        organisation.save()
+        changes = {
+            "rejected_at": timezone.now(),
+            "rejection_reason": reason,
+            "edit_token_hash": "",
+            "edit_token_expires_at": None,
+        }
+        _move(actor, organisation, OrganisationStatus.REJECTED, reason=reason, changes=changes)
         _audit(actor, AuditAction.REJECT, "user_organisation", organisation.pk)
     return organisation
+
+
+def _move(
+    actor: Actor,
+    organisation: UserOrganisation,
+    to_status: str,
+    *,
+    changes: dict[str, Any],
+    reason: str = "",
+) -> None:
+    """Change the status by the table; a refusal is told as this app's rule error."""
+    try:
+        transition(organisation, to_status, actor=actor, reason=reason[:500], changes=changes)
+    except TransitionNotAllowed as exc:
+        raise PublicStateConflict(str(exc)) from exc
 
 
 def organisation_update(

@@ -14,7 +14,6 @@ from mestring.people.models import Person, Staff, Unit, UnitKind
 from mestring.people.selectors import PersonQuery, search_persons
 from mestring.people.services import national_id_taken
 from mestring.referrals.models import (
-    REFERRAL_TRANSITIONS,
     CarePlace,
     PyramidLevel,
     Referral,
@@ -283,7 +282,7 @@ class StatusForm(forms.Form):
     def __init__(self, *args: Any, referral: Referral, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "status")
         super().__init__(*args, **kwargs)
-        allowed = REFERRAL_TRANSITIONS.get(referral.status, set()) - {ReferralStatus.CASE_OPENED}
+        allowed = set(referral.allowed_statuses()) - {ReferralStatus.CASE_OPENED}
         self.fields["to_status"].choices = [
             (value, label) for value, label in ReferralStatus.choices if value in allowed
         ]

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mestring.kernel.states import Stateful, StatusHistory
 from mestring.people.models import Person, Staff, Unit
 from mestring.referrals.choices import CarePlace, Urgency
 from mestring.referrals.rules import due_on
@@ -66,7 +66,10 @@ class PyramidLevel(models.IntegerChoices):
 factor_validators = [MinValueValidator(1), MaxValueValidator(5)]
 
 
-class Referral(MunicipalityOwned):
+class Referral(MunicipalityOwned, Stateful):
+    status_transitions = REFERRAL_TRANSITIONS
+    status_history = "history"
+
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="referrals")
     source = models.CharField(_("fra"), max_length=20, choices=ReferralSource.choices)
     source_unit = models.ForeignKey(
@@ -132,6 +135,11 @@ class Referral(MunicipalityOwned):
         return self.status in OPEN_REFERRAL_STATUSES
 
     @property
+    def is_new(self) -> bool:
+        """Received and not looked at yet."""
+        return self.status == ReferralStatus.RECEIVED
+
+    @property
     def due_on(self) -> datetime.date:
         return due_on(self.received_on, self.urgency)
 
@@ -144,18 +152,15 @@ class Referral(MunicipalityOwned):
         return self.is_overdue()
 
 
-class ReferralStatusChange(MunicipalityOwned):
+class ReferralStatusChange(MunicipalityOwned, StatusHistory):
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="history")
-    from_status = models.CharField(max_length=20, choices=ReferralStatus.choices, blank=True)
-    to_status = models.CharField(max_length=20, choices=ReferralStatus.choices)
-    reason = models.CharField(max_length=500, blank=True)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    from_status = models.CharField(
+        _("fra status"), max_length=20, choices=ReferralStatus.choices, blank=True
     )
-    changed_at = models.DateTimeField(default=timezone.now)
+    to_status = models.CharField(_("til status"), max_length=20, choices=ReferralStatus.choices)
 
-    class Meta:
-        ordering = ["changed_at", "pk"]
+    class Meta(StatusHistory.Meta):
+        pass
 
     def __str__(self) -> str:
         return f"{self.from_status} → {self.to_status}"

@@ -1,8 +1,8 @@
 """Writes about messages of need: registration, status, triage and opening a case.
 
 Each is one transaction with its audit row; status changes go through
-REFERRAL_TRANSITIONS and leave a ReferralStatusChange row, the history the statistics
-are built from.
+REFERRAL_TRANSITIONS by `transition()`, which leaves a ReferralStatusChange row, the
+history the statistics are built from.
 """
 
 from __future__ import annotations
@@ -21,24 +21,23 @@ from mestring.access.models import CareRelation, CareRelationKind
 from mestring.access.services import care_relation_grant
 from mestring.casework.models import Case
 from mestring.casework.services import case_open
-from mestring.core.transitions import check_transition
 from mestring.kernel.audit_words import AuditAction
+from mestring.kernel.errors import Conflict, RuleBroken
+from mestring.kernel.states import record_initial_status, transition
 from mestring.people import services as people_services
 from mestring.people.models import Person, Staff, Unit
 from mestring.referrals.models import (
-    OPEN_REFERRAL_STATUSES,
-    REFERRAL_TRANSITIONS,
     CarePlace,
     PyramidLevel,
     Referral,
     ReferralSource,
     ReferralStatus,
-    ReferralStatusChange,
     Urgency,
 )
 from mestring.referrals.rules import FACTOR_MAX, FACTOR_MIN, suggest_place
 
 __all__ = [
+    "ReferralFinished",
     "ReferralRuleError",
     "referral_open_case",
     "referral_register",
@@ -48,11 +47,17 @@ __all__ = [
     "suggest_place",
 ]
 
-STATUS_LABELS = dict(ReferralStatus.choices)
 
-
-class ReferralRuleError(ValueError):
+class ReferralRuleError(RuleBroken):
     """A request the rules do not allow; the message is for the user."""
+
+    code = "referral_rule"
+
+
+class ReferralFinished(Conflict, ReferralRuleError):
+    """The message is dealt with (case opened, forwarded or closed); it takes no more work."""
+
+    code = "referral_finished"
 
 
 def _ensure_registrar_access(actor: Actor, person: Person) -> None:
@@ -112,12 +117,7 @@ def referral_register(
             status=ReferralStatus.RECEIVED,
             registered_by=actor.staff,
         )
-        ReferralStatusChange.objects.create(
-            referral=referral,
-            from_status="",
-            to_status=ReferralStatus.RECEIVED,
-            changed_by=actor.user,
-        )
+        record_initial_status(referral, actor=actor)
         record_event(
             actor=actor,
             action=AuditAction.CREATE,
@@ -152,20 +152,13 @@ def _move(
     reason: str = "",
     forwarded_to: Unit | None = None,
 ) -> Referral:
-    """Check the table against the stored status (locked), write the history row and audit."""
-    current = Referral.objects.select_for_update().only("status").get(pk=referral.pk)
-    check_transition(REFERRAL_TRANSITIONS, current.status, to_status, STATUS_LABELS)
-    ReferralStatusChange.objects.create(
-        referral=referral,
-        from_status=current.status,
-        to_status=to_status,
-        reason=reason,
-        changed_by=actor.user,
-    )
-    referral.status = to_status
-    referral.status_reason = reason
-    referral.forwarded_to = forwarded_to if to_status == ReferralStatus.FORWARDED else None
-    referral.save(update_fields=["status", "status_reason", "forwarded_to"])
+    """Change the status (checked and locked by transition()) and write the audit row;
+    runs inside the caller's transaction."""
+    changes = {
+        "status_reason": reason,
+        "forwarded_to": forwarded_to if to_status == ReferralStatus.FORWARDED else None,
+    }
+    transition(referral, to_status, actor=actor, reason=reason, changes=changes)
     record_event(
         actor=actor,
         action=AuditAction.for_status(to_status),
@@ -186,7 +179,16 @@ def referral_transition(
 ) -> Referral:
     """Move a message along; forwarding and closing need a reason, forwarding a unit."""
     reason = reason.strip()
-    check_transition(REFERRAL_TRANSITIONS, referral.status, to_status, STATUS_LABELS)
+    with transaction.atomic():
+        _check_move(referral, to_status, reason, forwarded_to)
+        return _move(actor, referral, to_status, reason=reason, forwarded_to=forwarded_to)
+
+
+def _check_move(referral: Referral, to_status: str, reason: str, forwarded_to: Unit | None) -> None:
+    """What the form must give for a move the table allows; a move it does not allow is
+    left to transition(), which refuses it by the status it finds under the lock."""
+    if not referral.can_become(to_status):
+        return
     if to_status == ReferralStatus.CASE_OPENED:
         raise ReferralRuleError(_("En sak opprettes med «Opprett sak», ikke ved å endre status."))
     if to_status == ReferralStatus.FORWARDED:
@@ -196,8 +198,6 @@ def referral_transition(
             raise ReferralRuleError(_("Skriv hvorfor meldingen sendes videre."))
     if to_status == ReferralStatus.CLOSED and not reason:
         raise ReferralRuleError(_("Skriv hvorfor meldingen avsluttes."))
-    with transaction.atomic():
-        return _move(actor, referral, to_status, reason=reason, forwarded_to=forwarded_to)
 
 
 def _check_scores(pyramid_level: int, scores: tuple[int, int, int]) -> None:
@@ -221,8 +221,8 @@ def referral_triage(
     _check_scores(pyramid_level, (competence, complexity, intensity))
     if care_place and care_place not in CarePlace.values:
         raise ReferralRuleError(_("Velg hvor behovet bør møtes."))
-    if referral.status not in OPEN_REFERRAL_STATUSES:
-        raise ReferralRuleError(
+    if not referral.is_open:
+        raise ReferralFinished(
             _("Meldingen er ferdig behandlet (%(status)s) og kan ikke vurderes på nytt.")
             % {"status": referral.get_status_display()}
         )
@@ -255,7 +255,7 @@ def referral_triage(
             object_id=referral.pk,
             person=referral.person,
         )
-        if referral.status == ReferralStatus.RECEIVED:
+        if referral.is_new:
             _move(actor, referral, ReferralStatus.ASSESSING)
     return referral
 
@@ -271,9 +271,14 @@ def referral_open_case(
 ) -> Case:
     """Open a case (individual plan and/or coordinator) from the message and close it as
     sak opprettet; the case keeps the message's received date, which starts its clock."""
-    check_transition(
-        REFERRAL_TRANSITIONS, referral.status, ReferralStatus.CASE_OPENED, STATUS_LABELS
-    )
+    if not referral.is_open:
+        raise ReferralFinished(
+            _(
+                "Meldingen er ferdig behandlet (%(status)s), og det kan ikke opprettes en sak "
+                "fra den."
+            )
+            % {"status": referral.get_status_display()}
+        )
     if not (requests_individual_plan or requests_coordinator):
         raise ReferralRuleError(_("Kryss av for individuell plan, koordinator eller begge."))
     with transaction.atomic():

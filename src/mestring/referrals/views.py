@@ -20,8 +20,8 @@ from mestring.access.models import AuditPurpose
 from mestring.access.permissions import ACCESS_GRANT, PERSON_REGISTER, PERSON_SEARCH
 from mestring.core import csvexport
 from mestring.core.flow import submit
-from mestring.core.transitions import TransitionNotAllowed
 from mestring.kernel.audit_words import AuditAction
+from mestring.kernel.errors import DomainError
 from mestring.people.models import Person
 from mestring.people.services import DuplicateNationalId
 from mestring.referrals import rules, selectors, services
@@ -34,7 +34,8 @@ from mestring.referrals.forms import (
 )
 from mestring.referrals.models import CarePlace, Referral, Urgency
 
-RULE_ERRORS = (services.ReferralRuleError, TransitionNotAllowed)
+# Any refusal, also one from the case opened (casework) or the transition table.
+RULE_ERRORS = (DomainError,)
 INBOX_TABS = (
     ("alle", gettext_lazy("Alle åpne")),
     ("nye", gettext_lazy("Nye")),

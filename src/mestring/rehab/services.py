@@ -21,7 +21,8 @@ from mestring.access.models import CareRelationKind
 from mestring.access.services import care_relation_grant, care_relations_end_for
 from mestring.casework.models import Decision
 from mestring.kernel.audit_words import AuditAction
-from mestring.kernel.states import TransitionNotAllowed, record_initial_status, transition
+from mestring.kernel.errors import Conflict, RuleBroken
+from mestring.kernel.states import record_initial_status, transition
 from mestring.people.models import Person, Staff
 from mestring.plans.models import IndividualPlan
 from mestring.rehab.models import (
@@ -39,11 +40,18 @@ from mestring.rehab.models import (
 MAX_VISIT_MINUTES = 600
 
 
-class EpisodeError(ValueError):
+class EpisodeError(RuleBroken):
     """A request the episode rules do not allow; the message is for the user."""
 
+    code = "episode_rule"
 
-RULE_ERRORS = (EpisodeError, TransitionNotAllowed)
+
+class EpisodeStateConflict(Conflict, EpisodeError):
+    """The episode or team membership is in a state that does not allow this now."""
+
+    code = "episode_state"
+
+
 GOAL_ACHIEVEMENT = ("", "nadd", "delvis", "ikke")
 
 
@@ -193,7 +201,7 @@ def episode_follow_up(
     *, actor: Actor, episode: Episode, followed_up_on: datetime.date, note: str
 ) -> Episode:
     if episode.end_date is None or episode.start_date is None:
-        raise EpisodeError(_("Bare forløp som er startet og avsluttet, kan følges opp."))
+        raise EpisodeStateConflict(_("Bare forløp som er startet og avsluttet, kan følges opp."))
     if followed_up_on < episode.end_date:
         raise EpisodeError(_("Oppfølgingen kan ikke være før forløpet ble avsluttet."))
     _not_future(followed_up_on, _("Oppfølgingsdatoen"))
@@ -218,7 +226,7 @@ def visit_record(
     note: str = "",
 ) -> Visit:
     if episode.start_date is None:
-        raise EpisodeError(_("Forløpet må være startet før besøk kan registreres."))
+        raise EpisodeStateConflict(_("Forløpet må være startet før besøk kan registreres."))
     last = episode.end_date or timezone.localdate()
     if not episode.start_date <= visited_on <= last:
         raise EpisodeError(
@@ -279,14 +287,14 @@ def team_member_add(
 ) -> EpisodeTeamMember:
     """Add a staff member to the team; they see the person while on the team."""
     if not episode.is_open:
-        raise EpisodeError(_("Forløpet er avsluttet."))
+        raise EpisodeStateConflict(_("Forløpet er avsluttet."))
     if not staff.is_active:
         raise EpisodeError(_("Den ansatte er ikke aktiv."))
     if started_on < episode.referral_date:
         raise EpisodeError(_("Teamdeltakelsen kan ikke starte før henvisningsdatoen."))
     _not_future(started_on, _("Startdatoen"))
     if episode.team.filter(staff=staff, ended_on__isnull=True).exists():
-        raise EpisodeError(_("%(staff)s er allerede med i teamet.") % {"staff": staff})
+        raise EpisodeStateConflict(_("%(staff)s er allerede med i teamet.") % {"staff": staff})
     with transaction.atomic():
         member = EpisodeTeamMember.objects.create(
             episode=episode, staff=staff, role=role.strip(), started_on=started_on
@@ -328,7 +336,7 @@ def team_member_end(
     *, actor: Actor, member: EpisodeTeamMember, ended_on: datetime.date
 ) -> EpisodeTeamMember:
     if member.ended_on is not None:
-        raise EpisodeError(_("Teamdeltakelsen er allerede avsluttet."))
+        raise EpisodeStateConflict(_("Teamdeltakelsen er allerede avsluttet."))
     if ended_on < member.started_on:
         raise EpisodeError(_("Sluttdatoen kan ikke være før startdatoen."))
     _not_future(ended_on, _("Sluttdatoen"))

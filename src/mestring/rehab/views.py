@@ -22,6 +22,7 @@ from mestring.core.downloads import content_disposition
 from mestring.core.flow import submit
 from mestring.core.reporting import chosen_year, report_class
 from mestring.kernel.audit_words import AuditAction
+from mestring.kernel.errors import DomainError
 from mestring.people.models import Person
 from mestring.rehab import forms as rehab_forms
 from mestring.rehab import selectors, services
@@ -34,7 +35,9 @@ from mestring.rehab.models import (
 )
 from mestring.rehab.reports import EverydayRehabReport
 
-RULE_ERRORS = services.RULE_ERRORS
+# Any refusal of the domain (a broken rule, a status the table does not allow) is
+# shown above the form, which keeps what the user typed.
+RULE_ERRORS = (DomainError,)
 STAGES = (
     EpisodeStatus.REFERRED,
     EpisodeStatus.WAITING,

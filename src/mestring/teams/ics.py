@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from django.utils import timezone
 from icalendar import Calendar, Event
 
-from mestring.teams.models import Meeting, MeetingStatus
+from mestring.teams.models import Meeting
 
 PRODID = "-//Mestring//Ansvarsgrupper//NO"
 SUMMARY = "Ansvarsgruppemøte"
@@ -38,7 +38,7 @@ def meeting_event(meeting: Meeting, *, stamp: datetime.datetime, url: str = "") 
     event.add("summary", SUMMARY)
     event.add("location", meeting.place)
     event.add("sequence", meeting.sequence)
-    cancelled = meeting.status == MeetingStatus.CANCELLED
+    cancelled = meeting.is_cancelled
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     event.add("transp", "OPAQUE")
     if url:

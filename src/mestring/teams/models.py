@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mestring.kernel.states import Stateful, StatusHistory
 from mestring.people.models import Person, Relative, Staff, Unit
 from mestring.plans.models import IndividualPlan
 from mestring.tenancy.models import MunicipalityOwned
@@ -111,7 +112,16 @@ class MeetingStatus(models.TextChoices):
     CANCELLED = "avlyst", _("Avlyst")
 
 
-class Meeting(MunicipalityOwned):
+# Minutes may be corrected after a meeting is held; that is not a change of status.
+MEETING_TRANSITIONS: dict[str, set[str]] = {
+    MeetingStatus.PLANNED: {MeetingStatus.HELD, MeetingStatus.CANCELLED},
+}
+
+
+class Meeting(MunicipalityOwned, Stateful):
+    status_transitions = MEETING_TRANSITIONS
+    status_history = "history"
+
     group = models.ForeignKey(
         ResponsibilityGroup, on_delete=models.CASCADE, related_name="meetings"
     )
@@ -142,6 +152,32 @@ class Meeting(MunicipalityOwned):
 
     def __str__(self) -> str:
         return f"{_('Møte')} {timezone.localtime(self.starts_at):%d.%m.%Y %H:%M}"
+
+    @property
+    def is_planned(self) -> bool:
+        return self.status == MeetingStatus.PLANNED
+
+    @property
+    def is_held(self) -> bool:
+        return self.status == MeetingStatus.HELD
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == MeetingStatus.CANCELLED
+
+
+class MeetingStatusChange(MunicipalityOwned, StatusHistory):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="history")
+    from_status = models.CharField(
+        _("fra status"), max_length=12, choices=MeetingStatus.choices, blank=True
+    )
+    to_status = models.CharField(_("til status"), max_length=12, choices=MeetingStatus.choices)
+
+    class Meta(StatusHistory.Meta):
+        pass
+
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status}"
 
 
 class Attendance(MunicipalityOwned):

@@ -51,7 +51,7 @@ def group_page(group: ResponsibilityGroup, now: datetime.datetime | None = None)
     current = [m for m in everyone if m.ended_on is None]
     past = sorted((m for m in everyone if m.ended_on is not None), key=lambda m: m.ended_on)
     meetings = list(Meeting.objects.filter(group=group).order_by("starts_at"))
-    upcoming = [m for m in meetings if m.ends_at >= now and m.status == MeetingStatus.PLANNED]
+    upcoming = [m for m in meetings if m.ends_at >= now and m.is_planned]
     upcoming_ids = {m.pk for m in upcoming}
     earlier = [m for m in reversed(meetings) if m.pk not in upcoming_ids]
     chair = next((m for m in current if m.is_chair), None)

@@ -3,6 +3,7 @@
 Each write is one transaction with its audit row about the person.
 Staff members of a group see the person through a care relation of kind
 "ansvarsgruppe" for as long as they are members: only a care relation opens a record.
+A meeting's status changes only through `transition()`.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from mestring.access.audit import record_event
 from mestring.access.models import CareRelationKind
 from mestring.access.services import care_relation_grant, care_relations_end_for
 from mestring.kernel.audit_words import AuditAction
+from mestring.kernel.errors import Conflict, NotAllowed, RuleBroken
+from mestring.kernel.states import TransitionNotAllowed, record_initial_status, transition
 from mestring.people.models import Person, Relative, Staff, Unit
 from mestring.plans.models import IndividualPlan
 from mestring.plans.selectors import current_coordinator
@@ -36,8 +39,23 @@ from mestring.teams.models import (
 )
 
 
-class TeamRuleError(ValueError):
+class TeamRuleError(RuleBroken):
     """A request the rules do not allow; the message is for the user."""
+
+    code = "team_rule"
+
+
+class TeamStateConflict(Conflict, TeamRuleError):
+    """The group, membership, meeting or follow-up is in a state that does not allow
+    this now (ended, cancelled, done, still open work)."""
+
+    code = "team_state"
+
+
+class TeamNotAllowed(NotAllowed, TeamRuleError):
+    """Only a member of staff may do this."""
+
+    code = "team_not_allowed"
 
 
 def _audit(actor: Actor, action: str, object_type: str, object_id: int, person: Person) -> None:
@@ -69,7 +87,7 @@ def group_create(
 ) -> ResponsibilityGroup:
     """A new group with the person as member and the current coordinator as chair."""
     if ResponsibilityGroup.objects.filter(person=person, ended_on__isnull=True).exists():
-        raise TeamRuleError(_("Personen har allerede en aktiv ansvarsgruppe."))
+        raise TeamStateConflict(_("Personen har allerede en aktiv ansvarsgruppe."))
     if plan is not None and plan.person_id != person.pk:
         raise TeamRuleError(_("Planen tilhører en annen person."))
     with transaction.atomic():
@@ -107,15 +125,15 @@ def group_end(
 ) -> ResponsibilityGroup:
     """End the group and every membership, with the members' access."""
     if group.ended_on is not None:
-        raise TeamRuleError(_("Ansvarsgruppen er allerede avsluttet."))
+        raise TeamStateConflict(_("Ansvarsgruppen er allerede avsluttet."))
     if ended_on < group.started_on:
         raise TeamRuleError(_("Sluttdatoen kan ikke være før gruppen ble opprettet."))
     if group.meetings.filter(status=MeetingStatus.PLANNED).exists():
-        raise TeamRuleError(
+        raise TeamStateConflict(
             _("Gruppen har planlagte møter. Avlys dem eller registrer referat først.")
         )
     if _open_follow_ups(meeting__group=group):
-        raise TeamRuleError(
+        raise TeamStateConflict(
             _("Gruppen har oppfølgingspunkter som ikke er utført. Marker dem som utført først.")
         )
     with transaction.atomic():
@@ -157,9 +175,9 @@ def _check_member_target(
         raise TeamRuleError(_("Ukjent type medlem."))
     current = group.members.filter(ended_on__isnull=True)
     if staff is not None and current.filter(staff=staff).exists():
-        raise TeamRuleError(_("Den ansatte er allerede medlem av gruppen."))
+        raise TeamStateConflict(_("Den ansatte er allerede medlem av gruppen."))
     if relative is not None and current.filter(relative=relative).exists():
-        raise TeamRuleError(_("Den pårørende er allerede medlem av gruppen."))
+        raise TeamStateConflict(_("Den pårørende er allerede medlem av gruppen."))
 
 
 def member_add(
@@ -179,7 +197,7 @@ def member_add(
 ) -> GroupMember:
     """Add a member. A new chair takes over from the current one (one chair at a time)."""
     if group.ended_on is not None:
-        raise TeamRuleError(_("Ansvarsgruppen er avsluttet."))
+        raise TeamStateConflict(_("Ansvarsgruppen er avsluttet."))
     if not role.strip():
         raise TeamRuleError(_("Skriv hvilken rolle medlemmet har i gruppen."))
     if started_on < group.started_on:
@@ -234,14 +252,14 @@ def _end_membership(actor: Actor, member: GroupMember, ended_on: datetime.date) 
 def member_end(*, actor: Actor, member: GroupMember, ended_on: datetime.date) -> GroupMember:
     """End a membership; a staff member's access through the group ends with it."""
     if member.ended_on is not None:
-        raise TeamRuleError(_("Medlemskapet er allerede avsluttet."))
+        raise TeamStateConflict(_("Medlemskapet er allerede avsluttet."))
     if member.kind == MemberKind.PERSON:
         raise TeamRuleError(_("Personen selv kan ikke tas ut av gruppen."))
     if ended_on < member.started_on:
         raise TeamRuleError(_("Sluttdatoen kan ikke være før medlemskapet startet."))
     if _open_follow_ups(responsible_member=member):
         # Items stay on the responsible's list until done; they must keep access to them.
-        raise TeamRuleError(
+        raise TeamStateConflict(
             _(
                 "Medlemmet er ansvarlig for oppfølgingspunkter som ikke er utført. "
                 "Marker dem som utført først."
@@ -284,7 +302,7 @@ def meeting_schedule(
 ) -> Meeting:
     """A planned meeting; every current member is invited."""
     if group.ended_on is not None:
-        raise TeamRuleError(_("Ansvarsgruppen er avsluttet."))
+        raise TeamStateConflict(_("Ansvarsgruppen er avsluttet."))
     if not place.strip():
         raise TeamRuleError(_("Skriv hvor møtet holdes."))
     _check_times(starts_at, ends_at)
@@ -297,6 +315,7 @@ def meeting_schedule(
             agenda=agenda.strip(),
             created_by=actor.user,
         )
+        record_initial_status(meeting, actor=actor)
         _invite_current_members(meeting)
         _audit(actor, AuditAction.SCHEDULE, "meeting", meeting.pk, group.person)
     return meeting
@@ -312,8 +331,8 @@ def meeting_update(
     agenda: str = "",
 ) -> Meeting:
     """Change a planned meeting; SEQUENCE goes up so calendars take the new version."""
-    if meeting.status != MeetingStatus.PLANNED:
-        raise TeamRuleError(_("Bare planlagte møter kan endres."))
+    if not meeting.is_planned:
+        raise TeamStateConflict(_("Bare planlagte møter kan endres."))
     if not place.strip():
         raise TeamRuleError(_("Skriv hvor møtet holdes."))
     _check_times(starts_at, ends_at)
@@ -328,14 +347,26 @@ def meeting_update(
 
 
 def meeting_cancel(*, actor: Actor, meeting: Meeting) -> Meeting:
-    if meeting.status != MeetingStatus.PLANNED:
-        raise TeamRuleError(_("Bare planlagte møter kan avlyses."))
     with transaction.atomic():
-        meeting.status = MeetingStatus.CANCELLED
-        meeting.sequence += 1
-        meeting.save(update_fields=["status", "sequence"])
+        _move(
+            actor,
+            meeting,
+            MeetingStatus.CANCELLED,
+            changes={"sequence": meeting.sequence + 1},
+            refused=_("Bare planlagte møter kan avlyses."),
+        )
         _audit(actor, AuditAction.CANCEL, "meeting", meeting.pk, meeting.group.person)
     return meeting
+
+
+def _move(
+    actor: Actor, meeting: Meeting, to_status: str, *, changes: dict[str, object], refused: str
+) -> None:
+    """Change the meeting's status by its table; a refusal is told in `refused`."""
+    try:
+        transition(meeting, to_status, actor=actor, changes=changes)
+    except TransitionNotAllowed as exc:
+        raise TeamStateConflict(refused) from exc
 
 
 def meeting_record(
@@ -348,10 +379,10 @@ def meeting_record(
     shared_with_person: bool = True,
 ) -> Meeting:
     """Attendance and minutes of a meeting that has taken place (may be corrected later)."""
-    if meeting.status == MeetingStatus.CANCELLED:
-        raise TeamRuleError(_("Møtet er avlyst."))
+    if meeting.is_cancelled:
+        raise TeamStateConflict(_("Møtet er avlyst."))
     if meeting.starts_at > timezone.now():
-        raise TeamRuleError(_("Møtet har ikke startet ennå. Referatet skrives etter møtet."))
+        raise TeamStateConflict(_("Møtet har ikke startet ennå. Referatet skrives etter møtet."))
     if not minutes.strip():
         raise TeamRuleError(_("Skriv referatet fra møtet."))
     rows = {row.member_id: row for row in meeting.attendances.all()}
@@ -362,12 +393,27 @@ def meeting_record(
         for member_id, row in rows.items():
             row.attended = bool(attendance.get(member_id, False))
             row.save(update_fields=["attended"])
-        meeting.minutes, meeting.decisions = minutes.strip(), decisions.strip()
-        meeting.minutes_shared_with_person = shared_with_person
-        meeting.status = MeetingStatus.HELD
-        meeting.save(update_fields=["minutes", "decisions", "minutes_shared_with_person", "status"])
+        fields = {
+            "minutes": minutes.strip(),
+            "decisions": decisions.strip(),
+            "minutes_shared_with_person": shared_with_person,
+        }
+        if _held(meeting):
+            # A correction of the minutes: no change of status.
+            for name, value in fields.items():
+                setattr(meeting, name, value)
+            meeting.save(update_fields=list(fields))
+        else:
+            _move(actor, meeting, MeetingStatus.HELD, changes=fields, refused=_("Møtet er avlyst."))
         _audit(actor, AuditAction.RECORD, "meeting", meeting.pk, meeting.group.person)
     return meeting
+
+
+def _held(meeting: Meeting) -> bool:
+    """Whether the meeting is recorded as held, read under its row lock, so two first
+    records at once make one change of status and one correction."""
+    status = Meeting._base_manager.select_for_update().values_list("status", flat=True)
+    return status.get(pk=meeting.pk) == MeetingStatus.HELD
 
 
 # --- Follow-up items
@@ -382,8 +428,8 @@ def follow_up_add(
     due_on: datetime.date,
 ) -> FollowUpItem:
     """Who does what by when; stays on the responsible's list until done."""
-    if meeting.status != MeetingStatus.HELD:
-        raise TeamRuleError(
+    if not meeting.is_held:
+        raise TeamStateConflict(
             _("Registrer referatet fra møtet før du legger til oppfølgingspunkter.")
         )
     if not what.strip():
@@ -405,7 +451,7 @@ def follow_up_done(
 ) -> FollowUpItem:
     done_on = done_on or timezone.localdate()
     if item.done_on is not None:
-        raise TeamRuleError(_("Oppfølgingspunktet er allerede utført."))
+        raise TeamStateConflict(_("Oppfølgingspunktet er allerede utført."))
     if done_on > timezone.localdate():
         raise TeamRuleError(_("Utført-datoen kan ikke være fram i tid."))
     with transaction.atomic():
@@ -438,7 +484,7 @@ def calendar_feed_create(*, actor: Actor) -> tuple[CalendarFeed, str]:
     """A new private feed for the acting staff member; any earlier one stops working.
     Returns the feed and the token, which is shown once and never stored."""
     if actor.staff is None:
-        raise TeamRuleError(_("Bare ansatte kan ha kalenderabonnement."))
+        raise TeamNotAllowed(_("Bare ansatte kan ha kalenderabonnement."))
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
         _revoke_active_feeds(actor, actor.staff)

@@ -11,7 +11,7 @@ from ninja import Path, Query, Router, Status
 
 from mestring.access.permissions import PERSON_REGISTER
 from mestring.api.auth import context, endpoint
-from mestring.api.errors import field_invalid, form_invalid
+from mestring.api.errors import form_invalid
 from mestring.api.pagination import Paging, page_of
 from mestring.api.schemas import (
     MAX_ID,
@@ -163,12 +163,9 @@ def case_create(
     )
     if not form.is_valid():
         raise form_invalid(form, _CASE_FIELDS)
-    try:
-        case = case_services.case_apply(
-            actor=context(request).actor, person=person, **form.cleaned_data
-        )
-    except case_services.CaseworkError as exc:
-        raise field_invalid("body", str(exc)) from exc
+    case = case_services.case_apply(
+        actor=context(request).actor, person=person, **form.cleaned_data
+    )
     return Status(201, case_out(get_object_or_404(_cases(person), pk=case.pk)))
 
 
@@ -234,12 +231,9 @@ def service_case_create(
     )
     if not form.is_valid():
         raise form_invalid(form, _SERVICE_CASE_FIELDS)
-    try:
-        case = case_services.service_application_register(
-            actor=context(request).actor, person=person, **form.cleaned_data
-        )
-    except case_services.CaseworkError as exc:
-        raise field_invalid("body", str(exc)) from exc
+    case = case_services.service_application_register(
+        actor=context(request).actor, person=person, **form.cleaned_data
+    )
     lines = ApplicationLine.objects.select_related("service").order_by("pk")
     cases = _cases(person).prefetch_related(Prefetch("lines", queryset=lines))
     return Status(201, service_case_out(get_object_or_404(cases, pk=case.pk)))

@@ -21,7 +21,7 @@ from ninja import Field, Path, Query, Router, Schema, Status
 
 from mestring.access.permissions import DEVICES_MANAGE
 from mestring.api.auth import context, endpoint
-from mestring.api.errors import Conflict, field_invalid
+from mestring.api.errors import field_invalid
 from mestring.api.pagination import Paging, page_of
 from mestring.api.schemas import MAX_ID, Day, PastDay, Strict, responses, text
 from mestring.devices.models import Loan
@@ -305,19 +305,16 @@ def loan_order(
         ).first()
         if measure is None:
             raise field_invalid("measure_id", _("Velg et tiltak i personens plan."))
-    try:
-        loan = loan_services.loan_order(
-            actor=context(request).actor,
-            person=person,
-            label=data.label,
-            ordered_on=data.ordered_on,
-            expected_return_on=data.expected_return_on,
-            decision=decision,
-            measure=measure,
-            note=data.note,
-        )
-    except loan_services.LoanError as exc:
-        raise Conflict(str(exc)) from exc
+    loan = loan_services.loan_order(
+        actor=context(request).actor,
+        person=person,
+        label=data.label,
+        ordered_on=data.ordered_on,
+        expected_return_on=data.expected_return_on,
+        decision=decision,
+        measure=measure,
+        note=data.note,
+    )
     return Status(201, loan_out(_person_loans(person).get(pk=loan.pk)))
 
 
@@ -340,10 +337,7 @@ def loan_cancel(
     person: Person,
 ) -> dict:
     loan = get_object_or_404(Loan, pk=loan_id, person=person, returned_on__isnull=True)
-    try:
-        item = loan_services.loan_cancel(actor=context(request).actor, loan=loan)
-    except loan_services.LoanError as exc:
-        raise Conflict(str(exc)) from exc
+    item = loan_services.loan_cancel(actor=context(request).actor, loan=loan)
     return {"loan_id": loan_id, "item_label": item.label, "item_status": item.status}
 
 
@@ -396,12 +390,9 @@ def loan_deliver(
     loan_id: int = Path(..., ge=1, le=MAX_ID),
 ) -> dict:
     loan = get_object_or_404(Loan, pk=loan_id)
-    try:
-        loan_services.loan_deliver(
-            actor=context(request).actor, loan=loan, delivered_on=data.delivered_on
-        )
-    except loan_services.LoanError as exc:
-        raise Conflict(str(exc)) from exc
+    loan_services.loan_deliver(
+        actor=context(request).actor, loan=loan, delivered_on=data.delivered_on
+    )
     return store_loan_out(_store_loan(loan_id))
 
 
@@ -423,14 +414,11 @@ def loan_return(
     loan_id: int = Path(..., ge=1, le=MAX_ID),
 ) -> dict:
     loan = get_object_or_404(Loan, pk=loan_id)
-    try:
-        loan_services.loan_return(
-            actor=context(request).actor,
-            loan=loan,
-            returned_on=data.returned_on,
-            condition=data.condition,
-            note=data.note,
-        )
-    except loan_services.LoanError as exc:
-        raise Conflict(str(exc)) from exc
+    loan_services.loan_return(
+        actor=context(request).actor,
+        loan=loan,
+        returned_on=data.returned_on,
+        condition=data.condition,
+        note=data.note,
+    )
     return store_loan_out(_store_loan(loan_id))

@@ -21,7 +21,7 @@ from ninja import Field, Path, Query, Router, Schema, Status
 from mestring.access.boards import actor_unit_ids, name_persons
 from mestring.access.permissions import REHAB_REGISTER
 from mestring.api.auth import context, endpoint
-from mestring.api.errors import Conflict, field_invalid
+from mestring.api.errors import field_invalid
 from mestring.api.pagination import Paging, page_of
 from mestring.api.schemas import MAX_ID, Day, PastDay, Strict, responses, text
 from mestring.casework.models import Decision
@@ -287,20 +287,17 @@ def stay_admit(
         )
         if agreement is None:
             raise field_invalid("agreement_id", _("Avtalen finnes ikke."))
-    try:
-        stay = stay_services.stay_admit(
-            actor=context(request).actor,
-            person=person,
-            unit=unit,
-            stay_type=data.stay_type,
-            admitted_on=data.admitted_on,
-            decision=decision,
-            agreement=agreement,
-            note=data.note,
-            over_capacity=data.over_capacity,
-        )
-    except stay_services.InstitutionError as exc:
-        raise Conflict(str(exc)) from exc
+    stay = stay_services.stay_admit(
+        actor=context(request).actor,
+        person=person,
+        unit=unit,
+        stay_type=data.stay_type,
+        admitted_on=data.admitted_on,
+        decision=decision,
+        agreement=agreement,
+        note=data.note,
+        over_capacity=data.over_capacity,
+    )
     return Status(201, stay_out(_stay(person, stay.pk)))
 
 
@@ -324,15 +321,12 @@ def stay_discharge(
     person: Person,
 ) -> dict:
     stay = _stay(person, stay_id)
-    try:
-        stay_services.stay_discharge(
-            actor=context(request).actor,
-            stay=stay,
-            discharged_on=data.discharged_on,
-            discharged_to=data.discharged_to,
-        )
-    except stay_services.InstitutionError as exc:
-        raise Conflict(str(exc)) from exc
+    stay_services.stay_discharge(
+        actor=context(request).actor,
+        stay=stay,
+        discharged_on=data.discharged_on,
+        discharged_to=data.discharged_to,
+    )
     return stay_out(_stay(person, stay.pk))
 
 
@@ -364,17 +358,14 @@ def rehab_plan_save(
         responsible = Staff.objects.filter(pk=data.responsible_id, is_active=True).first()
         if responsible is None:
             raise field_invalid("responsible_id", _("Velg en aktiv ansatt i kommunen."))
-    try:
-        stay_services.rehab_plan_save(
-            actor=context(request).actor,
-            stay=stay,
-            goals=data.goals,
-            daily_training=data.daily_training,
-            physio_minutes_per_day=data.physio_minutes_per_day,
-            responsible=responsible,
-        )
-    except stay_services.InstitutionError as exc:
-        raise Conflict(str(exc)) from exc
+    stay_services.rehab_plan_save(
+        actor=context(request).actor,
+        stay=stay,
+        goals=data.goals,
+        daily_training=data.daily_training,
+        physio_minutes_per_day=data.physio_minutes_per_day,
+        responsible=responsible,
+    )
     return stay_out(_stay(person, stay.pk))
 
 

@@ -17,14 +17,13 @@ from typing import Annotated, Any, Literal
 
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Field, Path, Query, Router, Schema, Status
 from pydantic import AfterValidator
 
 from mestring.api.auth import context, endpoint
-from mestring.api.errors import InvalidInput, field_invalid
+from mestring.api.errors import field_invalid
 from mestring.api.pagination import Paging, page_of
 from mestring.api.schemas import MAX_ID, Strict, responses, text
 from mestring.assessments.models import FunctionVariable
@@ -255,9 +254,7 @@ def _observation_out(person: Person, observation_id: int) -> dict:
 
 
 def _common(person: Person, data: ObservationIn) -> dict[str, Any]:
-    """The checks of the web form's common fields, then the recorder's arguments."""
-    if data.observed_on > timezone.localdate():
-        raise field_invalid("observed_on", _("Datoen for målingen kan ikke være fram i tid."))
+    """The recorder's arguments from the common fields; the date is the service's rule."""
     episode = None
     if data.episode_id is not None:
         episode = Episode.objects.filter(person=person, pk=data.episode_id).first()
@@ -281,26 +278,16 @@ def _record(
     **arguments: Any,
 ) -> Status:
     """Record a new observation (201), or correct `observation` in place (200)."""
-    try:
-        saved = recorder(
-            actor=context(request).actor, person=person, observation=observation, **arguments
-        )
-    except services.RULE_ERRORS as exc:
-        raise InvalidInput(str(exc), [{"field": "body", "message": str(exc)}]) from exc
+    saved = recorder(
+        actor=context(request).actor, person=person, observation=observation, **arguments
+    )
     return Status(201 if observation is None else 200, _observation_out(person, saved.pk))
 
 
-def _to_correct(person: Person, observation_id: int, instrument: str) -> Observation:
-    """The person's observation (404 otherwise), measured with this instrument (422
-    otherwise: the web corrects an observation with its own instrument's form)."""
-    observation = get_object_or_404(Observation, pk=observation_id, person=person)
-    if observation.instrument != instrument:
-        message = _(
-            "Målingen er registrert med «%(label)s» og kan bare rettes med samme instrument "
-            "(«%(code)s»)."
-        ) % {"label": observation.get_instrument_display(), "code": observation.instrument}
-        raise InvalidInput(message, [{"field": "body", "message": message}])
-    return observation
+def _to_correct(person: Person, observation_id: int) -> Observation:
+    """The person's observation (404 otherwise); that it is corrected with the
+    instrument it was measured with is the service's rule (422)."""
+    return get_object_or_404(Observation, pk=observation_id, person=person)
 
 
 def _decimal(value: float | None) -> Decimal | None:
@@ -517,7 +504,7 @@ def sppb_correct(
     *,
     person: Person,
 ) -> Status:
-    observation = _to_correct(person, observation_id, "sppb")
+    observation = _to_correct(person, observation_id)
     return _record(
         request, person, services.sppb_record, observation=observation, **_sppb(person, data)
     )
@@ -538,7 +525,7 @@ def copm_correct(
     *,
     person: Person,
 ) -> Status:
-    observation = _to_correct(person, observation_id, "copm")
+    observation = _to_correct(person, observation_id)
     return _record(
         request, person, services.copm_record, observation=observation, **_copm(person, data)
     )
@@ -559,7 +546,7 @@ def psfs_correct(
     *,
     person: Person,
 ) -> Status:
-    observation = _to_correct(person, observation_id, "psfs")
+    observation = _to_correct(person, observation_id)
     return _record(
         request, person, services.psfs_record, observation=observation, **_psfs(person, data)
     )
@@ -580,7 +567,7 @@ def function_correct(
     *,
     person: Person,
 ) -> Status:
-    observation = _to_correct(person, observation_id, "funksjon")
+    observation = _to_correct(person, observation_id)
     return _record(
         request,
         person,

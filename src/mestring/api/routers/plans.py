@@ -12,14 +12,11 @@ from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
 
-from mestring.access.models import ConsentKind
 from mestring.access.permissions import ACCESS_GRANT
-from mestring.access.selectors import consent_in_force
 from mestring.api.auth import context, endpoint
-from mestring.api.errors import ApiError, Conflict, field_invalid, form_invalid
+from mestring.api.errors import form_invalid
 from mestring.api.pagination import Paging, page_of
 from mestring.api.schemas import (
     MAX_ID,
@@ -46,7 +43,6 @@ from mestring.api.schemas_changes import (
     PlanCloseIn,
     PlanCreateIn,
 )
-from mestring.core.transitions import TransitionNotAllowed, check_transition
 from mestring.kernel.audit_words import AuditAction
 from mestring.people.models import Person
 from mestring.plans import services as plan_services
@@ -62,17 +58,14 @@ from mestring.plans.forms import (
     measure_initial,
 )
 from mestring.plans.models import (
-    GOAL_TRANSITIONS,
     CoordinatorAssignment,
     Evaluation,
     Goal,
-    GoalStatus,
     IndividualPlan,
     Measure,
     PlanParticipant,
-    PlanStatus,
 )
-from mestring.plans.revisions import staff_name
+from mestring.plans.revisions import measure_responsible, staff_name
 
 router = Router(tags=["Individuelle planer"])
 
@@ -103,15 +96,6 @@ def goal_out(goal: Goal) -> dict:
     }
 
 
-def _responsible(measure: Measure) -> str:
-    if measure.responsible_staff is not None:
-        user = measure.responsible_staff.user
-        return user.get_full_name() or user.username
-    if measure.responsible_unit is not None:
-        return measure.responsible_unit.name
-    return measure.responsible_other
-
-
 def measure_out(measure: Measure) -> dict:
     return {
         "id": measure.pk,
@@ -120,7 +104,7 @@ def measure_out(measure: Measure) -> dict:
         "title": measure.title,
         "scope": measure.scope,
         "how": measure.how,
-        "responsible": _responsible(measure),
+        "responsible": measure_responsible(measure),
         "responsible_unit_id": measure.responsible_unit_id,
         "responsible_staff_id": measure.responsible_staff_id,
         "responsible_other": measure.responsible_other,
@@ -144,12 +128,6 @@ def plan_out(plan: IndividualPlan) -> dict:
         "goals": [goal_out(g) for g in plan.goals.all()],
         "measures": [measure_out(m) for m in plan.measures.all()],
     }
-
-
-def _rule_error(exc: plan_services.PlanRuleError) -> ApiError:
-    if isinstance(exc, plan_services.PlanChanged):
-        return Conflict(str(exc))
-    return ApiError(str(exc))
 
 
 @router.get(
@@ -206,17 +184,14 @@ def goal_create(
     person: Person,
 ) -> Status:
     plan = get_object_or_404(IndividualPlan, pk=plan_id, person=person)
-    try:
-        goal = plan_services.goal_add(
-            actor=context(request).actor,
-            plan=plan,
-            text=data.text,
-            status=data.status,
-            target_date=data.target_date,
-            expected_version=data.expected_version,
-        )
-    except plan_services.PlanRuleError as exc:
-        raise _rule_error(exc) from exc
+    goal = plan_services.goal_add(
+        actor=context(request).actor,
+        plan=plan,
+        text=data.text,
+        status=data.status,
+        target_date=data.target_date,
+        expected_version=data.expected_version,
+    )
     return Status(201, goal_out(goal))
 
 
@@ -248,15 +223,12 @@ def goal_status(
     changes: dict = {"status": data.status}
     if data.achievement is not None:
         changes["achievement"] = data.achievement
-    try:
-        goal = plan_services.goal_update(
-            actor=context(request).actor,
-            goal=goal,
-            expected_version=data.expected_version,
-            data=changes,
-        )
-    except plan_services.PlanRuleError as exc:
-        raise _rule_error(exc) from exc
+    goal = plan_services.goal_update(
+        actor=context(request).actor,
+        goal=goal,
+        expected_version=data.expected_version,
+        data=changes,
+    )
     return goal_out(goal)
 
 
@@ -289,23 +261,12 @@ def _measure_form(plan: IndividualPlan, values: dict[str, Any]) -> dict[str, Any
     return {k: v for k, v in form.cleaned_data.items() if k != "version"}
 
 
-def _measure_rule_error(plan: IndividualPlan, exc: plan_services.PlanRuleError) -> ApiError:
-    """A stale version or a closed plan is a conflict with the plan's state (409); a
-    withdrawn consent is refused as in the web (400); the rest is input (422)."""
-    if isinstance(exc, (plan_services.PlanChanged, plan_services.PlanClosed)):
-        return Conflict(str(exc))
-    if not consent_in_force(plan.person, ConsentKind.INDIVIDUAL_PLAN):
-        return ApiError(str(exc))
-    return field_invalid("body", str(exc))
-
-
-def _open_plan(person: Person, plan_id: int) -> IndividualPlan:
-    plan = get_object_or_404(
+def _plan_of(person: Person, plan_id: int) -> IndividualPlan:
+    """The person's plan; whether it may be changed (not closed, not changed since the
+    client read it, consent in force) is the service's to say."""
+    return get_object_or_404(
         IndividualPlan.objects.select_related("person"), pk=plan_id, person=person
     )
-    if plan.is_closed:
-        raise Conflict(_("Planen er avsluttet og kan ikke endres."))
-    return plan
 
 
 def _measure_read(measure_id: int, plan: IndividualPlan) -> dict:
@@ -322,7 +283,7 @@ def _measure_read(measure_id: int, plan: IndividualPlan) -> dict:
     description=(
         "Som «Nytt tiltak» i nettløsningen: samme felt og kontroller. Noen må være ansvarlig "
         "(enhet, ansatt eller andre), målet må høre til planen og vedtaket til personen. "
-        "Planen må være aktiv (409 ellers) og samtykket gjelde (400 ellers). Med "
+        "Planen må være aktiv (409 ellers) og samtykket gjelde (409 ellers). Med "
         "`expected_version` avvises lagringen (409) hvis planen er endret i mellomtiden. "
         "Tilgang: `plans:write`, og tjenstlig behov for personen."
     ),
@@ -336,17 +297,14 @@ def measure_create(
     *,
     person: Person,
 ) -> Status:
-    plan = _open_plan(person, plan_id)
+    plan = _plan_of(person, plan_id)
     fields = _measure_form(plan, data.model_dump())
-    try:
-        measure = plan_services.measure_add(
-            actor=context(request).actor,
-            plan=plan,
-            data=fields,
-            expected_version=data.expected_version,
-        )
-    except plan_services.PlanRuleError as exc:
-        raise _measure_rule_error(plan, exc) from exc
+    measure = plan_services.measure_add(
+        actor=context(request).actor,
+        plan=plan,
+        data=fields,
+        expected_version=data.expected_version,
+    )
     return Status(201, _measure_read(measure.pk, plan))
 
 
@@ -370,7 +328,7 @@ def measure_update(
     *,
     person: Person,
 ) -> dict:
-    plan = _open_plan(person, plan_id)
+    plan = _plan_of(person, plan_id)
     measure = get_object_or_404(Measure, pk=measure_id, plan=plan)
     # The web form shows the stored values; the changes go on top of them.
     values = {
@@ -381,15 +339,12 @@ def measure_update(
     values.update(data.model_dump(exclude_unset=True, exclude={"expected_version"}))
     fields = _measure_form(plan, values)
     measure.plan = plan
-    try:
-        plan_services.measure_update(
-            actor=context(request).actor,
-            measure=measure,
-            expected_version=data.expected_version,
-            data=fields,
-        )
-    except plan_services.PlanRuleError as exc:
-        raise _measure_rule_error(plan, exc) from exc
+    plan_services.measure_update(
+        actor=context(request).actor,
+        measure=measure,
+        expected_version=data.expected_version,
+        data=fields,
+    )
     return _measure_read(measure.pk, plan)
 
 
@@ -417,7 +372,7 @@ def _goal_form(plan: IndividualPlan, goal: Goal, values: dict[str, Any]) -> dict
         "er null), endres ikke; for `target_date` tømmer null datoen. Statusendringer følger "
         "de samme reglene som i nettløsningen (409 ellers). `expected_version` er planens "
         "versjon da du leste den: er planen endret siden, avvises lagringen (409). Planen må "
-        "være aktiv (409 ellers) og samtykket gjelde (400 ellers). Tilgang: `plans:write`, "
+        "være aktiv (409 ellers) og samtykket gjelde (409 ellers). Tilgang: `plans:write`, "
         "og tjenstlig behov for personen."
     ),
 )
@@ -431,7 +386,7 @@ def goal_change(
     *,
     person: Person,
 ) -> dict:
-    plan = _open_plan(person, plan_id)
+    plan = _plan_of(person, plan_id)
     goal = get_object_or_404(Goal, pk=goal_id, plan=plan)
     goal.plan = plan
     # The web form shows the stored values; the changes go on top of them.
@@ -440,24 +395,13 @@ def goal_change(
     values.update(
         {name: value for name, value in sent.items() if value is not None or name == "target_date"}
     )
-    if values["status"] != goal.status:
-        try:
-            # The web form lists every status; say why this one is not allowed.
-            check_transition(
-                GOAL_TRANSITIONS, goal.status, values["status"], dict(GoalStatus.choices)
-            )
-        except TransitionNotAllowed as exc:
-            raise Conflict(str(exc)) from exc
     fields = _goal_form(plan, goal, values)
-    try:
-        goal = plan_services.goal_update(
-            actor=context(request).actor,
-            goal=goal,
-            expected_version=data.expected_version,
-            data=fields,
-        )
-    except plan_services.PlanRuleError as exc:
-        raise _measure_rule_error(plan, exc) from exc
+    goal = plan_services.goal_update(
+        actor=context(request).actor,
+        goal=goal,
+        expected_version=data.expected_version,
+        data=fields,
+    )
     return goal_out(goal)
 
 
@@ -497,12 +441,6 @@ _PLAN_CREATE_FIELDS = {
 }
 
 
-def _active_plan_conflict(person: Person) -> Conflict | None:
-    if IndividualPlan.objects.filter(person=person, status=PlanStatus.ACTIVE).exists():
-        return Conflict(_("Personen har allerede en aktiv plan. Endre den i stedet."))
-    return None
-
-
 @router.post(
     "/{person_id}/plans/",
     response=responses({201: PlanOut}),
@@ -523,16 +461,9 @@ def plan_create(
     *,
     person: Person,
 ) -> Status:
-    if conflict := _active_plan_conflict(person):
-        raise conflict
     form = PlanCreateForm(_posted(data.model_dump(), _PLAN_CREATE_FIELDS), person=person)
     fields = _checked(form, _PLAN_CREATE_FIELDS)
-    try:
-        plan = plan_services.plan_create(actor=context(request).actor, person=person, **fields)
-    except plan_services.PlanRuleError as exc:
-        # Someone created one at the same moment: the database let only one through.
-        conflict = _active_plan_conflict(person)
-        raise conflict or field_invalid("body", str(exc)) from exc
+    plan = plan_services.plan_create(actor=context(request).actor, person=person, **fields)
     return Status(201, _plan_read(person, plan.pk))
 
 
@@ -559,18 +490,15 @@ def plan_close(
     *,
     person: Person,
 ) -> dict:
-    plan = _open_plan(person, plan_id)
+    plan = _plan_of(person, plan_id)
     fields = _checked(CloseForm(_posted(data.model_dump(), _CLOSE_FIELDS)), _CLOSE_FIELDS)
-    try:
-        plan_services.plan_close(
-            actor=context(request).actor,
-            plan=plan,
-            end_date=fields["end_date"],
-            note=fields["note"],
-            expected_version=data.expected_version,
-        )
-    except plan_services.PlanRuleError as exc:
-        raise _measure_rule_error(plan, exc) from exc
+    plan_services.plan_close(
+        actor=context(request).actor,
+        plan=plan,
+        end_date=fields["end_date"],
+        note=fields["note"],
+        expected_version=data.expected_version,
+    )
     return _plan_read(person, plan.pk)
 
 
@@ -611,7 +539,7 @@ def participant_out(participant: PlanParticipant) -> dict:
     description=(
         "Som «Ny deltaker» i nettløsningen: nøyaktig én av `staff_id`, `unit_id` og "
         "`relative_id` (en av personens pårørende), og rollen. Planen må være aktiv (409 "
-        "ellers) og samtykket gjelde (400 ellers). Med `expected_version` avvises lagringen "
+        "ellers) og samtykket gjelde (409 ellers). Med `expected_version` avvises lagringen "
         "(409) hvis planen er endret i mellomtiden. " + WRITE
     ),
 )
@@ -626,19 +554,16 @@ def participant_add(
     *,
     person: Person,
 ) -> Status:
-    plan = _open_plan(person, plan_id)
+    plan = _plan_of(person, plan_id)
     posted = _posted(data.model_dump(), _PARTICIPANT_FIELDS)
     posted["version"] = plan.version  # the lock is the service's, with expected_version
     fields = _checked(ParticipantForm(posted, person=person), _PARTICIPANT_FIELDS)
-    try:
-        participant = plan_services.participant_add(
-            actor=context(request).actor,
-            plan=plan,
-            data=fields,
-            expected_version=data.expected_version,
-        )
-    except plan_services.PlanRuleError as exc:
-        raise _measure_rule_error(plan, exc) from exc
+    participant = plan_services.participant_add(
+        actor=context(request).actor,
+        plan=plan,
+        data=fields,
+        expected_version=data.expected_version,
+    )
     participant = PlanParticipant.objects.select_related("staff__user", "unit", "relative").get(
         pk=participant.pk
     )
@@ -666,7 +591,7 @@ _PARTICIPANT_CHOICES = ("staff_id", "unit_id", "relative_id")
         "og etter endringen må nøyaktig én av dem være valgt (422 ellers). Null i `role` "
         "eller `contribution` endrer ikke feltet. `expected_version` er planens versjon da "
         "du leste den: er planen endret siden, avvises lagringen (409). Planen må være aktiv "
-        "(409 ellers) og samtykket gjelde (400 ellers). " + WRITE
+        "(409 ellers) og samtykket gjelde (409 ellers). " + WRITE
     ),
 )
 @endpoint(
@@ -681,7 +606,7 @@ def participant_change(
     *,
     person: Person,
 ) -> dict:
-    plan = _open_plan(person, plan_id)
+    plan = _plan_of(person, plan_id)
     participant = get_object_or_404(PlanParticipant, pk=participant_id, plan=plan)
     participant.plan = plan
     # The web form shows the stored values; the changes go on top of them.
@@ -700,15 +625,12 @@ def participant_change(
     posted = _posted(values, _PARTICIPANT_FIELDS)
     posted["version"] = plan.version  # the lock is the service's, with expected_version
     fields = _checked(ParticipantForm(posted, person=person), _PARTICIPANT_FIELDS)
-    try:
-        participant = plan_services.participant_update(
-            actor=context(request).actor,
-            participant=participant,
-            expected_version=data.expected_version,
-            data=fields,
-        )
-    except plan_services.PlanRuleError as exc:
-        raise _measure_rule_error(plan, exc) from exc
+    participant = plan_services.participant_update(
+        actor=context(request).actor,
+        participant=participant,
+        expected_version=data.expected_version,
+        data=fields,
+    )
     return _participant_read(participant)
 
 
@@ -718,7 +640,7 @@ def participant_change(
     summary="Fjern en deltaker fra planen",
     description=(
         "Som «Fjern» i nettløsningen; svarer 204 uten innhold. Planen må være aktiv (409 "
-        "ellers) og samtykket gjelde (400 ellers). Med `expected_version` avvises det (409) "
+        "ellers) og samtykket gjelde (409 ellers). Med `expected_version` avvises det (409) "
         "hvis planen er endret i mellomtiden. " + WRITE
     ),
 )
@@ -736,17 +658,14 @@ def participant_remove(
     *,
     person: Person,
 ) -> Status:
-    plan = _open_plan(person, plan_id)
+    plan = _plan_of(person, plan_id)
     participant = get_object_or_404(PlanParticipant, pk=participant_id, plan=plan)
     participant.plan = plan
-    try:
-        plan_services.participant_remove(
-            actor=context(request).actor,
-            participant=participant,
-            expected_version=expected_version,
-        )
-    except plan_services.PlanRuleError as exc:
-        raise _measure_rule_error(plan, exc) from exc
+    plan_services.participant_remove(
+        actor=context(request).actor,
+        participant=participant,
+        expected_version=expected_version,
+    )
     return Status(204, None)
 
 
@@ -780,7 +699,7 @@ def evaluation_out(evaluation: Evaluation) -> dict:
         "Som «Ny evaluering» i nettløsningen: ett mål i planen (`goal_id`) eller hele planen. "
         "Når et mål evalueres med `achievement`, oppdateres målets måloppnåelse. Datoen kan "
         "ikke være fram i tid (422). Planen må være aktiv (409 ellers) og samtykket gjelde "
-        "(400 ellers). Med `expected_version` avvises lagringen (409) hvis planen er endret "
+        "(409 ellers). Med `expected_version` avvises lagringen (409) hvis planen er endret "
         "i mellomtiden. " + WRITE
     ),
 )
@@ -795,18 +714,15 @@ def evaluation_add(
     *,
     person: Person,
 ) -> Status:
-    plan = _open_plan(person, plan_id)
+    plan = _plan_of(person, plan_id)
     form = EvaluationForm(_posted(data.model_dump(), _EVALUATION_FIELDS), plan=plan)
     fields = _checked(form, _EVALUATION_FIELDS)
-    try:
-        evaluation = plan_services.evaluation_add(
-            actor=context(request).actor,
-            plan=plan,
-            expected_version=data.expected_version,
-            **fields,
-        )
-    except plan_services.PlanRuleError as exc:
-        raise _measure_rule_error(plan, exc) from exc
+    evaluation = plan_services.evaluation_add(
+        actor=context(request).actor,
+        plan=plan,
+        expected_version=data.expected_version,
+        **fields,
+    )
     return Status(201, evaluation_out(evaluation))
 
 
@@ -863,20 +779,11 @@ def coordinator_appoint(
     *,
     person: Person,
 ) -> Status:
-    current = CoordinatorAssignment.objects.filter(person=person, ended_on__isnull=True).first()
-    if current is not None and current.coordinator_id == data.coordinator_id:
-        raise Conflict(
-            _("%(name)s er allerede personens koordinator.")
-            % {"name": staff_name(current.coordinator)}
-        )
     form = AppointForm(_posted(data.model_dump(), _APPOINT_FIELDS), person=person)
     fields = _checked(form, _APPOINT_FIELDS)
-    try:
-        assignment = plan_services.coordinator_appoint(
-            actor=context(request).actor, person=person, **fields
-        )
-    except plan_services.PlanRuleError as exc:
-        raise field_invalid("body", str(exc)) from exc
+    assignment = plan_services.coordinator_appoint(
+        actor=context(request).actor, person=person, **fields
+    )
     assignment = CoordinatorAssignment.objects.select_related("coordinator__user").get(
         pk=assignment.pk
     )
@@ -917,14 +824,9 @@ def coordinator_end(
         pk=assignment_id,
         person=person,
     )
-    if assignment.ended_on is not None:
-        raise Conflict(_("Oppnevningen er allerede avsluttet."))
     values = {"ended_on": data.ended_on or timezone.localdate()}
     fields = _checked(EndAssignmentForm(values), {"ended_on": "ended_on"})
-    try:
-        assignment = plan_services.coordinator_end(
-            actor=context(request).actor, assignment=assignment, ended_on=fields["ended_on"]
-        )
-    except plan_services.PlanRuleError as exc:
-        raise field_invalid("ended_on", str(exc)) from exc
+    assignment = plan_services.coordinator_end(
+        actor=context(request).actor, assignment=assignment, ended_on=fields["ended_on"]
+    )
     return assignment_out(assignment)

@@ -6,12 +6,11 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
 
 from mestring.access.permissions import PERSON_REGISTER
 from mestring.api.auth import context, endpoint
-from mestring.api.errors import ApiError, Conflict, field_invalid, form_invalid
+from mestring.api.errors import form_invalid
 from mestring.api.pagination import Paging, page_of
 from mestring.api.routers.cases import case_out
 from mestring.api.schemas import (
@@ -31,18 +30,12 @@ from mestring.api.schemas import (
 )
 from mestring.api.schemas_changes import ReferralCaseIn
 from mestring.casework.models import Case
-from mestring.core.transitions import TransitionNotAllowed, check_transition
 from mestring.kernel.audit_words import AuditAction
 from mestring.people.models import Person
 from mestring.referrals import selectors
 from mestring.referrals import services as referral_services
 from mestring.referrals.forms import OpenCaseForm, StatusForm, TriageForm
-from mestring.referrals.models import (
-    OPEN_REFERRAL_STATUSES,
-    REFERRAL_TRANSITIONS,
-    Referral,
-    ReferralStatus,
-)
+from mestring.referrals.models import Referral, ReferralStatus
 
 person_router = Router(tags=["Meldinger om behov"])
 inbox_router = Router(tags=["Meldinger om behov"])
@@ -77,14 +70,6 @@ def _filtered(
     if filters.received_to is not None:
         referrals = referrals.filter(received_on__lte=filters.received_to)
     return referrals
-
-
-def _rule_error(referral: Referral, exc: Exception) -> ApiError:
-    """A finished message (or a status the table does not allow) is a conflict with its
-    state; anything else is input the rules refuse."""
-    if isinstance(exc, TransitionNotAllowed) or referral.status not in OPEN_REFERRAL_STATUSES:
-        return Conflict(str(exc))
-    return field_invalid("body", str(exc))
 
 
 @person_router.get(
@@ -154,18 +139,15 @@ def person_referral_create(
     *,
     person: Person,
 ) -> Status:
-    try:
-        referral = referral_services.referral_register(
-            actor=context(request).actor,
-            person=person,
-            source=data.source,
-            source_unit=None,
-            received_on=data.received_on,
-            description=data.description,
-            urgency=data.urgency,
-        )
-    except referral_services.ReferralRuleError as exc:
-        raise ApiError(str(exc)) from exc
+    referral = referral_services.referral_register(
+        actor=context(request).actor,
+        person=person,
+        source=data.source,
+        source_unit=None,
+        received_on=data.received_on,
+        description=data.description,
+        urgency=data.urgency,
+    )
     return Status(201, referral_out(referral))
 
 
@@ -190,13 +172,6 @@ def person_referral_status(
     person: Person,
 ) -> dict:
     referral = selectors.person_referral(person, referral_id)
-    try:
-        # The web form offers only the statuses the table allows; say why this one is not.
-        check_transition(
-            REFERRAL_TRANSITIONS, referral.status, data.to_status, dict(ReferralStatus.choices)
-        )
-    except TransitionNotAllowed as exc:
-        raise Conflict(str(exc)) from exc
     form = StatusForm(
         {
             "status-to_status": data.to_status,
@@ -205,19 +180,19 @@ def person_referral_status(
         },
         referral=referral,
     )
+    # The web form lists only the statuses the table allows; here every status is read,
+    # so the service's table says why this one is not (409).
+    form.fields["to_status"].choices = ReferralStatus.choices
     if not form.is_valid():
         raise form_invalid(form, {"forwarded_to": "forwarded_to_id"})
     cleaned = form.cleaned_data
-    try:
-        referral = referral_services.referral_transition(
-            actor=context(request).actor,
-            referral=referral,
-            to_status=cleaned["to_status"],
-            reason=cleaned["reason"],
-            forwarded_to=cleaned["forwarded_to"],
-        )
-    except (referral_services.ReferralRuleError, TransitionNotAllowed) as exc:
-        raise _rule_error(referral, exc) from exc
+    referral = referral_services.referral_transition(
+        actor=context(request).actor,
+        referral=referral,
+        to_status=cleaned["to_status"],
+        reason=cleaned["reason"],
+        forwarded_to=cleaned["forwarded_to"],
+    )
     return referral_out(referral)
 
 
@@ -255,18 +230,15 @@ def person_referral_triage(
     if not form.is_valid():
         raise form_invalid(form)
     cleaned = form.cleaned_data
-    try:
-        referral = referral_services.referral_triage(
-            actor=context(request).actor,
-            referral=referral,
-            pyramid_level=cleaned["pyramid_level"],
-            competence=cleaned["competence"],
-            complexity=cleaned["complexity"],
-            intensity=cleaned["intensity"],
-            care_place=cleaned["care_place"] or None,
-        )
-    except referral_services.ReferralRuleError as exc:
-        raise _rule_error(referral, exc) from exc
+    referral = referral_services.referral_triage(
+        actor=context(request).actor,
+        referral=referral,
+        pyramid_level=cleaned["pyramid_level"],
+        competence=cleaned["competence"],
+        complexity=cleaned["complexity"],
+        intensity=cleaned["intensity"],
+        care_place=cleaned["care_place"] or None,
+    )
     return referral_out(referral)
 
 
@@ -301,15 +273,6 @@ def person_referral_open_case(
     person: Person,
 ) -> Status:
     referral = selectors.person_referral(person, referral_id)
-    if referral.status not in OPEN_REFERRAL_STATUSES:
-        # The web offers «Opprett sak» only on an open message; say why this one is not.
-        raise Conflict(
-            _(
-                "Meldingen er ferdig behandlet (%(status)s), og det kan ikke opprettes en sak "
-                "fra den."
-            )
-            % {"status": referral.get_status_display()}
-        )
     form = OpenCaseForm(
         {
             "sak-requests_individual_plan": data.requests_individual_plan,
@@ -320,12 +283,9 @@ def person_referral_open_case(
     )
     if not form.is_valid():
         raise form_invalid(form, _CASE_FIELDS)
-    try:
-        case = referral_services.referral_open_case(
-            actor=context(request).actor, referral=referral, **form.cleaned_data
-        )
-    except (referral_services.ReferralRuleError, TransitionNotAllowed) as exc:
-        raise _rule_error(referral, exc) from exc
+    case = referral_services.referral_open_case(
+        actor=context(request).actor, referral=referral, **form.cleaned_data
+    )
     created = get_object_or_404(
         Case.objects.filter(person=person).prefetch_related("decisions"), pk=case.pk
     )

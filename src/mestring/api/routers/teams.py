@@ -22,10 +22,11 @@ from pydantic import AfterValidator
 from mestring.access.actor import Actor
 from mestring.access.models import Block, CareRelation
 from mestring.api.auth import context, endpoint
-from mestring.api.errors import ApiError, Conflict, field_invalid, form_invalid
+from mestring.api.errors import field_invalid, form_invalid
 from mestring.api.pagination import Paging, page_of
 from mestring.api.schemas import MAX_ID, Strict, responses, text
 from mestring.kernel.audit_words import AuditAction
+from mestring.kernel.errors import Conflict
 from mestring.people.models import Person
 from mestring.plans.models import CoordinatorAssignment
 from mestring.plans.selectors import active_plan, current_coordinator
@@ -359,10 +360,6 @@ def _follow_ups() -> QuerySet[FollowUpItem]:
     return FollowUpItem.objects.select_related("meeting__group", *related)
 
 
-def _rule_error(exc: services.TeamRuleError) -> ApiError:
-    return ApiError(str(exc))
-
-
 def _meeting_form(person: Person, data: MeetingIn) -> dict[str, Any]:
     """The web's MeetingForm: local times, summer-time gaps, no name in the place."""
     form = MeetingForm(data.model_dump(), person=person)
@@ -441,17 +438,12 @@ def group_create(
     *,
     person: Person,
 ) -> Status:
-    if selectors.current_group(person) is not None:
-        raise Conflict(_("Personen har allerede en aktiv ansvarsgruppe."))
-    try:
-        group = services.group_create(
-            actor=context(request).actor,
-            person=person,
-            started_on=data.started_on,
-            plan=active_plan(person),
-        )
-    except services.TeamRuleError as exc:
-        raise _rule_error(exc) from exc
+    group = services.group_create(
+        actor=context(request).actor,
+        person=person,
+        started_on=data.started_on,
+        plan=active_plan(person),
+    )
     return Status(201, group_out(_group_of(person, group.pk), _coordinator_id(person)))
 
 
@@ -461,7 +453,7 @@ def group_create(
     summary="Avslutt ansvarsgruppen",
     description=(
         "Avslutter gruppen og alle medlemskap (og medlemmenes tilgang gjennom gruppen). "
-        "Avvises (400) når gruppen har planlagte møter eller oppfølgingspunkter som ikke er "
+        "Avvises (409) når gruppen har planlagte møter eller oppfølgingspunkter som ikke er "
         "utført. " + WRITE
     ),
 )
@@ -477,10 +469,7 @@ def group_end(
     person: Person,
 ) -> dict:
     group = _group_of(person, group_id)
-    try:
-        services.group_end(actor=context(request).actor, group=group, ended_on=data.ended_on)
-    except services.TeamRuleError as exc:
-        raise _rule_error(exc) from exc
+    services.group_end(actor=context(request).actor, group=group, ended_on=data.ended_on)
     return group_out(_group_of(person, group.pk), _coordinator_id(person))
 
 
@@ -525,23 +514,20 @@ def member_add(
     if not form.is_valid():
         raise form_invalid(form, MEMBER_FIELDS)
     cleaned = form.cleaned_data
-    try:
-        member = services.member_add(
-            actor=context(request).actor,
-            group=group,
-            kind=cleaned["kind"],
-            staff=cleaned["staff"],
-            unit=cleaned["unit"],
-            relative=cleaned["relative"],
-            name=cleaned["name"],
-            role=cleaned["role"],
-            line=cleaned["line"],
-            email=cleaned["email"],
-            started_on=cleaned["started_on"],
-            is_chair=cleaned["is_chair"],
-        )
-    except services.TeamRuleError as exc:
-        raise _rule_error(exc) from exc
+    member = services.member_add(
+        actor=context(request).actor,
+        group=group,
+        kind=cleaned["kind"],
+        staff=cleaned["staff"],
+        unit=cleaned["unit"],
+        relative=cleaned["relative"],
+        name=cleaned["name"],
+        role=cleaned["role"],
+        line=cleaned["line"],
+        email=cleaned["email"],
+        started_on=cleaned["started_on"],
+        is_chair=cleaned["is_chair"],
+    )
     member = GroupMember.objects.select_related(*selectors.MEMBER_RELATED).get(pk=member.pk)
     return Status(201, member_out(member, _coordinator_id(person)))
 
@@ -552,8 +538,8 @@ def member_add(
     summary="Avslutt et medlemskap",
     description=(
         "En ansatts tilgang gjennom gruppen slutter med medlemskapet. Personen selv kan ikke "
-        "tas ut, og et medlem med oppfølgingspunkter som ikke er utført, kan ikke avsluttes "
-        "(400). " + WRITE
+        "tas ut (422), og et medlem med oppfølgingspunkter som ikke er utført, kan ikke "
+        "avsluttes (409). " + WRITE
     ),
 )
 @endpoint(scope="teams:write", object_type="group_member", person=True, action=AuditAction.END)
@@ -572,10 +558,7 @@ def member_end(
         group_id=group_id,
         group__person=person,
     )
-    try:
-        services.member_end(actor=context(request).actor, member=member, ended_on=data.ended_on)
-    except services.TeamRuleError as exc:
-        raise _rule_error(exc) from exc
+    services.member_end(actor=context(request).actor, member=member, ended_on=data.ended_on)
     return member_out(member, _coordinator_id(person))
 
 
@@ -644,12 +627,10 @@ def meeting_create(
 ) -> Status:
     group = selectors.current_group(person)
     if group is None:
+        # No group to put the meeting in: the person's state, as a service would say.
         raise Conflict(_("Personen har ingen aktiv ansvarsgruppe. Opprett gruppen først."))
     fields = _meeting_form(person, data)
-    try:
-        meeting = services.meeting_schedule(actor=context(request).actor, group=group, **fields)
-    except services.TeamRuleError as exc:
-        raise _rule_error(exc) from exc
+    meeting = services.meeting_schedule(actor=context(request).actor, group=group, **fields)
     return Status(201, meeting_out(_meeting_of(person, meeting.pk)))
 
 
@@ -658,7 +639,7 @@ def meeting_create(
     response=responses({200: MeetingOut}),
     summary="Endre et planlagt møte (tid, sted, saksliste)",
     description=(
-        "Bare planlagte møter kan endres (400 ellers). Nye medlemmer inviteres, og "
+        "Bare planlagte møter kan endres (409 ellers). Nye medlemmer inviteres, og "
         "`sequence` øker så kalenderne tar den nye versjonen. " + WRITE
     ),
 )
@@ -673,10 +654,7 @@ def meeting_change(
 ) -> dict:
     meeting = _meeting_of(person, meeting_id)
     fields = _meeting_form(person, data)
-    try:
-        services.meeting_update(actor=context(request).actor, meeting=meeting, **fields)
-    except services.TeamRuleError as exc:
-        raise _rule_error(exc) from exc
+    services.meeting_update(actor=context(request).actor, meeting=meeting, **fields)
     return meeting_out(_meeting_of(person, meeting.pk))
 
 
@@ -684,7 +662,7 @@ def meeting_change(
     "/persons/{person_id}/meetings/{meeting_id}/cancel/",
     response=responses({200: MeetingOut}),
     summary="Avlys et planlagt møte",
-    description="Bare planlagte møter kan avlyses (400 ellers). " + WRITE,
+    description="Bare planlagte møter kan avlyses (409 ellers). " + WRITE,
 )
 @endpoint(scope="teams:write", object_type="meeting", person=True, action=AuditAction.CANCEL)
 def meeting_cancel(
@@ -695,10 +673,7 @@ def meeting_cancel(
     person: Person,
 ) -> dict:
     meeting = _meeting_of(person, meeting_id)
-    try:
-        services.meeting_cancel(actor=context(request).actor, meeting=meeting)
-    except services.TeamRuleError as exc:
-        raise _rule_error(exc) from exc
+    services.meeting_cancel(actor=context(request).actor, meeting=meeting)
     return meeting_out(_meeting_of(person, meeting.pk))
 
 
@@ -709,7 +684,7 @@ def meeting_cancel(
     description=(
         "Etter at møtet har startet: `attended` er medlemmene (id) som møtte, blant de "
         "inviterte; de andre inviterte registreres som ikke møtt. Møtet blir «avholdt». "
-        "Referatet kan rettes senere. Avlyste møter avvises (400). " + WRITE
+        "Referatet kan rettes senere. Avlyste møter avvises (409). " + WRITE
     ),
 )
 @endpoint(scope="teams:write", object_type="meeting", person=True, action=AuditAction.RECORD)
@@ -728,17 +703,14 @@ def meeting_minutes(
     # service refuses it with its own message.
     attendance = {member_id: member_id in present for member_id in invited}
     attendance.update(dict.fromkeys(present, True))
-    try:
-        services.meeting_record(
-            actor=context(request).actor,
-            meeting=meeting,
-            attendance=attendance,
-            minutes=data.minutes,
-            decisions=data.decisions,
-            shared_with_person=data.shared_with_person,
-        )
-    except services.TeamRuleError as exc:
-        raise _rule_error(exc) from exc
+    services.meeting_record(
+        actor=context(request).actor,
+        meeting=meeting,
+        attendance=attendance,
+        minutes=data.minutes,
+        decisions=data.decisions,
+        shared_with_person=data.shared_with_person,
+    )
     return meeting_out(_meeting_of(person, meeting.pk))
 
 
@@ -789,23 +761,21 @@ def follow_up_create(
     person: Person,
 ) -> Status:
     meeting = _meeting_of(person, meeting_id)
-    responsible = (
-        selectors.current_members(meeting.group).filter(pk=data.responsible_member_id).first()
-    )
+    # The id names one of the group's members; the service checks that they still are one.
+    responsible = GroupMember.objects.filter(
+        pk=data.responsible_member_id, group=meeting.group
+    ).first()
     if responsible is None:
         raise field_invalid(
             "responsible_member_id", _("Den ansvarlige må være et nåværende medlem av gruppen.")
         )
-    try:
-        item = services.follow_up_add(
-            actor=context(request).actor,
-            meeting=meeting,
-            what=data.what,
-            responsible_member=responsible,
-            due_on=data.due_on,
-        )
-    except services.TeamRuleError as exc:
-        raise _rule_error(exc) from exc
+    item = services.follow_up_add(
+        actor=context(request).actor,
+        meeting=meeting,
+        what=data.what,
+        responsible_member=responsible,
+        due_on=data.due_on,
+    )
     return Status(201, follow_up_out(_follow_ups().get(pk=item.pk), timezone.localdate()))
 
 
@@ -815,7 +785,7 @@ def follow_up_create(
     summary="Marker et oppfølgingspunkt som utført",
     description=(
         "`done_on` er i dag hvis den utelates, og kan ikke være fram i tid. Et punkt som "
-        "allerede er utført, avvises (400). " + WRITE
+        "allerede er utført, avvises (409). " + WRITE
     ),
 )
 @endpoint(scope="teams:write", object_type="follow_up", person=True, action=AuditAction.DONE)
@@ -828,10 +798,7 @@ def follow_up_done(
     person: Person,
 ) -> dict:
     item = get_object_or_404(_follow_ups(), pk=item_id, meeting__group__person=person)
-    try:
-        services.follow_up_done(actor=context(request).actor, item=item, done_on=data.done_on)
-    except services.TeamRuleError as exc:
-        raise _rule_error(exc) from exc
+    services.follow_up_done(actor=context(request).actor, item=item, done_on=data.done_on)
     return follow_up_out(item, timezone.localdate())
 
 

@@ -12,11 +12,14 @@ from mestring.access.actor import Actor
 from mestring.access.audit import record_event
 from mestring.devices.models import Inquiry, InquiryTopic
 from mestring.kernel.audit_words import AuditAction
+from mestring.kernel.errors import RuleBroken
 from mestring.people.models import Person
 
 
-class InquiryError(Exception):
+class InquiryError(RuleBroken):
     """Plain Norwegian for the user."""
+
+    code = "inquiry_rule"
 
 
 def inquiry_register(

@@ -28,16 +28,28 @@ from mestring.devices.models import (
 )
 from mestring.devices.services.status import item_status_change
 from mestring.kernel.audit_words import AuditAction
+from mestring.kernel.errors import Conflict, RuleBroken
 from mestring.people.models import Person
 from mestring.plans.models import Measure
 
 
-class LoanError(Exception):
+class LoanError(RuleBroken):
     """A loan rule was broken; the message is plain Norwegian for the user."""
+
+    code = "loan_rule"
+
+
+class LoanStateConflict(Conflict, LoanError):
+    """The item or loan is in a state that does not allow this now (not available,
+    already delivered, already returned)."""
+
+    code = "loan_state"
 
 
 class MunicipalLoanTooLong(LoanError):
     """A municipal loan would last longer than the municipality lends: apply to NAV."""
+
+    code = "municipal_loan_too_long"
 
 
 def find_item(label: str) -> Item | None:
@@ -92,10 +104,11 @@ def loan_order(
         if item is None:
             raise LoanError(
                 _("Fant ikke noe hjelpemiddel med merkelappen «%(label)s».")
-                % {"label": (label or "").strip()}
+                % {"label": (label or "").strip()},
+                field="label",
             )
         if item.status != ItemStatus.AVAILABLE:
-            raise LoanError(
+            raise LoanStateConflict(
                 _("Hjelpemiddelet %(label)s er ikke ledig (status: %(status)s).")
                 % {"label": item.label, "status": item.get_status_display()}
             )
@@ -130,7 +143,7 @@ def loan_order(
 def _open_loan(loan: Loan) -> Loan:
     locked = Loan.objects.select_for_update().select_related("item", "person").get(pk=loan.pk)
     if locked.returned_on is not None:
-        raise LoanError(_("Utlånet er allerede avsluttet."))
+        raise LoanStateConflict(_("Utlånet er allerede avsluttet."))
     return locked
 
 
@@ -139,7 +152,7 @@ def loan_deliver(*, actor: Actor, loan: Loan, delivered_on: datetime.date) -> Lo
     with transaction.atomic():
         loan = _open_loan(loan)
         if loan.delivered_on is not None:
-            raise LoanError(_("Hjelpemiddelet er allerede levert ut."))
+            raise LoanStateConflict(_("Hjelpemiddelet er allerede levert ut."))
         if delivered_on < loan.ordered_on:
             raise LoanError(_("Utleveringsdatoen kan ikke være før bestillingsdatoen."))
         if delivered_on > timezone.localdate():
@@ -164,7 +177,7 @@ def loan_cancel(*, actor: Actor, loan: Loan) -> Item:
     with transaction.atomic():
         loan = _open_loan(loan)
         if loan.delivered_on is not None:
-            raise LoanError(
+            raise LoanStateConflict(
                 _("Hjelpemiddelet er levert ut. Registrer retur i stedet for å avbestille.")
             )
         item, person, loan_id = loan.item, loan.person, loan.pk
@@ -199,7 +212,7 @@ def loan_return(
     with transaction.atomic():
         loan = _open_loan(loan)
         if loan.delivered_on is None:
-            raise LoanError(
+            raise LoanStateConflict(
                 _("Hjelpemiddelet er ikke levert ut ennå, og kan ikke leveres tilbake.")
             )
         if returned_on < loan.delivered_on:

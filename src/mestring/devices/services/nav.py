@@ -29,12 +29,15 @@ from mestring.devices.models import (
 from mestring.devices.services.loans import LoanError, loan_return
 from mestring.devices.services.status import item_status_change
 from mestring.kernel.audit_words import AuditAction
+from mestring.kernel.errors import RuleBroken
 from mestring.kernel.states import transition
 from mestring.people.models import Person
 
 
-class NavError(Exception):
+class NavError(RuleBroken):
     """A rule for NAV applications was broken; plain Norwegian for the user."""
+
+    code = "nav_rule"
 
 
 def nav_application_create(

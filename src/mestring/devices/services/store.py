@@ -31,11 +31,14 @@ from mestring.devices.models import (
 )
 from mestring.devices.services.status import item_status_change
 from mestring.kernel.audit_words import AuditAction
+from mestring.kernel.errors import RuleBroken
 from mestring.kernel.states import TransitionNotAllowed, record_initial_status
 
 
-class StoreError(ValueError):
+class StoreError(RuleBroken):
     """A request the store's rules do not allow; the message is for the user."""
+
+    code = "store_rule"
 
 
 RULE_ERRORS = (StoreError, TransitionNotAllowed)
