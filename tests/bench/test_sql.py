@@ -25,10 +25,10 @@ from mestring.friskliv.reports import FrisklivsreseptReport
 from mestring.institutions.models import PurchaseAgreement, Stay
 from mestring.institutions.reports import BedOccupancyReport, PurchasedPlacesReport
 from mestring.outcomes.models import InstrumentThreshold, Observation
+from mestring.outcomes.reports import EverydayRehabReport
 from mestring.people.models import Unit
 from mestring.plans.models import IndividualPlan
 from mestring.rehab.models import Programme
-from mestring.rehab.reports import EverydayRehabReport
 from mestring.reports.decisions import DecisionsReport, median, percentile_90
 from mestring.reports.individual_plans import IndividualPlansReport
 from mestring.tenancy.context import activate

@@ -23,7 +23,7 @@ import datetime
 import io
 from pathlib import Path
 
-from mestring.rehab.importers import EpisodeImporter
+from mestring.outcomes.importers import EpisodeImporter
 
 YEAR = 2017
 SOURCES = {

@@ -7,6 +7,7 @@ import random
 
 import pytest
 
+from mestring.outcomes.demo import add_episode_sppb
 from mestring.outcomes.models import Observation
 from mestring.rehab.demo import build_rehab_demo
 from mestring.rehab.models import Episode, Visit
@@ -22,7 +23,7 @@ def test_demo_is_believable_and_idempotent(world):
     ]
     today = datetime.date(2026, 11, 1)
     with activate(world.municipality):
-        build_rehab_demo(random.Random(1), persons, world.owner, today)
+        build_rehab_demo(random.Random(1), persons, world.owner, today, add_episode_sppb)
         count = Episode.objects.count()
         build_rehab_demo(random.Random(1), persons, world.owner, today)
         assert Episode.objects.count() == count == 40

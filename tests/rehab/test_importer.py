@@ -7,8 +7,8 @@ import pytest
 
 from mestring.access.actor import system_actor
 from mestring.core.importing import run_import
+from mestring.outcomes.importers import EpisodeImporter
 from mestring.outcomes.models import Observation
-from mestring.rehab.importers import EpisodeImporter
 from mestring.rehab.models import Episode, EpisodeStatusChange, Visit
 from mestring.tenancy.context import activate
 from tests import factories

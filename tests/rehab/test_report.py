@@ -10,8 +10,8 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 
 from mestring.outcomes.models import Observation
+from mestring.outcomes.reports import EverydayRehabReport
 from mestring.rehab.models import Episode, Programme, Visit
-from mestring.rehab.reports import EverydayRehabReport
 from mestring.tenancy.context import activate
 from tests import factories
 

@@ -44,7 +44,7 @@ IMPORTERS: dict[str, str] = {
     "plans": "mestring.plans.importers.PlanImporter",
     "units": "mestring.institutions.importers.BedUnitImporter",
     "stays": "mestring.institutions.importers.StayImporter",
-    "episodes": "mestring.rehab.importers.EpisodeImporter",
+    "episodes": "mestring.outcomes.importers.EpisodeImporter",
     "prescriptions": "mestring.friskliv.importers.PrescriptionImporter",
     "loans": "mestring.devices.importers.LoanImporter",
     "population": "mestring.planning.importers.PopulationCsvImporter",

@@ -23,7 +23,7 @@ from mestring.core.spreadsheet import csv_row
 REPORTS: dict[str, str] = {
     "individual-plans": "mestring.reports.individual_plans.IndividualPlansReport",
     "decisions": "mestring.reports.decisions.DecisionsReport",
-    "everyday-rehab": "mestring.rehab.reports.EverydayRehabReport",
+    "everyday-rehab": "mestring.outcomes.reports.EverydayRehabReport",
     "bed-occupancy": "mestring.institutions.reports.BedOccupancyReport",
     "purchased-places": "mestring.institutions.reports.PurchasedPlacesReport",
     "frisklivsresept": "mestring.friskliv.reports.FrisklivsreseptReport",

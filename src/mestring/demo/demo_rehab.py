@@ -20,7 +20,7 @@ from mestring.devices.loans_demo import build_loans_demo
 from mestring.devices.store_demo import build_store_demo
 from mestring.friskliv.demo import build_friskliv_demo
 from mestring.institutions.demo import build_institutions_demo
-from mestring.outcomes.demo import build_outcomes_demo
+from mestring.outcomes.demo import add_episode_sppb, build_outcomes_demo
 from mestring.people.models import Person, Staff
 from mestring.planning.demo import build_planning_demo
 from mestring.portal.demo import build_portal_demo
@@ -47,9 +47,9 @@ def build_rehabilitation_demo(seed: int, staff_by_username: dict[str, Staff]) ->
         return random.Random(f"{seed}-{part}")  # noqa: S311 - demo data, not security
 
     # Measures first: the outcomes demo does nothing once any measure exists, and the
-    # episodes demo adds measures of its own.
+    # episodes demo adds SPPB measures to its episodes.
     build_outcomes_demo(rng("outcomes"), physio_persons, physio, today)
-    build_rehab_demo(rng("rehab"), physio_persons, physio, today)
+    build_rehab_demo(rng("rehab"), physio_persons, physio, today, measure=add_episode_sppb)
     build_institutions_demo(rng("institutions"), nurse_persons, nurse, today)
     build_friskliv_demo(rng("friskliv"), physio_persons, physio, today)
     build_courses_demo(rng("courses"), physio_persons, physio, today)

@@ -2,18 +2,20 @@
 "Målinger" page shows charts with believable progress (most improve, some not).
 
 Recorded through the services, so each measure has its audit row. Idempotent: does
-nothing when the municipality already has measures. The rehab demo may add measures
-linked to its episodes."""
+nothing when the municipality already has measures. `add_episode_sppb` adds SPPB at
+start and end to the rehab demo's episodes, as it builds them."""
 
 from __future__ import annotations
 
 import random
 from datetime import date, timedelta
+from decimal import Decimal
 
 from mestring.access.actor import Actor
 from mestring.outcomes import services
-from mestring.outcomes.models import Observation
+from mestring.outcomes.models import DEFAULT_VERSIONS, Instrument, Observation, TimePoint
 from mestring.people.models import Person, Staff
+from mestring.rehab.models import Episode, EpisodeStatus
 
 PERSONS = 15
 COPM_ACTIVITIES = [
@@ -115,3 +117,31 @@ def build_outcomes_demo(
                         for name in items
                     ],
                 )
+
+
+def add_episode_sppb(rng: random.Random, episode: Episode, staff: Staff) -> None:
+    """SPPB at the start of a started demo episode, and at the end of a completed one.
+
+    Written directly, like the rest of the rehab demo, which records its audit rows
+    for the episodes in bulk."""
+    first = rng.randint(3, 9)
+    _episode_sppb(episode, episode.start_date, TimePoint.START, first, staff)
+    if episode.status == EpisodeStatus.COMPLETED:
+        end_total = max(0, min(12, first + rng.choice([-1, 0, 1, 2, 2, 3])))
+        _episode_sppb(episode, episode.end_date, TimePoint.END, end_total, staff)
+
+
+def _episode_sppb(
+    episode: Episode, day: date | None, time_point: str, total: int, staff: Staff
+) -> None:
+    Observation.objects.create(
+        person=episode.person,
+        episode=episode,
+        instrument=Instrument.SPPB,
+        version=DEFAULT_VERSIONS[Instrument.SPPB],
+        observed_on=day,
+        time_point=time_point,
+        total=Decimal(total),
+        higher_is_better=True,
+        recorded_by=staff,
+    )

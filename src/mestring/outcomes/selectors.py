@@ -179,9 +179,7 @@ def observation_for_page(person: Person, observation_id: int) -> Observation | N
 
 def episode_observations(episode: object) -> list[Observation]:
     """An episode's measures, oldest first, for `outcomes/_episode_measures.html`."""
-    return list(
-        Observation.objects.filter(episode=episode).order_by("instrument", "observed_on", "pk")
-    )
+    return list(Observation.objects.filter(episode=episode).order_by("observed_on", "pk"))
 
 
 def person_episodes(person: Person) -> QuerySet[Episode]:

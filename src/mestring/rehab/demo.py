@@ -1,16 +1,20 @@
-"""Demo data: about 40 hverdagsrehabilitering episodes in every stage, with visits, goals
-and SPPB at start and end. Written directly (like an import) and audited in bulk."""
+"""Demo data: about 40 hverdagsrehabilitering episodes in every stage, with visits and
+goals. Written directly (like an import) and audited in bulk.
+
+Measures on the episodes (SPPB at start and end) belong to the outcomes app, which
+stands above rehab: the caller may pass `measure`, called for each started episode
+once its visits and goals are made, with this demo's random generator and staff, so
+that the demo stays the same for a given seed."""
 
 from __future__ import annotations
 
 import datetime
 import random
-from decimal import Decimal
+from collections.abc import Callable
 
 from mestring.access.actor import system_actor
 from mestring.access.audit import EventSpec, record_events
 from mestring.kernel.audit_words import AuditAction
-from mestring.outcomes.models import DEFAULT_VERSIONS, Instrument, Observation, TimePoint
 from mestring.people.models import Person, Staff
 from mestring.rehab.models import (
     EVERYDAY_REHAB,
@@ -45,7 +49,11 @@ STAGES = [
 
 
 def build_rehab_demo(
-    rng: random.Random, persons: list[Person], staff: Staff, today: datetime.date
+    rng: random.Random,
+    persons: list[Person],
+    staff: Staff,
+    today: datetime.date,
+    measure: Callable[[random.Random, Episode, Staff], None] | None = None,
 ) -> None:
     municipality = get_active_municipality()
     if Episode.objects.exists() or not persons:
@@ -132,31 +140,7 @@ def build_rehab_demo(
                     position=position,
                     achieved=rng.choice(["nadd", "delvis", "ikke"]) if episode.end_date else "",
                 )
-            first = rng.randint(3, 9)
-            _sppb(person, episode, start, TimePoint.START, first, staff)
-            if stage == "fullfort":
-                end_total = max(0, min(12, first + rng.choice([-1, 0, 1, 2, 2, 3])))
-                _sppb(person, episode, episode.end_date, TimePoint.END, end_total, staff)
+            if measure is not None:
+                measure(rng, episode, staff)
         events.append(EventSpec(AuditAction.DEMO_CREATE, "episode", episode.pk, person))
     record_events(actor=system_actor(municipality, label="demo"), specs=events)
-
-
-def _sppb(
-    person: Person,
-    episode: Episode,
-    day: datetime.date,
-    time_point: str,
-    total: int,
-    staff: Staff,
-) -> None:
-    Observation.objects.create(
-        person=person,
-        episode=episode,
-        instrument=Instrument.SPPB,
-        version=DEFAULT_VERSIONS[Instrument.SPPB],
-        observed_on=day,
-        time_point=time_point,
-        total=Decimal(total),
-        higher_is_better=True,
-        recorded_by=staff,
-    )

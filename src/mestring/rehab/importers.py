@@ -1,19 +1,21 @@
-"""`mestring import episodes FILE.csv --municipality NNNN`.
+"""Rehabilitation episodes from a CSV file: the episode's own columns.
 
 Columns: person_ref,programme,referral_date,referral_source,assessed_date,assessment,
-start_date,end_date,outcome,visits,sppb_start,sppb_end,copm_performance_start,
-copm_performance_end.
+start_date,end_date,outcome,visits.
 
 `programme` is the programme's code or name. `assessment` is aktuell | ikke_aktuell (or
 empty: not yet assessed); `outcome` fullfort | avbrutt | empty while running. The
 status follows from the stages filled in. `visits` is the number of visits, created as
-visit records spread evenly from start to end (no staff). `sppb_*` (0–12) and
-`copm_performance_*` (1–10) become observations at time point start / end linked to the
-episode, dated the start and end date, with the total only.
+visit records spread evenly from start to end (no staff).
 
 Rows are matched on (person, programme, referral_date): importing the same file twice
-changes nothing; a changed row updates the episode, its imported visits and measures.
+changes nothing; a changed row updates the episode and its imported visits.
 An episode avbrutt while waiting has no start date; a fullført one must have one.
+
+The file `mestring import episodes` reads also holds the measures at start and end.
+Those belong to the outcomes app, which stands above rehab: its subclass
+(outcomes.importers) adds their columns through the `*_more` hooks below, and is the
+importer registered.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from mestring.access.audit import EventSpec, record_events
 from mestring.core.importing import (
@@ -33,7 +35,6 @@ from mestring.core.importing import (
     fetch_in,
 )
 from mestring.kernel.audit_words import AuditAction
-from mestring.outcomes.models import DEFAULT_VERSIONS, Instrument, Observation, TimePoint
 from mestring.people.models import Person
 from mestring.register.importers import persons_by_ref
 from mestring.rehab.models import (
@@ -47,12 +48,6 @@ from mestring.rehab.models import (
     Visit,
 )
 
-MEASURES = (
-    ("sppb_start", Instrument.SPPB, TimePoint.START, 0, 12),
-    ("sppb_end", Instrument.SPPB, TimePoint.END, 0, 12),
-    ("copm_performance_start", Instrument.COPM, TimePoint.START, 1, 10),
-    ("copm_performance_end", Instrument.COPM, TimePoint.END, 1, 10),
-)
 EPISODE_FIELDS = (
     "referral_source",
     "assessed_on",
@@ -77,7 +72,7 @@ class EpisodeRow:
     end_date: datetime.date | None
     outcome: str
     visits: int | None
-    measures: tuple[tuple[str, str, Decimal], ...]  # (instrument, time point, total)
+    more: tuple[Any, ...] = ()  # what a subclass's further columns hold
 
     @property
     def status(self) -> str:
@@ -129,10 +124,6 @@ class EpisodeImporter(CsvImporter):
         "end_date",
         "outcome",
         "visits",
-        "sppb_start",
-        "sppb_end",
-        "copm_performance_start",
-        "copm_performance_end",
     )
     required = ("person_ref", "programme", "referral_date", "referral_source")
 
@@ -149,28 +140,6 @@ class EpisodeImporter(CsvImporter):
             self.programmes[programme.name.lower()] = programme
         for programme in programmes:
             self.programmes[programme.code.lower()] = programme
-
-    @staticmethod
-    def _score(
-        value: str, line: int, column: str, low: int, high: int, errors: list[RowError]
-    ) -> Decimal | None:
-        if not value:
-            return None
-        try:
-            number = Decimal(value.replace(",", "."))
-        except InvalidOperation:
-            errors.append(RowError(line, column, f"«{value}» er ikke et tall."))
-            return None
-        if not number.is_finite() or not low <= number <= high:
-            errors.append(RowError(line, column, f"Skåren må være fra {low} til {high}."))
-            return None
-        if column.startswith("sppb") and number != number.to_integral_value():
-            errors.append(RowError(line, column, "SPPB-skåren må være et helt tall."))
-            return None
-        if number.as_tuple().exponent < -2:
-            errors.append(RowError(line, column, "Skåren kan ha høyst to desimaler."))
-            return None
-        return number
 
     def parse(self, row: dict[str, str], line: int, errors: list[RowError]) -> EpisodeRow | None:
         if self.persons is None:
@@ -203,16 +172,11 @@ class EpisodeImporter(CsvImporter):
         visits = self.integer(row["visits"], line, "visits", errors)
         if visits is not None and visits > 500:
             errors.append(RowError(line, "visits", "Høyst 500 besøk per forløp."))
-        measures = []
-        for column, instrument, time_point, low, high in MEASURES:
-            value = self._score(row[column], line, column, low, high, errors)
-            if value is not None:
-                measures.append((column, instrument, time_point, value))
+        more = self.parse_more(row, line, errors)
         if errors:
             return None
-        self._consistency(
-            line, referral, assessed, assessment, start, end, outcome, visits, measures, errors
-        )
+        self._consistency(line, referral, assessed, assessment, start, end, outcome, visits, errors)
+        self.check_more(line, start, end, more, errors)
         if errors or person is None or programme is None or referral is None or source is None:
             return None
         return EpisodeRow(
@@ -227,7 +191,7 @@ class EpisodeImporter(CsvImporter):
             end,
             outcome or "",
             visits,
-            tuple((instrument, tp, value) for _c, instrument, tp, value in measures),
+            more,
         )
 
     @staticmethod
@@ -240,7 +204,6 @@ class EpisodeImporter(CsvImporter):
         end: datetime.date | None,
         outcome: str,
         visits: int | None,
-        measures: list,
         errors: list[RowError],
     ) -> None:
         def error(column: str, message: str) -> None:
@@ -271,11 +234,34 @@ class EpisodeImporter(CsvImporter):
             error("end_date", "Sluttdatoen er før oppstarten.")
         if visits and not start:
             error("visits", "Besøk krever startdato.")
-        for column, _instrument, time_point, _value in measures:
-            if time_point == TimePoint.START and not start:
-                error(column, "Måling ved oppstart krever startdato.")
-            if time_point == TimePoint.END and not end:
-                error(column, "Måling ved avslutning krever sluttdato.")
+
+    # Hooks for further columns about each episode (a subclass's); none here.
+
+    def parse_more(self, row: dict[str, str], line: int, errors: list[RowError]) -> tuple[Any, ...]:
+        """The further columns of one row, kept in EpisodeRow.more; errors as parse()."""
+        return ()
+
+    def check_more(
+        self,
+        line: int,
+        start: datetime.date | None,
+        end: datetime.date | None,
+        more: tuple[Any, ...],
+        errors: list[RowError],
+    ) -> None:
+        """The further columns against the episode's dates, once the row has no errors."""
+
+    def load_more(self, matched: list[Episode]) -> None:
+        """Before the rows are compared: what the further columns hold already for the
+        episodes the file matches, in a number of queries that does not grow per row."""
+
+    def compare_more(self, episode: Episode, row: EpisodeRow) -> bool:
+        """Note what the row's further columns change for the episode (not saved yet when
+        new); True when they change anything."""
+        return False
+
+    def write_more(self) -> None:
+        """Write what compare_more noted, in bulk, once the episodes are saved."""
 
     def check_all(self, parsed: list[tuple[int, EpisodeRow]], errors: list[RowError]) -> None:
         seen: dict[tuple[int, int, datetime.date], int] = {}
@@ -298,26 +284,20 @@ class EpisodeImporter(CsvImporter):
             for row in parsed
             if (episode := existing.get((row.person.pk, row.programme.pk, row.referral_date)))
         ]
-        # The imported visits (no staff) and the measures of the episodes matched, by episode.
+        # The imported visits (no staff) of the episodes matched, by episode, and what a
+        # subclass's columns compare with.
         visits: dict[int, list[Visit]] = defaultdict(list)
         for visit in fetch_in(
             Visit.objects.filter(staff__isnull=True), "episode", [e.pk for e in matched]
         ):
             visits[visit.episode_id].append(visit)
-        measures: dict[tuple[int, str, str], Observation] = {}
-        found = fetch_in(Observation.objects.order_by(), "episode", [e.pk for e in matched])
-        for observation in sorted(found, key=lambda o: (o.observed_on, o.pk), reverse=True):
-            # The first by the model's order wins, as .first() did.
-            key = (observation.episode_id, observation.instrument, observation.time_point)
-            measures[key] = observation
+        self.load_more(matched)
 
         new_episodes: list[Episode] = []
         changed_episodes: list[Episode] = []
         history: list[tuple[Episode, list[str], str]] = []
         stale_visits: list[int] = []
         new_visits: list[tuple[Episode, list[datetime.date]]] = []
-        new_measures: list[tuple[Episode, EpisodeRow, str, str, Decimal, datetime.date]] = []
-        changed_measures: list[Observation] = []
         outcomes: list[tuple[str, Episode, Person]] = []
         for row in parsed:
             episode = existing.get((row.person.pk, row.programme.pk, row.referral_date))
@@ -352,16 +332,8 @@ class EpisodeImporter(CsvImporter):
                     stale_visits.extend(v.pk for v in imported)
                     new_visits.append((episode, wanted))
                     changed = True
-            for instrument, time_point, total in row.measures:
-                day = row.start_date if time_point == TimePoint.START else row.end_date
-                observation = measures.get((episode.pk, instrument, time_point))
-                if observation is None:
-                    new_measures.append((episode, row, instrument, time_point, total, day))
-                    changed = True
-                elif observation.total != total or observation.observed_on != day:
-                    observation.total, observation.observed_on = total, day
-                    changed_measures.append(observation)
-                    changed = True
+            if self.compare_more(episode, row):
+                changed = True
             if action == AuditAction.IMPORT_UPDATE:
                 if changed:
                     result.updated += 1
@@ -390,27 +362,7 @@ class EpisodeImporter(CsvImporter):
             ],
             batch_size=CHUNK,
         )
-        Observation.objects.bulk_create(
-            [
-                Observation(
-                    municipality=municipality,
-                    person=row.person,
-                    episode=episode,
-                    instrument=instrument,
-                    version=DEFAULT_VERSIONS[instrument],
-                    observed_on=day,
-                    time_point=time_point,
-                    total=total,
-                    higher_is_better=True,
-                    note="Importert",
-                )
-                for episode, row, instrument, time_point, total, day in new_measures
-            ],
-            batch_size=CHUNK,
-        )
-        Observation.objects.bulk_update(
-            changed_measures, ["total", "observed_on"], batch_size=CHUNK
-        )
+        self.write_more()
         record_events(
             actor=self.actor,
             specs=[

@@ -2,7 +2,9 @@
 
 An episode of the programme «hverdagsrehabilitering» belongs to the year of its
 referral date. Durations, visits and SPPB change are over completed episodes.
-Four queries whatever the amount of data.
+Four queries whatever the amount of data. The SPPB change is counted from outcome
+measures, which the outcomes app holds: its subclass of this report is the one
+registered (outcomes.reports).
 """
 
 from __future__ import annotations
@@ -15,8 +17,6 @@ from django.db.models import Count, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from mestring.core.reporting import Report
-from mestring.outcomes.models import Instrument, Observation, TimePoint
-from mestring.outcomes.selectors import classify_change, threshold_for
 from mestring.rehab.models import (
     EVERYDAY_REHAB,
     Episode,
@@ -110,32 +110,12 @@ class EverydayRehabReport(Report):
         }
 
     def sppb(self, episode_ids: list[int]) -> dict[str, int]:
-        """Earliest start and latest end SPPB of each completed episode."""
-        starts: dict[int, Decimal] = {}
-        ends: dict[int, Decimal] = {}
-        observations = (
-            Observation.objects.filter(
-                episode_id__in=episode_ids,
-                instrument=Instrument.SPPB,
-                time_point__in=(TimePoint.START, TimePoint.END),
-                total__isnull=False,
-            )
-            .order_by("observed_on", "pk")
-            .values_list("episode_id", "time_point", "total")
-        )
-        for episode_id, time_point, total in observations:
-            if time_point == TimePoint.START:
-                starts.setdefault(episode_id, total)
-            else:
-                ends[episode_id] = total
-        threshold = threshold_for(Instrument.SPPB)
-        counts = dict.fromkeys(SPPB_KEYS, 0)
-        for episode_id in episode_ids:
-            if episode_id in starts and episode_id in ends:
-                counts[classify_change(starts[episode_id], ends[episode_id], threshold)] += 1
-            else:
-                counts["not_measured"] += 1
-        return counts
+        """The SPPB change of the completed episodes, one count per key of SPPB_KEYS.
+
+        The measures and how a change is judged belong to the outcomes app, which stands
+        above rehab: its subclass (outcomes.reports), the one the report registry names,
+        supplies these figures."""
+        raise NotImplementedError
 
     def table(self, result: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
         """figure, key, value; an empty value where there is nothing to compute."""

@@ -6,7 +6,6 @@ import datetime
 
 from django.db.models import Count, QuerySet, Sum
 
-from mestring.outcomes.models import Observation
 from mestring.people.models import Person
 from mestring.rehab.models import (
     Episode,
@@ -50,9 +49,6 @@ def episode_parts(episode: Episode) -> dict[str, object]:
             EpisodeTeamMember.objects.filter(episode=episode).select_related("staff__user")
         ),
         "history": list(episode.history.select_related("changed_by")),
-        "observations": list(
-            Observation.objects.filter(episode=episode).order_by("observed_on", "pk")
-        ),
     }
 
 

@@ -28,6 +28,7 @@ from mestring.api.pagination import Paging, page_of
 from mestring.api.schemas import MAX_ID, Strict, responses, text
 from mestring.casework.models import Decision
 from mestring.kernel.audit_words import AuditAction
+from mestring.outcomes.selectors import episode_observations
 from mestring.people.models import Person, Staff
 from mestring.plans.models import IndividualPlan
 from mestring.rehab import selectors, services
@@ -341,7 +342,7 @@ def _episode_out(person: Person, episode_id: int) -> dict:
                 "observed_on": o.observed_on,
                 "total": _number(o.total),
             }
-            for o in parts["observations"]  # type: ignore[attr-defined]
+            for o in episode_observations(episode)
         ],
     }
 
