@@ -134,7 +134,7 @@ def referral_register_new_person(
 ) -> Referral:
     """Register the person and their first message together: both or neither.
 
-    Raises people.services.DuplicateNationalId when the number is already taken.
+    Raises register.services.DuplicateNationalId when the number is already taken.
     """
     _check_registration(
         referral["source"], referral["received_on"], referral["description"], referral["urgency"]
