@@ -386,8 +386,8 @@ def test_change_decision(world, worker, raw, client):
         old.reasons,
     )
     assert (body["replaces_id"], body["state"]) == (old.pk, "gjeldende")
-    assert Decision.all_objects.get(pk=old.pk).state == "endret"
-    assert DecisionChange.all_objects.filter(decision=old, to_state="endret").count() == 1
+    assert Decision.all_objects.get(pk=old.pk).status == "endret"
+    assert DecisionChange.all_objects.filter(decision=old, to_status="endret").count() == 1
     assert [(e.action, e.object_type, e.object_id) for e in _events_since(before)] == [
         ("change", "decision", str(new.pk))
     ]
@@ -414,7 +414,7 @@ def test_stop_decision(world, worker, raw, client):
     assert response.status_code == 200, response.content
     assert (response.json()["state"], response.json()["stopped_on"]) == ("stanset", ahead)
     decision.refresh_from_db()
-    assert (decision.state, decision.stopped_on.isoformat()) == ("stanset", ahead)
+    assert (decision.status, decision.stopped_on.isoformat()) == ("stanset", ahead)
     assert [(e.action, e.object_id) for e in _events_since(before)] == [("stop", str(decision.pk))]
     again = _post(client, url, raw, {"stopped_on": _today(), "reason": "Igjen"})
     assert again.status_code == 409

@@ -176,7 +176,7 @@ def test_decision_rules(world, worker, assessed):
         valid_from=None,
         valid_to=None,
     )
-    assert (refusal.subject, refusal.state, refusal.hours_per_week) == (
+    assert (refusal.subject, refusal.status, refusal.hours_per_week) == (
         "tjeneste",
         "gjeldende",
         None,
@@ -234,14 +234,14 @@ def test_change_creates_a_new_decision_with_history(world, worker, assessed):
             hours_per_week=Decimal(10),
         )
     old.refresh_from_db()
-    assert (old.state, new.state, new.replaces_id) == ("endret", "gjeldende", old.pk)
+    assert (old.status, new.status, new.replaces_id) == ("endret", "gjeldende", old.pk)
     assert (new.hours_per_week, new.service_id, new.reasons) == (
         Decimal(10),
         old.service_id,
         old.reasons,
     )
     change = DecisionChange.all_objects.get(decision=old)
-    assert (change.from_state, change.to_state, change.reason) == (
+    assert (change.from_status, change.to_status, change.reason) == (
         "gjeldende",
         "endret",
         "Behovet har økt etter fall.",
@@ -303,11 +303,11 @@ def test_stop_ends_assignments_and_waiting(world, worker, assessed):
     decision.refresh_from_db()
     assignment.refresh_from_db()
     entry.refresh_from_db()
-    assert (decision.state, decision.stopped_on) == (DecisionState.STOPPED, stop_on)
+    assert (decision.status, decision.stopped_on) == (DecisionState.STOPPED, stop_on)
     assert assignment.ends_on == stop_on
     assert (entry.removed_on, entry.removal_reason) == (stop_on, "annet")
     assert list(
-        DecisionChange.all_objects.filter(decision=decision).values_list("to_state", "reason")
+        DecisionChange.all_objects.filter(decision=decision).values_list("to_status", "reason")
     ) == [("stanset", "Ønsker ikke tjenesten.")]
     assert _refused(
         worker, services.decision_stop, decision=decision, stopped_on=stop_on, reason="x"

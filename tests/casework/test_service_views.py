@@ -190,7 +190,7 @@ def test_case_page_assessment_decision_change_stop_appeal(world, worker, worker_
         },
     )
     new.refresh_from_db()
-    assert new.state == "stanset"
+    assert new.status == "stanset"
     page = worker_client.get(url).content.decode()
     assert "?brev=stans" in page and "Trenger ikke mer." in page
     assert AuditEvent.all_objects.filter(object_type="appeal", person=world.person).count() == 3

@@ -164,9 +164,9 @@ def _appeal(
     )
 
 
-def _change(decision: Decision, to_state: str) -> DecisionChange | None:
+def _change(decision: Decision, to_status: str) -> DecisionChange | None:
     """The history row that changed or stopped this decision."""
-    return decision.changes.filter(to_state=to_state).order_by("-changed_on", "-pk").first()
+    return decision.changes.filter(to_status=to_status).order_by("-changed_on", "-pk").first()
 
 
 def _decision_part(document: PdfDocument, decision: Decision) -> None:
@@ -218,7 +218,7 @@ def _stop_part(document: PdfDocument, decision: Decision) -> None:
 def decision_letter(decision: Decision, *, stop: bool = False) -> PdfDocument:
     """The letter for one decision, or with `stop` the letter that stops it. Expects
     case, person, unit, service and staff loaded."""
-    if stop and decision.state != DecisionState.STOPPED:
+    if stop and decision.status != DecisionState.STOPPED:
         raise ValueError("Only a stopped decision has a stop letter.")
     case = decision.case
     unit = case.responsible_unit

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -245,14 +244,23 @@ class DecisionState(models.TextChoices):
     STOPPED = "stanset", _("Stanset")
 
 
+# A decision in force is replaced by a new one (changed) or stopped; either is final.
+DECISION_TRANSITIONS: dict[str, set[str]] = {
+    DecisionState.IN_FORCE: {DecisionState.CHANGED, DecisionState.STOPPED},
+}
+
+
 class DecisionOutcome(models.TextChoices):
     GRANTED = "innvilget", _("Innvilget")
     PARTLY = "delvis", _("Delvis innvilget")
     REFUSED = "avslag", _("Avslag")
 
 
-class Decision(MunicipalityOwned):
+class Decision(MunicipalityOwned, Stateful):
     """Enkeltvedtak. Appeal deadline: three weeks from the day the letter is sent."""
+
+    status_transitions = DECISION_TRANSITIONS
+    status_history = "changes"
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="decisions")
     subject = models.CharField(_("gjelder"), max_length=30, choices=DecisionSubject.choices)
@@ -279,7 +287,7 @@ class Decision(MunicipalityOwned):
         _("timer per uke"), max_digits=6, decimal_places=1, null=True, blank=True
     )
     days = models.PositiveIntegerField(_("antall døgn"), null=True, blank=True)
-    state = models.CharField(
+    status = models.CharField(
         max_length=12, choices=DecisionState.choices, default=DecisionState.IN_FORCE
     )
     replaces = models.ForeignKey(
@@ -332,26 +340,25 @@ class Decision(MunicipalityOwned):
 
     @property
     def in_force(self) -> bool:
-        return self.state == DecisionState.IN_FORCE
+        return self.status == DecisionState.IN_FORCE
 
 
-class DecisionChange(MunicipalityOwned):
+class DecisionChange(MunicipalityOwned, StatusHistory):
     """History of a decision: changed (replaced by a new decision) or stopped."""
 
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="changes")
-    from_state = models.CharField(max_length=12, choices=DecisionState.choices)
-    to_state = models.CharField(max_length=12, choices=DecisionState.choices)
-    changed_on = models.DateField()
-    reason = models.CharField(max_length=500)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    from_status = models.CharField(
+        _("fra status"), max_length=12, choices=DecisionState.choices, blank=True
     )
+    to_status = models.CharField(_("til status"), max_length=12, choices=DecisionState.choices)
+    # The day of the change as the letter gives it; `changed_at` is when it was recorded.
+    changed_on = models.DateField()
 
-    class Meta:
+    class Meta(StatusHistory.Meta):
         ordering = ["changed_on", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.from_state} → {self.to_state}"
+        return f"{self.from_status} → {self.to_status}"
 
 
 class AppealStatus(models.TextChoices):

@@ -235,7 +235,7 @@ def overdue_list(today: datetime.date | None = None) -> QuerySet[Case]:
 
 def _service_decisions_in_force() -> QuerySet[Decision]:
     return Decision.objects.filter(
-        subject=DecisionSubject.SERVICE, state=DecisionState.IN_FORCE
+        subject=DecisionSubject.SERVICE, status=DecisionState.IN_FORCE
     ).exclude(outcome=DecisionOutcome.REFUSED)
 
 

@@ -26,7 +26,6 @@ from mestring.casework.models import (
     CaseKind,
     CaseStatus,
     Decision,
-    DecisionChange,
     DecisionOutcome,
     DecisionState,
     DecisionSubject,
@@ -742,10 +741,10 @@ def _check_in_force(decision: Decision, changed_on: datetime.date, reason: str) 
         raise CaseStateConflict(
             _("Bare vedtak om helse- og omsorgstjenester kan endres eller stanses her.")
         )
-    if decision.state != DecisionState.IN_FORCE:
+    if decision.status != DecisionState.IN_FORCE:
         raise CaseStateConflict(
             _("Vedtaket er %(state)s og kan ikke endres eller stanses.")
-            % {"state": decision.get_state_display().lower()}
+            % {"state": decision.get_status_display().lower()}
         )
     if not reason.strip():
         raise CaseworkError(_("Skriv hvorfor vedtaket endres eller stanses."))
@@ -754,18 +753,21 @@ def _check_in_force(decision: Decision, changed_on: datetime.date, reason: str) 
 
 
 def _record_change(
-    actor: Actor, decision: Decision, to_state: str, on: datetime.date, reason: str
+    actor: Actor,
+    decision: Decision,
+    to_status: str,
+    on: datetime.date,
+    reason: str,
+    changes: dict[str, Any] | None = None,
 ) -> None:
-    DecisionChange.objects.create(
-        decision=decision,
-        from_state=decision.state,
-        to_state=to_state,
-        changed_on=on,
+    transition(
+        decision,
+        to_status,
+        actor=actor,
         reason=reason.strip(),
-        changed_by=actor.user,
+        changes=changes,
+        history={"changed_on": on},
     )
-    decision.state = to_state
-    decision.save(update_fields=["state", "stopped_on"])
 
 
 def decision_change(
@@ -778,7 +780,7 @@ def decision_change(
     **new_values: Any,
 ) -> Decision:
     """A later change of a decision in force: a new decision replaces the old one, which
-    is kept as history (state «endret»)."""
+    is kept as history (status «endret»)."""
     unknown = set(new_values) - CHANGEABLE_FIELDS
     if unknown:
         raise CaseworkError(
@@ -852,9 +854,15 @@ def decision_stop(
     with transaction.atomic():
         _lock(decision)
         _check_in_force(decision, stopped_on, reason)
-        decision.stopped_on = stopped_on
         # The history row is dated the day the stop was decided; stopped_on says from when.
-        _record_change(actor, decision, DecisionState.STOPPED, timezone.localdate(), reason)
+        _record_change(
+            actor,
+            decision,
+            DecisionState.STOPPED,
+            timezone.localdate(),
+            reason,
+            changes={"stopped_on": stopped_on},
+        )
         decision_ended.send(
             sender=Decision, decision=decision, on=stopped_on, note=_("Vedtaket er stanset")
         )

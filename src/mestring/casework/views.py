@@ -438,7 +438,7 @@ def decision_letter(request: HttpRequest, person: Person, decision_id: int) -> H
     decision = _decision_for(person, decision_id)
     # ?brev=stans: the letter that stopped the decision (the decision letter stays too).
     stop = request.GET.get("brev") == "stans"
-    if stop and decision.state != DecisionState.STOPPED:
+    if stop and decision.status != DecisionState.STOPPED:
         raise Http404
     pdf = decision_letter_pdf(decision, stop=stop)
     # A download is an export of the person's data, logged as such.

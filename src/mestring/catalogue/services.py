@@ -211,7 +211,7 @@ def _check_decision(decision: Decision, day: datetime.date) -> None:
         raise CatalogueError(_("Bare vedtak om en tjeneste kan tildeles."))
     if decision.outcome not in (DecisionOutcome.GRANTED, DecisionOutcome.PARTLY):
         raise CatalogueError(_("Bare innvilgede eller delvis innvilgede vedtak kan tildeles."))
-    if decision.state != DecisionState.IN_FORCE:
+    if decision.status != DecisionState.IN_FORCE:
         raise CatalogueError(_("Vedtaket gjelder ikke lenger og kan ikke tildeles."))
     if decision.valid_to is not None and day > decision.valid_to:
         raise CatalogueError(_("Startdatoen er etter at vedtaket slutter å gjelde."))

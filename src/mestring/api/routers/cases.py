@@ -50,7 +50,7 @@ def decision_out(decision: Decision) -> dict:
         "case_id": decision.case_id,
         "subject": decision.subject,
         "outcome": decision.outcome,
-        "state": decision.state,
+        "state": decision.status,
         "decided_on": decision.decided_on,
         "valid_from": decision.valid_from,
         "valid_to": decision.valid_to,
@@ -245,7 +245,7 @@ def _decisions(person: Person, filters: DecisionFilter) -> QuerySet[Decision]:
     if filters.subject is not None:
         decisions = decisions.filter(subject=filters.subject)
     if filters.state is not None:
-        decisions = decisions.filter(state=filters.state)
+        decisions = decisions.filter(status=filters.state)
     if filters.outcome is not None:
         decisions = decisions.filter(outcome=filters.outcome)
     if filters.decided_from is not None:
