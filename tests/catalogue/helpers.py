@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from mestring.casework.models import Case, CaseStatus, Decision, LegalBasis
+from mestring.casework.models import Case, CaseStatus, Decision, DecisionState, LegalBasis
 from mestring.catalogue.models import Service, ServiceProvider
 from mestring.people.models import Person, Staff, Unit
 from tests import factories
@@ -32,9 +32,11 @@ def service_decision(
     outcome: str = "innvilget",
     hours: str | None = None,
     status: str = CaseStatus.DECIDED,
+    decision_status: str = DecisionState.IN_FORCE,
     **extra: object,
 ) -> Decision:
-    """A decided service application of `person` (case status «vedtak fattet»)."""
+    """A decided service application of `person` (case status «vedtak fattet»); `status`
+    is the case's, `decision_status` the decision's."""
     municipality = person.municipality
     case = Case.all_objects.create(
         municipality=municipality,
@@ -54,6 +56,7 @@ def service_decision(
         decided_on=datetime.date(2026, 1, 20),
         decided_by=decided_by,
         hours_per_week=None if hours is None else Decimal(hours),
+        status=decision_status,
         **extra,
     )
 

@@ -217,7 +217,7 @@ def test_one_open_waiting_entry_per_decision(world, today, dagplass):
     ("extra", "message"),
     [
         ({"outcome": "avslag"}, "innvilgede"),
-        ({"status": "stanset"}, "gjelder ikke lenger"),
+        ({"decision_status": "stanset"}, "gjelder ikke lenger"),
         ({"valid_to": datetime.date(2026, 6, 1)}, "slutter å gjelde"),
     ],
 )
