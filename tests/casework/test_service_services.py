@@ -246,6 +246,7 @@ def test_change_creates_a_new_decision_with_history(world, worker, assessed):
         "endret",
         "Behovet har økt etter fall.",
     )
+    assert (change.changed_on, change.changed_by_id) == (days_ago(0), worker.user_id)
     assignment.refresh_from_db()
     assert (assignment.decision_id, assignment.ends_on) == (new.pk, None)
     assert AuditEvent.all_objects.filter(
