@@ -34,7 +34,7 @@ CHECKED = frozenset(
 )
 
 # The most `# type: ignore` comments src may hold. Lower it when you remove some.
-IGNORE_CEILING = 109
+IGNORE_CEILING = 108
 
 # Ignores written before every ignore had to give its reason, per file: how many there
 # may still be without one. Nowhere else may one lack a reason, and these only shrink.
@@ -46,7 +46,7 @@ WITHOUT_REASON = {
     "src/mestring/api/routers/institutions.py": 9,
     "src/mestring/api/routers/outcomes.py": 4,
     "src/mestring/api/routers/persons.py": 1,
-    "src/mestring/api/routers/rehab.py": 17,
+    "src/mestring/api/routers/rehab.py": 16,
     "src/mestring/api/routers/teams.py": 10,
     "src/mestring/api/schemas.py": 31,
     "src/mestring/api/schemas_changes.py": 9,
