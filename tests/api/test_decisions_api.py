@@ -326,7 +326,9 @@ def test_close_case(world, worker, raw, client):
     ).exists()
     assert _post(client, url, raw, {"reason": "Igjen"}).status_code == 409
     assert (
-        _post(client, _case_url(world, case, "caseworker"), raw, {"caseworker_id": 1}).status_code
+        _post(
+            client, _case_url(world, case, "caseworker"), raw, {"caseworker_id": worker.pk}
+        ).status_code
         == 409
     )
 
