@@ -257,7 +257,10 @@ def test_refused_without_care_relation_or_in_another_municipality(world, leader,
         for query in ({}, {"format": "json"}):
             response = client_for(staff).get(_url(person, **query))
             assert response.status_code == 403, (staff, person, query)
-            assert person.family_name.encode() not in response.content
+            # The full name: a family name alone may also be the signed-in user's.
+            assert f"{person.given_name} {person.family_name}".encode() not in response.content
+            assert person.national_id
+            assert person.national_id.encode() not in response.content
             refusal = AuditEvent.all_objects.order_by("-seq").first()
             assert (refusal.outcome, refusal.person_id) == ("refused", person.pk)
     elsewhere = factories.make_municipality("9002", "Nabokommune")
