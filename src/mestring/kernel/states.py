@@ -82,11 +82,8 @@ class Stateful(models.Model):
     class Meta:
         abstract = True
 
-    def status_label_of(self, status: str) -> str:
-        return str(status_labels(type(self)).get(status, status))
-
     def allowed_statuses(self) -> list[str]:
-        """The statuses this can move to now, in the table's order."""
+        """The statuses this can move to now."""
         return list(self.status_transitions.get(self.status, ()))
 
     def can_become(self, status: str) -> bool:
