@@ -4,6 +4,7 @@ permission it needs, so the menu and the section pages show only what a user may
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
 
@@ -20,19 +21,22 @@ from mestring.access.permissions import (
     STATISTICS_VIEW,
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 @dataclass(frozen=True)
 class HubLink:
     url_name: str
-    label: str
-    description: str
+    label: StrOrPromise
+    description: StrOrPromise
     permission: str | None = None
 
 
 @dataclass(frozen=True)
 class Hub:
     slug: str
-    title: str
+    title: StrOrPromise
     links: tuple[HubLink, ...]
 
     def visible_links(self, actor: Actor) -> list[HubLink]:

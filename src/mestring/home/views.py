@@ -1,12 +1,13 @@
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from mestring.access import selectors as access_selectors
 from mestring.access.decorators import staff_required
 from mestring.access.permissions import ACCESS_REVIEW, PERSON_REGISTER
+from mestring.access.request import StaffRequest
 from mestring.casework import selectors as casework_selectors
 from mestring.home.hubs import HUBS
 from mestring.referrals import selectors as referral_selectors
@@ -15,7 +16,7 @@ from mestring.teams import selectors as team_selectors
 
 
 @staff_required()
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: StaffRequest) -> HttpResponse:
     """The start page: what waits for this user, in counts (no person data)."""
     actor = request.actor
     today = timezone.localdate()
@@ -34,7 +35,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required()
-def hub(request: HttpRequest, slug: str) -> HttpResponse:
+def hub(request: StaffRequest, slug: str) -> HttpResponse:
     """A menu section: the links this user may use, with a line about each."""
     section = HUBS.get(slug)
     links = section.visible_links(request.actor) if section else []
