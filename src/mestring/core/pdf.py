@@ -147,7 +147,7 @@ class PdfDocument:
                 data.append([cell_paragraph(text(cell), BODY, widest=widest) for cell in cells])
         table = split_table(data, repeatRows=1)
         grid = (0.4, colors.grey)
-        style = [
+        style: list[tuple[object, ...]] = [
             ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E8EEF5")),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ]

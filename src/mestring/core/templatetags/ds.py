@@ -41,7 +41,7 @@ def _describedby(field: BoundField) -> str:
 @register.simple_tag
 def ds_widget(field: BoundField) -> SafeString:
     """The field's input with the classes and ARIA links Designsystemet expects."""
-    attrs: dict[str, str] = {"class": "ds-input"}
+    attrs: dict[str, str | bool] = {"class": "ds-input"}
     described = _describedby(field)
     if described:
         attrs["aria-describedby"] = described
