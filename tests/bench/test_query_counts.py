@@ -91,9 +91,9 @@ def count_queries(subjects: PageSubjects, pages: dict[str, int] | None = None) -
     for name, who, url in listed:
         headers = api if who == "api" else {}
         client = clients[who]
-        client.get(url, **headers)  # warm-up, as the benchmark does
+        client.get(url, headers=headers)  # warm-up, as the benchmark does
         with CaptureQueriesContext(connection) as captured:
-            response = client.get(url, **headers)
+            response = client.get(url, headers=headers)
         assert response.status_code == 200, (name, url, response.status_code)
         counts[name] = Count(
             queries=len(captured.captured_queries),

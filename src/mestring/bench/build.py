@@ -156,7 +156,9 @@ class _Builder:
         self.result.rows[label] = self.result.rows.get(label, 0) + len(created)
         return created
 
-    def _day(self, start: datetime.date | None = None, end: datetime.date | None = None):
+    def _day(
+        self, start: datetime.date | None = None, end: datetime.date | None = None
+    ) -> datetime.date:
         start = start or self.first_day
         end = end or self.today
         return start + datetime.timedelta(days=self.rng.randint(0, max(0, (end - start).days)))
@@ -507,7 +509,7 @@ class _Builder:
         free = iter(items[:lent_out])
         shared = items[lent_out:] or items
 
-        def loan(ordered: datetime.date, delivered: datetime.date, returned: datetime.date):
+        def loan(ordered: datetime.date, delivered: datetime.date, returned: datetime.date) -> Loan:
             item = next(free, None) if returned >= self.today else None
             back = item is None
             if back and returned >= self.today:

@@ -48,7 +48,10 @@ def persons_file(rows: int, municipality: Municipality) -> str:
 
 
 def stays_file(rows: int, municipality: Municipality) -> str:
-    unit = BedCapacity.objects.select_related("unit").order_by("unit__name").first().unit
+    capacity = BedCapacity.objects.select_related("unit").order_by("unit__name").first()
+    if capacity is None:
+        raise RuntimeError("Importen av opphold trenger en enhet med sengekapasitet i demodataene.")
+    unit = capacity.unit
     # One stay after the other in one unit, so no night is over capacity.
     return _csv(
         ["person_ref", "unit", "stay_type", "admitted", "discharged"],
@@ -61,6 +64,8 @@ def stays_file(rows: int, municipality: Municipality) -> str:
 
 def episodes_file(rows: int, municipality: Municipality) -> str:
     programme = Programme.objects.order_by("pk").first()
+    if programme is None:
+        raise RuntimeError("Importen av forløp trenger et rehabiliteringsprogram i demodataene.")
     return _csv(
         [
             "person_ref",

@@ -88,8 +88,9 @@ def half_up(value: Decimal, places: str) -> Decimal:
 
 def as_decimal(value: Any) -> Decimal:
     """A DECIMAL column read by raw SQL: Decimal on PostgreSQL, int or float on SQLite
-    (repr gives the shortest decimal that is the same float)."""
-    if value is None or isinstance(value, Decimal):
+    (repr gives the shortest decimal that is the same float). Never NULL: a caller
+    reading a nullable column checks for None first."""
+    if isinstance(value, Decimal):
         return value
     return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
 
@@ -454,7 +455,7 @@ def bed_occupancy(municipality_id: int, params: Params) -> dict[str, Any]:
             beds = int(days or 0)
         else:
             per_type[stay_type] = (int(patients), int(days))
-    result_rows = [
+    result_rows: list[dict[str, Any]] = [
         {
             "stay_type": stay_type,
             "patients": per_type[stay_type][0],
@@ -548,7 +549,7 @@ def assistive_devices(municipality_id: int, params: Params) -> dict[str, Any]:
         sql, [f"{year}-01-01", f"{year}-12-31", municipality_id, municipality_id]
     )
     # A sum of DECIMAL(…, 2) read as the ORM reads it: to whole øre.
-    total = half_up(as_decimal(value) or Decimal(0), "0.01")
+    total = half_up(Decimal(0) if value is None else as_decimal(value), "0.01")
     return {
         "active_users": active,
         "users_with_deliveries": users,
