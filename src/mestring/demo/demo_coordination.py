@@ -49,15 +49,13 @@ from mestring.teams.models import (
     ResponsibilityGroup,
 )
 
-PLAN_UNITS = {
-    "child": "Helsestasjon og skolehelsetjeneste",
-    "adult": [
-        "Hjemmetjenesten",
-        "Miljøterapitjenesten",
-        "Rus og psykisk helse",
-        "Fysio- og ergoterapitjenesten",
-    ],
-}
+PLAN_UNIT_CHILD = "Helsestasjon og skolehelsetjeneste"
+PLAN_UNITS_ADULT = [
+    "Hjemmetjenesten",
+    "Miljøterapitjenesten",
+    "Rus og psykisk helse",
+    "Fysio- og ergoterapitjenesten",
+]
 GOALS = [
     "Jeg vil klare å gå til butikken selv.",
     "Jeg vil være med på fotballtreningen hver uke.",
@@ -166,7 +164,7 @@ def _plan_for(
         given_on=start - datetime.timedelta(days=3),
     )
     is_child = person.age_on(today) < 18
-    unit_name = PLAN_UNITS["child"] if is_child else rng.choice(PLAN_UNITS["adult"])
+    unit_name = PLAN_UNIT_CHILD if is_child else rng.choice(PLAN_UNITS_ADULT)
     ended = index % 10 == 9
     plan = IndividualPlan.objects.create(
         person=person,

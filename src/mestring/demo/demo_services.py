@@ -49,6 +49,8 @@ def build_services_demo(rng: random.Random, persons: list[Person], caseworker: S
             service=services[code], unit=units[unit_name], defaults={"capacity": capacity}
         )
     basis = LegalBasis.objects.order_by("pk").first()
+    if basis is None:
+        raise RuntimeError("Demodataene for tjenester trenger en hjemmel (LegalBasis).")
     variables = list(FunctionVariable.objects.filter(is_active=True))
     used: dict[tuple[int, str], int] = {}
     for index, person in enumerate(rng.sample(persons, 40)):
@@ -92,6 +94,7 @@ def build_services_demo(rng: random.Random, persons: list[Person], caseworker: S
             [DecisionOutcome.GRANTED] * 6 + [DecisionOutcome.PARTLY, DecisionOutcome.REFUSED]
         )
         hourly = service.capacity_kind == "timer_per_uke"
+        valid_to = decided + datetime.timedelta(days=rng.choice([42, 90, 365]))
         decision = Decision.objects.create(
             case=case,
             subject=DecisionSubject.SERVICE,
@@ -104,7 +107,7 @@ def build_services_demo(rng: random.Random, persons: list[Person], caseworker: S
             decided_on=decided,
             letter_sent_on=decided,
             valid_from=decided,
-            valid_to=decided + datetime.timedelta(days=rng.choice([42, 90, 365])),
+            valid_to=valid_to,
             hours_per_week=Decimal(rng.choice([2, 4, 6]))
             if hourly and outcome != "avslag"
             else None,
@@ -126,7 +129,7 @@ def build_services_demo(rng: random.Random, persons: list[Person], caseworker: S
                 decision=decision,
                 unit=units[unit_name],
                 starts_on=decided,
-                ends_on=decision.valid_to if decision.valid_to < today else None,
+                ends_on=valid_to if valid_to < today else None,
             )
             status = CaseStatus.ASSIGNED
         else:
