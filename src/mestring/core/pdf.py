@@ -17,6 +17,7 @@ import io
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -147,7 +148,7 @@ class PdfDocument:
                 data.append([cell_paragraph(text(cell), BODY, widest=widest) for cell in cells])
         table = split_table(data, repeatRows=1)
         grid = (0.4, colors.grey)
-        style: list[tuple[object, ...]] = [
+        style: list[tuple[Any, ...]] = [
             ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E8EEF5")),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ]
