@@ -64,7 +64,7 @@ def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         with activate(municipality):
             return view(request, municipality, *args, **kwargs)
 
-    wrapper.public = True  # type: ignore[attr-defined]
+    wrapper.public = True  # type: ignore[attr-defined]  # marks the page as open to all
     return wrapper
 
 
