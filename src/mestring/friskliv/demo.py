@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import random
+from typing import TypeVar
 
 from mestring.access.models import CareRelation, CareRelationKind
 from mestring.friskliv.models import (
@@ -36,7 +37,10 @@ REFERRER_WEIGHTS = {
 }
 
 
-def _pick(rng: random.Random, weights: dict[str, int]) -> str:
+K = TypeVar("K", bound=str)
+
+
+def _pick(rng: random.Random, weights: dict[K, int]) -> K:
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -12,10 +12,15 @@ from mestring.friskliv.models import Reason, ReferrerKind
 from mestring.friskliv.services import MAX_WEEKS
 from mestring.people.models import Staff
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 DATE_ERRORS = {"invalid": _("Datoen må skrives som dd.mm.åååå.")}
 
 
-def date_field(label: str, required_message: str, **kwargs: Any) -> forms.DateField:
+def date_field(
+    label: StrOrPromise, required_message: StrOrPromise, **kwargs: Any
+) -> forms.DateField:
     return forms.DateField(
         label=label,
         widget=DateInput(),

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from mestring.access.actor import Actor
 from mestring.access.audit import EventSpec, record_events
 from mestring.access.models import CareRelation
 from mestring.core.importing import (
@@ -53,8 +54,8 @@ class PrescriptionImporter(CsvImporter):
     columns = ("person_ref", "referral_date", "reason", "completed")
     required = ("person_ref", "referral_date", "reason")
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, actor: Actor) -> None:
+        super().__init__(actor)
         self.persons: dict[str, Person] | None = None
 
     def prepare(self, rows: list[dict[str, str]] | None) -> None:
@@ -66,6 +67,7 @@ class PrescriptionImporter(CsvImporter):
     ) -> PrescriptionRow | None:
         if self.persons is None:
             self.prepare(None)
+        assert self.persons is not None  # prepare() has loaded them
         person = self.persons.get(row["person_ref"])
         if row["person_ref"] and person is None:
             errors.append(RowError(line, "person_ref", "Fant ingen person med denne referansen."))

@@ -5,6 +5,7 @@ ends completed or not."""
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.utils import timezone
@@ -13,6 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from mestring.kernel.states import Stateful, StatusHistory
 from mestring.people.models import Person, Staff
 from mestring.tenancy.models import MunicipalityOwned
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class ReferrerKind(models.TextChoices):
@@ -119,9 +123,9 @@ class PrescriptionStatusChange(MunicipalityOwned, StatusHistory):
         ordering = ["changed_at", "pk"]
 
     @property
-    def from_label(self) -> str:
+    def from_label(self) -> StrOrPromise:
         return PrescriptionStatus(self.from_status).label if self.from_status else ""
 
     @property
-    def to_label(self) -> str:
+    def to_label(self) -> StrOrPromise:
         return PrescriptionStatus(self.to_status).label

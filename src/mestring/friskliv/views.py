@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -14,6 +15,7 @@ from mestring.access.boards import actor_unit_ids, name_persons
 from mestring.access.decorators import staff_required
 from mestring.access.guard import audited_view, person_view
 from mestring.access.permissions import REHAB_REGISTER
+from mestring.access.request import StaffRequest
 from mestring.core import csvexport
 from mestring.core.flow import submit
 from mestring.friskliv import selectors, services
@@ -29,7 +31,7 @@ RULE_ERRORS = (services.PrescriptionError, TransitionNotAllowed)
 @staff_required()
 @person_view(object_type="prescriptions")
 @require_GET
-def person_prescriptions(request: HttpRequest, person: Person) -> HttpResponse:
+def person_prescriptions(request: StaffRequest, person: Person) -> HttpResponseBase:
     page = csvexport.page_or_all(request, selectors.person_prescriptions(person))
     context = {"person": person, "page": page}
     return csvexport.render_or_csv(request, "friskliv/person_prescriptions.html", context)
@@ -38,7 +40,7 @@ def person_prescriptions(request: HttpRequest, person: Person) -> HttpResponse:
 @staff_required()
 @person_view(object_type="prescription")
 @require_http_methods(["GET", "POST"])
-def prescription_create(request: HttpRequest, person: Person) -> HttpResponse:
+def prescription_create(request: StaffRequest, person: Person) -> HttpResponse:
     form = PrescriptionForm(request.POST or None)
 
     def save(data: dict[str, Any]) -> Prescription:
@@ -71,7 +73,9 @@ def prescription_create(request: HttpRequest, person: Person) -> HttpResponse:
 @staff_required()
 @person_view(object_type="prescription")
 @require_http_methods(["GET", "POST"])
-def prescription_detail(request: HttpRequest, person: Person, prescription_id: int) -> HttpResponse:
+def prescription_detail(
+    request: StaffRequest, person: Person, prescription_id: int
+) -> HttpResponse:
     """One prescription; POST with `handling` = start or avslutt runs that step."""
     prescription = get_object_or_404(
         Prescription.objects.select_related("contact__user"), pk=prescription_id, person=person
@@ -127,7 +131,7 @@ def prescription_detail(request: HttpRequest, person: Person, prescription_id: i
 @staff_required(REHAB_REGISTER)
 @audited_view(object_type="prescription_list")
 @require_GET
-def prescription_list(request: HttpRequest) -> HttpResponse:
+def prescription_list(request: StaffRequest) -> HttpResponseBase:
     """The work list. A person (and the reason) is named only to those who may see them
     or who work in the unit of the prescription's contact; each name shown is logged."""
     page = csvexport.page_or_all(request, selectors.open_prescriptions())

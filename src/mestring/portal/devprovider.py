@@ -96,8 +96,7 @@ def discovery_document(issuer: str) -> dict[str, Any]:
 
 def jwks_document() -> dict[str, Any]:
     key = signing_key()
-    public = key.as_dict(private=False)
-    public.update({"use": "sig", "alg": "RS256", "kid": key.kid})
+    public = {**key.as_dict(private=False), "use": "sig", "alg": "RS256", "kid": key.kid}
     return {"keys": [public]}
 
 

@@ -3,7 +3,7 @@ answer form."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -13,8 +13,13 @@ from mestring.catalogue.models import Service
 from mestring.core.forms import SubmissionTokenForm
 from mestring.portal import services
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-def _text_field(label: str, help_text: str = "", *, max_length: int = 3000, rows: int = 5):
+
+def _text_field(
+    label: StrOrPromise, help_text: StrOrPromise = "", *, max_length: int = 3000, rows: int = 5
+) -> forms.CharField:
     return forms.CharField(
         label=label,
         help_text=help_text,
@@ -81,6 +86,8 @@ class ApplyForm(SubmissionTokenForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        if data is None:  # a parent's clean() that returns nothing keeps cleaned_data
+            data = self.cleaned_data
         if data.get("what") == services.APPLY_SERVICE and not data.get("services"):
             self.add_error("services", _("Velg minst én tjeneste."))
         return data

@@ -13,13 +13,15 @@ from functools import wraps
 from typing import Any
 
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 
 from mestring.access.actor import Actor
 from mestring.access.audit import AccessGround, access_ground, counting_events, record_event
 from mestring.access.middleware import client_address
 from mestring.access.models import AuditPurpose
+from mestring.access.request import MestringRequest, View
 from mestring.kernel.audit_words import AuditAction
 from mestring.portal.representation import Representation, representation_for
 from mestring.portal.session import CitizenSession, choose_person, current_citizen
@@ -32,6 +34,15 @@ ON_BEHALF_ROLE = "pårørende"
 # or a relative's with the basis of the right to act), as for the pages.
 LOGIN_ROLE = "innbygger-innlogging"
 LOGIN_OBJECT = "innbygger_innlogging"
+
+
+class CitizenRequest(MestringRequest):
+    """A citizen page's request, behind `citizen_view`: the citizen's session and the
+    actor that names them (and on whose behalf) in the audit log. No staff actor: a
+    citizen is not a staff user. Only a type, like MestringRequest."""
+
+    citizen: CitizenSession
+    citizen_actor: Actor
 
 
 def representation_roles(rep: Representation) -> tuple[str, ...]:
@@ -57,10 +68,10 @@ def citizen_ground(rep: Representation) -> AccessGround:
     return AccessGround(person_id=rep.person.pk, purpose=AuditPurpose.CITIZEN, reason_code=reason)
 
 
-def citizen_view(*, object_type: str = "portal") -> Callable:
-    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def citizen_view(*, object_type: str = "portal") -> Callable[[View], View]:
+    def decorate(view: View) -> View:
         @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        def wrapper(request: CitizenRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             citizen = current_citizen(request)
             if citizen is None:
                 return redirect("portal:login")
@@ -95,7 +106,7 @@ def citizen_view(*, object_type: str = "portal") -> Callable:
                         )
             return response
 
-        wrapper.citizen_guarded = wrapper.audited = True  # type: ignore[attr-defined]
+        wrapper.citizen_guarded = wrapper.audited = True  # type: ignore[attr-defined]  # read by audit tests
         return wrapper
 
     return decorate

@@ -22,7 +22,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -34,6 +34,9 @@ from joserfc.jwk import KeySet
 
 from mestring.portal import devprovider
 from mestring.portal.oidc_common import DEV_ISSUER_PATH, PENDING_KEY, pkce_challenge
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 PENDING_MAX_AGE = 15 * 60  # seconds a started login may take
 LEEWAY = 60  # seconds of clock difference accepted for exp/iat
@@ -52,7 +55,7 @@ ASSURANCE_RANK: dict[str, int] = {
 class OidcError(Exception):
     """The login could not be completed; `message` is for the citizen, `code` for logs."""
 
-    def __init__(self, code: str, message: str | None = None) -> None:
+    def __init__(self, code: str, message: StrOrPromise | None = None) -> None:
         self.code = code
         self.message = message or _("Innloggingen kunne ikke fullføres. Prøv å logge inn på nytt.")
         super().__init__(code)
@@ -241,7 +244,8 @@ def discover(issuer: str, transport: Transport) -> ProviderConfig:
 def provider_keys(config: ProviderConfig, transport: Transport, *, refresh: bool = False) -> KeySet:
     def load() -> KeySet:
         try:
-            return KeySet.import_key_set(transport.get_json(config.jwks_uri))
+            # Only the key list is read; a document without one is a KeyError.
+            return KeySet.import_key_set({"keys": transport.get_json(config.jwks_uri)["keys"]})
         except (JoseError, ValueError, TypeError, KeyError) as exc:
             raise OidcError("bad_jwks") from exc
 
@@ -323,7 +327,8 @@ def start_login(request: HttpRequest, *, municipality_id: int) -> str:
     issuer = issuer_for(request)
     config = discover(issuer, transport_for(issuer))
     redirect_uri = request.build_absolute_uri(reverse("portal:callback"))
-    pending = {
+    # What the callback needs, kept in the session (JSON) until it comes.
+    pending: dict[str, Any] = {
         "state": secrets.token_urlsafe(24),
         "nonce": secrets.token_urlsafe(24),
         "verifier": secrets.token_urlsafe(48),

@@ -354,13 +354,13 @@ def citizen_input(person: Person) -> CitizenInput:
     )
 
 
-def person_comment(person: Person, comment_id: object) -> QuerySet[CitizenComment]:
+def person_comment(person: Person, comment_id: int) -> QuerySet[CitizenComment]:
     return CitizenComment.objects.filter(pk=comment_id, person=person).select_related(
         "plan", "person"
     )
 
 
-def person_block_request(person: Person, request_id: object) -> QuerySet[BlockRequest]:
+def person_block_request(person: Person, request_id: int) -> QuerySet[BlockRequest]:
     return BlockRequest.objects.filter(pk=request_id, person=person)
 
 

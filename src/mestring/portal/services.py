@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections.abc import Callable
+from typing import TypedDict
 
 from django.db import transaction
 from django.utils import timezone
@@ -62,7 +63,15 @@ def _text(text: str, *, limit: int, empty: str) -> str:
     return text
 
 
-def _author(rep: Representation, actor: Actor) -> dict[str, object]:
+class Author(TypedDict):
+    """Who wrote what a citizen's page sends: the name, and on whose behalf."""
+
+    written_by_name: str
+    on_behalf_basis: str
+    relative: Relative | None
+
+
+def _author(rep: Representation, actor: Actor) -> Author:
     return {
         "written_by_name": actor.label[:150] or rep.person.full_name,
         "on_behalf_basis": rep.basis if rep.on_behalf else "",

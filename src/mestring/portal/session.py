@@ -121,8 +121,12 @@ def end_if_idle(request: HttpRequest) -> HttpResponse | None:
         ) % {"hours": max(1, round(absolute / 3600))}
     else:
         return None
-    data = request.session.get(SESSION_KEY) or {}
-    municipality = Municipality.objects.filter(pk=data.get("municipality_id")).first()
+    municipality_id = (request.session.get(SESSION_KEY) or {}).get("municipality_id")
+    municipality = (
+        Municipality.objects.filter(pk=municipality_id).first()
+        if municipality_id is not None
+        else None
+    )
     citizen_logout(request)
     messages.info(request, message)
     url = reverse("portal:login")

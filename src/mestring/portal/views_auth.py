@@ -6,6 +6,7 @@ right to act)."""
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -27,6 +28,9 @@ from mestring.portal.representation import SELF, Representation, representations
 from mestring.portal.session import choose_person, citizen_login, citizen_logout, current_citizen
 from mestring.tenancy.context import activate
 from mestring.tenancy.models import Municipality
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 logger = logging.getLogger(__name__)
 
@@ -124,7 +128,7 @@ def login_start(request: HttpRequest) -> HttpResponse:
 
 def _problem(
     request: HttpRequest,
-    message: str,
+    message: StrOrPromise,
     *,
     status: int,
     municipality: Municipality | None = None,
@@ -141,8 +145,11 @@ def _problem(
 @require_GET
 def callback(request: HttpRequest) -> HttpResponse:
     pending = oidc.pending_login(request)
+    municipality_id = pending.get("municipality_id") if pending else None
     municipality = (
-        Municipality.objects.filter(pk=pending.get("municipality_id")).first() if pending else None
+        Municipality.objects.filter(pk=municipality_id).first()
+        if municipality_id is not None
+        else None
     )
     try:
         identity, pending = oidc.finish_login(request)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -36,7 +36,7 @@ from mestring.portal.forms import (
     ProposalForm,
     WhatMattersForm,
 )
-from mestring.portal.guard import citizen_view
+from mestring.portal.guard import CitizenRequest, citizen_view
 from mestring.portal.models import SenderKind
 from mestring.portal.representation import Representation
 from mestring.teams import ics
@@ -45,7 +45,7 @@ RULE_ERRORS = (services.PortalError,)
 
 
 def _page(
-    request: HttpRequest, template: str, person: Person, rep: Representation, **context: Any
+    request: CitizenRequest, template: str, person: Person, rep: Representation, **context: Any
 ) -> HttpResponse:
     return render(
         request,
@@ -55,7 +55,7 @@ def _page(
 
 
 def _form_page(
-    request: HttpRequest,
+    request: CitizenRequest,
     person: Person,
     rep: Representation,
     form: forms.Form,
@@ -68,10 +68,10 @@ def _form_page(
     target: str = "",
     submit_label: str,
 ) -> HttpResponse:
-    if request.method == "POST" and submit(
-        request, form, action, success=success, rule_errors=RULE_ERRORS
-    ):
-        return redirect(done)
+    if request.method == "POST":
+        saved = submit(request, form, action, success=success, rule_errors=RULE_ERRORS)
+        if saved is not None:
+            return redirect(done)
     return _page(
         request,
         "form.html",
@@ -88,7 +88,7 @@ def _form_page(
 
 @citizen_view(object_type="portal_home")
 @require_GET
-def home(request: HttpRequest, person: Person, rep: Representation) -> HttpResponse:
+def home(request: CitizenRequest, person: Person, rep: Representation) -> HttpResponse:
     return _page(request, "home.html", person, rep, home=selectors.home(person))
 
 
@@ -97,7 +97,7 @@ def home(request: HttpRequest, person: Person, rep: Representation) -> HttpRespo
 
 @citizen_view(object_type="portal_plan")
 @require_GET
-def plan(request: HttpRequest, person: Person, rep: Representation) -> HttpResponse:
+def plan(request: CitizenRequest, person: Person, rep: Representation) -> HttpResponse:
     active = selectors.active_plan(person)
     context = {
         "plan": active,
@@ -115,7 +115,7 @@ def plan(request: HttpRequest, person: Person, rep: Representation) -> HttpRespo
 
 @citizen_view(object_type="citizen_comment")
 @require_http_methods(["GET", "POST"])
-def what_matters(request: HttpRequest, person: Person, rep: Representation) -> HttpResponse:
+def what_matters(request: CitizenRequest, person: Person, rep: Representation) -> HttpResponse:
     form = WhatMattersForm(request.POST or None)
     return _form_page(
         request,
@@ -139,7 +139,7 @@ def what_matters(request: HttpRequest, person: Person, rep: Representation) -> H
 @citizen_view(object_type="citizen_comment")
 @require_http_methods(["GET", "POST"])
 def goal_comment(
-    request: HttpRequest, person: Person, rep: Representation, goal_id: int
+    request: CitizenRequest, person: Person, rep: Representation, goal_id: int
 ) -> HttpResponse:
     goal = get_object_or_404(selectors.person_goal(person, goal_id))
     form = CommentForm(request.POST or None)
@@ -162,7 +162,7 @@ def goal_comment(
 @citizen_view(object_type="citizen_comment")
 @require_http_methods(["GET", "POST"])
 def measure_comment(
-    request: HttpRequest, person: Person, rep: Representation, measure_id: int
+    request: CitizenRequest, person: Person, rep: Representation, measure_id: int
 ) -> HttpResponse:
     measure = get_object_or_404(selectors.person_measure(person, measure_id))
     form = CommentForm(request.POST or None)
@@ -184,7 +184,7 @@ def measure_comment(
 
 @citizen_view(object_type="citizen_comment")
 @require_http_methods(["GET", "POST"])
-def goal_propose(request: HttpRequest, person: Person, rep: Representation) -> HttpResponse:
+def goal_propose(request: CitizenRequest, person: Person, rep: Representation) -> HttpResponse:
     form = ProposalForm(request.POST or None)
     return _form_page(
         request,
@@ -203,7 +203,7 @@ def goal_propose(request: HttpRequest, person: Person, rep: Representation) -> H
 @citizen_view(object_type="meeting")
 @require_GET
 def meeting_ics(
-    request: HttpRequest, person: Person, rep: Representation, meeting_id: int
+    request: CitizenRequest, person: Person, rep: Representation, meeting_id: int
 ) -> HttpResponse:
     meeting = get_object_or_404(selectors.person_upcoming_meeting(person, meeting_id))
     response = HttpResponse(
@@ -218,7 +218,7 @@ def meeting_ics(
 
 @citizen_view(object_type="citizen_message")
 @require_http_methods(["GET", "POST"])
-def messages_page(request: HttpRequest, person: Person, rep: Representation) -> HttpResponse:
+def messages_page(request: CitizenRequest, person: Person, rep: Representation) -> HttpResponse:
     form = MessageForm(request.POST or None)
     if request.method == "POST":
         link = request.build_absolute_uri(reverse("portal:staff_citizen_input", args=[person.pk]))
@@ -245,7 +245,7 @@ def messages_page(request: HttpRequest, person: Person, rep: Representation) -> 
 
 @citizen_view(object_type="decisions")
 @require_GET
-def decisions(request: HttpRequest, person: Person, rep: Representation) -> HttpResponse:
+def decisions(request: CitizenRequest, person: Person, rep: Representation) -> HttpResponse:
     page = paginate(selectors.decisions(person), request.GET.get("side"))
     applications = selectors.applications(person)
     return _page(request, "decisions.html", person, rep, page=page, applications=applications)
@@ -254,7 +254,7 @@ def decisions(request: HttpRequest, person: Person, rep: Representation) -> Http
 @citizen_view(object_type="decision_letter")
 @require_GET
 def decision_letter(
-    request: HttpRequest, person: Person, rep: Representation, decision_id: int
+    request: CitizenRequest, person: Person, rep: Representation, decision_id: int
 ) -> HttpResponse:
     decision = get_object_or_404(selectors.person_decision(person, decision_id))
     pdf = decision_letter_pdf(decision)
@@ -272,7 +272,7 @@ def decision_letter(
 
 @citizen_view(object_type="case")
 @require_http_methods(["GET", "POST"])
-def apply(request: HttpRequest, person: Person, rep: Representation) -> HttpResponse:
+def apply(request: CitizenRequest, person: Person, rep: Representation) -> HttpResponse:
     form = ApplyForm(request.POST or None)
     if request.method == "POST":
         case = submit(
@@ -301,18 +301,20 @@ def apply(request: HttpRequest, person: Person, rep: Representation) -> HttpResp
 
 @citizen_view(object_type="consents")
 @require_http_methods(["GET", "POST"])
-def consent(request: HttpRequest, person: Person, rep: Representation) -> HttpResponse:
+def consent(request: CitizenRequest, person: Person, rep: Representation) -> HttpResponse:
     form = ConsentForm(request.POST or None)
-    if request.method == "POST" and submit(
-        request,
-        form,
-        lambda data: services.consent_give(
-            actor=request.citizen_actor, rep=rep, kind=data["kind"], scope=data["scope"]
-        ),
-        success=_("Samtykket er registrert."),
-        rule_errors=RULE_ERRORS,
-    ):
-        return redirect("portal:consent")
+    if request.method == "POST":
+        saved = submit(
+            request,
+            form,
+            lambda data: services.consent_give(
+                actor=request.citizen_actor, rep=rep, kind=data["kind"], scope=data["scope"]
+            ),
+            success=_("Samtykket er registrert."),
+            rule_errors=RULE_ERRORS,
+        )
+        if saved is not None:
+            return redirect("portal:consent")
     plan_now = selectors.active_plan(person)
     context = {
         "consents": list(selectors.person_consents(person)),
@@ -330,7 +332,7 @@ def consent(request: HttpRequest, person: Person, rep: Representation) -> HttpRe
 @citizen_view(object_type="representation")
 @require_http_methods(["GET", "POST"])
 def power_of_attorney_end(
-    request: HttpRequest, person: Person, rep: Representation, relative_id: int
+    request: CitizenRequest, person: Person, rep: Representation, relative_id: int
 ) -> HttpResponse:
     """The person ends a power of attorney they gave (M6): from now on the relative is
     refused on the person's pages."""
@@ -338,44 +340,48 @@ def power_of_attorney_end(
         raise Http404
     relative = get_object_or_404(selectors.person_power_of_attorney(person, relative_id))
     form = PowerOfAttorneyEndForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and submit(
-        request,
-        form,
-        lambda data: services.power_of_attorney_end(
-            actor=request.citizen_actor, rep=rep, relative=relative, reason=data["reason"]
-        ),
-        success=_("Fullmakten er avsluttet."),
-        rule_errors=RULE_ERRORS,
-    ):
-        return redirect("portal:consent")
+    if request.method == "POST":
+        saved = submit(
+            request,
+            form,
+            lambda data: services.power_of_attorney_end(
+                actor=request.citizen_actor, rep=rep, relative=relative, reason=data["reason"]
+            ),
+            success=_("Fullmakten er avsluttet."),
+            rule_errors=RULE_ERRORS,
+        )
+        if saved is not None:
+            return redirect("portal:consent")
     return _page(request, "power_of_attorney_end.html", person, rep, relative=relative, form=form)
 
 
 @citizen_view(object_type="consent")
 @require_http_methods(["GET", "POST"])
 def consent_withdraw(
-    request: HttpRequest, person: Person, rep: Representation, consent_id: int
+    request: CitizenRequest, person: Person, rep: Representation, consent_id: int
 ) -> HttpResponse:
     consent_row = get_object_or_404(selectors.person_consent(person, consent_id))
     if consent_row.withdrawn_on is not None:
         raise Http404
     form = forms.Form(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and submit(
-        request,
-        form,
-        lambda data: services.consent_withdraw(
-            actor=request.citizen_actor, rep=rep, consent=consent_row
-        ),
-        success=_("Samtykket er trukket tilbake."),
-        rule_errors=RULE_ERRORS,
-    ):
-        return redirect("portal:consent")
+    if request.method == "POST":
+        saved = submit(
+            request,
+            form,
+            lambda data: services.consent_withdraw(
+                actor=request.citizen_actor, rep=rep, consent=consent_row
+            ),
+            success=_("Samtykket er trukket tilbake."),
+            rule_errors=RULE_ERRORS,
+        )
+        if saved is not None:
+            return redirect("portal:consent")
     return _page(request, "consent_withdraw.html", person, rep, consent=consent_row, form=form)
 
 
 @citizen_view(object_type="block_request")
 @require_http_methods(["GET", "POST"])
-def block_request(request: HttpRequest, person: Person, rep: Representation) -> HttpResponse:
+def block_request(request: CitizenRequest, person: Person, rep: Representation) -> HttpResponse:
     form = BlockRequestForm(request.POST or None)
     return _form_page(
         request,
@@ -402,7 +408,7 @@ def block_request(request: HttpRequest, person: Person, rep: Representation) -> 
 
 @citizen_view(object_type="access_log")
 @require_GET
-def access_log(request: HttpRequest, person: Person, rep: Representation) -> HttpResponse:
+def access_log(request: CitizenRequest, person: Person, rep: Representation) -> HttpResponse:
     page = paginate(selectors.access_log(person), request.GET.get("side"), per_page=50)
     lines = selectors.access_log_lines(
         list(page.object_list), person, viewer_is_person=not rep.on_behalf

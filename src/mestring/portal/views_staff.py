@@ -3,8 +3,11 @@ answers, and the worklist of unanswered input for the staff member's persons."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from mestring.access.decorators import staff_required
 from mestring.access.guard import audited_view, person_view
+from mestring.access.request import StaffRequest
 from mestring.core import csvexport
 from mestring.people.models import Person
 from mestring.portal import selectors, services
@@ -20,18 +24,21 @@ from mestring.portal.forms import StaffAnswerForm
 from mestring.portal.models import SenderKind
 
 
-def _act(request: HttpRequest, person: Person, data: dict) -> object:
+def _act(request: StaffRequest, person: Person, data: dict[str, Any]) -> object:
     """Run the one service the posted action names; raise PortalError on a broken rule."""
     action, text, actor = data["action"], data["text"] or "", request.actor
+    item: int | None = data["item"]  # the answered row; none when writing a message
     if action == "melding":
         link = request.build_absolute_uri(reverse("portal:messages"))
         return services.message_send_staff(actor=actor, person=person, body=text, link=link)
     if action == "sperring":
-        block_request = selectors.person_block_request(person, data["item"]).first()
+        block_request = (
+            selectors.person_block_request(person, item).first() if item is not None else None
+        )
         if block_request is None:
             raise services.PortalError(_("Fant ikke ønsket om sperring."))
         return services.block_request_handle(actor=actor, request=block_request, note=text)
-    comment = selectors.person_comment(person, data["item"]).first()
+    comment = selectors.person_comment(person, item).first() if item is not None else None
     if comment is None:
         raise services.PortalError(_("Fant ikke innspillet."))
     if action == "godta":
@@ -53,7 +60,7 @@ SUCCESS = {
 @staff_required()
 @person_view(object_type="citizen_input")
 @require_http_methods(["GET", "POST"])
-def citizen_input(request: HttpRequest, person: Person) -> HttpResponse:
+def citizen_input(request: StaffRequest, person: Person) -> HttpResponse:
     error, failed_item, failed_action, typed = "", None, "", ""
     if request.method == "POST":
         form = StaffAnswerForm(request.POST)
@@ -85,7 +92,7 @@ def citizen_input(request: HttpRequest, person: Person) -> HttpResponse:
 @staff_required()
 @audited_view(object_type="citizen_inbox")
 @require_GET
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: StaffRequest) -> HttpResponseBase:
     staff = request.actor.staff
     rows = selectors.staff_inbox(staff) if staff is not None else Person.objects.none()
     page = csvexport.page_or_all(request, rows)

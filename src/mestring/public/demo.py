@@ -151,7 +151,7 @@ def _demo_history(organisation: UserOrganisation) -> None:
     organisation.history.create(
         from_status="", to_status=OrganisationStatus.PENDING, changed_at=organisation.submitted_at
     )
-    if organisation.is_approved:
+    if organisation.is_approved and organisation.approved_at is not None:
         organisation.history.create(
             from_status=OrganisationStatus.PENDING,
             to_status=OrganisationStatus.APPROVED,

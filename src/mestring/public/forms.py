@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from mestring.core.forms import DATE_HELP, DateInput
+from mestring.core.forms import DATE_HELP, DateInput, model_choice_field
 from mestring.core.text import single_line
 from mestring.people.models import Unit, UnitKind
 from mestring.public.models import OrganisationEvent, PublicProfile, UserOrganisation
@@ -57,7 +59,7 @@ class OrganisationForm(forms.ModelForm):
             "purpose": {"required": _("Skriv kort om formålet og tilbudet deres.")},
         }
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _one_line(self, "name", "contact_name", "email", "phone", "website")
 
@@ -76,7 +78,7 @@ class EventForm(forms.ModelForm):
             },
         }
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _one_line(self, "title", "place")
 
@@ -125,9 +127,9 @@ class ProfileForm(forms.ModelForm):
             "opening_hours": _("For eksempel: Hverdager 08.00–15.30"),
         }
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["coordinating_unit"]
+        field = model_choice_field(self, "coordinating_unit")
         field.queryset = Unit.objects.filter(is_active=True, kind=UnitKind.INTERNAL).order_by(
             "name"
         )

@@ -8,6 +8,8 @@ new link replaces the old one.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -57,6 +59,11 @@ class UserOrganisation(MunicipalityOwned, Stateful):
     rejection_reason = models.TextField(_("grunn til avvisning"), max_length=1000, blank=True)
     edit_token_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     edit_token_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    if TYPE_CHECKING:
+        # Not a field: services.organisation_approve sets it to whether the e-mail with
+        # the personal link went out, for the page to warn when it did not.
+        link_sent: bool
 
     class Meta:
         ordering = ["name"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import enum
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
@@ -22,8 +23,11 @@ from mestring.public.models import (
 from mestring.public.services import hash_token
 from mestring.tenancy.models import Municipality
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 # The rehabilitation pyramid in plain words, for citizens (level: heading, explanation).
-PYRAMID_GROUPS: dict[int | None, tuple[str, str]] = {
+PYRAMID_GROUPS: dict[int | None, tuple[StrOrPromise, StrOrPromise]] = {
     1: (
         _("Forebygging og mestring i hverdagen"),
         _("Tilbud for alle som vil holde seg aktive og klare seg selv lenger."),

@@ -13,7 +13,8 @@ from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,8 +22,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from mestring.access.actor import Actor
 from mestring.access.decorators import staff_required
 from mestring.access.permissions import ADMIN_UNITS
+from mestring.access.request import MestringRequest, StaffRequest
 from mestring.core import csvexport
 from mestring.core.flow import submit
 from mestring.public import selectors, services
@@ -44,21 +47,28 @@ FORM_LABEL = "offentlig skjema"
 LINK_LABEL = "brukerorganisasjon (personlig lenke)"
 
 
+class LinkRequest(MestringRequest):
+    """A request of a personal link's page, after `token_page`: the organisation's
+    writes are audited with this system actor. Only a type, like MestringRequest."""
+
+    public_actor: Actor
+
+
 def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Open to everyone: find the municipality by its number (404 if none) and make it
     the active one for the view, whoever is logged in or not."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, number: str, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: MestringRequest, number: str, *args: Any, **kwargs: Any) -> HttpResponse:
         municipality = selectors.municipality_or_404(number)
         with activate(municipality):
             return view(request, municipality, *args, **kwargs)
 
-    wrapper.public = True  # type: ignore[attr-defined]
+    wrapper.public = True  # type: ignore[attr-defined]  # marks the page as open to all
     return wrapper
 
 
-def _link_builder(request: HttpRequest, municipality: Municipality) -> services.LinkBuilder:
+def _link_builder(request: MestringRequest, municipality: Municipality) -> services.LinkBuilder:
     def build(token: str) -> str:
         path = reverse(
             "public:organisation_edit", kwargs={"number": municipality.number, "token": token}
@@ -72,14 +82,14 @@ def _link_builder(request: HttpRequest, municipality: Municipality) -> services.
 
 
 @require_GET
-def municipality_list(request: HttpRequest) -> HttpResponse:
+def municipality_list(request: MestringRequest) -> HttpResponse:
     municipalities = list(selectors.all_municipalities())
     return render(request, "public/municipality_list.html", {"municipalities": municipalities})
 
 
 @public_page
 @require_GET
-def catalogue(request: HttpRequest, municipality: Municipality) -> HttpResponse:
+def catalogue(request: MestringRequest, municipality: Municipality) -> HttpResponse:
     profile = selectors.public_profile()
     context = {
         "municipality": municipality,
@@ -93,7 +103,7 @@ def catalogue(request: HttpRequest, municipality: Municipality) -> HttpResponse:
 
 @public_page
 @require_GET
-def service_detail(request: HttpRequest, municipality: Municipality, code: str) -> HttpResponse:
+def service_detail(request: MestringRequest, municipality: Municipality, code: str) -> HttpResponse:
     service = get_object_or_404(selectors.active_services(), code=code)
     profile = selectors.public_profile()
     context = {
@@ -111,7 +121,7 @@ def service_detail(request: HttpRequest, municipality: Municipality, code: str) 
 
 @public_page
 @require_http_methods(["GET", "POST"])
-def organisation_register(request: HttpRequest, municipality: Municipality) -> HttpResponse:
+def organisation_register(request: MestringRequest, municipality: Municipality) -> HttpResponse:
     form = OrganisationForm(request.POST or None)
     if request.method == "POST":
         if request.POST.get(HONEYPOT_FIELD):
@@ -127,12 +137,12 @@ def organisation_register(request: HttpRequest, municipality: Municipality) -> H
 
 @public_page
 @require_GET
-def organisation_registered(request: HttpRequest, municipality: Municipality) -> HttpResponse:
+def organisation_registered(request: MestringRequest, municipality: Municipality) -> HttpResponse:
     return render(request, "public/organisation_registered.html", {"municipality": municipality})
 
 
 def _token_refused(
-    request: HttpRequest, municipality: Municipality, state: TokenState
+    request: MestringRequest, municipality: Municipality, state: TokenState
 ) -> HttpResponse:
     expired = state == TokenState.EXPIRED
     context = {"municipality": municipality, "expired": expired}
@@ -147,7 +157,7 @@ def token_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
     @public_page
     @wraps(view)
     def wrapper(
-        request: HttpRequest, municipality: Municipality, token: str, *args: Any, **kwargs: Any
+        request: LinkRequest, municipality: Municipality, token: str, *args: Any, **kwargs: Any
     ) -> HttpResponse:
         organisation, state = selectors.organisation_for_token(token)
         if organisation is None or state != TokenState.VALID:
@@ -165,7 +175,7 @@ def token_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
 @token_page
 @require_http_methods(["GET", "POST"])
 def organisation_edit(
-    request: HttpRequest, municipality: Municipality, organisation: UserOrganisation, token: str
+    request: LinkRequest, municipality: Municipality, organisation: UserOrganisation, token: str
 ) -> HttpResponse:
     form = OrganisationForm(request.POST or None, instance=organisation)
     if request.method == "POST":
@@ -195,7 +205,7 @@ def organisation_edit(
 @token_page
 @require_http_methods(["GET", "POST"])
 def event_edit(
-    request: HttpRequest,
+    request: LinkRequest,
     municipality: Municipality,
     organisation: UserOrganisation,
     token: str,
@@ -232,7 +242,7 @@ def event_edit(
 @token_page
 @require_POST
 def event_delete(
-    request: HttpRequest,
+    request: LinkRequest,
     municipality: Municipality,
     organisation: UserOrganisation,
     token: str,
@@ -246,7 +256,7 @@ def event_delete(
 
 @public_page
 @require_http_methods(["GET", "POST"])
-def link_request(request: HttpRequest, municipality: Municipality) -> HttpResponse:
+def link_request(request: MestringRequest, municipality: Municipality) -> HttpResponse:
     """Ask for a new personal link. The answer is the same whether the address is
     known or not; a link is sent only to an approved organisation's address."""
     form = LinkRequestForm(request.POST or None)
@@ -269,14 +279,14 @@ def link_request(request: HttpRequest, municipality: Municipality) -> HttpRespon
 # --- Staff: moderation and the public profile
 
 
-def _status_from(request: HttpRequest) -> str:
+def _status_from(request: MestringRequest) -> str:
     status = request.GET.get("status", OrganisationStatus.PENDING)
     return status if status in OrganisationStatus.values else OrganisationStatus.PENDING
 
 
 @staff_required(ADMIN_UNITS)
 @require_GET
-def moderation(request: HttpRequest) -> HttpResponse:
+def moderation(request: StaffRequest) -> HttpResponseBase:
     status = _status_from(request)
     counts = selectors.status_counts()
     tabs = [
@@ -294,7 +304,10 @@ def moderation(request: HttpRequest) -> HttpResponse:
 
 
 def _moderation_page(
-    request: HttpRequest, organisation: UserOrganisation, reject_form: RejectForm, status: int = 200
+    request: StaffRequest,
+    organisation: UserOrganisation,
+    reject_form: RejectForm,
+    status: int = 200,
 ) -> HttpResponse:
     context = {
         "organisation": organisation,
@@ -307,7 +320,7 @@ def _moderation_page(
 
 @staff_required(ADMIN_UNITS)
 @require_GET
-def moderation_detail(request: HttpRequest, organisation_id: int) -> HttpResponse:
+def moderation_detail(request: StaffRequest, organisation_id: int) -> HttpResponse:
     organisation = get_object_or_404(
         UserOrganisation.objects.select_related("approved_by"), pk=organisation_id
     )
@@ -316,7 +329,7 @@ def moderation_detail(request: HttpRequest, organisation_id: int) -> HttpRespons
 
 @staff_required(ADMIN_UNITS)
 @require_POST
-def organisation_approve(request: HttpRequest, organisation_id: int) -> HttpResponse:
+def organisation_approve(request: StaffRequest, organisation_id: int) -> HttpResponse:
     organisation = get_object_or_404(UserOrganisation, pk=organisation_id)
     try:
         services.organisation_approve(
@@ -350,7 +363,7 @@ def organisation_approve(request: HttpRequest, organisation_id: int) -> HttpResp
 
 @staff_required(ADMIN_UNITS)
 @require_POST
-def organisation_reject(request: HttpRequest, organisation_id: int) -> HttpResponse:
+def organisation_reject(request: StaffRequest, organisation_id: int) -> HttpResponse:
     organisation = get_object_or_404(UserOrganisation, pk=organisation_id)
     form = RejectForm(request.POST)
     saved = submit(
@@ -370,7 +383,7 @@ def organisation_reject(request: HttpRequest, organisation_id: int) -> HttpRespo
 
 @staff_required(ADMIN_UNITS)
 @require_http_methods(["GET", "POST"])
-def profile_edit(request: HttpRequest) -> HttpResponse:
+def profile_edit(request: StaffRequest) -> HttpResponse:
     profile = selectors.public_profile()
     form = ProfileForm(request.POST or None, instance=profile)
     if request.method == "POST":
