@@ -307,7 +307,10 @@ class PlanChapterReport(Report):
 
     def as_xlsx(self, result: dict[str, Any]) -> bytes:
         workbook = Workbook()
-        workbook.remove(workbook.active)
+        # A new workbook has one sheet, the active one; each section adds its own instead.
+        default = workbook.active
+        assert default is not None
+        workbook.remove(default)
         used: set[str] = set()
         for section in result["sections"]:
             sheet = workbook.create_sheet(sheet_name(section["title"], used))
