@@ -15,7 +15,7 @@ import decimal
 import io
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.utils.translation import gettext as _
@@ -26,6 +26,9 @@ from openpyxl.styles import Alignment, Font
 from mestring.core.pdf import PdfDocument
 from mestring.core.reporting import Report, report_class
 from mestring.core.spreadsheet import append_row
+
+if TYPE_CHECKING:
+    from mestring.people.models import Unit
 
 Table = tuple[list[str], list[list[Any]]]
 
@@ -143,7 +146,7 @@ class PlanChapterReport(Report):
             self._report_section(
                 sections,
                 "bed-occupancy",
-                lambda cls, unit=unit: cls(year=self.year, unit=unit),
+                self._for_unit(unit),
                 key=f"bed-occupancy:{unit.name}",
                 suffix=unit.name,
             )
@@ -167,8 +170,12 @@ class PlanChapterReport(Report):
                 raise TypeError(f"parameter {name}")
         return cls(**kwargs)
 
+    def _for_unit(self, unit: Unit) -> Callable[[type[Report]], Report]:
+        """Builds a report of one unit for the year."""
+        return lambda cls: cls(year=self.year, unit=unit)
+
     @staticmethod
-    def _bed_units() -> list:
+    def _bed_units() -> list[Unit]:
         from mestring.institutions.models import BedCapacity
         from mestring.people.models import Unit
 
@@ -300,7 +307,10 @@ class PlanChapterReport(Report):
 
     def as_xlsx(self, result: dict[str, Any]) -> bytes:
         workbook = Workbook()
-        workbook.remove(workbook.active)
+        # A new workbook has one sheet, the active one; each section adds its own instead.
+        default = workbook.active
+        assert default is not None
+        workbook.remove(default)
         used: set[str] = set()
         for section in result["sections"]:
             sheet = workbook.create_sheet(sheet_name(section["title"], used))

@@ -8,6 +8,7 @@ import io
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
+from openpyxl.worksheet.worksheet import Worksheet
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -42,6 +43,8 @@ def money(value: int | None) -> str:
 def plan_xlsx(plan: MunicipalPlan, year: int) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
+    # A new workbook has one sheet, a worksheet, and it is the active one.
+    assert isinstance(sheet, Worksheet)
     sheet.title = _("Tiltak")
     append_row(sheet, [str(plan)])
     sheet["A1"].font = Font(bold=True, size=14)

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mestring.actionplan.models import Action, ActionStatus, Financing, MunicipalPlan, PlanGoal
-from mestring.core.forms import DATE_HELP, DateInput
+from mestring.core.forms import DATE_HELP, DateInput, model_choice_field
 from mestring.people.models import Unit
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 DATE_ERRORS = {"invalid": _("Datoen må skrives som dd.mm.åååå.")}
 YEAR_ERRORS = {
@@ -21,7 +24,7 @@ YEAR_ERRORS = {
 }
 
 
-def year_field(label: str, **kwargs: Any) -> forms.IntegerField:
+def year_field(label: StrOrPromise, **kwargs: Any) -> forms.IntegerField:
     return forms.IntegerField(
         label=label,
         min_value=2000,
@@ -49,7 +52,8 @@ class PlanForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("start_year"), cleaned.get("end_year")
         if start and end and end < start:
             self.add_error("end_year", _("Sluttåret kan ikke være før startåret."))
@@ -145,10 +149,13 @@ class ActionForm(forms.Form):
 
     def __init__(self, *args: Any, plan: MunicipalPlan, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["goals"].queryset = PlanGoal.objects.filter(plan=plan).order_by("number")
+        model_choice_field(self, "goals").queryset = PlanGoal.objects.filter(plan=plan).order_by(
+            "number"
+        )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("from_year"), cleaned.get("to_year")
         if start and end and end < start:
             self.add_error("to_year", _("Sluttåret kan ikke være før startåret."))
@@ -187,7 +194,10 @@ class StatusForm(forms.Form):
 
     def __init__(self, *args: Any, plan: MunicipalPlan, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [(year, str(year)) for year in plan.years]
+        field = self.fields["year"]
+        if not isinstance(field, forms.ChoiceField):
+            raise TypeError("StatusForm.year is not a choice field")
+        field.choices = [(year, str(year)) for year in plan.years]
 
 
 def default_year(plan: MunicipalPlan) -> int:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from mestring.access.audit import EventSpec, record_events
 from mestring.access.models import AuditPurpose
@@ -20,6 +21,9 @@ from mestring.core.importing import CsvImporter, ImportResult, RowError
 from mestring.kernel.audit_words import AuditAction
 from mestring.kernel.states import record_initial_status
 from mestring.people.models import Unit
+
+if TYPE_CHECKING:
+    from mestring.access.actor import Actor
 
 YEARS = re.compile(r"^\s*(\d{4})\s*(?:[-–]\s*(\d{4})\s*)?$")
 FINANCING_WORDS = {
@@ -48,8 +52,8 @@ class ActionImporter(CsvImporter):
     columns = ("number", "title", "responsible", "years", "cost_nok", "financing")
     required = ("number", "title", "years")
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, actor: Actor) -> None:
+        super().__init__(actor)
         self.units: dict[str, Unit] | None = None
         self.plan = MunicipalPlan.objects.filter(status=PlanStatus.ACTIVE).first()
 
@@ -106,7 +110,7 @@ class ActionImporter(CsvImporter):
             errors.append(RowError(line, "title", "Tittelen kan ha høyst 200 tegn."))
         if len(row["responsible"]) > 150:
             errors.append(RowError(line, "responsible", "Ansvar kan ha høyst 150 tegn."))
-        if len(errors) > before or from_year is None:
+        if len(errors) > before or from_year is None or to_year is None:
             return None
         unit = self.units.get(row["responsible"].lower()) if row["responsible"] else None
         return ActionRow(
@@ -170,7 +174,7 @@ class ActionImporter(CsvImporter):
         record_events(actor=self.actor, specs=specs)
 
     @staticmethod
-    def _spec(action: str, object_type: str, object_id: object) -> EventSpec:
+    def _spec(action: AuditAction, object_type: str, object_id: object) -> EventSpec:
         return EventSpec(
             action=action,
             object_type=object_type,

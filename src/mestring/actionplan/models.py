@@ -7,6 +7,8 @@ goals and the open actions; the old version is archived and kept read-only.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -178,7 +180,7 @@ class Action(MunicipalityOwned):
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.sort_key = number_sort_key(self.number)
         if kwargs.get("update_fields") is not None and "number" in kwargs["update_fields"]:
             kwargs["update_fields"] = {*kwargs["update_fields"], "sort_key"}

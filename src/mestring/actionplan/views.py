@@ -11,13 +11,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from mestring.access.decorators import staff_required
 from mestring.access.permissions import PLAN_EDIT, STATISTICS_VIEW
+from mestring.access.request import StaffRequest
 from mestring.actionplan import export, selectors, services
 from mestring.actionplan.chapter import PlanChapterReport
 from mestring.actionplan.forms import (
@@ -43,7 +45,7 @@ from mestring.kernel.states import TransitionNotAllowed
 RULE_ERRORS = (services.ActionPlanError, TransitionNotAllowed)
 
 
-def _can_edit(request: HttpRequest) -> bool:
+def _can_edit(request: StaffRequest) -> bool:
     return request.actor.has_perm(PLAN_EDIT)
 
 
@@ -53,7 +55,7 @@ def _editable_plan(plan_id: int) -> MunicipalPlan:
 
 @staff_required(STATISTICS_VIEW)
 @require_GET
-def plan_list(request: HttpRequest) -> HttpResponse:
+def plan_list(request: StaffRequest) -> HttpResponseBase:
     """The plan versions, newest first: the revision history."""
     context = {
         "plans": list(selectors.plan_versions()),
@@ -65,7 +67,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 
 @staff_required(STATISTICS_VIEW)
 @require_GET
-def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
+def plan_detail(request: StaffRequest, plan_id: int) -> HttpResponseBase:
     plan = get_object_or_404(MunicipalPlan, pk=plan_id)
     year = default_year(plan)
     context = {
@@ -80,7 +82,7 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 @staff_required(STATISTICS_VIEW)
 @require_GET
-def plan_export(request: HttpRequest, plan_id: int, fmt: str) -> HttpResponse:
+def plan_export(request: StaffRequest, plan_id: int, fmt: str) -> HttpResponse:
     plan = get_object_or_404(MunicipalPlan, pk=plan_id)
     year = default_year(plan)
     name = f"tiltaksplan-{plan.start_year}-{plan.end_year}"
@@ -97,7 +99,7 @@ def plan_export(request: HttpRequest, plan_id: int, fmt: str) -> HttpResponse:
 
 @staff_required(STATISTICS_VIEW)
 @require_GET
-def plan_progress(request: HttpRequest, plan_id: int) -> HttpResponse:
+def plan_progress(request: StaffRequest, plan_id: int) -> HttpResponseBase:
     plan = get_object_or_404(MunicipalPlan, pk=plan_id)
     context = {"plan": plan, "progress": selectors.progress(plan)}
     return csvexport.render_or_csv(request, "actionplan/plan_progress.html", context)
@@ -105,7 +107,7 @@ def plan_progress(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 @staff_required(PLAN_EDIT)
 @require_http_methods(["GET", "POST"])
-def plan_create(request: HttpRequest) -> HttpResponse:
+def plan_create(request: StaffRequest) -> HttpResponse:
     form = PlanForm(request.POST or None)
     if request.method == "POST":
         saved = submit(
@@ -123,7 +125,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
 
 @staff_required(PLAN_EDIT)
 @require_http_methods(["GET", "POST"])
-def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
+def plan_edit(request: StaffRequest, plan_id: int) -> HttpResponse:
     plan = _editable_plan(plan_id)
     form = PlanForm(request.POST or None, initial=plan_initial(plan))
     if request.method == "POST":
@@ -142,7 +144,7 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 @staff_required(PLAN_EDIT)
 @require_http_methods(["GET", "POST"])
-def plan_revise(request: HttpRequest, plan_id: int) -> HttpResponse:
+def plan_revise(request: StaffRequest, plan_id: int) -> HttpResponse:
     plan = _editable_plan(plan_id)
     span = plan.end_year - plan.start_year + 1
     initial = {
@@ -172,7 +174,7 @@ def plan_revise(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 @staff_required(PLAN_EDIT)
 @require_http_methods(["GET", "POST"])
-def goal_edit(request: HttpRequest, plan_id: int, goal_id: int | None = None) -> HttpResponse:
+def goal_edit(request: StaffRequest, plan_id: int, goal_id: int | None = None) -> HttpResponse:
     plan = _editable_plan(plan_id)
     goal = get_object_or_404(PlanGoal, pk=goal_id, plan=plan) if goal_id else None
     initial = {"number": goal.number, "text": goal.text} if goal else {}
@@ -197,7 +199,7 @@ def goal_edit(request: HttpRequest, plan_id: int, goal_id: int | None = None) ->
 
 @staff_required(PLAN_EDIT)
 @require_http_methods(["GET", "POST"])
-def action_edit(request: HttpRequest, plan_id: int, action_id: int | None = None) -> HttpResponse:
+def action_edit(request: StaffRequest, plan_id: int, action_id: int | None = None) -> HttpResponse:
     plan = _editable_plan(plan_id)
     action = get_object_or_404(Action, pk=action_id, plan=plan) if action_id else None
     initial = (
@@ -232,7 +234,7 @@ def action_edit(request: HttpRequest, plan_id: int, action_id: int | None = None
 
 @staff_required(STATISTICS_VIEW)
 @require_GET
-def action_detail(request: HttpRequest, plan_id: int, action_id: int) -> HttpResponse:
+def action_detail(request: StaffRequest, plan_id: int, action_id: int) -> HttpResponseBase:
     plan = get_object_or_404(MunicipalPlan, pk=plan_id)
     action = get_object_or_404(selectors.plan_actions(plan), pk=action_id)
     statuses = [
@@ -253,7 +255,7 @@ def action_detail(request: HttpRequest, plan_id: int, action_id: int) -> HttpRes
 
 @staff_required(PLAN_EDIT)
 @require_http_methods(["GET", "POST"])
-def action_status(request: HttpRequest, plan_id: int, action_id: int) -> HttpResponse:
+def action_status(request: StaffRequest, plan_id: int, action_id: int) -> HttpResponse:
     plan = _editable_plan(plan_id)
     action = get_object_or_404(Action, pk=action_id, plan=plan)
     year = default_year(plan)
@@ -276,7 +278,7 @@ def action_status(request: HttpRequest, plan_id: int, action_id: int) -> HttpRes
 
 @staff_required(PLAN_EDIT)
 @require_http_methods(["GET", "POST"])
-def action_evaluate(request: HttpRequest, plan_id: int, action_id: int) -> HttpResponse:
+def action_evaluate(request: StaffRequest, plan_id: int, action_id: int) -> HttpResponse:
     plan = _editable_plan(plan_id)
     action = get_object_or_404(Action, pk=action_id, plan=plan)
     initial = {
@@ -301,10 +303,10 @@ def action_evaluate(request: HttpRequest, plan_id: int, action_id: int) -> HttpR
 
 @staff_required(PLAN_EDIT)
 @require_http_methods(["GET", "POST"])
-def import_actions(request: HttpRequest) -> HttpResponse:
+def import_actions(request: StaffRequest) -> HttpResponse:
     posted = request.method == "POST"
     form = ImportForm(request.POST if posted else None, request.FILES if posted else None)
-    errors: list = []
+    errors: list[importing.RowError] = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         if importing.too_large(upload.size):
@@ -341,12 +343,13 @@ def import_actions(request: HttpRequest) -> HttpResponse:
 
 @staff_required(STATISTICS_VIEW)
 @require_GET
-def chapter(request: HttpRequest) -> HttpResponse:
+def chapter(request: StaffRequest) -> HttpResponse:
     year, year_error = chosen_year(request)
     report = PlanChapterReport(year=year)
     result = report.compute()
     fmt = request.GET.get("format")
     if fmt in ("pdf", "xlsx", "csv") and not year_error:
+        data: bytes | str
         if fmt == "pdf":
             data, content_type = report.as_pdf(result), "application/pdf"
         elif fmt == "xlsx":

@@ -47,6 +47,11 @@ class Report:
     # "date" and/or "year", and named options of the command: "unit", "agreement".
     parameters: ClassVar[tuple[str, ...]]
 
+    if TYPE_CHECKING:
+        # Each report is built with its `parameters` as keyword arguments (its own
+        # __init__ names them), so code holding a report class can build it.
+        def __init__(self, **parameters: Any) -> None: ...
+
     def compute(self) -> dict[str, Any]:
         raise NotImplementedError
 

@@ -74,22 +74,22 @@ def three_year_table(day: datetime.date) -> dict[str, Any]:
     A unit is listed when it has a plan on at least one of the days."""
     days = [datetime.date(day.year - 2, 12, 31), datetime.date(day.year - 1, 12, 31), day]
     in_force = [Q(end_date__isnull=True) | Q(end_date__gte=point) for point in days]
+    on_day = [
+        Count("pk", filter=condition & Q(start_date__lte=point))
+        for point, condition in zip(days, in_force, strict=True)
+    ]
     counts = (
         IndividualPlan.objects.filter(
             Q(end_date__isnull=True) | Q(end_date__gte=min(days)), start_date__lte=max(days)
         )
         .values("responsible_unit__name")
-        .annotate(
-            **{
-                f"day_{index}": Count("pk", filter=condition & Q(start_date__lte=point))
-                for index, (point, condition) in enumerate(zip(days, in_force, strict=True))
-            }
-        )
+        # Named one by one, so the type checker knows each row's keys.
+        .annotate(day_0=on_day[0], day_1=on_day[1], day_2=on_day[2])
         .order_by()
     )
     by_unit: dict[str, list[int]] = {}
     for row in counts:
-        figures = [row[f"day_{index}"] for index in range(len(days))]
+        figures = [row["day_0"], row["day_1"], row["day_2"]]
         if any(figures):
             by_unit[row["responsible_unit__name"]] = figures
     return {

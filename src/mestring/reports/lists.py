@@ -4,9 +4,9 @@ the coordinating unit only and is audited when shown or downloaded."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -19,6 +19,9 @@ from mestring.reports import coordination
 from mestring.reports.individual_plans import plans_in_force
 from mestring.teams import selectors as team_selectors
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 def _d(value: datetime.date | datetime.datetime | None) -> str:
     if value is None:
@@ -30,9 +33,10 @@ def _d(value: datetime.date | datetime.datetime | None) -> str:
 
 @dataclass(frozen=True)
 class FigureList:
-    title: str
-    columns: list[str]
-    rows: Callable[[QuerySet], list[list[Any]]]
+    title: StrOrPromise
+    columns: list[StrOrPromise]
+    # The rows shown: the whole queryset (CSV) or one page of it.
+    rows: Callable[[Iterable[Any]], list[list[Any]]]
     queryset: Callable[[datetime.date, dict[str, str]], QuerySet]
 
 

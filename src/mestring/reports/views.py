@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import datetime
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -16,6 +18,7 @@ from mestring.access.decorators import staff_required
 from mestring.access.guard import audited_view
 from mestring.access.models import AuditPurpose
 from mestring.access.permissions import ACCESS_GRANT, STATISTICS_VIEW
+from mestring.access.request import StaffRequest
 from mestring.core.downloads import content_disposition
 from mestring.core.pagination import paginate
 from mestring.core.spreadsheet import csv_row
@@ -24,6 +27,9 @@ from mestring.people.models import Person
 from mestring.reports import coordination
 from mestring.reports.individual_plans import three_year_table
 from mestring.reports.lists import LISTS
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def chosen_date(request: HttpRequest) -> tuple[datetime.date, str]:
@@ -39,7 +45,9 @@ def chosen_date(request: HttpRequest) -> tuple[datetime.date, str]:
     return timezone.localdate(), _("«%(value)s» er ikke en dato. Viser i dag.") % {"value": raw}
 
 
-def csv_response(filename: str, header: list[str], rows: list[list[object]]) -> HttpResponse:
+def csv_response(
+    filename: str, header: Sequence[StrOrPromise], rows: list[list[object]]
+) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = content_disposition(filename)
     writer = csv.writer(response)
@@ -53,7 +61,7 @@ def _age_rows(table: list[dict[str, object]]) -> list[list[object]]:
 
 
 @staff_required(STATISTICS_VIEW)
-def coordination_overview(request: HttpRequest) -> HttpResponse:
+def coordination_overview(request: StaffRequest) -> HttpResponse:
     day, date_error = chosen_date(request)
     data = coordination.overview(day)
     if request.GET.get("format") == "csv":
@@ -95,7 +103,7 @@ def coordination_overview(request: HttpRequest) -> HttpResponse:
 
 @staff_required(ACCESS_GRANT)
 @audited_view(object_type="coordination_list", purpose=AuditPurpose.ADMINISTRATION)
-def coordination_list(request: HttpRequest, kind: str) -> HttpResponse:
+def coordination_list(request: StaffRequest, kind: str) -> HttpResponse:
     figure = LISTS.get(kind)
     if figure is None:
         raise Http404
@@ -121,12 +129,14 @@ def coordination_list(request: HttpRequest, kind: str) -> HttpResponse:
     return render(request, "reports/coordination_list.html", context)
 
 
-def _log_named(request: HttpRequest, kind: str, rows: list[list], *, action: str) -> None:
+def _log_named(
+    request: StaffRequest, kind: str, rows: list[list[Any]], *, action: AuditAction
+) -> None:
     """Each person the list names gets a row in their access log (one batch): the
     coordinating unit's work, for administration."""
     persons = {row[0].pk: row[0] for row in rows}
     record_events(
-        actor=request.actor,  # type: ignore[attr-defined]
+        actor=request.actor,
         specs=[
             EventSpec(
                 action=action,
