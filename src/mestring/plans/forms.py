@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from mestring.access.models import Consent
 from mestring.casework.models import Decision
-from mestring.core.forms import DATE_HELP, DateInput
+from mestring.core.forms import DATE_HELP, DateInput, model_choice_field
 from mestring.people.models import Person, Relative, Staff, Unit
 from mestring.plans import selectors
 from mestring.plans.models import (
@@ -19,14 +20,20 @@ from mestring.plans.models import (
     Goal,
     GoalStatus,
     IndividualPlan,
+    Measure,
 )
 from mestring.plans.revisions import decision_label, plain, plan_values, show_date, staff_name
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 DATE_ERRORS = {"invalid": _("Datoen må skrives som dd.mm.åååå.")}
 
 
-def _date(label: str, *, required: bool = True, required_message: str = "") -> forms.DateField:
-    errors = dict(DATE_ERRORS)
+def _date(
+    label: StrOrPromise, *, required: bool = True, required_message: StrOrPromise = ""
+) -> forms.DateField:
+    errors: dict[str, StrOrPromise] = dict(DATE_ERRORS)
     if required_message:
         errors["required"] = required_message
     return forms.DateField(
@@ -62,7 +69,7 @@ class VersionForm(forms.Form):
     def full_clean(self) -> None:
         super().full_clean()
         # A hidden field's error would not show: say it where the user sees it.
-        if self._errors and self._errors.pop("version", None):
+        if self.errors.pop("version", None):
             self.add_error(
                 None, _("Skjemaet mangler versjonen av planen. Last siden på nytt og prøv igjen.")
             )
@@ -77,7 +84,7 @@ def _decision_field() -> DecisionChoiceField:
     )
 
 
-def _unit_field(label: str, *, required: bool) -> forms.ModelChoiceField:
+def _unit_field(label: StrOrPromise, *, required: bool) -> forms.ModelChoiceField:
     return forms.ModelChoiceField(
         label=label,
         queryset=Unit.objects.filter(is_active=True).order_by("name"),
@@ -87,7 +94,7 @@ def _unit_field(label: str, *, required: bool) -> forms.ModelChoiceField:
     )
 
 
-def _staff_field(label: str) -> StaffChoiceField:
+def _staff_field(label: StrOrPromise) -> StaffChoiceField:
     """An optional choice among the active staff, by name."""
     return StaffChoiceField(
         label=label,
@@ -114,7 +121,7 @@ class CoordinatorAddForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["staff"].queryset = (
+        model_choice_field(self, "staff").queryset = (
             Staff.objects.filter(is_active=True)
             .exclude(pk__in=CoordinatorProfile.objects.values("staff"))
             .select_related("user")
@@ -169,8 +176,8 @@ class AppointForm(forms.Form):
 
     def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["coordinator"].queryset = selectors.coordinator_choices()
-        self.fields["decision"].queryset = selectors.person_decisions(person)
+        model_choice_field(self, "coordinator").queryset = selectors.coordinator_choices()
+        model_choice_field(self, "decision").queryset = selectors.person_decisions(person)
 
 
 class EndAssignmentForm(forms.Form):
@@ -202,7 +209,8 @@ class _PlanForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         start = cleaned.get("start_date")
         end, revision = cleaned.get("end_date"), cleaned.get("next_revision_on")
         if start and end and end < start:
@@ -228,8 +236,9 @@ class PlanCreateForm(_PlanForm):
 
     def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["consent"].queryset = selectors.consents_in_force(person).order_by("-given_on")
-        self.fields["decision"].queryset = selectors.person_decisions(person)
+        consents = selectors.consents_in_force(person).order_by("-given_on")
+        model_choice_field(self, "consent").queryset = consents
+        model_choice_field(self, "decision").queryset = selectors.person_decisions(person)
 
 
 class PlanEditForm(_PlanForm, VersionForm):
@@ -268,7 +277,7 @@ class PlanEditForm(_PlanForm, VersionForm):
             **kwargs.get("initial", {}),
         }
         super().__init__(*args, **kwargs)
-        self.fields["decision"].queryset = selectors.person_decisions(plan.person)
+        model_choice_field(self, "decision").queryset = selectors.person_decisions(plan.person)
 
     def service_data(self) -> dict[str, Any]:
         return {k: v for k, v in self.cleaned_data.items() if k != "version"}
@@ -278,7 +287,7 @@ class PlanEditForm(_PlanForm, VersionForm):
         plan take the value saved since, so saving again keeps both users' work. Fields
         the user changed keep the user's text. Returns the labels of the fields taken."""
         current = plan_values(plan)
-        data = self.data.copy()
+        data = editable_data(self)
         taken = []
         for name in self.fields:  # in form order: jsonb does not keep the key order
             if name not in opened or name not in self.cleaned_data:
@@ -292,6 +301,14 @@ class PlanEditForm(_PlanForm, VersionForm):
                 taken.append(str(self.fields[name].label))
         self.data = data
         return taken
+
+
+def editable_data(form: forms.BaseForm) -> QueryDict | dict[str, Any]:
+    """A copy of what the form was sent, to change before it is shown again: a posted
+    QueryDict copies as a mutable one."""
+    if isinstance(form.data, QueryDict):
+        return form.data.copy()
+    return dict(form.data)
 
 
 def _form_value(value: object) -> str:
@@ -324,7 +341,9 @@ class GoalForm(VersionForm):
         super().__init__(*args, **kwargs)
         if goal is None:
             # A new goal is proposed or agreed; ending it comes later.
-            self.fields["status"].choices = [
+            status = self.fields["status"]
+            assert isinstance(status, forms.ChoiceField)  # declared so above
+            status.choices = [
                 (GoalStatus.ACTIVE, GoalStatus.ACTIVE.label),
                 (GoalStatus.PROPOSED, GoalStatus.PROPOSED.label),
             ]
@@ -366,12 +385,15 @@ class MeasureForm(VersionForm):
 
     def __init__(self, *args: Any, plan: IndividualPlan, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["goal"].queryset = Goal.objects.filter(plan=plan).order_by("position", "pk")
-        self.fields["decision"].queryset = selectors.person_decisions(plan.person)
+        model_choice_field(self, "goal").queryset = Goal.objects.filter(plan=plan).order_by(
+            "position", "pk"
+        )
+        model_choice_field(self, "decision").queryset = selectors.person_decisions(plan.person)
         self.fields["decision"].help_text = _("Vedtaket tiltaket bygger på.")
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("start_on"), cleaned.get("end_on")
         if start and end and end < start:
             self.add_error("end_on", _("Tiltaket kan ikke slutte før det starter."))
@@ -388,7 +410,7 @@ MEASURE_INITIAL_FIELDS = (
 )
 
 
-def measure_initial(measure: object) -> dict[str, Any]:
+def measure_initial(measure: Measure) -> dict[str, Any]:
     initial = {name: getattr(measure, name) for name in MEASURE_INITIAL_FIELDS}
     initial.update(
         goal=measure.goal_id,
@@ -423,10 +445,11 @@ class ParticipantForm(VersionForm):
 
     def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["relative"].queryset = Relative.objects.filter(person=person)
+        model_choice_field(self, "relative").queryset = Relative.objects.filter(person=person)
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         chosen = [cleaned.get(name) for name in ("staff", "unit", "relative")]
         if sum(value is not None for value in chosen) != 1:
             raise forms.ValidationError(_("Velg én ansatt, én enhet eller én pårørende."))
@@ -457,7 +480,8 @@ class EvaluationForm(forms.Form):
 
     def __init__(self, *args: Any, plan: IndividualPlan, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["goal"].queryset = Goal.objects.filter(plan=plan).order_by("position", "pk")
+        goals = Goal.objects.filter(plan=plan).order_by("position", "pk")
+        model_choice_field(self, "goal").queryset = goals
 
 
 class CloseForm(forms.Form):

@@ -17,8 +17,10 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from mestring.access.actor import Actor
 from mestring.access.audit import EventSpec, record_events
 from mestring.access.models import CareRelation, CareRelationKind, Consent, ConsentKind
+from mestring.accounts.models import User
 from mestring.core.importing import (
     CHUNK,
     CsvImporter,
@@ -37,6 +39,7 @@ from mestring.plans.models import (
     PlanStatusChange,
 )
 from mestring.register.importers import persons_by_ref
+from mestring.tenancy.models import Municipality
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,17 @@ class PlanRow:
     end_date: datetime.date | None
 
 
+def _lookups(rows: list[dict[str, str]] | None) -> tuple[dict[str, Person], dict[str, Staff]]:
+    """Once per file: the persons it names, and staff by user name and HPR number."""
+    persons = persons_by_ref(rows)
+    staff: dict[str, Staff] = {}
+    for member in Staff.objects.select_related("user"):
+        staff[member.user.username.lower()] = member
+        if member.hpr_number:
+            staff.setdefault(member.hpr_number, member)
+    return persons, staff
+
+
 class PlanImporter(CsvImporter):
     columns = (
         "person_ref",
@@ -61,24 +75,18 @@ class PlanImporter(CsvImporter):
     )
     required = ("person_ref", "responsible_unit", "consent_date", "start_date")
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, actor: Actor) -> None:
+        super().__init__(actor)
         self.persons: dict[str, Person] | None = None
         self.staff: dict[str, Staff] | None = None
         self.stored: list[IndividualPlan] = []
 
     def prepare(self, rows: list[dict[str, str]] | None) -> None:
-        # Once per file: the persons it names, and staff by user name and HPR number.
-        self.persons = persons_by_ref(rows)
-        self.staff = {}
-        for member in Staff.objects.select_related("user"):
-            self.staff[member.user.username.lower()] = member
-            if member.hpr_number:
-                self.staff.setdefault(member.hpr_number, member)
+        self.persons, self.staff = _lookups(rows)
 
     def parse(self, row: dict[str, str], line: int, errors: list[RowError]) -> PlanRow | None:
-        if self.persons is None:
-            self.prepare(None)
+        if self.persons is None or self.staff is None:
+            self.persons, self.staff = _lookups(None)
         person = self.persons.get(row["person_ref"])
         if row["person_ref"] and person is None:
             errors.append(RowError(line, "person_ref", "Fant ingen person med denne referansen."))
@@ -149,7 +157,9 @@ class PlanImporter(CsvImporter):
         # still gets one row per change: (plan, status before, or "" for a new plan).
         moves: list[tuple[IndividualPlan, str]] = []
         # Per row: the plan's action (or "") and the coordinator assignment it made.
-        outcomes: list[tuple[str, IndividualPlan, CoordinatorAssignment | None, Person]] = []
+        outcomes: list[
+            tuple[AuditAction | None, IndividualPlan, CoordinatorAssignment | None, Person]
+        ] = []
         assignments = self._assignments(parsed)
         for row in parsed:
             unit = units.get(row.unit_name.lower())
@@ -159,7 +169,7 @@ class PlanImporter(CsvImporter):
                 new_units.append(unit)
             plan = existing.get((row.person.pk, row.start_date))
             closed = row.end_date is not None and row.end_date < today
-            action = ""
+            action: AuditAction | None = None
             if plan is None:
                 consent = Consent(
                     municipality=municipality,
@@ -197,7 +207,7 @@ class PlanImporter(CsvImporter):
                 result.unchanged += 1
             assignment = None
             if row.coordinator is not None:
-                assignment = assignments.assign(row, today)
+                assignment = assignments.assign(row, row.coordinator, today)
             outcomes.append((action, plan, assignment, row.person))
 
         Unit.objects.bulk_create(new_units, batch_size=CHUNK)
@@ -238,7 +248,7 @@ class PlanImporter(CsvImporter):
         assignments.save()
         events: list[EventSpec] = []
         for action, plan, assignment, person in outcomes:
-            if action:
+            if action is not None:
                 events.append(EventSpec(action, "individual_plan", plan.pk, person))
             if assignment is not None:
                 events.append(
@@ -271,8 +281,8 @@ class _Assignments:
 
     def __init__(
         self,
-        municipality: object,
-        user: object,
+        municipality: Municipality,
+        user: User | None,
         *,
         profiles: set[int],
         stored: list[CoordinatorAssignment],
@@ -288,9 +298,11 @@ class _Assignments:
         self.ended: dict[int, CoordinatorAssignment] = {}  # stored ones ended, by pk
         self.relations: list[CareRelation] = []
 
-    def assign(self, row: PlanRow, today: datetime.date) -> CoordinatorAssignment | None:
-        """The assignment this row creates, or None when it is there already."""
-        coordinator = row.coordinator
+    def assign(
+        self, row: PlanRow, coordinator: Staff, today: datetime.date
+    ) -> CoordinatorAssignment | None:
+        """The assignment this row (with its coordinator) creates, or None when it is
+        there already."""
         if coordinator.pk not in self.profiles:
             self.profiles.add(coordinator.pk)
             self.new_profiles.append(

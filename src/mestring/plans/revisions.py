@@ -12,6 +12,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from mestring.casework.models import Decision
+from mestring.people.models import Staff
 from mestring.plans.models import IndividualPlan, Measure, PlanParticipant
 from mestring.plans.selectors import PlanContent
 
@@ -22,14 +24,14 @@ def show_date(day: datetime.date | None) -> str:
     return day.strftime("%d.%m.%Y") if day else ""
 
 
-def staff_name(staff: object) -> str:
+def staff_name(staff: Staff | None) -> str:
     if staff is None:
         return ""
     user = staff.user
     return user.get_full_name() or user.username
 
 
-def decision_label(decision: object) -> str:
+def decision_label(decision: Decision | None) -> str:
     if decision is None:
         return ""
     return f"{decision} ({show_date(decision.decided_on)})"

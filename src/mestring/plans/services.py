@@ -393,13 +393,12 @@ def plan_create(
     decision: Decision | None = None,
     what_matters: str = "",
 ) -> IndividualPlan:
-    valid_consent = (
-        consent is not None
-        and Consent.objects.in_force()
+    if (
+        consent is None
+        or not Consent.objects.in_force()
         .filter(pk=consent.pk, person=person, kind=ConsentKind.INDIVIDUAL_PLAN)
         .exists()
-    )
-    if not valid_consent:
+    ):
         raise PlanRuleError(
             _(
                 "Planen kan ikke opprettes uten samtykke til individuell plan. Registrer "

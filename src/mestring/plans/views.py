@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +19,7 @@ from mestring.access.decorators import staff_required
 from mestring.access.guard import audited_view, person_view
 from mestring.access.models import AuditPurpose
 from mestring.access.permissions import ACCESS_GRANT
+from mestring.access.request import StaffRequest
 from mestring.core import csvexport
 from mestring.core.downloads import content_disposition
 from mestring.core.flow import submit
@@ -46,7 +48,7 @@ RULE_ERRORS = (services.PlanRuleError,)
 
 @staff_required(ACCESS_GRANT)
 @audited_view(object_type="coordinator_pool", purpose=ADMIN)
-def coordinator_list(request: HttpRequest) -> HttpResponse:
+def coordinator_list(request: StaffRequest) -> HttpResponseBase:
     page = csvexport.page_or_all(request, selectors.coordinator_pool())
     return csvexport.render_or_csv(request, "plans/coordinator_list.html", {"page": page})
 
@@ -54,7 +56,7 @@ def coordinator_list(request: HttpRequest) -> HttpResponse:
 @staff_required(ACCESS_GRANT)
 @audited_view(object_type="coordinator", purpose=ADMIN)
 @require_http_methods(["GET", "POST"])
-def coordinator_add(request: HttpRequest) -> HttpResponse:
+def coordinator_add(request: StaffRequest) -> HttpResponse:
     form = plan_forms.CoordinatorAddForm(request.POST or None)
 
     def add(data: dict[str, Any]) -> CoordinatorProfile:
@@ -72,7 +74,7 @@ def coordinator_add(request: HttpRequest) -> HttpResponse:
     return render(request, "plans/coordinator_add.html", {"form": form})
 
 
-def _pool_action(request: HttpRequest, profile: CoordinatorProfile) -> bool:
+def _pool_action(request: StaffRequest, profile: CoordinatorProfile) -> bool:
     """The status buttons on the coordinator page. They have no form to show an error on,
     so the outcome is a message; False when no button was sent."""
     action = request.POST.get("form")
@@ -93,7 +95,7 @@ def _pool_action(request: HttpRequest, profile: CoordinatorProfile) -> bool:
 @staff_required(ACCESS_GRANT)
 @audited_view(object_type="coordinator", purpose=ADMIN)
 @require_http_methods(["GET", "POST"])
-def coordinator_detail(request: HttpRequest, coordinator_id: int) -> HttpResponse:
+def coordinator_detail(request: StaffRequest, coordinator_id: int) -> HttpResponseBase:
     profile = get_object_or_404(
         CoordinatorProfile.objects.select_related("staff__user"), pk=coordinator_id
     )
@@ -107,20 +109,26 @@ def coordinator_detail(request: HttpRequest, coordinator_id: int) -> HttpRespons
     if request.method == "POST":
         actor = request.actor
         if posted == "training":
-            done = submit(
-                request,
-                training_form,
-                lambda data: services.training_add(actor=actor, coordinator=profile, **data),
-                success=_("Opplæringen er registrert."),
-                rule_errors=RULE_ERRORS,
+            done = (
+                submit(
+                    request,
+                    training_form,
+                    lambda data: services.training_add(actor=actor, coordinator=profile, **data),
+                    success=_("Opplæringen er registrert."),
+                    rule_errors=RULE_ERRORS,
+                )
+                is not None
             )
         elif posted == "supervision":
-            done = submit(
-                request,
-                supervision_form,
-                lambda data: services.supervision_add(actor=actor, coordinator=profile, **data),
-                success=_("Veiledningen er registrert."),
-                rule_errors=RULE_ERRORS,
+            done = (
+                submit(
+                    request,
+                    supervision_form,
+                    lambda data: services.supervision_add(actor=actor, coordinator=profile, **data),
+                    success=_("Veiledningen er registrert."),
+                    rule_errors=RULE_ERRORS,
+                )
+                is not None
             )
         else:
             done = _pool_action(request, profile)
@@ -141,7 +149,7 @@ def coordinator_detail(request: HttpRequest, coordinator_id: int) -> HttpRespons
 
 @staff_required(ACCESS_GRANT)
 @audited_view(object_type="plan_revision_overdue", purpose=ADMIN)
-def revision_overdue(request: HttpRequest) -> HttpResponse:
+def revision_overdue(request: StaffRequest) -> HttpResponseBase:
     page = csvexport.page_or_all(request, selectors.revision_overdue())
     today = timezone.localdate()
     context = {"page": page, "today": today}
@@ -154,7 +162,7 @@ def revision_overdue(request: HttpRequest) -> HttpResponse:
 @staff_required()
 @person_view(object_type="coordinator_assignment", administrative_permission=ACCESS_GRANT)
 @require_http_methods(["GET", "POST"])
-def coordinator_appoint(request: HttpRequest, person: Person) -> HttpResponse:
+def coordinator_appoint(request: StaffRequest, person: Person) -> HttpResponseBase:
     may_appoint = request.actor.has_perm(ACCESS_GRANT)
     form = plan_forms.AppointForm(request.POST or None, person=person)
     if request.method == "POST":
@@ -191,7 +199,7 @@ def coordinator_appoint(request: HttpRequest, person: Person) -> HttpResponse:
     administrative_permission=ACCESS_GRANT,
 )
 @require_POST
-def coordinator_end(request: HttpRequest, person: Person, assignment_id: int) -> HttpResponse:
+def coordinator_end(request: StaffRequest, person: Person, assignment_id: int) -> HttpResponse:
     assignment = get_object_or_404(
         CoordinatorAssignment.objects.select_related("person", "coordinator"),
         pk=assignment_id,
@@ -234,14 +242,17 @@ def _closed(request: HttpRequest, plan: IndividualPlan) -> HttpResponse:
     return redirect(_plan_url(plan))
 
 
-def _conflict(plan: IndividualPlan, form: forms.Form, exc: services.PlanChanged) -> dict:
+def _conflict(plan: IndividualPlan, form: forms.Form, exc: services.PlanChanged) -> dict[str, Any]:
     """Keep what the user typed, carry the current version, and show what changed."""
-    seen = form.cleaned_data.get("version")
-    data = form.data.copy()
+    # The version the user opened; the forms of a plan's parts all carry it.
+    seen: int | None = form.cleaned_data.get("version")
+    data = plan_forms.editable_data(form)
     data["version"] = str(exc.current_version)
     form.data = data
-    snapshots = selectors.revision_snapshots(plan, [seen, exc.current_version])
-    opened, now = snapshots.get(seen), snapshots.get(exc.current_version)
+    numbers = [exc.current_version] if seen is None else [seen, exc.current_version]
+    snapshots = selectors.revision_snapshots(plan, numbers)
+    opened = snapshots.get(seen) if seen is not None else None
+    now = snapshots.get(exc.current_version)
     changes = revision_diff(opened, now) if opened and now else []
     taken = []
     if opened and "values" in opened and isinstance(form, plan_forms.PlanEditForm):
@@ -294,7 +305,9 @@ def _version(cleaned: dict[str, Any]) -> int:
 # --- Plans: pages
 
 
-def _plan_page(request: HttpRequest, person: Person, plan: IndividualPlan | None) -> HttpResponse:
+def _plan_page(
+    request: StaffRequest, person: Person, plan: IndividualPlan | None
+) -> HttpResponseBase:
     may_create = plan is None or plan.is_closed
     create_form = None
     if may_create:
@@ -325,21 +338,21 @@ def _plan_page(request: HttpRequest, person: Person, plan: IndividualPlan | None
 @staff_required()
 @person_view(object_type="individual_plan")
 @require_http_methods(["GET", "POST"])
-def plan_detail(request: HttpRequest, person: Person) -> HttpResponse:
+def plan_detail(request: StaffRequest, person: Person) -> HttpResponseBase:
     return _plan_page(request, person, selectors.plan_for_person(person))
 
 
 @staff_required()
 @person_view(object_type="individual_plan")
 @require_GET
-def plan_view(request: HttpRequest, person: Person, plan_id: int) -> HttpResponse:
+def plan_view(request: StaffRequest, person: Person, plan_id: int) -> HttpResponseBase:
     return _plan_page(request, person, _get_plan(person, plan_id))
 
 
 @staff_required()
 @person_view(action=AuditAction.UPDATE, object_type="individual_plan")
 @require_http_methods(["GET", "POST"])
-def plan_edit(request: HttpRequest, person: Person, plan_id: int) -> HttpResponse:
+def plan_edit(request: StaffRequest, person: Person, plan_id: int) -> HttpResponse:
     plan = _get_plan(person, plan_id)
     form = plan_forms.PlanEditForm(request.POST or None, plan=plan)
 
@@ -359,7 +372,7 @@ def plan_edit(request: HttpRequest, person: Person, plan_id: int) -> HttpRespons
 @staff_required()
 @person_view(action=AuditAction.CLOSE, object_type="individual_plan")
 @require_http_methods(["GET", "POST"])
-def plan_close(request: HttpRequest, person: Person, plan_id: int) -> HttpResponse:
+def plan_close(request: StaffRequest, person: Person, plan_id: int) -> HttpResponse:
     plan = _get_plan(person, plan_id)
     form = plan_forms.CloseForm(request.POST or None, initial={"end_date": timezone.localdate()})
 
@@ -383,7 +396,7 @@ def plan_close(request: HttpRequest, person: Person, plan_id: int) -> HttpRespon
 @staff_required()
 @person_view(action=AuditAction.UPDATE, object_type="plan_goal")
 @require_http_methods(["GET", "POST"])
-def goal_add(request: HttpRequest, person: Person, plan_id: int) -> HttpResponse:
+def goal_add(request: StaffRequest, person: Person, plan_id: int) -> HttpResponse:
     plan = _get_plan(person, plan_id)
     form = plan_forms.GoalForm(request.POST or None, initial={"version": plan.version})
 
@@ -405,7 +418,7 @@ def goal_add(request: HttpRequest, person: Person, plan_id: int) -> HttpResponse
 @staff_required()
 @person_view(action=AuditAction.UPDATE, object_type="plan_goal")
 @require_http_methods(["GET", "POST"])
-def goal_edit(request: HttpRequest, person: Person, plan_id: int, goal_id: int) -> HttpResponse:
+def goal_edit(request: StaffRequest, person: Person, plan_id: int, goal_id: int) -> HttpResponse:
     plan = _get_plan(person, plan_id)
     goal = get_object_or_404(Goal, pk=goal_id, plan=plan)
     form = plan_forms.GoalForm(request.POST or None, goal=goal, initial={"version": plan.version})
@@ -427,7 +440,7 @@ def _measure_data(data: dict[str, Any]) -> dict[str, Any]:
 @staff_required()
 @person_view(action=AuditAction.UPDATE, object_type="plan_measure")
 @require_http_methods(["GET", "POST"])
-def measure_add(request: HttpRequest, person: Person, plan_id: int) -> HttpResponse:
+def measure_add(request: StaffRequest, person: Person, plan_id: int) -> HttpResponse:
     plan = _get_plan(person, plan_id)
     form = plan_forms.MeasureForm(
         request.POST or None, plan=plan, initial={"version": plan.version}
@@ -445,7 +458,7 @@ def measure_add(request: HttpRequest, person: Person, plan_id: int) -> HttpRespo
 @person_view(action=AuditAction.UPDATE, object_type="plan_measure")
 @require_http_methods(["GET", "POST"])
 def measure_edit(
-    request: HttpRequest, person: Person, plan_id: int, measure_id: int
+    request: StaffRequest, person: Person, plan_id: int, measure_id: int
 ) -> HttpResponse:
     plan = _get_plan(person, plan_id)
     measure = get_object_or_404(Measure, pk=measure_id, plan=plan)
@@ -468,7 +481,7 @@ def measure_edit(
 @staff_required()
 @person_view(action=AuditAction.UPDATE, object_type="plan_participant")
 @require_http_methods(["GET", "POST"])
-def participant_add(request: HttpRequest, person: Person, plan_id: int) -> HttpResponse:
+def participant_add(request: StaffRequest, person: Person, plan_id: int) -> HttpResponse:
     plan = _get_plan(person, plan_id)
     form = plan_forms.ParticipantForm(
         request.POST or None, person=person, initial={"version": plan.version}
@@ -492,7 +505,7 @@ def participant_add(request: HttpRequest, person: Person, plan_id: int) -> HttpR
 @person_view(action=AuditAction.UPDATE, object_type="plan_participant")
 @require_http_methods(["GET", "POST"])
 def participant_edit(
-    request: HttpRequest, person: Person, plan_id: int, participant_id: int
+    request: StaffRequest, person: Person, plan_id: int, participant_id: int
 ) -> HttpResponse:
     plan = _get_plan(person, plan_id)
     participant = get_object_or_404(PlanParticipant, pk=participant_id, plan=plan)
@@ -529,7 +542,7 @@ def participant_edit(
 @person_view(action=AuditAction.UPDATE, object_type="plan_participant")
 @require_POST
 def participant_remove(
-    request: HttpRequest, person: Person, plan_id: int, participant_id: int
+    request: StaffRequest, person: Person, plan_id: int, participant_id: int
 ) -> HttpResponse:
     plan = _get_plan(person, plan_id)
     participant = get_object_or_404(PlanParticipant, pk=participant_id, plan=plan)
@@ -545,7 +558,7 @@ def participant_remove(
 @staff_required()
 @person_view(action=AuditAction.UPDATE, object_type="plan_evaluation")
 @require_http_methods(["GET", "POST"])
-def evaluation_add(request: HttpRequest, person: Person, plan_id: int) -> HttpResponse:
+def evaluation_add(request: StaffRequest, person: Person, plan_id: int) -> HttpResponse:
     plan = _get_plan(person, plan_id)
     initial: dict[str, Any] = {"evaluated_on": timezone.localdate()}
     goal_id = request.GET.get("mal", "")
@@ -573,7 +586,7 @@ def evaluation_add(request: HttpRequest, person: Person, plan_id: int) -> HttpRe
 @staff_required()
 @person_view(object_type="plan_revision")
 @require_GET
-def revision_list(request: HttpRequest, person: Person, plan_id: int) -> HttpResponse:
+def revision_list(request: StaffRequest, person: Person, plan_id: int) -> HttpResponseBase:
     plan = _get_plan(person, plan_id)
     page = csvexport.page_or_all(request, selectors.plan_revisions(plan))
     context = {"person": person, "plan": plan, "page": page, "plan_url": _plan_url(plan)}
@@ -584,7 +597,7 @@ def revision_list(request: HttpRequest, person: Person, plan_id: int) -> HttpRes
 @person_view(object_type="plan_revision")
 @require_GET
 def revision_detail(
-    request: HttpRequest, person: Person, plan_id: int, revision_number: int
+    request: StaffRequest, person: Person, plan_id: int, revision_number: int
 ) -> HttpResponse:
     plan = _get_plan(person, plan_id)
     try:
@@ -611,7 +624,7 @@ def revision_detail(
 @staff_required()
 @person_view(action=AuditAction.PRINT, object_type="individual_plan_pdf")
 @require_GET
-def plan_pdf(request: HttpRequest, person: Person, plan_id: int) -> HttpResponse:
+def plan_pdf(request: StaffRequest, person: Person, plan_id: int) -> HttpResponse:
     plan = _get_plan(person, plan_id)
     response = HttpResponse(
         render_plan_pdf(selectors.plan_content(plan)), content_type="application/pdf"

@@ -8,22 +8,28 @@ from __future__ import annotations
 
 import datetime
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mestring.core.forms import DATE_HELP, DateInput
+from mestring.core.forms import DATE_HELP, DateInput, model_choice_field
 from mestring.people.models import Person, Relative, Staff, Unit
-from mestring.teams.models import Attendance, GroupMember, MemberKind, ServiceLine
+from mestring.teams.models import Attendance, GroupMember, Meeting, MemberKind, ServiceLine
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 DATE_ERRORS = {"invalid": _("Datoen må skrives som dd.mm.åååå.")}
 TIME_HELP = _("Skriv klokkeslettet som tt:mm, for eksempel 09:30.")
 TIME_PATTERN = re.compile(r"^\s*([01]?\d|2[0-3])[:.]([0-5]\d)\s*$")
 
 
-def date_field(label: str, required_message: str, **kwargs: Any) -> forms.DateField:
+def date_field(
+    label: StrOrPromise, required_message: StrOrPromise, **kwargs: Any
+) -> forms.DateField:
     return forms.DateField(
         label=label,
         widget=DateInput(),
@@ -41,7 +47,10 @@ class TimeTextField(forms.CharField):
         kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric", "size": 5}))
         super().__init__(**kwargs)
 
-    def to_python(self, value: Any) -> datetime.time | None:  # type: ignore[override]
+    def to_python(  # type: ignore[override]  # cleans to a time, not to text
+        self,
+        value: Any,
+    ) -> datetime.time | None:
         text = super().to_python(value)
         if not text:
             return None
@@ -122,10 +131,11 @@ class MemberForm(forms.Form):
 
     def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["relative"].queryset = Relative.objects.filter(person=person)
+        model_choice_field(self, "relative").queryset = Relative.objects.filter(person=person)
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         kind = cleaned.get("kind")
         if kind == MemberKind.RELATIVE and not cleaned.get("relative"):
             self.add_error("relative", _("Velg hvilken pårørende som skal være med."))
@@ -182,7 +192,8 @@ class MeetingForm(forms.Form):
         return place
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         day, start, end = cleaned.get("day"), cleaned.get("start_time"), cleaned.get("end_time")
         if not (day and start and end):
             return cleaned
@@ -197,7 +208,7 @@ class MeetingForm(forms.Form):
         return cleaned
 
     @staticmethod
-    def initial_for(meeting: Any) -> dict[str, Any]:
+    def initial_for(meeting: Meeting) -> dict[str, Any]:
         start, end = timezone.localtime(meeting.starts_at), timezone.localtime(meeting.ends_at)
         return {
             "day": start.date(),
@@ -230,19 +241,20 @@ class RecordForm(forms.Form):
 
     def __init__(self, *args: Any, attendances: list[Attendance], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["attended"].choices = [
+        self.member_choices = [
             (str(row.member_id), f"{row.member.display_name} ({row.member.role})")
             for row in attendances
         ]
+        attended = self.fields["attended"]
+        assert isinstance(attended, forms.MultipleChoiceField)  # declared so above
+        attended.choices = self.member_choices
 
     def attendance(self) -> dict[int, bool]:
         present = {int(value) for value in self.cleaned_data["attended"]}
-        return {
-            int(value): int(value) in present for value, _label in self.fields["attended"].choices
-        }
+        return {int(value): int(value) in present for value, _label in self.member_choices}
 
     @staticmethod
-    def initial_for(meeting: Any, attendances: list[Attendance]) -> dict[str, Any]:
+    def initial_for(meeting: Meeting, attendances: list[Attendance]) -> dict[str, Any]:
         return {
             "attended": [str(row.member_id) for row in attendances if row.attended],
             "minutes": meeting.minutes,
@@ -251,21 +263,24 @@ class RecordForm(forms.Form):
         }
 
 
+class MemberChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: GroupMember) -> str:
+        return f"{obj.display_name} ({obj.role})"
+
+
 class FollowUpForm(forms.Form):
     what = forms.CharField(
         label=_("Hva skal gjøres"),
         max_length=500,
         error_messages={"required": _("Skriv hva som skal gjøres.")},
     )
-    responsible = forms.ModelChoiceField(
+    responsible = MemberChoiceField(
         label=_("Ansvarlig"),
         queryset=GroupMember.objects.none(),
         error_messages={"required": _("Velg hvem som er ansvarlig.")},
     )
     due_on = date_field(_("Frist"), _("Skriv inn fristen."))
 
-    def __init__(self, *args: Any, members: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, members: QuerySet[GroupMember], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["responsible"]
-        field.queryset = members
-        field.label_from_instance = lambda m: f"{m.display_name} ({m.role})"
+        model_choice_field(self, "responsible").queryset = members

@@ -97,9 +97,10 @@ class GroupMember(MunicipalityOwned):
             return self.group.person.full_name
         if self.staff_id:
             return str(self.staff)
-        if self.relative_id:
+        # An unset foreign key reads as None without a query.
+        if self.relative is not None:
             return self.relative.name
-        return self.name or (self.unit.name if self.unit_id else "")
+        return self.name or (self.unit.name if self.unit is not None else "")
 
     @property
     def is_current(self) -> bool:

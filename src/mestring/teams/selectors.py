@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import BooleanField, Case, Exists, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
@@ -22,6 +23,19 @@ from mestring.teams.models import (
 )
 
 MEMBER_RELATED = ("staff__user", "unit", "relative", "group__person")
+
+
+class Overdue(TypedDict):
+    """What `_with_overdue` annotates on each follow-up item."""
+
+    is_overdue: bool
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    # A follow-up item read through `_with_overdue`.
+    FollowUpWithOverdue = WithAnnotations[FollowUpItem, Overdue]
 
 
 def current_group(person: Person) -> ResponsibilityGroup | None:
@@ -49,7 +63,8 @@ def group_page(group: ResponsibilityGroup, now: datetime.datetime | None = None)
     now = now or timezone.now()
     everyone = list(members(group))
     current = [m for m in everyone if m.ended_on is None]
-    past = sorted((m for m in everyone if m.ended_on is not None), key=lambda m: m.ended_on)
+    ended = [(m.ended_on, m) for m in everyone if m.ended_on is not None]
+    past = [m for _day, m in sorted(ended, key=lambda pair: pair[0])]
     meetings = list(Meeting.objects.filter(group=group).order_by("starts_at"))
     upcoming = [m for m in meetings if m.ends_at >= now and m.is_planned]
     upcoming_ids = {m.pk for m in upcoming}
@@ -74,7 +89,7 @@ def chair_is_current_coordinator(member: GroupMember) -> bool:
     return bool(assignment and member.staff_id == assignment.coordinator_id)
 
 
-def person_meeting(person: Person, meeting_id: object) -> QuerySet[Meeting]:
+def person_meeting(person: Person, meeting_id: int) -> QuerySet[Meeting]:
     return Meeting.objects.filter(pk=meeting_id, group__person=person).select_related(
         "group__person"
     )
@@ -127,7 +142,9 @@ def meetings_this_week_count(today: datetime.date) -> int:
     return meetings_this_week(today).count()
 
 
-def _with_overdue(items: QuerySet[FollowUpItem], today: datetime.date) -> QuerySet[FollowUpItem]:
+def _with_overdue(
+    items: QuerySet[FollowUpItem], today: datetime.date
+) -> QuerySet[FollowUpWithOverdue]:
     return items.annotate(
         is_overdue=Case(
             When(due_on__lt=today, then=Value(True)),
@@ -137,7 +154,7 @@ def _with_overdue(items: QuerySet[FollowUpItem], today: datetime.date) -> QueryS
     )
 
 
-def open_follow_ups_for_staff(staff: Staff, today: datetime.date) -> QuerySet[FollowUpItem]:
+def open_follow_ups_for_staff(staff: Staff, today: datetime.date) -> QuerySet[FollowUpWithOverdue]:
     """The staff member's worklist: open items they are responsible for, overdue first."""
     items = FollowUpItem.objects.filter(
         responsible_member__staff=staff, done_on__isnull=True

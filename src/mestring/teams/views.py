@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +18,7 @@ from mestring.access.audit import record_event
 from mestring.access.boards import name_persons
 from mestring.access.decorators import staff_required
 from mestring.access.guard import audited_view, person_view
+from mestring.access.request import StaffRequest
 from mestring.core import csvexport
 from mestring.core.downloads import content_disposition
 from mestring.core.flow import submit
@@ -43,7 +45,7 @@ def _today_initial() -> dict[str, str]:
     return {"started_on": timezone.localdate().strftime("%d.%m.%Y")}
 
 
-def _group_create(request: HttpRequest, person: Person, form: GroupCreateForm) -> bool:
+def _group_create(request: StaffRequest, person: Person, form: GroupCreateForm) -> bool:
     def create(data: dict[str, Any]) -> object:
         return services.group_create(
             actor=request.actor,
@@ -56,7 +58,7 @@ def _group_create(request: HttpRequest, person: Person, form: GroupCreateForm) -
     return submit(request, form, create, success=done, rule_errors=RULE_ERRORS) is not None
 
 
-def _group_end(request: HttpRequest, group: ResponsibilityGroup, form: GroupEndForm) -> bool:
+def _group_end(request: StaffRequest, group: ResponsibilityGroup, form: GroupEndForm) -> bool:
     def end(data: dict[str, Any]) -> object:
         return services.group_end(actor=request.actor, group=group, ended_on=data["ended_on"])
 
@@ -67,7 +69,7 @@ def _group_end(request: HttpRequest, group: ResponsibilityGroup, form: GroupEndF
 @staff_required()
 @person_view(object_type="responsibility_group")
 @require_http_methods(["GET", "POST"])
-def group_detail(request: HttpRequest, person: Person) -> HttpResponse:
+def group_detail(request: StaffRequest, person: Person) -> HttpResponseBase:
     group = selectors.current_group(person)
     posted = request.POST if request.method == "POST" else None
     create_form = GroupCreateForm(
@@ -107,7 +109,7 @@ def _no_group(request: HttpRequest, person: Person, title: str) -> HttpResponse:
 @staff_required()
 @person_view(action=AuditAction.ADD, object_type="group_member")
 @require_http_methods(["GET", "POST"])
-def member_add(request: HttpRequest, person: Person) -> HttpResponse:
+def member_add(request: StaffRequest, person: Person) -> HttpResponse:
     group = selectors.current_group(person)
     title = _("Legg til medlem i ansvarsgruppen")
     if group is None:
@@ -147,7 +149,7 @@ def member_add(request: HttpRequest, person: Person) -> HttpResponse:
 @staff_required()
 @person_view(action=AuditAction.END, object_type="group_member")
 @require_http_methods(["GET", "POST"])
-def member_end(request: HttpRequest, person: Person, member_id: int) -> HttpResponse:
+def member_end(request: StaffRequest, person: Person, member_id: int) -> HttpResponse:
     member = get_object_or_404(
         GroupMember.objects.select_related("group__person", "staff__user", "relative", "unit"),
         pk=member_id,
@@ -177,7 +179,7 @@ def member_end(request: HttpRequest, person: Person, member_id: int) -> HttpResp
 @staff_required()
 @person_view(action=AuditAction.SCHEDULE, object_type="meeting")
 @require_http_methods(["GET", "POST"])
-def meeting_new(request: HttpRequest, person: Person) -> HttpResponse:
+def meeting_new(request: StaffRequest, person: Person) -> HttpResponse:
     group = selectors.current_group(person)
     title = _("Nytt møte i ansvarsgruppen")
     if group is None:
@@ -200,7 +202,7 @@ def _person_meeting(person: Person, meeting_id: int) -> Meeting:
     return get_object_or_404(selectors.person_meeting(person, meeting_id))
 
 
-def _record(request: HttpRequest, meeting: Meeting, form: RecordForm) -> bool:
+def _record(request: StaffRequest, meeting: Meeting, form: RecordForm) -> bool:
     def record(data: dict[str, Any]) -> object:
         return services.meeting_record(
             actor=request.actor,
@@ -215,7 +217,7 @@ def _record(request: HttpRequest, meeting: Meeting, form: RecordForm) -> bool:
     return submit(request, form, record, success=done, rule_errors=RULE_ERRORS) is not None
 
 
-def _follow_up(request: HttpRequest, meeting: Meeting, form: FollowUpForm) -> bool:
+def _follow_up(request: StaffRequest, meeting: Meeting, form: FollowUpForm) -> bool:
     def add(data: dict[str, Any]) -> object:
         return services.follow_up_add(
             actor=request.actor,
@@ -232,7 +234,7 @@ def _follow_up(request: HttpRequest, meeting: Meeting, form: FollowUpForm) -> bo
 @staff_required()
 @person_view(action=AuditAction.RECORD, object_type="meeting")
 @require_http_methods(["GET", "POST"])
-def meeting_detail(request: HttpRequest, person: Person, meeting_id: int) -> HttpResponse:
+def meeting_detail(request: StaffRequest, person: Person, meeting_id: int) -> HttpResponseBase:
     meeting = _person_meeting(person, meeting_id)
     attendances = selectors.meeting_attendances(meeting)
     post = request.POST if request.method == "POST" else None
@@ -269,7 +271,7 @@ def meeting_detail(request: HttpRequest, person: Person, meeting_id: int) -> Htt
 @staff_required()
 @person_view(action=AuditAction.UPDATE, object_type="meeting")
 @require_http_methods(["GET", "POST"])
-def meeting_edit(request: HttpRequest, person: Person, meeting_id: int) -> HttpResponse:
+def meeting_edit(request: StaffRequest, person: Person, meeting_id: int) -> HttpResponse:
     meeting = _person_meeting(person, meeting_id)
     form = MeetingForm(
         request.POST or None, person=person, initial=MeetingForm.initial_for(meeting)
@@ -295,7 +297,7 @@ def meeting_edit(request: HttpRequest, person: Person, meeting_id: int) -> HttpR
 @staff_required()
 @person_view(action=AuditAction.CANCEL, object_type="meeting")
 @require_POST
-def meeting_cancel(request: HttpRequest, person: Person, meeting_id: int) -> HttpResponse:
+def meeting_cancel(request: StaffRequest, person: Person, meeting_id: int) -> HttpResponse:
     meeting = _person_meeting(person, meeting_id)
     try:
         services.meeting_cancel(actor=request.actor, meeting=meeting)
@@ -310,7 +312,7 @@ def meeting_cancel(request: HttpRequest, person: Person, meeting_id: int) -> Htt
 
 @staff_required()
 @person_view(object_type="meeting_invitation")
-def meeting_ics(request: HttpRequest, person: Person, meeting_id: int) -> HttpResponse:
+def meeting_ics(request: StaffRequest, person: Person, meeting_id: int) -> HttpResponse:
     meeting = _person_meeting(person, meeting_id)
     response = HttpResponse(
         ics.meetings_calendar([meeting]), content_type="text/calendar; charset=utf-8"
@@ -322,7 +324,7 @@ def meeting_ics(request: HttpRequest, person: Person, meeting_id: int) -> HttpRe
 @staff_required()
 @person_view(action=AuditAction.DONE, object_type="follow_up")
 @require_POST
-def follow_up_done(request: HttpRequest, person: Person, item_id: int) -> HttpResponse:
+def follow_up_done(request: StaffRequest, person: Person, item_id: int) -> HttpResponse:
     item = get_object_or_404(
         FollowUpItem.objects.select_related("meeting__group__person"),
         pk=item_id,
@@ -341,7 +343,7 @@ def follow_up_done(request: HttpRequest, person: Person, item_id: int) -> HttpRe
 
 @staff_required()
 @audited_view(object_type="follow_up_list")
-def my_follow_ups(request: HttpRequest) -> HttpResponse:
+def my_follow_ups(request: StaffRequest) -> HttpResponseBase:
     """The logged-in staff member's open follow-up items across persons, overdue first."""
     today = timezone.localdate()
     staff = request.actor.staff
@@ -368,7 +370,7 @@ def my_follow_ups(request: HttpRequest) -> HttpResponse:
 
 @staff_required()
 @require_http_methods(["GET", "POST"])
-def calendar_feed(request: HttpRequest) -> HttpResponse:
+def calendar_feed(request: StaffRequest) -> HttpResponse:
     """The staff member's private calendar feed: the URL is shown once, when it is made."""
     staff = request.actor.staff
     feed_url = ""
