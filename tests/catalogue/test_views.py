@@ -174,13 +174,13 @@ def test_waiting_list_page_sorted_filtered_and_downloadable(
     client = client_for(world.caseworker)
     response = client.get(reverse("catalogue:waiting_list"))
     assert response.status_code == 200
-    names = [e.decision.case.person.family_name for e in response.context["page"].object_list]
+    names = [r.entry.decision.case.person.family_name for r in response.context["page"].object_list]
     assert names == ["Hoysen", "Normalsen", "Timesen"]
-    assert [e.waiting_days for e in response.context["page"].object_list] == [2, 30, 5]
+    assert [r.waiting_days for r in response.context["page"].object_list] == [2, 30, 5]
     filtered = client.get(reverse("catalogue:waiting_list"), {"tjeneste": praktisk[0].pk})
-    assert [e.decision.case.person.family_name for e in filtered.context["page"].object_list] == [
-        "Timesen"
-    ]
+    assert [
+        r.entry.decision.case.person.family_name for r in filtered.context["page"].object_list
+    ] == ["Timesen"]
     before = AuditEvent.all_objects.count()
     download = client.get(reverse("catalogue:waiting_list"), {"format": "csv", "tjeneste": svc.pk})
     rows = list(csv.reader(io.StringIO(download.content.decode())))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.db.models import QuerySet
@@ -24,11 +24,13 @@ from mestring.core.forms import DATE_HELP, DateInput, SubmissionTokenForm
 from mestring.people.models import Staff, Unit, UnitKind
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
     from mestring.catalogue.models import Service
 
 DATE_ERRORS = {"invalid": _("Datoen må skrives som dd.mm.åååå.")}
 # Which of the default texts a decision form suggests first (casework/defaults.py).
-SUGGESTED_LEGAL_BASIS = {
+SUGGESTED_LEGAL_BASIS: dict[str, str] = {
     DecisionSubject.INDIVIDUAL_PLAN: "individuell-plan",
     DecisionSubject.COORDINATOR: "koordinator",
     DecisionSubject.SERVICE: "tjenester",
@@ -41,7 +43,7 @@ class StaffChoiceField(forms.ModelChoiceField):
         return f"{name} ({obj.title})" if obj.title else name
 
 
-def _staff_field(label: str, *, required: bool) -> StaffChoiceField:
+def _staff_field(label: StrOrPromise, *, required: bool) -> StaffChoiceField:
     return StaffChoiceField(
         label=label,
         queryset=Staff.objects.filter(is_active=True)
@@ -52,7 +54,7 @@ def _staff_field(label: str, *, required: bool) -> StaffChoiceField:
     )
 
 
-def _date_field(label: str, *, required: bool = True, **kwargs: Any) -> forms.DateField:
+def _date_field(label: StrOrPromise, *, required: bool = True, **kwargs: Any) -> forms.DateField:
     return forms.DateField(
         label=label,
         widget=DateInput(),
@@ -85,7 +87,8 @@ class CaseApplicationForm(SubmissionTokenForm):
         return _not_in_future(self.cleaned_data.get("received_on"))
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if not (cleaned.get("requests_individual_plan") or cleaned.get("requests_coordinator")):
             self.add_error(
                 "requests_individual_plan",
@@ -149,14 +152,15 @@ class DecisionForm(SubmissionTokenForm):
         super().__init__(*args, **kwargs)
 
     @property
-    def subject_label(self) -> str:
+    def subject_label(self) -> StrOrPromise:
         return DecisionSubject(self.subject).label
 
     def clean_decided_on(self) -> datetime.date | None:
         return _not_in_future(self.cleaned_data.get("decided_on"))
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("valid_from"), cleaned.get("valid_to")
         if start and end and end < start:
             self.add_error("valid_to", _("Sluttdatoen kan ikke være før startdatoen."))
@@ -212,7 +216,10 @@ def _services_in_use() -> QuerySet[Service]:
     """The catalogue's services in use, reached through the model an application line
     names: the catalogue (its waiting lists and assignments) stands on casework."""
     service_model = ApplicationLine._meta.get_field("service").related_model
-    return service_model._default_manager.filter(is_active=True).order_by("name")
+    # The field's model is the catalogue's Service, which this layer may not import.
+    return cast(
+        "QuerySet[Service]", service_model._default_manager.filter(is_active=True)
+    ).order_by("name")
 
 
 class ServiceChoiceField(forms.ModelMultipleChoiceField):
@@ -277,6 +284,10 @@ def _reasons_field() -> forms.CharField:
 class _ScopeFields(SubmissionTokenForm):
     """Outcome, scope and period, shared by a new decision and a change of one."""
 
+    # Set by the case page when the decision was refused for want of an assessment, so
+    # the page links to the assessment form next to the message.
+    assessment_required = False
+
     outcome = forms.ChoiceField(
         label=_("Resultat"),
         choices=DecisionOutcome.choices,
@@ -316,7 +327,8 @@ class _ScopeFields(SubmissionTokenForm):
     legal_basis = _legal_basis_field()
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("valid_from"), cleaned.get("valid_to")
         if start and end and end < start:
             self.add_error("valid_to", _("Sluttdatoen kan ikke være før startdatoen."))
@@ -417,7 +429,9 @@ class AppealOutcomeForm(forms.Form):
         kwargs.setdefault("initial", {"on": timezone.localdate().strftime("%d.%m.%Y")})
         super().__init__(*args, **kwargs)
         allowed = appeal.allowed_statuses()
-        self.fields["to_status"].choices = [
+        to_status = self.fields["to_status"]
+        assert isinstance(to_status, forms.ChoiceField)  # declared above
+        to_status.choices = [
             (value, label) for value, label in AppealStatus.choices if value in allowed
         ]
 

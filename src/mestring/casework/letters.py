@@ -34,7 +34,7 @@ def _weeks_in_words(weeks: int) -> str:
 
 def letter_title(decision: Decision, *, stop: bool = False) -> str:
     if decision.subject == DecisionSubject.SERVICE:
-        names = {"service": decision.service.name}
+        names = {"service": decision.decided_service.name}
         if stop:
             return _("Vedtak om stans av %(service)s") % names
         if decision.replaces_id:
@@ -46,7 +46,7 @@ def letter_title(decision: Decision, *, stop: bool = False) -> str:
 
 
 def _service_outcome_in_words(decision: Decision) -> str:
-    names = {"service": decision.service.name.lower()}
+    names = {"service": decision.decided_service.name.lower()}
     if decision.outcome == DecisionOutcome.GRANTED:
         return _("Du får %(service)s.") % names
     if decision.outcome == DecisionOutcome.PARTLY:
@@ -171,8 +171,8 @@ def _change(decision: Decision, to_status: str) -> DecisionChange | None:
 
 def _decision_part(document: PdfDocument, decision: Decision) -> None:
     document.heading(_("Vedtak"))
-    if decision.replaces_id:
-        old = decision.replaces
+    old = decision.replaces
+    if old is not None:
         change = _change(old, DecisionState.CHANGED)
         document.paragraph(
             _("Dette vedtaket erstatter vedtaket ditt av %(day)s.") % {"day": _day(old.decided_on)}
@@ -182,7 +182,7 @@ def _decision_part(document: PdfDocument, decision: Decision) -> None:
     document.paragraph(outcome_in_words(decision))
     rows = [(_("Resultat"), decision.get_outcome_display())]
     if decision.subject == DecisionSubject.SERVICE:
-        rows = [(_("Tjeneste"), decision.service.name), *rows]
+        rows = [(_("Tjeneste"), decision.decided_service.name), *rows]
         rows.append((_("Omfang"), scope_in_words(decision)))
     rows += [
         (_("Vedtaksdato"), _day(decision.decided_on)),
@@ -199,14 +199,14 @@ def _stop_part(document: PdfDocument, decision: Decision) -> None:
     document.paragraph(
         _("Vedtaket ditt om %(service)s av %(day)s stanses fra %(stop)s.")
         % {
-            "service": decision.service.name.lower(),
+            "service": decision.decided_service.name.lower(),
             "day": _day(decision.decided_on),
             "stop": _day(decision.stopped_on),
         }
     )
     document.facts(
         [
-            (_("Tjeneste"), decision.service.name),
+            (_("Tjeneste"), decision.decided_service.name),
             (_("Omfang som stanses"), scope_in_words(decision)),
             (_("Stanses fra"), _day(decision.stopped_on)),
         ]

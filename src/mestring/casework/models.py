@@ -7,6 +7,7 @@ allocation office's service applications build on the same Case and Decision.
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.utils import timezone
@@ -15,6 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from mestring.kernel.states import Stateful, StatusHistory
 from mestring.people.models import Person, Staff, Unit
 from mestring.tenancy.models import MunicipalityOwned
+
+if TYPE_CHECKING:
+    from mestring.catalogue.models import Service
 
 APPEAL_WEEKS = 3
 # A case that will take longer than this gets a provisional reply (forvaltningsloven § 11 a).
@@ -171,7 +175,7 @@ class Case(MunicipalityOwned, Stateful):
         )
 
     def requested_subjects(self) -> list[str]:
-        subjects = []
+        subjects: list[str] = []
         if self.requests_individual_plan:
             subjects.append(DecisionSubject.INDIVIDUAL_PLAN)
         if self.requests_coordinator:
@@ -336,7 +340,14 @@ class Decision(MunicipalityOwned, Stateful):
     @property
     def subject_label(self) -> str:
         """What the decision is about: the service's name, or IP/coordinator."""
-        return self.service.name if self.service_id else self.get_subject_display()
+        return self.service.name if self.service is not None else self.get_subject_display()
+
+    @property
+    def decided_service(self) -> Service:
+        """The service a service decision grants or refuses; every one names its service."""
+        if self.service is None:
+            raise ValueError(f"Decision {self.pk} ({self.subject}) names no service")
+        return self.service
 
     @property
     def in_force(self) -> bool:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from collections.abc import Callable
+from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Lower
@@ -278,10 +280,12 @@ def open_appeals() -> QuerySet[Appeal]:
     )
 
 
-def deadline_rows(tab: str, today: datetime.date | None = None) -> QuerySet:
-    return {
+def deadline_rows(tab: str, today: datetime.date | None = None) -> QuerySet[Any]:
+    """The rows of one deadline tab: cases, decisions or appeals, as the tab says."""
+    rows: dict[str, Callable[[datetime.date | None], QuerySet[Any]]] = {
         DeadlineTab.OVERDUE: overdue_list,
         DeadlineTab.ENDING: decisions_ending_soon,
         DeadlineTab.REASSESS: decisions_needing_reassessment,
         DeadlineTab.APPEALS: lambda _today: open_appeals(),
-    }[tab](today)
+    }
+    return rows[tab](today)

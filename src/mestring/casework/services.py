@@ -36,6 +36,7 @@ from mestring.kernel.audit_words import AuditAction
 from mestring.kernel.errors import Conflict, NotAllowed, RuleBroken
 from mestring.kernel.states import record_initial_status, transition
 from mestring.people.models import Person, Staff, Unit
+from mestring.tenancy.models import MunicipalityOwned
 
 if TYPE_CHECKING:
     from mestring.catalogue.models import Service
@@ -130,7 +131,14 @@ def _end_caseworker(actor: Actor, case: Case, caseworker: Staff) -> None:
         )
 
 
-def _check_own(actor: Actor, *objects: object) -> None:
+def _acting_staff(actor: Actor, refusal: str) -> Staff:
+    """The staff member behind the actor: decisions and appeals name who made them."""
+    if actor.staff is None:
+        raise CaseworkNotAllowed(refusal)
+    return actor.staff
+
+
+def _check_own(actor: Actor, *objects: MunicipalityOwned | None) -> None:
     """Rows passed in from outside must belong to the actor's municipality."""
     for obj in objects:
         if obj is not None and obj.municipality_id != actor.municipality.pk:
@@ -377,7 +385,7 @@ def _create_decision(
         legal_basis=legal_basis,
         legal_basis_title=legal_basis.title,
         legal_basis_text=legal_basis.text,
-        decided_by=actor.staff,
+        decided_by=_acting_staff(actor, _("Bare ansatte kan fatte vedtak.")),
         **fields,
     )
     record_event(
@@ -808,7 +816,7 @@ def _change(
     values = {name: getattr(decision, name) for name in CHANGEABLE_FIELDS} | new_values
     if isinstance(values["reasons"], str):
         values["reasons"] = values["reasons"].strip()
-    case, service = decision.case, decision.service
+    case, service = decision.case, decision.decided_service
     _check_service_decision(
         actor,
         case,
@@ -828,7 +836,7 @@ def _change(
             service=service,
             replaces=decision,
             decided_on=changed_on,
-            decided_by=actor.staff,
+            decided_by=_acting_staff(actor, _("Bare ansatte kan fatte vedtak.")),
             legal_basis_title=legal_basis.title,
             legal_basis_text=legal_basis.text,
             submission_token=submission_token,
@@ -896,7 +904,7 @@ def appeal_register(
             decision=decision,
             received_on=received_on,
             grounds=grounds.strip(),
-            registered_by=actor.staff,
+            registered_by=_acting_staff(actor, _("Bare ansatte kan registrere klager.")),
             submission_token=submission_token,
         )
         record_initial_status(appeal, actor=actor)

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +25,7 @@ from mestring.access.decorators import staff_required
 from mestring.access.guard import audited_view, person_view
 from mestring.access.models import AuditOutcome
 from mestring.access.permissions import ADMIN_STAFF, PERSON_REGISTER
+from mestring.access.request import StaffRequest
 from mestring.casework import selectors, services
 from mestring.casework.forms import (
     AppealForm,
@@ -41,6 +44,8 @@ from mestring.casework.forms import (
 )
 from mestring.casework.letters import decision_letter_pdf
 from mestring.casework.models import (
+    Appeal,
+    ApplicationLine,
     Case,
     CaseKind,
     CaseStatus,
@@ -71,11 +76,11 @@ def _today_text() -> str:
     return timezone.localdate().strftime("%d.%m.%Y")
 
 
-def _may_handle(request: HttpRequest) -> bool:
+def _may_handle(request: StaffRequest) -> bool:
     return request.actor.has_perm(CASEWORK_PERMISSION)
 
 
-def _refuse_write(request: HttpRequest, person: Person, object_type: str) -> HttpResponse:
+def _refuse_write(request: StaffRequest, person: Person, object_type: str) -> HttpResponse:
     """A write by someone who may read the case but not handle it: logged as refused."""
     record_event(
         actor=request.actor,
@@ -90,7 +95,7 @@ def _refuse_write(request: HttpRequest, person: Person, object_type: str) -> Htt
 @staff_required(PERSON_REGISTER)
 @audited_view(object_type="case_list")
 @require_GET
-def case_list(request: HttpRequest) -> HttpResponse:
+def case_list(request: StaffRequest) -> HttpResponseBase:
     show = request.GET.get("vis", selectors.CaseFilter.ALL)
     if show not in selectors.CaseFilter.VALUES:
         show = selectors.CaseFilter.ALL
@@ -117,7 +122,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 @staff_required()
 @person_view(object_type="cases")
 @require_GET
-def person_cases(request: HttpRequest, person: Person) -> HttpResponse:
+def person_cases(request: StaffRequest, person: Person) -> HttpResponseBase:
     context = {
         "person": person,
         "cases": list(selectors.person_cases(person)),
@@ -130,7 +135,7 @@ def person_cases(request: HttpRequest, person: Person) -> HttpResponse:
 @staff_required()
 @person_view(action=AuditAction.CREATE, object_type="case")
 @require_http_methods(["GET", "POST"])
-def case_create(request: HttpRequest, person: Person) -> HttpResponse:
+def case_create(request: StaffRequest, person: Person) -> HttpResponse:
     if request.method == "POST" and not _may_handle(request):
         return _refuse_write(request, person, "case")
     initial = {"received_on": _today_text(), "caseworker": request.actor.staff.pk}
@@ -153,48 +158,83 @@ class _NoFields(forms.Form):
     """For actions that are only a button."""
 
 
-def _bound(request: HttpRequest) -> Callable[[str], Any]:
+# What a form's service call takes: the form's cleaned data.
+_Run = Callable[[dict[str, Any]], Any]
+
+
+@dataclass
+class _AppealPanel:
+    """An open appeal on the case page, with the form for its outcome."""
+
+    appeal: Appeal
+    form: AppealOutcomeForm
+
+
+@dataclass
+class _DecisionPanel:
+    """A decision on the service case page, with the forms it offers now."""
+
+    decision: Decision
+    assign_url: str
+    open_appeals: list[_AppealPanel] = field(default_factory=list)
+    appeal_form: AppealForm | None = None
+    change_form: DecisionChangeForm | None = None
+    stop_form: DecisionStopForm | None = None
+
+
+@dataclass
+class _CaseForms:
+    """The case page's forms by their «handling» name; for the forms of one decision or
+    appeal, what each acts on; and the decisions with their forms, for the template."""
+
+    by_name: dict[str, forms.Form] = field(default_factory=dict)
+    decisions: dict[str, Decision] = field(default_factory=dict)
+    appeals: dict[str, Appeal] = field(default_factory=dict)
+    panels: list[_DecisionPanel] = field(default_factory=list)
+
+
+def _bound(request: StaffRequest) -> Callable[[str], Any]:
     """The POST data for the one form that was sent (by its «handling»), else None."""
     action = request.POST.get("handling") if request.method == "POST" else None
     return lambda name: request.POST if action == name else None
 
 
 def _case_forms(
-    request: HttpRequest, case: Case, decisions: list[Decision], lines: list
-) -> dict[str, Any]:
+    request: StaffRequest, case: Case, decisions: list[Decision], lines: list[ApplicationLine]
+) -> _CaseForms:
     """The forms for the actions the case allows now; a form is bound when it was sent."""
     data = _bound(request)
     decided = {d.subject for d in decisions}
     decided_services = {d.service_id for d in decisions}
-    found: dict[str, Any] = _decision_forms(request, decisions)
+    found = _decision_forms(request, case, decisions)
     actions = selectors.case_actions(case)
     if CaseAction.PROVISIONAL_REPLY in actions:
-        found["svar"] = ProvisionalReplyForm(
+        found.by_name["svar"] = ProvisionalReplyForm(
             data("svar"), prefix="svar", initial={"sent_on": _today_text()}
         )
     for name in (CaseAction.START_ASSESSMENT, CaseAction.INVESTIGATE):
         if name in actions:
-            found[name] = _NoFields(data(name))
+            found.by_name[name] = _NoFields(data(name))
     if CaseAction.DECIDE in actions:
         for subject in case.requested_subjects():
             if subject not in decided:
-                found[f"vedtak-{subject}"] = DecisionForm(
+                found.by_name[f"vedtak-{subject}"] = DecisionForm(
                     data(f"vedtak-{subject}"), subject=subject
                 )
         for line in lines:
             if line.service_id not in decided_services:
                 name = f"tjeneste-{line.service_id}"
-                found[name] = ServiceDecisionForm(data(name), service=line.service)
+                found.by_name[name] = ServiceDecisionForm(data(name), service=line.service)
     if CaseAction.ASSIGN in actions:
-        found["saksbehandler"] = AssignForm(data("saksbehandler"), prefix="saksbehandler")
+        found.by_name["saksbehandler"] = AssignForm(data("saksbehandler"), prefix="saksbehandler")
     if CaseAction.CLOSE in actions:
-        found["avslutt"] = CloseForm(data("avslutt"), prefix="avslutt")
+        found.by_name["avslutt"] = CloseForm(data("avslutt"), prefix="avslutt")
     return found
 
 
 def _case_action(
-    request: HttpRequest, case: Case, name: str, forms_: dict[str, Any]
-) -> tuple[Callable, str] | None:
+    request: StaffRequest, case: Case, name: str, found: _CaseForms
+) -> tuple[_Run, str] | None:
     """The service call for one action on the case page, and what to say when done."""
     actor = request.actor
     if name == "svar":
@@ -220,19 +260,21 @@ def _case_action(
             _("Kartleggingen er startet."),
         )
     if name.startswith("tjeneste-"):
-        form = forms_[name]
+        form = found.by_name[name]
+        assert isinstance(form, ServiceDecisionForm)  # made so by _case_forms
+        service = form.service
         return (
             _watch_assessment(
                 form,
                 lambda d: services.service_decision_make(
-                    actor=actor, case=case, service=form.service, **d
+                    actor=actor, case=case, service=service, **d
                 ),
             ),
             _("Vedtaket er fattet. Husk å sende vedtaksbrevet."),
         )
-    found = _decision_action(request, name, forms_)
-    if found is not None:
-        return found
+    action = _decision_action(request, name, found)
+    if action is not None:
+        return action
     if name == "utredning":
         return (
             lambda d: services.case_transition(
@@ -250,7 +292,7 @@ def _case_action(
     return None
 
 
-def _watch_assessment(form: forms.Form, run: Callable) -> Callable:
+def _watch_assessment(form: ServiceDecisionForm | DecisionChangeForm, run: _Run) -> _Run:
     """Mark the form when the refusal is a missing assessment, so the page can link to
     the assessment page next to the message."""
 
@@ -264,69 +306,82 @@ def _watch_assessment(form: forms.Form, run: Callable) -> Callable:
     return wrapped
 
 
-def _decision_forms(request: HttpRequest, decisions: list[Decision]) -> dict[str, Any]:
+def _decision_forms(request: StaffRequest, case: Case, decisions: list[Decision]) -> _CaseForms:
     """Change, stop and appeal forms for the service decisions in the case. These stay
     available after the case is closed: a decision in force outlives its case."""
     data = _bound(request)
-    found: dict[str, Any] = {}
+    found = _CaseForms()
     for decision in decisions:
-        decision.open_appeals = [a for a in decision.appeals.all() if a.is_open]
-        for appeal in decision.open_appeals:
-            appeal.form = found[f"klage-{appeal.pk}"] = AppealOutcomeForm(
-                data(f"klage-{appeal.pk}"), appeal=appeal
-            )
-            appeal.form.target = appeal
+        panel = _DecisionPanel(
+            decision,
+            assign_url=reverse(
+                "catalogue:decision_assign",
+                kwargs={"person_id": case.person_id, "decision_id": decision.pk},
+            ),
+        )
+        found.panels.append(panel)
+        for appeal in decision.appeals.all():
+            if not appeal.is_open:
+                continue
+            name = f"klage-{appeal.pk}"
+            outcome_form = AppealOutcomeForm(data(name), appeal=appeal)
+            found.by_name[name], found.appeals[name] = outcome_form, appeal
+            panel.open_appeals.append(_AppealPanel(appeal, outcome_form))
         if decision.subject != DecisionSubject.SERVICE:
             continue
-        if not decision.open_appeals:
+        if not panel.open_appeals:
             name = f"klage-ny-{decision.pk}"
-            decision.appeal_form = found[name] = AppealForm(
+            panel.appeal_form = AppealForm(
                 data(name), prefix=name, initial={"received_on": _today_text()}
             )
-            decision.appeal_form.target = decision
+            found.by_name[name], found.decisions[name] = panel.appeal_form, decision
         if decision.in_force:
             name = f"endre-{decision.pk}"
-            decision.change_form = found[name] = DecisionChangeForm(data(name), decision=decision)
-            decision.change_form.target = decision
+            panel.change_form = DecisionChangeForm(data(name), decision=decision)
+            found.by_name[name], found.decisions[name] = panel.change_form, decision
             name = f"stans-{decision.pk}"
-            decision.stop_form = found[name] = DecisionStopForm(
+            panel.stop_form = DecisionStopForm(
                 data(name), prefix=name, initial={"stopped_on": _today_text()}
             )
-            decision.stop_form.target = decision
+            found.by_name[name], found.decisions[name] = panel.stop_form, decision
     return found
 
 
 def _decision_action(
-    request: HttpRequest, name: str, forms_: dict[str, Any]
-) -> tuple[Callable, str] | None:
+    request: StaffRequest, name: str, found: _CaseForms
+) -> tuple[_Run, str] | None:
     """The service call for an action on one decision or appeal of the case."""
     actor = request.actor
     kind, _sep, key = name.rpartition("-")
     if not key.isdigit():
         return None
-    target = forms_[name].target
     if kind == "endre":
-        form = forms_[name]
+        form = found.by_name[name]
+        assert isinstance(form, DecisionChangeForm)  # made so by _decision_forms
+        changed = found.decisions[name]
         return (
             _watch_assessment(
                 form,
-                lambda d: services.decision_change(actor=actor, decision=form.target, **d),
+                lambda d: services.decision_change(actor=actor, decision=changed, **d),
             ),
             _("Vedtaket er endret. Det nye vedtaket erstatter det gamle; send brev om endringen."),
         )
     if kind == "stans":
+        stopped = found.decisions[name]
         return (
-            lambda d: services.decision_stop(actor=actor, decision=target, **d),
+            lambda d: services.decision_stop(actor=actor, decision=stopped, **d),
             _("Vedtaket er stanset. Send brev om stansen."),
         )
     if kind == "klage-ny":
+        appealed = found.decisions[name]
         return (
-            lambda d: services.appeal_register(actor=actor, decision=target, **d),
+            lambda d: services.appeal_register(actor=actor, decision=appealed, **d),
             _("Klagen er registrert."),
         )
     if kind == "klage":
+        appeal = found.appeals[name]
         return (
-            lambda d: services.appeal_transition(actor=actor, appeal=target, **d),
+            lambda d: services.appeal_transition(actor=actor, appeal=appeal, **d),
             _("Klagen er oppdatert."),
         )
     return None
@@ -335,7 +390,7 @@ def _decision_action(
 @staff_required()
 @person_view(action=AuditAction.UPDATE, object_type="case")
 @require_http_methods(["GET", "POST"])
-def case_detail(request: HttpRequest, person: Person, case_id: int) -> HttpResponse:
+def case_detail(request: StaffRequest, person: Person, case_id: int) -> HttpResponseBase:
     case = get_object_or_404(
         Case.objects.select_related("caseworker__user", "responsible_unit", "referral"),
         pk=case_id,
@@ -348,7 +403,9 @@ def case_detail(request: HttpRequest, person: Person, case_id: int) -> HttpRespo
         if not _may_handle(request):
             return _refuse_write(request, person, "case")
         name = request.POST.get("handling", "")
-        action = _case_action(request, case, name, case_forms) if name in case_forms else None
+        action = (
+            _case_action(request, case, name, case_forms) if name in case_forms.by_name else None
+        )
         if action is None and selectors.case_submission_done(
             case, request.POST.get(f"{name}-{SUBMISSION_TOKEN}", "")
         ):
@@ -359,26 +416,25 @@ def case_detail(request: HttpRequest, person: Person, case_id: int) -> HttpRespo
             messages.error(request, _("Handlingen er ikke mulig i denne saken nå."))
             return redirect("casework:case_detail", person_id=person.pk, case_id=case.pk)
         run, done = action
-        saved = submit(request, case_forms[name], run, success=done, rule_errors=RULE_ERRORS)
+        saved = submit(
+            request, case_forms.by_name[name], run, success=done, rule_errors=RULE_ERRORS
+        )
         if saved is not None:
             return redirect("casework:case_detail", person_id=person.pk, case_id=case.pk)
+    by_name = case_forms.by_name
     context = {
         "person": person,
         "case": case,
         "decisions": decisions,
+        "decision_panels": case_forms.panels,
         "history": list(selectors.case_history(case)),
-        "forms": case_forms,
-        "decision_forms": [f for key, f in case_forms.items() if key.startswith("vedtak-")],
-        "service_forms": [f for key, f in case_forms.items() if key.startswith("tjeneste-")],
+        "forms": by_name,
+        "decision_forms": [f for key, f in by_name.items() if key.startswith("vedtak-")],
+        "service_forms": [f for key, f in by_name.items() if key.startswith("tjeneste-")],
         "lines": lines,
         "assessment_url": reverse("assessments:assessment_create", kwargs={"person_id": person.pk}),
         "may_handle": _may_handle(request),
     }
-    for decision in decisions:
-        decision.assign_url = reverse(
-            "catalogue:decision_assign",
-            kwargs={"person_id": person.pk, "decision_id": decision.pk},
-        )
     template = "casework/service_case_detail.html" if case.kind == CaseKind.SERVICE else None
     return csvexport.render_or_csv(request, template or "casework/case_detail.html", context)
 
@@ -402,7 +458,7 @@ def _decision_for(person: Person, decision_id: int) -> Decision:
 @staff_required()
 @person_view(action=AuditAction.UPDATE, object_type="decision")
 @require_http_methods(["GET", "POST"])
-def decision_detail(request: HttpRequest, person: Person, decision_id: int) -> HttpResponse:
+def decision_detail(request: StaffRequest, person: Person, decision_id: int) -> HttpResponse:
     decision = _decision_for(person, decision_id)
     form = LetterSentForm(request.POST or None, initial={"sent_on": _today_text()})
     if request.method == "POST":
@@ -434,7 +490,7 @@ def decision_detail(request: HttpRequest, person: Person, decision_id: int) -> H
 @staff_required()
 @person_view(action=AuditAction.EXPORT, object_type="decision_letter")
 @require_GET
-def decision_letter(request: HttpRequest, person: Person, decision_id: int) -> HttpResponse:
+def decision_letter(request: StaffRequest, person: Person, decision_id: int) -> HttpResponse:
     decision = _decision_for(person, decision_id)
     # ?brev=stans: the letter that stopped the decision (the decision letter stays too).
     stop = request.GET.get("brev") == "stans"
@@ -457,14 +513,14 @@ def decision_letter(request: HttpRequest, person: Person, decision_id: int) -> H
 
 @staff_required(ADMIN_STAFF)
 @require_GET
-def legal_basis_list(request: HttpRequest) -> HttpResponse:
+def legal_basis_list(request: StaffRequest) -> HttpResponseBase:
     page = csvexport.page_or_all(request, selectors.legal_bases(), per_page=50)
     return csvexport.render_or_csv(request, "casework/legal_basis_list.html", {"page": page})
 
 
 @staff_required(ADMIN_STAFF)
 @require_http_methods(["GET", "POST"])
-def legal_basis_edit(request: HttpRequest, legal_basis_id: int | None = None) -> HttpResponse:
+def legal_basis_edit(request: StaffRequest, legal_basis_id: int | None = None) -> HttpResponse:
     legal_basis = get_object_or_404(LegalBasis, pk=legal_basis_id) if legal_basis_id else None
     form = LegalBasisForm(request.POST or None, instance=legal_basis)
     if request.method == "POST":
@@ -486,7 +542,7 @@ def legal_basis_edit(request: HttpRequest, legal_basis_id: int | None = None) ->
 @staff_required()
 @person_view(action=AuditAction.CREATE, object_type="case")
 @require_http_methods(["GET", "POST"])
-def service_application_create(request: HttpRequest, person: Person) -> HttpResponse:
+def service_application_create(request: StaffRequest, person: Person) -> HttpResponse:
     """The allocation office registers an application for one or more services."""
     if request.method == "POST" and not _may_handle(request):
         return _refuse_write(request, person, "case")
@@ -585,7 +641,7 @@ DEADLINE_CSV_HEADERS = {
 @staff_required(PERSON_REGISTER)
 @audited_view(object_type="deadlines")
 @require_GET
-def deadlines(request: HttpRequest) -> HttpResponse:
+def deadlines(request: StaffRequest) -> HttpResponse:
     """Frister: overdue cases, decisions ending soon or due for re-assessment, open
     appeals. Lists several persons, so the view is audited as such."""
     tab = request.GET.get("vis", selectors.DeadlineTab.OVERDUE)
@@ -595,12 +651,12 @@ def deadlines(request: HttpRequest) -> HttpResponse:
     rows = selectors.deadline_rows(tab, today)
     person_of = _DEADLINE_PERSON[tab]
     if request.GET.get("format") == "csv":
-        rows = name_intake_rows(request, list(rows), "deadlines", person_of=person_of)
+        named_rows = name_intake_rows(request, list(rows), "deadlines", person_of=person_of)
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = content_disposition(f"frister-{tab}.csv")
         writer = csv.writer(response, delimiter=";")
         writer.writerow(csv_row(str(header) for header in DEADLINE_CSV_HEADERS[tab]))
-        for row in rows:
+        for row in named_rows:
             writer.writerow(csv_row(_deadline_csv_row(tab, row, today, named=row.named)))
         return response
     page = paginate(rows, request.GET.get("side"))

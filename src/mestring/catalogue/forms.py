@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mestring.catalogue.models import RemovalReason, Service, WaitingPriority
-from mestring.core.forms import DATE_HELP, DateInput
+from mestring.core.forms import DATE_HELP, DateInput, model_choice_field
 from mestring.people.models import Unit
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 DATE_ERRORS = {
     "required": _("Skriv inn datoen."),
@@ -19,7 +22,7 @@ DATE_ERRORS = {
 }
 
 
-def _date_field(label: str, *, required: bool = True) -> forms.DateField:
+def _date_field(label: StrOrPromise, *, required: bool = True) -> forms.DateField:
     return forms.DateField(
         label=label,
         widget=DateInput(),
@@ -129,7 +132,7 @@ class AssignForm(forms.Form):
     def __init__(self, *args: Any, service: Service, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("starts_on", _today_text())
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Unit.objects.filter(
+        model_choice_field(self, "unit").queryset = Unit.objects.filter(
             provided_services__service=service
         ).order_by("name")
 
@@ -159,7 +162,7 @@ class WaitingRemoveForm(forms.Form):
     def __init__(self, *args: Any, service: Service, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("removed_on", _today_text())
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Unit.objects.filter(
+        model_choice_field(self, "unit").queryset = Unit.objects.filter(
             provided_services__service=service
         ).order_by("name")
 
@@ -170,7 +173,8 @@ class WaitingRemoveForm(forms.Form):
         return value
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("reason") == RemovalReason.OTHER and not cleaned.get("note", "").strip():
             self.add_error("note", _("Skriv en merknad når grunnen er «Annet»."))
         return cleaned

@@ -55,7 +55,9 @@ class CapacityRow:
 
     @property
     def free(self) -> Decimal | None:
-        return self.capacity - self.in_use if self.limited else None
+        if self.capacity is None or not self.limited:
+            return None
+        return self.capacity - self.in_use
 
 
 def _in_use_by_pair(day: datetime.date, service_ids: set[int]) -> dict[tuple, Decimal]:
@@ -95,20 +97,20 @@ def capacity_rows(day: datetime.date, *, service: Service | None = None) -> list
     )
     if service is not None:
         providers = providers.filter(service=service)
-    providers = list(providers.order_by("service__name", "unit__name"))
-    service_ids = {p.service_id for p in providers}
+    ordered = list(providers.order_by("service__name", "unit__name"))
+    service_ids = {p.service_id for p in ordered}
     if service is not None:
         service_ids.add(service.pk)
     used = _in_use_by_pair(day, service_ids)
     waiting = _waiting_days_by_pair(day, service_ids)
     rows = [
         _row(p.service, p.unit, p.capacity, used, waiting.pop((p.service_id, p.unit_id), []))
-        for p in providers
+        for p in ordered
     ]
     # Someone waiting at a unit that no longer provides the service (or at no unit) is
     # still waiting: they get a row of their own, so no one drops out of the count.
     if waiting:
-        by_id = {p.service_id: p.service for p in providers}
+        by_id = {p.service_id: p.service for p in ordered}
         if service is not None:
             by_id[service.pk] = service
         extra = Service.objects.filter(pk__in={s for s, _u in waiting} - set(by_id))
@@ -146,10 +148,19 @@ def waiting_list(*, service: Service | None = None) -> QuerySet[WaitingListEntry
     return queryset.order_by("priority", "added_on", "pk")
 
 
-def with_waiting_days(entries: list[WaitingListEntry], day: datetime.date) -> list:
-    for entry in entries:
-        entry.waiting_days = (day - entry.added_on).days
-    return entries
+@dataclass
+class WaitingRow:
+    """A waiting-list entry as the lists show it: with how long the person has waited,
+    and (set by `name_persons` on the list of everyone waiting) whether the user may see
+    the person's name."""
+
+    entry: WaitingListEntry
+    waiting_days: int
+    named: bool = False
+
+
+def with_waiting_days(entries: list[WaitingListEntry], day: datetime.date) -> list[WaitingRow]:
+    return [WaitingRow(entry, (day - entry.added_on).days) for entry in entries]
 
 
 def person_assignments(person: Person) -> QuerySet[Assignment]:

@@ -40,6 +40,7 @@ from mestring.catalogue.models import (
 from mestring.kernel.audit_words import AuditAction
 from mestring.kernel.errors import RuleBroken
 from mestring.people.models import Unit
+from mestring.tenancy.models import MunicipalityOwned
 
 
 class CatalogueError(RuleBroken):
@@ -66,7 +67,7 @@ def _require(actor: Actor, permission: str) -> None:
         raise CatalogueError(_("Du har ikke rettighet til dette."))
 
 
-def _check_own(actor: Actor, *objects: object) -> None:
+def _check_own(actor: Actor, *objects: MunicipalityOwned | None) -> None:
     for obj in objects:
         if obj is not None and obj.municipality_id != actor.municipality.pk:
             raise CatalogueError(_("Velg blant kommunens egne tjenester og enheter."))
@@ -186,7 +187,7 @@ def in_use(*, service: Service, unit: Unit, day: datetime.date) -> Decimal:
 
 def _demand(decision: Decision) -> Decimal:
     """What one more assignment of this decision takes of the unit's capacity."""
-    if decision.service.capacity_kind == CapacityKind.HOURS:
+    if decision.decided_service.capacity_kind == CapacityKind.HOURS:
         if decision.hours_per_week is None:
             raise CatalogueError(
                 _("Vedtaket mangler timer per uke, så kapasiteten kan ikke beregnes.")
@@ -196,7 +197,7 @@ def _demand(decision: Decision) -> Decimal:
 
 
 def has_room(*, decision: Decision, provider: ServiceProvider, day: datetime.date) -> bool:
-    service = decision.service
+    service = decision.decided_service
     if service.capacity_kind == CapacityKind.NONE or provider.capacity is None:
         return True
     used = in_use(service=service, unit=provider.unit, day=day)
@@ -257,12 +258,11 @@ def _grant_provider(actor: Actor, assignment: Assignment) -> None:
     )
 
 
-def _end_provider(actor: Actor, assignment: Assignment) -> None:
-    """The unit's provider access follows the assignment's end: ended now, or replaced
-    by one that ends with the assignment. Not while another assignment of the same
-    person to the unit is in force (the relation is per person and unit)."""
+def _end_provider(actor: Actor, assignment: Assignment, ends: datetime.date) -> None:
+    """The unit's provider access follows the assignment's end (`ends`): ended now, or
+    replaced by one that ends with the assignment. Not while another assignment of the
+    same person to the unit is in force (the relation is per person and unit)."""
     person = assignment.decision.case.person
-    ends = assignment.ends_on
     others = (
         Assignment.objects.filter(decision__case__person=person, unit=assignment.unit_id)
         .exclude(pk=assignment.pk)
@@ -348,7 +348,7 @@ def decision_assign(
             return _assign(actor, decision, unit, starts_on, ends_on)
         entry = WaitingListEntry.objects.create(
             decision=decision,
-            service=decision.service,
+            service=decision.decided_service,
             unit=unit,
             priority=priority,
             added_on=timezone.localdate(),
@@ -442,7 +442,7 @@ def assignment_end(*, actor: Actor, assignment: Assignment, ends_on: datetime.da
             object_id=assignment.pk,
             person=assignment.decision.case.person,
         )
-        _end_provider(actor, assignment)
+        _end_provider(actor, assignment, ends_on)
     return assignment
 
 

@@ -6,7 +6,8 @@ import csv
 from decimal import Decimal
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -19,6 +20,7 @@ from mestring.access.decorators import staff_required
 from mestring.access.guard import audited_view, person_view
 from mestring.access.models import AuditOutcome
 from mestring.access.permissions import ADMIN_UNITS, PERSON_REGISTER, STATISTICS_VIEW
+from mestring.access.request import StaffRequest
 from mestring.casework.models import Decision
 from mestring.catalogue import selectors, services
 from mestring.catalogue.forms import (
@@ -30,6 +32,7 @@ from mestring.catalogue.forms import (
     WaitingRemoveForm,
 )
 from mestring.catalogue.models import Assignment, Service, ServiceProvider, WaitingListEntry
+from mestring.catalogue.selectors import WaitingRow
 from mestring.core import csvexport
 from mestring.core.downloads import content_disposition
 from mestring.core.flow import submit
@@ -68,7 +71,7 @@ def _number(value: Decimal | float | None) -> str:
 
 @staff_required()
 @require_GET
-def service_list(request: HttpRequest) -> HttpResponse:
+def service_list(request: StaffRequest) -> HttpResponseBase:
     may_edit = request.actor.has_perm(ADMIN_UNITS)
     context = {
         "services": list(selectors.services(include_inactive=may_edit)),
@@ -79,7 +82,7 @@ def service_list(request: HttpRequest) -> HttpResponse:
 
 @staff_required()
 @require_GET
-def service_detail(request: HttpRequest, service_id: int) -> HttpResponse:
+def service_detail(request: StaffRequest, service_id: int) -> HttpResponseBase:
     service = get_object_or_404(Service, pk=service_id)
     context = {
         "service": service,
@@ -89,7 +92,7 @@ def service_detail(request: HttpRequest, service_id: int) -> HttpResponse:
     return csvexport.render_or_csv(request, "catalogue/service_detail.html", context)
 
 
-def _provider_remove(request: HttpRequest, service: Service, provider_id: int) -> None:
+def _provider_remove(request: StaffRequest, service: Service, provider_id: int) -> None:
     """Removing has nothing to type, so a refusal is a message, not a form error."""
     provider = get_object_or_404(ServiceProvider, pk=provider_id, service=service)
     try:
@@ -116,7 +119,7 @@ def _provider_forms(
 
 @staff_required(ADMIN_UNITS)
 @require_http_methods(["GET", "POST"])
-def service_edit(request: HttpRequest, service_id: int | None = None) -> HttpResponse:
+def service_edit(request: StaffRequest, service_id: int | None = None) -> HttpResponse:
     service = get_object_or_404(Service, pk=service_id) if service_id else None
     # The form edits its own copy, so the service gets the row as it was.
     instance = Service.objects.get(pk=service.pk) if service else None
@@ -136,7 +139,7 @@ def service_edit(request: HttpRequest, service_id: int | None = None) -> HttpRes
         if saved is not None:
             return redirect("catalogue:service_edit", service_id=saved.pk)
     elif service is not None and action == "legg-til":
-        saved = submit(
+        added = submit(
             request,
             add_form,
             lambda d: services.provider_save(
@@ -145,7 +148,7 @@ def service_edit(request: HttpRequest, service_id: int | None = None) -> HttpRes
             success=_("Enheten er lagt til."),
             rule_errors=RULE_ERRORS,
         )
-        if saved is not None:
+        if added is not None:
             return redirect("catalogue:service_edit", service_id=service.pk)
     elif service is not None and kind == "fjern" and raw_id.isdigit():
         _provider_remove(request, service, int(raw_id))
@@ -154,7 +157,7 @@ def service_edit(request: HttpRequest, service_id: int | None = None) -> HttpRes
         provider = get_object_or_404(ServiceProvider, pk=int(raw_id), service=service)
         capacity_form = ProviderCapacityForm(request.POST, prefix=f"p{provider.pk}")
         capacity_id = provider.pk
-        saved = submit(
+        changed = submit(
             request,
             capacity_form,
             lambda d: services.provider_save(
@@ -163,7 +166,7 @@ def service_edit(request: HttpRequest, service_id: int | None = None) -> HttpRes
             success=_("Kapasiteten for %(unit)s er lagret.") % {"unit": provider.unit},
             rule_errors=RULE_ERRORS,
         )
-        if saved is not None:
+        if changed is not None:
             return redirect("catalogue:service_edit", service_id=service.pk)
     elif action:
         messages.error(request, _("Handlingen er ikke mulig."))
@@ -184,7 +187,7 @@ def service_edit(request: HttpRequest, service_id: int | None = None) -> HttpRes
 
 @staff_required(STATISTICS_VIEW)
 @require_GET
-def capacity(request: HttpRequest) -> HttpResponse:
+def capacity(request: StaffRequest) -> HttpResponse:
     """Figures only: no names, so statistics users may see it."""
     today = timezone.localdate()
     rows = selectors.capacity_rows(today)
@@ -219,7 +222,7 @@ def capacity(request: HttpRequest) -> HttpResponse:
 @staff_required(ALLOCATION_PERMISSION)
 @audited_view(object_type="waiting_list")
 @require_GET
-def waiting_list(request: HttpRequest) -> HttpResponse:
+def waiting_list(request: StaffRequest) -> HttpResponse:
     today = timezone.localdate()
     form = WaitingFilterForm(request.GET or None)
     service = form.cleaned_data["tjeneste"] if form.is_valid() else None
@@ -227,16 +230,16 @@ def waiting_list(request: HttpRequest) -> HttpResponse:
     own_units = actor_unit_ids(request.actor)
     me = request.actor.staff.pk if request.actor.staff else None
 
-    def own_work(entry: WaitingListEntry) -> bool:
+    def own_work(row: WaitingRow) -> bool:
         """The entry's unit, or the case's responsible unit or caseworker, is the user's."""
-        case = entry.decision.case
+        case = row.entry.decision.case
         return (
-            entry.unit_id in own_units
+            row.entry.unit_id in own_units
             or case.responsible_unit_id in own_units
             or (me is not None and case.caseworker_id == me)
         )
 
-    def named(rows: list[WaitingListEntry], action: str) -> list[WaitingListEntry]:
+    def named(rows: list[WaitingRow], action: AuditAction) -> list[WaitingRow]:
         """Names only for those who may see the person or work in the entry's unit;
         each name shown or downloaded is in the person's access log."""
         return name_persons(
@@ -245,7 +248,7 @@ def waiting_list(request: HttpRequest) -> HttpResponse:
             object_type="waiting_list",
             action=action,
             own_unit_work=own_work,
-            person_of=lambda entry: entry.decision.case.person,
+            person_of=lambda row: row.entry.decision.case.person,
         )
 
     if request.GET.get("format") == "csv":
@@ -265,16 +268,16 @@ def waiting_list(request: HttpRequest) -> HttpResponse:
             _("Satt på venteliste"),
             _("Dager på venteliste"),
         ]
-        data = [
+        data: list[list[object]] = [
             [
-                e.decision.case.person.full_name if e.named else _("Navn vises ikke"),
-                e.service.name,
-                e.unit.name if e.unit else "",
-                e.get_priority_display(),
-                e.added_on.strftime("%d.%m.%Y"),
-                e.waiting_days,
+                row.entry.decision.case.person.full_name if row.named else _("Navn vises ikke"),
+                row.entry.service.name,
+                row.entry.unit.name if row.entry.unit else "",
+                row.entry.get_priority_display(),
+                row.entry.added_on.strftime("%d.%m.%Y"),
+                row.waiting_days,
             ]
-            for e in rows
+            for row in rows
         ]
         return csv_response(f"venteliste-{today.isoformat()}.csv", header, data)
     page = paginate(entries, request.GET.get("side"))
@@ -288,7 +291,7 @@ def waiting_list(request: HttpRequest) -> HttpResponse:
 # --- Assignment of one decision
 
 
-def _refuse_write(request: HttpRequest, person: Person, object_type: str) -> HttpResponse:
+def _refuse_write(request: StaffRequest, person: Person, object_type: str) -> HttpResponse:
     """A write by someone who may read the person but not allocate: logged as refused."""
     record_event(
         actor=request.actor,
@@ -314,7 +317,7 @@ def _assigned_message(result: Assignment | WaitingListEntry) -> str:
 @staff_required()
 @person_view(action=AuditAction.UPDATE, object_type="decision")
 @require_http_methods(["GET", "POST"])
-def decision_assign(request: HttpRequest, person: Person, decision_id: int) -> HttpResponse:
+def decision_assign(request: StaffRequest, person: Person, decision_id: int) -> HttpResponseBase:
     decision = get_object_or_404(
         Decision.objects.select_related("service", "case"), pk=decision_id, case__person=person
     )
@@ -356,7 +359,7 @@ def decision_assign(request: HttpRequest, person: Person, decision_id: int) -> H
 @staff_required()
 @person_view(action=AuditAction.UPDATE, object_type="waiting_list_entry")
 @require_http_methods(["GET", "POST"])
-def waiting_remove(request: HttpRequest, person: Person, entry_id: int) -> HttpResponse:
+def waiting_remove(request: StaffRequest, person: Person, entry_id: int) -> HttpResponse:
     entry = get_object_or_404(
         WaitingListEntry.objects.select_related("service", "unit", "decision__case"),
         pk=entry_id,

@@ -1,14 +1,14 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mestring.core.forms import DATE_HELP, DateInput
+from mestring.core.forms import DATE_HELP, DateInput, model_choice_field
 from mestring.people.identity import InvalidNationalId, parse_national_id
 from mestring.people.models import Person, Staff, Unit, UnitKind
 from mestring.referrals.models import (
@@ -21,6 +21,9 @@ from mestring.referrals.models import (
 )
 from mestring.register.selectors import PersonQuery, search_persons
 from mestring.register.services import national_id_taken
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 DATE_ERRORS = {"invalid": _("Datoen må skrives som dd.mm.åååå.")}
 WHO_EXISTING, WHO_NEW = "eksisterende", "ny"
@@ -121,13 +124,14 @@ class ReferralRegisterForm(forms.Form):
         self.query = PersonQuery(text=str(source.get("q") or "").strip()[:200])
         self.candidates: list[Person] = []
         self.more_candidates = False
+        person = model_choice_field(self, "person")
         if may_search and self.query.text:
             matches = search_persons(self.query)
-            self.fields["person"].queryset = matches
+            person.queryset = matches
             found = list(matches[: MAX_CANDIDATES + 1])
             self.candidates = found[:MAX_CANDIDATES]
             self.more_candidates = len(found) > MAX_CANDIDATES
-        self.fields["person"].choices = [(p.pk, _person_label(p)) for p in self.candidates]
+        person.choices = [(p.pk, _person_label(p)) for p in self.candidates]
 
     def clean_national_id(self) -> str:
         raw = self.cleaned_data.get("national_id", "")
@@ -161,7 +165,8 @@ class ReferralRegisterForm(forms.Form):
         return value
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         missing = cleaned.get("who") == WHO_EXISTING and not cleaned.get("person")
         if missing and "person" not in self.errors:  # not twice for an invalid choice
             message = (
@@ -201,7 +206,7 @@ SCORE_CHOICES = [
 ]
 
 
-def _score_field(label: str, help_text: str) -> forms.TypedChoiceField:
+def _score_field(label: StrOrPromise, help_text: StrOrPromise) -> forms.TypedChoiceField:
     return forms.TypedChoiceField(
         label=label,
         choices=SCORE_CHOICES,
@@ -283,12 +288,15 @@ class StatusForm(forms.Form):
         kwargs.setdefault("prefix", "status")
         super().__init__(*args, **kwargs)
         allowed = set(referral.allowed_statuses()) - {ReferralStatus.CASE_OPENED}
-        self.fields["to_status"].choices = [
+        to_status = self.fields["to_status"]
+        assert isinstance(to_status, forms.ChoiceField)  # declared above
+        to_status.choices = [
             (value, label) for value, label in ReferralStatus.choices if value in allowed
         ]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         status, reason = cleaned.get("to_status"), cleaned.get("reason", "").strip()
         if status == ReferralStatus.FORWARDED:
             if not cleaned.get("forwarded_to"):
@@ -322,7 +330,8 @@ class OpenCaseForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if not (cleaned.get("requests_individual_plan") or cleaned.get("requests_coordinator")):
             self.add_error(
                 "requests_individual_plan",

@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,6 +19,7 @@ from mestring.access.decorators import staff_required
 from mestring.access.guard import audited_view, has_care_relation, person_view
 from mestring.access.models import AuditPurpose
 from mestring.access.permissions import ACCESS_GRANT, PERSON_REGISTER, PERSON_SEARCH
+from mestring.access.request import StaffRequest
 from mestring.core import csvexport
 from mestring.core.flow import submit
 from mestring.kernel.audit_words import AuditAction
@@ -47,7 +49,7 @@ INBOX_TABS = (
 @staff_required(PERSON_REGISTER)
 @audited_view(object_type="referral_inbox")
 @require_GET
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: StaffRequest) -> HttpResponseBase:
     view = request.GET.get("vis", "alle")
     if view not in selectors.INBOX_VIEWS:
         view = "alle"
@@ -69,7 +71,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     return csvexport.render_or_csv(request, "referrals/inbox.html", context)
 
 
-def _register(request: HttpRequest, form: ReferralRegisterForm) -> Referral | None:
+def _register(request: StaffRequest, form: ReferralRegisterForm) -> Referral | None:
     """Save a valid registration; on a broken rule put the message on the form."""
     try:
         if form.is_new_person:
@@ -90,7 +92,7 @@ def _register(request: HttpRequest, form: ReferralRegisterForm) -> Referral | No
 @staff_required(PERSON_REGISTER)
 @audited_view(object_type="referral_register")
 @require_http_methods(["GET", "POST"])
-def register(request: HttpRequest) -> HttpResponse:
+def register(request: StaffRequest) -> HttpResponse:
     may_search = request.actor.has_perm(PERSON_SEARCH)
     if request.method == "POST" and "sok" in request.POST:
         # The search button (also Enter in a text field, as the form's first button):
@@ -126,19 +128,19 @@ def register(request: HttpRequest) -> HttpResponse:
 @staff_required()
 @person_view(object_type="referrals", intake=True)
 @require_GET
-def person_referrals(request: HttpRequest, person: Person) -> HttpResponse:
+def person_referrals(request: StaffRequest, person: Person) -> HttpResponseBase:
     page = csvexport.page_or_all(request, selectors.person_referrals(person))
     context = {"person": person, "page": page}
     return csvexport.render_or_csv(request, "referrals/person_referrals.html", context)
 
 
 def _handle_post(
-    request: HttpRequest,
+    request: StaffRequest,
     referral: Referral,
     forms: dict[str, TriageForm | StatusForm | OpenCaseForm],
 ) -> bool:
     """Run the action of the form that was sent; False when the page is shown again."""
-    action = request.POST.get("action")
+    action = request.POST.get("action", "")
     form = forms.get(action)
     if form is None:
         return False
@@ -177,10 +179,10 @@ def _handle_post(
 @staff_required()
 @person_view(action=AuditAction.UPDATE, object_type="referral", intake=True)
 @require_http_methods(["GET", "POST"])
-def detail(request: HttpRequest, person: Person, referral_id: int) -> HttpResponse:
+def detail(request: StaffRequest, person: Person, referral_id: int) -> HttpResponseBase:
     referral = selectors.person_referral(person, referral_id)
     action = request.POST.get("action") if request.method == "POST" else None
-    forms = {
+    forms: dict[str, TriageForm | StatusForm | OpenCaseForm] = {
         "triage": TriageForm.for_referral(referral, request.POST if action == "triage" else None),
         "status": StatusForm(request.POST if action == "status" else None, referral=referral),
         "case": OpenCaseForm(request.POST if action == "case" else None),
@@ -202,12 +204,15 @@ def detail(request: HttpRequest, person: Person, referral_id: int) -> HttpRespon
 
 
 def _saved_suggestion(referral: Referral) -> dict[str, object]:
-    scores = (referral.competence_score, referral.complexity_score, referral.intensity_score)
-    if None in scores or not referral.suggested_place:
+    competence = referral.competence_score
+    complexity, intensity = referral.complexity_score, referral.intensity_score
+    if competence is None or complexity is None or intensity is None:
+        return {"place": None, "mean": None}
+    if not referral.suggested_place:
         return {"place": None, "mean": None}
     return {
         "place": referral.get_suggested_place_display(),
-        "mean": float(rules.factor_mean(*scores)),
+        "mean": float(rules.factor_mean(competence, complexity, intensity)),
     }
 
 
@@ -229,12 +234,13 @@ def _score(raw: str | None) -> int | None:
 
 @staff_required()
 @require_GET
-def suggestion(request: HttpRequest) -> HttpResponse:
+def suggestion(request: StaffRequest) -> HttpResponse:
     """The suggested place for three scores (htmx, while the user fills in the triage).
     Only numbers in and a place out: nothing about any person."""
     scores = [_score(request.GET.get(f"triage-{name}")) for name in rules.FACTOR_NAMES]
     context: dict[str, object] = {"place": None, "mean": None, "live": True}
-    if None not in scores:
-        context["place"] = CarePlace(rules.suggest_place(*scores)).label
-        context["mean"] = float(rules.factor_mean(*scores))
+    known = [score for score in scores if score is not None]
+    if len(known) == len(scores):
+        context["place"] = CarePlace(rules.suggest_place(*known)).label
+        context["mean"] = float(rules.factor_mean(*known))
     return render(request, "referrals/_suggestion.html", context)
