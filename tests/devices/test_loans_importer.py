@@ -142,3 +142,29 @@ def test_overlap_with_a_loan_in_the_database(world, persons, tmp_path, capsys):
         call_command("import", "loans", _file(tmp_path, second, "b.csv"), municipality="9001")
     assert "utlånt til noen andre" in capsys.readouterr().err
     assert Loan.all_objects.count() == 1
+
+
+def test_loans_in_the_database_that_overlap_each_other_do_not_stop_the_file(
+    world, persons, tmp_path, capsys
+):
+    # An order may be dated back before the item's last return: the two stored loans
+    # overlap. That is no clash of the file's, whose own loan of the item is earlier.
+    item = make_item(world.municipality, "HM-8", status="utlant")
+    stored = {"municipality": world.municipality, "item": item}
+    Loan.all_objects.create(
+        **stored,
+        person=persons[0],
+        ordered_on=datetime.date(2024, 1, 1),
+        delivered_on=datetime.date(2024, 1, 1),
+        returned_on=datetime.date(2024, 6, 1),
+    )
+    Loan.all_objects.create(
+        **stored,
+        person=persons[1],
+        ordered_on=datetime.date(2024, 3, 1),
+        delivered_on=datetime.date(2024, 3, 5),
+    )
+    text = HEADER + "A3,HM-8,Rullator,2500,kommune,2022-01-10,2022-02-01\n"
+    call_command("import", "loans", _file(tmp_path, text), municipality="9001")
+    assert "1 nye, 0 endret, 0 uendret" in capsys.readouterr().out
+    assert Loan.all_objects.filter(item=item).count() == 3

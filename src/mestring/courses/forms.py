@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from mestring.core.forms import DATE_HELP, DateInput
+from mestring.core.forms import DATE_HELP, DateInput, model_choice_field
 from mestring.courses.models import Course, CourseKind, Enrolment, TargetGroup
 from mestring.courses.services import MAX_CAPACITY, SessionData
 from mestring.people.models import Unit
 from mestring.teams.forms import TimeTextField, local_datetime
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+    from django_stubs_ext import StrOrPromise
+
+    from mestring.courses.selectors import CountedCourse
+
 DATE_ERRORS = {"invalid": _("Datoen må skrives som dd.mm.åååå.")}
 
 
-def date_field(label: str, required_message: str, **kwargs: Any) -> forms.DateField:
+def date_field(
+    label: StrOrPromise, required_message: StrOrPromise, **kwargs: Any
+) -> forms.DateField:
     return forms.DateField(
         label=label,
         widget=DateInput(),
@@ -78,7 +86,8 @@ class CourseForm(forms.Form):
     is_published = forms.BooleanField(label=_("Åpent for påmelding"), required=False, initial=True)
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         starts, ends = cleaned.get("starts_on"), cleaned.get("ends_on")
         if starts and ends and ends < starts:
             self.add_error("ends_on", _("Kurset kan ikke slutte før det starter."))
@@ -115,7 +124,8 @@ class SessionForm(forms.Form):
     topic = forms.CharField(label=_("Tema"), max_length=200, required=False)
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         day, start, end = cleaned.get("day"), cleaned.get("start_time"), cleaned.get("end_time")
         if not (day and start and end):
             return cleaned
@@ -154,14 +164,14 @@ class AttendanceForm(forms.Form):
 
     def __init__(self, *args: Any, participants: list[Enrolment], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["present"]
+        field = model_choice_field(self, "present")
         field.queryset = Enrolment.objects.filter(pk__in=[e.pk for e in participants])
         # The choices come from the list already fetched, with the persons joined.
         field.choices = [(e.pk, field.label_from_instance(e)) for e in participants]
 
 
 class CourseChoice(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Course) -> str:
+    def label_from_instance(self, obj: CountedCourse) -> str:
         full = obj.enrolled_count >= obj.capacity
         when = obj.starts_on.strftime("%d.%m.%Y")
         suffix = (
@@ -184,6 +194,6 @@ class EnrolForm(forms.Form):
     )
     note = forms.CharField(label=_("Merknad"), max_length=500, required=False)
 
-    def __init__(self, *args: Any, courses: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, courses: QuerySet[CountedCourse], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["course"].queryset = courses
+        model_choice_field(self, "course").queryset = courses

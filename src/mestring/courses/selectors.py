@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -19,7 +20,21 @@ from mestring.courses.models import (
 from mestring.people.models import Person
 
 
-def courses() -> QuerySet[Course]:
+class CourseCounts(TypedDict):
+    """What `courses` annotates on each course."""
+
+    enrolled_count: int
+    waiting_count: int
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    # A course read through `courses`.
+    CountedCourse = WithAnnotations[Course, CourseCounts]
+
+
+def courses() -> QuerySet[CountedCourse]:
     """Every course with its counts of enrolled and waiting, newest first."""
     return (
         Course.objects.select_related("unit")
@@ -31,7 +46,7 @@ def courses() -> QuerySet[Course]:
     )
 
 
-def open_courses(today: datetime.date) -> QuerySet[Course]:
+def open_courses(today: datetime.date) -> QuerySet[CountedCourse]:
     return (
         courses()
         .filter(is_published=True)

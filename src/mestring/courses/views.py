@@ -7,7 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +18,7 @@ from mestring.access.boards import actor_unit_ids, name_persons
 from mestring.access.decorators import staff_required
 from mestring.access.guard import audited_view, person_view
 from mestring.access.permissions import REHAB_REGISTER
+from mestring.access.request import StaffRequest
 from mestring.core import csvexport
 from mestring.core.flow import submit
 from mestring.courses import selectors, services
@@ -31,14 +33,14 @@ RULE_ERRORS = (services.CourseError, TransitionNotAllowed)
 
 @staff_required(REHAB_REGISTER)
 @require_GET
-def course_list(request: HttpRequest) -> HttpResponse:
+def course_list(request: StaffRequest) -> HttpResponseBase:
     page = csvexport.page_or_all(request, selectors.courses())
     return csvexport.render_or_csv(request, "courses/course_list.html", {"page": page})
 
 
 @staff_required(REHAB_REGISTER)
 @require_http_methods(["GET", "POST"])
-def course_edit(request: HttpRequest, course_id: int | None = None) -> HttpResponse:
+def course_edit(request: StaffRequest, course_id: int | None = None) -> HttpResponse:
     course = get_object_or_404(Course, pk=course_id) if course_id else None
     initial = CourseForm.initial_for(course) if course else None
     form = CourseForm(request.POST or None, initial=initial)
@@ -58,7 +60,7 @@ def course_edit(request: HttpRequest, course_id: int | None = None) -> HttpRespo
 @staff_required(REHAB_REGISTER)
 @audited_view(object_type="course")
 @require_GET
-def course_detail(request: HttpRequest, course_id: int) -> HttpResponse:
+def course_detail(request: StaffRequest, course_id: int) -> HttpResponseBase:
     course = get_object_or_404(Course.objects.select_related("unit"), pk=course_id)
     data = selectors.course_page(course)
     # Participants are named to the course's own unit and to those who may see them;
@@ -78,7 +80,7 @@ def course_detail(request: HttpRequest, course_id: int) -> HttpResponse:
 
 @staff_required(REHAB_REGISTER)
 @require_http_methods(["GET", "POST"])
-def session_create(request: HttpRequest, course_id: int) -> HttpResponse:
+def session_create(request: StaffRequest, course_id: int) -> HttpResponse:
     course = get_object_or_404(Course, pk=course_id)
     form = SessionForm(request.POST or None)
     if request.method == "POST":
@@ -99,7 +101,7 @@ def session_create(request: HttpRequest, course_id: int) -> HttpResponse:
 @staff_required(REHAB_REGISTER)
 @audited_view(object_type="course_session")
 @require_http_methods(["GET", "POST"])
-def attendance(request: HttpRequest, course_id: int, session_id: int) -> HttpResponse:
+def attendance(request: StaffRequest, course_id: int, session_id: int) -> HttpResponse:
     session = get_object_or_404(
         CourseSession.objects.select_related("course"), pk=session_id, course_id=course_id
     )
@@ -131,7 +133,7 @@ def attendance(request: HttpRequest, course_id: int, session_id: int) -> HttpRes
 
 
 def _enrolment_action(
-    request: HttpRequest, course_id: int, enrolment_id: int, action: str
+    request: StaffRequest, course_id: int, enrolment_id: int, action: str
 ) -> HttpResponse:
     enrolment = get_object_or_404(
         Enrolment.objects.select_related("person", "course"), pk=enrolment_id, course_id=course_id
@@ -158,14 +160,14 @@ def _enrolment_action(
 @staff_required(REHAB_REGISTER)
 @audited_view(object_type="enrolment")
 @require_POST
-def enrolment_withdraw(request: HttpRequest, course_id: int, enrolment_id: int) -> HttpResponse:
+def enrolment_withdraw(request: StaffRequest, course_id: int, enrolment_id: int) -> HttpResponse:
     return _enrolment_action(request, course_id, enrolment_id, "withdraw")
 
 
 @staff_required(REHAB_REGISTER)
 @audited_view(object_type="enrolment")
 @require_POST
-def enrolment_complete(request: HttpRequest, course_id: int, enrolment_id: int) -> HttpResponse:
+def enrolment_complete(request: StaffRequest, course_id: int, enrolment_id: int) -> HttpResponse:
     return _enrolment_action(request, course_id, enrolment_id, "complete")
 
 
@@ -180,7 +182,7 @@ def _enrolled_message(enrolment: Enrolment) -> str:
 @staff_required()
 @person_view(object_type="enrolments")
 @require_http_methods(["GET", "POST"])
-def person_courses(request: HttpRequest, person: Person) -> HttpResponse:
+def person_courses(request: StaffRequest, person: Person) -> HttpResponseBase:
     """The person's courses, and enrolment in an open course."""
     form = EnrolForm(request.POST or None, courses=selectors.open_courses(timezone.localdate()))
 

@@ -16,6 +16,7 @@ import datetime
 import itertools
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
@@ -38,6 +39,9 @@ from mestring.devices.models import (
 from mestring.kernel.audit_words import AuditAction
 from mestring.people.models import Person
 from mestring.register.importers import persons_by_ref
+
+if TYPE_CHECKING:
+    from mestring.access.actor import Actor
 
 IMPORTED_CATEGORY = "Importert"
 
@@ -66,8 +70,8 @@ class LoanImporter(CsvImporter):
     )
     required = ("person_ref", "item_ref", "device_type", "owner", "delivered_date")
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, actor: Actor) -> None:
+        super().__init__(actor)
         self.persons: dict[str, Person] | None = None
 
     def prepare(self, rows: list[dict[str, str]] | None) -> None:
@@ -75,7 +79,8 @@ class LoanImporter(CsvImporter):
 
     def parse(self, row: dict[str, str], line: int, errors: list[RowError]) -> LoanRow | None:
         if self.persons is None:
-            self.prepare(None)
+            # parse() called on its own: every person a row could name.
+            self.persons = persons_by_ref(None)
         person = self.persons.get(row["person_ref"])
         if row["person_ref"] and person is None:
             errors.append(RowError(line, "person_ref", "Fant ingen person med denne referansen."))
@@ -84,7 +89,7 @@ class LoanImporter(CsvImporter):
             errors.append(RowError(line, "item_ref", "Merkelappen kan ha høyst 60 tegn."))
         if len(row["device_type"]) > 150:
             errors.append(RowError(line, "device_type", "Typen kan ha høyst 150 tegn."))
-        value = Decimal(0)
+        value: Decimal | None = Decimal(0)
         if row["value_nok"]:
             try:
                 value = Decimal(row["value_nok"].replace(" ", "").replace(",", "."))
@@ -163,8 +168,12 @@ class LoanImporter(CsvImporter):
                 periods.append((row.delivered_on, returned, row.line))
             periods.sort(key=lambda p: p[0])
             for (_start_a, end_a, line_a), (start_b, _end_b, line_b) in itertools.pairwise(periods):
+                line = line_b or line_a
+                if line is None:
+                    # Two stored loans (an order dated back before the last return):
+                    # no clash of the file's.
+                    continue
                 if end_a is None or end_a > start_b:
-                    line = line_b or line_a
                     errors.append(
                         RowError(
                             line,
@@ -185,8 +194,9 @@ class LoanImporter(CsvImporter):
         new_items: list[Item] = []
         new_loans: list[Loan] = []
         returned: list[Loan] = []
-        # Per row: the type and item it created, and its loan with the action, or None.
-        outcomes: list[tuple[DeviceType | None, Item | None, str, Loan | None, Person]] = []
+        # Per row: the type and item it created, its loan, and what was done to the loan
+        # (None: nothing).
+        outcomes: list[tuple[DeviceType | None, Item | None, AuditAction | None, Loan, Person]] = []
         touched: set[str] = set()
         # Oldest first, so an item's earlier loan is closed before its next one opens.
         for row in sorted(parsed, key=lambda r: (r.delivered_on, r.line)):
@@ -213,7 +223,7 @@ class LoanImporter(CsvImporter):
                 new_items.append(item)
             key = (item.pk, row.person.pk, row.delivered_on)
             loan = existing.get(key) if item.pk else None
-            action = ""
+            action: AuditAction | None = None
             if loan is None:
                 loan = Loan(
                     municipality=municipality,
@@ -250,7 +260,7 @@ class LoanImporter(CsvImporter):
                 )
             if created_item is not None:
                 events.append(EventSpec(AuditAction.IMPORT_CREATE, "devices.Item", created_item.pk))
-            if action:
+            if action is not None:
                 events.append(EventSpec(action, "devices.Loan", loan.pk, person))
 
         # The item's status follows its loans: every loan of the file's items is in hand.

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import random
 from decimal import Decimal
+from typing import TYPE_CHECKING, TypeVar
 
 from django.utils import timezone
 
@@ -31,6 +32,11 @@ from mestring.devices.models import (
 )
 from mestring.people.models import Person, Staff
 
+if TYPE_CHECKING:
+    from mestring.accounts.models import User
+
+Choice = TypeVar("Choice", bound=str)
+
 LOANS = 80
 WAITING = 3
 CLEANING_DAYS = 7
@@ -48,7 +54,7 @@ def _moment(day: datetime.date, hour: int = 10) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
 
 
-def _pick(rng: random.Random, weights: dict[str, int]) -> str:
+def _pick(rng: random.Random, weights: dict[Choice, int]) -> Choice:
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
 
@@ -66,7 +72,7 @@ def build_loans_demo(
 
 
 def _history(
-    item: Item, day: datetime.date, old: str, new: str, user: object, note: str
+    item: Item, day: datetime.date, old: str, new: str, user: User, note: str
 ) -> ItemStatusChange:
     return ItemStatusChange(
         municipality_id=item.municipality_id,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import random
+from collections.abc import Sequence
 from decimal import Decimal
 
 from mestring.access.models import CareRelation, CareRelationKind
@@ -114,7 +115,7 @@ def _fill_bed(
     pool: _Beds,
     staff: Staff,
     unit: Unit,
-    types: list[str],
+    types: Sequence[str],
     nights: tuple[int, int],
     today: datetime.date,
     *,

@@ -9,7 +9,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from mestring.casework.models import Decision
-from mestring.core.forms import DATE_HELP, DateInput
+from mestring.core.forms import DATE_HELP, DateInput, model_choice_field
 from mestring.institutions import selectors
 from mestring.institutions.models import DischargeDestination, PurchaseAgreement, StayType
 from mestring.people.models import Person, Staff, Unit
@@ -20,7 +20,7 @@ NUMBER_ERRORS = {"invalid": _("Skriv et helt tall.")}
 
 class DecisionChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Decision) -> str:
-        service = obj.service.name if obj.service_id else obj.get_subject_display()
+        service = obj.service.name if obj.service is not None else obj.get_subject_display()
         return f"{service}, {date_format(obj.decided_on, 'd.m.Y')}"
 
 
@@ -67,18 +67,21 @@ class StayAdmitForm(forms.Form):
 
     def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Unit.objects.filter(
+        unit = model_choice_field(self, "unit")
+        unit.queryset = Unit.objects.filter(
             pk__in=selectors.institution_units().values("pk")
         ).order_by("name")
-        self.fields["unit"].empty_label = _("Velg enhet")
-        self.fields["decision"].queryset = (
+        unit.empty_label = _("Velg enhet")
+        decision = model_choice_field(self, "decision")
+        decision.queryset = (
             Decision.objects.filter(case__person=person)
             .select_related("service")
             .order_by("-decided_on")
         )
-        self.fields["decision"].empty_label = _("Uten vedtak")
-        self.fields["agreement"].queryset = selectors.agreements()
-        self.fields["agreement"].empty_label = _("Ingen avtale")
+        decision.empty_label = _("Uten vedtak")
+        agreement = model_choice_field(self, "agreement")
+        agreement.queryset = selectors.agreements()
+        agreement.empty_label = _("Ingen avtale")
 
 
 class DischargeForm(forms.Form):
@@ -124,7 +127,7 @@ class RehabPlanForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["responsible"].empty_label = _("Ingen valgt")
+        model_choice_field(self, "responsible").empty_label = _("Ingen valgt")
 
 
 class BedCapacityForm(forms.Form):
@@ -148,7 +151,7 @@ class BedCapacityForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].empty_label = _("Velg enhet")
+        model_choice_field(self, "unit").empty_label = _("Velg enhet")
 
 
 class AgreementForm(forms.Form):
@@ -194,4 +197,4 @@ class AgreementForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["centre"].empty_label = _("Velg senter")
+        model_choice_field(self, "centre").empty_label = _("Velg senter")

@@ -17,6 +17,7 @@ import datetime
 import itertools
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
@@ -34,6 +35,9 @@ from mestring.institutions.selectors import overlaps
 from mestring.kernel.audit_words import AuditAction
 from mestring.people.models import Person, Unit, UnitKind
 from mestring.register.importers import persons_by_ref
+
+if TYPE_CHECKING:
+    from mestring.access.actor import Actor
 
 MAX_BEDS = 1000
 BED = "bed_capacity"
@@ -89,7 +93,8 @@ class BedUnitImporter(CsvImporter):
         # Decide per row in file order, then write in bulk and audit in the same order.
         to_create: list[BedCapacity] = []
         to_update: list[BedCapacity] = []
-        outcomes: list[tuple[CapacityRow, str, BedCapacity | None]] = []
+        # Per row: what was done to which capacity, or None when it was unchanged.
+        outcomes: list[tuple[CapacityRow, tuple[AuditAction, BedCapacity] | None]] = []
         for row in parsed:
             unit = units[row.unit_name.lower()]
             capacity = existing.get((unit.pk, row.valid_from))
@@ -99,25 +104,28 @@ class BedUnitImporter(CsvImporter):
                 )
                 existing[(unit.pk, row.valid_from)] = capacity
                 to_create.append(capacity)
-                outcomes.append((row, AuditAction.IMPORT_CREATE, capacity))
+                outcomes.append((row, (AuditAction.IMPORT_CREATE, capacity)))
                 result.created += 1
             elif capacity.beds != row.beds:
                 capacity.beds = row.beds
                 to_update.append(capacity)
-                outcomes.append((row, AuditAction.IMPORT_UPDATE, capacity))
+                outcomes.append((row, (AuditAction.IMPORT_UPDATE, capacity)))
                 result.updated += 1
             else:
-                outcomes.append((row, "", None))
+                outcomes.append((row, None))
                 result.unchanged += 1
         BedCapacity.objects.bulk_create(to_create, batch_size=CHUNK)
         BedCapacity.objects.bulk_update(to_update, ["beds"], batch_size=CHUNK)
         events: list[EventSpec] = []
         admin = AuditPurpose.ADMINISTRATION
-        for row, action, capacity in outcomes:
-            unit = new_units.pop(row.unit_name.lower(), None)
-            if unit is not None:
-                events.append(EventSpec(AuditAction.IMPORT_CREATE, "unit", unit.pk, purpose=admin))
-            if capacity is not None:
+        for row, change in outcomes:
+            created_unit = new_units.pop(row.unit_name.lower(), None)
+            if created_unit is not None:
+                events.append(
+                    EventSpec(AuditAction.IMPORT_CREATE, "unit", created_unit.pk, purpose=admin)
+                )
+            if change is not None:
+                action, capacity = change
                 events.append(EventSpec(action, "bed_capacity", capacity.pk, purpose=admin))
         record_events(actor=self.actor, specs=events)
 
@@ -136,8 +144,8 @@ class StayImporter(CsvImporter):
     columns = ("person_ref", "unit", "stay_type", "admitted", "discharged")
     required = ("person_ref", "unit", "stay_type", "admitted")
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, actor: Actor) -> None:
+        super().__init__(actor)
         self.persons: dict[str, Person] | None = None
         self.units: dict[str, Unit] = {}
         self.stored: list[Stay] = []
@@ -151,6 +159,7 @@ class StayImporter(CsvImporter):
     def parse(self, row: dict[str, str], line: int, errors: list[RowError]) -> StayRow | None:
         if self.persons is None:
             self.prepare(None)
+        assert self.persons is not None  # prepare() has loaded them
         person = self.persons.get(row["person_ref"])
         if row["person_ref"] and person is None:
             errors.append(RowError(line, "person_ref", "Fant ingen person med denne referansen."))
@@ -213,7 +222,7 @@ class StayImporter(CsvImporter):
         existing = {(s.person_id, s.unit_id, s.admitted_on): s for s in self.stored}
         municipality = self.actor.municipality
         now = timezone.now()
-        outcomes: list[tuple[str, Stay, Person]] = []
+        outcomes: list[tuple[AuditAction, Stay, Person]] = []
         new_stays: list[Stay] = []
         new_relations: list[CareRelation] = []
         changed_stays: list[Stay] = []

@@ -80,7 +80,7 @@ class BedOccupancyReport(Report):
             if count:
                 bed_days[stay_type] = bed_days.get(stay_type, 0) + count
                 persons.setdefault(stay_type, set()).add(person_id)
-        rows = [
+        rows: list[dict[str, Any]] = [
             {
                 "stay_type": stay_type,
                 "patients": len(persons[stay_type]),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import Prefetch, Q, QuerySet
 
@@ -18,6 +18,19 @@ from mestring.institutions.models import BedCapacity, PurchaseAgreement, Stay, S
 from mestring.people.models import Person, Unit
 
 ONE_DAY = datetime.timedelta(days=1)
+
+
+class Capacities(TypedDict):
+    """What `institution_units` prefetches onto each unit."""
+
+    capacity_rows: list[BedCapacity]
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    # A unit read through `institution_units`, with its capacity rows oldest first.
+    BedUnit = WithAnnotations[Unit, Capacities]
 
 
 def nights(
@@ -70,7 +83,7 @@ def capacities_of(unit: Unit) -> list[BedCapacity]:
     return list(BedCapacity.objects.filter(unit=unit).order_by("valid_from"))
 
 
-def institution_units() -> QuerySet[Unit]:
+def institution_units() -> QuerySet[BedUnit]:
     """Units with bed capacity rows, each with its rows (oldest first) prefetched."""
     return (
         Unit.objects.filter(pk__in=BedCapacity.objects.values("unit"))
@@ -111,10 +124,46 @@ def in_bed_on(day: datetime.date) -> Q:
 
 
 @dataclass
+class BoardStay:
+    """A stay in a bed on the board's day, with what the board shows beside it."""
+
+    stay: Stay
+    days_so_far: int
+    type_label: str
+    # Set by `access.boards.name_persons`: whether the user may see the person's name.
+    named: bool = False
+
+    # What the page, the API and `name_persons` read of the stay itself.
+    @property
+    def pk(self) -> int:
+        return self.stay.pk
+
+    @property
+    def person(self) -> Person:
+        return self.stay.person
+
+    @property
+    def person_id(self) -> int:
+        return self.stay.person_id
+
+    @property
+    def unit_id(self) -> int:
+        return self.stay.unit_id
+
+    @property
+    def stay_type(self) -> str:
+        return self.stay.stay_type
+
+    @property
+    def admitted_on(self) -> datetime.date:
+        return self.stay.admitted_on
+
+
+@dataclass
 class BoardUnit:
-    unit: Unit
+    unit: BedUnit
     beds: int | None
-    stays: list[Stay] = field(default_factory=list)
+    stays: list[BoardStay] = field(default_factory=list)
 
     @property
     def occupied(self) -> int:
@@ -142,9 +191,13 @@ def bed_board(day: datetime.date) -> list[BoardUnit]:
     # The type's label translated once per type, not once per row (about 150 rows).
     labels = {value: str(label) for value, label in StayType.choices}
     for stay in stays:
-        stay.days_so_far = (day - stay.admitted_on).days
-        stay.type_label = labels.get(stay.stay_type, stay.stay_type)
-        board[stay.unit_id].stays.append(stay)
+        board[stay.unit_id].stays.append(
+            BoardStay(
+                stay,
+                days_so_far=(day - stay.admitted_on).days,
+                type_label=labels.get(stay.stay_type, stay.stay_type),
+            )
+        )
     return list(board.values())
 
 

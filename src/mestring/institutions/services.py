@@ -118,7 +118,10 @@ def _check_no_overlap(
     discharged_on: datetime.date | None,
     exclude: int | None = None,
 ) -> None:
-    for other in Stay.objects.filter(person=person).exclude(pk=exclude).select_related("unit"):
+    others = Stay.objects.filter(person=person)
+    if exclude is not None:
+        others = others.exclude(pk=exclude)
+    for other in others.select_related("unit"):
         if selectors.overlaps(other.admitted_on, other.discharged_on, admitted_on, discharged_on):
             raise StayConflict(
                 _("Personen har allerede et opphold på %(unit)s fra %(day)s.")

@@ -7,6 +7,7 @@ import datetime
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from mestring.access.boards import actor_unit_ids, name_persons
 from mestring.access.decorators import staff_required
 from mestring.access.guard import audited_view, person_view
 from mestring.access.permissions import ADMIN_UNITS, REHAB_REGISTER, STATISTICS_VIEW
+from mestring.access.request import StaffRequest
 from mestring.core import csvexport
 from mestring.core.downloads import content_disposition
 from mestring.core.flow import submit
@@ -58,7 +60,7 @@ def chosen_day(request: HttpRequest) -> tuple[datetime.date, str, str]:
 @staff_required()
 @person_view(object_type="stays")
 @require_GET
-def person_stays(request: HttpRequest, person: Person) -> HttpResponse:
+def person_stays(request: StaffRequest, person: Person) -> HttpResponseBase:
     page = csvexport.page_or_all(request, selectors.person_stays(person))
     context = {"person": person, "page": page}
     return csvexport.render_or_csv(request, "institutions/person_stays.html", context)
@@ -67,7 +69,7 @@ def person_stays(request: HttpRequest, person: Person) -> HttpResponse:
 @staff_required()
 @person_view(object_type="stay")
 @require_http_methods(["GET", "POST"])
-def stay_create(request: HttpRequest, person: Person) -> HttpResponse:
+def stay_create(request: StaffRequest, person: Person) -> HttpResponse:
     form = StayAdmitForm(request.POST or None, person=person)
     if request.method == "POST":
         saved = submit(
@@ -100,7 +102,7 @@ def _plan_initial(stay: Stay) -> dict[str, Any]:
 @staff_required()
 @person_view(object_type="stay")
 @require_http_methods(["GET", "POST"])
-def stay_detail(request: HttpRequest, person: Person, stay_id: int) -> HttpResponse:
+def stay_detail(request: StaffRequest, person: Person, stay_id: int) -> HttpResponse:
     """The stay; an open one has the discharge form, posted here."""
     stay = selectors.stay_for_page(person, stay_id)
     if stay is None:
@@ -135,7 +137,7 @@ def stay_detail(request: HttpRequest, person: Person, stay_id: int) -> HttpRespo
 @staff_required()
 @person_view(action=AuditAction.UPDATE, object_type="rehabilitation_plan")
 @require_http_methods(["GET", "POST"])
-def rehab_plan_edit(request: HttpRequest, person: Person, stay_id: int) -> HttpResponse:
+def rehab_plan_edit(request: StaffRequest, person: Person, stay_id: int) -> HttpResponse:
     stay = selectors.stay_for_page(person, stay_id)
     if stay is None:
         raise Http404
@@ -162,7 +164,7 @@ def rehab_plan_edit(request: HttpRequest, person: Person, stay_id: int) -> HttpR
 @staff_required(REHAB_REGISTER)
 @audited_view(object_type="bed_board")
 @require_GET
-def bed_board(request: HttpRequest) -> HttpResponse:
+def bed_board(request: StaffRequest) -> HttpResponseBase:
     """Beds per unit and who is in them. A patient is named only to those who may see
     them or who work in the unit of the stay; each named patient's access log gets a row."""
     day, day_error, day_input = chosen_day(request)
@@ -190,7 +192,7 @@ def bed_board(request: HttpRequest) -> HttpResponse:
 
 @staff_required(ADMIN_UNITS)
 @require_http_methods(["GET", "POST"])
-def unit_beds(request: HttpRequest) -> HttpResponse:
+def unit_beds(request: StaffRequest) -> HttpResponseBase:
     form = BedCapacityForm(request.POST or None)
     if request.method == "POST":
         saved = submit(
@@ -213,7 +215,7 @@ def unit_beds(request: HttpRequest) -> HttpResponse:
 
 @staff_required(REHAB_REGISTER)
 @require_GET
-def agreement_list(request: HttpRequest) -> HttpResponse:
+def agreement_list(request: StaffRequest) -> HttpResponseBase:
     page = csvexport.page_or_all(request, selectors.agreements())
     can_edit = request.actor.has_perm(ADMIN_UNITS)
     return csvexport.render_or_csv(
@@ -224,7 +226,7 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
 @staff_required(REHAB_REGISTER)
 @audited_view(object_type="purchase_agreement")
 @require_GET
-def agreement_detail(request: HttpRequest, agreement_id: int) -> HttpResponse:
+def agreement_detail(request: StaffRequest, agreement_id: int) -> HttpResponseBase:
     agreement = get_object_or_404(
         PurchaseAgreement.objects.select_related("centre"), pk=agreement_id
     )
@@ -259,7 +261,7 @@ def agreement_detail(request: HttpRequest, agreement_id: int) -> HttpResponse:
 
 @staff_required(ADMIN_UNITS)
 @require_http_methods(["GET", "POST"])
-def agreement_edit(request: HttpRequest, agreement_id: int | None = None) -> HttpResponse:
+def agreement_edit(request: StaffRequest, agreement_id: int | None = None) -> HttpResponse:
     agreement = get_object_or_404(PurchaseAgreement, pk=agreement_id) if agreement_id else None
     initial: dict[str, Any] = {}
     if agreement is not None:
@@ -312,7 +314,7 @@ def _csv(report: Any, result: dict[str, Any], filename: str) -> HttpResponse:
 
 @staff_required(STATISTICS_VIEW)
 @require_GET
-def report_beds(request: HttpRequest) -> HttpResponse:
+def report_beds(request: StaffRequest) -> HttpResponse:
     year, year_error = chosen_year(request)
     units: list[Unit] = list(selectors.institution_units())
     unit, unit_error = _chosen(request, "enhet", units)
@@ -339,7 +341,7 @@ def report_beds(request: HttpRequest) -> HttpResponse:
 
 @staff_required(STATISTICS_VIEW)
 @require_GET
-def report_purchased(request: HttpRequest) -> HttpResponse:
+def report_purchased(request: StaffRequest) -> HttpResponse:
     year, year_error = chosen_year(request)
     agreements = list(selectors.agreements().filter(year=year))
     agreement, agreement_error = _chosen(request, "avtale", agreements)

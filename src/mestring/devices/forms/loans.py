@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mestring.casework.models import Decision
-from mestring.core.forms import DATE_HELP, DateInput
+from mestring.core.forms import DATE_HELP, DateInput, model_choice_field
 from mestring.devices.models import (
     NAV_TRANSITIONS,
     DeviceType,
@@ -23,6 +23,9 @@ from mestring.devices.selectors.loans import decisions_for, measures_for
 from mestring.people.models import Person
 from mestring.plans.models import Measure
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 def today_text() -> str:
     """Today as the user writes it (a DateInput is a text field: no formatting)."""
@@ -33,9 +36,9 @@ DATE_ERRORS = {"invalid": _("Datoen må skrives som dd.mm.åååå.")}
 
 
 def date_field(
-    label: str, *, required: bool = True, missing: str = "", **kwargs: Any
+    label: StrOrPromise, *, required: bool = True, missing: StrOrPromise = "", **kwargs: Any
 ) -> forms.DateField:
-    errors = dict(DATE_ERRORS)
+    errors: dict[str, StrOrPromise] = dict(DATE_ERRORS)
     if missing:
         errors["required"] = missing
     return forms.DateField(
@@ -97,13 +100,16 @@ class LoanOrderForm(forms.Form):
     def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"ordered_on": today_text()})
         super().__init__(*args, **kwargs)
-        self.fields["decision"].queryset = decisions_for(person)
-        self.fields["decision"].empty_label = _("Ingen vedtak")
-        self.fields["measure"].queryset = measures_for(person)
-        self.fields["measure"].empty_label = _("Ingen tiltak")
+        decision = model_choice_field(self, "decision")
+        decision.queryset = decisions_for(person)
+        decision.empty_label = _("Ingen vedtak")
+        measure = model_choice_field(self, "measure")
+        measure.queryset = measures_for(person)
+        measure.empty_label = _("Ingen tiltak")
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("decision") and cleaned.get("measure"):
             self.add_error("measure", _("Velg enten et vedtak eller et tiltak, ikke begge."))
         ordered, expected = cleaned.get("ordered_on"), cleaned.get("expected_return_on")
@@ -204,16 +210,20 @@ class NavStatusForm(forms.Form):
         super().__init__(*args, **kwargs)
         labels = dict(NavApplicationStatus.choices)
         allowed = NAV_TRANSITIONS.get(application.status, set())
-        self.fields["to_status"].choices = [
+        # The statuses the application may move to; none leaves nothing to send.
+        self.status_choices = [
             (value, labels[value]) for value in NavApplicationStatus.values if value in allowed
         ]
+        # Declared above as a ChoiceField; `fields` holds plain Fields for mypy.
+        cast(forms.ChoiceField, self.fields["to_status"]).choices = self.status_choices
         self.delivering_possible = NavApplicationStatus.DELIVERED in allowed
         if not self.delivering_possible:
             for name in ("label", "serial_number", "device_type", "value_nok"):
                 del self.fields[name]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("to_status") == NavApplicationStatus.DELIVERED and not cleaned.get("label"):
             self.add_error("label", _("Skriv inn merkelappen på hjelpemiddelet NAV leverte."))
         return cleaned

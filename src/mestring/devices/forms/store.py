@@ -4,15 +4,18 @@ and discarding. Plain forms; the services check the rules and save."""
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mestring.core.forms import DATE_HELP, DateInput
+from mestring.core.forms import DATE_HELP, DateInput, model_choice_field
 from mestring.devices.models import DeviceType, ItemStatus, Owner, Store, StoreRoom
 from mestring.devices.services.store import REPAIR_NEXT_STATUSES, label_taken
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 DATE_ERRORS = {"invalid": _("Datoen må skrives som dd.mm.åååå.")}
 MONEY_ERRORS = {
@@ -24,7 +27,9 @@ MONEY_ERRORS = {
 }
 
 
-def _money_field(label: str, *, required: bool, help_text: str = "") -> forms.DecimalField:
+def _money_field(
+    label: StrOrPromise, *, required: bool, help_text: StrOrPromise = ""
+) -> forms.DecimalField:
     return forms.DecimalField(
         label=label,
         help_text=help_text,
@@ -174,7 +179,7 @@ class ItemCreateForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["device_type"].empty_label = _("Velg type")
+        model_choice_field(self, "device_type").empty_label = _("Velg type")
 
     def clean_label(self) -> str:
         label = self.cleaned_data["label"].strip()
@@ -221,8 +226,8 @@ class ItemFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["type"].empty_label = _("Alle typer")
-        self.fields["lager"].empty_label = _("Alle lagre")
+        model_choice_field(self, "type").empty_label = _("Alle typer")
+        model_choice_field(self, "lager").empty_label = _("Alle lagre")
 
     def filters(self) -> dict[str, Any]:
         """The valid filters; a filter with a bad value counts as not chosen."""

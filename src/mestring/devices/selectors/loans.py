@@ -4,6 +4,7 @@ work lists (each list in a fixed number of queries)."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 
 from django.db.models import Count, Prefetch, QuerySet
 from django.db.models.functions import ExtractYear
@@ -137,6 +138,7 @@ def inquiries_per_year(first_year: int | None = None, last_year: int | None = No
         .annotate(count=Count("pk"))
         .order_by("year")
     }
+    years: Iterable[int]
     if first_year is not None and last_year is not None:
         years = range(first_year, last_year + 1)
     else:

@@ -6,7 +6,6 @@ Every list is built in a fixed number of queries whatever its length."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet
 
@@ -71,16 +70,9 @@ def item_repairs(item: Item) -> list[RepairOrder]:
     return list(RepairOrder.objects.filter(item=item).order_by("-opened_on", "-pk"))
 
 
-def item_loans(item: Item) -> list[Any]:
-    """The item's loans, newest first. The loans part of the app owns how loans are
-    read; until it offers `item_loans`, read only what the item page shows: the
+def item_loans(item: Item) -> list[Loan]:
+    """The item's loans, newest first, with only what the item page shows: the
     person's name and the dates."""
-    try:
-        from mestring.devices.selectors.loans import item_loans as loans_of_item
-    except ImportError:
-        loans_of_item = None
-    if loans_of_item is not None:
-        return list(loans_of_item(item))
     return list(
         Loan.objects.filter(item=item)
         .select_related("person")
@@ -144,7 +136,14 @@ def stock_by_store() -> list[StoreStock]:
             "device_type__name",
             "device_type__category",
         )
-        .annotate(total=Count("pk"), **counts)
+        .annotate(
+            total=Count("pk"),
+            # Named one by one, so the rows' keys are known to the type checker.
+            available=counts["available"],
+            on_loan=counts["on_loan"],
+            cleaning=counts["cleaning"],
+            repair=counts["repair"],
+        )
         .order_by("room__store__name", "device_type__category", "device_type__name")
     )
     by_store: dict[int | None, StoreStock] = {}
@@ -159,7 +158,10 @@ def stock_by_store() -> list[StoreStock]:
                 type_name=row["device_type__name"],
                 category=row["device_type__category"],
                 total=row["total"],
-                **{key: row[key] for key in STATUS_COUNTS},
+                available=row["available"],
+                on_loan=row["on_loan"],
+                cleaning=row["cleaning"],
+                repair=row["repair"],
             )
         )
     # Stores with a name first (ordered by name), then items with no store.

@@ -7,7 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from mestring.access.decorators import staff_required
 from mestring.access.guard import audited_view, person_view
 from mestring.access.permissions import DEVICES_MANAGE
+from mestring.access.request import StaffRequest
 from mestring.core import csvexport
 from mestring.core.flow import submit
 from mestring.devices.forms.loans import (
@@ -53,7 +55,7 @@ NAV_INFO_URL = "https://www.nav.no/hjelpemidler"
 @staff_required()
 @person_view(object_type="devices")
 @require_GET
-def person_devices(request: HttpRequest, person: Person) -> HttpResponse:
+def person_devices(request: StaffRequest, person: Person) -> HttpResponseBase:
     context = {
         "person": person,
         "current": list(selectors.person_current_loans(person)),
@@ -68,7 +70,7 @@ def person_devices(request: HttpRequest, person: Person) -> HttpResponse:
 @staff_required()
 @person_view(object_type="devices.Loan")
 @require_http_methods(["POST"])
-def loan_cancel(request: HttpRequest, person: Person, loan_id: int) -> HttpResponse:
+def loan_cancel(request: StaffRequest, person: Person, loan_id: int) -> HttpResponse:
     loan = get_object_or_404(Loan, pk=loan_id, person=person, returned_on__isnull=True)
     try:
         loan_services.loan_cancel(actor=request.actor, loan=loan)
@@ -82,7 +84,7 @@ def loan_cancel(request: HttpRequest, person: Person, loan_id: int) -> HttpRespo
 @staff_required()
 @person_view(object_type="devices.Loan")
 @require_http_methods(["GET", "POST"])
-def loan_create(request: HttpRequest, person: Person) -> HttpResponse:
+def loan_create(request: StaffRequest, person: Person) -> HttpResponse:
     form = LoanOrderForm(request.POST or None, person=person)
     state = {"nav_needed": False}
 
@@ -130,7 +132,7 @@ def loan_create(request: HttpRequest, person: Person) -> HttpResponse:
 @staff_required()
 @person_view(object_type="devices.NavApplication")
 @require_http_methods(["GET", "POST"])
-def nav_create(request: HttpRequest, person: Person) -> HttpResponse:
+def nav_create(request: StaffRequest, person: Person) -> HttpResponse:
     form = NavApplicationForm(request.POST or None)
     if request.method == "POST":
         saved = submit(
@@ -151,10 +153,10 @@ def nav_create(request: HttpRequest, person: Person) -> HttpResponse:
 @staff_required()
 @person_view(action=AuditAction.UPDATE, object_type="devices.NavApplication")
 @require_http_methods(["GET", "POST"])
-def nav_status(request: HttpRequest, person: Person, application_id: int) -> HttpResponse:
+def nav_status(request: StaffRequest, person: Person, application_id: int) -> HttpResponse:
     application = get_object_or_404(NavApplication, pk=application_id, person=person)
     form = NavStatusForm(request.POST or None, application=application)
-    if request.method == "POST" and form.fields["to_status"].choices:
+    if request.method == "POST" and form.status_choices:
         saved = submit(
             request,
             form,
@@ -175,7 +177,7 @@ def nav_status(request: HttpRequest, person: Person, application_id: int) -> Htt
 @staff_required()
 @person_view(object_type="devices.Inquiry")
 @require_http_methods(["GET", "POST"])
-def inquiry_create_for_person(request: HttpRequest, person: Person) -> HttpResponse:
+def inquiry_create_for_person(request: StaffRequest, person: Person) -> HttpResponse:
     form = InquiryForm(request.POST or None)
     if request.method == "POST":
         saved = submit(
@@ -199,7 +201,7 @@ def inquiry_create_for_person(request: HttpRequest, person: Person) -> HttpRespo
 @staff_required(DEVICES_MANAGE)
 @audited_view(object_type="devices.deliveries")
 @require_http_methods(["GET", "POST"])
-def deliveries(request: HttpRequest) -> HttpResponse:
+def deliveries(request: StaffRequest) -> HttpResponseBase:
     """Ordered loans waiting for delivery, each with a "Levert" form."""
     bound: DeliverForm | None = None
     if request.method == "POST":
@@ -238,7 +240,7 @@ def deliveries(request: HttpRequest) -> HttpResponse:
 @staff_required(DEVICES_MANAGE)
 @audited_view(object_type="devices.returns")
 @require_http_methods(["GET", "POST"])
-def return_scan(request: HttpRequest) -> HttpResponse:
+def return_scan(request: StaffRequest) -> HttpResponse:
     """Scan a label (the scanner types it and presses Enter): the open loan is shown
     with a return form; returning sends the item to cleaning (or repair)."""
     scan = ScanForm(request.GET or None)
@@ -247,21 +249,17 @@ def return_scan(request: HttpRequest) -> HttpResponse:
     not_found = ""
     if request.method == "POST":
         raw = request.POST.get("loan", "")
-        loan = (
-            get_object_or_404(Loan, pk=int(raw), returned_on__isnull=True)
-            if raw.isdigit()
-            else None
-        )
-        if loan is None:
+        if not raw.isdigit():
             messages.error(request, _("Skann merkelappen på nytt."))
             return redirect("devices:return_scan")
+        returning = get_object_or_404(Loan, pk=int(raw), returned_on__isnull=True)
         return_form = ReturnForm(request.POST)
         saved = submit(
             request,
             return_form,
             lambda data: loan_services.loan_return(
                 actor=request.actor,
-                loan=loan,
+                loan=returning,
                 returned_on=data["returned_on"],
                 condition=data["condition"],
                 note=data["note"],
@@ -278,7 +276,7 @@ def return_scan(request: HttpRequest) -> HttpResponse:
         )
         if saved is not None:
             return redirect("devices:return_scan")
-        loan = selectors.open_loan_for_label(loan.item.label)
+        loan = selectors.open_loan_for_label(returning.item.label)
         scan = ScanForm(initial={"merkelapp": loan.item.label if loan else ""})
     elif scan.is_bound and scan.is_valid():
         label = scan.cleaned_data["merkelapp"]
@@ -301,7 +299,7 @@ def return_scan(request: HttpRequest) -> HttpResponse:
 @staff_required(DEVICES_MANAGE)
 @audited_view(object_type="devices.overdue")
 @require_GET
-def overdue(request: HttpRequest) -> HttpResponse:
+def overdue(request: StaffRequest) -> HttpResponseBase:
     today = timezone.localdate()
     page = csvexport.page_or_all(request, selectors.overdue(today))
     return csvexport.render_or_csv(
@@ -312,7 +310,7 @@ def overdue(request: HttpRequest) -> HttpResponse:
 @staff_required(DEVICES_MANAGE)
 @audited_view(object_type="devices.nav_items")
 @require_GET
-def nav_items(request: HttpRequest) -> HttpResponse:
+def nav_items(request: StaffRequest) -> HttpResponseBase:
     page = csvexport.page_or_all(request, selectors.nav_items())
     return csvexport.render_or_csv(request, "devices/loans/nav_items.html", {"page": page})
 
@@ -320,7 +318,7 @@ def nav_items(request: HttpRequest) -> HttpResponse:
 @staff_required(DEVICES_MANAGE)
 @audited_view(object_type="devices.inquiries")
 @require_GET
-def inquiry_list(request: HttpRequest) -> HttpResponse:
+def inquiry_list(request: StaffRequest) -> HttpResponseBase:
     per_year = selectors.inquiries_per_year()
     context = {
         "page": csvexport.page_or_all(request, selectors.inquiries()),
@@ -332,7 +330,7 @@ def inquiry_list(request: HttpRequest) -> HttpResponse:
 
 @staff_required(DEVICES_MANAGE)
 @require_http_methods(["GET", "POST"])
-def inquiry_create(request: HttpRequest) -> HttpResponse:
+def inquiry_create(request: StaffRequest) -> HttpResponse:
     """An inquiry where the person is not (yet) known: a phone call, say."""
     form = InquiryForm(request.POST or None)
     if request.method == "POST":

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from mestring.access.decorators import staff_required
 from mestring.access.permissions import STATISTICS_VIEW
+from mestring.access.request import StaffRequest
 from mestring.core.downloads import content_disposition
 from mestring.core.reporting import chosen_year
 from mestring.devices.reports import TREND_YEARS, AssistiveDevicesReport, trend
@@ -17,7 +18,7 @@ from mestring.devices.selectors.loans import inquiries_per_year
 
 @staff_required(STATISTICS_VIEW)
 @require_GET
-def report(request: HttpRequest) -> HttpResponse:
+def report(request: StaffRequest) -> HttpResponse:
     year, year_error = chosen_year(request)
     report = AssistiveDevicesReport(year=year)
     result = report.compute()

@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from mestring.access.decorators import staff_required
 from mestring.access.guard import audited_view
 from mestring.access.permissions import DEVICES_MANAGE
+from mestring.access.request import StaffRequest
 from mestring.core import csvexport
 from mestring.core.flow import submit
 from mestring.devices.forms.store import (
@@ -52,14 +54,14 @@ def _item_or_404(item_id: int) -> Item:
 
 @staff_required(DEVICES_MANAGE)
 @require_GET
-def type_list(request: HttpRequest) -> HttpResponse:
+def type_list(request: StaffRequest) -> HttpResponseBase:
     page = csvexport.page_or_all(request, selectors.device_types(), per_page=50)
     return csvexport.render_or_csv(request, "devices/store/type_list.html", {"page": page})
 
 
 @staff_required(DEVICES_MANAGE)
 @require_http_methods(["GET", "POST"])
-def type_edit(request: HttpRequest, type_id: int | None = None) -> HttpResponse:
+def type_edit(request: StaffRequest, type_id: int | None = None) -> HttpResponse:
     device_type = get_object_or_404(DeviceType, pk=type_id) if type_id else None
     form = DeviceTypeForm(request.POST or None, device_type=device_type)
     if request.method == "POST":
@@ -80,7 +82,7 @@ def type_edit(request: HttpRequest, type_id: int | None = None) -> HttpResponse:
 
 @staff_required(DEVICES_MANAGE)
 @require_GET
-def store_list(request: HttpRequest) -> HttpResponse:
+def store_list(request: StaffRequest) -> HttpResponseBase:
     return csvexport.render_or_csv(
         request, "devices/store/store_list.html", {"stores": list(selectors.stores())}
     )
@@ -88,7 +90,7 @@ def store_list(request: HttpRequest) -> HttpResponse:
 
 @staff_required(DEVICES_MANAGE)
 @require_http_methods(["GET", "POST"])
-def store_edit(request: HttpRequest, store_id: int | None = None) -> HttpResponse:
+def store_edit(request: StaffRequest, store_id: int | None = None) -> HttpResponse:
     store = get_object_or_404(Store, pk=store_id) if store_id else None
     form = StoreForm(request.POST or None, store=store)
     if request.method == "POST":
@@ -108,7 +110,7 @@ def store_edit(request: HttpRequest, store_id: int | None = None) -> HttpRespons
 
 @staff_required(DEVICES_MANAGE)
 @require_http_methods(["GET", "POST"])
-def room_create(request: HttpRequest, store_id: int) -> HttpResponse:
+def room_create(request: StaffRequest, store_id: int) -> HttpResponse:
     store = get_object_or_404(Store, pk=store_id)
     form = RoomForm(request.POST or None)
     if request.method == "POST":
@@ -130,7 +132,7 @@ def room_create(request: HttpRequest, store_id: int) -> HttpResponse:
 
 @staff_required(DEVICES_MANAGE)
 @require_GET
-def item_list(request: HttpRequest) -> HttpResponse:
+def item_list(request: StaffRequest) -> HttpResponseBase:
     """Search and filters. A search that is exactly an item's label (a scanner's
     input) opens that item."""
     form = ItemFilterForm(request.GET or None)
@@ -146,7 +148,7 @@ def item_list(request: HttpRequest) -> HttpResponse:
 
 @staff_required(DEVICES_MANAGE)
 @require_http_methods(["GET", "POST"])
-def item_create(request: HttpRequest) -> HttpResponse:
+def item_create(request: StaffRequest) -> HttpResponse:
     form = ItemCreateForm(request.POST or None)
     if request.method == "POST":
         saved = submit(
@@ -168,7 +170,7 @@ def item_create(request: HttpRequest) -> HttpResponse:
 @staff_required(DEVICES_MANAGE)
 @audited_view(object_type="devices.Item")
 @require_GET
-def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
+def item_detail(request: StaffRequest, item_id: int) -> HttpResponseBase:
     """The item with its full history: status changes, loans (the person's name and
     dates only) and repair orders."""
     item = _item_or_404(item_id)
@@ -187,7 +189,7 @@ def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
 
 @staff_required(DEVICES_MANAGE)
 @require_http_methods(["GET", "POST"])
-def item_edit(request: HttpRequest, item_id: int) -> HttpResponse:
+def item_edit(request: StaffRequest, item_id: int) -> HttpResponse:
     item = _item_or_404(item_id)
     initial = {"room": item.room_id, "value_nok": item.value_nok, "note": item.note}
     form = ItemEditForm(request.POST or None, initial=initial)
@@ -206,7 +208,7 @@ def item_edit(request: HttpRequest, item_id: int) -> HttpResponse:
 
 @staff_required(DEVICES_MANAGE)
 @require_http_methods(["GET", "POST"])
-def item_discard(request: HttpRequest, item_id: int) -> HttpResponse:
+def item_discard(request: StaffRequest, item_id: int) -> HttpResponse:
     item = _item_or_404(item_id)
     form = DiscardForm(request.POST or None)
     if request.method == "POST":
@@ -229,7 +231,7 @@ def item_discard(request: HttpRequest, item_id: int) -> HttpResponse:
 
 @staff_required(DEVICES_MANAGE)
 @require_http_methods(["GET", "POST"])
-def cleaning_queue(request: HttpRequest) -> HttpResponse:
+def cleaning_queue(request: StaffRequest) -> HttpResponseBase:
     """Items awaiting cleaning. POST with a scanned label marks that item cleaned."""
     form = ScanForm(request.POST or None)
     if request.method == "POST":
@@ -250,7 +252,7 @@ def cleaning_queue(request: HttpRequest) -> HttpResponse:
 
 @staff_required(DEVICES_MANAGE)
 @require_POST
-def item_cleaned(request: HttpRequest, item_id: int) -> HttpResponse:
+def item_cleaned(request: StaffRequest, item_id: int) -> HttpResponse:
     """The "Rengjort" button of a row in the queue (or on the item page)."""
     item = _item_or_404(item_id)
     try:
@@ -269,7 +271,7 @@ def item_cleaned(request: HttpRequest, item_id: int) -> HttpResponse:
 
 @staff_required(DEVICES_MANAGE)
 @require_GET
-def repair_list(request: HttpRequest) -> HttpResponse:
+def repair_list(request: StaffRequest) -> HttpResponseBase:
     context = {
         "page": csvexport.page_or_all(request, selectors.open_repairs()),
         "without_order": list(selectors.in_repair_without_order()[:200]),
@@ -279,7 +281,7 @@ def repair_list(request: HttpRequest) -> HttpResponse:
 
 @staff_required(DEVICES_MANAGE)
 @require_http_methods(["GET", "POST"])
-def repair_create(request: HttpRequest, item_id: int) -> HttpResponse:
+def repair_create(request: StaffRequest, item_id: int) -> HttpResponse:
     item = _item_or_404(item_id)
     form = RepairOpenForm(request.POST or None, initial={"opened_on": timezone.localdate()})
     if request.method == "POST":
@@ -297,7 +299,7 @@ def repair_create(request: HttpRequest, item_id: int) -> HttpResponse:
 
 @staff_required(DEVICES_MANAGE)
 @require_http_methods(["GET", "POST"])
-def repair_close(request: HttpRequest, item_id: int, repair_id: int) -> HttpResponse:
+def repair_close(request: StaffRequest, item_id: int, repair_id: int) -> HttpResponse:
     item = _item_or_404(item_id)
     repair = get_object_or_404(RepairOrder, pk=repair_id, item=item)
     if repair.closed_on is not None:
@@ -324,6 +326,6 @@ def repair_close(request: HttpRequest, item_id: int, repair_id: int) -> HttpResp
 
 @staff_required(DEVICES_MANAGE)
 @require_GET
-def stock(request: HttpRequest) -> HttpResponse:
+def stock(request: StaffRequest) -> HttpResponseBase:
     context = {"stores": selectors.stock_by_store(), "low_stock": selectors.low_stock()}
     return csvexport.render_or_csv(request, "devices/store/stock.html", context)
