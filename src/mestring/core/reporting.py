@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -18,6 +18,9 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from mestring.core.spreadsheet import csv_row
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # name → class; each domain adds its reports here.
 REPORTS: dict[str, str] = {
@@ -39,8 +42,9 @@ class ReportParameterError(ValueError):
 
 class Report:
     name: ClassVar[str]
-    title: ClassVar[str]
-    definition: ClassVar[str]  # what is counted, in plain words, shown with the figures
+    # Lazy translations, so that a report's words follow the language of the request.
+    title: ClassVar[StrOrPromise]
+    definition: ClassVar[StrOrPromise]  # what is counted, in plain words, shown with the figures
     # "date" and/or "year", and named options of the command: "unit", "agreement".
     parameters: ClassVar[tuple[str, ...]]
 
