@@ -50,11 +50,13 @@ def _sppb_series(rng: random.Random) -> list[tuple[int, int, int]]:
     start = (rng.randint(0, 3), rng.randint(1, 3), rng.randint(0, 2))
     series = [start]
     trend = rng.choice([1, 1, 1, 0, -1])
+
+    def step(points: int) -> int:
+        return _clip(points + max(-1, min(1, trend + rng.randint(-1, 1))), 0, 4)
+
     for _step in range(2):
-        previous = series[-1]
-        series.append(
-            tuple(_clip(p + max(-1, min(1, trend + rng.randint(-1, 1))), 0, 4) for p in previous)
-        )
+        balance, gait, chair = series[-1]
+        series.append((step(balance), step(gait), step(chair)))  # in this order: same draws
     return series
 
 
@@ -69,8 +71,8 @@ def build_outcomes_demo(
     chosen = rng.sample(persons, min(PERSONS, len(persons)))
     for index, person in enumerate(chosen):
         start = today - timedelta(days=rng.randint(70, 150))
-        days = [start, start + timedelta(days=rng.randint(20, 35)), None]
-        days[2] = min(today, days[1] + timedelta(days=rng.randint(20, 40)))
+        middle = start + timedelta(days=rng.randint(20, 35))
+        days = [start, middle, min(today, middle + timedelta(days=rng.randint(20, 40)))]
         for (balance, gait, chair), on, point in zip(
             _sppb_series(rng), days, TIME_POINTS, strict=True
         ):
@@ -124,16 +126,18 @@ def add_episode_sppb(rng: random.Random, episode: Episode, staff: Staff) -> None
 
     Written directly, like the rest of the rehab demo, which records its audit rows
     for the episodes in bulk."""
+    if episode.start_date is None:
+        raise ValueError("Only a started episode has a measure at its start.")
     first = rng.randint(3, 9)
     _episode_sppb(episode, episode.start_date, TimePoint.START, first, staff)
     if episode.status == EpisodeStatus.COMPLETED:
+        if episode.end_date is None:
+            raise ValueError("A completed episode has its end date.")
         end_total = max(0, min(12, first + rng.choice([-1, 0, 1, 2, 2, 3])))
         _episode_sppb(episode, episode.end_date, TimePoint.END, end_total, staff)
 
 
-def _episode_sppb(
-    episode: Episode, day: date | None, time_point: str, total: int, staff: Staff
-) -> None:
+def _episode_sppb(episode: Episode, day: date, time_point: str, total: int, staff: Staff) -> None:
     Observation.objects.create(
         person=episode.person,
         episode=episode,

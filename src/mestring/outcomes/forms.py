@@ -15,13 +15,14 @@ from django.utils.translation import gettext_lazy as _
 
 from mestring.assessments.forms import score_choices
 from mestring.assessments.models import FunctionVariable
-from mestring.core.forms import DATE_HELP, DateInput
+from mestring.core.forms import DATE_HELP, DateInput, model_choice_field
 from mestring.outcomes import scoring
 from mestring.outcomes.models import (
     DEFAULT_THRESHOLDS,
     DEFAULT_VERSIONS,
     Instrument,
     Observation,
+    ObservationItem,
     TimePoint,
 )
 from mestring.outcomes.services import SPPB_BALANCE_TIMES
@@ -106,10 +107,9 @@ class ObservationForm(forms.Form):
 
     def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["episode"].queryset = Episode.objects.filter(person=person).select_related(
-            "programme"
-        )
-        self.fields["episode"].empty_label = _("Ikke knyttet til et forløp")
+        episodes = model_choice_field(self, "episode")
+        episodes.queryset = Episode.objects.filter(person=person).select_related("programme")
+        episodes.empty_label = _("Ikke knyttet til et forløp")
         self.fields["version"] = forms.CharField(
             label=_("Versjon av instrumentet"),
             max_length=60,
@@ -213,7 +213,8 @@ class CopmForm(ObservationForm):
         )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         filled = 0
         for row in range(1, ROWS + 1):
             names = [f"activity_{row}", f"performance_{row}", f"satisfaction_{row}"]
@@ -271,7 +272,8 @@ class PsfsForm(ObservationForm):
         )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         filled = 0
         for row in range(1, ROWS + 1):
             activity, score = f"activity_{row}", f"score_{row}"
@@ -323,7 +325,8 @@ class FunctionForm(ObservationForm):
             )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if self.variables and not any(
             cleaned.get(f"{VARIABLE_PREFIX}{v.code}") for v in self.variables
         ):
@@ -356,6 +359,13 @@ def _plain(value: Decimal | None) -> str:
     return format(value.normalize(), "f").replace(".", ",")
 
 
+def _points(item: ObservationItem) -> int:
+    """The item's points as a whole number. The recorders give points to every item
+    read for them here (only SPPB's balance times have none)."""
+    assert item.points is not None, "an item read for its points has them"
+    return int(item.points)
+
+
 def initial_for(observation: Observation) -> dict[str, Any]:
     """The form's initial values for correcting an observation."""
     initial: dict[str, Any] = {
@@ -376,7 +386,7 @@ def initial_for(observation: Observation) -> dict[str, Any]:
                 initial[name] = _plain(by_code[code].seconds)
         has_balance_times = any(code in by_code for code in SPPB_BALANCE_TIMES)
         if "balance" in by_code and not has_balance_times:
-            initial["balance"] = str(int(by_code["balance"].points))
+            initial["balance"] = str(_points(by_code["balance"]))
         for part in ("gait", "chair"):
             item = by_code.get(part)
             if item is None:
@@ -384,17 +394,17 @@ def initial_for(observation: Observation) -> dict[str, Any]:
             if item.seconds is not None:
                 initial[f"{part}_s"] = _plain(item.seconds)
             else:
-                initial[part] = str(int(item.points))
+                initial[part] = str(_points(item))
     elif observation.instrument in (Instrument.COPM, Instrument.PSFS):
         second = "performance" if observation.instrument == Instrument.COPM else "score"
         for row, item in enumerate(items[:ROWS], start=1):
             initial[f"activity_{row}"] = item.label
-            initial[f"{second}_{row}"] = int(item.points)
+            initial[f"{second}_{row}"] = _points(item)
             if observation.instrument == Instrument.COPM and item.points_secondary is not None:
                 initial[f"satisfaction_{row}"] = int(item.points_secondary)
     else:
         for item in items:
-            initial[f"{VARIABLE_PREFIX}{item.code}"] = str(int(item.points))
+            initial[f"{VARIABLE_PREFIX}{item.code}"] = str(_points(item))
     return initial
 
 
@@ -421,7 +431,8 @@ class ThresholdForm(forms.Form):
             )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         for instrument in Instrument.values:
             name = f"terskel_{instrument}"
             text = cleaned.get(name)

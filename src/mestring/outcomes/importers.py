@@ -17,6 +17,7 @@ import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from mestring.access.actor import Actor
 from mestring.core.importing import CHUNK, RowError, fetch_in
 from mestring.outcomes.models import DEFAULT_VERSIONS, Instrument, Observation, TimePoint
 from mestring.rehab.importers import EpisodeImporter as EpisodeOnlyImporter
@@ -38,10 +39,10 @@ Measure = tuple[str, str, str, Decimal]
 class EpisodeImporter(EpisodeOnlyImporter):
     columns = (*EpisodeOnlyImporter.columns, *(column for column, *_rest in MEASURES))
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, actor: Actor) -> None:
+        super().__init__(actor)
         self.measures: dict[tuple[int, str, str], Observation] = {}
-        self.new_measures: list[tuple[Episode, EpisodeRow, Measure, datetime.date | None]] = []
+        self.new_measures: list[tuple[Episode, EpisodeRow, Measure, datetime.date]] = []
         self.changed_measures: list[Observation] = []
 
     @staticmethod
@@ -61,7 +62,8 @@ class EpisodeImporter(EpisodeOnlyImporter):
         if column.startswith("sppb") and number != number.to_integral_value():
             errors.append(RowError(line, column, "SPPB-skåren må være et helt tall."))
             return None
-        if number.as_tuple().exponent < -2:
+        exponent = number.as_tuple().exponent  # a number, as the value is finite
+        if isinstance(exponent, int) and exponent < -2:
             errors.append(RowError(line, column, "Skåren kan ha høyst to desimaler."))
             return None
         return number
@@ -103,6 +105,7 @@ class EpisodeImporter(EpisodeOnlyImporter):
         for measure in row.more:
             _column, instrument, time_point, total = measure
             day = row.start_date if time_point == TimePoint.START else row.end_date
+            assert day is not None  # check_more refused a measure without its date
             observation = self.measures.get((episode.pk, instrument, time_point))
             if observation is None:
                 self.new_measures.append((episode, row, measure, day))

@@ -31,6 +31,7 @@ class EverydayRehabReport(EpisodeFigures):
             .values_list("episode_id", "time_point", "total")
         )
         for episode_id, time_point, total in observations:
+            assert total is not None  # the query leaves out observations without a total
             if time_point == TimePoint.START:
                 starts.setdefault(episode_id, total)
             else:

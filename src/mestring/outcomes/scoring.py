@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import TypeGuard
 
 from django.utils.translation import gettext as _
 
@@ -146,8 +147,12 @@ class SppbResult:
         return self.balance + self.gait + self.chair
 
 
+def _filled(value: Number | None) -> TypeGuard[Number]:
+    return value is not None and value != ""
+
+
 def _given(*values: Number | None) -> bool:
-    return any(value is not None and value != "" for value in values)
+    return any(_filled(value) for value in values)
 
 
 def sppb_score(
@@ -179,10 +184,10 @@ def sppb_score(
         raise ScoringError(_("Skriv tiden for fem reisninger, eller poeng for reise seg fra stol."))
     return SppbResult(
         balance=_points(balance, _("balanse"))
-        if _given(balance)
+        if _filled(balance)
         else balance_points(side_by_side_s, semi_tandem_s, tandem_s),
-        gait=_points(gait, _("ganghastighet")) if _given(gait) else gait_points(gait_s),
-        chair=_points(chair, _("reise seg fra stol")) if _given(chair) else chair_points(chair_s),
+        gait=_points(gait, _("ganghastighet")) if _filled(gait) else gait_points(gait_s),
+        chair=_points(chair, _("reise seg fra stol")) if _filled(chair) else chair_points(chair_s),
         side_by_side_s=_seconds(side_by_side_s),
         semi_tandem_s=_seconds(semi_tandem_s),
         tandem_s=_seconds(tandem_s),
@@ -229,11 +234,12 @@ def copm_activities(rows: Iterable[tuple[str, Number, Number]]) -> list[Activity
     return activities
 
 
-def copm_scores(activities: list[Activity]) -> tuple[Decimal, Decimal]:
-    """(performance, satisfaction): the means over the activities."""
+def copm_scores(activities: list[Activity]) -> tuple[Decimal | None, Decimal | None]:
+    """(performance, satisfaction): the means over the activities (None for none).
+    copm_activities gives every activity its satisfaction."""
     return (
         mean(activity.score for activity in activities),
-        mean(activity.satisfaction for activity in activities),
+        mean(activity.satisfaction for activity in activities if activity.satisfaction is not None),
     )
 
 
@@ -252,7 +258,7 @@ def psfs_activities(rows: Iterable[tuple[str, Number]]) -> list[Activity]:
     return activities
 
 
-def psfs_score(activities: list[Activity]) -> Decimal:
+def psfs_score(activities: list[Activity]) -> Decimal | None:
     return mean(activity.score for activity in activities)
 
 

@@ -102,18 +102,22 @@ class Series:
     @property
     def chart(self) -> SafeString:
         low, high = SCALES[self.instrument]
-        scored = [row.observation for row in self.rows if row.observation.total is not None]
+        scored = _scored(self.rows)
         lines = [
             charts.Line(
                 str(_("Utførelse")) if self.has_secondary else str(_("Skår")),
-                [(o.observed_on, o.total) for o in scored],
+                [(o.observed_on, total) for o, total in scored],
             )
         ]
         if self.has_secondary:
             lines.append(
                 charts.Line(
                     str(_("Tilfredshet")),
-                    [(o.observed_on, o.total_secondary) for o in scored if o.total_secondary],
+                    [
+                        (o.observed_on, o.total_secondary)
+                        for o, _total in scored
+                        if o.total_secondary
+                    ],
                     dashed=True,
                 )
             )
@@ -129,6 +133,13 @@ class Series:
             "count": len(scored),
         }
         return charts.line_chart(lines, low=low, high=high, label=label)
+
+
+def _scored(rows: list[SeriesRow]) -> list[tuple[Observation, Decimal]]:
+    """The rows' observations that have a total, each with it."""
+    return [
+        (row.observation, total) for row in rows if (total := row.observation.total) is not None
+    ]
 
 
 def person_observations(person: Person) -> QuerySet[Observation]:
@@ -148,14 +159,15 @@ def series_of(observations: list[Observation], limits: dict[str, Decimal]) -> li
     for observation in observations:
         series = by_instrument[observation.instrument]
         row = SeriesRow(observation)
-        scored = [r.observation for r in series.rows if r.observation.total is not None]
-        if observation.total is not None and scored:
-            first, previous = scored[0], scored[-1]
-            row.change_previous = observation.total - previous.total
-            row.change_start = observation.total - first.total
+        scored = _scored(series.rows)
+        total = observation.total
+        if total is not None and scored:
+            first, previous = scored[0][1], scored[-1][1]
+            row.change_previous = total - previous
+            row.change_start = total - first
             row.judgement = classify_change(
-                first.total,
-                observation.total,
+                first,
+                total,
                 series.threshold,
                 higher_is_better=observation.higher_is_better,
             )
@@ -177,7 +189,7 @@ def observation_for_page(person: Person, observation_id: int) -> Observation | N
     )
 
 
-def episode_observations(episode: object) -> list[Observation]:
+def episode_observations(episode: Episode) -> list[Observation]:
     """An episode's measures, oldest first, for `outcomes/_episode_measures.html`."""
     return list(Observation.objects.filter(episode=episode).order_by("observed_on", "pk"))
 

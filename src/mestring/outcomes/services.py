@@ -306,7 +306,7 @@ def observation_record_total(
     """An observation known only by its total (imports of earlier results): SPPB 0–12,
     COPM and PSFS their means. No items are stored."""
     value = scoring.to_decimal(total)
-    ranges = {
+    ranges: dict[str, tuple[int, int]] = {
         Instrument.SPPB: (0, 12),
         Instrument.COPM: (1, 10),
         Instrument.PSFS: (0, 10),

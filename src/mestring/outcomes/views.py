@@ -4,10 +4,12 @@ municipality's thresholds for a meaningful change."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -16,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from mestring.access.decorators import staff_required
 from mestring.access.guard import person_view
 from mestring.access.permissions import ADMIN_UNITS
+from mestring.access.request import StaffRequest
 from mestring.core import csvexport
 from mestring.core.flow import submit
 from mestring.kernel.audit_words import AuditAction
@@ -31,7 +34,8 @@ from mestring.outcomes.models import (
 from mestring.outcomes.templatetags.outcomes import score_text
 from mestring.people.models import Person
 
-RECORDERS = {
+# Each takes the form's common fields and its instrument's measures as keywords.
+RECORDERS: dict[str, Callable[..., Observation]] = {
     Instrument.SPPB: services.sppb_record,
     Instrument.COPM: services.copm_record,
     Instrument.PSFS: services.psfs_record,
@@ -59,7 +63,7 @@ def _saved_message(observation: Observation) -> str:
 @staff_required()
 @person_view(object_type="observations")
 @require_GET
-def person_measures(request: HttpRequest, person: Person) -> HttpResponse:
+def person_measures(request: StaffRequest, person: Person) -> HttpResponseBase:
     context = {
         "person": person,
         "series": selectors.person_series(person),
@@ -68,7 +72,7 @@ def person_measures(request: HttpRequest, person: Person) -> HttpResponse:
     return csvexport.render_or_csv(request, "outcomes/person_measures.html", context)
 
 
-def _preselected(request: HttpRequest, person: Person) -> dict[str, Any]:
+def _preselected(request: StaffRequest, person: Person) -> dict[str, Any]:
     """?forlop=<episode id>&tidspunkt=start|midt|slutt|oppfolging, when they are valid."""
     initial: dict[str, Any] = {}
     raw = request.GET.get("forlop", "")
@@ -80,7 +84,7 @@ def _preselected(request: HttpRequest, person: Person) -> dict[str, Any]:
 
 
 def _observation_form(
-    request: HttpRequest, person: Person, instrument: str, observation: Observation | None
+    request: StaffRequest, person: Person, instrument: str, observation: Observation | None
 ) -> HttpResponse:
     form_class = FORMS[instrument]
     initial = initial_for(observation) if observation else _preselected(request, person)
@@ -119,7 +123,7 @@ def _observation_form(
 @staff_required()
 @person_view(object_type="observation")
 @require_http_methods(["GET", "POST"])
-def observation_create(request: HttpRequest, person: Person, instrument: str) -> HttpResponse:
+def observation_create(request: StaffRequest, person: Person, instrument: str) -> HttpResponse:
     if instrument not in FORMS:
         raise Http404
     return _observation_form(request, person, instrument, None)
@@ -128,7 +132,7 @@ def observation_create(request: HttpRequest, person: Person, instrument: str) ->
 @staff_required()
 @person_view(action=AuditAction.UPDATE, object_type="observation")
 @require_http_methods(["GET", "POST"])
-def observation_edit(request: HttpRequest, person: Person, observation_id: int) -> HttpResponse:
+def observation_edit(request: StaffRequest, person: Person, observation_id: int) -> HttpResponse:
     observation = get_object_or_404(Observation, pk=observation_id, person=person)
     return _observation_form(request, person, observation.instrument, observation)
 
@@ -136,7 +140,9 @@ def observation_edit(request: HttpRequest, person: Person, observation_id: int) 
 @staff_required()
 @person_view(object_type="observation")
 @require_GET
-def observation_detail(request: HttpRequest, person: Person, observation_id: int) -> HttpResponse:
+def observation_detail(
+    request: StaffRequest, person: Person, observation_id: int
+) -> HttpResponseBase:
     observation = selectors.observation_for_page(person, observation_id)
     if observation is None:
         raise Http404
@@ -152,7 +158,7 @@ def observation_detail(request: HttpRequest, person: Person, observation_id: int
 @staff_required()
 @person_view(action=AuditAction.DELETE, object_type="observation")
 @require_http_methods(["GET", "POST"])
-def observation_delete(request: HttpRequest, person: Person, observation_id: int) -> HttpResponse:
+def observation_delete(request: StaffRequest, person: Person, observation_id: int) -> HttpResponse:
     observation = get_object_or_404(Observation, pk=observation_id, person=person)
     if request.method == "POST":
         services.observation_delete(actor=request.actor, observation=observation)
@@ -172,7 +178,7 @@ def _own_thresholds() -> dict[str, Any]:
 
 @staff_required(ADMIN_UNITS)
 @require_http_methods(["GET", "POST"])
-def thresholds(request: HttpRequest) -> HttpResponse:
+def thresholds(request: StaffRequest) -> HttpResponseBase:
     current = _own_thresholds()
     form = ThresholdForm(request.POST or None, current=current)
 

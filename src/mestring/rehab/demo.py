@@ -78,10 +78,10 @@ def build_rehab_demo(
                 ["Fall i hjemmet", "Etter hoftebrudd", "Nedsatt gangfunksjon"]
             ),
         )
-        steps = [EpisodeStatus.REFERRED]
-        assessed = referral + datetime.timedelta(days=rng.randint(1, 4))
+        steps: list[str] = [EpisodeStatus.REFERRED]
+        assessed = min(referral + datetime.timedelta(days=rng.randint(1, 4)), today)
         if stage != "henvist":
-            episode.assessed_on = min(assessed, today)
+            episode.assessed_on = assessed
             if stage == "ikke_aktuell":
                 episode.assessment = "ikke_aktuell"
                 episode.assessment_reason = "Klarer seg godt med dagens hjelp"
@@ -89,21 +89,20 @@ def build_rehab_demo(
             else:
                 episode.assessment = "aktuell"
                 steps.append(EpisodeStatus.WAITING)
-        start = None
+        start: datetime.date | None = None
         if stage in ("pagar", "fullfort", "avbrutt"):
-            start = min(episode.assessed_on + datetime.timedelta(days=rng.randint(3, 14)), today)
+            start = min(assessed + datetime.timedelta(days=rng.randint(3, 14)), today)
             episode.start_date = start
             steps.append(EpisodeStatus.ACTIVE)
-        if stage in ("fullfort", "avbrutt"):
-            length = rng.randint(20, 60) if stage == "fullfort" else rng.randint(3, 15)
-            episode.end_date = min(start + datetime.timedelta(days=length), today)
-            episode.outcome = stage
-            if stage == "avbrutt":
-                episode.end_reason = "Innlagt på sykehus"
-            episode.follow_up_due_on = episode.end_date + datetime.timedelta(
-                weeks=programme.follow_up_weeks
-            )
-            steps.append(stage)
+            if stage in ("fullfort", "avbrutt"):
+                length = rng.randint(20, 60) if stage == "fullfort" else rng.randint(3, 15)
+                end = min(start + datetime.timedelta(days=length), today)
+                episode.end_date = end
+                episode.outcome = stage
+                if stage == "avbrutt":
+                    episode.end_reason = "Innlagt på sykehus"
+                episode.follow_up_due_on = end + datetime.timedelta(weeks=programme.follow_up_weeks)
+                steps.append(stage)
         episode.save()
         EpisodeStatusChange.objects.bulk_create(
             [

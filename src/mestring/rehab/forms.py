@@ -2,29 +2,34 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from mestring.casework.models import Decision
-from mestring.core.forms import DATE_HELP, DateInput
+from mestring.core.forms import DATE_HELP, DateInput, model_choice_field
 from mestring.people.models import Person, Staff, Unit
 from mestring.plans.models import IndividualPlan
 from mestring.rehab.models import (
+    GOAL_ACHIEVED_CHOICES,
     EpisodeAssessment,
-    EpisodeGoal,
     EpisodeOutcome,
     Programme,
     ReferralSource,
 )
 from mestring.rehab.services import MAX_VISIT_MINUTES
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 DATE_ERRORS = {"invalid": _("Datoen må skrives som dd.mm.åååå.")}
 
 
-def date_field(label: str, *, required: bool = True, missing: str = "") -> forms.DateField:
-    errors = dict(DATE_ERRORS)
+def date_field(
+    label: StrOrPromise, *, required: bool = True, missing: StrOrPromise = ""
+) -> forms.DateField:
+    errors: dict[str, StrOrPromise] = dict(DATE_ERRORS)
     if missing:
         errors["required"] = missing
     return forms.DateField(
@@ -34,6 +39,16 @@ def date_field(label: str, *, required: bool = True, missing: str = "") -> forms
         required=required,
         error_messages=errors,
     )
+
+
+class DecisionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Decision) -> str:
+        return _("Vedtak %(day)s") % {"day": obj.decided_on.strftime("%d.%m.%Y")}
+
+
+class PlanChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: IndividualPlan) -> str:
+        return _("Plan fra %(day)s") % {"day": obj.start_date.strftime("%d.%m.%Y")}
 
 
 class ReferralForm(forms.Form):
@@ -61,14 +76,14 @@ class ReferralForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    decision = forms.ModelChoiceField(
+    decision = DecisionChoiceField(
         label=_("Vedtak"),
         help_text=_("Vedtaket forløpet bygger på, hvis det finnes."),
         queryset=Decision.objects.none(),
         required=False,
         error_messages={"invalid_choice": _("Velg et vedtak fra listen.")},
     )
-    plan = forms.ModelChoiceField(
+    plan = PlanChoiceField(
         label=_("Individuell plan"),
         help_text=_("Planen forløpet hører til, hvis det finnes en."),
         queryset=IndividualPlan.objects.none(),
@@ -78,18 +93,12 @@ class ReferralForm(forms.Form):
 
     def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        decisions = self.fields["decision"]
+        decisions = model_choice_field(self, "decision")
         decisions.queryset = Decision.objects.filter(case__person=person).order_by("-decided_on")
         decisions.empty_label = _("Ingen vedtak")
-        decisions.label_from_instance = lambda d: (
-            _("Vedtak %(day)s") % {"day": d.decided_on.strftime("%d.%m.%Y")}
-        )
-        plans = self.fields["plan"]
+        plans = model_choice_field(self, "plan")
         plans.queryset = IndividualPlan.objects.filter(person=person).order_by("-start_date")
         plans.empty_label = _("Ingen plan")
-        plans.label_from_instance = lambda p: (
-            _("Plan fra %(day)s") % {"day": p.start_date.strftime("%d.%m.%Y")}
-        )
 
 
 class AssessForm(forms.Form):
@@ -112,7 +121,8 @@ class AssessForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if (
             cleaned.get("assessment") == EpisodeAssessment.NOT_RELEVANT
             and not (cleaned.get("reason") or "").strip()
@@ -170,7 +180,8 @@ class EndForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if (
             cleaned.get("outcome") == EpisodeOutcome.DISCONTINUED
             and not (cleaned.get("reason") or "").strip()
@@ -199,7 +210,7 @@ class GoalForm(forms.Form):
     )
     achieved = forms.ChoiceField(
         label=_("Måloppnåelse"),
-        choices=[("", _("Ikke vurdert ennå")), *EpisodeGoal._meta.get_field("achieved").choices],
+        choices=[("", _("Ikke vurdert ennå")), *GOAL_ACHIEVED_CHOICES],
         required=False,
         error_messages={"invalid_choice": _("Velg fra listen.")},
     )

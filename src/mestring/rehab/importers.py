@@ -23,8 +23,9 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
+from mestring.access.actor import Actor
 from mestring.access.audit import EventSpec, record_events
 from mestring.core.importing import (
     CHUNK,
@@ -90,7 +91,7 @@ class EpisodeRow:
         """The statuses the episode went through, in order."""
         if self.assessment == EpisodeAssessment.NOT_RELEVANT:
             return [EpisodeStatus.REFERRED, EpisodeStatus.NOT_RELEVANT]
-        steps = [EpisodeStatus.REFERRED]
+        steps: list[str] = [EpisodeStatus.REFERRED]
         if self.assessment:
             steps.append(EpisodeStatus.WAITING)
         if self.start_date:
@@ -113,7 +114,7 @@ class EpisodeRow:
 
 
 class EpisodeImporter(CsvImporter):
-    columns = (
+    columns: ClassVar[tuple[str, ...]] = (
         "person_ref",
         "programme",
         "referral_date",
@@ -127,8 +128,8 @@ class EpisodeImporter(CsvImporter):
     )
     required = ("person_ref", "programme", "referral_date", "referral_source")
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, actor: Actor) -> None:
+        super().__init__(actor)
         self.persons: dict[str, Person] | None = None
         self.programmes: dict[str, Programme] = {}
 
@@ -144,6 +145,7 @@ class EpisodeImporter(CsvImporter):
     def parse(self, row: dict[str, str], line: int, errors: list[RowError]) -> EpisodeRow | None:
         if self.persons is None:
             self.prepare(None)
+        assert self.persons is not None, "prepare() loads the persons"
         person = self.persons.get(row["person_ref"])
         if row["person_ref"] and person is None:
             errors.append(RowError(line, "person_ref", "Fant ingen person med denne referansen."))
@@ -161,14 +163,15 @@ class EpisodeImporter(CsvImporter):
         assessed = self.date(row["assessed_date"], line, "assessed_date", errors)
         start = self.date(row["start_date"], line, "start_date", errors)
         end = self.date(row["end_date"], line, "end_date", errors)
+        # A value not allowed becomes "" with its error, and the row is then refused.
         assessment = row["assessment"]
         if assessment:
-            assessment = self.choice(
-                assessment, EpisodeAssessment.values, line, "assessment", errors
+            assessment = (
+                self.choice(assessment, EpisodeAssessment.values, line, "assessment", errors) or ""
             )
         outcome = row["outcome"]
         if outcome:
-            outcome = self.choice(outcome, EpisodeOutcome.values, line, "outcome", errors)
+            outcome = self.choice(outcome, EpisodeOutcome.values, line, "outcome", errors) or ""
         visits = self.integer(row["visits"], line, "visits", errors)
         if visits is not None and visits > 500:
             errors.append(RowError(line, "visits", "Høyst 500 besøk per forløp."))
@@ -298,7 +301,7 @@ class EpisodeImporter(CsvImporter):
         history: list[tuple[Episode, list[str], str]] = []
         stale_visits: list[int] = []
         new_visits: list[tuple[Episode, list[datetime.date]]] = []
-        outcomes: list[tuple[str, Episode, Person]] = []
+        outcomes: list[tuple[AuditAction, Episode, Person]] = []
         for row in parsed:
             episode = existing.get((row.person.pk, row.programme.pk, row.referral_date))
             if episode is None:

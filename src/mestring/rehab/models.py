@@ -187,6 +187,14 @@ class EpisodeStatusChange(MunicipalityOwned, StatusHistory):
         ordering = ["changed_at", "pk"]
 
 
+# How far an episode's goal was reached; empty while not judged yet.
+GOAL_ACHIEVED_CHOICES = [
+    ("nadd", _("Nådd")),
+    ("delvis", _("Delvis nådd")),
+    ("ikke", _("Ikke nådd")),
+]
+
+
 class EpisodeGoal(MunicipalityOwned):
     """A goal in the person's own words (for COPM/PSFS the activities often are the goals)."""
 
@@ -196,7 +204,7 @@ class EpisodeGoal(MunicipalityOwned):
         _("måloppnåelse"),
         max_length=10,
         blank=True,
-        choices=[("nadd", _("Nådd")), ("delvis", _("Delvis nådd")), ("ikke", _("Ikke nådd"))],
+        choices=GOAL_ACHIEVED_CHOICES,
     )
     position = models.PositiveSmallIntegerField(default=0)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +24,9 @@ from mestring.rehab.models import (
     EpisodeOutcome,
     ReferralSource,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 SPPB_KEYS = ("improved", "unchanged", "worsened", "not_measured")
 
@@ -137,7 +140,7 @@ class EverydayRehabReport(Report):
         return ["figure", "key", "value"], rows
 
     @staticmethod
-    def labels() -> dict[str, dict[str, str]]:
+    def labels() -> dict[str, dict[str, StrOrPromise]]:
         return {
             "sources": dict(ReferralSource.choices),
             "flow": {

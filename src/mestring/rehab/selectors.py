@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet, Sum
 
@@ -76,10 +77,16 @@ def follow_ups_due(today: datetime.date, programme: Programme | None = None) -> 
     return episodes.select_related("person", "programme").order_by("follow_up_due_on", "pk")
 
 
-def with_waiting_days(episodes: list[Episode], today: datetime.date) -> list[Episode]:
-    for episode in episodes:
-        episode.waiting_days = (today - episode.referral_date).days
-    return episodes
+@dataclass
+class WaitingEpisode:
+    """A row of the waiting list: the episode and the days since its referral."""
+
+    episode: Episode
+    waiting_days: int
+
+
+def with_waiting_days(episodes: list[Episode], today: datetime.date) -> list[WaitingEpisode]:
+    return [WaitingEpisode(episode, (today - episode.referral_date).days) for episode in episodes]
 
 
 def all_programmes() -> QuerySet[Programme]:

@@ -7,7 +7,8 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +18,7 @@ from mestring.access.boards import actor_unit_ids, name_persons
 from mestring.access.decorators import staff_required
 from mestring.access.guard import audited_view, person_view
 from mestring.access.permissions import ADMIN_UNITS, REHAB_REGISTER, STATISTICS_VIEW
+from mestring.access.request import StaffRequest
 from mestring.core import csvexport
 from mestring.core.downloads import content_disposition
 from mestring.core.flow import submit
@@ -59,7 +61,7 @@ def _detail(person: Person, episode: Episode) -> HttpResponse:
 @staff_required()
 @person_view(object_type="episodes")
 @require_GET
-def person_episodes(request: HttpRequest, person: Person) -> HttpResponse:
+def person_episodes(request: StaffRequest, person: Person) -> HttpResponseBase:
     page = csvexport.page_or_all(request, selectors.person_episodes(person))
     context = {"person": person, "page": page}
     return csvexport.render_or_csv(request, "rehab/person_episodes.html", context)
@@ -68,8 +70,8 @@ def person_episodes(request: HttpRequest, person: Person) -> HttpResponse:
 @staff_required()
 @person_view(object_type="episode")
 @require_http_methods(["GET", "POST"])
-def episode_create(request: HttpRequest, person: Person) -> HttpResponse:
-    initial = {"referral_date": timezone.localdate()}
+def episode_create(request: StaffRequest, person: Person) -> HttpResponse:
+    initial: dict[str, Any] = {"referral_date": timezone.localdate()}
     programme = selectors.active_programmes().first()
     if programme is not None:
         initial["programme"] = programme.pk
@@ -91,7 +93,7 @@ def episode_create(request: HttpRequest, person: Person) -> HttpResponse:
 @staff_required()
 @person_view(object_type="episode")
 @require_GET
-def episode_detail(request: HttpRequest, person: Person, episode_id: int) -> HttpResponse:
+def episode_detail(request: StaffRequest, person: Person, episode_id: int) -> HttpResponseBase:
     episode = selectors.episode_for_page(person, episode_id)
     if episode is None:
         raise Http404
@@ -120,7 +122,7 @@ def episode_detail(request: HttpRequest, person: Person, episode_id: int) -> Htt
 
 
 def _action(
-    request: HttpRequest,
+    request: StaffRequest,
     person: Person,
     episode: Episode,
     form: forms.Form,
@@ -141,7 +143,7 @@ def _action(
 @staff_required()
 @person_view(action=AuditAction.UPDATE, object_type="episode")
 @require_http_methods(["GET", "POST"])
-def episode_assess(request: HttpRequest, person: Person, episode_id: int) -> HttpResponse:
+def episode_assess(request: StaffRequest, person: Person, episode_id: int) -> HttpResponse:
     episode = _episode(person, episode_id)
     form = rehab_forms.AssessForm(
         request.POST or None, initial={"assessed_on": timezone.localdate()}
@@ -161,7 +163,7 @@ def episode_assess(request: HttpRequest, person: Person, episode_id: int) -> Htt
 @staff_required()
 @person_view(action=AuditAction.UPDATE, object_type="episode")
 @require_http_methods(["GET", "POST"])
-def episode_start(request: HttpRequest, person: Person, episode_id: int) -> HttpResponse:
+def episode_start(request: StaffRequest, person: Person, episode_id: int) -> HttpResponse:
     episode = _episode(person, episode_id)
     form = rehab_forms.StartForm(request.POST or None, initial={"start_date": timezone.localdate()})
     return _action(
@@ -178,9 +180,9 @@ def episode_start(request: HttpRequest, person: Person, episode_id: int) -> Http
 @staff_required()
 @person_view(action=AuditAction.CREATE, object_type="episode_visit")
 @require_http_methods(["GET", "POST"])
-def visit_create(request: HttpRequest, person: Person, episode_id: int) -> HttpResponse:
+def visit_create(request: StaffRequest, person: Person, episode_id: int) -> HttpResponse:
     episode = _episode(person, episode_id)
-    initial = {"visited_on": timezone.localdate()}
+    initial: dict[str, Any] = {"visited_on": timezone.localdate()}
     if request.actor.staff is not None:
         initial["staff"] = request.actor.staff.pk
     form = rehab_forms.VisitForm(request.POST or None, initial=initial)
@@ -198,7 +200,7 @@ def visit_create(request: HttpRequest, person: Person, episode_id: int) -> HttpR
 @staff_required()
 @person_view(action=AuditAction.UPDATE, object_type="episode")
 @require_http_methods(["GET", "POST"])
-def episode_end(request: HttpRequest, person: Person, episode_id: int) -> HttpResponse:
+def episode_end(request: StaffRequest, person: Person, episode_id: int) -> HttpResponse:
     episode = _episode(person, episode_id)
     form = rehab_forms.EndForm(request.POST or None, initial={"end_date": timezone.localdate()})
     return _action(
@@ -216,9 +218,9 @@ def episode_end(request: HttpRequest, person: Person, episode_id: int) -> HttpRe
 @staff_required()
 @person_view(action=AuditAction.UPDATE, object_type="episode")
 @require_http_methods(["GET", "POST"])
-def episode_follow_up(request: HttpRequest, person: Person, episode_id: int) -> HttpResponse:
+def episode_follow_up(request: StaffRequest, person: Person, episode_id: int) -> HttpResponse:
     episode = _episode(person, episode_id)
-    initial = {"followed_up_on": episode.followed_up_on or timezone.localdate()}
+    initial: dict[str, Any] = {"followed_up_on": episode.followed_up_on or timezone.localdate()}
     initial["note"] = episode.follow_up_note
     form = rehab_forms.FollowUpForm(request.POST or None, initial=initial)
     return _action(
@@ -235,7 +237,7 @@ def episode_follow_up(request: HttpRequest, person: Person, episode_id: int) -> 
 @staff_required()
 @person_view(action=AuditAction.CREATE, object_type="episode_goal")
 @require_http_methods(["GET", "POST"])
-def goal_create(request: HttpRequest, person: Person, episode_id: int) -> HttpResponse:
+def goal_create(request: StaffRequest, person: Person, episode_id: int) -> HttpResponse:
     episode = _episode(person, episode_id)
     form = rehab_forms.GoalForm(request.POST or None)
     return _action(
@@ -253,7 +255,7 @@ def goal_create(request: HttpRequest, person: Person, episode_id: int) -> HttpRe
 @staff_required()
 @person_view(action=AuditAction.UPDATE, object_type="episode_goal")
 @require_http_methods(["GET", "POST"])
-def goal_edit(request: HttpRequest, person: Person, episode_id: int, goal_id: int) -> HttpResponse:
+def goal_edit(request: StaffRequest, person: Person, episode_id: int, goal_id: int) -> HttpResponse:
     episode = _episode(person, episode_id)
     goal = get_object_or_404(EpisodeGoal, pk=goal_id, episode=episode)
     form = rehab_forms.GoalForm(
@@ -273,7 +275,7 @@ def goal_edit(request: HttpRequest, person: Person, episode_id: int, goal_id: in
 @staff_required()
 @person_view(action=AuditAction.CREATE, object_type="episode_team_member")
 @require_http_methods(["GET", "POST"])
-def team_add(request: HttpRequest, person: Person, episode_id: int) -> HttpResponse:
+def team_add(request: StaffRequest, person: Person, episode_id: int) -> HttpResponse:
     episode = _episode(person, episode_id)
     form = rehab_forms.TeamMemberForm(
         request.POST or None, initial={"started_on": timezone.localdate()}
@@ -293,7 +295,9 @@ def team_add(request: HttpRequest, person: Person, episode_id: int) -> HttpRespo
 @staff_required()
 @person_view(action=AuditAction.UPDATE, object_type="episode_team_member")
 @require_http_methods(["GET", "POST"])
-def team_end(request: HttpRequest, person: Person, episode_id: int, member_id: int) -> HttpResponse:
+def team_end(
+    request: StaffRequest, person: Person, episode_id: int, member_id: int
+) -> HttpResponse:
     episode = _episode(person, episode_id)
     member = get_object_or_404(
         EpisodeTeamMember.objects.select_related("staff__user"), pk=member_id, episode=episode
@@ -314,7 +318,7 @@ def team_end(request: HttpRequest, person: Person, episode_id: int, member_id: i
 # --- Work list
 
 
-def _chosen_programme(request: HttpRequest, programmes: list[Programme]) -> Programme | None:
+def _chosen_programme(request: StaffRequest, programmes: list[Programme]) -> Programme | None:
     code = request.GET.get("program", "").strip()
     return next((p for p in programmes if p.code == code), None)
 
@@ -322,13 +326,13 @@ def _chosen_programme(request: HttpRequest, programmes: list[Programme]) -> Prog
 @staff_required(REHAB_REGISTER)
 @audited_view(object_type="episode_waiting_list")
 @require_GET
-def waiting_list(request: HttpRequest) -> HttpResponse:
+def waiting_list(request: StaffRequest) -> HttpResponseBase:
     today = timezone.localdate()
     programmes = list(Programme.objects.order_by("name"))
     programme = _chosen_programme(request, programmes)
     page = csvexport.page_or_all(request, selectors.waiting_list(programme))
-    page.object_list = list(page.object_list)
-    selectors.with_waiting_days(page.object_list, today)
+    waiting = selectors.with_waiting_days(list(page.object_list), today)
+    page.object_list = waiting
     follow_ups = csvexport.page_or_all(
         request, selectors.follow_ups_due(today, programme), param="oppfolging"
     )
@@ -338,7 +342,7 @@ def waiting_list(request: HttpRequest) -> HttpResponse:
     own_units = actor_unit_ids(request.actor)
     name_persons(
         request.actor,
-        [*page.object_list, *follow_ups.object_list],
+        [*(row.episode for row in waiting), *follow_ups.object_list],
         action=AuditAction.EXPORT if csvexport.wants_csv(request) else AuditAction.VIEW,
         object_type="episode_waiting_list",
         own_unit_work=lambda episode: episode.programme.unit_id in own_units,
@@ -358,7 +362,7 @@ def waiting_list(request: HttpRequest) -> HttpResponse:
 
 @staff_required(ADMIN_UNITS)
 @require_GET
-def programme_list(request: HttpRequest) -> HttpResponse:
+def programme_list(request: StaffRequest) -> HttpResponseBase:
     return csvexport.render_or_csv(
         request, "rehab/programme_list.html", {"programmes": list(selectors.all_programmes())}
     )
@@ -366,7 +370,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
 
 @staff_required(ADMIN_UNITS)
 @require_http_methods(["GET", "POST"])
-def programme_edit(request: HttpRequest, programme_id: int | None = None) -> HttpResponse:
+def programme_edit(request: StaffRequest, programme_id: int | None = None) -> HttpResponse:
     programme = get_object_or_404(Programme, pk=programme_id) if programme_id else None
     form = rehab_forms.ProgrammeForm(
         request.POST or None, initial=rehab_forms.ProgrammeForm.initial_for(programme)
@@ -391,10 +395,13 @@ def programme_edit(request: HttpRequest, programme_id: int | None = None) -> Htt
 
 @staff_required(STATISTICS_VIEW)
 @require_GET
-def report(request: HttpRequest) -> HttpResponse:
+def report(request: StaffRequest) -> HttpResponse:
     year, year_error = chosen_year(request)
     # The registered class: its SPPB change is counted where the measures are.
-    rehab_report = report_class(EverydayRehabReport.name)(year=year)
+    report_type = report_class(EverydayRehabReport.name)
+    if not issubclass(report_type, EverydayRehabReport):
+        raise TypeError(f"{report_type.__name__} is not an everyday-rehab report")
+    rehab_report = report_type(year=year)
     result = rehab_report.compute()
     if request.GET.get("format") == "csv" and not year_error:
         response = HttpResponse(rehab_report.as_csv(result), content_type="text/csv; charset=utf-8")
