@@ -10,7 +10,7 @@ the decision is the person's own, no date in the future) are made here too.
 from __future__ import annotations
 
 import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
@@ -23,7 +23,7 @@ from mestring.access.permissions import REHAB_REGISTER
 from mestring.api.auth import context, endpoint
 from mestring.api.errors import field_invalid
 from mestring.api.pagination import Paging, page_of
-from mestring.api.schemas import MAX_ID, Day, PastDay, Strict, responses, text
+from mestring.api.schemas import CLEAN_TEXT, MAX_ID, Day, PastDay, Strict, responses
 from mestring.casework.models import Decision
 from mestring.institutions import selectors
 from mestring.institutions import services as stay_services
@@ -79,39 +79,39 @@ class StayPage(Schema):
 class StayFilters(Schema):
     stay_type: StayTypeCode | None = Field(None, description="Bare denne typen opphold.")
     unit_id: int | None = Field(None, ge=1, le=MAX_ID, description="Bare denne enheten.")
-    active_on: Day | None = Field(  # type: ignore[valid-type]
+    active_on: Day | None = Field(
         None, description="Bare opphold der personen ligger i seng natten etter denne datoen."
     )
-    date_from: Day | None = Field(None, description="Innlagt denne datoen eller senere.")  # type: ignore[valid-type]
-    date_to: Day | None = Field(None, description="Innlagt denne datoen eller tidligere.")  # type: ignore[valid-type]
+    date_from: Day | None = Field(None, description="Innlagt denne datoen eller senere.")
+    date_to: Day | None = Field(None, description="Innlagt denne datoen eller tidligere.")
 
 
 class StayAdmitIn(Strict):
     unit_id: int = Field(..., ge=1, le=MAX_ID)
     stay_type: StayTypeCode
-    admitted_on: PastDay  # type: ignore[valid-type]
+    admitted_on: PastDay
     decision_id: int | None = Field(None, ge=1, le=MAX_ID)
     agreement_id: int | None = Field(None, ge=1, le=MAX_ID)
-    note: text(2000) = ""  # type: ignore[valid-type]
+    note: Annotated[str, Field(max_length=2000), CLEAN_TEXT] = ""
     over_capacity: bool = Field(
         False, description="Legg inn selv om enheten ikke har ledig seng (registreres)."
     )
 
 
 class StayDischargeIn(Strict):
-    discharged_on: PastDay  # type: ignore[valid-type]
+    discharged_on: PastDay
     discharged_to: DestinationCode
 
 
 class RehabPlanIn(Strict):
-    goals: text(3000)  # type: ignore[valid-type]
-    daily_training: text(3000) = ""  # type: ignore[valid-type]
+    goals: Annotated[str, Field(max_length=3000), CLEAN_TEXT]
+    daily_training: Annotated[str, Field(max_length=3000), CLEAN_TEXT] = ""
     physio_minutes_per_day: int | None = Field(None, ge=0, le=600)
     responsible_id: int | None = Field(None, ge=1, le=MAX_ID)
 
 
 class BoardQuery(Schema):
-    day: Day | None = Field(None, description="Datoen (åååå-mm-dd); i dag om den mangler.")  # type: ignore[valid-type]
+    day: Day | None = Field(None, description="Datoen (åååå-mm-dd); i dag om den mangler.")
 
 
 class BoardStayOut(Schema):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
@@ -25,7 +25,7 @@ from mestring.access.permissions import REHAB_REGISTER
 from mestring.api.auth import context, endpoint
 from mestring.api.errors import field_invalid
 from mestring.api.pagination import Paging, page_of
-from mestring.api.schemas import MAX_ID, Strict, responses, text
+from mestring.api.schemas import CLEAN_TEXT, MAX_ID, Strict, responses
 from mestring.casework.models import Decision
 from mestring.kernel.audit_words import AuditAction
 from mestring.outcomes.selectors import episode_observations
@@ -49,7 +49,7 @@ SourceCode = Literal["sykehus", "fastlege", "hjemmetjeneste", "sykehjem", "tjene
 AssessmentCode = Literal["aktuell", "ikke_aktuell"]
 OutcomeCode = Literal["fullfort", "avbrutt"]
 AchievedCode = Literal["", "nadd", "delvis", "ikke"]
-ProgrammeCode = text(50)
+ProgrammeCode = Annotated[str, Field(max_length=50), CLEAN_TEXT]
 
 
 # --- Schemas
@@ -185,22 +185,22 @@ class FollowUpDuePage(Schema):
 
 
 class EpisodeFilter(Schema):
-    programme: ProgrammeCode | None = Field(None, description="Programmets kode.")  # type: ignore[valid-type]
+    programme: ProgrammeCode | None = Field(None, description="Programmets kode.")
     status: EpisodeStatusCode | None = None
     referred_from: datetime.date | None = Field(None, description="Henvist fra og med.")
     referred_to: datetime.date | None = Field(None, description="Henvist til og med.")
 
 
 class ProgrammeFilter(Schema):
-    programme: ProgrammeCode | None = Field(None, description="Programmets kode.")  # type: ignore[valid-type]
+    programme: ProgrammeCode | None = Field(None, description="Programmets kode.")
 
 
 class ReferralIn(Strict):
-    programme: ProgrammeCode  # type: ignore[valid-type]
+    programme: ProgrammeCode
     referral_date: datetime.date
     referral_source: SourceCode
-    referred_by: text(200) = ""  # type: ignore[valid-type]
-    reason: text(3000) = ""  # type: ignore[valid-type]
+    referred_by: Annotated[str, Field(max_length=200), CLEAN_TEXT] = ""
+    reason: Annotated[str, Field(max_length=3000), CLEAN_TEXT] = ""
     decision_id: int | None = Field(None, ge=1, le=MAX_ID)
     plan_id: int | None = Field(None, ge=1, le=MAX_ID)
 
@@ -208,7 +208,7 @@ class ReferralIn(Strict):
 class AssessIn(Strict):
     assessed_on: datetime.date
     assessment: AssessmentCode
-    reason: text(500) = ""  # type: ignore[valid-type]
+    reason: Annotated[str, Field(max_length=500), CLEAN_TEXT] = ""
 
 
 class StartIn(Strict):
@@ -221,26 +221,26 @@ class VisitIn(Strict):
         None, ge=1, le=MAX_ID, description="Hvem som gjorde besøket; tomt er nøkkelens eier."
     )
     minutes: int = Field(..., ge=1, le=MAX_VISIT_MINUTES)
-    note: text(500) = ""  # type: ignore[valid-type]
+    note: Annotated[str, Field(max_length=500), CLEAN_TEXT] = ""
 
 
 class EndIn(Strict):
     outcome: OutcomeCode
     end_date: datetime.date
-    reason: text(500) = ""  # type: ignore[valid-type]
+    reason: Annotated[str, Field(max_length=500), CLEAN_TEXT] = ""
 
 
 class FollowUpIn(Strict):
     followed_up_on: datetime.date
-    note: text(3000) = ""  # type: ignore[valid-type]
+    note: Annotated[str, Field(max_length=3000), CLEAN_TEXT] = ""
 
 
 class GoalIn(Strict):
-    text: text(500)  # type: ignore[valid-type]
+    text: Annotated[str, Field(max_length=500), CLEAN_TEXT]
 
 
 class GoalUpdateIn(Strict):
-    text: text(500)  # type: ignore[valid-type]
+    text: Annotated[str, Field(max_length=500), CLEAN_TEXT]
     achieved: AchievedCode = ""
 
 
