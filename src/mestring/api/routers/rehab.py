@@ -330,10 +330,10 @@ def _episode_out(person: Person, episode_id: int) -> dict:
         "decision_id": episode.decision_id,
         "plan_id": episode.plan_id,
         "visit_minutes": episode.visit_minutes or 0,
-        "goals": [_goal_out(g) for g in parts["goals"]],  # type: ignore[attr-defined]
-        "team": [_member_out(m) for m in parts["team"]],  # type: ignore[attr-defined]
-        "visits": [_visit_out(v) for v in parts["visits"]],  # type: ignore[attr-defined]
-        "history": [_change_out(c) for c in parts["history"]],  # type: ignore[attr-defined]
+        "goals": [_goal_out(g) for g in parts["goals"]],
+        "team": [_member_out(m) for m in parts["team"]],
+        "visits": [_visit_out(v) for v in parts["visits"]],
+        "history": [_change_out(c) for c in parts["history"]],
         "observations": [
             {
                 "id": o.pk,
