@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, cast
 
 from django import forms
 from django.db.models import Prefetch, QuerySet
@@ -58,6 +58,7 @@ from mestring.casework.models import (
     CaseKind,
     CaseStatus,
     Decision,
+    DecisionSubject,
     LegalBasis,
 )
 from mestring.catalogue.models import Service
@@ -493,7 +494,7 @@ def decision_make(
             "outcome": data.outcome,
             "reasons": data.reasons,
             "legal_basis": _legal_basis_default(
-                SUGGESTED_LEGAL_BASIS[data.subject], data.legal_basis_id
+                SUGGESTED_LEGAL_BASIS[DecisionSubject(data.subject)], data.legal_basis_id
             ),
             "decided_on": data.decided_on,
             "valid_from": _blank(data.valid_from),
@@ -809,7 +810,8 @@ def appeal_transition(
     )
     # The web form lists only the statuses the table allows; here every status is read,
     # so the service's table says why this one is not (409).
-    form.fields["to_status"].choices = AppealStatus.choices
+    # AppealOutcomeForm declares `to_status` a ChoiceField.
+    cast(forms.ChoiceField, form.fields["to_status"]).choices = AppealStatus.choices
     cleaned = _validated(form)
     moved = case_services.appeal_transition(actor=_actor(request), appeal=appeal, **cleaned)
     return appeal_out(moved)

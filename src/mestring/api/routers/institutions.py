@@ -18,9 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema, Status
 
-from mestring.access.boards import actor_unit_ids, name_persons
+from mestring.access.boards import actor_unit_ids
 from mestring.access.permissions import REHAB_REGISTER
 from mestring.api.auth import context, endpoint
+from mestring.api.boards import name_rows
 from mestring.api.errors import field_invalid
 from mestring.api.pagination import Paging, page_of
 from mestring.api.schemas import CLEAN_TEXT, MAX_ID, Day, PastDay, Strict, responses
@@ -390,12 +391,14 @@ def bed_board(request: HttpRequest, query: Query[BoardQuery]) -> dict:
     own_units = actor_unit_ids(actor)
     # As on the web: names only for those who may see the person or work in the unit
     # of the stay; each name given is in the person's access log.
-    name_persons(
+    rows = name_rows(
         actor,
         [stay for entry in board for stay in entry.stays],
         object_type="bed_board",
+        person_of=lambda stay: stay.person,
         own_unit_work=lambda stay: stay.unit_id in own_units,
     )
+    named = {row.row.pk for row in rows if row.named}
     units = []
     for entry in board:
         units.append(
@@ -409,13 +412,14 @@ def bed_board(request: HttpRequest, query: Query[BoardQuery]) -> dict:
                 "stays": [
                     {
                         "stay_id": stay.pk,
-                        "person_id": stay.person_id if stay.named else None,
-                        "family_name": stay.person.family_name if stay.named else "",
-                        "given_name": stay.person.given_name if stay.named else "",
-                        "named": stay.named,
+                        "person_id": stay.person_id if stay.pk in named else None,
+                        "family_name": stay.person.family_name if stay.pk in named else "",
+                        "given_name": stay.person.given_name if stay.pk in named else "",
+                        "named": stay.pk in named,
                         "stay_type": stay.stay_type,
                         "admitted_on": stay.admitted_on,
-                        "days_so_far": stay.days_so_far,
+                        # As the board's selector counts them, from the chosen day.
+                        "days_so_far": (chosen - stay.admitted_on).days,
                     }
                     for stay in entry.stays
                 ],

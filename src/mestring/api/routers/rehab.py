@@ -20,9 +20,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema, Status
 
-from mestring.access.boards import actor_unit_ids, name_persons
+from mestring.access.boards import actor_unit_ids
 from mestring.access.permissions import REHAB_REGISTER
 from mestring.api.auth import context, endpoint
+from mestring.api.boards import Named, name_rows
 from mestring.api.errors import field_invalid
 from mestring.api.pagination import Paging, page_of
 from mestring.api.schemas import CLEAN_TEXT, MAX_ID, Strict, responses
@@ -359,8 +360,10 @@ def _dates_in_order(first: datetime.date | None, last: datetime.date | None) -> 
 
 
 def _programme(code: str | None, *, active_only: bool = False) -> Programme | None:
-    if code is None:
-        return None
+    return None if code is None else _programme_of(code, active_only=active_only)
+
+
+def _programme_of(code: str, *, active_only: bool = False) -> Programme:
     programmes = Programme.objects.filter(is_active=True) if active_only else Programme.objects
     programme = programmes.filter(code=code.strip()).first()
     if programme is None:
@@ -393,17 +396,18 @@ def programme_list(request: HttpRequest) -> list[dict]:
 # --- Work lists (several persons)
 
 
-def _naming(request: HttpRequest) -> Callable[[list[Episode]], list[Episode]]:
+def _naming(request: HttpRequest) -> Callable[[list[Episode]], list[Named[Episode]]]:
     """As on the web: names only for those who may see the person or whose unit runs the
     programme; each name given is in the person's access log."""
     actor = context(request).actor
 
-    def prepare(episodes: list[Episode]) -> list[Episode]:
+    def prepare(episodes: list[Episode]) -> list[Named[Episode]]:
         own_units = actor_unit_ids(actor)
-        return name_persons(
+        return name_rows(
             actor,
             episodes,
             object_type="episode_waiting_list",
+            person_of=lambda episode: episode.person,
             own_unit_work=lambda episode: episode.programme.unit_id in own_units,
         )
 
@@ -426,16 +430,15 @@ def waiting_list(
 ) -> dict:
     today = timezone.localdate()
 
-    def convert(episode: Episode) -> dict:
+    def convert(row: Named[Episode]) -> dict:
+        episode = row.row
         return {
             "id": episode.pk,
-            "person_id": episode.person_id if episode.named else None,
+            "person_id": episode.person_id if row.named else None,
             "person_name": (
-                f"{episode.person.family_name}, {episode.person.given_name}"
-                if episode.named
-                else ""
+                f"{episode.person.family_name}, {episode.person.given_name}" if row.named else ""
             ),
-            "named": episode.named,
+            "named": row.named,
             "programme": episode.programme.code,
             "programme_name": episode.programme.name,
             "referral_date": episode.referral_date,
@@ -468,16 +471,15 @@ def follow_ups_due(
 ) -> dict:
     episodes = selectors.follow_ups_due(timezone.localdate(), _programme(filters.programme))
 
-    def convert(episode: Episode) -> dict:
+    def convert(row: Named[Episode]) -> dict:
+        episode = row.row
         return {
             "id": episode.pk,
-            "person_id": episode.person_id if episode.named else None,
+            "person_id": episode.person_id if row.named else None,
             "person_name": (
-                f"{episode.person.family_name}, {episode.person.given_name}"
-                if episode.named
-                else ""
+                f"{episode.person.family_name}, {episode.person.given_name}" if row.named else ""
             ),
-            "named": episode.named,
+            "named": row.named,
             "programme": episode.programme.code,
             "programme_name": episode.programme.name,
             "end_date": episode.end_date,
@@ -539,7 +541,7 @@ def episode_create(
     *,
     person: Person,
 ) -> Status:
-    programme = _programme(data.programme, active_only=True)
+    programme = _programme_of(data.programme, active_only=True)
     decision = plan = None
     if data.decision_id is not None:
         decision = Decision.objects.filter(case__person=person, pk=data.decision_id).first()

@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema, Status
 from pydantic import AfterValidator
 
-from mestring.access.actor import Actor
 from mestring.access.models import Block, CareRelation
+from mestring.access.request import StaffActor
 from mestring.api.auth import context, endpoint
 from mestring.api.errors import field_invalid, form_invalid
 from mestring.api.pagination import Paging, page_of
@@ -809,7 +809,7 @@ def follow_up_done(
 # --- The actor's own lists across persons
 
 
-def _visible_person_ids(actor: Actor) -> QuerySet:
+def _visible_person_ids(actor: StaffActor) -> QuerySet:
     """Persons the actor has an active care relation to and is not blocked from, as the
     guard decides for one person (emergency access does not put persons on a list)."""
     staff = actor.staff
