@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Annotated, Literal
 
 from django.http import Http404, HttpRequest
@@ -254,8 +255,8 @@ def _name(staff: Staff | None) -> str:
     return staff.user.get_full_name() or staff.user.username
 
 
-def _number(value: object) -> float | None:
-    return None if value is None else float(value)  # type: ignore[arg-type]
+def _number(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
 
 
 def episode_summary(episode: Episode) -> dict:
