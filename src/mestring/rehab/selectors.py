@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import datetime
-from typing import TypedDict
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Count, QuerySet, Sum
-from django_stubs_ext import WithAnnotations
 
 from mestring.people.models import Person
 from mestring.rehab.models import (
@@ -18,6 +17,10 @@ from mestring.rehab.models import (
     Programme,
     Visit,
 )
+
+if TYPE_CHECKING:
+    # A test dependency: only for the type checker.
+    from django_stubs_ext import WithAnnotations
 
 WAITING_STATUSES = (EpisodeStatus.REFERRED, EpisodeStatus.WAITING)
 FOLLOW_UP_AHEAD_DAYS = 14
