@@ -400,3 +400,41 @@ def test_operator_rows_are_administration_and_need_no_user(world):
     }
     with pytest.raises(ValueError):
         run(actor_for(world.owner), bundle, operator=True)
+
+
+def test_a_code_that_is_not_text_is_not_a_code(other):
+    """A coding whose `code` is not a string (a list, an object) is no known code: the
+    goal keeps its default, instead of the import failing on the odd value."""
+    bundle = minimal_bundle(synthetic())
+    _set(
+        bundle,
+        2,
+        "achievementStatus",
+        {"coding": [{"system": codes.HL7_GOAL_ACHIEVEMENT, "code": ["achieved"]}]},
+    )
+    outcome = run(other, bundle)
+    assert outcome.ok, outcome.errors
+    with activate(other.municipality):
+        assert Goal.objects.get(plan__person=outcome.person).achievement == "ikke_startet"
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda b: {**b, "type": ["collection"]}, "Bundle mangler gyldig type"),
+        (lambda b: _set(b, 1, "status", ["active"]), "CarePlan «c1»: ukjent status"),
+        (
+            lambda b: _set(b, 2, "lifecycleStatus", {"code": "active"}),
+            "Goal «g1»: ukjent eller manglende lifecycleStatus",
+        ),
+    ],
+)
+def test_a_status_that_is_not_text_is_refused_with_a_message(other, change, message):
+    """Any JSON may stand where a status should: a list or an object is refused as an
+    unknown status, not a crash."""
+    bundle = change(minimal_bundle(synthetic()))
+    before = counts(other.municipality)
+    outcome = run(other, bundle)
+    assert not outcome.ok
+    assert any(message in error for error in outcome.errors), outcome.errors
+    assert counts(other.municipality) == before

@@ -18,7 +18,7 @@ import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
@@ -31,6 +31,7 @@ from mestring.access.audit import access_ground, counting_events, record_event
 from mestring.access.guard import require_person, view_transaction
 from mestring.access.middleware import build_actor
 from mestring.access.models import AuditOutcome, AuditPurpose
+from mestring.access.request import StaffActor
 from mestring.api.errors import ScopeMissing
 from mestring.api.models import ApiToken
 from mestring.api.services import token_for
@@ -42,7 +43,7 @@ from mestring.tenancy.context import activate
 @dataclass(frozen=True)
 class ApiContext:
     token: ApiToken
-    actor: Actor
+    actor: StaffActor
 
 
 class TokenAuth(HttpBearer):
@@ -58,7 +59,8 @@ class TokenAuth(HttpBearer):
         staff = api_token.staff
         request.user = staff.user
         with activate(staff.municipality):
-            actor = build_actor(request, staff)
+            # Built from the token's staff membership, so its `staff` is there.
+            actor = cast(StaffActor, build_actor(request, staff))
         return ApiContext(token=api_token, actor=actor)
 
 
@@ -68,7 +70,7 @@ _token_auth = TokenAuth()
 
 
 def context(request: HttpRequest) -> ApiContext:
-    return request.auth  # type: ignore[attr-defined, no-any-return]
+    return request.auth  # type: ignore[attr-defined]  # set by ninja: what TokenAuth returned
 
 
 def _refuse(actor: Actor, request: HttpRequest, operation: str) -> None:
@@ -87,7 +89,7 @@ def endpoint(
     object_type: str,
     permission: str | None = None,
     person: bool = False,
-    action: str = AuditAction.VIEW,
+    action: AuditAction = AuditAction.VIEW,
     administrative_permission: str | None = None,
 ) -> Callable:
     """Wrap an operation. With `person=True` the operation takes `person_id` and
@@ -127,12 +129,14 @@ def endpoint(
                 if not ctx:
                     return run(request, *args, **path)  # the operation answers 401 itself
                 setattr(request, _CONTEXT, ctx)
-                request.auth = ctx  # type: ignore[attr-defined]
+                request.auth = ctx  # type: ignore[attr-defined]  # as ninja sets it
                 with activate(ctx.actor.municipality):
                     try:
                         authorise(request, path)
                     except Exception as exc:
-                        return run.__self__.api.on_exception(request, exc)  # type: ignore[attr-defined]
+                        # `run` is the bound method of ninja's Operation, which knows its api.
+                        api = run.__self__.api  # type: ignore[attr-defined]  # a bound method
+                        return api.on_exception(request, exc)
                 return run(request, *args, **path)
 
             return run_authorised
@@ -152,7 +156,7 @@ def endpoint(
         # ninja reads the operation's parameters from this signature: the view's own,
         # with its annotations resolved in its module, without the injected `person`.
         signature = inspect.signature(view, eval_str=True)
-        wrapper.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        wrapper.__signature__ = signature.replace(  # type: ignore[attr-defined]  # read by inspect
             parameters=[p for p in signature.parameters.values() if p.name != "person"]
         )
         return decorate_view(authorise_first)(wrapper)

@@ -5,6 +5,9 @@ Only a SHA-256 hash of the token is stored; the token itself is shown once.
 
 from __future__ import annotations
 
+import datetime
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -12,8 +15,11 @@ from django.utils.translation import gettext_lazy as _
 from mestring.people.models import Staff
 from mestring.tenancy.models import MunicipalityOwned
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 # scope: label. Read and write per area.
-SCOPES: dict[str, str] = {
+SCOPES: dict[str, StrOrPromise] = {
     "persons:read": _("Personer: lese"),
     "persons:write": _("Personer: registrere"),
     "referrals:read": _("Meldinger om behov: lese"),
@@ -54,11 +60,11 @@ class ApiToken(MunicipalityOwned):
     def __str__(self) -> str:
         return self.name
 
-    def is_usable(self, now: object = None) -> bool:
+    def is_usable(self, now: datetime.datetime | None = None) -> bool:
         now = now or timezone.now()
         if self.revoked_at is not None:
             return False
-        return self.expires_at is None or self.expires_at > now  # type: ignore[operator]
+        return self.expires_at is None or self.expires_at > now
 
     @property
     def scope_labels(self) -> list[str]:

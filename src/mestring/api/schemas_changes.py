@@ -4,11 +4,11 @@ case from a message of need. The responses reuse the schemas in `api/schemas.py`
 from __future__ import annotations
 
 import datetime
+from typing import Annotated
 
 from ninja import Field
 
-from mestring.api.schemas import MAX_ID, AchievementCode, GoalStatusCode, Strict
-from mestring.api.schemas import text as text_field  # `text` is also a field name below
+from mestring.api.schemas import CLEAN_TEXT, MAX_ID, AchievementCode, GoalStatusCode, Strict
 
 
 class GoalPatchIn(Strict):
@@ -16,7 +16,7 @@ class GoalPatchIn(Strict):
     except `target_date`, where null clears the date. `expected_version` is the plan's
     version when you read it (409 if it has changed)."""
 
-    text: text_field(2000) | None = None  # type: ignore[valid-type]
+    text: Annotated[str, Field(max_length=2000), CLEAN_TEXT] | None = None
     status: GoalStatusCode | None = None
     achievement: AchievementCode | None = None
     target_date: datetime.date | None = None
@@ -53,7 +53,7 @@ class PlanCreateIn(Strict):
     end_date: Day | None = None
     next_revision_on: Day | None = None
     decision_id: int | None = Field(None, ge=1, le=MAX_ID)
-    what_matters: text_field(5000) = ""  # type: ignore[valid-type]
+    what_matters: Annotated[str, Field(max_length=5000), CLEAN_TEXT] = ""
 
 
 class PlanCloseIn(Strict):
@@ -61,7 +61,7 @@ class PlanCloseIn(Strict):
     refused (409) if the plan has changed since you read it."""
 
     end_date: Day
-    note: text_field(500)  # type: ignore[valid-type]
+    note: Annotated[str, Field(max_length=500), CLEAN_TEXT]
     expected_version: int | None = Field(None, ge=1, le=MAX_ID)
 
 
@@ -72,8 +72,8 @@ class ParticipantIn(Strict):
     staff_id: int | None = Field(None, ge=1, le=MAX_ID)
     unit_id: int | None = Field(None, ge=1, le=MAX_ID)
     relative_id: int | None = Field(None, ge=1, le=MAX_ID)
-    role: text_field(150)  # type: ignore[valid-type]
-    contribution: text_field(2000) = ""  # type: ignore[valid-type]
+    role: Annotated[str, Field(max_length=150), CLEAN_TEXT]
+    contribution: Annotated[str, Field(max_length=2000), CLEAN_TEXT] = ""
     expected_version: int | None = Field(None, ge=1, le=MAX_ID)
 
 
@@ -95,7 +95,7 @@ class EvaluationIn(Strict):
     goal_id: int | None = Field(None, ge=1, le=MAX_ID)
     evaluated_on: Day
     achievement: AchievementCode | None = None
-    text: text_field(5000)  # type: ignore[valid-type]
+    text: Annotated[str, Field(max_length=5000), CLEAN_TEXT]
     expected_version: int | None = Field(None, ge=1, le=MAX_ID)
 
 
@@ -115,7 +115,7 @@ class CoordinatorAppointIn(Strict):
 
     coordinator_id: int = Field(..., ge=1, le=MAX_ID)
     started_on: Day
-    person_wish: text_field(500) = ""  # type: ignore[valid-type]
+    person_wish: Annotated[str, Field(max_length=500), CLEAN_TEXT] = ""
     declined_individual_plan: bool = False
     decision_id: int | None = Field(None, ge=1, le=MAX_ID)
 
@@ -192,8 +192,8 @@ class ParticipantPatchIn(Strict):
     staff_id: int | None = Field(None, ge=1, le=MAX_ID)
     unit_id: int | None = Field(None, ge=1, le=MAX_ID)
     relative_id: int | None = Field(None, ge=1, le=MAX_ID)
-    role: text_field(150) | None = None  # type: ignore[valid-type]
-    contribution: text_field(2000) | None = None  # type: ignore[valid-type]
+    role: Annotated[str, Field(max_length=150), CLEAN_TEXT] | None = None
+    contribution: Annotated[str, Field(max_length=2000), CLEAN_TEXT] | None = None
     expected_version: int = Field(..., ge=1, le=MAX_ID)
 
 

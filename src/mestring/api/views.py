@@ -3,25 +3,27 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mestring.access.decorators import staff_required
+from mestring.access.request import StaffRequest
 from mestring.api import services
 from mestring.api.forms import TokenForm
 from mestring.api.models import ApiToken
 from mestring.core.csvexport import render_or_csv
 
 
-def _own_tokens(request: HttpRequest) -> list[ApiToken]:
+def _own_tokens(request: StaffRequest) -> list[ApiToken]:
     return list(ApiToken.objects.filter(staff=request.actor.staff).order_by("-created_at", "-pk"))
 
 
 @staff_required()
 @require_http_methods(["GET", "POST"])
-def token_list(request: HttpRequest) -> HttpResponse:
+def token_list(request: StaffRequest) -> HttpResponseBase:
     form = TokenForm(request.POST or None)
     created = None
     if request.method == "POST" and form.is_valid():
@@ -43,7 +45,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
 
 @staff_required()
 @require_POST
-def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+def token_revoke(request: StaffRequest, token_id: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=token_id, staff=request.actor.staff)
     services.token_revoke(actor=request.actor, token=token)
     messages.success(request, _("Nøkkelen «%(name)s» er trukket tilbake.") % {"name": token.name})

@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from decimal import Decimal
-from typing import Any
+from typing import Any, overload
 
 from django.db.models import F, Prefetch
 from django.utils import timezone
@@ -81,6 +81,10 @@ def _period(start: Any, end: Any) -> Json:
     return {"start": start, "end": end}
 
 
+@overload
+def _staff_reference(staff: Staff) -> Json: ...
+@overload
+def _staff_reference(staff: Staff | None) -> Json | None: ...
 def _staff_reference(staff: Staff | None) -> Json | None:
     if staff is None:
         return None
@@ -199,7 +203,7 @@ class _Builder:
             status = codes.CarePlanActivityStatus.IN_PROGRESS
         else:
             status = codes.CarePlanActivityStatus.UNKNOWN
-        performers = []
+        performers: list[Json | None] = []  # no staff: None, left out by _clean
         if measure.responsible_unit:
             performers.append({"type": "Organization", "display": measure.responsible_unit.name})
         performers.append(_staff_reference(measure.responsible_staff))
@@ -305,9 +309,9 @@ class _Builder:
     def member_reference(self, member: GroupMember) -> Json:
         if member.kind == MemberKind.PERSON:
             return self.patient_ref
-        if member.staff_id:
+        if member.staff is not None:
             return _staff_reference(member.staff)
-        if member.relative_id:
+        if member.relative is not None:
             return {"type": "RelatedPerson", "display": member.relative.name}
         return {"display": member.display_name}
 

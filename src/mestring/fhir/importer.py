@@ -35,7 +35,7 @@ from __future__ import annotations
 import datetime
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import transaction
@@ -64,12 +64,15 @@ from mestring.plans.models import (
 from mestring.plans.revisions import build_snapshot
 from mestring.plans.selectors import plan_content
 from mestring.register.services import registration_access_grant
+from mestring.tenancy.models import MunicipalityOwned
 
 Json = dict[str, Any]
+# The rows an import finds again by their identifiers.
+M = TypeVar("M", bound=MunicipalityOwned)
 DEFAULT_UNIT = "Importert fra FHIR"
 MAX_ERRORS = 50
 
-PLAN_STATUS_FROM_FHIR = {
+PLAN_STATUS_FROM_FHIR: dict[str, str] = {
     codes.CarePlanStatus.ACTIVE: PlanStatus.ACTIVE,
     codes.CarePlanStatus.ON_HOLD: PlanStatus.ACTIVE,
     codes.CarePlanStatus.COMPLETED: PlanStatus.CLOSED,
@@ -178,11 +181,10 @@ def _identifiers(resource: Json) -> list[tuple[str, str]]:
 
 
 def _codes(concept: Any, system: str) -> list[str]:
-    return [
-        coding.get("code")
-        for coding in _list(_dict(concept).get("coding"))
-        if isinstance(coding, dict) and coding.get("system") == system
-    ]
+    """The concept's codes in `system`; a code that is not text is no code."""
+    codings = [_dict(coding) for coding in _list(_dict(concept).get("coding"))]
+    found = [coding.get("code") for coding in codings if coding.get("system") == system]
+    return [code for code in found if isinstance(code, str)]
 
 
 def _label(resource: Json) -> str:
@@ -271,7 +273,10 @@ class _Reader:
             found_text = f" (fant «{found}»)" if isinstance(found, str) else ""
             self.fail(f"Filen er ikke en FHIR Bundle: resourceType må være «Bundle»{found_text}.")
             return None
-        if bundle.get("type") not in {t.value for t in codes.BundleType}:
+        bundle_type = bundle.get("type")  # any JSON: a list or an object is no type either
+        if not isinstance(bundle_type, str) or bundle_type not in {
+            t.value for t in codes.BundleType
+        }:
             self.fail("Bundle mangler gyldig type (for eksempel «collection»).")
         entries = bundle.get("entry")
         if not isinstance(entries, list) or not entries:
@@ -397,12 +402,13 @@ class _Reader:
         if not text:
             self.fail(f"{label} mangler beskrivelse (description.text).")
         lifecycle = resource.get("lifecycleStatus")
-        if lifecycle not in codes.GOAL_STATUS_FROM_FHIR:
+        status = codes.GOAL_STATUS_FROM_FHIR.get(lifecycle) if isinstance(lifecycle, str) else None
+        if status is None:
             self.fail(f"{label}: ukjent eller manglende lifecycleStatus «{lifecycle}».")
         if not self.points_to_patient(resource.get("subject"), patient):
             self.fail(f"{label} gjelder ikke pasienten i Bundle (subject).")
         achievement_concept = resource.get("achievementStatus")
-        achievement = Achievement.NOT_STARTED
+        achievement: str = Achievement.NOT_STARTED
         local = [c for c in _codes(achievement_concept, codes.CS_ACHIEVEMENT) if c in Achievement]
         hl7 = [
             c
@@ -416,7 +422,7 @@ class _Reader:
         targets = [_dict(t) for t in _list(resource.get("target"))]
         due = next((t.get("dueDate") for t in targets if t.get("dueDate")), None)
         target_date = _date(due, f"{label}: target.dueDate", errors)
-        if len(errors) > before:
+        if status is None or len(errors) > before:
             return None
         keys = {f"Goal/{resource.get('id')}"} | {
             url for url, res in self.index.items() if res is resource
@@ -425,7 +431,7 @@ class _Reader:
             label=label,
             identifiers=_identifiers(resource),
             text=text,
-            status=codes.GOAL_STATUS_FROM_FHIR[lifecycle],
+            status=status,
             achievement=str(achievement),
             target_date=target_date,
             keys=keys,
@@ -452,11 +458,8 @@ class _Reader:
                 identifiers += _identifiers({"identifier": [extension.get("valueIdentifier")]})
             elif extension.get("url") == codes.EXT_MEASURE_SCOPE:
                 scope = _text(extension.get("valueString"), 200, f"{label}: omfang", errors)
-        performers = [
-            _dict(p).get("display")
-            for p in _list(detail.get("performer"))
-            if isinstance(_dict(p).get("display"), str)
-        ]
+        displays = [_dict(p).get("display") for p in _list(detail.get("performer"))]
+        performers = [display for display in displays if isinstance(display, str)]
         responsible = _text(", ".join(performers), 200, f"{label}: ansvarlig", errors)
         period = _dict(detail.get("scheduledPeriod"))
         start = _date(period.get("start"), f"{label}: tiltak, fra", errors)
@@ -476,7 +479,7 @@ class _Reader:
     def plan(self, resource: Json, patient: PatientData) -> PlanData | None:
         label, errors = _label(resource), self.errors
         status = resource.get("status")
-        if status not in {s.value for s in codes.CarePlanStatus}:
+        if not isinstance(status, str) or status not in {s.value for s in codes.CarePlanStatus}:
             self.fail(f"{label}: ukjent status «{status}».")
             return None
         if status not in PLAN_STATUS_FROM_FHIR:
@@ -574,7 +577,7 @@ class _Writer:
         self.events: list[EventSpec] = []
         self.own_prefix = f"{actor.municipality.number}-"
 
-    def event(self, action: str, object_type: str, pk: int, person: Person) -> None:
+    def event(self, action: AuditAction, object_type: str, pk: int, person: Person) -> None:
         self.events.append(EventSpec(action, object_type, pk, person))
 
     def count(self, created: bool, changed: bool) -> None:
@@ -608,7 +611,7 @@ class _Writer:
                 missing.append("navn (name.given og name.family)")
             if data.birth_date is None:
                 missing.append("fødselsdato (birthDate)")
-            if missing:
+            if missing or data.birth_date is None:
                 raise BundleError(
                     [f"Personen finnes ikke i kommunen, og Patient mangler {' og '.join(missing)}."]
                 )
@@ -641,12 +644,15 @@ class _Writer:
         self.count(False, bool(filled))
         return person, ground
 
-    def find(self, kind: str, model: type, identifiers: list[tuple[str, str]], **within: Any):
-        own_system = {
+    def find(
+        self, kind: str, model: type[M], identifiers: list[tuple[str, str]], **within: Any
+    ) -> M | None:
+        own_systems: dict[str, str] = {
             ExternalKind.PLAN: codes.ID_PLAN,
             ExternalKind.GOAL: codes.ID_GOAL,
             ExternalKind.MEASURE: codes.ID_MEASURE,
-        }[kind]
+        }
+        own_system = own_systems[kind]
         for system, value in identifiers:
             if system == own_system and value.startswith(self.own_prefix):
                 pk = value.removeprefix(self.own_prefix)
@@ -705,9 +711,9 @@ class _Writer:
 
     def unit(self, name: str) -> Unit:
         unit = Unit.objects.annotate(lower=Lower("name")).filter(lower=name.lower()).first()
-        if unit is None:
-            unit = Unit.objects.create(name=name, kind=UnitKind.INTERNAL)
-        return unit
+        if unit is not None:
+            return unit
+        return Unit.objects.create(name=name, kind=UnitKind.INTERNAL)
 
     def plan(self, person: Person, data: PlanData) -> IndividualPlan:
         plan = self.find(ExternalKind.PLAN, IndividualPlan, data.identifiers, person=person)
@@ -735,8 +741,8 @@ class _Writer:
             "responsible_unit": unit,
         }
         created = plan is None
-        before = "" if created else plan.status
-        if created:
+        before = "" if plan is None else plan.status
+        if plan is None:
             plan = IndividualPlan.objects.create(
                 person=person,
                 consent=self.consent(person),
@@ -792,7 +798,7 @@ class _Writer:
                 "target_date": goal_data.target_date,
             }
             created = goal is None
-            if created:
+            if goal is None:
                 goal = Goal.objects.create(plan=plan, position=position, **values)
                 before = ("", "")
                 changed = True
@@ -838,7 +844,7 @@ class _Writer:
                 "goal": goal,
             }
             created = measure is None
-            if created:
+            if measure is None:
                 values["responsible_other"] = measure_data.responsible_other
                 measure = Measure.objects.create(plan=plan, **values)
                 changed = True

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from mestring.access.decorators import staff_required
 from mestring.access.guard import audited_view, person_view
 from mestring.access.permissions import PERSON_REGISTER
+from mestring.access.request import StaffRequest
 from mestring.core.downloads import content_disposition
 from mestring.fhir.export import export_person
 from mestring.fhir.forms import BundleImportForm
@@ -26,7 +27,7 @@ FHIR_JSON = "application/fhir+json"
 @staff_required()
 @person_view(action=AuditAction.EXPORT, object_type="fhir")
 @require_GET
-def person_export(request: HttpRequest, person: Person) -> HttpResponse:
+def person_export(request: StaffRequest, person: Person) -> HttpResponse:
     bundle = export_person(actor=request.actor, person=person)
     response = HttpResponse(
         json.dumps(bundle, ensure_ascii=False, indent=2), content_type=f"{FHIR_JSON}; charset=utf-8"
@@ -38,7 +39,7 @@ def person_export(request: HttpRequest, person: Person) -> HttpResponse:
 @staff_required(PERSON_REGISTER)
 @audited_view(object_type="fhir_import")
 @require_http_methods(["GET", "POST"])
-def bundle_import(request: HttpRequest) -> HttpResponse:
+def bundle_import(request: StaffRequest) -> HttpResponse:
     posted = request.method == "POST"
     form = BundleImportForm(request.POST if posted else None, request.FILES if posted else None)
     errors: list[str] = []

@@ -58,7 +58,7 @@ CATCH_UP_DAYS = ENDING_SOON_DAYS
 # The last day a reminder is timely, counted from its due date: kinds about something
 # ahead are timely up to the date; kinds about something overdue are first found the
 # day after it. Kinds not listed (meetings) are never late.
-TIMELY_DAYS_AFTER_DUE = {
+TIMELY_DAYS_AFTER_DUE: dict[str, int] = {
     ReminderKind.PLAN_REVISION: 0,
     ReminderKind.FOLLOW_UP: 0,
     ReminderKind.CASE_PROVISIONAL_REPLY: 0,
@@ -85,7 +85,10 @@ class DueItem:
 
     @property
     def recipient_key(self) -> str:
-        return f"staff:{self.staff.pk}" if self.staff else f"member:{self.member.pk}"
+        if self.staff:
+            return f"staff:{self.staff.pk}"
+        assert self.member is not None  # every due item is made with one or the other
+        return f"member:{self.member.pk}"
 
     @property
     def key(self) -> tuple:
@@ -115,7 +118,8 @@ def plan_revisions(today: datetime.date) -> Iterator[DueItem]:
     coordinators = _coordinators({plan.person_id for plan in plans})
     for plan in plans:
         staff = _active(coordinators.get(plan.person_id))
-        if staff:
+        # The query finds only plans with a revision date.
+        if staff and plan.next_revision_on is not None:
             yield DueItem(
                 ReminderKind.PLAN_REVISION,
                 plan.person_id,
@@ -129,11 +133,12 @@ def plan_revisions(today: datetime.date) -> Iterator[DueItem]:
 def follow_ups(today: datetime.date) -> Iterator[DueItem]:
     """Open follow-up items near or past their due date: to the responsible member when
     that is a staff member, otherwise to the group's chair (the coordinator)."""
-    items = FollowUpItem.objects.filter(
-        done_on__isnull=True,
-        due_on__lte=today + datetime.timedelta(days=FOLLOW_UP_NOTICE_DAYS),
-    ).select_related("responsible_member__staff", "meeting__group")
-    items = list(items)
+    items = list(
+        FollowUpItem.objects.filter(
+            done_on__isnull=True,
+            due_on__lte=today + datetime.timedelta(days=FOLLOW_UP_NOTICE_DAYS),
+        ).select_related("responsible_member__staff", "meeting__group")
+    )
     chairs = {
         member.group_id: member.staff
         for member in GroupMember.objects.filter(
@@ -183,7 +188,8 @@ def decisions_ending(today: datetime.date) -> Iterator[DueItem]:
     )
     for decision in decisions.select_related("decided_by"):
         staff = _active(decision.case.caseworker) or _active(decision.decided_by)
-        if staff:
+        # Decisions ending soon have an end date.
+        if staff and decision.valid_to is not None:
             yield DueItem(
                 ReminderKind.DECISION_ENDING,
                 decision.case.person_id,
@@ -228,7 +234,8 @@ def loans_overdue(today: datetime.date) -> Iterator[DueItem]:
     # The store's list loads only contact fields; the recipients need the staff rows too.
     for loan in overdue_loans(today).defer(None).select_related("delivered_by", "ordered_by"):
         staff = _active(loan.delivered_by) or _active(loan.ordered_by)
-        if staff:
+        # An overdue loan has its expected return date.
+        if staff and loan.expected_return_on is not None:
             yield DueItem(
                 ReminderKind.LOAN_OVERDUE,
                 loan.person_id,
@@ -242,7 +249,7 @@ def loans_overdue(today: datetime.date) -> Iterator[DueItem]:
 def member_email(member: GroupMember) -> str:
     if member.email:
         return member.email
-    if member.kind == MemberKind.RELATIVE and member.relative_id:
+    if member.kind == MemberKind.RELATIVE and member.relative is not None:
         return member.relative.email
     if member.kind == MemberKind.PERSON:
         return member.group.person.email

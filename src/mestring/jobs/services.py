@@ -166,11 +166,12 @@ def reminders_scan(
 
 
 def _address(reminder: Reminder) -> str:
-    if reminder.staff_id:
-        if reminder.staff.user.email and selectors.wants_email(reminder.staff):
-            return reminder.staff.user.email
+    staff, member = reminder.staff, reminder.member
+    if staff is not None:
+        if staff.user.email and selectors.wants_email(staff):
+            return staff.user.email
         return ""
-    return selectors.member_email(reminder.member) if reminder.member_id else ""
+    return selectors.member_email(member) if member is not None else ""
 
 
 def reminder_email_send(*, actor: Actor, reminder: Reminder) -> bool:

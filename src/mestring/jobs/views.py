@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mestring.access.decorators import staff_required
 from mestring.access.guard import audited_view
+from mestring.access.request import StaffRequest
 from mestring.core.csvexport import page_or_all, render_or_csv
 from mestring.core.flow import submit
 from mestring.jobs import selectors, services
@@ -19,7 +21,7 @@ from mestring.jobs.forms import PreferenceForm
 @staff_required()
 @audited_view(object_type="reminder_list")
 @require_http_methods(["GET", "POST"])
-def reminders(request: HttpRequest) -> HttpResponse:
+def reminders(request: StaffRequest) -> HttpResponseBase:
     staff = request.actor.staff
     if request.method == "POST":
         form = PreferenceForm(request.POST)
@@ -45,7 +47,7 @@ def reminders(request: HttpRequest) -> HttpResponse:
 
 @staff_required()
 @require_POST
-def mark_seen(request: HttpRequest, reminder_id: int) -> HttpResponse:
+def mark_seen(request: StaffRequest, reminder_id: int) -> HttpResponse:
     try:
         services.reminder_mark_seen(actor=request.actor, reminder_id=reminder_id)
     except services.ReminderRuleError as exc:

@@ -22,12 +22,13 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from mestring.access.actor import system_actor
+from mestring.access.actor import Actor, system_actor
 from mestring.jobs import services
 from mestring.jobs.models import Job, JobStatus, Reminder, ReminderKind
 from mestring.tenancy.context import activate
@@ -49,20 +50,23 @@ class LeaseLost(RuntimeError):
 Handler = Callable[[Job], None]
 
 
+def _actor(job: Job) -> Actor:
+    """The scan and the notices act for the job's municipality: they are enqueued with one."""
+    if job.municipality is None:
+        raise ValueError(f"Job {job.pk} ({job.kind}) has no municipality.")
+    return system_actor(job.municipality, label=ACTOR_LABEL)
+
+
 def _scan(job: Job) -> None:
     kinds = set(job.payload["kinds"]) if job.payload.get("kinds") else None
-    services.reminders_scan(
-        actor=system_actor(job.municipality, label=ACTOR_LABEL), now=timezone.now(), kinds=kinds
-    )
+    services.reminders_scan(actor=_actor(job), now=timezone.now(), kinds=kinds)
 
 
 def _email(job: Job) -> None:
     reminder = Reminder.objects.filter(pk=job.payload["reminder_id"]).first()
     if reminder is None:  # deleted since (e.g. retention): nothing to tell
         return
-    services.reminder_email_send(
-        actor=system_actor(job.municipality, label=ACTOR_LABEL), reminder=reminder
-    )
+    services.reminder_email_send(actor=_actor(job), reminder=reminder)
 
 
 HANDLERS: dict[str, Handler] = {services.SCAN_JOB: _scan, services.EMAIL_JOB: _email}
@@ -184,7 +188,7 @@ def schedule(now: datetime.datetime | None = None) -> int:
     created = 0
     for municipality in Municipality.objects.order_by("pk"):
         number = municipality.number
-        jobs = (
+        jobs: tuple[tuple[str, dict[str, Any]], ...] = (
             (f"{services.SCAN_JOB}:{number}:{local.date().isoformat()}", {}),
             (
                 f"{services.SCAN_JOB}:{number}:invitations:{slot:%Y-%m-%dT%H:%M}",

@@ -99,7 +99,7 @@ def _belongs_to(obj: models.Model, person: Person) -> bool:
 
 def collect_records(person: Person) -> dict[str, list[models.Model]]:
     """Every record under the person, by model label, each once, in id order."""
-    found: dict[str, dict[object, models.Model]] = {}
+    found: dict[str, dict[int, models.Model]] = {}
     queue: deque[tuple[models.Model, int]] = deque([(person, 0)])
     while queue:
         parent, depth = queue.popleft()

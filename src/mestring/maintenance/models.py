@@ -30,6 +30,8 @@ for ever are deposited with the archive depot first, and only then deleted here)
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -38,10 +40,13 @@ from django.utils.translation import gettext_lazy as _
 
 from mestring.tenancy.models import MunicipalityOwned
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 YEARS = [MinValueValidator(1), MaxValueValidator(100)]
 
 # field name: (default years, label)
-PERIOD_FIELDS: dict[str, tuple[int, str]] = {
+PERIOD_FIELDS: dict[str, tuple[int, StrOrPromise]] = {
     "referrals_years": (10, _("Avsluttede meldinger om behov")),
     "cases_years": (10, _("Avsluttede saker med vedtak")),
     "plans_years": (10, _("Avsluttede individuelle planer")),

@@ -18,9 +18,10 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar, cast
 
 from django.db import IntegrityError, models, transaction
-from django.db.models import Max, ProtectedError
+from django.db.models import ForeignObjectRel, Max, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,7 +38,7 @@ from mestring.people.models import Person, Relative, UnitInvolvement
 from mestring.plans.models import IndividualPlan, PlanStatus
 from mestring.referrals.models import Referral, ReferralStatus
 from mestring.rehab.models import Episode, EpisodeStatus
-from mestring.tenancy.models import Municipality
+from mestring.tenancy.models import Municipality, MunicipalityOwned
 
 ANONYMOUS_NAME = "Anonymisert"
 REFERRAL_FINAL = (ReferralStatus.CASE_OPENED, ReferralStatus.FORWARDED, ReferralStatus.CLOSED)
@@ -122,12 +123,15 @@ def _delete_plain(obj: models.Model) -> None:
     obj.delete()
 
 
+M = TypeVar("M", bound=models.Model)
+
+
 @dataclass(frozen=True)
-class Kind:
+class Kind(Generic[M]):
     code: str
     period_field: str
-    due: Callable[[int, datetime.date], models.QuerySet]
-    delete: Callable[[models.Model], None]
+    due: Callable[[int, datetime.date], models.QuerySet[M]]
+    delete: Callable[[M], None]
 
     @property
     def label(self) -> str:
@@ -135,7 +139,7 @@ class Kind:
 
 
 # Leaves first: what rests on a decision, a plan or a referral goes before it.
-KINDS: tuple[Kind, ...] = (
+KINDS: tuple[Kind[Any], ...] = (
     Kind("loans", "loans_years", due_loans, _delete_plain),
     Kind("stays", "stays_years", due_stays, _delete_plain),
     Kind("episodes", "episodes_years", due_episodes, _delete_episode),
@@ -199,7 +203,7 @@ class KindResult:
 # --- persons ---------------------------------------------------------------------------
 
 
-def _protecting_relations() -> list[models.ManyToOneRel]:
+def _protecting_relations() -> list[ForeignObjectRel]:
     """Relations whose rows are the person's records (they protect the person row)."""
     return [
         rel
@@ -225,7 +229,9 @@ def anonymise_person(person: Person) -> None:
     for rel in Person._meta.related_objects:
         # The person's own messages and comments on min side hold health text.
         if rel.related_model._meta.app_label == "portal":
-            rel.related_model.all_objects.filter(**{rel.field.name: person}).delete()
+            # Every model of min side is MunicipalityOwned, with its unscoped manager.
+            portal_model = cast(type[MunicipalityOwned], rel.related_model)
+            portal_model.all_objects.filter(**{rel.field.name: person}).delete()
     Person.all_objects.filter(pk=person.pk).update(
         given_name=ANONYMOUS_NAME,
         family_name=f"#{person.pk}",

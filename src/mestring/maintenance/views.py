@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -15,6 +15,7 @@ from mestring.access.decorators import staff_required
 from mestring.access.guard import audited_view, person_view
 from mestring.access.models import AuditOutcome
 from mestring.access.permissions import ACCESS_GRANT, ADMIN_STAFF
+from mestring.access.request import StaffRequest
 from mestring.core.downloads import content_disposition
 from mestring.core.flow import submit
 from mestring.kernel.audit_words import AuditAction
@@ -31,7 +32,7 @@ CONTENT_TYPES = {"json": "application/json; charset=utf-8", "pdf": "application/
 @staff_required()
 @person_view(object_type="innsyn")
 @require_GET
-def person_innsyn(request: HttpRequest, person: Person) -> HttpResponse:
+def person_innsyn(request: StaffRequest, person: Person) -> HttpResponse:
     may_export = request.actor.has_perm(ACCESS_GRANT)
     fmt = request.GET.get("format", "")
     context = {"person": person, "may_export": may_export}
@@ -59,7 +60,7 @@ def person_innsyn(request: HttpRequest, person: Person) -> HttpResponse:
 @staff_required(ADMIN_STAFF)
 @audited_view(object_type="retention_policy")
 @require_http_methods(["GET", "POST"])
-def retention_settings(request: HttpRequest) -> HttpResponse:
+def retention_settings(request: StaffRequest) -> HttpResponse:
     policy = selectors.retention_policy()
     form = RetentionPolicyForm(request.POST or None, instance=policy)
 

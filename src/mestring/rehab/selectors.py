@@ -4,17 +4,24 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Count, QuerySet, Sum
 
 from mestring.people.models import Person
 from mestring.rehab.models import (
     Episode,
+    EpisodeGoal,
     EpisodeStatus,
+    EpisodeStatusChange,
     EpisodeTeamMember,
     Programme,
     Visit,
 )
+
+if TYPE_CHECKING:
+    # A test dependency: only for the type checker.
+    from django_stubs_ext import WithAnnotations
 
 WAITING_STATUSES = (EpisodeStatus.REFERRED, EpisodeStatus.WAITING)
 FOLLOW_UP_AHEAD_DAYS = 14
@@ -29,7 +36,14 @@ def person_episodes(person: Person) -> QuerySet[Episode]:
     )
 
 
-def episode_for_page(person: Person, episode_id: int) -> Episode | None:
+class VisitTotals(TypedDict):
+    visit_count: int
+    visit_minutes: int | None  # None when there are no visits
+
+
+def episode_for_page(
+    person: Person, episode_id: int
+) -> WithAnnotations[Episode, VisitTotals] | None:
     return (
         Episode.objects.filter(person=person, pk=episode_id)
         .select_related("programme", "decision", "plan")
@@ -38,7 +52,14 @@ def episode_for_page(person: Person, episode_id: int) -> Episode | None:
     )
 
 
-def episode_parts(episode: Episode) -> dict[str, object]:
+class EpisodeParts(TypedDict):
+    visits: list[Visit]
+    goals: list[EpisodeGoal]
+    team: list[EpisodeTeamMember]
+    history: list[EpisodeStatusChange]
+
+
+def episode_parts(episode: Episode) -> EpisodeParts:
     return {
         "visits": list(
             Visit.objects.filter(episode=episode)

@@ -35,7 +35,7 @@ from mestring.people.models import Person
 router = Router(tags=["Saker og vedtak"])
 
 
-def _cases(person: Person):
+def _cases(person: Person) -> QuerySet[Case]:
     decisions = Decision.objects.select_related("service").order_by("-decided_on", "-pk")
     return (
         Case.objects.filter(person=person)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal, cast
 
 from django import forms
 from django.db.models import Prefetch, QuerySet
@@ -28,13 +28,13 @@ from mestring.api.errors import field_invalid, form_invalid
 from mestring.api.pagination import Paging, page_of
 from mestring.api.routers.cases import _cases, case_out, decision_out
 from mestring.api.schemas import (
+    CLEAN_TEXT,
     MAX_ID,
     CaseOut,
     Day,
     DecisionOut,
     Strict,
     responses,
-    text,
 )
 from mestring.casework import services as case_services
 from mestring.casework.forms import (
@@ -58,6 +58,7 @@ from mestring.casework.models import (
     CaseKind,
     CaseStatus,
     Decision,
+    DecisionSubject,
     LegalBasis,
 )
 from mestring.catalogue.models import Service
@@ -110,7 +111,9 @@ class CaseWorkOut(CaseOut):
     services: list[AppliedServiceOut] = Field(
         ..., description="Tjenestene det søkes om (saker om helse- og omsorgstjenester)."
     )
-    decisions: list[DecisionWorkOut]  # type: ignore[assignment]
+    # Narrows CaseOut's list to the richer rows: pydantic takes the override, mypy
+    # sees an invariant list.
+    decisions: list[DecisionWorkOut]  # type: ignore[assignment]  # narrowed field
 
 
 class AppealOut(Schema):
@@ -142,7 +145,7 @@ class AssignIn(Strict):
 
 
 class CloseIn(Strict):
-    reason: text(500) = Field(  # type: ignore[valid-type]
+    reason: Annotated[str, Field(max_length=500), CLEAN_TEXT] = Field(
         "", description="Må fylles ut når saken avsluttes uten vedtak."
     )
 
@@ -155,7 +158,7 @@ class DecisionIn(Strict):
 
     subject: Literal["individuell_plan", "koordinator"]
     outcome: DecisionOutcomeCode
-    reasons: text(8000)  # type: ignore[valid-type]
+    reasons: Annotated[str, Field(max_length=8000), CLEAN_TEXT]
     legal_basis_id: int | None = Field(None, ge=1, le=MAX_ID, description=_LEGAL_BASIS_HELP)
     decided_on: Day
     valid_from: Day | None = None
@@ -185,7 +188,7 @@ class ServiceDecisionIn(Strict):
     days: int | None = _days()
     valid_from: Day | None = Field(None, description="Må fylles ut unntatt ved avslag.")
     valid_to: Day | None = None
-    reasons: text(8000)  # type: ignore[valid-type]
+    reasons: Annotated[str, Field(max_length=8000), CLEAN_TEXT]
     legal_basis_id: int | None = Field(None, ge=1, le=MAX_ID, description=_LEGAL_BASIS_HELP)
     decided_on: Day
 
@@ -199,24 +202,30 @@ class DecisionChangeIn(Strict):
     out keeps the decision's value; null clears an optional one (hours, days, dates)."""
 
     changed_on: Day = Field(..., description="Endret fra (vedtaksdatoen for det nye vedtaket).")
-    reason: text(500) = Field(..., description="Hvorfor vedtaket endres.")  # type: ignore[valid-type]
+    reason: Annotated[str, Field(max_length=500), CLEAN_TEXT] = Field(
+        ..., description="Hvorfor vedtaket endres."
+    )
     outcome: DecisionOutcomeCode | None = None
     hours_per_week: float | None = _hours()
     days: int | None = _days()
     valid_from: Day | None = None
     valid_to: Day | None = None
-    reasons: text(8000) | None = None  # type: ignore[valid-type]
+    reasons: Annotated[str, Field(max_length=8000), CLEAN_TEXT] | None = None
     legal_basis_id: int | None = Field(None, ge=1, le=MAX_ID)
 
 
 class DecisionStopIn(Strict):
     stopped_on: Day = Field(..., description="Stanses fra denne dagen (kan ligge fram i tid).")
-    reason: text(500) = Field(..., description="Hvorfor vedtaket stanses.")  # type: ignore[valid-type]
+    reason: Annotated[str, Field(max_length=500), CLEAN_TEXT] = Field(
+        ..., description="Hvorfor vedtaket stanses."
+    )
 
 
 class AppealIn(Strict):
     received_on: Day
-    grounds: text(5000) = Field(..., description="Hva klagen gjelder.")  # type: ignore[valid-type]
+    grounds: Annotated[str, Field(max_length=5000), CLEAN_TEXT] = Field(
+        ..., description="Hva klagen gjelder."
+    )
 
 
 class AppealStatusIn(Strict):
@@ -228,7 +237,7 @@ class AppealStatusIn(Strict):
         ),
     )
     on: Day = Field(..., description="Dagen klagen ble sendt videre eller avgjort.")
-    note: text(3000) = Field(  # type: ignore[valid-type]
+    note: Annotated[str, Field(max_length=3000), CLEAN_TEXT] = Field(
         "", description="Utfallet. Må fylles ut når vedtaket omgjøres eller oppheves."
     )
 
@@ -487,7 +496,7 @@ def decision_make(
             "outcome": data.outcome,
             "reasons": data.reasons,
             "legal_basis": _legal_basis_default(
-                SUGGESTED_LEGAL_BASIS[data.subject], data.legal_basis_id
+                SUGGESTED_LEGAL_BASIS[DecisionSubject(data.subject)], data.legal_basis_id
             ),
             "decided_on": data.decided_on,
             "valid_from": _blank(data.valid_from),
@@ -803,7 +812,8 @@ def appeal_transition(
     )
     # The web form lists only the statuses the table allows; here every status is read,
     # so the service's table says why this one is not (409).
-    form.fields["to_status"].choices = AppealStatus.choices
+    # AppealOutcomeForm declares `to_status` a ChoiceField.
+    cast(forms.ChoiceField, form.fields["to_status"]).choices = AppealStatus.choices
     cleaned = _validated(form)
     moved = case_services.appeal_transition(actor=_actor(request), appeal=appeal, **cleaned)
     return appeal_out(moved)

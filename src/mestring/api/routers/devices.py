@@ -10,7 +10,7 @@ delivery needs: name, address, phone and the item. Every write calls the web's s
 from __future__ import annotations
 
 import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
@@ -23,7 +23,7 @@ from mestring.access.permissions import DEVICES_MANAGE
 from mestring.api.auth import context, endpoint
 from mestring.api.errors import field_invalid
 from mestring.api.pagination import Paging, page_of
-from mestring.api.schemas import MAX_ID, Day, PastDay, Strict, responses, text
+from mestring.api.schemas import CLEAN_TEXT, MAX_ID, Day, PastDay, Strict, responses
 from mestring.devices.models import Loan
 from mestring.devices.selectors import loans as selectors
 from mestring.devices.services import loans as loan_services
@@ -75,17 +75,19 @@ class LoanFilters(Schema):
     overdue: bool | None = Field(
         None, description="true: levert ut og forventet tilbake før i dag; false: de andre."
     )
-    date_from: Day | None = Field(None, description="Bestilt denne datoen eller senere.")  # type: ignore[valid-type]
-    date_to: Day | None = Field(None, description="Bestilt denne datoen eller tidligere.")  # type: ignore[valid-type]
+    date_from: Day | None = Field(None, description="Bestilt denne datoen eller senere.")
+    date_to: Day | None = Field(None, description="Bestilt denne datoen eller tidligere.")
 
 
 class LoanOrderIn(Strict):
-    label: text(60) = Field(..., description="Merkelappen (strekkoden) på hjelpemiddelet.")  # type: ignore[valid-type]
-    ordered_on: PastDay  # type: ignore[valid-type]
-    expected_return_on: Day  # type: ignore[valid-type]
+    label: Annotated[str, Field(max_length=60), CLEAN_TEXT] = Field(
+        ..., description="Merkelappen (strekkoden) på hjelpemiddelet."
+    )
+    ordered_on: PastDay
+    expected_return_on: Day
     decision_id: int | None = Field(None, ge=1, le=MAX_ID)
     measure_id: int | None = Field(None, ge=1, le=MAX_ID)
-    note: text(500) = ""  # type: ignore[valid-type]
+    note: Annotated[str, Field(max_length=500), CLEAN_TEXT] = ""
 
 
 class CancelOut(Schema):
@@ -121,15 +123,15 @@ class StoreLoanPage(Schema):
 
 
 class DeliverIn(Strict):
-    delivered_on: PastDay  # type: ignore[valid-type]
+    delivered_on: PastDay
 
 
 class ReturnIn(Strict):
-    returned_on: PastDay  # type: ignore[valid-type]
+    returned_on: PastDay
     condition: ConditionCode = Field(
         ..., description="God, slitt, skadet (går til reparasjon) eller mangler deler."
     )
-    note: text(500) = ""  # type: ignore[valid-type]
+    note: Annotated[str, Field(max_length=500), CLEAN_TEXT] = ""
 
 
 # --- Conversion ---------------------------------------------------------------------

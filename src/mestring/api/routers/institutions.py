@@ -10,7 +10,7 @@ the decision is the person's own, no date in the future) are made here too.
 from __future__ import annotations
 
 import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
@@ -18,12 +18,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema, Status
 
-from mestring.access.boards import actor_unit_ids, name_persons
+from mestring.access.boards import actor_unit_ids
 from mestring.access.permissions import REHAB_REGISTER
 from mestring.api.auth import context, endpoint
+from mestring.api.boards import name_rows
 from mestring.api.errors import field_invalid
 from mestring.api.pagination import Paging, page_of
-from mestring.api.schemas import MAX_ID, Day, PastDay, Strict, responses, text
+from mestring.api.schemas import CLEAN_TEXT, MAX_ID, Day, PastDay, Strict, responses
 from mestring.casework.models import Decision
 from mestring.institutions import selectors
 from mestring.institutions import services as stay_services
@@ -79,39 +80,39 @@ class StayPage(Schema):
 class StayFilters(Schema):
     stay_type: StayTypeCode | None = Field(None, description="Bare denne typen opphold.")
     unit_id: int | None = Field(None, ge=1, le=MAX_ID, description="Bare denne enheten.")
-    active_on: Day | None = Field(  # type: ignore[valid-type]
+    active_on: Day | None = Field(
         None, description="Bare opphold der personen ligger i seng natten etter denne datoen."
     )
-    date_from: Day | None = Field(None, description="Innlagt denne datoen eller senere.")  # type: ignore[valid-type]
-    date_to: Day | None = Field(None, description="Innlagt denne datoen eller tidligere.")  # type: ignore[valid-type]
+    date_from: Day | None = Field(None, description="Innlagt denne datoen eller senere.")
+    date_to: Day | None = Field(None, description="Innlagt denne datoen eller tidligere.")
 
 
 class StayAdmitIn(Strict):
     unit_id: int = Field(..., ge=1, le=MAX_ID)
     stay_type: StayTypeCode
-    admitted_on: PastDay  # type: ignore[valid-type]
+    admitted_on: PastDay
     decision_id: int | None = Field(None, ge=1, le=MAX_ID)
     agreement_id: int | None = Field(None, ge=1, le=MAX_ID)
-    note: text(2000) = ""  # type: ignore[valid-type]
+    note: Annotated[str, Field(max_length=2000), CLEAN_TEXT] = ""
     over_capacity: bool = Field(
         False, description="Legg inn selv om enheten ikke har ledig seng (registreres)."
     )
 
 
 class StayDischargeIn(Strict):
-    discharged_on: PastDay  # type: ignore[valid-type]
+    discharged_on: PastDay
     discharged_to: DestinationCode
 
 
 class RehabPlanIn(Strict):
-    goals: text(3000)  # type: ignore[valid-type]
-    daily_training: text(3000) = ""  # type: ignore[valid-type]
+    goals: Annotated[str, Field(max_length=3000), CLEAN_TEXT]
+    daily_training: Annotated[str, Field(max_length=3000), CLEAN_TEXT] = ""
     physio_minutes_per_day: int | None = Field(None, ge=0, le=600)
     responsible_id: int | None = Field(None, ge=1, le=MAX_ID)
 
 
 class BoardQuery(Schema):
-    day: Day | None = Field(None, description="Datoen (åååå-mm-dd); i dag om den mangler.")  # type: ignore[valid-type]
+    day: Day | None = Field(None, description="Datoen (åååå-mm-dd); i dag om den mangler.")
 
 
 class BoardStayOut(Schema):
@@ -390,12 +391,14 @@ def bed_board(request: HttpRequest, query: Query[BoardQuery]) -> dict:
     own_units = actor_unit_ids(actor)
     # As on the web: names only for those who may see the person or work in the unit
     # of the stay; each name given is in the person's access log.
-    name_persons(
+    rows = name_rows(
         actor,
         [stay for entry in board for stay in entry.stays],
         object_type="bed_board",
+        person_of=lambda stay: stay.person,
         own_unit_work=lambda stay: stay.unit_id in own_units,
     )
+    named = {row.row.pk for row in rows if row.named}
     units = []
     for entry in board:
         units.append(
@@ -409,13 +412,14 @@ def bed_board(request: HttpRequest, query: Query[BoardQuery]) -> dict:
                 "stays": [
                     {
                         "stay_id": stay.pk,
-                        "person_id": stay.person_id if stay.named else None,
-                        "family_name": stay.person.family_name if stay.named else "",
-                        "given_name": stay.person.given_name if stay.named else "",
-                        "named": stay.named,
+                        "person_id": stay.person_id if stay.pk in named else None,
+                        "family_name": stay.person.family_name if stay.pk in named else "",
+                        "given_name": stay.person.given_name if stay.pk in named else "",
+                        "named": stay.pk in named,
                         "stay_type": stay.stay_type,
                         "admitted_on": stay.admitted_on,
-                        "days_so_far": stay.days_so_far,
+                        # As the board's selector counts them, from the chosen day.
+                        "days_so_far": (chosen - stay.admitted_on).days,
                     }
                     for stay in entry.stays
                 ],

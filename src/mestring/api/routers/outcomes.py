@@ -25,7 +25,7 @@ from pydantic import AfterValidator
 from mestring.api.auth import context, endpoint
 from mestring.api.errors import field_invalid
 from mestring.api.pagination import Paging, page_of
-from mestring.api.schemas import MAX_ID, Strict, responses, text
+from mestring.api.schemas import CLEAN_TEXT, MAX_ID, Strict, responses
 from mestring.assessments.models import FunctionVariable
 from mestring.kernel.audit_words import AuditAction
 from mestring.outcomes import selectors, services
@@ -106,8 +106,8 @@ class ObservationIn(Strict):
     episode_id: int | None = Field(
         None, ge=1, le=MAX_ID, description="Forløpet målingen hører til, hvis noe."
     )
-    version: text(60) = ""  # type: ignore[valid-type]
-    note: text(500) = ""  # type: ignore[valid-type]
+    version: Annotated[str, Field(max_length=60), CLEAN_TEXT] = ""
+    note: Annotated[str, Field(max_length=500), CLEAN_TEXT] = ""
 
 
 def _seconds() -> Any:
@@ -136,7 +136,7 @@ class SppbIn(ObservationIn):
 
 
 class CopmActivityIn(Strict):
-    activity: text(200)  # type: ignore[valid-type]
+    activity: Annotated[str, Field(max_length=200), CLEAN_TEXT]
     performance: int = Field(..., ge=1, le=10)
     satisfaction: int = Field(..., ge=1, le=10)
 
@@ -162,7 +162,7 @@ class CopmIn(ObservationIn):
 
 
 class PsfsActivityIn(Strict):
-    activity: text(200)  # type: ignore[valid-type]
+    activity: Annotated[str, Field(max_length=200), CLEAN_TEXT]
     score: int = Field(..., ge=0, le=10)
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Path, Query, Router, Status
+from ninja import Field, Path, Query, Router, Status
 
 from mestring.access.audit import record_event
 from mestring.access.models import AuditPurpose, CareRelation
@@ -13,13 +15,13 @@ from mestring.api.auth import context, endpoint
 from mestring.api.errors import InvalidInput, ScopeMissing, field_invalid, form_invalid
 from mestring.api.pagination import Paging, page_of
 from mestring.api.schemas import (
+    CLEAN_TEXT,
     MAX_ID,
     PersonIn,
     PersonOut,
     PersonPage,
     PersonPatchIn,
     responses,
-    text,
 )
 from mestring.kernel.audit_words import AuditAction
 from mestring.people.models import Person
@@ -45,7 +47,7 @@ router = Router(tags=["Personer"])
 def person_list(
     request: HttpRequest,
     paging: Query[Paging],
-    q: text(200) = "",  # type: ignore[valid-type]
+    q: Annotated[str, Field(max_length=200), CLEAN_TEXT] = "",
 ) -> dict:
     actor = context(request).actor
     text_query = q.strip()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -70,7 +70,7 @@ from mestring.plans.revisions import measure_responsible, staff_name
 router = Router(tags=["Individuelle planer"])
 
 
-def _plans(person: Person):
+def _plans(person: Person) -> QuerySet[IndividualPlan]:
     measures = Measure.objects.select_related(
         "responsible_unit", "responsible_staff__user"
     ).order_by("start_on", "pk")

@@ -3,6 +3,9 @@ triage, open a case from one («Opprett sak»); the office's inbox."""
 
 from __future__ import annotations
 
+from typing import cast
+
+from django import forms
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -23,8 +26,10 @@ from mestring.api.schemas import (
     ReferralIn,
     ReferralOut,
     ReferralPage,
+    ReferralStatusCode,
     ReferralStatusIn,
     ReferralTriageIn,
+    UrgencyCode,
     check_range,
     responses,
 )
@@ -182,7 +187,8 @@ def person_referral_status(
     )
     # The web form lists only the statuses the table allows; here every status is read,
     # so the service's table says why this one is not (409).
-    form.fields["to_status"].choices = ReferralStatus.choices
+    # StatusForm declares `to_status` a ChoiceField.
+    cast(forms.ChoiceField, form.fields["to_status"]).choices = ReferralStatus.choices
     if not form.is_valid():
         raise form_invalid(form, {"forwarded_to": "forwarded_to_id"})
     cleaned = form.cleaned_data
@@ -314,9 +320,10 @@ def inbox(request: HttpRequest, paging: Query[Paging], filters: Query[InboxFilte
             person_id=referral.person_id,
             person_name=referral.person.full_name,
             received_on=referral.received_on,
-            urgency=referral.urgency,
-            status=referral.status,
-            has_access=bool(referral.has_access),
+            # The model's choices are the schema's literals.
+            urgency=cast(UrgencyCode, referral.urgency),
+            status=cast(ReferralStatusCode, referral.status),
+            has_access=bool(referral.has_access),  # type: ignore[attr-defined]  # annotated by selectors.inbox
         )
 
     return page_of(referrals, paging, convert)

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from typing import Literal
+from decimal import Decimal
+from typing import Annotated, Literal
 
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
@@ -20,12 +21,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema, Status
 
-from mestring.access.boards import actor_unit_ids, name_persons
+from mestring.access.boards import actor_unit_ids
 from mestring.access.permissions import REHAB_REGISTER
 from mestring.api.auth import context, endpoint
+from mestring.api.boards import Named, name_rows
 from mestring.api.errors import field_invalid
 from mestring.api.pagination import Paging, page_of
-from mestring.api.schemas import MAX_ID, Strict, responses, text
+from mestring.api.schemas import CLEAN_TEXT, MAX_ID, Strict, responses
 from mestring.casework.models import Decision
 from mestring.kernel.audit_words import AuditAction
 from mestring.outcomes.selectors import episode_observations
@@ -49,7 +51,7 @@ SourceCode = Literal["sykehus", "fastlege", "hjemmetjeneste", "sykehjem", "tjene
 AssessmentCode = Literal["aktuell", "ikke_aktuell"]
 OutcomeCode = Literal["fullfort", "avbrutt"]
 AchievedCode = Literal["", "nadd", "delvis", "ikke"]
-ProgrammeCode = text(50)
+ProgrammeCode = Annotated[str, Field(max_length=50), CLEAN_TEXT]
 
 
 # --- Schemas
@@ -185,22 +187,22 @@ class FollowUpDuePage(Schema):
 
 
 class EpisodeFilter(Schema):
-    programme: ProgrammeCode | None = Field(None, description="Programmets kode.")  # type: ignore[valid-type]
+    programme: ProgrammeCode | None = Field(None, description="Programmets kode.")
     status: EpisodeStatusCode | None = None
     referred_from: datetime.date | None = Field(None, description="Henvist fra og med.")
     referred_to: datetime.date | None = Field(None, description="Henvist til og med.")
 
 
 class ProgrammeFilter(Schema):
-    programme: ProgrammeCode | None = Field(None, description="Programmets kode.")  # type: ignore[valid-type]
+    programme: ProgrammeCode | None = Field(None, description="Programmets kode.")
 
 
 class ReferralIn(Strict):
-    programme: ProgrammeCode  # type: ignore[valid-type]
+    programme: ProgrammeCode
     referral_date: datetime.date
     referral_source: SourceCode
-    referred_by: text(200) = ""  # type: ignore[valid-type]
-    reason: text(3000) = ""  # type: ignore[valid-type]
+    referred_by: Annotated[str, Field(max_length=200), CLEAN_TEXT] = ""
+    reason: Annotated[str, Field(max_length=3000), CLEAN_TEXT] = ""
     decision_id: int | None = Field(None, ge=1, le=MAX_ID)
     plan_id: int | None = Field(None, ge=1, le=MAX_ID)
 
@@ -208,7 +210,7 @@ class ReferralIn(Strict):
 class AssessIn(Strict):
     assessed_on: datetime.date
     assessment: AssessmentCode
-    reason: text(500) = ""  # type: ignore[valid-type]
+    reason: Annotated[str, Field(max_length=500), CLEAN_TEXT] = ""
 
 
 class StartIn(Strict):
@@ -221,26 +223,26 @@ class VisitIn(Strict):
         None, ge=1, le=MAX_ID, description="Hvem som gjorde besøket; tomt er nøkkelens eier."
     )
     minutes: int = Field(..., ge=1, le=MAX_VISIT_MINUTES)
-    note: text(500) = ""  # type: ignore[valid-type]
+    note: Annotated[str, Field(max_length=500), CLEAN_TEXT] = ""
 
 
 class EndIn(Strict):
     outcome: OutcomeCode
     end_date: datetime.date
-    reason: text(500) = ""  # type: ignore[valid-type]
+    reason: Annotated[str, Field(max_length=500), CLEAN_TEXT] = ""
 
 
 class FollowUpIn(Strict):
     followed_up_on: datetime.date
-    note: text(3000) = ""  # type: ignore[valid-type]
+    note: Annotated[str, Field(max_length=3000), CLEAN_TEXT] = ""
 
 
 class GoalIn(Strict):
-    text: text(500)  # type: ignore[valid-type]
+    text: Annotated[str, Field(max_length=500), CLEAN_TEXT]
 
 
 class GoalUpdateIn(Strict):
-    text: text(500)  # type: ignore[valid-type]
+    text: Annotated[str, Field(max_length=500), CLEAN_TEXT]
     achieved: AchievedCode = ""
 
 
@@ -253,8 +255,8 @@ def _name(staff: Staff | None) -> str:
     return staff.user.get_full_name() or staff.user.username
 
 
-def _number(value: object) -> float | None:
-    return None if value is None else float(value)  # type: ignore[arg-type]
+def _number(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
 
 
 def episode_summary(episode: Episode) -> dict:
@@ -330,10 +332,10 @@ def _episode_out(person: Person, episode_id: int) -> dict:
         "decision_id": episode.decision_id,
         "plan_id": episode.plan_id,
         "visit_minutes": episode.visit_minutes or 0,
-        "goals": [_goal_out(g) for g in parts["goals"]],  # type: ignore[attr-defined]
-        "team": [_member_out(m) for m in parts["team"]],  # type: ignore[attr-defined]
-        "visits": [_visit_out(v) for v in parts["visits"]],  # type: ignore[attr-defined]
-        "history": [_change_out(c) for c in parts["history"]],  # type: ignore[attr-defined]
+        "goals": [_goal_out(g) for g in parts["goals"]],
+        "team": [_member_out(m) for m in parts["team"]],
+        "visits": [_visit_out(v) for v in parts["visits"]],
+        "history": [_change_out(c) for c in parts["history"]],
         "observations": [
             {
                 "id": o.pk,
@@ -359,8 +361,10 @@ def _dates_in_order(first: datetime.date | None, last: datetime.date | None) -> 
 
 
 def _programme(code: str | None, *, active_only: bool = False) -> Programme | None:
-    if code is None:
-        return None
+    return None if code is None else _programme_of(code, active_only=active_only)
+
+
+def _programme_of(code: str, *, active_only: bool = False) -> Programme:
     programmes = Programme.objects.filter(is_active=True) if active_only else Programme.objects
     programme = programmes.filter(code=code.strip()).first()
     if programme is None:
@@ -393,17 +397,18 @@ def programme_list(request: HttpRequest) -> list[dict]:
 # --- Work lists (several persons)
 
 
-def _naming(request: HttpRequest) -> Callable[[list[Episode]], list[Episode]]:
+def _naming(request: HttpRequest) -> Callable[[list[Episode]], list[Named[Episode]]]:
     """As on the web: names only for those who may see the person or whose unit runs the
     programme; each name given is in the person's access log."""
     actor = context(request).actor
 
-    def prepare(episodes: list[Episode]) -> list[Episode]:
+    def prepare(episodes: list[Episode]) -> list[Named[Episode]]:
         own_units = actor_unit_ids(actor)
-        return name_persons(
+        return name_rows(
             actor,
             episodes,
             object_type="episode_waiting_list",
+            person_of=lambda episode: episode.person,
             own_unit_work=lambda episode: episode.programme.unit_id in own_units,
         )
 
@@ -426,16 +431,15 @@ def waiting_list(
 ) -> dict:
     today = timezone.localdate()
 
-    def convert(episode: Episode) -> dict:
+    def convert(row: Named[Episode]) -> dict:
+        episode = row.row
         return {
             "id": episode.pk,
-            "person_id": episode.person_id if episode.named else None,
+            "person_id": episode.person_id if row.named else None,
             "person_name": (
-                f"{episode.person.family_name}, {episode.person.given_name}"
-                if episode.named
-                else ""
+                f"{episode.person.family_name}, {episode.person.given_name}" if row.named else ""
             ),
-            "named": episode.named,
+            "named": row.named,
             "programme": episode.programme.code,
             "programme_name": episode.programme.name,
             "referral_date": episode.referral_date,
@@ -468,16 +472,15 @@ def follow_ups_due(
 ) -> dict:
     episodes = selectors.follow_ups_due(timezone.localdate(), _programme(filters.programme))
 
-    def convert(episode: Episode) -> dict:
+    def convert(row: Named[Episode]) -> dict:
+        episode = row.row
         return {
             "id": episode.pk,
-            "person_id": episode.person_id if episode.named else None,
+            "person_id": episode.person_id if row.named else None,
             "person_name": (
-                f"{episode.person.family_name}, {episode.person.given_name}"
-                if episode.named
-                else ""
+                f"{episode.person.family_name}, {episode.person.given_name}" if row.named else ""
             ),
-            "named": episode.named,
+            "named": row.named,
             "programme": episode.programme.code,
             "programme_name": episode.programme.name,
             "end_date": episode.end_date,
@@ -539,7 +542,7 @@ def episode_create(
     *,
     person: Person,
 ) -> Status:
-    programme = _programme(data.programme, active_only=True)
+    programme = _programme_of(data.programme, active_only=True)
     decision = plan = None
     if data.decision_id is not None:
         decision = Decision.objects.filter(case__person=person, pk=data.decision_id).first()

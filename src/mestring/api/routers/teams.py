@@ -19,12 +19,12 @@ from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema, Status
 from pydantic import AfterValidator
 
-from mestring.access.actor import Actor
 from mestring.access.models import Block, CareRelation
+from mestring.access.request import StaffActor
 from mestring.api.auth import context, endpoint
 from mestring.api.errors import field_invalid, form_invalid
 from mestring.api.pagination import Paging, page_of
-from mestring.api.schemas import MAX_ID, Strict, responses, text
+from mestring.api.schemas import CLEAN_TEXT, MAX_ID, Strict, responses
 from mestring.kernel.audit_words import AuditAction
 from mestring.kernel.errors import Conflict
 from mestring.people.models import Person
@@ -174,34 +174,38 @@ class EndIn(Strict):
 
 class MemberIn(Strict):
     kind: Literal["parorende", "intern", "ekstern"]
-    role: text(150)  # type: ignore[valid-type]
+    role: Annotated[str, Field(max_length=150), CLEAN_TEXT]
     started_on: Day
     staff_id: Id | None = None
     unit_id: Id | None = None
     relative_id: Id | None = None
-    name: text(200) = ""  # type: ignore[valid-type]
+    name: Annotated[str, Field(max_length=200), CLEAN_TEXT] = ""
     line: ServiceLineCode = ""
-    email: text(254) = ""  # type: ignore[valid-type]
+    email: Annotated[str, Field(max_length=254), CLEAN_TEXT] = ""
     is_chair: bool = False
 
 
 class MeetingIn(Strict):
     day: Day
-    start_time: text(5) = Field(..., description="Klokkeslett tt:mm, norsk tid.")  # type: ignore[valid-type]
-    end_time: text(5) = Field(..., description="Klokkeslett tt:mm, norsk tid.")  # type: ignore[valid-type]
-    place: text(200)  # type: ignore[valid-type]
-    agenda: text(5000) = ""  # type: ignore[valid-type]
+    start_time: Annotated[str, Field(max_length=5), CLEAN_TEXT] = Field(
+        ..., description="Klokkeslett tt:mm, norsk tid."
+    )
+    end_time: Annotated[str, Field(max_length=5), CLEAN_TEXT] = Field(
+        ..., description="Klokkeslett tt:mm, norsk tid."
+    )
+    place: Annotated[str, Field(max_length=200), CLEAN_TEXT]
+    agenda: Annotated[str, Field(max_length=5000), CLEAN_TEXT] = ""
 
 
 class MinutesIn(Strict):
     attended: list[Id] = Field([], max_length=MAX_ATTENDEES)
-    minutes: text(20000)  # type: ignore[valid-type]
-    decisions: text(10000) = ""  # type: ignore[valid-type]
+    minutes: Annotated[str, Field(max_length=20000), CLEAN_TEXT]
+    decisions: Annotated[str, Field(max_length=10000), CLEAN_TEXT] = ""
     shared_with_person: bool = True
 
 
 class FollowUpIn(Strict):
-    what: text(500)  # type: ignore[valid-type]
+    what: Annotated[str, Field(max_length=500), CLEAN_TEXT]
     responsible_member_id: Id
     due_on: Day
 
@@ -805,7 +809,7 @@ def follow_up_done(
 # --- The actor's own lists across persons
 
 
-def _visible_person_ids(actor: Actor) -> QuerySet:
+def _visible_person_ids(actor: StaffActor) -> QuerySet:
     """Persons the actor has an active care relation to and is not blocked from, as the
     guard decides for one person (emergency access does not put persons on a list)."""
     staff = actor.staff
