@@ -40,7 +40,7 @@ def env_list(name: str, *, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
-def env_database(name: str, *, default: str, conn_max_age: int) -> dict:
+def env_database(name: str, *, default: str, conn_max_age: int) -> dj_database_url.DBConfig:
     """The database from a URL; empty means the default. A URL that cannot be read
     stops the start with what was wrong instead of a traceback from deep inside."""
     raw = (os.environ.get(name) or "").strip() or default

@@ -1,11 +1,11 @@
 """The type checking ratchet: the packages mypy checks only grow, and ignores do not creep.
 
-`make lint` runs mypy over the packages listed under `[tool.mypy]` in pyproject.toml.
-These tests hold what has been won: no package leaves that list, the number of
-`# type: ignore` comments in src never rises above its ceiling, and each new one names
-its error code and gives its reason (`# type: ignore[attr-defined]  # why`). When you
-make a package clean, add it to the list and to CHECKED below; when you remove ignores,
-lower the ceiling to the new count. See docs/testing.md.
+`make lint` runs mypy over the packages listed under `[tool.mypy]` in pyproject.toml:
+the whole `mestring` package. These tests hold what has been won: the list keeps it,
+no override switches errors off, the number of `# type: ignore` comments in src never
+rises above its ceiling, and each one names its error code and gives its reason
+(`# type: ignore[attr-defined]  # why`). When you remove ignores, lower the ceiling to
+the new count. See docs/testing.md.
 """
 
 from __future__ import annotations
@@ -18,43 +18,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 SRC = ROOT / "src"
 
-# Packages mypy checks. The list in pyproject.toml must contain every one of them.
-CHECKED = frozenset(
-    {
-        "mestring.kernel",
-        "mestring.tenancy",
-        "mestring.access",
-        "mestring.accounts",
-        "mestring.people",
-        "mestring.register",
-        "mestring.formats",
-        "mestring.planning",
-        "mestring.assessments",
-    }
-)
+# Packages mypy checks. The list in pyproject.toml must contain every one of them: the
+# whole `mestring` package, every app, the settings and the URLs.
+CHECKED = frozenset({"mestring"})
 
 # The most `# type: ignore` comments src may hold. Lower it when you remove some.
-IGNORE_CEILING = 108
+IGNORE_CEILING = 12
 
 # Ignores written before every ignore had to give its reason, per file: how many there
-# may still be without one. Nowhere else may one lack a reason, and these only shrink.
-WITHOUT_REASON = {
-    "src/mestring/api/auth.py": 4,
-    "src/mestring/api/models.py": 1,
-    "src/mestring/api/routers/decisions.py": 9,
-    "src/mestring/api/routers/devices.py": 9,
-    "src/mestring/api/routers/institutions.py": 9,
-    "src/mestring/api/routers/outcomes.py": 4,
-    "src/mestring/api/routers/persons.py": 1,
-    "src/mestring/api/routers/rehab.py": 16,
-    "src/mestring/api/routers/teams.py": 10,
-    "src/mestring/api/schemas.py": 31,
-    "src/mestring/api/schemas_changes.py": 9,
-    "src/mestring/portal/guard.py": 1,
-    "src/mestring/public/views.py": 1,
-    "src/mestring/reports/views.py": 1,
-    "src/mestring/teams/forms.py": 1,
-}
+# may still be without one. None is left; an entry here may only shrink.
+WITHOUT_REASON: dict[str, int] = {}
 
 # `# type: ignore`, its codes in brackets (if any), and what follows on the line.
 IGNORE = re.compile(r"#\s*type:\s*ignore(?P<codes>\[[^\]]*\])?(?P<rest>.*)$")

@@ -104,7 +104,7 @@ def plan_pdf(plan: MunicipalPlan, year: int) -> bytes:
     ]
     data = [[Paragraph(f"<b>{text(h)}</b>", TABLE_TEXT) for h in header(year)]]
     data += [[Paragraph(text(value), TABLE_TEXT) for value in row] for row in rows]
-    table = split_table(data, colWidths=[w * mm for w in PDF_WIDTHS_MM], repeatRows=1)
+    table = split_table(data, col_widths=[w * mm for w in PDF_WIDTHS_MM], repeat_rows=1)
     table.setStyle(
         TableStyle(
             [

@@ -102,10 +102,12 @@ def joined_rows(count: int, continued: set[int], line: tuple | None) -> list[tup
     return commands
 
 
-def split_table(data: list, **kwargs: object) -> Table:
+def split_table(
+    data: list, *, col_widths: Sequence[float] | None = None, repeat_rows: int = 0
+) -> Table:
     """A table whose rows may be split across pages: a row taller than what is left
     of the page (or than a whole page) continues on the next one, header repeated."""
-    return Table(data, splitInRow=1, **kwargs)
+    return Table(data, colWidths=col_widths, repeatRows=repeat_rows, splitInRow=1)
 
 
 @dataclass
@@ -131,7 +133,7 @@ class PdfDocument:
                 label_cell = Paragraph(f"<b>{text(label)}</b>", BODY)
                 data.append([label_cell, Paragraph(text(lines), BODY)])
         if data:
-            table = split_table(data, colWidths=[50 * mm, 120 * mm])
+            table = split_table(data, col_widths=[50 * mm, 120 * mm])
             style = [("VALIGN", (0, 0), (-1, -1), "TOP")]
             table.setStyle(TableStyle(style + joined_rows(len(data), continued, None)))
             self.story.append(table)
@@ -146,7 +148,7 @@ class PdfDocument:
                 if part:
                     continued.add(len(data))
                 data.append([cell_paragraph(text(cell), BODY, widest=widest) for cell in cells])
-        table = split_table(data, repeatRows=1)
+        table = split_table(data, repeat_rows=1)
         grid = (0.4, colors.grey)
         style: list[tuple[Any, ...]] = [
             ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E8EEF5")),

@@ -68,9 +68,9 @@ def xlsx_cell(sheet: Worksheet, value: Any) -> Cell:
     removed, since openpyxl would refuse the whole file for them.
     """
     if not isinstance(value, str):
-        return Cell(sheet, value=value)
+        return Cell(sheet, value=value)  # type: ignore[call-arg]  # row, column are optional
     text = ILLEGAL_CHARACTERS_RE.sub("", value)
-    cell = Cell(sheet, value=text)
+    cell = Cell(sheet, value=text)  # type: ignore[call-arg]  # row, column are optional
     cell.data_type = "s"
     if is_formula_like(text):
         cell.quotePrefix = True
