@@ -861,7 +861,7 @@ def _change(
             **values,
         )
         _record_change(actor, decision, DecisionState.CHANGED, changed_on, reason)
-        decision_replaced.send(sender=Decision, old=decision, new=new, on=changed_on)
+        decision_replaced.send(sender=Decision, actor=actor, old=decision, new=new, on=changed_on)
         record_event(
             actor=actor,
             action=AuditAction.CHANGE,
@@ -890,7 +890,11 @@ def decision_stop(
             changes={"stopped_on": stopped_on},
         )
         decision_ended.send(
-            sender=Decision, decision=decision, on=stopped_on, note=_("Vedtaket er stanset")
+            sender=Decision,
+            actor=actor,
+            decision=decision,
+            on=stopped_on,
+            note=_("Vedtaket er stanset"),
         )
         record_event(
             actor=actor,
