@@ -18,6 +18,7 @@ from mestring.access.models import (
     Role,
 )
 from mestring.access.permissions import PERMISSIONS
+from mestring.access.selectors import staff_with_permission
 from mestring.access.services import is_self_grant, self_grant_limit, self_grant_too_long_message
 from mestring.core.forms import DATE_HELP, DateInput, model_choice_field
 from mestring.people.models import Person, Relative, Staff, Unit, acting_in_force_q
@@ -34,6 +35,29 @@ def _staff_choices() -> forms.ModelChoiceField:
         queryset=Staff.objects.filter(is_active=True).select_related("user"),
         required=False,
     )
+
+
+class HandOutForm(forms.Form):
+    """Who takes a piece of work from a queue: left empty, the user themselves. Only
+    staff who hold the permission the work needs are offered."""
+
+    staff = forms.ModelChoiceField(
+        label=_("Fordel til"),
+        queryset=Staff.objects.none(),
+        required=False,
+        empty_label=_("Meg selv"),
+        error_messages={"invalid_choice": _("Velg en ansatt fra listen.")},
+    )
+
+    def __init__(self, *args: Any, permission: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        staff_field = self.fields["staff"]
+        assert isinstance(staff_field, forms.ModelChoiceField)
+        staff_field.queryset = staff_with_permission(permission)
+
+    def error_text(self) -> str:
+        """What was wrong, for a list that shows it as a message above the table."""
+        return " ".join(str(error) for error in self.errors.get("staff", []))
 
 
 UNIT_LABEL = _("Enhet")

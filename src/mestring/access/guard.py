@@ -34,7 +34,7 @@ from mestring.access.models import (
 )
 from mestring.access.request import StaffRequest, View
 from mestring.kernel.audit_words import AuditAction
-from mestring.people.models import Person
+from mestring.people.models import Person, Staff
 
 
 class PersonAccessRefused(PermissionDenied):
@@ -88,13 +88,23 @@ def view_transaction(request: HttpRequest) -> AbstractContextManager:
 
 def blocks_covering(actor: Actor) -> QuerySet[Block]:
     """Blocks in force against the user or one of the user's units."""
-    staff = actor.staff
-    if staff is None:
+    if actor.staff is None:
         # A block names a staff member or a unit; an actor without either (the system,
         # a citizen) is covered by none. Callers refuse such an actor before asking.
         return Block.objects.none()
+    return blocks_against(actor.staff)
+
+
+def blocks_against(staff: Staff) -> QuerySet[Block]:
+    """Blocks in force against a staff member or one of their units."""
     unit_ids = staff.units.values("pk")
     return Block.objects.filter(ended_at__isnull=True).filter(Q(staff=staff) | Q(unit__in=unit_ids))
+
+
+def is_blocked_for(staff: Staff, person_id: int) -> bool:
+    """Has the person blocked this staff member (or their unit)? Work is never given to
+    someone the person has shut out."""
+    return blocks_against(staff).filter(person_id=person_id).exists()
 
 
 def _blocked(actor: Actor, person_id: int) -> bool:

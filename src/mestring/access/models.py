@@ -72,11 +72,16 @@ class CareRelationKind(models.TextChoices):
     # Registering a message of need: a few days, for the message only (intake pages),
     # never the record; reviewed by a leader (INTAKE_KINDS).
     INTAKE = "mottak", _("Registrerte melding om behov (bare meldingen)")
+    # Took a message of need from the inbox (or was given it) to handle it: for the
+    # message only, for as long as it is open. Normal work, so not reviewed.
+    REFERRAL_HANDLER = "meldingsbehandler", _("Behandler melding om behov (bare meldingen)")
 
 
 # Kinds that open only the intake pages of a person (the messages of need), not the
 # record: the guard lets them through only where a view asks for the intake purpose.
-INTAKE_KINDS = frozenset({CareRelationKind.INTAKE})
+INTAKE_KINDS = frozenset({CareRelationKind.INTAKE, CareRelationKind.REFERRAL_HANDLER})
+# Kinds granted by hand or for a few days: they must have an end when they are given.
+MUST_END_KINDS = frozenset({CareRelationKind.MANUAL, CareRelationKind.INTAKE})
 
 
 class ReviewVerdict(models.TextChoices):

@@ -16,6 +16,7 @@ from mestring.access.models import (
     Consent,
     ConsentKind,
     EmergencyAccess,
+    Role,
 )
 from mestring.people.models import Person, Staff, Unit
 
@@ -28,6 +29,19 @@ def with_access_flag(persons: QuerySet, actor: Actor) -> QuerySet:
         CareRelation.objects.active().for_staff(actor.staff).filter(person_id=OuterRef("pk"))
     )
     return persons.annotate(has_access=Exists(relations))
+
+
+def staff_with_permission(permission: str) -> QuerySet[Staff]:
+    """Active staff of the municipality holding a role with the permission, by name: the
+    people a piece of work may be given to. Roles are few and keep their permissions as
+    a JSON list, which not every engine can search, so they are read whole."""
+    roles = [role.pk for role in Role.objects.all() if permission in role.permissions]
+    holders = Staff.objects.filter(role_assignments__role__in=roles).values("pk")
+    return (
+        Staff.objects.filter(is_active=True, pk__in=holders)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "pk")
+    )
 
 
 def person_relations(person: Person) -> QuerySet[CareRelation]:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from mestring.access.actor import Actor
 from mestring.access.audit import record_event
 from mestring.access.models import (
-    INTAKE_KINDS,
+    MUST_END_KINDS,
     AuditOutcome,
     AuditPurpose,
     Block,
@@ -85,7 +85,7 @@ def care_relation_grant(
         raise AccessRuleError(_("Velg enten en ansatt eller en enhet."))
     if not reason.strip():
         raise AccessRuleError(_("Tilgangen må ha en begrunnelse."))
-    if kind in (CareRelationKind.MANUAL, *INTAKE_KINDS) and valid_to is None:
+    if kind in MUST_END_KINDS and valid_to is None:
         raise AccessRuleError(_("En manuell tilgang må ha en sluttdato."))
     start = valid_from or timezone.now()
     if valid_to is not None and valid_to <= start:
@@ -104,7 +104,7 @@ def care_relation_grant(
             valid_to=valid_to,
             created_by=actor.user,
             self_granted=self_granted,
-            needs_review=self_granted or kind in INTAKE_KINDS,
+            needs_review=self_granted or kind == CareRelationKind.INTAKE,
         )
         record_event(
             actor=actor,
@@ -182,7 +182,9 @@ def care_relation_end(*, actor: Actor, relation: CareRelation) -> CareRelation:
 
 def care_relations_end_for(*, actor: Actor, person: Person, staff: Staff, kind: str) -> int:
     """Domain actions that implied care end their relation themselves."""
-    relations = CareRelation.objects.active().filter(person=person, staff=staff, kind=kind)
+    relations = CareRelation.objects.active(include_intake=True).filter(
+        person=person, staff=staff, kind=kind
+    )
     count = 0
     for relation in relations:
         care_relation_end(actor=actor, relation=relation)

@@ -42,9 +42,13 @@ class CaseFilter:
     """The case list's filters (URL values) and their labels."""
 
     ALL = "alle"
+    # The two intake queues: applications for services wait for the allocation office,
+    # individual plan and coordinator for the coordinating unit.
+    UNASSIGNED_SERVICES = "ufordelt_tjenester"
+    UNASSIGNED_PLANS = "ufordelt_plan"
     OVERDUE = "forfalt"
     NO_PROVISIONAL_REPLY = "mangler_svar"
-    VALUES = (ALL, OVERDUE, NO_PROVISIONAL_REPLY)
+    VALUES = (ALL, UNASSIGNED_SERVICES, UNASSIGNED_PLANS, OVERDUE, NO_PROVISIONAL_REPLY)
 
 
 CASE_SORTS: dict[str, tuple] = {
@@ -62,6 +66,15 @@ def open_cases() -> QuerySet[Case]:
     """Cases of both kinds (individual plan/coordinator, services) that still wait for a
     decision."""
     return Case.objects.filter(status__in=OPEN_CASE_STATUSES)
+
+
+def unassigned_cases(kind: str) -> QuerySet[Case]:
+    """Open cases of one kind that no caseworker has taken yet."""
+    return open_cases().filter(kind=kind, caseworker__isnull=True)
+
+
+def unassigned_count(kind: str) -> int:
+    return unassigned_cases(kind).count()
 
 
 def overdue_cases(today: datetime.date | None = None) -> QuerySet[Case]:
@@ -100,6 +113,8 @@ def case_list(
     cases = {
         CaseFilter.OVERDUE: overdue_cases,
         CaseFilter.NO_PROVISIONAL_REPLY: cases_awaiting_provisional_reply,
+        CaseFilter.UNASSIGNED_SERVICES: lambda _today: unassigned_cases(CaseKind.SERVICE),
+        CaseFilter.UNASSIGNED_PLANS: lambda _today: unassigned_cases(CaseKind.PLAN_AND_COORDINATOR),
     }.get(show, lambda _today: open_cases())(today)
     relations = CareRelation.objects.none()
     if actor.staff is not None:

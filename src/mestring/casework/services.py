@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from mestring.access.actor import Actor
 from mestring.access.audit import record_event
+from mestring.access.guard import is_blocked_for
 from mestring.access.models import AuditPurpose, CareRelationKind
 from mestring.access.services import care_relation_grant, care_relations_end_for
 from mestring.assessments.selectors import latest_complete_assessment
@@ -255,13 +256,38 @@ def case_close(*, actor: Actor, case: Case, reason: str = "") -> Case:
     )
 
 
+def _check_caseworker(actor: Actor, case: Case, caseworker: Staff) -> None:
+    _check_own(actor, caseworker)
+    if not caseworker.is_active:
+        raise CaseworkError(_("Den ansatte er ikke aktiv."))
+    if is_blocked_for(caseworker, case.person_id):
+        raise CaseworkError(
+            _("Personen har sperret for at %(name)s ser opplysningene. Velg en annen.")
+            % {"name": caseworker}
+        )
+
+
+def case_take(*, actor: Actor, case: Case, caseworker: Staff | None = None) -> Case:
+    """Take a case nobody has yet from the intake queue ("Ta saken"), or give it to a
+    colleague ("Fordel til"). The caseworker gets the person's record for as long as the
+    case is open. If someone took it a moment before, the second is refused."""
+    caseworker = caseworker or actor.staff
+    if caseworker is None:
+        raise CaseworkNotAllowed(_("Bare ansatte kan ta saker."))
+    with transaction.atomic():
+        case = _lock(case)
+        if case.caseworker_id is not None:
+            raise CaseStateConflict(
+                _("Saken er allerede fordelt til %(name)s.") % {"name": case.caseworker}
+            )
+        return case_assign(actor=actor, case=case, caseworker=caseworker)
+
+
 def case_assign(*, actor: Actor, case: Case, caseworker: Staff) -> Case:
     """Give the case another caseworker; access moves with the case."""
     if case.is_closed:
         raise CaseStateConflict(_("Saken er avsluttet og kan ikke få ny saksbehandler."))
-    _check_own(actor, caseworker)
-    if not caseworker.is_active:
-        raise CaseworkError(_("Den ansatte er ikke aktiv."))
+    _check_caseworker(actor, case, caseworker)
     if case.caseworker_id == caseworker.pk:
         raise CaseworkError(_("%(name)s er allerede saksbehandler.") % {"name": caseworker})
     with transaction.atomic():
@@ -843,7 +869,7 @@ def _change(
             **values,
         )
         _record_change(actor, decision, DecisionState.CHANGED, changed_on, reason)
-        decision_replaced.send(sender=Decision, old=decision, new=new, on=changed_on)
+        decision_replaced.send(sender=Decision, actor=actor, old=decision, new=new, on=changed_on)
         record_event(
             actor=actor,
             action=AuditAction.CHANGE,
@@ -872,7 +898,11 @@ def decision_stop(
             changes={"stopped_on": stopped_on},
         )
         decision_ended.send(
-            sender=Decision, decision=decision, on=stopped_on, note=_("Vedtaket er stanset")
+            sender=Decision,
+            actor=actor,
+            decision=decision,
+            on=stopped_on,
+            note=_("Vedtaket er stanset"),
         )
         record_event(
             actor=actor,

@@ -8,10 +8,10 @@ carries out the service follows in that same transaction.
 
 from django.dispatch import Signal
 
-# A decision no longer gives the service from a day: keyword arguments
+# A decision no longer gives the service from a day: keyword arguments `actor`,
 # `decision`, `on` (the day) and `note` (why, for the records that end).
 decision_ended = Signal()
 
-# A changed decision replaces the old one from a day: keyword arguments `old`, `new`
-# and `on`.
+# A changed decision replaces the old one from a day: keyword arguments `actor`, `old`,
+# `new` and `on`.
 decision_replaced = Signal()

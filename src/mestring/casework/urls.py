@@ -1,10 +1,11 @@
 from django.urls import path
 
-from mestring.casework import views
+from mestring.casework import intake_views, views
 
 app_name = "casework"
 urlpatterns = [
     path("saker/", views.case_list, name="case_list"),
+    path("saker/<int:case_id>/ta/", intake_views.case_take, name="case_take"),
     path("personer/<str:person_id>/saker/", views.person_cases, name="person_cases"),
     path("personer/<str:person_id>/saker/ny/", views.case_create, name="case_create"),
     path(

@@ -26,6 +26,7 @@ from mestring.access.guard import audited_view, person_view
 from mestring.access.models import AuditOutcome
 from mestring.access.permissions import ADMIN_STAFF, PERSON_REGISTER
 from mestring.access.request import StaffRequest
+from mestring.access.selectors import staff_with_permission
 from mestring.casework import selectors, services
 from mestring.casework.forms import (
     AppealForm,
@@ -106,8 +107,20 @@ def case_list(request: StaffRequest) -> HttpResponseBase:
     context = {
         "page": page,
         "show": show,
+        # The colleagues a case may be given to, drawn once for every row's form.
+        "hand_out_staff": list(staff_with_permission(PERSON_REGISTER)),
         "filters": [
             (selectors.CaseFilter.ALL, _("Alle åpne"), selectors.open_count()),
+            (
+                selectors.CaseFilter.UNASSIGNED_SERVICES,
+                _("Ikke fordelt: tjenester"),
+                selectors.unassigned_count(CaseKind.SERVICE),
+            ),
+            (
+                selectors.CaseFilter.UNASSIGNED_PLANS,
+                _("Ikke fordelt: individuell plan og koordinator"),
+                selectors.unassigned_count(CaseKind.PLAN_AND_COORDINATOR),
+            ),
             (selectors.CaseFilter.OVERDUE, _("Forfalt"), selectors.overdue_count()),
             (
                 selectors.CaseFilter.NO_PROVISIONAL_REPLY,

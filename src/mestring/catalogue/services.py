@@ -37,6 +37,7 @@ from mestring.catalogue.models import (
     WaitingListEntry,
     WaitingPriority,
 )
+from mestring.catalogue.signals import assignment_made
 from mestring.kernel.audit_words import AuditAction
 from mestring.kernel.errors import RuleBroken
 from mestring.people.models import Unit
@@ -305,6 +306,7 @@ def _assign(
     )
     _grant_provider(actor, assignment)
     _move_case(actor, decision, CaseStatus.ASSIGNED)
+    assignment_made.send(sender=Assignment, actor=actor, assignment=assignment)
     return assignment
 
 

@@ -93,6 +93,16 @@ class Referral(MunicipalityOwned, Stateful):
         Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     registered_by = models.ForeignKey(Staff, on_delete=models.PROTECT, null=True, related_name="+")
+    # Who handles the message: taken from the inbox or given by a colleague. The handler
+    # sees the message (not the record) while it is open.
+    handler = models.ForeignKey(
+        Staff,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("behandles av"),
+    )
     created_at = models.DateTimeField(default=timezone.now)
     # Triage: where in the pyramid, and who should meet the need (IS-1947's three factors,
     # each 1 = clearly municipal … 5 = clearly specialist).

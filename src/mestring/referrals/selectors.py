@@ -24,7 +24,9 @@ from mestring.referrals.models import (
 from mestring.referrals.rules import response_days
 
 # Inbox views: key in the URL (?vis=…) → filter on the open messages.
-INBOX_VIEWS = ("alle", "nye", "vurdering", "forfalt")
+INBOX_VIEWS = ("alle", "ufordelte", "nye", "vurdering", "forfalt")
+# Open messages nobody has taken yet: the queue the coordinating unit works from.
+UNASSIGNED = Q(status__in=OPEN_REFERRAL_STATUSES, handler__isnull=True)
 INBOX_SORTS = {
     # Default: urgent first, then the oldest first, so that what is most late comes on top.
     "": ("urgency_rank", "received_on", "pk"),
@@ -45,6 +47,8 @@ def overdue_filter(today: datetime.date | None = None) -> Q:
 
 
 def _view_filter(view: str, today: datetime.date) -> Q:
+    if view == "ufordelte":
+        return UNASSIGNED
     if view == "nye":
         return Q(status=ReferralStatus.RECEIVED)
     if view == "vurdering":
@@ -62,7 +66,7 @@ def inbox(
     today = today or timezone.localdate()
     referrals = (
         Referral.objects.filter(_view_filter(view, today))
-        .select_related("person", "source_unit")
+        .select_related("person", "source_unit", "handler__user")
         .annotate(
             urgency_rank=Case(
                 When(urgency=Urgency.URGENT, then=Value(0)),
@@ -91,6 +95,7 @@ def inbox_counts(today: datetime.date | None = None) -> dict[str, int]:
     # years of handled ones.
     return Referral.objects.filter(status__in=OPEN_REFERRAL_STATUSES).aggregate(
         alle=Count("pk", filter=Q(status__in=OPEN_REFERRAL_STATUSES)),
+        ufordelte=Count("pk", filter=UNASSIGNED),
         nye=Count("pk", filter=Q(status=ReferralStatus.RECEIVED)),
         vurdering=Count("pk", filter=Q(status=ReferralStatus.ASSESSING)),
         forfalt=Count("pk", filter=overdue_filter(today)),

@@ -17,15 +17,17 @@ from django.utils.translation import gettext as _
 
 from mestring.access.actor import Actor
 from mestring.access.audit import record_event
+from mestring.access.guard import is_blocked_for
 from mestring.access.models import CareRelation, CareRelationKind
-from mestring.access.services import care_relation_grant
+from mestring.access.services import care_relation_grant, care_relations_end_for
 from mestring.casework.models import Case
 from mestring.casework.services import case_open
 from mestring.kernel.audit_words import AuditAction
-from mestring.kernel.errors import Conflict, RuleBroken
+from mestring.kernel.errors import Conflict, NotAllowed, RuleBroken
 from mestring.kernel.states import record_initial_status, transition
 from mestring.people.models import Person, Staff, Unit
 from mestring.referrals.models import (
+    OPEN_REFERRAL_STATUSES,
     CarePlace,
     PyramidLevel,
     Referral,
@@ -42,6 +44,7 @@ __all__ = [
     "referral_open_case",
     "referral_register",
     "referral_register_new_person",
+    "referral_take",
     "referral_transition",
     "referral_triage",
     "suggest_place",
@@ -79,6 +82,76 @@ def _ensure_registrar_access(actor: Actor, person: Person) -> None:
             staff=actor.staff,
             valid_to=timezone.now() + datetime.timedelta(days=settings.MESTRING_INTAKE_ACCESS_DAYS),
         )
+
+
+def _end_handler(actor: Actor, referral: Referral, handler: Staff) -> None:
+    """End the handler's view of the message, unless they handle another open message
+    about the same person (the relation is per person, not per message)."""
+    still_needed = (
+        Referral.objects.filter(
+            person=referral.person, handler=handler, status__in=OPEN_REFERRAL_STATUSES
+        )
+        .exclude(pk=referral.pk)
+        .exists()
+    )
+    if not still_needed:
+        care_relations_end_for(
+            actor=actor,
+            person=referral.person,
+            staff=handler,
+            kind=CareRelationKind.REFERRAL_HANDLER,
+        )
+
+
+def referral_take(*, actor: Actor, referral: Referral, handler: Staff | None = None) -> Referral:
+    """Make a staff member responsible for an open message: the actor themselves ("Ta
+    meldingen") or a colleague ("Fordel til"). The handler sees the message, not the
+    record, for as long as it is open; the one before them no longer does."""
+    handler = handler or actor.staff
+    if handler is None:
+        raise NotAllowed(_("Bare ansatte kan behandle meldinger."))
+    if handler.municipality_id != actor.municipality.pk:
+        raise ReferralRuleError(_("Velg en ansatt i kommunen."))
+    if not handler.is_active:
+        raise ReferralRuleError(_("Den ansatte er ikke aktiv."))
+    if is_blocked_for(handler, referral.person_id):
+        raise ReferralRuleError(
+            _("Personen har sperret for at %(name)s ser opplysningene. Velg en annen.")
+            % {"name": handler}
+        )
+    with transaction.atomic():
+        referral = Referral.objects.select_for_update().get(pk=referral.pk)
+        if not referral.is_open:
+            raise ReferralFinished(
+                _("Meldingen er ferdig behandlet (%(status)s).")
+                % {"status": referral.get_status_display()}
+            )
+        if referral.handler_id == handler.pk:
+            raise ReferralRuleError(_("%(name)s behandler allerede meldingen.") % {"name": handler})
+        previous = referral.handler
+        referral.handler = handler
+        referral.save(update_fields=["handler"])
+        if previous is not None:
+            _end_handler(actor, referral, previous)
+        already = CareRelation.objects.active(include_intake=True).filter(
+            person=referral.person, staff=handler, kind=CareRelationKind.REFERRAL_HANDLER
+        )
+        if not already.exists():
+            care_relation_grant(
+                actor=actor,
+                person=referral.person,
+                kind=CareRelationKind.REFERRAL_HANDLER,
+                reason=_("Behandler melding om behov"),
+                staff=handler,
+            )
+        record_event(
+            actor=actor,
+            action=AuditAction.ASSIGN,
+            object_type="referral",
+            object_id=referral.pk,
+            person=referral.person,
+        )
+    return referral
 
 
 def _check_registration(
@@ -159,6 +232,10 @@ def _move(
         "forwarded_to": forwarded_to if to_status == ReferralStatus.FORWARDED else None,
     }
     transition(referral, to_status, actor=actor, reason=reason, changes=changes)
+    # The handler as stored: the caller's copy may predate the taking.
+    referral.refresh_from_db(fields=["handler"])
+    if not referral.is_open and referral.handler is not None:
+        _end_handler(actor, referral, referral.handler)
     record_event(
         actor=actor,
         action=AuditAction.for_status(to_status),

@@ -6,6 +6,7 @@ app_name = "referrals"
 urlpatterns = [
     path("meldinger/", views.inbox, name="inbox"),
     path("meldinger/ny/", views.register, name="register"),
+    path("meldinger/<int:referral_id>/ta/", views.take, name="take"),
     path("meldinger/forslag/", views.suggestion, name="suggestion"),
     path("personer/<str:person_id>/meldinger/", views.person_referrals, name="person_referrals"),
     path(

@@ -8,18 +8,20 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mestring.access.audit import record_event
 from mestring.access.boards import name_intake_rows
 from mestring.access.decorators import staff_required
+from mestring.access.forms import HandOutForm
 from mestring.access.guard import audited_view, has_care_relation, person_view
 from mestring.access.models import AuditPurpose
 from mestring.access.permissions import ACCESS_GRANT, PERSON_REGISTER, PERSON_SEARCH
 from mestring.access.request import StaffRequest
+from mestring.access.selectors import staff_with_permission
 from mestring.core import csvexport
 from mestring.core.flow import submit
 from mestring.kernel.audit_words import AuditAction
@@ -40,6 +42,7 @@ from mestring.register.services import DuplicateNationalId
 RULE_ERRORS = (DomainError,)
 INBOX_TABS = (
     ("alle", gettext_lazy("Alle åpne")),
+    ("ufordelte", gettext_lazy("Ikke fordelt")),
     ("nye", gettext_lazy("Nye")),
     ("vurdering", gettext_lazy("Under vurdering")),
     ("forfalt", gettext_lazy("Forfalt")),
@@ -65,6 +68,8 @@ def inbox(request: StaffRequest) -> HttpResponseBase:
         "view": view,
         "counts": counts,
         "may_grant": request.actor.has_perm(ACCESS_GRANT),
+        # The colleagues a message may be given to, drawn once for every row's form.
+        "hand_out_staff": list(staff_with_permission(PERSON_REGISTER)),
         "days_normal": rules.response_days(Urgency.NORMAL),
         "days_urgent": rules.response_days(Urgency.URGENT),
     }
@@ -87,6 +92,30 @@ def _register(request: StaffRequest, form: ReferralRegisterForm) -> Referral | N
     except services.ReferralRuleError as exc:
         form.add_error(None, str(exc))
     return None
+
+
+@staff_required(PERSON_REGISTER)
+@require_POST
+def take(request: StaffRequest, referral_id: int) -> HttpResponse:
+    """ "Ta meldingen" or "Fordel til" from the inbox: the taker opens the message at once,
+    a colleague finds it under their own messages."""
+    referral = get_object_or_404(Referral.objects.select_related("person"), pk=referral_id)
+    form = HandOutForm(request.POST, permission=PERSON_REGISTER)
+    if not form.is_valid():
+        messages.error(request, form.error_text())
+        return redirect("referrals:inbox")
+    try:
+        referral = services.referral_take(
+            actor=request.actor, referral=referral, handler=form.cleaned_data["staff"]
+        )
+    except DomainError as error:
+        messages.error(request, str(error))
+        return redirect("referrals:inbox")
+    if referral.handler_id == request.actor.staff.pk:
+        messages.success(request, _("Du behandler nå meldingen."))
+        return redirect("referrals:detail", referral.person_id, referral.pk)
+    messages.success(request, _("Meldingen er fordelt til %(name)s.") % {"name": referral.handler})
+    return redirect("referrals:inbox")
 
 
 @staff_required(PERSON_REGISTER)

@@ -26,6 +26,7 @@ from mestring.kernel.states import record_initial_status, transition
 from mestring.people.models import Person, Staff
 from mestring.plans.models import IndividualPlan
 from mestring.rehab.models import (
+    OPEN_EPISODE_STATUSES,
     Episode,
     EpisodeAssessment,
     EpisodeGoal,
@@ -195,6 +196,36 @@ def episode_end(
         _audit(actor, AuditAction.END, "episode", episode.pk, episode.person)
         _end_team(actor, episode, end_date)
     return episode
+
+
+def episodes_end_with_decision(
+    *, actor: Actor, decision: Decision, on: datetime.date, note: str
+) -> int:
+    """End the open episodes a stopped decision started, from the day it stops: one not
+    yet assessed is no longer relevant, one waiting or under way is discontinued, and
+    its team's access ends. A stop from a later day leaves them open until then, for
+    the programme to end by hand; an episode cannot end in the future."""
+    if on > timezone.localdate():
+        return 0
+    ended = 0
+    for episode in decision.episodes.filter(status__in=OPEN_EPISODE_STATUSES):
+        if episode.status == EpisodeStatus.REFERRED:
+            day = max(on, episode.referral_date)
+            new = EpisodeStatus.NOT_RELEVANT
+            changes: dict[str, object] = {
+                "assessed_on": day,
+                "assessment": EpisodeAssessment.NOT_RELEVANT,
+                "assessment_reason": note,
+            }
+        else:
+            day = max(on, episode.start_date or episode.assessed_on or episode.referral_date)
+            new = EpisodeStatus.DISCONTINUED
+            changes = {"outcome": EpisodeOutcome.DISCONTINUED, "end_date": day, "end_reason": note}
+        transition(episode, new, actor=actor, reason=note[:500], changes=changes)
+        _audit(actor, AuditAction.END, "episode", episode.pk, episode.person)
+        _end_team(actor, episode, day)
+        ended += 1
+    return ended
 
 
 def episode_follow_up(
