@@ -412,4 +412,10 @@ def test_overdue_days_come_from_settings(world, settings):
     make_referral(world.person, received_on=today - datetime.timedelta(days=2), urgency="haster")
     with activate(world.municipality):
         assert selectors.overdue_count() == 2
-        assert selectors.inbox_counts() == {"alle": 3, "nye": 3, "vurdering": 0, "forfalt": 2}
+        assert selectors.inbox_counts() == {
+            "alle": 3,
+            "ufordelte": 3,
+            "nye": 3,
+            "vurdering": 0,
+            "forfalt": 2,
+        }
