@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from mestring.access.models import CareRelation, CareRelationKind
 from mestring.assessments.models import Assessment, AssessmentScore, FunctionVariable
 from mestring.casework.models import (
     ApplicationLine,
@@ -76,13 +77,24 @@ def build_services_demo(rng: random.Random, persons: list[Person], caseworker: S
             ]
         )
         open_case = index % 8 == 0
+        # Every other open case is an application from Min side nobody has taken yet,
+        # so the allocation office's queue has work in it; the rest are the
+        # caseworker's, who sees the person while the case is open, as taking it gives.
+        unassigned = open_case and index % 16 == 0
         case = Case.objects.create(
             person=person,
             kind=CaseKind.SERVICE,
             received_on=received,
-            caseworker=caseworker,
+            caseworker=None if unassigned else caseworker,
             status=CaseStatus.ASSESSING if open_case else CaseStatus.DECIDED,
         )
+        if open_case and not unassigned:
+            CareRelation.objects.get_or_create(
+                person=person,
+                staff=caseworker,
+                kind=CareRelationKind.CASEWORKER,
+                defaults={"reason": "Saksbehandler på åpen sak"},
+            )
         ApplicationLine.objects.create(case=case, service=service)
         CaseStatusChange.objects.create(case=case, from_status="", to_status=CaseStatus.RECEIVED)
         assessment.case = case
