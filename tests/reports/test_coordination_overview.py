@@ -220,6 +220,14 @@ def test_planner_sees_figures_but_not_the_lists(world, client_for, data):
     assert response.status_code == 200
     assert b"/liste/planer/" not in response.content
     assert client.get(reverse("reports:coordination_list", args=["planer"])).status_code == 403
+    # The waiting messages are a figure only: the inbox is the intake roles' page.
+    assert b'href="/meldinger/"' not in response.content
+    assert client.get("/meldinger/").status_code == 403
+
+
+def test_the_intake_roles_follow_the_figure_to_the_inbox(world, client_for, data):
+    lead = make_staff(world.municipality, "leder_ke", "ke-leder")
+    assert b'href="/meldinger/"' in get(client_for(lead)).content
 
 
 def test_providers_without_statistics_are_refused(world, client_for, data):

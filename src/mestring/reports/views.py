@@ -17,7 +17,7 @@ from mestring.access.boards import UNIT_WORK
 from mestring.access.decorators import staff_required
 from mestring.access.guard import audited_view
 from mestring.access.models import AuditPurpose
-from mestring.access.permissions import ACCESS_GRANT, STATISTICS_VIEW
+from mestring.access.permissions import ACCESS_GRANT, PERSON_REGISTER, STATISTICS_VIEW
 from mestring.access.request import StaffRequest
 from mestring.core.downloads import content_disposition
 from mestring.core.pagination import paginate
@@ -92,6 +92,8 @@ def coordination_overview(request: StaffRequest) -> HttpResponse:
         "date_error": date_error,
         "three_years": three_year_table(day),
         "may_list": request.actor.has_perm(ACCESS_GRANT),
+        # The inbox is the intake roles' page; others see the figure without the link.
+        "may_open_inbox": request.actor.has_perm(PERSON_REGISTER),
         "sections": [
             ("planer", _("Personer med individuell plan"), data["plans"]),
             ("koordinatorer", _("Personer med koordinator"), data["coordinators"]),
