@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 from dataclasses import dataclass
 
 import pytest
@@ -133,6 +134,13 @@ def test_board(module_world, rows, board, role, relation, csv):
         # Through the unit: its work list, or the unit's own care relation (a stay gives one).
         grounds = {"enhetens_arbeid", "tjenesteyter"} if relation == "unit" else {"tjenesteyter"}
         assert ground in grounds
+    if not csv:
+        # A link to the person's pages is drawn only where it opens: a name shown for
+        # the unit's work alone is plain text.
+        client = login(Client(), staff)
+        links = set(re.findall(rf'href="(/personer/{world.person.pk}/[^"]*)"', body.decode()))
+        for link in links:
+            assert client.get(link).status_code == 200, f"{board} links to {link}, which refuses"
 
 
 IMPORT_CASES = list(itertools.product(ROLES, ["none", "own", "own_blocked"]))

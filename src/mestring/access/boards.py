@@ -89,8 +89,9 @@ def name_persons(
     own_unit_work: Callable[[T], bool] = lambda row: False,
     person_of: Callable[[T], Any] = attrgetter("person"),
 ) -> list[T]:
-    """Set `row.named` on each row: whether the user may see the person's name (and
-    follow the link). Writes one access-log row per named person, in one batch.
+    """Set `row.named` on each row: whether the user may see the person's name; and
+    `row.openable`: whether a link to the person's pages would open. Writes one
+    access-log row per named person, in one batch.
 
     `own_unit_work(row)`: the row is the work of the user's unit; its person is named
     unless they have blocked the user or the unit. `action`: "export" for a download.
@@ -105,8 +106,10 @@ def name_persons(
             named.setdefault(person.pk, decision)
         elif not decision.blocked and own_unit_work(row):
             named.setdefault(person.pk, AccessDecision(allowed=True, reason_code=UNIT_WORK))
-        # Rows are of any kind (models, plain objects): T has no `named` to declare.
-        row.named = person.pk in named  # type: ignore[attr-defined]  # flag for the templates
+        # Rows are of any kind (models, plain objects): T has no flags to declare.
+        # `openable`: the guard lets the user open the person's pages, so the row may
+        # link there; a name shown for the unit's work alone is not a way in.
+        row.named, row.openable = person.pk in named, decision.allowed  # type: ignore[attr-defined]  # flags for the templates
     record_events(
         actor=actor,
         specs=[

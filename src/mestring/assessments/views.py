@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from mestring.access.boards import name_intake_rows
 from mestring.access.decorators import staff_required
 from mestring.access.guard import audited_view, person_view
 from mestring.access.permissions import ADMIN_STAFF, PERSON_REGISTER
@@ -123,8 +124,11 @@ def due(request: StaffRequest) -> HttpResponseBase:
         if showing_incomplete
         else selectors.assessments_due(today)
     )
+    page = csvexport.page_or_all(request, assessments)
+    # The allocation office's worklist: names logged; a link only where it would open.
+    page.object_list = name_intake_rows(request, list(page.object_list), "assessments_due")
     context = {
-        "page": csvexport.page_or_all(request, assessments),
+        "page": page,
         "showing_incomplete": showing_incomplete,
         "today": today,
     }

@@ -152,11 +152,12 @@ def waiting_list(*, service: Service | None = None) -> QuerySet[WaitingListEntry
 class WaitingRow:
     """A waiting-list entry as the lists show it: with how long the person has waited,
     and (set by `name_persons` on the list of everyone waiting) whether the user may see
-    the person's name."""
+    the person's name and open the person's pages."""
 
     entry: WaitingListEntry
     waiting_days: int
     named: bool = False
+    openable: bool = False
 
 
 def with_waiting_days(entries: list[WaitingListEntry], day: datetime.date) -> list[WaitingRow]:

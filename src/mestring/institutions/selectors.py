@@ -130,8 +130,10 @@ class BoardStay:
     stay: Stay
     days_so_far: int
     type_label: str
-    # Set by `access.boards.name_persons`: whether the user may see the person's name.
+    # Set by `access.boards.name_persons`: whether the user may see the person's name,
+    # and whether the stay's page would open for them.
     named: bool = False
+    openable: bool = False
 
     # What the page, the API and `name_persons` read of the stay itself.
     @property
