@@ -35,7 +35,7 @@ from mestring.casework.models import (
     overdue_cutoff,
     provisional_reply_cutoff,
 )
-from mestring.people.models import Person
+from mestring.people.models import Person, Staff
 
 
 class CaseFilter:
@@ -46,9 +46,10 @@ class CaseFilter:
     # individual plan and coordinator for the coordinating unit.
     UNASSIGNED_SERVICES = "ufordelt_tjenester"
     UNASSIGNED_PLANS = "ufordelt_plan"
+    MINE = "mine"  # the user's own open cases
     OVERDUE = "forfalt"
     NO_PROVISIONAL_REPLY = "mangler_svar"
-    VALUES = (ALL, UNASSIGNED_SERVICES, UNASSIGNED_PLANS, OVERDUE, NO_PROVISIONAL_REPLY)
+    VALUES = (ALL, UNASSIGNED_SERVICES, UNASSIGNED_PLANS, MINE, OVERDUE, NO_PROVISIONAL_REPLY)
 
 
 CASE_SORTS: dict[str, tuple] = {
@@ -75,6 +76,11 @@ def unassigned_cases(kind: str) -> QuerySet[Case]:
 
 def unassigned_count(kind: str) -> int:
     return unassigned_cases(kind).count()
+
+
+def own_cases(staff: Staff | None) -> QuerySet[Case]:
+    """Open cases the staff member is caseworker of."""
+    return open_cases().filter(caseworker=staff) if staff else Case.objects.none()
 
 
 def overdue_cases(today: datetime.date | None = None) -> QuerySet[Case]:
@@ -114,6 +120,7 @@ def case_list(
         CaseFilter.OVERDUE: overdue_cases,
         CaseFilter.NO_PROVISIONAL_REPLY: cases_awaiting_provisional_reply,
         CaseFilter.UNASSIGNED_SERVICES: lambda _today: unassigned_cases(CaseKind.SERVICE),
+        CaseFilter.MINE: lambda _today: own_cases(actor.staff),
         CaseFilter.UNASSIGNED_PLANS: lambda _today: unassigned_cases(CaseKind.PLAN_AND_COORDINATOR),
     }.get(show, lambda _today: open_cases())(today)
     relations = CareRelation.objects.none()

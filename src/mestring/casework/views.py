@@ -121,6 +121,11 @@ def case_list(request: StaffRequest) -> HttpResponseBase:
                 _("Ikke fordelt: individuell plan og koordinator"),
                 selectors.unassigned_count(CaseKind.PLAN_AND_COORDINATOR),
             ),
+            (
+                selectors.CaseFilter.MINE,
+                _("Mine saker"),
+                selectors.own_cases(request.actor.staff).count(),
+            ),
             (selectors.CaseFilter.OVERDUE, _("Forfalt"), selectors.overdue_count()),
             (
                 selectors.CaseFilter.NO_PROVISIONAL_REPLY,

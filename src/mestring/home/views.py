@@ -6,12 +6,14 @@ from django.utils import timezone
 
 from mestring.access import selectors as access_selectors
 from mestring.access.decorators import staff_required
-from mestring.access.permissions import ACCESS_REVIEW, PERSON_REGISTER
+from mestring.access.permissions import ACCESS_REVIEW, PERSON_REGISTER, REHAB_REGISTER
 from mestring.access.request import StaffRequest
 from mestring.casework import selectors as casework_selectors
+from mestring.casework.models import CaseKind
 from mestring.home.hubs import HUBS
 from mestring.referrals import selectors as referral_selectors
 from mestring.register.forms import PersonSearchForm
+from mestring.rehab import selectors as rehab_selectors
 from mestring.teams import selectors as team_selectors
 
 
@@ -25,8 +27,20 @@ def home(request: StaffRequest) -> HttpResponse:
         "my_persons": access_selectors.staff_relations(actor.staff).count(),
     }
     if actor.has_perm(PERSON_REGISTER):
+        # The intake queues and the user's own cases, each linked to its list.
         waiting["messages"] = referral_selectors.waiting_count()
+        waiting["messages_unassigned"] = referral_selectors.unassigned_count()
+        waiting["services_unassigned"] = casework_selectors.unassigned_count(CaseKind.SERVICE)
+        waiting["plans_unassigned"] = casework_selectors.unassigned_count(
+            CaseKind.PLAN_AND_COORDINATOR
+        )
+        waiting["my_cases"] = casework_selectors.own_cases(actor.staff).count()
         waiting["cases_overdue"] = casework_selectors.overdue_count()
+    if actor.has_perm(REHAB_REGISTER):
+        # Referrals waiting on the programmes the user's units run.
+        waiting["rehab_waiting"] = rehab_selectors.waiting_for_units(
+            actor.staff.units.values_list("pk", flat=True)
+        ).count()
     if actor.has_perm(ACCESS_REVIEW):
         waiting["reviews"] = access_selectors.open_emergency_reviews().count()
         waiting["relation_reviews"] = access_selectors.relations_awaiting_review().count()

@@ -107,6 +107,11 @@ def waiting_count() -> int:
     return Referral.objects.filter(status__in=OPEN_REFERRAL_STATUSES).count()
 
 
+def unassigned_count() -> int:
+    """Open messages nobody has taken yet."""
+    return Referral.objects.filter(UNASSIGNED).count()
+
+
 def overdue_count(today: datetime.date | None = None) -> int:
     return Referral.objects.filter(overdue_filter(today)).count()
 

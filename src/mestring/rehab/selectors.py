@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypedDict
 
@@ -84,6 +85,11 @@ def waiting_list(programme: Programme | None = None) -> QuerySet[Episode]:
     if programme is not None:
         episodes = episodes.filter(programme=programme)
     return episodes.select_related("person", "programme").order_by("referral_date", "pk")
+
+
+def waiting_for_units(unit_ids: Iterable[int]) -> QuerySet[Episode]:
+    """Episodes waiting on the programmes the given units run: the therapists' work."""
+    return Episode.objects.filter(status__in=WAITING_STATUSES, programme__unit__in=unit_ids)
 
 
 def follow_ups_due(today: datetime.date, programme: Programme | None = None) -> QuerySet[Episode]:
