@@ -37,7 +37,7 @@ from mestring.catalogue.models import (
     WaitingListEntry,
     WaitingPriority,
 )
-from mestring.catalogue.signals import assignment_made
+from mestring.catalogue.signals import assignment_ended, assignment_made
 from mestring.kernel.audit_words import AuditAction
 from mestring.kernel.errors import RuleBroken
 from mestring.people.models import Unit
@@ -445,27 +445,34 @@ def assignment_end(*, actor: Actor, assignment: Assignment, ends_on: datetime.da
             person=assignment.decision.case.person,
         )
         _end_provider(actor, assignment, ends_on)
+        assignment_ended.send(sender=Assignment, actor=actor, assignment=assignment, on=ends_on)
     return assignment
 
 
 # --- A stopped or changed decision (casework says so inside its own transaction).
 
 
-def decision_provision_end(decision: Decision, on: datetime.date, note: str) -> None:
-    """The service stops: open assignments end and a waiting-list entry is removed."""
-    Assignment.objects.filter(decision=decision).filter(
+def decision_provision_end(actor: Actor, decision: Decision, on: datetime.date, note: str) -> None:
+    """The service stops: open assignments end, with the unit's access to the person and
+    the work they started in the provider's app, and a waiting-list entry is removed."""
+    ending = Assignment.objects.filter(decision=decision).filter(
         Q(ends_on__isnull=True) | Q(ends_on__gt=on)
-    ).update(ends_on=on)
+    )
+    for assignment in ending.select_related("decision__case__person", "unit"):
+        assignment.ends_on = on
+        assignment.save(update_fields=["ends_on"])
+        _end_provider(actor, assignment, on)
+        assignment_ended.send(sender=Assignment, actor=actor, assignment=assignment, on=on)
     WaitingListEntry.objects.filter(decision=decision, removed_on__isnull=True).update(
         removed_on=on, removal_reason=RemovalReason.OTHER, removal_note=note[:300]
     )
 
 
-def decision_provision_move(old: Decision, new: Decision, on: datetime.date) -> None:
+def decision_provision_move(actor: Actor, old: Decision, new: Decision, on: datetime.date) -> None:
     """A changed decision keeps the person's place: open assignments and the waiting-list
     entry follow the new decision; a change to a refusal ends them."""
     if not new.is_positive:
-        decision_provision_end(old, on, _("Vedtaket er endret til avslag"))
+        decision_provision_end(actor, old, on, _("Vedtaket er endret til avslag"))
         return
     Assignment.objects.filter(decision=old).filter(
         Q(ends_on__isnull=True) | Q(ends_on__gte=on)
@@ -474,12 +481,24 @@ def decision_provision_move(old: Decision, new: Decision, on: datetime.date) -> 
 
 
 def on_decision_ended(
-    sender: type[Decision], *, decision: Decision, on: datetime.date, note: str, **kwargs: Any
+    sender: type[Decision],
+    *,
+    actor: Actor,
+    decision: Decision,
+    on: datetime.date,
+    note: str,
+    **kwargs: Any,
 ) -> None:
-    decision_provision_end(decision, on, note)
+    decision_provision_end(actor, decision, on, note)
 
 
 def on_decision_replaced(
-    sender: type[Decision], *, old: Decision, new: Decision, on: datetime.date, **kwargs: Any
+    sender: type[Decision],
+    *,
+    actor: Actor,
+    old: Decision,
+    new: Decision,
+    on: datetime.date,
+    **kwargs: Any,
 ) -> None:
-    decision_provision_move(old, new, on)
+    decision_provision_move(actor, old, new, on)

@@ -11,3 +11,7 @@ from django.dispatch import Signal
 
 # A decision was assigned to a unit: keyword arguments `actor` and `assignment`.
 assignment_made = Signal()
+
+# An assignment ended (by its own end date or because its decision stopped or became a
+# refusal): keyword arguments `actor`, `assignment` and `on` (the last day it is in force).
+assignment_ended = Signal()
