@@ -195,7 +195,7 @@ def _latest_per_person() -> QuerySet[Assessment]:
         .values("pk")[:1]
     )
     return Assessment.objects.filter(pk=Subquery(newest)).select_related(
-        "person", "assessed_by__user"
+        "person", "assessed_by__user", "case"
     )
 
 

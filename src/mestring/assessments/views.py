@@ -17,6 +17,7 @@ from mestring.access.decorators import staff_required
 from mestring.access.guard import audited_view, person_view
 from mestring.access.permissions import ADMIN_STAFF, PERSON_REGISTER
 from mestring.access.request import StaffRequest
+from mestring.access.selectors import staff_with_permission
 from mestring.assessments import selectors, services
 from mestring.assessments.forms import VariableForm, assessment_form_class, initial_for
 from mestring.assessments.models import Assessment, FunctionVariable
@@ -26,6 +27,9 @@ from mestring.kernel.audit_words import AuditAction
 from mestring.people.models import Person
 
 RULE_ERRORS = (services.AssessmentError,)
+# The name casework's "Ta saken" takes to come back to this worklist after giving a case
+# to a colleague (casework.intake_views.BACK_ASSESSMENTS_DUE; casework is a layer up).
+TAKE_RETURNS_HERE = "kartlegging"
 
 
 def _saved_message(assessment: Assessment) -> str:
@@ -131,6 +135,12 @@ def due(request: StaffRequest) -> HttpResponseBase:
         "page": page,
         "showing_incomplete": showing_incomplete,
         "today": today,
+        # A row the user cannot open, whose case nobody has, offers "Ta saken"; the
+        # colleagues it may be given to, drawn once for every row.
+        "may_take": request.actor.has_perm(PERSON_REGISTER),
+        "hand_out_staff": list(staff_with_permission(PERSON_REGISTER)),
+        "back": TAKE_RETURNS_HERE,
+        "show": "ufullstendige" if showing_incomplete else "",
     }
     return csvexport.render_or_csv(request, "assessments/due.html", context)
 

@@ -21,12 +21,26 @@ from mestring.casework import selectors, services
 from mestring.casework.models import Case
 from mestring.kernel.errors import DomainError
 
+# The other lists a case may be taken from (a row the user cannot open offers "Ta
+# saken"): the name the form sends, the list's URL name and its tabs.
+BACK_DEADLINES = "frister"
+BACK_ASSESSMENTS_DUE = "kartlegging"
+_OTHER_LISTS: dict[str, tuple[str, tuple[str, ...]]] = {
+    BACK_DEADLINES: ("casework:deadlines", tuple(selectors.DeadlineTab.VALUES)),
+    BACK_ASSESSMENTS_DUE: ("assessments:due", ("ufullstendige",)),
+}
+
 
 def _back_to_list(request: StaffRequest) -> HttpResponseRedirect:
-    """Back to the list as it was filtered (only a known filter: never a free URL)."""
+    """Back to the list as it was filtered (only a known list and filter: never a free
+    URL)."""
     show = request.POST.get("vis", "")
-    url = reverse("casework:case_list")
-    if show in selectors.CaseFilter.VALUES:
+    url_name, filters = _OTHER_LISTS.get(
+        request.POST.get("tilbake", ""),
+        ("casework:case_list", tuple(selectors.CaseFilter.VALUES)),
+    )
+    url = reverse(url_name)
+    if show in filters:
         url += "?" + urlencode({"vis": show})
     return HttpResponseRedirect(url)
 

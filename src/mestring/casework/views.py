@@ -27,7 +27,7 @@ from mestring.access.models import AuditOutcome
 from mestring.access.permissions import ADMIN_STAFF, PERSON_REGISTER
 from mestring.access.request import StaffRequest
 from mestring.access.selectors import staff_with_permission
-from mestring.casework import selectors, services
+from mestring.casework import intake_views, selectors, services
 from mestring.casework.forms import (
     AppealForm,
     AppealOutcomeForm,
@@ -686,5 +686,11 @@ def deadlines(request: StaffRequest) -> HttpResponse:
         "tabs": DEADLINE_TABS,
         "page": page,
         "today": today,
+        # A row whose case nobody has offers "Ta saken" instead of a link that the
+        # guard would refuse; the colleagues it may be given to, drawn once.
+        "may_take": request.actor.has_perm(PERSON_REGISTER),
+        "hand_out_staff": list(staff_with_permission(PERSON_REGISTER)),
+        "back": intake_views.BACK_DEADLINES,
+        "show": tab,
     }
     return render(request, "casework/deadlines.html", context)
