@@ -2,8 +2,10 @@
 emergency access: an application the citizen sent (nobody assigned) waits in the
 allocation office's queue; a caseworker without any relation to the person takes it,
 assesses, decides and assigns hverdagsrehabilitering to the therapy unit; a therapist of
-that unit finds the person on the programme's waiting list, assesses the referral and
-starts the episode. Axe runs on every HTML page."""
+that unit finds the person on the programme's waiting list, assesses the referral,
+starts the episode, measures SPPB at the start and at the end and ends it as completed;
+the unit leader finds it in the everyday-rehab report from her menu. Axe runs on every
+HTML page."""
 
 from __future__ import annotations
 
@@ -19,6 +21,8 @@ from mestring.assessments.models import FunctionVariable
 from mestring.casework import services as casework_services
 from mestring.casework.models import Case, Decision
 from mestring.catalogue.models import Assignment, Service, ServiceProvider
+from mestring.outcomes.models import Observation
+from mestring.outcomes.reports import EverydayRehabReport
 from mestring.rehab.models import EVERYDAY_REHAB, Episode, Programme
 from mestring.tenancy.context import activate
 from tests import factories
@@ -28,6 +32,26 @@ from tests.referrals.helpers import make_referral
 
 def _day(delta: int = 0) -> str:
     return (timezone.localdate() + datetime.timedelta(days=delta)).strftime("%d.%m.%Y")
+
+
+def _record_sppb(page: Page, link: str, points: tuple[str, str, str]) -> None:
+    click_through(page, page.get_by_role("link", name=link))
+    page.get_by_label("Dato for målingen").fill(_day())
+    page.get_by_label("Eller poeng for balanse").select_option(points[0])
+    page.get_by_label("Eller poeng for ganghastighet").select_option(points[1])
+    page.get_by_label("Eller poeng for reise seg fra stol").select_option(points[2])
+    click_through(page, page.get_by_role("button", name="Lagre måling"))
+    expect(page.get_by_text("Målingen er lagret.", exact=False)).to_be_visible()
+
+
+def _figure(page: Page, table: str, label: str) -> int:
+    """The count in the report table's row `label`."""
+    row = (
+        page.get_by_role("region", name=table)
+        .get_by_role("row")
+        .filter(has=page.get_by_role("rowheader", name=label, exact=True))
+    )
+    return int(row.get_by_role("cell").first.inner_text())
 
 
 def test_citizens_application_reaches_the_therapist(page: Page, world: object) -> None:
@@ -55,6 +79,16 @@ def test_citizens_application_reaches_the_therapist(page: Page, world: object) -
             services=[rehab_service],
         )
     assert case.caseworker is None
+    # The unit leader who reads the report (statistics, no care relation to anyone).
+    leader = factories.StaffFactory(
+        municipality=municipality, user__first_name="Eli", user__last_name="Enhetsleder"
+    )
+    factories.give_role(leader, "planlegger")
+    # The report's figures before the chain, as its own query counts them.
+    year = timezone.localdate().year
+    with activate(municipality):
+        before = EverydayRehabReport(year=year).compute()
+    before_source = before["by_source"]["tjenestekontor"]
 
     # The allocation office's queue: the caseworker takes the case.
     log_in(page, worker)
@@ -107,6 +141,37 @@ def test_citizens_application_reaches_the_therapist(page: Page, world: object) -
     episode = Episode.all_objects.get(decision=decision)
     assert episode.status == "pagar" and episode.start_date == timezone.localdate()
     assert Case.all_objects.get(pk=case.pk).caseworker == worker
+
+    # SPPB at the start and at the end, from the episode page; then the episode ends.
+    _record_sppb(page, "Registrer SPPB ved oppstart", ("2", "2", "1"))
+    _record_sppb(page, "Registrer SPPB ved avslutning", ("3", "3", "2"))
+    totals = dict(
+        Observation.all_objects.filter(episode=episode, instrument="sppb").values_list(
+            "time_point", "total"
+        )
+    )
+    assert (totals["start"], totals["slutt"]) == (5, 8)
+    click_through(page, page.get_by_role("link", name="Avslutt forløpet"))
+    page.get_by_label("Fullført").check()
+    page.get_by_label("Sluttdato").fill(_day())
+    click_through(page, page.get_by_role("button", name="Lagre"))
+    expect(page.get_by_text("Forløpet er avsluttet.")).to_be_visible()
+    assert Episode.all_objects.get(pk=episode.pk).outcome == "fullfort"
+
+    # The unit leader opens the everyday-rehab report from her menu: one more referral
+    # from the allocation office, completed, with SPPB better (5 to 8 points).
+    page.context.clear_cookies()
+    log_in(page, leader)
+    click_through(page, page.get_by_role("link", name="Oversikter"))
+    click_through(page, page.get_by_role("link", name="Hverdagsrehabilitering"))
+    expect(page.get_by_role("heading", name=f"Hverdagsrehabilitering {year}")).to_be_visible()
+    flow = "Henvisninger og utfall"
+    assert _figure(page, flow, "Henvist") == before["referrals"] + 1
+    assert _figure(page, flow, "Vurdert aktuell") == before["relevant"] + 1
+    assert _figure(page, flow, "Fullført") == before["completed"] + 1
+    assert _figure(page, "Henvist fra", "Tjenestekontoret") == before_source + 1
+    assert _figure(page, "Endring i SPPB", "Bedre") == before["sppb"]["improved"] + 1
+    assert _figure(page, "Endring i SPPB", "Ikke målt") == before["sppb"]["not_measured"]
     assert not EmergencyAccess.all_objects.exists()
 
 
