@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mestring.access.audit import EventSpec, record_events
-from mestring.access.boards import UNIT_WORK
+from mestring.access.boards import UNIT_WORK, decide_many
 from mestring.access.decorators import staff_required
 from mestring.access.guard import audited_view
 from mestring.access.models import AuditPurpose
@@ -120,6 +120,9 @@ def coordination_list(request: StaffRequest, kind: str) -> HttpResponse:
     page = paginate(queryset, request.GET.get("side"), per_page=50)
     rows = figure.rows(page.object_list)
     _log_named(request, kind, rows, action=AuditAction.VIEW)
+    # The list names everyone for the unit's administration; a name links to the
+    # person's pages only where the guard would open them (no link that ends in 403).
+    decisions = decide_many(request.actor, (row[0].pk for row in rows))
     context = {
         "figure": figure,
         "kind": kind,
@@ -127,6 +130,7 @@ def coordination_list(request: StaffRequest, kind: str) -> HttpResponse:
         "date_error": date_error,
         "page": page,
         "rows": rows,
+        "openable": {pk for pk, decision in decisions.items() if decision.allowed},
     }
     return render(request, "reports/coordination_list.html", context)
 
