@@ -1,16 +1,26 @@
 """Demo data for the allocation office: providers and capacity for the catalogue,
 assessments, service applications, decisions, assignments and a waiting list. All
-invented, from a fixed seed; built once."""
+invented, from a fixed seed; built once.
+
+Two years of applications are played in date order through the same services the
+pages use: the caseworker takes each case (and so sees the person while it is open),
+a granted decision is assigned to its unit when the unit has room on that day, or
+goes on the unit's waiting list; a place that comes free goes to the first on the
+list. The assignment gives the unit its care relation for the period it provides,
+and a service a programme runs (hverdagsrehabilitering) lands on that programme's
+waiting list. Cases done with are closed, which ends the caseworker's access. What
+the figures assume is in docs/demo.md."""
 
 from __future__ import annotations
 
 import datetime
 import random
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils import timezone
 
-from mestring.access.models import CareRelation, CareRelationKind
+from mestring.access.actor import Actor
 from mestring.assessments.models import Assessment, AssessmentScore, FunctionVariable
 from mestring.casework.models import (
     ApplicationLine,
@@ -23,29 +33,65 @@ from mestring.casework.models import (
     DecisionSubject,
     LegalBasis,
 )
-from mestring.catalogue.models import Assignment, Service, ServiceProvider, WaitingListEntry
+from mestring.casework.services import case_assign, case_close
+from mestring.catalogue.models import (
+    Assignment,
+    RemovalReason,
+    Service,
+    ServiceProvider,
+    WaitingListEntry,
+)
+from mestring.catalogue.services import (
+    assignment_end,
+    decision_assign,
+    has_room,
+    waiting_remove,
+)
+from mestring.demo.actors import demo_actor
 from mestring.people.models import Person, Staff, Unit
 
-# service code → (providing unit, capacity)
-PROVIDERS = {
-    "hverdagsrehabilitering": ("Fysio- og ergoterapitjenesten", Decimal(3)),
-    "korttidsopphold": ("Lokalmedisinsk senter", Decimal(2)),
-    "rehabiliteringsopphold": ("Lokalmedisinsk senter", Decimal(3)),
-    "praktisk-bistand": ("Hjemmetjenesten", Decimal(120)),
-    "hjemmesykepleie": ("Hjemmetjenesten", Decimal(400)),
-    "stottekontakt": ("Miljøterapitjenesten", Decimal(60)),
-    "dagplass": ("Miljøterapitjenesten", Decimal(2)),
-    "psykisk-helse-rus": ("Rus og psykisk helse", Decimal(80)),
+# service code → providing unit, capacity (places, or hours per week), share of the
+# applications, and how long a decision lasts (days). Sized for the demo's volume
+# (docs/demo.md): about as much is in use today as there is room for, so a few wait,
+# and places come free as decisions run out.
+PROVIDERS: dict[str, tuple[str, Decimal, int, tuple[int, ...]]] = {
+    "hverdagsrehabilitering": ("Fysio- og ergoterapitjenesten", Decimal(2), 30, (42, 56)),
+    "korttidsopphold": ("Lokalmedisinsk senter", Decimal(2), 16, (14, 21, 28)),
+    "rehabiliteringsopphold": ("Lokalmedisinsk senter", Decimal(1), 8, (21, 28)),
+    "praktisk-bistand": ("Hjemmetjenesten", Decimal(18), 18, (180, 365)),
+    "hjemmesykepleie": ("Hjemmetjenesten", Decimal(24), 20, (180, 365)),
+    "stottekontakt": ("Miljøterapitjenesten", Decimal(16), 10, (365,)),
+    "dagplass": ("Miljøterapitjenesten", Decimal(3), 8, (365,)),
+    "psykisk-helse-rus": ("Rus og psykisk helse", Decimal(12), 10, (180, 365)),
 }
+# Applications over the last two years (about 60 a year), and how many of the newest
+# are still being assessed (received within the last six weeks).
+APPLICATIONS = 120
+HISTORY_DAYS = 730
+OPEN_CASES = 8
+# Cases stay open (decided, assigned or waiting) for a while after the decision; older
+# ones are closed, as the office does when the service is under way.
+CLOSE_AFTER_DAYS = 30
+
+
+@dataclass
+class _Application:
+    person: Person
+    service: Service
+    unit: Unit
+    received: datetime.date
+    open_case: bool
+    decided: datetime.date | None = None
 
 
 def build_services_demo(rng: random.Random, persons: list[Person], caseworker: Staff) -> None:
     if Case.objects.filter(kind=CaseKind.SERVICE).exists():
         return
     today = timezone.localdate()
+    actor = demo_actor(caseworker)
     units = {u.name: u for u in Unit.objects.all()}
     services = {s.code: s for s in Service.objects.all()}
-    for code, (unit_name, capacity) in PROVIDERS.items():
+    for code, (unit_name, capacity, _share, _days) in PROVIDERS.items():
         ServiceProvider.objects.get_or_create(
             service=services[code], unit=units[unit_name], defaults={"capacity": capacity}
         )
@@ -53,106 +99,182 @@ def build_services_demo(rng: random.Random, persons: list[Person], caseworker: S
     if basis is None:
         raise RuntimeError("Demodataene for tjenester trenger en hjemmel (LegalBasis).")
     variables = list(FunctionVariable.objects.filter(is_active=True))
-    used: dict[tuple[int, str], int] = {}
-    for index, person in enumerate(rng.sample(persons, 40)):
-        received = today - datetime.timedelta(days=rng.randint(5, 700))
-        code = rng.choice(list(PROVIDERS))
-        service, (unit_name, capacity) = services[code], PROVIDERS[code]
-        assessment = Assessment.objects.create(
-            person=person,
-            assessed_on=received + datetime.timedelta(days=5),
-            next_assessment_on=received + datetime.timedelta(days=365),
-            what_matters="Å klare meg mest mulig selv hjemme.",
-            assessed_by=caseworker,
+    adults = [p for p in persons if p.age_on(today) >= 18]
+    codes = list(PROVIDERS)
+    shares = [PROVIDERS[code][2] for code in codes]
+    applications = []
+    for index, person in enumerate(rng.sample(adults, APPLICATIONS)):
+        code = rng.choices(codes, weights=shares)[0]
+        open_case = index < OPEN_CASES
+        received = today - datetime.timedelta(
+            days=rng.randint(2, 42) if open_case else rng.randint(50, HISTORY_DAYS)
         )
-        AssessmentScore.objects.bulk_create(
-            [
-                AssessmentScore(
-                    municipality=person.municipality,
-                    assessment=assessment,
-                    variable=variable,
-                    score=rng.choice([1, 2, 3, 4, 5, 9]),
-                )
-                for variable in variables
-            ]
+        application = _Application(
+            person, services[code], units[PROVIDERS[code][0]], received, open_case
         )
-        open_case = index % 8 == 0
+        if not open_case:
+            application.decided = received + datetime.timedelta(days=rng.randint(5, 35))
+        applications.append(application)
+    # In the order the office decided them, so each assignment sees the places taken
+    # on its day.
+    applications.sort(key=lambda a: a.decided or today)
+    for index, application in enumerate(applications):
         # Every other open case is an application from Min side nobody has taken yet,
-        # so the allocation office's queue has work in it; the rest are the
-        # caseworker's, who sees the person while the case is open, as taking it gives.
-        unassigned = open_case and index % 16 == 0
-        case = Case.objects.create(
-            person=person,
-            kind=CaseKind.SERVICE,
-            received_on=received,
-            caseworker=None if unassigned else caseworker,
-            status=CaseStatus.ASSESSING if open_case else CaseStatus.DECIDED,
-        )
-        if open_case and not unassigned:
-            CareRelation.objects.get_or_create(
-                person=person,
-                staff=caseworker,
-                kind=CareRelationKind.CASEWORKER,
-                defaults={"reason": "Saksbehandler på åpen sak"},
-            )
-        ApplicationLine.objects.create(case=case, service=service)
-        CaseStatusChange.objects.create(case=case, from_status="", to_status=CaseStatus.RECEIVED)
-        assessment.case = case
-        assessment.save(update_fields=["case"])
-        if open_case:
+        # so the allocation office's queue has work in it.
+        unassigned = application.open_case and index % 2 == 0
+        case = _application(rng, actor, caseworker, application, variables, unassigned)
+        if application.decided is None:
             continue
-        decided = received + datetime.timedelta(days=rng.randint(3, 45))
-        outcome = rng.choice(
-            [DecisionOutcome.GRANTED] * 6 + [DecisionOutcome.PARTLY, DecisionOutcome.REFUSED]
-        )
-        hourly = service.capacity_kind == "timer_per_uke"
-        valid_to = decided + datetime.timedelta(days=rng.choice([42, 90, 365]))
-        decision = Decision.objects.create(
-            case=case,
-            subject=DecisionSubject.SERVICE,
-            service=service,
-            outcome=outcome,
-            reasons="Kartleggingen viser behov for tjenesten.",
-            legal_basis=basis,
-            legal_basis_title=basis.title,
-            legal_basis_text=basis.text,
-            decided_on=decided,
-            letter_sent_on=decided,
-            valid_from=decided,
-            valid_to=valid_to,
-            hours_per_week=Decimal(rng.choice([2, 4, 6]))
-            if hourly and outcome != "avslag"
-            else None,
-            days=None if hourly or outcome == "avslag" else rng.choice([14, 21, 42]),
-            decided_by=caseworker,
-        )
-        case.decided_on = decided
-        case.save(update_fields=["decided_on"])
-        CaseStatusChange.objects.create(
-            case=case, from_status=CaseStatus.RECEIVED, to_status=CaseStatus.DECIDED
-        )
-        if outcome == DecisionOutcome.REFUSED:
+        _offer_free_places(actor, application.decided)
+        _decide(rng, actor, caseworker, case, application, basis, application.decided, today)
+    _offer_free_places(actor, today)
+    _close_done_cases(actor, today)
+
+
+def _application(
+    rng: random.Random,
+    actor: Actor,
+    caseworker: Staff,
+    application: _Application,
+    variables: list[FunctionVariable],
+    unassigned: bool,
+) -> Case:
+    person, received = application.person, application.received
+    assessment = Assessment.objects.create(
+        person=person,
+        assessed_on=received + datetime.timedelta(days=3),
+        next_assessment_on=received + datetime.timedelta(days=365),
+        what_matters="Å klare meg mest mulig selv hjemme.",
+        assessed_by=caseworker,
+    )
+    AssessmentScore.objects.bulk_create(
+        [
+            AssessmentScore(
+                municipality=person.municipality,
+                assessment=assessment,
+                variable=variable,
+                score=rng.choice([1, 2, 3, 4, 5, 9]),
+            )
+            for variable in variables
+        ]
+    )
+    case = Case.objects.create(
+        person=person,
+        kind=CaseKind.SERVICE,
+        received_on=received,
+        status=CaseStatus.ASSESSING,
+    )
+    ApplicationLine.objects.create(case=case, service=application.service)
+    CaseStatusChange.objects.create(case=case, from_status="", to_status=CaseStatus.RECEIVED)
+    CaseStatusChange.objects.create(
+        case=case, from_status=CaseStatus.RECEIVED, to_status=CaseStatus.ASSESSING
+    )
+    assessment.case = case
+    assessment.save(update_fields=["case"])
+    if not unassigned:
+        # Taking the case gives the caseworker the person's record while it is open.
+        case_assign(actor=actor, case=case, caseworker=caseworker)
+    return case
+
+
+def _decide(
+    rng: random.Random,
+    actor: Actor,
+    caseworker: Staff,
+    case: Case,
+    application: _Application,
+    basis: LegalBasis,
+    decided: datetime.date,
+    today: datetime.date,
+) -> None:
+    service = application.service
+    outcome = rng.choice(
+        [DecisionOutcome.GRANTED] * 6 + [DecisionOutcome.PARTLY, DecisionOutcome.REFUSED]
+    )
+    hourly = service.capacity_kind == "timer_per_uke"
+    valid_to = decided + datetime.timedelta(days=rng.choice(PROVIDERS[service.code][3]))
+    decision = Decision.objects.create(
+        case=case,
+        subject=DecisionSubject.SERVICE,
+        service=service,
+        outcome=outcome,
+        reasons="Kartleggingen viser behov for tjenesten.",
+        legal_basis=basis,
+        legal_basis_title=basis.title,
+        legal_basis_text=basis.text,
+        decided_on=decided,
+        letter_sent_on=decided,
+        valid_from=decided,
+        valid_to=valid_to,
+        hours_per_week=Decimal(rng.choice([2, 3, 4, 6]))
+        if hourly and outcome != "avslag"
+        else None,
+        days=None if hourly or outcome == "avslag" else rng.choice([14, 21, 42]),
+        decided_by=caseworker,
+    )
+    case.status, case.decided_on = CaseStatus.DECIDED, decided
+    case.save(update_fields=["status", "decided_on"])
+    CaseStatusChange.objects.create(
+        case=case, from_status=CaseStatus.ASSESSING, to_status=CaseStatus.DECIDED
+    )
+    if outcome == DecisionOutcome.REFUSED:
+        return
+    made = decision_assign(
+        actor=actor,
+        decision=decision,
+        unit=application.unit,
+        starts_on=decided,
+        priority=rng.choice([1, 2, 2, 3]),
+        ends_on=valid_to if valid_to < today else None,
+    )
+    if isinstance(made, WaitingListEntry):
+        # On the list from the day of the decision (the service says "today").
+        made.added_on = decided
+        made.save(update_fields=["added_on"])
+
+
+def _offer_free_places(actor: Actor, day: datetime.date) -> None:
+    """What the office does each day: a place that came free goes to the first on the
+    waiting list (priority, then date); one whose decision ran out meanwhile leaves it."""
+    entries = (
+        WaitingListEntry.objects.filter(removed_on__isnull=True, added_on__lte=day)
+        .select_related("decision__case__person", "decision__service", "unit")
+        .order_by("priority", "added_on", "pk")
+    )
+    for entry in entries:
+        decision = entry.decision
+        if decision.valid_to is not None and decision.valid_to < day:
+            waiting_remove(
+                actor=actor,
+                entry=entry,
+                reason=RemovalReason.NO_LONGER_NEEDED,
+                note="",
+                removed_on=decision.valid_to,
+            )
             continue
-        key = (service.pk, unit_name)
-        load = used.get(key, 0) + (int(decision.hours_per_week or 0) if hourly else 1)
-        if load <= capacity:
-            used[key] = load
-            Assignment.objects.create(
-                decision=decision,
-                unit=units[unit_name],
-                starts_on=decided,
-                ends_on=valid_to if valid_to < today else None,
-            )
-            status = CaseStatus.ASSIGNED
-        else:
-            WaitingListEntry.objects.create(
-                decision=decision,
-                service=service,
-                unit=units[unit_name],
-                added_on=decided,
-                priority=rng.choice([1, 2, 2, 3]),
-            )
-            status = CaseStatus.WAITING
-        case.status = status
-        case.save(update_fields=["status"])
-        CaseStatusChange.objects.create(case=case, from_status=CaseStatus.DECIDED, to_status=status)
+        provider = ServiceProvider.objects.get(service=decision.service_id, unit=entry.unit)
+        if not has_room(decision=decision, provider=provider, day=day):
+            continue
+        waiting_remove(
+            actor=actor, entry=entry, reason=RemovalReason.ASSIGNED, note="", removed_on=day
+        )
+        assignment = Assignment.objects.filter(decision=decision).latest("pk")
+        if decision.valid_to is not None and decision.valid_to < timezone.localdate():
+            assignment_end(actor=actor, assignment=assignment, ends_on=decision.valid_to)
+
+
+def _close_done_cases(actor: Actor, today: datetime.date) -> None:
+    """Decided cases older than a month are done with: the service is under way, has
+    ended or was refused. Those still on a waiting list stay open."""
+    done = Case.objects.filter(
+        kind=CaseKind.SERVICE,
+        status__in=[CaseStatus.DECIDED, CaseStatus.ASSIGNED, CaseStatus.WAITING],
+        decided_on__lt=today - datetime.timedelta(days=CLOSE_AFTER_DAYS),
+    ).exclude(decisions__waiting_entries__in=WaitingListEntry.objects.filter(removed_on=None))
+    for case in done.select_related("person").distinct():
+        case_close(actor=actor, case=case)
+        Case.objects.filter(pk=case.pk).update(
+            closed_on=case.decided_on + datetime.timedelta(days=CLOSE_AFTER_DAYS)
+            if case.decided_on
+            else today
+        )
