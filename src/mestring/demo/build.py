@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from mestring.access.models import Role, StaffRole
+from mestring.demo.actors import demo_actor
 from mestring.demo.demo_coordination import build_coordination_demo
 from mestring.demo.demo_provision import carry_out_assignments
 from mestring.demo.demo_rehab import build_rehabilitation_demo
@@ -37,6 +38,8 @@ from mestring.people.models import (
     UnitInvolvement,
     UnitKind,
 )
+from mestring.rehab.models import EVERYDAY_REHAB, Programme
+from mestring.rehab.services import programme_save
 from mestring.tenancy.context import activate
 from mestring.tenancy.models import Municipality
 from mestring.tenancy.services import municipality_ensure
@@ -401,6 +404,17 @@ def _ensure_user(
     return staff
 
 
+def _programmes_run_by(unit: Unit, admin: Staff) -> None:
+    """Hverdagsrehabilitering is run by the physio and occupational therapy unit: its
+    referrals are that unit's work (the therapists' start page and waiting list)."""
+    for programme in Programme.objects.filter(code=EVERYDAY_REHAB, unit__isnull=True):
+        programme_save(
+            actor=demo_actor(admin),
+            programme=programme,
+            data={"code": programme.code, "unit": unit},
+        )
+
+
 def build_demo(*, password: str = DEFAULT_PASSWORD, seed: int = 2026) -> DemoResult:
     municipality, _created = municipality_ensure(number=DEMO_NUMBER, name=DEMO_NAME)
     rng = random.Random(seed)  # noqa: S311 - demo data, not security
@@ -419,6 +433,7 @@ def build_demo(*, password: str = DEFAULT_PASSWORD, seed: int = 2026) -> DemoRes
             persons,
             staff_by_username,
         )
+        _programmes_run_by(units["Fysio- og ergoterapitjenesten"], staff_by_username["demo.admin"])
         build_services_demo(
             random.Random(f"{seed}-services"),  # noqa: S311
             persons,

@@ -9,7 +9,7 @@ import random
 
 from django.utils import timezone
 
-from mestring.access.models import Consent, ConsentKind
+from mestring.access.models import CareRelation, CareRelationKind, Consent, ConsentKind
 from mestring.casework.models import (
     Case,
     CaseStatus,
@@ -50,6 +50,7 @@ from mestring.teams.models import (
     MemberKind,
     ResponsibilityGroup,
 )
+from mestring.teams.services import member_add
 
 PLAN_UNIT_CHILD = "Helsestasjon og skolehelsetjeneste"
 PLAN_UNITS_ADULT = [
@@ -78,6 +79,10 @@ MEASURES = [
 MEETING_SPREAD_DAYS = 84
 
 
+def _start_of(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(8)))
+
+
 def _weekday(day: datetime.date) -> datetime.date:
     """The day, or the Monday after it when it falls on a weekend."""
     return day + datetime.timedelta(days=max(0, 7 - day.weekday()) if day.weekday() >= 5 else 0)
@@ -95,6 +100,7 @@ def build_coordination_demo(
         for name in ("demo.koordinator", "demo.ke-leder", "demo.fysioterapeut")
     ]
     lead = staff_by_username["demo.ke-leder"]
+    nurse = staff_by_username["demo.sykepleier"]
     for index, staff in enumerate(coordinators):
         profile = CoordinatorProfile.objects.create(
             staff=staff, joined_on=today - datetime.timedelta(days=1600 + 90 * index)
@@ -117,7 +123,9 @@ def build_coordination_demo(
     # adults spread over the adult services.
     planned = rng.sample(children, min(20, len(children))) + rng.sample(adults, 30)
     for index, person in enumerate(planned):
-        _plan_for(rng, person, index, today, units, coordinators, lead, ip_basis, coordinator_basis)
+        _plan_for(
+            rng, person, index, today, units, coordinators, lead, nurse, ip_basis, coordinator_basis
+        )
     _messages(rng, persons, today, units, lead)
 
 
@@ -129,6 +137,7 @@ def _plan_for(
     units: dict[str, Unit],
     coordinators: list[Staff],
     lead: Staff,
+    nurse: Staff,
     ip_basis: LegalBasis,
     coordinator_basis: LegalBasis,
 ) -> None:
@@ -226,10 +235,26 @@ def _plan_for(
         person_wish="En å ringe til som kjenner meg.",
         decision=decisions[1],
     )
+    # The access dates from the appointment (the service dates it today).
+    CareRelation.objects.filter(
+        person=person, staff=coordinator, kind=CareRelationKind.COORDINATOR, valid_to=None
+    ).update(valid_from=_start_of(start))
     if ended and plan.end_date is not None:
         coordinator_end(actor=actor, assignment=assignment, ended_on=plan.end_date)
     elif index % 2 == 0:
-        _group_for(rng, person, plan, coordinator, today, units)
+        group = _group_for(rng, person, plan, coordinator, today, units)
+        if unit_name == "Hjemmetjenesten" or person.age_on(today) >= 67:
+            # The home care nurse joins the groups of those who get home care, and
+            # of the old; being a member is what lets them see the person.
+            member_add(
+                actor=actor,
+                group=group,
+                kind=MemberKind.INTERNAL,
+                role="Primærkontakt i hjemmetjenesten",
+                started_on=plan.start_date,
+                staff=nurse,
+                line="forste",
+            )
 
 
 def _group_for(
@@ -239,7 +264,7 @@ def _group_for(
     coordinator: Staff,
     today: datetime.date,
     units: dict[str, Unit],
-) -> None:
+) -> ResponsibilityGroup:
     group = ResponsibilityGroup.objects.create(person=person, plan=plan, started_on=plan.start_date)
     members = [
         GroupMember.objects.create(
@@ -313,6 +338,7 @@ def _group_for(
         responsible_member=members[1],
         due_on=today - datetime.timedelta(days=rng.randint(-10, 10)),
     )
+    return group
 
 
 def _messages(
