@@ -3,13 +3,14 @@ assessments, service applications, decisions, assignments and a waiting list. Al
 invented, from a fixed seed; built once.
 
 Two years of applications are played in date order through the same services the
-pages use: the caseworker takes each case (and so sees the person while it is open),
-a granted decision is assigned to its unit when the unit has room on that day, or
-goes on the unit's waiting list; a place that comes free goes to the first on the
-list. The assignment gives the unit its care relation for the period it provides,
+pages use: a granted decision is assigned to its unit when the unit has room on that
+day, or goes on the unit's waiting list; a place that comes free goes to the first on
+the list. The assignment gives the unit its care relation for the period it provides,
 and a service a programme runs (hverdagsrehabilitering) lands on that programme's
-waiting list. Cases done with are closed, which ends the caseworker's access. What
-the figures assume is in docs/demo.md."""
+waiting list. Cases done with are closed (written as history); the caseworker takes
+those still open (`case_assign`), which gives her the person's record while the case
+is open, and half of the newest applications wait in the intake queue. What the
+figures assume is in docs/demo.md."""
 
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ from mestring.casework.models import (
     DecisionSubject,
     LegalBasis,
 )
-from mestring.casework.services import case_assign, case_close
+from mestring.casework.services import case_assign
 from mestring.catalogue.models import (
     Assignment,
     RemovalReason,
@@ -72,6 +73,8 @@ OPEN_CASES = 8
 # Cases stay open (decided, assigned or waiting) for a while after the decision; older
 # ones are closed, as the office does when the service is under way.
 CLOSE_AFTER_DAYS = 30
+# The office goes through its waiting lists once a week.
+REVIEW_EVERY_DAYS = 7
 
 
 @dataclass
@@ -118,26 +121,34 @@ def build_services_demo(rng: random.Random, persons: list[Person], caseworker: S
     # In the order the office decided them, so each assignment sees the places taken
     # on its day.
     applications.sort(key=lambda a: a.decided or today)
+    taken: list[Case] = []
+    reviewed = today - datetime.timedelta(days=HISTORY_DAYS + 60)
     for index, application in enumerate(applications):
         # Every other open case is an application from Min side nobody has taken yet,
         # so the allocation office's queue has work in it.
         unassigned = application.open_case and index % 2 == 0
-        case = _application(rng, actor, caseworker, application, variables, unassigned)
+        case = _application(rng, caseworker, application, variables)
+        if not unassigned:
+            taken.append(case)
         if application.decided is None:
             continue
-        _offer_free_places(actor, application.decided)
+        if (application.decided - reviewed).days >= REVIEW_EVERY_DAYS:
+            reviewed = application.decided
+            _offer_free_places(actor, reviewed)
         _decide(rng, actor, caseworker, case, application, basis, application.decided, today)
     _offer_free_places(actor, today)
-    _close_done_cases(actor, today)
+    done = _close_done_cases(caseworker, today)
+    for case in taken:
+        if case.pk not in done:
+            # Taking the case gives the caseworker the person's record while it is open.
+            case_assign(actor=actor, case=case, caseworker=caseworker)
 
 
 def _application(
     rng: random.Random,
-    actor: Actor,
     caseworker: Staff,
     application: _Application,
     variables: list[FunctionVariable],
-    unassigned: bool,
 ) -> Case:
     person, received = application.person, application.received
     assessment = Assessment.objects.create(
@@ -171,9 +182,6 @@ def _application(
     )
     assessment.case = case
     assessment.save(update_fields=["case"])
-    if not unassigned:
-        # Taking the case gives the caseworker the person's record while it is open.
-        case_assign(actor=actor, case=case, caseworker=caseworker)
     return case
 
 
@@ -234,7 +242,7 @@ def _decide(
 
 
 def _offer_free_places(actor: Actor, day: datetime.date) -> None:
-    """What the office does each day: a place that came free goes to the first on the
+    """What the office does each week: a place that came free goes to the first on the
     waiting list (priority, then date); one whose decision ran out meanwhile leaves it."""
     entries = (
         WaitingListEntry.objects.filter(removed_on__isnull=True, added_on__lte=day)
@@ -263,18 +271,35 @@ def _offer_free_places(actor: Actor, day: datetime.date) -> None:
             assignment_end(actor=actor, assignment=assignment, ends_on=decision.valid_to)
 
 
-def _close_done_cases(actor: Actor, today: datetime.date) -> None:
+def _close_done_cases(caseworker: Staff, today: datetime.date) -> set[int]:
     """Decided cases older than a month are done with: the service is under way, has
-    ended or was refused. Those still on a waiting list stay open."""
-    done = Case.objects.filter(
-        kind=CaseKind.SERVICE,
-        status__in=[CaseStatus.DECIDED, CaseStatus.ASSIGNED, CaseStatus.WAITING],
-        decided_on__lt=today - datetime.timedelta(days=CLOSE_AFTER_DAYS),
-    ).exclude(decisions__waiting_entries__in=WaitingListEntry.objects.filter(removed_on=None))
-    for case in done.select_related("person").distinct():
-        case_close(actor=actor, case=case)
-        Case.objects.filter(pk=case.pk).update(
-            closed_on=case.decided_on + datetime.timedelta(days=CLOSE_AFTER_DAYS)
-            if case.decided_on
-            else today
+    ended or was refused; those still on a waiting list stay open. These closed long
+    ago, so the caseworker's access to them came and went then: they are written as
+    history (caseworker, closed), and only the cases still open are taken through the
+    service that gives the access. Returns the closed cases' ids."""
+    done = list(
+        Case.objects.filter(
+            kind=CaseKind.SERVICE,
+            status__in=[CaseStatus.DECIDED, CaseStatus.ASSIGNED, CaseStatus.WAITING],
+            decided_on__lt=today - datetime.timedelta(days=CLOSE_AFTER_DAYS),
         )
+        .exclude(decisions__waiting_entries__in=WaitingListEntry.objects.filter(removed_on=None))
+        .distinct()
+    )
+    CaseStatusChange.objects.bulk_create(
+        [
+            CaseStatusChange(
+                municipality_id=case.municipality_id,
+                case=case,
+                from_status=case.status,
+                to_status=CaseStatus.CLOSED,
+            )
+            for case in done
+        ]
+    )
+    for case in done:
+        case.caseworker = caseworker
+        case.status = CaseStatus.CLOSED
+        case.closed_on = (case.decided_on or today) + datetime.timedelta(days=CLOSE_AFTER_DAYS)
+    Case.objects.bulk_update(done, ["caseworker", "status", "closed_on"])
+    return {case.pk for case in done}
