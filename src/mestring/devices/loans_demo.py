@@ -92,7 +92,12 @@ def _history(
 
 
 def _loans(rng: random.Random, persons: list[Person], staff: Staff, today: datetime.date) -> None:
-    items = list(Item.objects.filter(status=ItemStatus.AVAILABLE, owner=Owner.MUNICIPALITY))
+    # Not the one the store demo sent to repair: its history is its own.
+    items = list(
+        Item.objects.filter(status=ItemStatus.AVAILABLE, owner=Owner.MUNICIPALITY).exclude(
+            repairs__isnull=False
+        )
+    )
     if not items:
         return
     start = today - datetime.timedelta(days=3 * 365)

@@ -106,18 +106,20 @@ def build_store_demo(rng: random.Random, today: date) -> None:
                 from_status="",
                 to_status=ItemStatus.AVAILABLE,
                 reason="Registrert",
-                changed_at=_moment(item.acquired_on),
+                changed_at=_moment(item.acquired_on or today),
             )
             for item in items
         ]
         # One item came back from repair long ago, with its cost, for the item pages;
         # the items now in cleaning or repair are the loans demo's returns.
         municipal = [item for item in items if item.owner == Owner.MUNICIPALITY]
-        repaired = rng.choice([i for i in municipal if i.acquired_on < today - timedelta(days=130)])
+        long_ago = today - timedelta(days=130)
+        repaired = rng.choice([i for i in municipal if (i.acquired_on or today) < long_ago])
+        opened, closed = today - timedelta(days=120), today - timedelta(days=110)
         repair = RepairOrder.objects.create(
             item=repaired,
-            opened_on=today - timedelta(days=120),
-            closed_on=today - timedelta(days=110),
+            opened_on=opened,
+            closed_on=closed,
             description="Skiftet hjul",
             repairer="Eget verksted",
             cost_nok=Decimal("850.00"),
@@ -132,8 +134,8 @@ def build_store_demo(rng: random.Random, today: date) -> None:
                 changed_at=_moment(day),
             )
             for old, new, day in (
-                (ItemStatus.AVAILABLE, ItemStatus.REPAIR, repair.opened_on),
-                (ItemStatus.REPAIR, ItemStatus.AVAILABLE, repair.closed_on),
+                (ItemStatus.AVAILABLE, ItemStatus.REPAIR, opened),
+                (ItemStatus.REPAIR, ItemStatus.AVAILABLE, closed),
             )
         ]
         ItemStatusChange.objects.bulk_create(history)
