@@ -125,6 +125,10 @@ def test_every_start_page_figure_equals_its_list(demo: None, username: str) -> N
         if figure != length:
             wrong.append(f"{figure} → {url} lists {length}")
     assert not wrong, f"{username}'s start page:\n" + "\n".join(wrong)
+    if username == "demo.fysioterapeut":
+        # Her unit runs hverdagsrehabilitering: its referrals wait for her.
+        rehab = [f for f, url in figures if url.startswith(reverse("rehab:waiting_list"))]
+        assert rehab and rehab[0] > 0
 
 
 def test_coordinating_unit_overview_figures_equal_their_lists(demo: None) -> None:
@@ -194,6 +198,9 @@ def test_capacity_figures_equal_assignments_and_waiting_list(demo: None) -> None
         on_list = [r for r in listed[0][1:] if r[unit_at] == provider.unit.name]
         assert int(row[column["waiting"]]) == waiting == len(on_list), row
     assert checked >= 5
+    # The planners' capacity page shows the same figures (its empty median is a dash).
+    planning = _csv_tables(client, reverse("planning:capacity"))[0]
+    assert [row[:7] for row in planning] == [row[:7] for row in table]
 
 
 def test_bed_board_occupancy_equals_the_patients_listed(demo: None) -> None:
