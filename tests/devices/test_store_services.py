@@ -289,8 +289,8 @@ def test_store_demo_is_believable_and_idempotent(world):
         assert 140 <= count <= 170
         assert Store.objects.count() == 2 and StoreRoom.objects.count() == 3
         assert DeviceType.objects.count() >= 12
-        assert Item.objects.filter(status=ItemStatus.CLEANING).count() >= 3
-        assert RepairOrder.objects.filter(closed_on__isnull=True).count() >= 2
+        # What waits for cleaning or repair comes from the loans demo's returns.
+        assert RepairOrder.objects.filter(closed_on__isnull=False).count() == 1
         assert Item.objects.filter(owner="nav").exists()
         assert Item.objects.filter(label="HM-000123").exists()
         # Every item has a history that ends in its status.

@@ -9,7 +9,7 @@ import pytest
 
 from mestring.outcomes.demo import add_episode_sppb
 from mestring.outcomes.models import Observation
-from mestring.rehab.demo import build_rehab_demo
+from mestring.rehab.demo import STAGES, build_rehab_demo
 from mestring.rehab.models import Episode, Visit
 from mestring.tenancy.context import activate
 from tests import factories
@@ -26,7 +26,7 @@ def test_demo_is_believable_and_idempotent(world):
         build_rehab_demo(random.Random(1), persons, world.owner, today, add_episode_sppb)
         count = Episode.objects.count()
         build_rehab_demo(random.Random(1), persons, world.owner, today)
-        assert Episode.objects.count() == count == 40
+        assert Episode.objects.count() == count == len(STAGES)
         statuses = set(Episode.objects.values_list("status", flat=True))
         assert statuses == {"henvist", "ikke_aktuell", "venter", "pagar", "fullfort", "avbrutt"}
         assert Visit.objects.exists() and Observation.objects.filter(time_point="slutt").exists()

@@ -1,5 +1,10 @@
 """The demo municipality: synthetic persons, a small municipality's units, staff per role.
 
+No care relation is made here: each comes from the domain action that gives it in the
+application (a coordinator appointed, a case taken, a service assigned, a stay, a
+prescription), done by the demo user whose work it is. docs/demo.md says what the
+demo's figures assume.
+
 Everything here is invented. Identity numbers are synthetic (Tenor: month + 80), so
 they can never belong to a real person. Running it again changes nothing but the
 demo users' password.
@@ -15,8 +20,10 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from mestring.access.models import CareRelation, CareRelationKind, Role, StaffRole
+from mestring.access.models import Role, StaffRole
+from mestring.demo.actors import demo_actor
 from mestring.demo.demo_coordination import build_coordination_demo
+from mestring.demo.demo_provision import carry_out_assignments
 from mestring.demo.demo_rehab import build_rehabilitation_demo
 from mestring.demo.demo_services import build_services_demo
 from mestring.people.identity import random_synthetic_national_id
@@ -31,6 +38,8 @@ from mestring.people.models import (
     UnitInvolvement,
     UnitKind,
 )
+from mestring.rehab.models import EVERYDAY_REHAB, Programme
+from mestring.rehab.services import programme_save
 from mestring.tenancy.context import activate
 from mestring.tenancy.models import Municipality
 from mestring.tenancy.services import municipality_ensure
@@ -67,7 +76,6 @@ class DemoUser:
     profession: str
     unit: str
     hpr: str = ""
-    relations: int = 0  # how many persons this user has a care relation with
 
 
 USERS: list[DemoUser] = [
@@ -86,7 +94,6 @@ USERS: list[DemoUser] = [
         "saksbehandler",
         Profession.CASEWORKER,
         "Tjenestekontor og koordinerende enhet",
-        relations=40,
     ),
     DemoUser(
         "ke-leder",
@@ -96,7 +103,6 @@ USERS: list[DemoUser] = [
         Profession.NURSE,
         "Tjenestekontor og koordinerende enhet",
         hpr="9100001",
-        relations=20,
     ),
     DemoUser(
         "koordinator",
@@ -106,7 +112,6 @@ USERS: list[DemoUser] = [
         Profession.OCCUPATIONAL_THERAPIST,
         "Fysio- og ergoterapitjenesten",
         hpr="9100002",
-        relations=30,
     ),
     DemoUser(
         "fysioterapeut",
@@ -116,7 +121,6 @@ USERS: list[DemoUser] = [
         Profession.PHYSIOTHERAPIST,
         "Fysio- og ergoterapitjenesten",
         hpr="9100003",
-        relations=40,
     ),
     DemoUser(
         "sykepleier",
@@ -126,7 +130,6 @@ USERS: list[DemoUser] = [
         Profession.NURSE,
         "Hjemmetjenesten",
         hpr="9100004",
-        relations=60,
     ),
     DemoUser(
         "planlegger",
@@ -143,7 +146,6 @@ USERS: list[DemoUser] = [
         "hjelpemiddeltekniker",
         Profession.DEVICE_TECHNICIAN,
         "Hjelpemiddellageret",
-        relations=25,
     ),
     DemoUser(
         "uten-tilgang",
@@ -402,29 +404,15 @@ def _ensure_user(
     return staff
 
 
-def _ensure_relations(
-    rng: random.Random, staff: Staff, spec: DemoUser, persons: list[Person]
-) -> None:
-    if spec.relations == 0 or CareRelation.objects.filter(staff=staff).exists():
-        return
-    kind = {
-        "koordinator": CareRelationKind.COORDINATOR,
-        "saksbehandler": CareRelationKind.CASEWORKER,
-    }.get(spec.role, CareRelationKind.PROVIDER)
-    start = timezone.now() - datetime.timedelta(days=30)
-    CareRelation.objects.bulk_create(
-        [
-            CareRelation(
-                municipality=staff.municipality,
-                person=person,
-                staff=staff,
-                kind=kind,
-                reason="Demodata",
-                valid_from=start,
-            )
-            for person in rng.sample(persons, spec.relations)
-        ]
-    )
+def _programmes_run_by(unit: Unit, admin: Staff) -> None:
+    """Hverdagsrehabilitering is run by the physio and occupational therapy unit: its
+    referrals are that unit's work (the therapists' start page and waiting list)."""
+    for programme in Programme.objects.filter(code=EVERYDAY_REHAB, unit__isnull=True):
+        programme_save(
+            actor=demo_actor(admin),
+            programme=programme,
+            data={"code": programme.code, "unit": unit},
+        )
 
 
 def build_demo(*, password: str = DEFAULT_PASSWORD, seed: int = 2026) -> DemoResult:
@@ -438,7 +426,6 @@ def build_demo(*, password: str = DEFAULT_PASSWORD, seed: int = 2026) -> DemoRes
         staff_by_username = {}
         for spec in USERS:
             staff = _ensure_user(spec, password, units, roles)
-            _ensure_relations(random.Random(f"{seed}-{spec.username}"), staff, spec, persons)  # noqa: S311
             users.append((staff.user.username, spec.role))
             staff_by_username[staff.user.username] = staff
         build_coordination_demo(
@@ -446,10 +433,15 @@ def build_demo(*, password: str = DEFAULT_PASSWORD, seed: int = 2026) -> DemoRes
             persons,
             staff_by_username,
         )
+        _programmes_run_by(units["Fysio- og ergoterapitjenesten"], staff_by_username["demo.admin"])
         build_services_demo(
             random.Random(f"{seed}-services"),  # noqa: S311
             persons,
             staff_by_username["demo.saksbehandler"],
+        )
+        carry_out_assignments(
+            random.Random(f"{seed}-provision"),  # noqa: S311
+            staff_by_username["demo.fysioterapeut"],
         )
         build_rehabilitation_demo(seed, staff_by_username)
     return DemoResult(municipality=municipality, password=password, users=users)

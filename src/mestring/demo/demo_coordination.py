@@ -19,10 +19,10 @@ from mestring.casework.models import (
     DecisionSubject,
     LegalBasis,
 )
+from mestring.demo.actors import demo_actor
 from mestring.people.models import Person, Staff, Unit
 from mestring.plans.models import (
     Achievement,
-    CoordinatorAssignment,
     CoordinatorProfile,
     CoordinatorTraining,
     Goal,
@@ -32,6 +32,7 @@ from mestring.plans.models import (
     PlanStatus,
     SupervisionSession,
 )
+from mestring.plans.services import coordinator_appoint, coordinator_end
 from mestring.referrals.models import (
     Referral,
     ReferralSource,
@@ -39,6 +40,7 @@ from mestring.referrals.models import (
     ReferralStatusChange,
     Urgency,
 )
+from mestring.referrals.services import referral_take
 from mestring.teams.models import (
     Attendance,
     FollowUpItem,
@@ -48,6 +50,7 @@ from mestring.teams.models import (
     MemberKind,
     ResponsibilityGroup,
 )
+from mestring.teams.services import member_add
 
 PLAN_UNIT_CHILD = "Helsestasjon og skolehelsetjeneste"
 PLAN_UNITS_ADULT = [
@@ -73,6 +76,18 @@ MEASURES = [
 ]
 
 
+MEETING_SPREAD_DAYS = 84
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(8)))
+
+
+def _weekday(day: datetime.date) -> datetime.date:
+    """The day, or the Monday after it when it falls on a weekend."""
+    return day + datetime.timedelta(days=max(0, 7 - day.weekday()) if day.weekday() >= 5 else 0)
+
+
 def build_coordination_demo(
     rng: random.Random, persons: list[Person], staff_by_username: dict[str, Staff]
 ) -> None:
@@ -85,14 +100,15 @@ def build_coordination_demo(
         for name in ("demo.koordinator", "demo.ke-leder", "demo.fysioterapeut")
     ]
     lead = staff_by_username["demo.ke-leder"]
+    nurse = staff_by_username["demo.sykepleier"]
     for index, staff in enumerate(coordinators):
         profile = CoordinatorProfile.objects.create(
-            staff=staff, joined_on=today - datetime.timedelta(days=400 + 90 * index)
+            staff=staff, joined_on=today - datetime.timedelta(days=1600 + 90 * index)
         )
         CoordinatorTraining.objects.create(
             coordinator=profile,
             course="Grunnkurs for koordinatorer",
-            completed_on=today - datetime.timedelta(days=300),
+            completed_on=today - datetime.timedelta(days=1550 + 90 * index),
         )
         SupervisionSession.objects.create(
             coordinator=profile,
@@ -107,7 +123,9 @@ def build_coordination_demo(
     # adults spread over the adult services.
     planned = rng.sample(children, min(20, len(children))) + rng.sample(adults, 30)
     for index, person in enumerate(planned):
-        _plan_for(rng, person, index, today, units, coordinators, lead, ip_basis, coordinator_basis)
+        _plan_for(
+            rng, person, index, today, units, coordinators, lead, nurse, ip_basis, coordinator_basis
+        )
     _messages(rng, persons, today, units, lead)
 
 
@@ -119,6 +137,7 @@ def _plan_for(
     units: dict[str, Unit],
     coordinators: list[Staff],
     lead: Staff,
+    nurse: Staff,
     ip_basis: LegalBasis,
     coordinator_basis: LegalBasis,
 ) -> None:
@@ -131,13 +150,17 @@ def _plan_for(
         requests_individual_plan=True,
         requests_coordinator=True,
         caseworker=lead,
-        status=CaseStatus.DECIDED,
+        status=CaseStatus.CLOSED,
         decided_on=start,
+        closed_on=start,
     )
-    CaseStatusChange.objects.create(case=case, from_status="", to_status=CaseStatus.RECEIVED)
-    CaseStatusChange.objects.create(
-        case=case, from_status=CaseStatus.RECEIVED, to_status=CaseStatus.DECIDED
-    )
+    # Decided, the coordinator appointed and the plan begun: the case is done with.
+    for before, after in (
+        ("", CaseStatus.RECEIVED),
+        (CaseStatus.RECEIVED, CaseStatus.DECIDED),
+        (CaseStatus.DECIDED, CaseStatus.CLOSED),
+    ):
+        CaseStatusChange.objects.create(case=case, from_status=before, to_status=after)
     decisions = [
         Decision.objects.create(
             case=case,
@@ -201,23 +224,37 @@ def _plan_for(
             decision=decisions[0],
         )
     coordinator = coordinators[index % len(coordinators)]
-    CoordinatorAssignment.objects.create(
+    # Appointing the coordinator is what gives them the person's record; ending the
+    # appointment (the plan closed) takes it away again.
+    actor = demo_actor(lead)
+    assignment = coordinator_appoint(
+        actor=actor,
         person=person,
         coordinator=coordinator,
-        decision=decisions[1],
         started_on=start,
-        ended_on=plan.end_date,
         person_wish="En å ringe til som kjenner meg.",
+        decision=decisions[1],
     )
-    if not ended:
-        CareRelation.objects.create(
-            person=person,
-            staff=coordinator,
-            kind=CareRelationKind.COORDINATOR,
-            reason="Demodata: koordinator",
-        )
-        if index % 2 == 0:
-            _group_for(rng, person, plan, coordinator, today, units)
+    # The access dates from the appointment (the service dates it today).
+    CareRelation.objects.filter(
+        person=person, staff=coordinator, kind=CareRelationKind.COORDINATOR, valid_to=None
+    ).update(valid_from=_start_of(start))
+    if ended and plan.end_date is not None:
+        coordinator_end(actor=actor, assignment=assignment, ended_on=plan.end_date)
+    elif index % 2 == 0:
+        group = _group_for(rng, person, plan, coordinator, today, units)
+        if unit_name == "Hjemmetjenesten" or person.age_on(today) >= 67:
+            # The home care nurse joins the groups of those who get home care, and
+            # of the old; being a member is what lets them see the person.
+            member_add(
+                actor=actor,
+                group=group,
+                kind=MemberKind.INTERNAL,
+                role="Primærkontakt i hjemmetjenesten",
+                started_on=plan.start_date,
+                staff=nurse,
+                line="forste",
+            )
 
 
 def _group_for(
@@ -227,7 +264,7 @@ def _group_for(
     coordinator: Staff,
     today: datetime.date,
     units: dict[str, Unit],
-) -> None:
+) -> ResponsibilityGroup:
     group = ResponsibilityGroup.objects.create(person=person, plan=plan, started_on=plan.start_date)
     members = [
         GroupMember.objects.create(
@@ -258,10 +295,16 @@ def _group_for(
     ]
     oslo = timezone.get_current_timezone()
     past = datetime.datetime.combine(
-        today - datetime.timedelta(days=rng.randint(20, 90)), datetime.time(10, 0), tzinfo=oslo
+        _weekday(today - datetime.timedelta(days=rng.randint(20, 90))),
+        datetime.time(10, 0),
+        tzinfo=oslo,
     )
+    # A group meets two to four times a year: the next meetings are spread over the
+    # coming twelve weeks, on weekdays, about two a week across the municipality.
     soon = datetime.datetime.combine(
-        today + datetime.timedelta(days=rng.randint(0, 6)), datetime.time(13, 0), tzinfo=oslo
+        _weekday(today + datetime.timedelta(days=1 + rng.randrange(MEETING_SPREAD_DAYS))),
+        datetime.time(rng.choice([9, 10, 13, 14]), 0),
+        tzinfo=oslo,
     )
     held = Meeting.objects.create(
         group=group,
@@ -295,6 +338,7 @@ def _group_for(
         responsible_member=members[1],
         due_on=today - datetime.timedelta(days=rng.randint(-10, 10)),
     )
+    return group
 
 
 def _messages(
@@ -335,12 +379,7 @@ def _messages(
             ReferralStatusChange.objects.create(
                 referral=referral, from_status=ReferralStatus.RECEIVED, to_status=status
             )
-        CareRelation.objects.get_or_create(
-            person=person,
-            staff=lead,
-            kind=CareRelationKind.MANUAL,
-            defaults={
-                "reason": "Demodata: melding om behov",
-                "valid_to": timezone.now() + datetime.timedelta(days=30),
-            },
-        )
+        if status == ReferralStatus.ASSESSING:
+            # Being assessed: the leader took the message, and sees it while it is open.
+            # New ones wait in the intake queue; finished ones need no access.
+            referral_take(actor=demo_actor(lead), referral=referral)

@@ -9,6 +9,7 @@ Each part does nothing when its data already exists, so the demo stays idempoten
 
 from __future__ import annotations
 
+import datetime
 import random
 
 from django.utils import timezone
@@ -30,10 +31,17 @@ from mestring.rehab.demo import build_rehab_demo
 
 
 def _persons_of(staff: Staff) -> list[Person]:
-    person_ids = (
-        CareRelation.objects.active().filter(staff=staff).values_list("person_id", flat=True)
-    )
+    """The persons the staff member has a care relation to, their own or their unit's:
+    relations the demo's domain actions (appointments, cases, assignments) gave."""
+    person_ids = CareRelation.objects.active().for_staff(staff).values_list("person_id", flat=True)
     return list(Person.objects.filter(pk__in=person_ids).order_by("pk"))
+
+
+def _aged(minimum: int, today: datetime.date) -> list[Person]:
+    """Persons at least that old: those an institution stay or a prescription (which
+    give their own care relation) may be for."""
+    persons = Person.objects.filter(person_ref__startswith="DEMO-").order_by("pk")
+    return [p for p in persons if p.age_on(today) >= minimum]
 
 
 def build_rehabilitation_demo(seed: int, staff_by_username: dict[str, Staff]) -> None:
@@ -41,7 +49,6 @@ def build_rehabilitation_demo(seed: int, staff_by_username: dict[str, Staff]) ->
     physio = staff_by_username["demo.fysioterapeut"]
     nurse = staff_by_username["demo.sykepleier"]
     physio_persons = _persons_of(physio)
-    nurse_persons = _persons_of(nurse)
 
     def rng(part: str) -> random.Random:
         return random.Random(f"{seed}-{part}")  # noqa: S311 - demo data, not security
@@ -50,8 +57,10 @@ def build_rehabilitation_demo(seed: int, staff_by_username: dict[str, Staff]) ->
     # episodes demo adds SPPB measures to its episodes.
     build_outcomes_demo(rng("outcomes"), physio_persons, physio, today)
     build_rehab_demo(rng("rehab"), physio_persons, physio, today, measure=add_episode_sppb)
-    build_institutions_demo(rng("institutions"), nurse_persons, nurse, today)
-    build_friskliv_demo(rng("friskliv"), physio_persons, physio, today)
+    # A stay gives the institution unit its relation, a running prescription its
+    # contact: these draw from the population, not from existing relations.
+    build_institutions_demo(rng("institutions"), _aged(60, today), nurse, today)
+    build_friskliv_demo(rng("friskliv"), _aged(18, today), physio, today)
     build_courses_demo(rng("courses"), physio_persons, physio, today)
     # Devices: the store's items first, then loans of them to the persons the
     # occupational therapist (the demo coordinator) works with.

@@ -2,8 +2,11 @@
 returned, some open, some overdue, a few ordered and waiting for delivery), three NAV
 applications in different statuses, and about 40 inquiries a year over five years.
 
-Runs after the store demo: it lends items the store demo created (`ledig`); with no
-such items it does nothing. Each part is skipped when its data already exists.
+Runs after the store demo: it lends items the store demo created (`ledig`), each
+after the day it was bought; with no such items it does nothing. An item's history
+is lent → returned → cleaned (or repaired) → ledig, and its status is where the last
+event left it; a few returned this week wait for cleaning or repair. Each part is skipped when
+its data already exists.
 """
 
 from __future__ import annotations
@@ -28,8 +31,10 @@ from mestring.devices.models import (
     NavApplicationStatus,
     NavApplicationStatusChange,
     Owner,
+    RepairOrder,
     ReturnCondition,
 )
+from mestring.devices.store_demo import REPAIR_TEXTS, REPAIRERS
 from mestring.people.models import Person, Staff
 
 if TYPE_CHECKING:
@@ -39,6 +44,7 @@ Choice = TypeVar("Choice", bound=str)
 
 LOANS = 80
 WAITING = 3
+RECENT_RETURNS = 6
 CLEANING_DAYS = 7
 INQUIRIES_PER_YEAR = (30, 34, 39, 43, 48)  # five years, oldest first: rising
 TOPIC_WEIGHTS = {InquiryTopic.DEVICE: 70, InquiryTopic.HOME_ADAPTATION: 22, InquiryTopic.OTHER: 8}
@@ -86,7 +92,12 @@ def _history(
 
 
 def _loans(rng: random.Random, persons: list[Person], staff: Staff, today: datetime.date) -> None:
-    items = list(Item.objects.filter(status=ItemStatus.AVAILABLE, owner=Owner.MUNICIPALITY))
+    # Not the one the store demo sent to repair: its history is its own.
+    items = list(
+        Item.objects.filter(status=ItemStatus.AVAILABLE, owner=Owner.MUNICIPALITY).exclude(
+            repairs__isnull=False
+        )
+    )
     if not items:
         return
     start = today - datetime.timedelta(days=3 * 365)
@@ -97,7 +108,13 @@ def _loans(rng: random.Random, persons: list[Person], staff: Staff, today: datet
     # A few recent orders the store has not delivered yet.
     orders += [(today - datetime.timedelta(days=rng.randint(0, 4)), True) for _ in range(WAITING)]
     orders.sort()
-    free_from = {item.pk: start for item in items}
+    # An item is lent only after the store bought it.
+    free_from = {
+        item.pk: max(start, (item.acquired_on or start) + datetime.timedelta(days=1))
+        for item in items
+    }
+    recent_returns = 0
+    repairs: list[RepairOrder] = []
     final: dict[int, str] = {}
     changes: list[ItemStatusChange] = []
     user = staff.user
@@ -115,6 +132,14 @@ def _loans(rng: random.Random, persons: list[Person], staff: Staff, today: datet
         returned = None
         if delivered is not None and delivered + datetime.timedelta(days=length) < today:
             returned = delivered + datetime.timedelta(days=length)
+        elif (
+            delivered is not None
+            and delivered < today - datetime.timedelta(days=30)
+            and recent_returns < RECENT_RETURNS
+        ):
+            # A few came back this week: they wait for cleaning or repair now.
+            recent_returns += 1
+            returned = today - datetime.timedelta(days=rng.randint(0, 5))
         condition = _pick(rng, CONDITION_WEIGHTS) if returned else ""
         Loan.objects.create(
             item=item,
@@ -140,13 +165,27 @@ def _loans(rng: random.Random, persons: list[Person], staff: Staff, today: datet
         ready = returned + datetime.timedelta(
             days=CLEANING_DAYS * (3 if after == ItemStatus.REPAIR else 1)
         )
+        if after == ItemStatus.REPAIR:
+            repairs.append(
+                RepairOrder(
+                    municipality_id=item.municipality_id,
+                    item=item,
+                    opened_on=returned,
+                    closed_on=ready if ready <= today else None,
+                    description=rng.choice(REPAIR_TEXTS),
+                    repairer=rng.choice(REPAIRERS),
+                )
+            )
         if ready <= today:
-            changes.append(_history(item, ready, after, ItemStatus.AVAILABLE, user, "Klar"))
+            done = "Reparert" if after == ItemStatus.REPAIR else "Rengjort"
+            changes.append(_history(item, ready, after, ItemStatus.AVAILABLE, user, done))
             final[item.pk] = ItemStatus.AVAILABLE
         else:
             final[item.pk] = after
         free_from[item.pk] = ready + datetime.timedelta(days=1)
     ItemStatusChange.objects.bulk_create(changes)
+    RepairOrder.objects.bulk_create(repairs)
+    # The item's status is where its last event left it.
     for status in (ItemStatus.ON_LOAN, ItemStatus.CLEANING, ItemStatus.REPAIR):
         Item.objects.filter(pk__in=[pk for pk, s in final.items() if s == status]).update(
             status=status

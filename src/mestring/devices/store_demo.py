@@ -1,14 +1,16 @@
 """Demo data for the device store: two stores with rooms, a dozen device types and
-about 150 items, a few awaiting cleaning or in repair. The loans demo lends some of
-them. Called with the demo municipality active; does nothing if items exist."""
+about 150 items, each registered the day it was bought. The loans demo lends some of
+them; its returns are what waits for cleaning or repair. Called with the demo
+municipality active; does nothing if items exist."""
 
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from mestring.devices.models import (
     DeviceType,
@@ -45,6 +47,10 @@ TYPES = [
 
 REPAIRERS = ["Leverandøren", "Eget verksted", "Hjelpemiddelsentralen"]
 REPAIR_TEXTS = ["Bremsen tar ikke", "Hjul løsner", "Motoren går ikke", "Knekt ryggstøtte"]
+
+
+def _moment(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(9)))
 
 
 def build_store_demo(rng: random.Random, today: date) -> None:
@@ -92,6 +98,7 @@ def build_store_demo(rng: random.Random, today: date) -> None:
                 )
         Item.objects.bulk_create(items)
         items = list(Item.objects.order_by("label"))
+        # Registered the day it was bought, so every later event follows it.
         history = [
             ItemStatusChange(
                 municipality=municipality,
@@ -99,51 +106,36 @@ def build_store_demo(rng: random.Random, today: date) -> None:
                 from_status="",
                 to_status=ItemStatus.AVAILABLE,
                 reason="Registrert",
+                changed_at=_moment(item.acquired_on or today),
             )
             for item in items
         ]
-        # A few returned items wait for cleaning, a few are in repair. The loans demo
-        # lends from the available ones.
+        # One item came back from repair long ago, with its cost, for the item pages;
+        # the items now in cleaning or repair are the loans demo's returns.
         municipal = [item for item in items if item.owner == Owner.MUNICIPALITY]
-        chosen = rng.sample(municipal, 10)
-        for item in chosen[:6]:
-            item.status = ItemStatus.CLEANING
-            history.append(
-                ItemStatusChange(
-                    municipality=municipality,
-                    item=item,
-                    from_status=ItemStatus.AVAILABLE,
-                    to_status=ItemStatus.CLEANING,
-                    reason="Levert tilbake",
-                )
-            )
-        for index, item in enumerate(chosen[6:]):
-            item.status = ItemStatus.REPAIR
-            description = REPAIR_TEXTS[index % len(REPAIR_TEXTS)]
-            history.append(
-                ItemStatusChange(
-                    municipality=municipality,
-                    item=item,
-                    from_status=ItemStatus.AVAILABLE,
-                    to_status=ItemStatus.REPAIR,
-                    reason=description,
-                )
-            )
-            RepairOrder.objects.create(
-                item=item,
-                opened_on=today - timedelta(days=rng.randrange(1, 30)),
-                description=description,
-                repairer=rng.choice(REPAIRERS),
-            )
-        # One closed repair with its cost, for the item pages.
-        repaired = rng.choice([item for item in municipal if item not in chosen])
-        RepairOrder.objects.create(
+        long_ago = today - timedelta(days=130)
+        repaired = rng.choice([i for i in municipal if (i.acquired_on or today) < long_ago])
+        opened, closed = today - timedelta(days=120), today - timedelta(days=110)
+        repair = RepairOrder.objects.create(
             item=repaired,
-            opened_on=today - timedelta(days=120),
-            closed_on=today - timedelta(days=110),
+            opened_on=opened,
+            closed_on=closed,
             description="Skiftet hjul",
             repairer="Eget verksted",
             cost_nok=Decimal("850.00"),
         )
-        Item.objects.bulk_update(chosen, ["status"])
+        history += [
+            ItemStatusChange(
+                municipality=municipality,
+                item=repaired,
+                from_status=old,
+                to_status=new,
+                reason=repair.description,
+                changed_at=_moment(day),
+            )
+            for old, new, day in (
+                (ItemStatus.AVAILABLE, ItemStatus.REPAIR, opened),
+                (ItemStatus.REPAIR, ItemStatus.AVAILABLE, closed),
+            )
+        ]
         ItemStatusChange.objects.bulk_create(history)

@@ -1,4 +1,5 @@
-"""Demo data: about 60 frisklivsresepter over the last two years."""
+"""Demo data: about 60 frisklivsresepter over the last two years. A running one gives
+its contact the care relation, as registering a prescription does."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ import datetime
 import random
 from typing import TypeVar
 
-from mestring.access.models import CareRelation, CareRelationKind
+from mestring.access.actor import Actor
+from mestring.access.models import CareRelationKind
+from mestring.access.services import care_relation_grant
 from mestring.friskliv.models import (
     Prescription,
     PrescriptionStatus,
@@ -50,6 +53,9 @@ def build_friskliv_demo(
     if Prescription.objects.exists():
         return
     adults = [p for p in persons if p.age_on(today) >= 18] or persons
+    actor = Actor(
+        municipality=staff.municipality, user=staff.user, staff=staff, role_codes=("demo",)
+    )
     for _ in range(COUNT):
         person = rng.choice(adults)
         referred = today - datetime.timedelta(days=rng.randint(0, 730))
@@ -78,11 +84,14 @@ def build_friskliv_demo(
                 history.append((PrescriptionStatus.RUNNING, PrescriptionStatus.ENDED))
         prescription.status = history[-1][1]
         if prescription.status != PrescriptionStatus.ENDED:
-            prescription.care_relation = CareRelation.objects.create(
+            # As registering a prescription does: the contact sees the person while
+            # the prescription runs.
+            prescription.care_relation = care_relation_grant(
+                actor=actor,
                 person=person,
-                staff=staff,
                 kind=CareRelationKind.PROVIDER,
                 reason="Kontaktperson for frisklivsresept",
+                staff=staff,
             )
         prescription.save()
         PrescriptionStatusChange.objects.bulk_create(

@@ -9,7 +9,11 @@ import random
 from collections.abc import Sequence
 from decimal import Decimal
 
-from mestring.access.models import CareRelation, CareRelationKind
+from django.utils import timezone
+
+from mestring.access.actor import Actor
+from mestring.access.models import CareRelationKind
+from mestring.access.services import care_relation_grant
 from mestring.institutions.models import (
     BedCapacity,
     DischargeDestination,
@@ -92,12 +96,17 @@ def _stay(
         admitted_by=staff,
     )
     if end is None:
-        stay.care_relation = CareRelation.objects.create(
+        # As admitting does: the unit sees the person for as long as the stay lasts.
+        actor = Actor(
+            municipality=staff.municipality, user=staff.user, staff=staff, role_codes=("demo",)
+        )
+        stay.care_relation = care_relation_grant(
+            actor=actor,
             person=person,
-            unit=unit,
             kind=CareRelationKind.PROVIDER,
             reason=f"Opphold på {unit.name}",
-            created_by=staff.user,
+            unit=unit,
+            valid_from=timezone.make_aware(datetime.datetime.combine(start, datetime.time.min)),
         )
         stay.save(update_fields=["care_relation"])
     if stay_type == StayType.REHABILITATION and pool.rng.random() < 0.7:

@@ -18,6 +18,7 @@ from mestring.kernel.audit_words import AuditAction
 from mestring.people.models import Person, Staff
 from mestring.rehab.models import (
     EVERYDAY_REHAB,
+    OPEN_EPISODE_STATUSES,
     Episode,
     EpisodeGoal,
     EpisodeStatus,
@@ -39,10 +40,10 @@ GOALS = [
     "Stelle i hagen",
 ]
 STAGES = [
-    *["henvist"] * 4,
+    *["henvist"] * 2,
     *["ikke_aktuell"] * 5,
-    *["venter"] * 6,
-    *["pagar"] * 7,
+    *["venter"] * 3,
+    *["pagar"] * 4,
     *["fullfort"] * 14,
     *["avbrutt"] * 4,
 ]
@@ -56,8 +57,14 @@ def build_rehab_demo(
     measure: Callable[[random.Random, Episode, Staff], None] | None = None,
 ) -> None:
     municipality = get_active_municipality()
-    if Episode.objects.exists() or not persons:
+    # Episodes the allocation office's assignments started are the demo's other part;
+    # these are the referrals straight from the GP, the hospital and home care.
+    if Episode.objects.filter(decision__isnull=True).exists() or not persons:
         return
+    busy = set(
+        Episode.objects.filter(status__in=OPEN_EPISODE_STATUSES).values_list("person_id", flat=True)
+    )
+    persons = [p for p in persons if p.pk not in busy] or persons
     programme = Programme.objects.filter(code=EVERYDAY_REHAB).first()
     if programme is None:
         return
