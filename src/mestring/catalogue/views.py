@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import csv
+import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib import messages
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -28,6 +31,7 @@ from mestring.catalogue.forms import (
     ProviderAddForm,
     ProviderCapacityForm,
     ServiceForm,
+    WaitingAssignForm,
     WaitingFilterForm,
     WaitingRemoveForm,
 )
@@ -40,7 +44,7 @@ from mestring.core.pagination import paginate
 from mestring.core.spreadsheet import csv_row
 from mestring.kernel.audit_words import AuditAction
 from mestring.kernel.states import TransitionNotAllowed
-from mestring.people.models import Person
+from mestring.people.models import Person, Unit
 
 RULE_ERRORS = (services.CatalogueError, TransitionNotAllowed)
 # Assigning and managing the waiting list is the allocation office's work; its role
@@ -216,7 +220,12 @@ def capacity(request: StaffRequest) -> HttpResponse:
             for row in rows
         ]
         return csv_response(f"kapasitet-{today.isoformat()}.csv", header, data)
-    return render(request, "catalogue/capacity.html", {"rows": rows, "today": today})
+    context = {
+        "rows": rows,
+        "today": today,
+        "may_allocate": request.actor.has_perm(ALLOCATION_PERMISSION),
+    }
+    return render(request, "catalogue/capacity.html", context)
 
 
 @staff_required(ALLOCATION_PERMISSION)
@@ -225,8 +234,10 @@ def capacity(request: StaffRequest) -> HttpResponse:
 def waiting_list(request: StaffRequest) -> HttpResponse:
     today = timezone.localdate()
     form = WaitingFilterForm(request.GET or None)
-    service = form.cleaned_data["tjeneste"] if form.is_valid() else None
-    entries = selectors.waiting_list(service=service)
+    valid = form.is_valid()
+    service = form.cleaned_data["tjeneste"] if valid else None
+    unit = form.cleaned_data["enhet"] if valid else None
+    entries = selectors.waiting_list(service=service, unit=unit)
     own_units = actor_unit_ids(request.actor)
     me = request.actor.staff.pk if request.actor.staff else None
 
@@ -284,7 +295,12 @@ def waiting_list(request: StaffRequest) -> HttpResponse:
     page.object_list = named(
         selectors.with_waiting_days(list(page.object_list), today), AuditAction.VIEW
     )
-    context = {"form": form, "page": page, "service": service}
+    context = {
+        "form": form,
+        "page": page,
+        "service": service,
+        "may_allocate": request.actor.has_perm(ALLOCATION_PERMISSION),
+    }
     return render(request, "catalogue/waiting_list.html", context)
 
 
@@ -314,6 +330,32 @@ def _assigned_message(result: Assignment | WaitingListEntry) -> str:
     }
 
 
+@dataclass
+class QueueAhead:
+    """Those waiting before a decision, as an assign page shows them: how many, and the
+    first in line (named only when the user may open the person)."""
+
+    count: int
+    first: WaitingRow | None
+
+
+def _queue_ahead(
+    request: StaffRequest, decision: Decision, unit: Unit | None, today: datetime.date
+) -> QueueAhead:
+    ahead = selectors.waiting_ahead(decision, unit)
+    count = ahead.count()
+    first_entry = ahead.first() if count else None
+    if first_entry is None:
+        return QueueAhead(0, None)
+    (first,) = name_persons(
+        request.actor,
+        selectors.with_waiting_days([first_entry], today),
+        object_type="waiting_list",
+        person_of=lambda row: row.entry.decision.case.person,
+    )
+    return QueueAhead(count, first)
+
+
 @staff_required()
 @person_view(action=AuditAction.UPDATE, object_type="decision")
 @require_http_methods(["GET", "POST"])
@@ -324,9 +366,15 @@ def decision_assign(request: StaffRequest, person: Person, decision_id: int) -> 
     may_allocate = request.actor.has_perm(ALLOCATION_PERMISSION)
     if request.method == "POST" and not may_allocate:
         return _refuse_write(request, person, "assignment")
-    form = None
+    today = timezone.localdate()
+    form, queue = None, QueueAhead(0, None)
     if decision.service is not None:
         form = AssignForm(request.POST or None, service=decision.service)
+        if may_allocate:
+            queue = _queue_ahead(request, decision, None, today)
+        if not queue.count:
+            # No one waits before this decision at any unit: no reason is ever needed.
+            del form.fields["skip_reason"]
     if request.method == "POST" and form is not None:
         done = submit(
             request,
@@ -339,11 +387,11 @@ def decision_assign(request: StaffRequest, person: Person, decision_id: int) -> 
             return redirect(
                 "catalogue:decision_assign", person_id=person.pk, decision_id=decision.pk
             )
-    today = timezone.localdate()
     context = {
         "person": person,
         "decision": decision,
         "form": form,
+        "queue": queue,
         "may_allocate": may_allocate,
         "rows": selectors.capacity_rows(today, service=decision.service)
         if decision.service
@@ -382,3 +430,46 @@ def waiting_remove(request: StaffRequest, person: Person, entry_id: int) -> Http
             )
     context = {"person": person, "entry": entry, "form": form}
     return render(request, "catalogue/waiting_remove.html", context)
+
+
+@staff_required()
+@person_view(action=AuditAction.UPDATE, object_type="waiting_list_entry")
+@require_http_methods(["GET", "POST"])
+def waiting_assign(request: StaffRequest, person: Person, entry_id: int) -> HttpResponseBase:
+    """«Tildel» from the waiting list: the entry's unit from today, when it has room; a
+    reason when others wait before the person (asked for here)."""
+    entry = get_object_or_404(
+        WaitingListEntry.objects.select_related("service", "unit", "decision__case"),
+        pk=entry_id,
+        decision__case__person=person,
+    )
+    if request.method == "POST" and not request.actor.has_perm(ALLOCATION_PERMISSION):
+        return _refuse_write(request, person, "assignment")
+    if not request.actor.has_perm(ALLOCATION_PERMISSION):
+        return render(request, "403.html", status=403)
+    today = timezone.localdate()
+    form = WaitingAssignForm(
+        request.POST or None, service=entry.service, choose_unit=entry.unit_id is None
+    )
+    queue = _queue_ahead(request, entry.decision, entry.unit, today)
+    if not queue.count:
+        # The first in line needs no reason.
+        del form.fields["skip_reason"]
+    if request.method == "POST" and entry.removed_on is None:
+        done = submit(
+            request,
+            form,
+            lambda d: services.waiting_assign(actor=request.actor, entry=entry, **d),
+            success=_assigned_message,
+            rule_errors=RULE_ERRORS,
+        )
+        if done is not None:
+            return redirect(f"{reverse('catalogue:waiting_list')}?tjeneste={entry.service_id}")
+    context = {
+        "person": person,
+        "entry": entry,
+        "form": form,
+        "queue": queue,
+        "waiting_days": (today - entry.added_on).days,
+    }
+    return render(request, "catalogue/waiting_assign.html", context)
