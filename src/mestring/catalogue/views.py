@@ -448,8 +448,11 @@ def waiting_assign(request: StaffRequest, person: Person, entry_id: int) -> Http
     if not request.actor.has_perm(ALLOCATION_PERMISSION):
         return render(request, "403.html", status=403)
     today = timezone.localdate()
+    # The list's button posts no fields: the form is bound on every POST.
     form = WaitingAssignForm(
-        request.POST or None, service=entry.service, choose_unit=entry.unit_id is None
+        request.POST if request.method == "POST" else None,
+        service=entry.service,
+        choose_unit=entry.unit_id is None,
     )
     queue = _queue_ahead(request, entry.decision, entry.unit, today)
     if not queue.count:
