@@ -266,7 +266,6 @@ def person_waiting_entries(person: Person) -> QuerySet[WaitingListEntry]:
     )
 
 
-
 def waiting_ahead(decision: Decision, unit: Unit | int | None) -> QuerySet[WaitingListEntry]:
     """Others waiting before `decision` for its service, first in line first: open
     entries at `unit` or at no unit in particular (at any unit when `unit` is None), of

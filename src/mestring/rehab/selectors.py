@@ -111,9 +111,7 @@ def _programme_of_entries(
 
 
 def _service_programmes() -> list[Programme]:
-    return list(
-        Programme.objects.filter(is_active=True, service__isnull=False).order_by("pk")
-    )
+    return list(Programme.objects.filter(is_active=True, service__isnull=False).order_by("pk"))
 
 
 def waiting_for_a_place(
@@ -129,9 +127,9 @@ def waiting_for_a_place(
     if not services:
         return []
     entries = list(
-        catalogue_selectors.waiting_list().filter(service__in=services).select_related(
-            "decision__case__person"
-        )
+        catalogue_selectors.waiting_list()
+        .filter(service__in=services)
+        .select_related("decision__case__person")
     )
     chosen = _programme_of_entries(programmes, entries)
     return [
@@ -147,9 +145,9 @@ def waiting_count_for_units(unit_ids: Iterable[int]) -> int:
     units = set(unit_ids)
     programmes = _service_programmes()
     services = {p.service_id for p in programmes if p.unit_id in units}
-    entries = WaitingListEntry.objects.filter(
-        removed_on__isnull=True, service__in=services
-    ).only("pk", "service_id", "unit_id")
+    entries = WaitingListEntry.objects.filter(removed_on__isnull=True, service__in=services).only(
+        "pk", "service_id", "unit_id"
+    )
     chosen = _programme_of_entries(programmes, entries)
     waiting_for_place = sum(1 for p in chosen.values() if p.unit_id in units)
     return waiting_for_units(units).count() + waiting_for_place

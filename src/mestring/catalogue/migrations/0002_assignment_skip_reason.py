@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalogue', '0001_initial'),
+        ("catalogue", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='assignment',
-            name='skip_reason',
-            field=models.CharField(blank=True, max_length=300, verbose_name='tildelt foran ventelisten fordi'),
+            model_name="assignment",
+            name="skip_reason",
+            field=models.CharField(
+                blank=True, max_length=300, verbose_name="tildelt foran ventelisten fordi"
+            ),
         ),
     ]
