@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from mestring.access.audit import record_event
@@ -189,6 +190,32 @@ def service_edit(request: StaffRequest, service_id: int | None = None) -> HttpRe
 # --- Capacity and the waiting list
 
 
+def _free_note_text(row: selectors.CapacityRow) -> str:
+    """The capacity page's note on a unit with room while someone waits, for the CSV."""
+    if row.note == selectors.FreeNote.FIRST:
+        return ngettext(
+            "Ledig plass: første på ventelisten venter i %(days)s dag",
+            "Ledig plass: første på ventelisten venter i %(days)s dager",
+            row.first_waiting_days or 0,
+        ) % {"days": row.first_waiting_days}
+    if row.note == selectors.FreeNote.LATER and row.first_starts_on is not None:
+        return _(
+            "Ledig plass, men første på ventelisten har vedtak som gjelder først fra %(day)s."
+        ) % {"day": row.first_starts_on.strftime("%d.%m.%Y")}
+    if row.note == selectors.FreeNote.TOO_LITTLE:
+        return _(
+            "Ledig kapasitet, men for lite til første på ventelisten, som trenger"
+            " %(needs)s timer per uke."
+        ) % {"needs": _number(row.first_needs)}
+    if row.note == selectors.FreeNote.ELSEWHERE:
+        return ngettext(
+            "Ledig plass: den som venter på tjenesten, venter på en annen enhet.",
+            "Ledig plass: de %(count)s som venter på tjenesten, venter på andre enheter.",
+            row.waiting_elsewhere,
+        ) % {"count": row.waiting_elsewhere}
+    return ""
+
+
 @staff_required(STATISTICS_VIEW)
 @require_GET
 def capacity(request: StaffRequest) -> HttpResponse:
@@ -205,6 +232,7 @@ def capacity(request: StaffRequest) -> HttpResponse:
             _("Ledig"),
             _("Venter"),
             _("Median ventetid (dager)"),
+            _("Merknad"),
         ]
         data = [
             [
@@ -216,6 +244,7 @@ def capacity(request: StaffRequest) -> HttpResponse:
                 _number(row.free),
                 row.waiting,
                 _number(row.median_waiting_days),
+                _free_note_text(row),
             ]
             for row in rows
         ]
