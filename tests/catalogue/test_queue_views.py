@@ -282,3 +282,25 @@ def test_capacity_page_query_count_is_fixed_with_notes(
         response = client.get(url)
     notes = [row.note for row in response.context["rows"] if row.note]
     assert len(notes) >= 7
+
+
+def test_removal_as_assigned_asks_for_the_reason_when_others_wait_first(
+    world, client_for, today, dagplass
+):
+    svc, unit = dagplass
+    room(svc, unit, 3)
+    waiting(world, svc, unit, "Førstesen", today - 100 * DAY)
+    second = waiting(world, svc, unit, "Andresen", today - 5 * DAY)
+    may_open(world.caseworker, second)
+    client = client_for(world.caseworker)
+    url = reverse("catalogue:waiting_remove", args=[second.decision.case.person_id, second.pk])
+    assert 'name="skip_reason"' in client.get(url).content.decode()
+    data = {"reason": "tildelt", "note": "", "removed_on": "15.06.2026", "skip_reason": ""}
+    response = client.post(url, data)
+    assert "1 person venter før dette vedtaket" in response.content.decode()
+    data["skip_reason"] = "Pårørende kan ikke lenger hjelpe."
+    assert client.post(url, data).status_code == 302
+    assignment = Assignment.all_objects.get(decision=second.decision)
+    assert assignment.skip_reason == "Pårørende kan ikke lenger hjelpe."
+    second.refresh_from_db()
+    assert second.removal_reason == "tildelt"

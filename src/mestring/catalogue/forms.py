@@ -173,6 +173,7 @@ class WaitingRemoveForm(forms.Form):
         help_text=_("Bare når personen har fått tjenesten. Tomt: enheten personen venter på."),
         error_messages={"invalid_choice": _("Velg en enhet som utfører tjenesten.")},
     )
+    skip_reason = _skip_reason_field()
 
     def __init__(self, *args: Any, service: Service, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("removed_on", _today_text())

@@ -445,6 +445,9 @@ def waiting_remove(request: StaffRequest, person: Person, entry_id: int) -> Http
     if request.method == "POST" and not request.actor.has_perm(ALLOCATION_PERMISSION):
         return _refuse_write(request, person, "waiting_list_entry")
     form = WaitingRemoveForm(request.POST or None, service=entry.service)
+    if entry.removed_on is None and not selectors.waiting_ahead(entry.decision, None).exists():
+        # The first in line gets the place without a reason.
+        del form.fields["skip_reason"]
     if request.method == "POST" and entry.removed_on is None:
         done = submit(
             request,
