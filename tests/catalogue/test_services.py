@@ -179,7 +179,11 @@ def test_hours_capacity_counts_the_hours_of_the_decisions(world, today, praktisk
     )
     assert isinstance(assign(world, six, unit), Assignment)
     assert isinstance(assign(world, five, unit), WaitingListEntry)  # 6 + 5 > 10
-    assert isinstance(assign(world, four, unit), Assignment)  # 6 + 4 = 10
+    # 6 + 4 = 10; the five hours waiting do not fit, so four go ahead, with a reason.
+    with pytest.raises(services.QueueSkipError, match="1 person venter før"):
+        assign(world, four, unit)
+    ahead = assign(world, four, unit, skip_reason="De fem timene får ikke plass.")
+    assert ahead.skip_reason == "De fem timene får ikke plass."
     with activate(world.municipality):
         assert services.in_use(service=svc, unit=unit, day=today) == Decimal(10)
 

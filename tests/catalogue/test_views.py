@@ -159,7 +159,17 @@ def test_capacity_page_shows_figures_without_names(world, client_for, today, dag
     download = client.get(reverse("catalogue:capacity"), {"format": "csv"})
     lines = list(csv.reader(io.StringIO(download.content.decode())))
     assert lines[0][0] == "Tjeneste"
-    assert ["Dagplass / dagaktivitet", "Dagsenteret", "Plasser", "1", "0", "1", "3", "10"] in lines
+    assert [
+        "Dagplass / dagaktivitet",
+        "Dagsenteret",
+        "Plasser",
+        "1",
+        "0",
+        "1",
+        "3",
+        "10",
+        "Ledig plass: første på ventelisten venter i 30 dager",
+    ] in lines
     assert client_for(world.outsider).get(reverse("catalogue:capacity")).status_code == 403
 
 

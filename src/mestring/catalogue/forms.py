@@ -110,6 +110,20 @@ class ProviderCapacityForm(forms.Form):
     capacity = CapacityField()
 
 
+def _skip_reason_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Hvorfor tildeles vedtaket foran dem som venter?"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Må fylles ut når andre venter før på ventelisten for tjenesten ved enheten."
+            " Begrunnelsen vises sammen med tildelingen."
+        ),
+        error_messages={"max_length": _("Begrunnelsen kan ha høyst 300 tegn.")},
+    )
+
+
 class AssignForm(forms.Form):
     unit = forms.ModelChoiceField(
         label=_("Enhet"),
@@ -128,6 +142,7 @@ class AssignForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Velg prioritet.")},
     )
+    skip_reason = _skip_reason_field()
 
     def __init__(self, *args: Any, service: Service, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("starts_on", _today_text())
@@ -158,6 +173,7 @@ class WaitingRemoveForm(forms.Form):
         help_text=_("Bare når personen har fått tjenesten. Tomt: enheten personen venter på."),
         error_messages={"invalid_choice": _("Velg en enhet som utfører tjenesten.")},
     )
+    skip_reason = _skip_reason_field()
 
     def __init__(self, *args: Any, service: Service, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("removed_on", _today_text())
@@ -180,10 +196,41 @@ class WaitingRemoveForm(forms.Form):
         return cleaned
 
 
+class WaitingAssignForm(forms.Form):
+    """«Tildel» from the waiting list: the entry's unit from today. A unit to choose only
+    when the entry names none; a reason when others wait before the person."""
+
+    unit = forms.ModelChoiceField(
+        label=_("Enhet som gir tjenesten"),
+        queryset=Unit.objects.none(),
+        error_messages={
+            "required": _("Velg enheten som skal utføre tjenesten."),
+            "invalid_choice": _("Velg en enhet som utfører tjenesten."),
+        },
+    )
+    skip_reason = _skip_reason_field()
+
+    def __init__(self, *args: Any, service: Service, choose_unit: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if choose_unit:
+            model_choice_field(self, "unit").queryset = Unit.objects.filter(
+                provided_services__service=service
+            ).order_by("name")
+        else:
+            del self.fields["unit"]
+
+
 class WaitingFilterForm(forms.Form):
     tjeneste = forms.ModelChoiceField(
         label=_("Tjeneste"),
         queryset=Service.objects.filter(is_active=True).order_by("name"),
         required=False,
         empty_label=_("Alle tjenester"),
+    )
+    enhet = forms.ModelChoiceField(
+        label=_("Enhet"),
+        queryset=Unit.objects.filter(provided_services__isnull=False).distinct().order_by("name"),
+        required=False,
+        empty_label=_("Alle enheter"),
+        help_text=_("Viser dem som venter på enheten eller på tjenesten uten bestemt enhet."),
     )

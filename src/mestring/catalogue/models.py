@@ -95,6 +95,8 @@ class Assignment(MunicipalityOwned):
     starts_on = models.DateField(_("fra"))
     ends_on = models.DateField(_("til"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # Why the decision was assigned ahead of others waiting for the same service.
+    skip_reason = models.CharField(_("tildelt foran ventelisten fordi"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["-starts_on"]

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.db.models import F, Prefetch, Q, QuerySet
 
+from mestring.casework.models import Decision
 from mestring.catalogue.models import (
     Assignment,
     CapacityKind,
@@ -21,6 +22,9 @@ from mestring.catalogue.models import (
     WaitingListEntry,
 )
 from mestring.people.models import Person, Unit
+
+# The waiting list's order: priority, then the day the person was put on the list.
+WAITING_ORDER = ("priority", "added_on", "pk")
 
 
 def services(*, include_inactive: bool = False) -> QuerySet[Service]:
@@ -36,6 +40,27 @@ def providers_of(service: Service) -> list[ServiceProvider]:
     return list(service.providers.select_related("unit").order_by("unit__name"))
 
 
+class FreeNote:
+    """Why a unit with room still has people waiting for the service (`CapacityRow.note`)."""
+
+    FIRST = "first"  # the first in line can have the place: offer it
+    LATER = "later"  # the first in line starts later (the decision is in force from then)
+    TOO_LITTLE = "too_little"  # the hours free are fewer than the first in line needs
+    ELSEWHERE = "elsewhere"  # those waiting wait for another unit
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """An open waiting-list entry as the capacity page needs it (no name)."""
+
+    pk: int
+    unit_id: int | None
+    priority: int
+    added_on: datetime.date
+    starts_from: datetime.date | None
+    hours: Decimal | None
+
+
 @dataclass
 class CapacityRow:
     service: Service
@@ -44,6 +69,12 @@ class CapacityRow:
     in_use: Decimal
     waiting: int
     median_waiting_days: float | None
+    # Set when the unit has room while someone waits for the service (see FreeNote).
+    note: str = ""
+    first_waiting_days: int | None = None
+    first_starts_on: datetime.date | None = None
+    first_needs: Decimal | None = None
+    waiting_elsewhere: int = 0
 
     @property
     def unit_name(self) -> str:
@@ -79,15 +110,62 @@ def _in_use_by_pair(day: datetime.date, service_ids: set[int]) -> dict[tuple, De
     return used
 
 
-def _waiting_days_by_pair(day: datetime.date, service_ids: set[int]) -> dict[tuple, list[int]]:
-    """(service id, unit id) → waiting days of each open entry, in one query."""
-    rows = WaitingListEntry.objects.filter(
-        service__in=service_ids, removed_on__isnull=True
-    ).values_list("service_id", "unit_id", "added_on")
+def _open_waiting(service_ids: set[int]) -> dict[int, list[Waiting]]:
+    """Service id → its open entries in the list's order, in one query."""
+    rows = (
+        WaitingListEntry.objects.filter(service__in=service_ids, removed_on__isnull=True)
+        .order_by(*WAITING_ORDER)
+        .values_list(
+            "service_id",
+            "pk",
+            "unit_id",
+            "priority",
+            "added_on",
+            "decision__valid_from",
+            "decision__hours_per_week",
+        )
+    )
+    by_service: dict[int, list[Waiting]] = defaultdict(list)
+    for service_id, pk, unit_id, priority, added_on, starts_from, hours in rows:
+        by_service[service_id].append(Waiting(pk, unit_id, priority, added_on, starts_from, hours))
+    return by_service
+
+
+def _waiting_days_by_pair(
+    day: datetime.date, waiting: dict[int, list[Waiting]]
+) -> dict[tuple, list[int]]:
+    """(service id, unit id) → waiting days of each open entry."""
     days: dict[tuple, list[int]] = defaultdict(list)
-    for service_id, unit_id, added_on in rows:
-        days[(service_id, unit_id)].append((day - added_on).days)
+    for service_id, entries in waiting.items():
+        for entry in entries:
+            days[(service_id, entry.unit_id)].append((day - entry.added_on).days)
     return days
+
+
+def _explain_free(row: CapacityRow, entries: list[Waiting], day: datetime.date) -> None:
+    """A unit with room while someone waits for the service says why: the first in line
+    can have the place (offered), starts later, needs more hours than are free, or
+    those waiting wait for another unit."""
+    if row.unit is None or (row.limited and (row.free or 0) <= 0):
+        return
+    mine = [e for e in entries if e.unit_id in (row.unit.pk, None)]
+    if not mine:
+        row.waiting_elsewhere = len(entries)
+        row.note = FreeNote.ELSEWHERE if entries else ""
+        return
+    first = mine[0]
+    row.first_waiting_days = (day - first.added_on).days
+    needs = (
+        (first.hours or Decimal(0))
+        if row.service.capacity_kind == CapacityKind.HOURS
+        else Decimal(1)
+    )
+    if first.starts_from is not None and first.starts_from > day:
+        row.note, row.first_starts_on = FreeNote.LATER, first.starts_from
+    elif row.limited and row.free is not None and needs > row.free:
+        row.note, row.first_needs = FreeNote.TOO_LITTLE, needs
+    else:
+        row.note = FreeNote.FIRST
 
 
 def capacity_rows(day: datetime.date, *, service: Service | None = None) -> list[CapacityRow]:
@@ -102,11 +180,14 @@ def capacity_rows(day: datetime.date, *, service: Service | None = None) -> list
     if service is not None:
         service_ids.add(service.pk)
     used = _in_use_by_pair(day, service_ids)
-    waiting = _waiting_days_by_pair(day, service_ids)
+    open_waiting = _open_waiting(service_ids)
+    waiting = _waiting_days_by_pair(day, open_waiting)
     rows = [
         _row(p.service, p.unit, p.capacity, used, waiting.pop((p.service_id, p.unit_id), []))
         for p in ordered
     ]
+    for row in rows:
+        _explain_free(row, open_waiting.get(row.service.pk, []), day)
     # Someone waiting at a unit that no longer provides the service (or at no unit) is
     # still waiting: they get a row of their own, so no one drops out of the count.
     if waiting:
@@ -138,14 +219,19 @@ def _row(
     )
 
 
-def waiting_list(*, service: Service | None = None) -> QuerySet[WaitingListEntry]:
-    """Open entries, highest priority first, then the longest waiting."""
+def waiting_list(
+    *, service: Service | None = None, unit: Unit | None = None
+) -> QuerySet[WaitingListEntry]:
+    """Open entries, highest priority first, then the longest waiting. With `unit`: those
+    waiting for that unit or for no unit in particular (whom a place there may go to)."""
     queryset = WaitingListEntry.objects.filter(removed_on__isnull=True).select_related(
         "service", "unit", "decision__case__person"
     )
     if service is not None:
         queryset = queryset.filter(service=service)
-    return queryset.order_by("priority", "added_on", "pk")
+    if unit is not None:
+        queryset = queryset.filter(Q(unit=unit) | Q(unit__isnull=True))
+    return queryset.order_by(*WAITING_ORDER)
 
 
 @dataclass
@@ -177,4 +263,26 @@ def person_waiting_entries(person: Person) -> QuerySet[WaitingListEntry]:
         WaitingListEntry.objects.filter(decision__case__person=person)
         .select_related("unit", "service")
         .order_by(F("removed_on").asc(nulls_first=True), "-added_on", "-pk")
+    )
+
+
+def waiting_ahead(decision: Decision, unit: Unit | int | None) -> QuerySet[WaitingListEntry]:
+    """Others waiting before `decision` for its service, first in line first: open
+    entries at `unit` or at no unit in particular (at any unit when `unit` is None), of
+    other persons, that stand earlier in the list's order (priority, then the day they
+    were put on the list). A decision not on the list stands behind everyone."""
+    entries = WaitingListEntry.objects.filter(
+        service=decision.service_id, removed_on__isnull=True
+    ).exclude(decision__case__person=decision.case.person_id)
+    if unit is not None:
+        entries = entries.filter(Q(unit=unit) | Q(unit__isnull=True))
+    own = WaitingListEntry.objects.filter(decision=decision, removed_on__isnull=True).first()
+    if own is not None:
+        entries = entries.filter(
+            Q(priority__lt=own.priority)
+            | Q(priority=own.priority, added_on__lt=own.added_on)
+            | Q(priority=own.priority, added_on=own.added_on, pk__lt=own.pk)
+        )
+    return entries.select_related("unit", "service", "decision__case__person").order_by(
+        *WAITING_ORDER
     )

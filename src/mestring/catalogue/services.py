@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from mestring.access.actor import Actor
 from mestring.access.audit import record_event
@@ -37,6 +38,7 @@ from mestring.catalogue.models import (
     WaitingListEntry,
     WaitingPriority,
 )
+from mestring.catalogue.selectors import waiting_ahead
 from mestring.catalogue.signals import assignment_ended, assignment_made
 from mestring.kernel.audit_words import AuditAction
 from mestring.kernel.errors import RuleBroken
@@ -48,6 +50,18 @@ class CatalogueError(RuleBroken):
     """A request the catalogue rules do not allow; the message is for the user."""
 
     code = "catalogue_rule"
+
+
+class QueueSkipError(CatalogueError):
+    """Others wait before this decision for the same service: a reason is needed."""
+
+    code = "catalogue_queue_skip"
+
+
+# The audit row of an assignment made ahead of those waiting carries this reason code
+# (the reason itself is on the assignment).
+SKIP_REASON_CODE = "foran_ventelisten"
+SKIP_REASON_MAX = 300
 
 
 SERVICE_FIELDS = (
@@ -287,15 +301,47 @@ def _end_provider(actor: Actor, assignment: Assignment, ends: datetime.date) -> 
         )
 
 
+def _queue_reason(decision: Decision, unit: Unit, skip_reason: str) -> str:
+    """The reason to record for assigning `decision` to `unit` now: empty when no one
+    waits before it; refused without a reason when someone does. Those before it wait
+    for the same service at the unit (or at no unit in particular) and stand earlier in
+    the list's order; a decision not on the list stands behind everyone."""
+    skip_reason = (skip_reason or "").strip()
+    if len(skip_reason) > SKIP_REASON_MAX:
+        raise CatalogueError(
+            _("Begrunnelsen kan ha høyst %(max)s tegn.") % {"max": SKIP_REASON_MAX}
+        )
+    ahead = waiting_ahead(decision, unit).count()
+    if not ahead:
+        return ""
+    if not skip_reason:
+        raise QueueSkipError(
+            ngettext(
+                "%(count)s person venter før dette vedtaket på ventelisten for %(service)s"
+                " ved %(unit)s. Skriv hvorfor vedtaket tildeles foran.",
+                "%(count)s personer venter før dette vedtaket på ventelisten for %(service)s"
+                " ved %(unit)s. Skriv hvorfor vedtaket tildeles foran dem.",
+                ahead,
+            )
+            % {"count": ahead, "service": decision.service, "unit": unit}
+        )
+    return skip_reason
+
+
 def _assign(
     actor: Actor,
     decision: Decision,
     unit: Unit,
     starts_on: datetime.date,
     ends_on: datetime.date | None,
+    skip_reason: str = "",
 ) -> Assignment:
     assignment = Assignment.objects.create(
-        decision=decision, unit=unit, starts_on=starts_on, ends_on=ends_on
+        decision=decision,
+        unit=unit,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        skip_reason=skip_reason,
     )
     record_event(
         actor=actor,
@@ -303,6 +349,7 @@ def _assign(
         object_type="assignment",
         object_id=assignment.pk,
         person=decision.case.person,
+        reason_code=SKIP_REASON_CODE if skip_reason else "",
     )
     _grant_provider(actor, assignment)
     _move_case(actor, decision, CaseStatus.ASSIGNED)
@@ -322,9 +369,11 @@ def decision_assign(
     starts_on: datetime.date,
     priority: int = WaitingPriority.NORMAL,
     ends_on: datetime.date | None = None,
+    skip_reason: str = "",
 ) -> Assignment | WaitingListEntry:
     """Give a granted decision to a provider unit; when the unit is full, put the person
-    on its waiting list instead (with priority, added today)."""
+    on its waiting list instead (with priority, added today). Assigning ahead of others
+    waiting for the service needs `skip_reason`, recorded on the assignment."""
     _require(actor, PERSON_REGISTER)
     _check_own(actor, decision, unit)
     _check_decision(decision, starts_on)
@@ -344,10 +393,11 @@ def decision_assign(
         )
     with transaction.atomic():
         if room:
+            reason = _queue_reason(decision, provider.unit, skip_reason)
             if entry is not None:
                 # A place came free for someone already waiting: the entry ends here.
                 _close_entry(actor, entry, RemovalReason.ASSIGNED, "", timezone.localdate())
-            return _assign(actor, decision, unit, starts_on, ends_on)
+            return _assign(actor, decision, unit, starts_on, ends_on, reason)
         entry = WaitingListEntry.objects.create(
             decision=decision,
             service=decision.decided_service,
@@ -391,9 +441,11 @@ def waiting_remove(
     note: str,
     removed_on: datetime.date,
     unit: Unit | None = None,
+    skip_reason: str = "",
 ) -> WaitingListEntry:
     """Take someone off the waiting list, recording why. «Har fått tjenesten» assigns the
-    decision to the unit (the entry's own unless another is given) from that day."""
+    decision to the unit (the entry's own unless another is given) from that day; ahead
+    of others waiting before the entry only with `skip_reason`."""
     _require(actor, PERSON_REGISTER)
     _check_own(actor, entry, unit)
     note = (note or "").strip()
@@ -418,11 +470,29 @@ def waiting_remove(
                     _("%(unit)s har ikke ledig kapasitet %(day)s.")
                     % {"unit": unit, "day": removed_on.strftime("%d.%m.%Y")}
                 )
+            queue_reason = _queue_reason(decision, provider.unit, skip_reason)
             _close_entry(actor, entry, reason, note, removed_on)
-            _assign(actor, decision, provider.unit, removed_on, None)
+            _assign(actor, decision, provider.unit, removed_on, None, queue_reason)
         else:
             _close_entry(actor, entry, reason, note, removed_on)
     return entry
+
+
+def waiting_assign(
+    *, actor: Actor, entry: WaitingListEntry, unit: Unit | None = None, skip_reason: str = ""
+) -> Assignment:
+    """«Tildel» from the waiting list: the decision gets the entry's unit (or `unit` when
+    the entry names none) from today, when the unit has room."""
+    waiting_remove(
+        actor=actor,
+        entry=entry,
+        reason=RemovalReason.ASSIGNED,
+        note="",
+        removed_on=timezone.localdate(),
+        unit=entry.unit or unit,
+        skip_reason=skip_reason,
+    )
+    return Assignment.objects.filter(decision=entry.decision_id).latest("created_at", "pk")
 
 
 def assignment_end(*, actor: Actor, assignment: Assignment, ends_on: datetime.date) -> Assignment:

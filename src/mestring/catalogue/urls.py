@@ -20,4 +20,9 @@ urlpatterns = [
         views.waiting_remove,
         name="waiting_remove",
     ),
+    path(
+        "personer/<str:person_id>/venteliste/<int:entry_id>/tildel/",
+        views.waiting_assign,
+        name="waiting_assign",
+    ),
 ]

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import csv
+import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib import messages
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from mestring.access.audit import record_event
@@ -28,6 +32,7 @@ from mestring.catalogue.forms import (
     ProviderAddForm,
     ProviderCapacityForm,
     ServiceForm,
+    WaitingAssignForm,
     WaitingFilterForm,
     WaitingRemoveForm,
 )
@@ -40,7 +45,7 @@ from mestring.core.pagination import paginate
 from mestring.core.spreadsheet import csv_row
 from mestring.kernel.audit_words import AuditAction
 from mestring.kernel.states import TransitionNotAllowed
-from mestring.people.models import Person
+from mestring.people.models import Person, Unit
 
 RULE_ERRORS = (services.CatalogueError, TransitionNotAllowed)
 # Assigning and managing the waiting list is the allocation office's work; its role
@@ -185,6 +190,32 @@ def service_edit(request: StaffRequest, service_id: int | None = None) -> HttpRe
 # --- Capacity and the waiting list
 
 
+def _free_note_text(row: selectors.CapacityRow) -> str:
+    """The capacity page's note on a unit with room while someone waits, for the CSV."""
+    if row.note == selectors.FreeNote.FIRST:
+        return ngettext(
+            "Ledig plass: første på ventelisten venter i %(days)s dag",
+            "Ledig plass: første på ventelisten venter i %(days)s dager",
+            row.first_waiting_days or 0,
+        ) % {"days": row.first_waiting_days}
+    if row.note == selectors.FreeNote.LATER and row.first_starts_on is not None:
+        return _(
+            "Ledig plass, men første på ventelisten har vedtak som gjelder først fra %(day)s."
+        ) % {"day": row.first_starts_on.strftime("%d.%m.%Y")}
+    if row.note == selectors.FreeNote.TOO_LITTLE:
+        return _(
+            "Ledig kapasitet, men for lite til første på ventelisten, som trenger"
+            " %(needs)s timer per uke."
+        ) % {"needs": _number(row.first_needs)}
+    if row.note == selectors.FreeNote.ELSEWHERE:
+        return ngettext(
+            "Ledig plass: den som venter på tjenesten, venter på en annen enhet.",
+            "Ledig plass: de %(count)s som venter på tjenesten, venter på andre enheter.",
+            row.waiting_elsewhere,
+        ) % {"count": row.waiting_elsewhere}
+    return ""
+
+
 @staff_required(STATISTICS_VIEW)
 @require_GET
 def capacity(request: StaffRequest) -> HttpResponse:
@@ -201,6 +232,7 @@ def capacity(request: StaffRequest) -> HttpResponse:
             _("Ledig"),
             _("Venter"),
             _("Median ventetid (dager)"),
+            _("Merknad"),
         ]
         data = [
             [
@@ -212,11 +244,17 @@ def capacity(request: StaffRequest) -> HttpResponse:
                 _number(row.free),
                 row.waiting,
                 _number(row.median_waiting_days),
+                _free_note_text(row),
             ]
             for row in rows
         ]
         return csv_response(f"kapasitet-{today.isoformat()}.csv", header, data)
-    return render(request, "catalogue/capacity.html", {"rows": rows, "today": today})
+    context = {
+        "rows": rows,
+        "today": today,
+        "may_allocate": request.actor.has_perm(ALLOCATION_PERMISSION),
+    }
+    return render(request, "catalogue/capacity.html", context)
 
 
 @staff_required(ALLOCATION_PERMISSION)
@@ -225,8 +263,10 @@ def capacity(request: StaffRequest) -> HttpResponse:
 def waiting_list(request: StaffRequest) -> HttpResponse:
     today = timezone.localdate()
     form = WaitingFilterForm(request.GET or None)
-    service = form.cleaned_data["tjeneste"] if form.is_valid() else None
-    entries = selectors.waiting_list(service=service)
+    valid = form.is_valid()
+    service = form.cleaned_data["tjeneste"] if valid else None
+    unit = form.cleaned_data["enhet"] if valid else None
+    entries = selectors.waiting_list(service=service, unit=unit)
     own_units = actor_unit_ids(request.actor)
     me = request.actor.staff.pk if request.actor.staff else None
 
@@ -284,7 +324,12 @@ def waiting_list(request: StaffRequest) -> HttpResponse:
     page.object_list = named(
         selectors.with_waiting_days(list(page.object_list), today), AuditAction.VIEW
     )
-    context = {"form": form, "page": page, "service": service}
+    context = {
+        "form": form,
+        "page": page,
+        "service": service,
+        "may_allocate": request.actor.has_perm(ALLOCATION_PERMISSION),
+    }
     return render(request, "catalogue/waiting_list.html", context)
 
 
@@ -314,6 +359,32 @@ def _assigned_message(result: Assignment | WaitingListEntry) -> str:
     }
 
 
+@dataclass
+class QueueAhead:
+    """Those waiting before a decision, as an assign page shows them: how many, and the
+    first in line (named only when the user may open the person)."""
+
+    count: int
+    first: WaitingRow | None
+
+
+def _queue_ahead(
+    request: StaffRequest, decision: Decision, unit: Unit | None, today: datetime.date
+) -> QueueAhead:
+    ahead = selectors.waiting_ahead(decision, unit)
+    count = ahead.count()
+    first_entry = ahead.first() if count else None
+    if first_entry is None:
+        return QueueAhead(0, None)
+    (first,) = name_persons(
+        request.actor,
+        selectors.with_waiting_days([first_entry], today),
+        object_type="waiting_list",
+        person_of=lambda row: row.entry.decision.case.person,
+    )
+    return QueueAhead(count, first)
+
+
 @staff_required()
 @person_view(action=AuditAction.UPDATE, object_type="decision")
 @require_http_methods(["GET", "POST"])
@@ -324,9 +395,15 @@ def decision_assign(request: StaffRequest, person: Person, decision_id: int) -> 
     may_allocate = request.actor.has_perm(ALLOCATION_PERMISSION)
     if request.method == "POST" and not may_allocate:
         return _refuse_write(request, person, "assignment")
-    form = None
+    today = timezone.localdate()
+    form, queue = None, QueueAhead(0, None)
     if decision.service is not None:
         form = AssignForm(request.POST or None, service=decision.service)
+        if may_allocate:
+            queue = _queue_ahead(request, decision, None, today)
+        if not queue.count:
+            # No one waits before this decision at any unit: no reason is ever needed.
+            del form.fields["skip_reason"]
     if request.method == "POST" and form is not None:
         done = submit(
             request,
@@ -339,11 +416,11 @@ def decision_assign(request: StaffRequest, person: Person, decision_id: int) -> 
             return redirect(
                 "catalogue:decision_assign", person_id=person.pk, decision_id=decision.pk
             )
-    today = timezone.localdate()
     context = {
         "person": person,
         "decision": decision,
         "form": form,
+        "queue": queue,
         "may_allocate": may_allocate,
         "rows": selectors.capacity_rows(today, service=decision.service)
         if decision.service
@@ -368,6 +445,9 @@ def waiting_remove(request: StaffRequest, person: Person, entry_id: int) -> Http
     if request.method == "POST" and not request.actor.has_perm(ALLOCATION_PERMISSION):
         return _refuse_write(request, person, "waiting_list_entry")
     form = WaitingRemoveForm(request.POST or None, service=entry.service)
+    if entry.removed_on is None and not selectors.waiting_ahead(entry.decision, None).exists():
+        # The first in line gets the place without a reason.
+        del form.fields["skip_reason"]
     if request.method == "POST" and entry.removed_on is None:
         done = submit(
             request,
@@ -382,3 +462,49 @@ def waiting_remove(request: StaffRequest, person: Person, entry_id: int) -> Http
             )
     context = {"person": person, "entry": entry, "form": form}
     return render(request, "catalogue/waiting_remove.html", context)
+
+
+@staff_required()
+@person_view(action=AuditAction.UPDATE, object_type="waiting_list_entry")
+@require_http_methods(["GET", "POST"])
+def waiting_assign(request: StaffRequest, person: Person, entry_id: int) -> HttpResponseBase:
+    """«Tildel» from the waiting list: the entry's unit from today, when it has room; a
+    reason when others wait before the person (asked for here)."""
+    entry = get_object_or_404(
+        WaitingListEntry.objects.select_related("service", "unit", "decision__case"),
+        pk=entry_id,
+        decision__case__person=person,
+    )
+    if request.method == "POST" and not request.actor.has_perm(ALLOCATION_PERMISSION):
+        return _refuse_write(request, person, "assignment")
+    if not request.actor.has_perm(ALLOCATION_PERMISSION):
+        return render(request, "403.html", status=403)
+    today = timezone.localdate()
+    # The list's button posts no fields: the form is bound on every POST.
+    form = WaitingAssignForm(
+        request.POST if request.method == "POST" else None,
+        service=entry.service,
+        choose_unit=entry.unit_id is None,
+    )
+    queue = _queue_ahead(request, entry.decision, entry.unit, today)
+    if not queue.count:
+        # The first in line needs no reason.
+        del form.fields["skip_reason"]
+    if request.method == "POST" and entry.removed_on is None:
+        done = submit(
+            request,
+            form,
+            lambda d: services.waiting_assign(actor=request.actor, entry=entry, **d),
+            success=_assigned_message,
+            rule_errors=RULE_ERRORS,
+        )
+        if done is not None:
+            return redirect(f"{reverse('catalogue:waiting_list')}?tjeneste={entry.service_id}")
+    context = {
+        "person": person,
+        "entry": entry,
+        "form": form,
+        "queue": queue,
+        "waiting_days": (today - entry.added_on).days,
+    }
+    return render(request, "catalogue/waiting_assign.html", context)

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Count, QuerySet, Sum
 
+from mestring.catalogue import selectors as catalogue_selectors
+from mestring.catalogue.models import WaitingListEntry, WaitingPriority
 from mestring.people.models import Person
 from mestring.rehab.models import (
     Episode,
@@ -88,8 +90,67 @@ def waiting_list(programme: Programme | None = None) -> QuerySet[Episode]:
 
 
 def waiting_for_units(unit_ids: Iterable[int]) -> QuerySet[Episode]:
-    """Episodes waiting on the programmes the given units run: the therapists' work."""
+    """Episodes waiting on the programmes the given units run: the therapists' work
+    once a place is given (those still waiting for a place: `waiting_count_for_units`)."""
     return Episode.objects.filter(status__in=WAITING_STATUSES, programme__unit__in=unit_ids)
+
+
+def _programme_of_entries(
+    programmes: list[Programme], entries: Iterable[WaitingListEntry]
+) -> dict[int, Programme]:
+    """Entry pk → the programme whose waiting list shows it: the active programme that
+    runs the entry's service at the entry's unit, else the first that runs the service
+    (where the assignment will refer the person, see `rehab.provision.programme_for`)."""
+    chosen: dict[int, Programme] = {}
+    for entry in entries:
+        running = [p for p in programmes if p.service_id == entry.service_id]
+        own = [p for p in running if entry.unit_id is not None and p.unit_id == entry.unit_id]
+        if own or running:
+            chosen[entry.pk] = (own or running)[0]
+    return chosen
+
+
+def _service_programmes() -> list[Programme]:
+    return list(Programme.objects.filter(is_active=True, service__isnull=False).order_by("pk"))
+
+
+def waiting_for_a_place(
+    programme: Programme | None = None,
+) -> list[tuple[WaitingListEntry, Programme]]:
+    """Those on the allocation office's waiting list for a service a programme runs,
+    each with the programme whose list shows them, in the waiting list's order. Two
+    queries, whatever the number."""
+    programmes = _service_programmes()
+    services = {p.service_id for p in programmes}
+    if programme is not None:
+        services &= {programme.service_id}
+    if not services:
+        return []
+    entries = list(
+        catalogue_selectors.waiting_list()
+        .filter(service__in=services)
+        .select_related("decision__case__person")
+    )
+    chosen = _programme_of_entries(programmes, entries)
+    return [
+        (entry, chosen[entry.pk])
+        for entry in entries
+        if entry.pk in chosen and (programme is None or chosen[entry.pk].pk == programme.pk)
+    ]
+
+
+def waiting_count_for_units(unit_ids: Iterable[int]) -> int:
+    """What the programmes the given units run have waiting, as their waiting list shows
+    it: referrals waiting to start and those waiting for a place in the service."""
+    units = set(unit_ids)
+    programmes = _service_programmes()
+    services = {p.service_id for p in programmes if p.unit_id in units}
+    entries = WaitingListEntry.objects.filter(removed_on__isnull=True, service__in=services).only(
+        "pk", "service_id", "unit_id"
+    )
+    chosen = _programme_of_entries(programmes, entries)
+    waiting_for_place = sum(1 for p in chosen.values() if p.unit_id in units)
+    return waiting_for_units(units).count() + waiting_for_place
 
 
 def follow_ups_due(today: datetime.date, programme: Programme | None = None) -> QuerySet[Episode]:
@@ -106,14 +167,59 @@ def follow_ups_due(today: datetime.date, programme: Programme | None = None) -> 
 
 @dataclass
 class WaitingEpisode:
-    """A row of the waiting list: the episode and the days since its referral."""
+    """A row of the programme's waiting list: a referral (the episode) waiting to start,
+    or someone on the allocation office's waiting list for the service (the entry),
+    with the days waited: since the referral, or since being put on the list."""
 
-    episode: Episode
+    person: Person
+    programme: Programme
+    since: datetime.date
+    priority: int
     waiting_days: int
+    episode: Episode | None = None
+    entry: WaitingListEntry | None = None
+    # Set by `access.boards.name_persons`: the name may be shown / the person opened.
+    named: bool = False
+    openable: bool = False
+
+    @property
+    def order(self) -> tuple[int, datetime.date, int, int]:
+        # Priority, then the day: an episode, with no priority of its own, counts as
+        # normal; on the same day a referral (which has its place) comes first.
+        pk = self.episode.pk if self.episode else self.entry.pk if self.entry else 0
+        return (self.priority, self.since, 0 if self.episode else 1, pk)
 
 
 def with_waiting_days(episodes: list[Episode], today: datetime.date) -> list[WaitingEpisode]:
-    return [WaitingEpisode(episode, (today - episode.referral_date).days) for episode in episodes]
+    return [
+        WaitingEpisode(
+            person=episode.person,
+            programme=episode.programme,
+            since=episode.referral_date,
+            priority=WaitingPriority.NORMAL,
+            waiting_days=(today - episode.referral_date).days,
+            episode=episode,
+        )
+        for episode in episodes
+    ]
+
+
+def waiting_rows(programme: Programme | None, today: datetime.date) -> list[WaitingEpisode]:
+    """One waiting list per service: the programme's referrals waiting to start and
+    those waiting for a place in the service it runs, ordered by priority, then date."""
+    rows = with_waiting_days(list(waiting_list(programme)), today)
+    rows += [
+        WaitingEpisode(
+            person=entry.decision.case.person,
+            programme=chosen,
+            since=entry.added_on,
+            priority=entry.priority,
+            waiting_days=(today - entry.added_on).days,
+            entry=entry,
+        )
+        for entry, chosen in waiting_for_a_place(programme)
+    ]
+    return sorted(rows, key=lambda row: row.order)
 
 
 def all_programmes() -> QuerySet[Programme]:

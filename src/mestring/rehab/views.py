@@ -330,22 +330,32 @@ def waiting_list(request: StaffRequest) -> HttpResponseBase:
     today = timezone.localdate()
     programmes = list(Programme.objects.order_by("name"))
     programme = _chosen_programme(request, programmes)
-    page = csvexport.page_or_all(request, selectors.waiting_list(programme))
-    waiting = selectors.with_waiting_days(list(page.object_list), today)
+    # Referrals and those waiting for a place in the programme's service: one list, in
+    # a fixed number of queries (both read whole, then paged).
+    page = csvexport.page_or_all(request, selectors.waiting_rows(programme, today))
+    waiting: list[selectors.WaitingEpisode] = list(page.object_list)
     page.object_list = waiting
     follow_ups = csvexport.page_or_all(
         request, selectors.follow_ups_due(today, programme), param="oppfolging"
     )
     follow_ups.object_list = list(follow_ups.object_list)
-    # Names only for those who may see the person or whose unit runs the programme;
-    # each name shown is logged (both lists in one batch).
+    # Names only for those who may see the person or whose unit runs the programme (or
+    # is the unit the person waits for); each name shown is logged (both lists in one
+    # batch).
     own_units = actor_unit_ids(request.actor)
+
+    def own_work(row: selectors.WaitingEpisode | Episode) -> bool:
+        entry = row.entry if isinstance(row, selectors.WaitingEpisode) else None
+        if entry is not None and entry.unit_id is not None:
+            return entry.unit_id in own_units
+        return row.programme.unit_id in own_units
+
     name_persons(
         request.actor,
-        [*(row.episode for row in waiting), *follow_ups.object_list],
+        [*waiting, *follow_ups.object_list],
         action=AuditAction.EXPORT if csvexport.wants_csv(request) else AuditAction.VIEW,
         object_type="episode_waiting_list",
-        own_unit_work=lambda episode: episode.programme.unit_id in own_units,
+        own_unit_work=own_work,
     )
     context = {
         "programmes": programmes,
