@@ -227,7 +227,10 @@ def _decide(
     )
     if outcome == DecisionOutcome.REFUSED:
         return
+    # A free place goes to those already waiting before a new decision is assigned.
+    _offer_free_places(actor, decided)
     made = decision_assign(
+        skip_reason=AHEAD_OF_QUEUE,
         actor=actor,
         decision=decision,
         unit=application.unit,
@@ -239,6 +242,11 @@ def _decide(
         # On the list from the day of the decision (the service says "today").
         made.added_on = decided
         made.save(update_fields=["added_on"])
+
+
+# Only hours can be free while people wait: those before need more hours than are free.
+# The catalogue records this only when someone actually waited first.
+AHEAD_OF_QUEUE = "De som venter før, trenger flere timer enn det som er ledig."
 
 
 def _offer_free_places(actor: Actor, day: datetime.date) -> None:
@@ -264,7 +272,12 @@ def _offer_free_places(actor: Actor, day: datetime.date) -> None:
         if not has_room(decision=decision, provider=provider, day=day):
             continue
         waiting_remove(
-            actor=actor, entry=entry, reason=RemovalReason.ASSIGNED, note="", removed_on=day
+            actor=actor,
+            entry=entry,
+            reason=RemovalReason.ASSIGNED,
+            note="",
+            removed_on=day,
+            skip_reason=AHEAD_OF_QUEUE,
         )
         assignment = Assignment.objects.filter(decision=decision).latest("pk")
         if decision.valid_to is not None and decision.valid_to < timezone.localdate():
