@@ -130,7 +130,7 @@ def test_a_full_ward_refuses_unless_over_capacity(world, client_for, nurse, plan
     assert Stay.all_objects.get(person=world.person).over_capacity
 
 
-def test_refusals(world, client_for, planned, ward):
+def test_refusals(world, client_for, planned, ward, nurse):
     url = _url(planned)
     # No care relation to the person (another unit's provider).
     assert client_for(world.outsider).get(url).status_code == 403
@@ -144,9 +144,9 @@ def test_refusals(world, client_for, planned, ward):
     assert client_for(reader).get(url).status_code == 403
     # Another person's id in the URL.
     stranger = factories.PersonFactory(municipality=world.municipality)
-    factories.grant_relation(world.owner, stranger)
+    factories.grant_relation(nurse, stranger)
     wrong = reverse("institutions:planned_admit", args=[stranger.pk, planned.pk])
-    assert client_for(world.owner).get(wrong).status_code == 404
+    assert client_for(nurse).get(wrong).status_code == 404
     assert not Stay.all_objects.exists()
     planned.refresh_from_db()
     assert planned.status == PlannedStayStatus.PLANNED
