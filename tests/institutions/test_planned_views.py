@@ -83,6 +83,7 @@ def test_skriv_inn_admits_the_planned_stay(world, client_for, nurse, planned):
     page = client.get(_url(planned))
     assert page.status_code == 200
     assert "Skriv inn planlagt opphold" in page.content.decode()
+    assert 'value="15.06.2026"' in page.content.decode()  # today, as the user writes it
     response = client.post(_url(planned), {"admitted_on": "15.06.2026", "note": "Fra hjemmet"})
     stay = Stay.all_objects.get(person=world.person, unit=planned.unit)
     assert response.status_code == 302

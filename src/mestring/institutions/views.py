@@ -174,7 +174,8 @@ def planned_admit(request: StaffRequest, person: Person, planned_id: int) -> Htt
         )
     if planned.stay is not None:
         return redirect("institutions:stay_detail", person_id=person.pk, stay_id=planned.stay.pk)
-    form = PlannedAdmitForm(request.POST or None, initial={"admitted_on": timezone.localdate()})
+    today = timezone.localdate().strftime("%d.%m.%Y")
+    form = PlannedAdmitForm(request.POST or None, initial={"admitted_on": today})
     if request.method == "POST" and planned.is_planned:
         saved = submit(
             request,
