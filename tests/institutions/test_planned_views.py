@@ -163,3 +163,12 @@ def test_a_cancelled_plan_cannot_be_admitted(world, client_for, nurse, planned):
     assert "Den planlagte innleggelsen er avlyst." in page
     client.post(_url(planned), {"admitted_on": "15.06.2026"})
     assert not Stay.all_objects.exists()
+
+
+def test_the_persons_stays_tab_lists_the_plan(world, client_for, nurse, planned):
+    url = reverse("institutions:person_stays", args=[world.person.pk])
+    html = client_for(nurse).get(url).content.decode()
+    assert "Planlagte innleggelser" in html and _url(planned) in html
+    # The person's own provider elsewhere sees the plan, without «Skriv inn».
+    other = client_for(world.owner).get(url).content.decode()
+    assert "Planlagte innleggelser" in other and _url(planned) not in other

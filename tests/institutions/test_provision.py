@@ -21,6 +21,7 @@ from mestring.institutions.reports import BedOccupancyReport
 from mestring.tenancy.context import activate
 from tests import factories
 from tests.casework.helpers import actor_for
+from tests.casework.service_helpers import make_assessment
 from tests.catalogue.helpers import provider, service, service_decision
 from tests.conftest import make_staff
 from tests.institutions.helpers import make_unit
@@ -281,3 +282,28 @@ def test_a_planned_stay_is_not_occupancy_in_the_report(world, ward, nurse):
             "occupancy_pct": result["rows"][0]["occupancy_pct"],
         }
     ]
+
+
+def test_a_changed_decision_carries_the_plan_and_its_end(world, ward, nurse):
+    decision = _decision(world)
+    _assign(world, decision, ward)
+    planned = PlannedStay.all_objects.get(decision=decision)
+    make_assessment(world.caseworker, world.person, assessed_on=TODAY - ONE)
+    with activate(world.municipality):
+        new = casework_services.decision_change(
+            actor=actor_for(world.caseworker),
+            decision=decision,
+            changed_on=TODAY,
+            reason="Flere døgn",
+            days=21,
+            valid_from=TODAY,
+        )
+        stay = services.planned_stay_admit(
+            actor=actor_for(nurse), planned=planned, admitted_on=TODAY
+        )
+        assert stay.decision == new  # the assignment moved to the new decision
+        casework_services.decision_stop(
+            actor=actor_for(world.caseworker), decision=new, stopped_on=TODAY, reason="Slutt"
+        )
+    stay.refresh_from_db()
+    assert stay.decision_ended_on == TODAY

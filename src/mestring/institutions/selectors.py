@@ -262,7 +262,7 @@ def planned_stays() -> QuerySet[PlannedStay]:
     """Planned arrivals not yet admitted nor cancelled, the earliest first."""
     return (
         PlannedStay.objects.filter(status=PlannedStayStatus.PLANNED)
-        .select_related("person", "decision__service")
+        .select_related("person", "unit", "decision__service")
         .order_by("expected_on", "person__family_name", "person__given_name", "pk")
     )
 

@@ -282,6 +282,9 @@ def planned_stay_admit(
     its bed check and care relation), linked to the decision, and the plan is done."""
     if planned.status != PlannedStayStatus.PLANNED:
         raise StayConflict(_("Den planlagte innleggelsen er ikke lenger planlagt."))
+    # A changed decision moves its assignment to the new one: the stay follows it.
+    assignment = planned.assignment
+    decision = assignment.decision if assignment is not None else planned.decision
     with transaction.atomic():
         stay = stay_admit(
             actor=actor,
@@ -289,7 +292,7 @@ def planned_stay_admit(
             unit=planned.unit,
             stay_type=planned.stay_type,
             admitted_on=admitted_on,
-            decision=planned.decision,
+            decision=decision,
             note=note,
             over_capacity=over_capacity,
         )

@@ -64,7 +64,13 @@ def chosen_day(request: HttpRequest) -> tuple[datetime.date, str, str]:
 @require_GET
 def person_stays(request: StaffRequest, person: Person) -> HttpResponseBase:
     page = csvexport.page_or_all(request, selectors.person_stays(person))
-    context = {"person": person, "page": page}
+    context = {
+        "person": person,
+        "page": page,
+        "planned": list(selectors.planned_stays().filter(person=person)),
+        # «Skriv inn» for the staff of the unit the stay is planned at.
+        "own_units": actor_unit_ids(request.actor),
+    }
     return csvexport.render_or_csv(request, "institutions/person_stays.html", context)
 
 
