@@ -1,4 +1,5 @@
-"""Id of a rehabilitation stay of world.person, for the guard walker tests."""
+"""Ids of a rehabilitation stay and a planned stay of world.person, for the guard
+walker tests."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import datetime
 
 from django.utils import timezone
 
+from mestring.institutions.models import PlannedStay
+from tests.catalogue.helpers import service, service_decision
 from tests.institutions.helpers import admit, make_unit
 
 
@@ -14,4 +17,15 @@ def make_ids(world) -> dict[str, int]:
     stay = admit(
         world.owner, world.person, unit, on=timezone.localdate() - datetime.timedelta(days=10)
     )
-    return {"stay_id": stay.pk}
+    decision = service_decision(
+        world.person, service(world.municipality, "korttidsopphold"), world.caseworker
+    )
+    planned = PlannedStay.all_objects.create(
+        municipality=world.municipality,
+        person=world.person,
+        unit=unit,
+        stay_type="korttid",
+        expected_on=timezone.localdate() + datetime.timedelta(days=30),
+        decision=decision,
+    )
+    return {"stay_id": stay.pk, "planned_id": planned.pk}

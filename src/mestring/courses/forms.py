@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from mestring.catalogue.models import Service
 from mestring.core.forms import DATE_HELP, DateInput, model_choice_field
 from mestring.courses.models import Course, CourseKind, Enrolment, TargetGroup
 from mestring.courses.services import MAX_CAPACITY, SessionData
@@ -63,6 +64,17 @@ class CourseForm(forms.Form):
             "invalid_choice": _("Velg en enhet fra listen."),
         },
     )
+    service = forms.ModelChoiceField(
+        label=_("Tjeneste"),
+        queryset=Service.objects.filter(is_active=True).order_by("name"),
+        required=False,
+        empty_label=_("Ingen tjeneste"),
+        help_text=_(
+            "Når et vedtak om tjenesten tildeles enheten, meldes personen på neste kurs "
+            "for tjenesten."
+        ),
+        error_messages={"invalid_choice": _("Velg en tjeneste fra listen.")},
+    )
     description = forms.CharField(
         label=_("Beskrivelse"),
         max_length=5000,
@@ -100,6 +112,7 @@ class CourseForm(forms.Form):
             "kind": course.kind,
             "target_group": course.target_group,
             "unit": course.unit_id,
+            "service": course.service_id,
             "description": course.description,
             "capacity": course.capacity,
             "starts_on": course.starts_on,

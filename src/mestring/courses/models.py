@@ -42,6 +42,16 @@ class Course(MunicipalityOwned):
     starts_on = models.DateField(_("starter"))
     ends_on = models.DateField(_("slutter"), null=True, blank=True)
     is_published = models.BooleanField(_("åpen for påmelding"), default=True)
+    # The service from the catalogue the course carries out: a decision for it assigned
+    # to the course's unit enrols the person (see `courses.provision`).
+    service = models.ForeignKey(
+        "catalogue.Service",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="courses",
+        verbose_name=_("tjeneste"),
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -103,6 +113,15 @@ class Enrolment(MunicipalityOwned, Stateful):
     # Set when the person was put on the waiting list; kept after moving up.
     waiting_since = models.DateTimeField(_("på venteliste fra"), null=True, blank=True)
     note = models.CharField(_("merknad"), max_length=500, blank=True)
+    # The decision whose assignment enrolled the person, when it was one.
+    decision = models.ForeignKey(
+        "casework.Decision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="enrolments",
+        verbose_name=_("vedtak"),
+    )
 
     class Meta:
         ordering = ["pk"]

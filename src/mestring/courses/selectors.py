@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 def courses() -> QuerySet[CountedCourse]:
     """Every course with its counts of enrolled and waiting, newest first."""
     return (
-        Course.objects.select_related("unit")
+        Course.objects.select_related("unit", "service")
         .annotate(
             enrolled_count=Count("enrolments", filter=Q(enrolments__status__in=TAKING_PART)),
             waiting_count=Count("enrolments", filter=Q(enrolments__status=EnrolmentStatus.WAITING)),

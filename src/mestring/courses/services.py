@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 
 from mestring.access.actor import Actor
 from mestring.access.audit import EventSpec, record_event, record_events
+from mestring.casework.models import Decision
+from mestring.catalogue.models import Service
 from mestring.courses.models import (
     OPEN_STATUSES,
     TAKING_PART,
@@ -105,7 +107,16 @@ def _course_fields(data: Mapping[str, Any]) -> dict[str, Any]:
         "starts_on": starts_on,
         "ends_on": ends_on,
         "is_published": bool(data.get("is_published", True)),
+        "service": _service(data.get("service")),
     }
+
+
+def _service(value: object) -> Service | None:
+    if value is None or value == "":
+        return None
+    if not isinstance(value, Service):
+        raise CourseError(_("Velg en tjeneste fra listen."))
+    return value
 
 
 def course_save(*, actor: Actor, course: Course | None, data: Mapping[str, Any]) -> Course:
@@ -170,8 +181,18 @@ def is_open_for_enrolment(course: Course, today: datetime.date) -> bool:
     return course.is_published and (course.ends_on is None or course.ends_on >= today)
 
 
-def enrol(*, actor: Actor, course: Course, person: Person, note: str = "") -> Enrolment:
-    """Enrol the person; when the course is full, on the waiting list."""
+def enrol(
+    *,
+    actor: Actor,
+    course: Course,
+    person: Person,
+    note: str = "",
+    decision: Decision | None = None,
+) -> Enrolment:
+    """Enrol the person; when the course is full, on the waiting list. `decision`: the
+    decision whose assignment to the course's unit enrolled them."""
+    if decision is not None and decision.case.person_id != person.pk:
+        raise CourseError(_("Vedtaket gjelder en annen person."))
     with transaction.atomic():
         course = _lock(course)
         if not is_open_for_enrolment(course, timezone.localdate()):
@@ -193,6 +214,7 @@ def enrol(*, actor: Actor, course: Course, person: Person, note: str = "") -> En
             status=status,
             waiting_since=timezone.now() if full else None,
             note=note.strip(),
+            decision=decision,
         )
         record_initial_status(enrolment, actor=actor)
         record_event(

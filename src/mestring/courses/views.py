@@ -61,7 +61,7 @@ def course_edit(request: StaffRequest, course_id: int | None = None) -> HttpResp
 @audited_view(object_type="course")
 @require_GET
 def course_detail(request: StaffRequest, course_id: int) -> HttpResponseBase:
-    course = get_object_or_404(Course.objects.select_related("unit"), pk=course_id)
+    course = get_object_or_404(Course.objects.select_related("unit", "service"), pk=course_id)
     data = selectors.course_page(course)
     # Participants are named to the course's own unit and to those who may see them;
     # each name shown is in the person's access log.

@@ -24,6 +24,28 @@ class DecisionChoiceField(forms.ModelChoiceField):
         return f"{service}, {date_format(obj.decided_on, 'd.m.Y')}"
 
 
+class PlannedAdmitForm(forms.Form):
+    """«Skriv inn» a planned stay: the unit, type and decision come from the plan."""
+
+    admitted_on = forms.DateField(
+        label=_("Innlagt dato"),
+        widget=DateInput(),
+        help_text=DATE_HELP,
+        error_messages={"required": _("Skriv inn innleggelsesdatoen."), **DATE_ERRORS},
+    )
+    note = forms.CharField(
+        label=_("Merknad"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    over_capacity = forms.BooleanField(
+        label=_("Overbelegg: legg inn selv om enheten ikke har ledig seng"),
+        help_text=_("Overbelegg registreres på oppholdet."),
+        required=False,
+    )
+
+
 class StayAdmitForm(forms.Form):
     unit = forms.ModelChoiceField(
         label=_("Enhet"),

@@ -12,6 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mestring.kernel.states import Stateful, StatusHistory
 from mestring.people.models import Person, Staff, Unit
 from mestring.tenancy.models import MunicipalityOwned
 
@@ -115,6 +116,10 @@ class Stay(MunicipalityOwned):
     admitted_by = models.ForeignKey(
         Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # The day the decision behind the stay ended (stopped, changed to a refusal, or its
+    # assignment to the unit ended) while the person was still in a bed. The stay is
+    # not discharged by it: see `provision.stays_end_with_assignment`.
+    decision_ended_on = models.DateField(_("vedtaket avsluttet"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -143,6 +148,91 @@ class Stay(MunicipalityOwned):
     @property
     def is_open(self) -> bool:
         return self.discharged_on is None
+
+
+class PlannedStayStatus(models.TextChoices):
+    PLANNED = "planlagt", _("Planlagt")
+    ADMITTED = "innskrevet", _("Skrevet inn")
+    CANCELLED = "avlyst", _("Avlyst")
+
+
+PLANNED_STAY_TRANSITIONS: dict[str, set[str]] = {
+    PlannedStayStatus.PLANNED: {PlannedStayStatus.ADMITTED, PlannedStayStatus.CANCELLED},
+    PlannedStayStatus.ADMITTED: set(),
+    PlannedStayStatus.CANCELLED: set(),
+}
+
+
+class PlannedStay(MunicipalityOwned, Stateful):
+    """A stay the allocation office has assigned to the unit and that has not begun
+    (planlagt innleggelse), linked to the decision.
+
+    Kept apart from `Stay` on purpose: a `Stay` is a person in a bed from `admitted_on`
+    (never empty), and every count of beds reads stays by that date — the bed board,
+    the occupancy and purchased-places reports, the free-bed check, the API, the
+    benchmark's SQL and the retention rules. A planned arrival in its own row is
+    counted by none of them without any of them having to remember to leave it out.
+    «Skriv inn» makes the ordinary stay through `services.stay_admit` and links it here
+    (`stay`); a plan whose assignment ends before that is cancelled.
+    """
+
+    status_transitions = PLANNED_STAY_TRANSITIONS
+    status_history = "status_changes"
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="planned_stays")
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="planned_stays", verbose_name=_("enhet")
+    )
+    stay_type = models.CharField(_("type opphold"), max_length=20, choices=StayType.choices)
+    expected_on = models.DateField(_("planlagt innleggelse"))
+    decision = models.ForeignKey(
+        "casework.Decision",
+        on_delete=models.PROTECT,
+        related_name="planned_stays",
+        verbose_name=_("vedtak"),
+    )
+    # The assignment that made the plan: ending it cancels the plan. (A changed decision
+    # moves its assignments to the new one; the plan follows the assignment.)
+    assignment = models.ForeignKey(
+        "catalogue.Assignment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="planned_stays",
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=PlannedStayStatus.choices,
+        default=PlannedStayStatus.PLANNED,
+    )
+    stay = models.OneToOneField(
+        Stay, on_delete=models.PROTECT, null=True, blank=True, related_name="plan"
+    )
+    cancelled_on = models.DateField(_("avlyst"), null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["expected_on", "pk"]
+        verbose_name = _("planlagt innleggelse")
+        verbose_name_plural = _("planlagte innleggelser")
+        indexes = [models.Index(fields=["municipality", "status", "expected_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_stay_type_display()} {self.expected_on:%d.%m.%Y}"
+
+    @property
+    def is_planned(self) -> bool:
+        return self.status == PlannedStayStatus.PLANNED
+
+
+class PlannedStayStatusChange(MunicipalityOwned, StatusHistory):
+    planned_stay = models.ForeignKey(
+        PlannedStay, on_delete=models.CASCADE, related_name="status_changes"
+    )
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
 
 
 class RehabilitationPlan(MunicipalityOwned):

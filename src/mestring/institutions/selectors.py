@@ -14,7 +14,14 @@ from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from mestring.institutions.models import BedCapacity, PurchaseAgreement, Stay, StayType
+from mestring.institutions.models import (
+    BedCapacity,
+    PlannedStay,
+    PlannedStayStatus,
+    PurchaseAgreement,
+    Stay,
+    StayType,
+)
 from mestring.people.models import Person, Unit
 
 ONE_DAY = datetime.timedelta(days=1)
@@ -134,6 +141,8 @@ class BoardStay:
     # and whether the stay's page would open for them.
     named: bool = False
     openable: bool = False
+    # The board's day, against which `decision_ended` is read.
+    day: datetime.date = datetime.date.min
 
     # What the page, the API and `name_persons` read of the stay itself.
     @property
@@ -160,12 +169,53 @@ class BoardStay:
     def admitted_on(self) -> datetime.date:
         return self.stay.admitted_on
 
+    @property
+    def decision_ended(self) -> bool:
+        """The decision behind the stay ended on or before the board's day (the stay
+        goes on until the ward discharges the person)."""
+        ended = self.stay.decision_ended_on
+        return ended is not None and ended <= self.day
+
+
+@dataclass
+class BoardPlanned:
+    """A planned arrival on the board: takes no bed until the ward admits the person."""
+
+    planned: PlannedStay
+    type_label: str
+    named: bool = False
+    openable: bool = False
+    # Whether the user works in the unit and may admit from the board.
+    admittable: bool = False
+
+    @property
+    def pk(self) -> int:
+        return self.planned.pk
+
+    @property
+    def person(self) -> Person:
+        return self.planned.person
+
+    @property
+    def person_id(self) -> int:
+        return self.planned.person_id
+
+    @property
+    def unit_id(self) -> int:
+        return self.planned.unit_id
+
+    @property
+    def expected_on(self) -> datetime.date:
+        return self.planned.expected_on
+
 
 @dataclass
 class BoardUnit:
     unit: BedUnit
     beds: int | None
     stays: list[BoardStay] = field(default_factory=list)
+    # Planned arrivals: not in a bed, not counted in `occupied` or `free`.
+    planned: list[BoardPlanned] = field(default_factory=list)
 
     @property
     def occupied(self) -> int:
@@ -181,8 +231,8 @@ class BoardUnit:
 
 
 def bed_board(day: datetime.date) -> list[BoardUnit]:
-    """Each institution unit on `day`: beds, and who is in a bed that night. Three
-    queries whatever the number of units and stays."""
+    """Each institution unit on `day`: beds, who is in a bed that night, and the
+    planned arrivals. Four queries whatever the number of units and stays."""
     units = list(institution_units())
     board = {unit.pk: BoardUnit(unit, beds_on(unit.capacity_rows, day)) for unit in units}
     stays = (
@@ -198,9 +248,31 @@ def bed_board(day: datetime.date) -> list[BoardUnit]:
                 stay,
                 days_so_far=(day - stay.admitted_on).days,
                 type_label=labels.get(stay.stay_type, stay.stay_type),
+                day=day,
             )
         )
+    for planned in planned_stays().filter(unit__in=[u.pk for u in units]):
+        board[planned.unit_id].planned.append(
+            BoardPlanned(planned, type_label=labels.get(planned.stay_type, planned.stay_type))
+        )
     return list(board.values())
+
+
+def planned_stays() -> QuerySet[PlannedStay]:
+    """Planned arrivals not yet admitted nor cancelled, the earliest first."""
+    return (
+        PlannedStay.objects.filter(status=PlannedStayStatus.PLANNED)
+        .select_related("person", "unit", "decision__service")
+        .order_by("expected_on", "person__family_name", "person__given_name", "pk")
+    )
+
+
+def planned_for_page(person: Person, planned_id: int) -> PlannedStay | None:
+    return (
+        PlannedStay.objects.filter(person=person, pk=planned_id)
+        .select_related("unit", "decision__service", "stay")
+        .first()
+    )
 
 
 def person_stays(person: Person) -> QuerySet[Stay]:

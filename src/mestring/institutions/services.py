@@ -19,10 +19,13 @@ from mestring.access.audit import record_event
 from mestring.access.models import AuditPurpose, CareRelationKind
 from mestring.access.services import care_relation_end, care_relation_grant
 from mestring.casework.models import Decision
+from mestring.catalogue.models import Assignment
 from mestring.institutions import selectors
 from mestring.institutions.models import (
     BedCapacity,
     DischargeDestination,
+    PlannedStay,
+    PlannedStayStatus,
     PurchaseAgreement,
     RehabilitationPlan,
     Stay,
@@ -30,6 +33,7 @@ from mestring.institutions.models import (
 )
 from mestring.kernel.audit_words import AuditAction
 from mestring.kernel.errors import Conflict, RuleBroken
+from mestring.kernel.states import record_initial_status, transition
 from mestring.people.models import Person, Staff, Unit
 
 MAX_BEDS = 1000
@@ -218,6 +222,122 @@ def stay_discharge(
         record_event(
             actor=actor,
             action=AuditAction.DISCHARGE,
+            object_type="stay",
+            object_id=stay.pk,
+            person=stay.person,
+        )
+    return stay
+
+
+# --- Planned stays (an assigned decision waiting for its bed) --------------------------
+
+
+def stay_plan(
+    *,
+    actor: Actor,
+    person: Person,
+    unit: Unit,
+    stay_type: str,
+    expected_on: datetime.date,
+    decision: Decision,
+    assignment: Assignment | None = None,
+) -> PlannedStay:
+    """Put a planned arrival on the unit's bed board. It takes no bed until it is
+    admitted (`planned_stay_admit`)."""
+    if stay_type not in StayType.values:
+        raise InstitutionError(_("Velg en type opphold."))
+    if decision.case.person_id != person.pk:
+        raise InstitutionError(_("Vedtaket gjelder en annen person."))
+    if not BedCapacity.objects.filter(unit=unit).exists():
+        raise InstitutionError(_("%(unit)s har ikke registrert sengetall.") % {"unit": unit.name})
+    with transaction.atomic():
+        planned = PlannedStay.objects.create(
+            person=person,
+            unit=unit,
+            stay_type=stay_type,
+            expected_on=expected_on,
+            decision=decision,
+            assignment=assignment,
+        )
+        record_initial_status(planned, actor=actor)
+        record_event(
+            actor=actor,
+            action=AuditAction.CREATE,
+            object_type="planned_stay",
+            object_id=planned.pk,
+            person=person,
+        )
+    return planned
+
+
+def planned_stay_admit(
+    *,
+    actor: Actor,
+    planned: PlannedStay,
+    admitted_on: datetime.date,
+    note: str = "",
+    over_capacity: bool = False,
+) -> Stay:
+    """Admit the person of a planned stay: the ordinary admission (`stay_admit`, with
+    its bed check and care relation), linked to the decision, and the plan is done."""
+    if planned.status != PlannedStayStatus.PLANNED:
+        raise StayConflict(_("Den planlagte innleggelsen er ikke lenger planlagt."))
+    # A changed decision moves its assignment to the new one: the stay follows it.
+    assignment = planned.assignment
+    decision = assignment.decision if assignment is not None else planned.decision
+    with transaction.atomic():
+        stay = stay_admit(
+            actor=actor,
+            person=planned.person,
+            unit=planned.unit,
+            stay_type=planned.stay_type,
+            admitted_on=admitted_on,
+            decision=decision,
+            note=note,
+            over_capacity=over_capacity,
+        )
+        transition(planned, PlannedStayStatus.ADMITTED, actor=actor, changes={"stay": stay})
+        record_event(
+            actor=actor,
+            action=AuditAction.ADMIT,
+            object_type="planned_stay",
+            object_id=planned.pk,
+            person=planned.person,
+        )
+    return stay
+
+
+def planned_stay_cancel(
+    *, actor: Actor, planned: PlannedStay, on: datetime.date, reason: str
+) -> PlannedStay:
+    """The planned arrival will not happen (the assignment or the decision ended)."""
+    with transaction.atomic():
+        transition(
+            planned,
+            PlannedStayStatus.CANCELLED,
+            actor=actor,
+            reason=reason[:500],
+            changes={"cancelled_on": on},
+        )
+        record_event(
+            actor=actor,
+            action=AuditAction.END,
+            object_type="planned_stay",
+            object_id=planned.pk,
+            person=planned.person,
+        )
+    return planned
+
+
+def stay_mark_decision_ended(*, actor: Actor, stay: Stay, on: datetime.date) -> Stay:
+    """Note on an admitted stay that its decision ended; the stay goes on until the
+    ward discharges the person (see `provision.stays_end_with_assignment`)."""
+    with transaction.atomic():
+        stay.decision_ended_on = on
+        stay.save(update_fields=["decision_ended_on"])
+        record_event(
+            actor=actor,
+            action=AuditAction.UPDATE,
             object_type="stay",
             object_id=stay.pk,
             person=stay.person,

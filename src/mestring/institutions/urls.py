@@ -16,6 +16,11 @@ urlpatterns = [
         views.rehab_plan_edit,
         name="rehab_plan_edit",
     ),
+    path(
+        "personer/<str:person_id>/opphold/planlagt/<int:planned_id>/skriv-inn/",
+        views.planned_admit,
+        name="planned_admit",
+    ),
     path("institusjoner/sengeoversikt/", views.bed_board, name="bed_board"),
     path("admin/institusjoner/senger/", views.unit_beds, name="unit_beds"),
     path("institusjoner/kjopte-plasser/", views.agreement_list, name="agreement_list"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -27,6 +28,7 @@ from mestring.institutions.forms import (
     AgreementForm,
     BedCapacityForm,
     DischargeForm,
+    PlannedAdmitForm,
     RehabPlanForm,
     StayAdmitForm,
 )
@@ -62,7 +64,13 @@ def chosen_day(request: HttpRequest) -> tuple[datetime.date, str, str]:
 @require_GET
 def person_stays(request: StaffRequest, person: Person) -> HttpResponseBase:
     page = csvexport.page_or_all(request, selectors.person_stays(person))
-    context = {"person": person, "page": page}
+    context = {
+        "person": person,
+        "page": page,
+        "planned": list(selectors.planned_stays().filter(person=person)),
+        # «Skriv inn» for the staff of the unit the stay is planned at.
+        "own_units": actor_unit_ids(request.actor),
+    }
     return csvexport.render_or_csv(request, "institutions/person_stays.html", context)
 
 
@@ -158,6 +166,39 @@ def rehab_plan_edit(request: StaffRequest, person: Person, stay_id: int) -> Http
     return render(request, "institutions/rehab_plan_form.html", context)
 
 
+@staff_required(REHAB_REGISTER)
+@person_view(object_type="planned_stay")
+@require_http_methods(["GET", "POST"])
+def planned_admit(request: StaffRequest, person: Person, planned_id: int) -> HttpResponse:
+    """«Skriv inn» a planned stay from the bed board: for the staff of its unit."""
+    planned = selectors.planned_for_page(person, planned_id)
+    if planned is None:
+        raise Http404
+    if planned.unit_id not in actor_unit_ids(request.actor):
+        raise PermissionDenied(
+            _("Bare ansatte på %(unit)s kan skrive inn.") % {"unit": planned.unit.name}
+        )
+    if planned.stay is not None:
+        return redirect("institutions:stay_detail", person_id=person.pk, stay_id=planned.stay.pk)
+    today = timezone.localdate().strftime("%d.%m.%Y")
+    form = PlannedAdmitForm(request.POST or None, initial={"admitted_on": today})
+    if request.method == "POST" and planned.is_planned:
+        saved = submit(
+            request,
+            form,
+            lambda data: services.planned_stay_admit(actor=request.actor, planned=planned, **data),
+            success=lambda stay: (
+                _("%(name)s er lagt inn på %(unit)s.")
+                % {"name": person.full_name, "unit": planned.unit.name}
+            ),
+            rule_errors=RULE_ERRORS,
+        )
+        if saved is not None:
+            return redirect("institutions:stay_detail", person_id=person.pk, stay_id=saved.pk)
+    context = {"person": person, "planned": planned, "form": form}
+    return render(request, "institutions/planned_admit.html", context)
+
+
 # --- Bed board ----------------------------------------------------------------------
 
 
@@ -170,13 +211,21 @@ def bed_board(request: StaffRequest) -> HttpResponseBase:
     day, day_error, day_input = chosen_day(request)
     units = selectors.bed_board(day)
     own_units = actor_unit_ids(request.actor)
+    rows: list[selectors.BoardStay | selectors.BoardPlanned] = []
+    for entry in units:
+        rows.extend(entry.stays)
+        rows.extend(entry.planned)
     name_persons(
         request.actor,
-        [stay for entry in units for stay in entry.stays],
+        rows,
         action=AuditAction.EXPORT if csvexport.wants_csv(request) else AuditAction.VIEW,
         object_type="bed_board",
-        own_unit_work=lambda stay: stay.unit_id in own_units,
+        own_unit_work=lambda row: row.unit_id in own_units,
     )
+    for entry in units:
+        for planned in entry.planned:
+            # «Skriv inn» for the unit's own staff, where the person's pages open.
+            planned.admittable = planned.openable and planned.unit_id in own_units
     context = {
         "day": day,
         "day_error": day_error,
