@@ -178,3 +178,23 @@ def person_waiting_entries(person: Person) -> QuerySet[WaitingListEntry]:
         .select_related("unit", "service")
         .order_by(F("removed_on").asc(nulls_first=True), "-added_on", "-pk")
     )
+
+
+@dataclass(frozen=True)
+class CapacityAttention:
+    """The capacity rows that need someone to act: places or hours free while people
+    wait for the same service at the same unit, and more in use than the capacity."""
+
+    free_with_waiting: list[CapacityRow]
+    over: list[CapacityRow]
+
+
+def capacity_attention(day: datetime.date) -> CapacityAttention:
+    """The rows of `capacity_rows` that need attention (its queries, no more)."""
+    rows = capacity_rows(day)
+    return CapacityAttention(
+        free_with_waiting=[
+            row for row in rows if row.waiting and row.free is not None and row.free > 0
+        ],
+        over=[row for row in rows if row.free is not None and row.free < 0],
+    )
