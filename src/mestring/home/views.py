@@ -159,7 +159,7 @@ def _work_list(request: StaffRequest, key: str) -> HttpResponseBase:
         action=AuditAction.EXPORT if csvexport.wants_csv(request) else AuditAction.VIEW,
         own_unit_work=lambda row: True,
     )
-    return csvexport.render_or_csv(request, "core/work_list.html", {"work": work, "page": page})
+    return csvexport.render_or_csv(request, "home/work_list.html", {"work": work, "page": page})
 
 
 @staff_required()
@@ -205,4 +205,4 @@ def capacity_attention(request: StaffRequest) -> HttpResponseBase:
         "over": over,
         "rows": attention.over if over else attention.free_with_waiting,
     }
-    return csvexport.render_or_csv(request, "core/capacity_attention.html", context)
+    return csvexport.render_or_csv(request, "home/capacity_attention.html", context)
