@@ -9,6 +9,7 @@ import datetime
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 from django.utils import timezone
 
 from mestring.access import services as access_services
@@ -185,3 +186,26 @@ def test_the_quarter_hour_scan_looks_for_events_too(world):
     quarter = Job.objects.filter(dedupe_key__contains=":invitations:").first()
     assert quarter is not None
     assert set(quarter.payload["kinds"]) >= EVENTS
+
+
+def test_the_new_reminders_list_and_its_links_open_for_the_coordinator(world, client_for):
+    coordinator = make_pool_coordinator(world, "kari")
+    person = factories.PersonFactory(municipality=world.municipality)
+    _appoint(world, coordinator, person)
+    _message(person)
+    scan(world, _soon(), EVENTS)
+    seen = Reminder.all_objects.get(staff=coordinator, kind=ReminderKind.COORDINATOR_APPOINTED)
+    seen.seen_at = timezone.now()
+    seen.save()
+    client = client_for(coordinator)
+    response = client.get(reverse("jobs:reminders"), {"vis": "nye"})
+    assert response.status_code == 200
+    listed = list(response.context["page"].object_list)
+    assert [r.kind for r in listed] == [ReminderKind.CITIZEN_MESSAGE]
+    inbox = reverse("portal:staff_citizen_input", args=[person.pk])
+    assert f'href="{inbox}"' in response.content.decode()
+    assert client.get(inbox).status_code == 200
+    # The outsider has no reminder about the person, and cannot open the page.
+    outsider = client_for(world.outsider)
+    assert not outsider.get(reverse("jobs:reminders"), {"vis": "nye"}).context["page"].object_list
+    assert outsider.get(inbox).status_code == 403
