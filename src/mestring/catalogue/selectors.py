@@ -164,22 +164,6 @@ def with_waiting_days(entries: list[WaitingListEntry], day: datetime.date) -> li
     return [WaitingRow(entry, (day - entry.added_on).days) for entry in entries]
 
 
-def person_assignments(person: Person) -> QuerySet[Assignment]:
-    return (
-        Assignment.objects.filter(decision__case__person=person)
-        .select_related("unit", "decision__service")
-        .order_by("-starts_on", "-pk")
-    )
-
-
-def person_waiting_entries(person: Person) -> QuerySet[WaitingListEntry]:
-    return (
-        WaitingListEntry.objects.filter(decision__case__person=person)
-        .select_related("unit", "service")
-        .order_by(F("removed_on").asc(nulls_first=True), "-added_on", "-pk")
-    )
-
-
 @dataclass(frozen=True)
 class CapacityAttention:
     """The capacity rows that need someone to act: places or hours free while people
@@ -197,4 +181,20 @@ def capacity_attention(day: datetime.date) -> CapacityAttention:
             row for row in rows if row.waiting and row.free is not None and row.free > 0
         ],
         over=[row for row in rows if row.free is not None and row.free < 0],
+    )
+
+
+def person_assignments(person: Person) -> QuerySet[Assignment]:
+    return (
+        Assignment.objects.filter(decision__case__person=person)
+        .select_related("unit", "decision__service")
+        .order_by("-starts_on", "-pk")
+    )
+
+
+def person_waiting_entries(person: Person) -> QuerySet[WaitingListEntry]:
+    return (
+        WaitingListEntry.objects.filter(decision__case__person=person)
+        .select_related("unit", "service")
+        .order_by(F("removed_on").asc(nulls_first=True), "-added_on", "-pk")
     )
