@@ -82,9 +82,14 @@ def test_proposal_without_a_plan_is_a_plain_error(world):
     assert not CitizenComment.all_objects.exists()
 
 
-def test_message_notifies_the_coordinator_without_health_information(
+def test_message_notifies_the_coordinator_as_chosen_without_health_information(
     world, django_capture_on_commit_callbacks
 ):
+    """The coordinator is told by a reminder, with an e-mail notice only when they
+    chose e-mail (the reminder scan: tests/jobs/test_event_reminders.py)."""
+    from mestring.jobs.models import NotificationPreference, Reminder
+    from mestring.jobs.worker import Worker
+
     make_plan_world(world)
     client = citizen_client(world.person)
     body = "Jeg har mer smerter i hoften etter diabetesmedisinen."
@@ -93,14 +98,22 @@ def test_message_notifies_the_coordinator_without_health_information(
     assert response.status_code == 302
     message = Message.all_objects.get()
     assert (message.sender_kind, message.body) == ("innbygger", body)
-    assert len(mail.outbox) == 1
-    notice = mail.outbox[0]
-    assert notice.to == ["eier@example.org"]
-    text = f"{notice.subject}\n{notice.body}"
-    assert "Du har en ny melding i Mestring" in text
-    for word in ("smerter", "hoften", "diabetes", world.person.given_name, "Skjermesen"):
-        assert word not in text
-    assert "/fra-innbygger/" in notice.body
+    assert mail.outbox == []  # in Mestring only, unless the coordinator chose e-mail
+    NotificationPreference.all_objects.create(
+        municipality=world.municipality, staff=world.owner, channel="epost"
+    )
+    Worker().drain()
+    assert Reminder.all_objects.filter(
+        staff=world.owner, kind="innbyggermelding", object_id=message.pk
+    ).exists()
+    # One notice per reminder of the coordinator's (the scan finds the plan's too).
+    assert mail.outbox
+    assert all(notice.to == ["eier@example.org"] for notice in mail.outbox)
+    for notice in mail.outbox:
+        text = f"{notice.subject}\n{notice.body}"
+        assert "Du har en ny påminnelse i Mestring" in text
+        for word in ("smerter", "hoften", "diabetes", world.person.given_name, "Skjermesen"):
+            assert word not in text
 
 
 def test_reading_messages_marks_staff_messages_read(world):

@@ -117,3 +117,17 @@ def sharing_allowed(person: Person, unit: Unit, on: datetime.date | None = None)
         .filter(person=person, kind=ConsentKind.SHARING, shared_with_units=unit)
         .exists()
     )
+
+
+def new_relations(staff: Staff, since: datetime.datetime) -> QuerySet[CareRelation]:
+    """The staff member's own care relations in force that began at `since` or later and
+    that someone else gave (a case the user took is no news to them), newest first: the
+    persons who have come into the user's care. Intake relations open only the
+    messages of need and are left out, as on "Mine personer"."""
+    return (
+        CareRelation.objects.active()
+        .filter(staff=staff, valid_from__gte=since)
+        .exclude(created_by_id=staff.user_id)
+        .select_related("person")
+        .order_by("-valid_from", "-pk")
+    )

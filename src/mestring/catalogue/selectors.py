@@ -250,6 +250,26 @@ def with_waiting_days(entries: list[WaitingListEntry], day: datetime.date) -> li
     return [WaitingRow(entry, (day - entry.added_on).days) for entry in entries]
 
 
+@dataclass(frozen=True)
+class CapacityAttention:
+    """The capacity rows that need someone to act: places or hours free while people
+    wait for the same service at the same unit, and more in use than the capacity."""
+
+    free_with_waiting: list[CapacityRow]
+    over: list[CapacityRow]
+
+
+def capacity_attention(day: datetime.date) -> CapacityAttention:
+    """The rows of `capacity_rows` that need attention (its queries, no more)."""
+    rows = capacity_rows(day)
+    return CapacityAttention(
+        free_with_waiting=[
+            row for row in rows if row.waiting and row.free is not None and row.free > 0
+        ],
+        over=[row for row in rows if row.free is not None and row.free < 0],
+    )
+
+
 def person_assignments(person: Person) -> QuerySet[Assignment]:
     return (
         Assignment.objects.filter(decision__case__person=person)

@@ -10,4 +10,10 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("helse/", health, name="health"),
     path("meny/<slug:slug>/", views.hub, name="hub"),
+    # The lists behind the start page's counts.
+    path("start/nye-oppnevninger/", views.new_appointments, name="new_appointments"),
+    path("start/nye-personer/", views.new_persons, name="new_persons"),
+    path("start/planer-til-revisjon/", views.revisions_due, name="revisions_due"),
+    path("start/tiltak-som-slutter/", views.measures_ending, name="measures_ending"),
+    path("start/kapasitet/", views.capacity_attention, name="capacity_attention"),
 ]

@@ -66,7 +66,20 @@ class ReminderKind(models.TextChoices):
     MEETING_INVITATION = "moteinnkalling", _("Innkalling til ansvarsgruppemøte")
     MEETING_CHANGED = "moteendring", _("Endret ansvarsgruppemøte")
     MEETING_CANCELLED = "moteavlysning", _("Avlyst ansvarsgruppemøte")
+    COORDINATOR_APPOINTED = "koordinator_oppnevnt", _("Du er oppnevnt som koordinator")
+    NEW_CARE_RELATION = "nytt_tjenstlig_behov", _("Ny person i arbeidet ditt")
+    CITIZEN_MESSAGE = "innbyggermelding", _("Ny melding fra innbygger eller pårørende")
 
+
+# Events that come to the user: found by the scan every quarter of an hour as well as
+# the daily one, so that they do not wait for the next day.
+EVENT_KINDS = frozenset(
+    {
+        ReminderKind.COORDINATOR_APPOINTED,
+        ReminderKind.NEW_CARE_RELATION,
+        ReminderKind.CITIZEN_MESSAGE,
+    }
+)
 
 # The notices about one meeting: the invitation, then one per change, or the cancellation.
 MEETING_KINDS = frozenset(

@@ -12,6 +12,11 @@ whose period closes on its date — decisions ending and consents expiring — a
 found up to `CATCH_UP_DAYS` after that date. A reminder made after the last day it
 was timely is marked `late`. Meeting notices are not caught up after the meeting.
 
+Events. An appointment as coordinator, a person who came into the user's care and a
+message from a citizen or relative are told once each, to the one whose work it now
+is, for `EVENT_DAYS` after they happened (so a stopped worker catches up, and old
+events do not come as news).
+
 Meetings. Each invited member is told of the meeting once per version (the iCalendar
 SEQUENCE): first an invitation, then a notice of change for each later version that
 is found, or of the cancellation — the latter two only to those already told of it.
@@ -26,7 +31,7 @@ from dataclasses import dataclass, replace
 from django.db.models import F, Max, Q, QuerySet
 from django.utils import timezone
 
-from mestring.access.models import Consent
+from mestring.access.models import CareRelation, CareRelationKind, Consent
 from mestring.casework import selectors as case_selectors
 from mestring.casework.models import PROVISIONAL_REPLY_DAYS
 from mestring.casework.selectors import ENDING_SOON_DAYS
@@ -40,6 +45,7 @@ from mestring.jobs.models import (
 )
 from mestring.people.models import Staff
 from mestring.plans.models import CoordinatorAssignment, IndividualPlan, PlanStatus
+from mestring.portal.selectors import unread_citizen_messages
 from mestring.teams.models import (
     Attendance,
     FollowUpItem,
@@ -51,6 +57,10 @@ from mestring.teams.models import (
 PLAN_REVISION_NOTICE_DAYS = 14
 FOLLOW_UP_NOTICE_DAYS = 3
 CONSENT_NOTICE_DAYS = 30
+# Events (an appointment, a new person in the user's care, a message from a citizen)
+# are found this many days after they happened: a worker stopped for a while still
+# tells of them, and an event older than this is no longer news.
+EVENT_DAYS = 14
 # How long after its date a missed reminder of a kind whose period closes on that date
 # (decisions ending, consents expiring) is still made. The decisions' catch-up reads the
 # deadline page's list as on this many days ago, which covers exactly its period.
@@ -66,6 +76,10 @@ TIMELY_DAYS_AFTER_DUE: dict[str, int] = {
     ReminderKind.CONSENT_EXPIRING: 0,
     ReminderKind.CASE_OVERDUE: 1,
     ReminderKind.LOAN_OVERDUE: 1,
+    # An event is timely on its day and the next (the daily scan may come after it).
+    ReminderKind.COORDINATOR_APPOINTED: 1,
+    ReminderKind.NEW_CARE_RELATION: 1,
+    ReminderKind.CITIZEN_MESSAGE: 1,
 }
 
 
@@ -246,6 +260,69 @@ def loans_overdue(today: datetime.date) -> Iterator[DueItem]:
             )
 
 
+def coordinator_appointments(today: datetime.date) -> Iterator[DueItem]:
+    """Current appointments as coordinator that started within the last `EVENT_DAYS`
+    (or start ahead): to the coordinator, once per appointment."""
+    since = today - datetime.timedelta(days=EVENT_DAYS)
+    for assignment in CoordinatorAssignment.objects.filter(
+        ended_on__isnull=True, started_on__gte=since
+    ).select_related("coordinator"):
+        staff = _active(assignment.coordinator)
+        if staff:
+            yield DueItem(
+                ReminderKind.COORDINATOR_APPOINTED,
+                assignment.person_id,
+                "coordinator_assignment",
+                assignment.pk,
+                assignment.started_on,
+                staff=staff,
+            )
+
+
+def new_care_relations(now: datetime.datetime) -> Iterator[DueItem]:
+    """Care relations of one staff member that came into force within the last
+    `EVENT_DAYS` and that someone else gave: to that staff member. An appointment as
+    coordinator has its own reminder, and a relation the user made (taking a case) is
+    no news to them; intake relations open only the messages of need."""
+    since = now - datetime.timedelta(days=EVENT_DAYS)
+    relations = (
+        CareRelation.objects.active(now)
+        .filter(staff__isnull=False, valid_from__gte=since)
+        .exclude(kind=CareRelationKind.COORDINATOR)
+        .select_related("staff")
+    )
+    for relation in relations:
+        staff = _active(relation.staff)
+        if staff and relation.created_by_id != staff.user_id:
+            yield DueItem(
+                ReminderKind.NEW_CARE_RELATION,
+                relation.person_id,
+                "care_relation",
+                relation.pk,
+                timezone.localdate(relation.valid_from),
+                staff=staff,
+            )
+
+
+def citizen_messages(now: datetime.datetime) -> Iterator[DueItem]:
+    """Unread messages from a person or their relative, sent within the last
+    `EVENT_DAYS`: to the person's coordinator, who the conversation is with."""
+    messages = list(unread_citizen_messages(now - datetime.timedelta(days=EVENT_DAYS)))
+    coordinators = _coordinators({message.conversation.person_id for message in messages})
+    for message in messages:
+        person_id = message.conversation.person_id
+        staff = _active(coordinators.get(person_id))
+        if staff:
+            yield DueItem(
+                ReminderKind.CITIZEN_MESSAGE,
+                person_id,
+                "citizen_message",
+                message.pk,
+                timezone.localdate(message.sent_at),
+                staff=staff,
+            )
+
+
 def member_email(member: GroupMember) -> str:
     if member.email:
         return member.email
@@ -335,6 +412,9 @@ def due_items(now: datetime.datetime, kinds: set[str] | None = None) -> Iterator
         ({ReminderKind.CONSENT_EXPIRING}, lambda: consents_expiring(today)),
         ({ReminderKind.LOAN_OVERDUE}, lambda: loans_overdue(today)),
         (MEETING_KINDS, lambda: meeting_invitations(now)),
+        ({ReminderKind.COORDINATOR_APPOINTED}, lambda: coordinator_appointments(today)),
+        ({ReminderKind.NEW_CARE_RELATION}, lambda: new_care_relations(now)),
+        ({ReminderKind.CITIZEN_MESSAGE}, lambda: citizen_messages(now)),
     )
     # A source runs when any of its kinds is asked for, and gives all of them: the
     # invitation scan (asking for invitations) also gives the notices of change.
@@ -362,5 +442,10 @@ def reminders_for(staff: Staff) -> QuerySet[Reminder]:
     )
 
 
+def unseen_for(staff: Staff) -> QuerySet[Reminder]:
+    """The staff member's reminders not yet seen, newest first ("Nye" on the page)."""
+    return Reminder.objects.filter(staff=staff, seen_at__isnull=True).order_by("-created_at", "-pk")
+
+
 def unseen_count(staff: Staff) -> int:
-    return Reminder.objects.filter(staff=staff, seen_at__isnull=True).count()
+    return unseen_for(staff).count()

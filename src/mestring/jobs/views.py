@@ -17,6 +17,8 @@ from mestring.core.flow import submit
 from mestring.jobs import selectors, services
 from mestring.jobs.forms import PreferenceForm
 
+UNSEEN = "nye"
+
 
 @staff_required()
 @audited_view(object_type="reminder_list")
@@ -36,9 +38,13 @@ def reminders(request: StaffRequest) -> HttpResponseBase:
             return redirect("jobs:reminders")
     else:
         form = PreferenceForm(initial={"channel": selectors.channel_for(staff)})
+    # "Nye" (from the start page): only those not yet seen.
+    only_unseen = request.GET.get("vis") == UNSEEN
+    rows = selectors.unseen_for(staff) if only_unseen else selectors.reminders_for(staff)
     context = {
         "form": form,
-        "page": page_or_all(request, selectors.reminders_for(staff)),
+        "page": page_or_all(request, rows),
+        "only_unseen": only_unseen,
         "unseen": selectors.unseen_count(staff),
         "has_email": bool(request.user.email),
     }

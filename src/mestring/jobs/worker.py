@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from mestring.access.actor import Actor, system_actor
 from mestring.jobs import services
-from mestring.jobs.models import Job, JobStatus, Reminder, ReminderKind
+from mestring.jobs.models import EVENT_KINDS, Job, JobStatus, Reminder, ReminderKind
 from mestring.tenancy.context import activate
 from mestring.tenancy.models import Municipality
 
@@ -180,7 +180,8 @@ def run(job: Job, worker_id: str) -> bool:
 def schedule(now: datetime.datetime | None = None) -> int:
     """Enqueue the recurring jobs that are due: the daily reminder scan of each
     municipality, and a scan for meeting notices (invitations, changes, cancellations)
-    every quarter of an hour so that they do not wait for the next day. The keys make
+    and events (appointments, new persons in one's care, messages from citizens) every
+    quarter of an hour so that they do not wait for the next day. The keys make
     this idempotent."""
     now = now or timezone.now()
     local = timezone.localtime(now)
@@ -192,7 +193,12 @@ def schedule(now: datetime.datetime | None = None) -> int:
             (f"{services.SCAN_JOB}:{number}:{local.date().isoformat()}", {}),
             (
                 f"{services.SCAN_JOB}:{number}:invitations:{slot:%Y-%m-%dT%H:%M}",
-                {"kinds": [ReminderKind.MEETING_INVITATION.value]},
+                {
+                    "kinds": [
+                        ReminderKind.MEETING_INVITATION.value,
+                        *sorted(kind.value for kind in EVENT_KINDS),
+                    ]
+                },
             ),
         )
         for key, payload in jobs:

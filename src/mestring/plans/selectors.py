@@ -228,3 +228,50 @@ def revision_snapshots(plan: IndividualPlan, numbers: list[int]) -> dict[int, di
         "number", "snapshot"
     )
     return dict(rows)
+
+
+# --- What waits for a coordinator (the start page and the reminder scan)
+
+
+def new_assignments_for(staff: Staff, since: datetime.date) -> QuerySet[CoordinatorAssignment]:
+    """The staff member's current appointments as coordinator that start on `since` or
+    later (one starting ahead is news too), newest first."""
+    return (
+        CoordinatorAssignment.objects.filter(
+            coordinator=staff, ended_on__isnull=True, started_on__gte=since
+        )
+        .select_related("person")
+        .order_by("-started_on", "-pk")
+    )
+
+
+def revisions_due_for(staff: Staff, until: datetime.date) -> QuerySet[IndividualPlan]:
+    """Active plans of the persons the staff member coordinates now whose revision date
+    is `until` or earlier (those past it too), the earliest first."""
+    coordinated = CoordinatorAssignment.objects.filter(
+        coordinator=staff, ended_on__isnull=True
+    ).values("person_id")
+    return (
+        IndividualPlan.objects.filter(
+            status=PlanStatus.ACTIVE, next_revision_on__lte=until, person_id__in=coordinated
+        )
+        .select_related("person")
+        .order_by("next_revision_on", "pk")
+    )
+
+
+def measures_ending_for(
+    staff: Staff, today: datetime.date, until: datetime.date
+) -> QuerySet[Measure]:
+    """Measures of active plans the staff member is responsible for that end between
+    `today` and `until`: the time to evaluate them with the person, soonest first."""
+    return (
+        Measure.objects.filter(
+            responsible_staff=staff,
+            plan__status=PlanStatus.ACTIVE,
+            end_on__gte=today,
+            end_on__lte=until,
+        )
+        .select_related("plan__person")
+        .order_by("end_on", "pk")
+    )

@@ -389,3 +389,15 @@ def staff_inbox(staff: Staff) -> QuerySet[Person]:
         .filter(Q(open_comments__gt=0) | Q(unread_messages__gt=0) | Q(open_block_requests__gt=0))
         .order_by("family_name", "given_name", "pk")
     )
+
+
+def unread_citizen_messages(since: datetime.datetime) -> QuerySet[Message]:
+    """Messages from persons and their relatives, sent at `since` or later, that no one
+    on the staff side has read yet (the reminder scan's input), oldest first."""
+    return (
+        Message.objects.filter(
+            sender_kind=SenderKind.CITIZEN, read_at__isnull=True, sent_at__gte=since
+        )
+        .select_related("conversation")
+        .order_by("sent_at", "pk")
+    )

@@ -30,7 +30,7 @@ from mestring.kernel.errors import RuleBroken
 from mestring.people.models import ActingBasis, Person, Relative, acting_in_force_q
 from mestring.plans import services as plan_services
 from mestring.plans.models import Goal, GoalStatus, IndividualPlan, Measure
-from mestring.plans.selectors import active_plan, current_coordinator
+from mestring.plans.selectors import active_plan
 from mestring.portal import notify
 from mestring.portal.models import (
     BlockRequest,
@@ -224,13 +224,6 @@ def _conversation(person: Person) -> Conversation:
     return conversation
 
 
-def _coordinator_emails(person: Person) -> list[str]:
-    assignment = current_coordinator(person)
-    if assignment is None:
-        return []
-    return [assignment.coordinator.user.email]
-
-
 def _citizen_emails(conversation: Conversation) -> list[str]:
     """The person's e-mail, and that of relatives who wrote in the conversation."""
     person = conversation.person
@@ -247,8 +240,10 @@ def _citizen_emails(conversation: Conversation) -> list[str]:
     return [person.email, *emails]
 
 
-def message_send_citizen(*, actor: Actor, rep: Representation, body: str, link: str) -> Message:
-    """The person or their relative writes to the coordinator, who gets a notice."""
+def message_send_citizen(*, actor: Actor, rep: Representation, body: str) -> Message:
+    """The person or their relative writes to the coordinator. The coordinator is told
+    by a reminder (the reminder scan looks for new messages every quarter of an hour),
+    with an e-mail notice only if they chose one."""
     body = _text(body, limit=MAX_MESSAGE, empty=_("Skriv meldingen din."))
     person = rep.person
     author = _author(rep, actor)
@@ -263,8 +258,6 @@ def message_send_citizen(*, actor: Actor, rep: Representation, body: str, link: 
             body=body,
         )
         _event(actor, AuditAction.CREATE, "citizen_message", message.pk, person)
-        emails = _coordinator_emails(person)
-        transaction.on_commit(_notice(emails, link))
     return message
 
 

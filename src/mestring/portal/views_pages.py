@@ -221,12 +221,11 @@ def meeting_ics(
 def messages_page(request: CitizenRequest, person: Person, rep: Representation) -> HttpResponse:
     form = MessageForm(request.POST or None)
     if request.method == "POST":
-        link = request.build_absolute_uri(reverse("portal:staff_citizen_input", args=[person.pk]))
         sent = submit(
             request,
             form,
             lambda data: services.message_send_citizen(
-                actor=request.citizen_actor, rep=rep, body=data["body"], link=link
+                actor=request.citizen_actor, rep=rep, body=data["body"]
             ),
             success=_("Meldingen er sendt."),
             rule_errors=RULE_ERRORS,
