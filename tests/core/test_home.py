@@ -73,7 +73,7 @@ def test_start_page_counts_the_queues_and_own_work_with_links_that_open(world, c
         listed = client.get("/saker/", {"vis": query}).context["page"].object_list
         assert len(listed) == count
     assert client.get("/meldinger/", {"vis": "ufordelte"}).status_code == 200
-    assert "rehab_waiting" not in waiting  # not a rehabilitation role
+    assert response.context["rehab_waiting"] == []  # not a rehabilitation role
 
     # A therapist: referrals waiting on the programme the therapist's unit runs.
     unit = factories.UnitFactory(municipality=world.municipality)
@@ -92,6 +92,6 @@ def test_start_page_counts_the_queues_and_own_work_with_links_that_open(world, c
     therapist = make_staff(world.municipality, "tjenesteyter", "terapeut")
     therapist.units.add(unit)
     page = client_for(therapist).get(reverse("core:home"))
-    assert page.context["waiting"]["rehab_waiting"] == 2
-    assert 'href="/rehabilitering/venteliste/"' in page.content.decode()
+    assert page.context["rehab_waiting"] == [(programme, 2)]
+    assert f'href="/rehabilitering/venteliste/?program={programme.code}"' in (page.content.decode())
     assert "messages_unassigned" not in page.context["waiting"]

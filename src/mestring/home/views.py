@@ -35,6 +35,7 @@ def home(request: StaffRequest) -> HttpResponse:
     context = {
         "search_form": PersonSearchForm(),
         "waiting": waiting_counts.what_waits(request.actor),
+        "rehab_waiting": waiting_counts.rehab_waiting(request.actor),
     }
     return render(request, "core/home.html", context)
 

@@ -30,6 +30,7 @@ from mestring.plans import selectors as plan_selectors
 from mestring.portal import selectors as portal_selectors
 from mestring.referrals import selectors as referral_selectors
 from mestring.rehab import selectors as rehab_selectors
+from mestring.rehab.models import Programme
 from mestring.teams import selectors as team_selectors
 
 # What is news: the same days as the reminders of those events.
@@ -41,6 +42,14 @@ MEASURE_DAYS = 14
 
 def new_since(now: datetime.datetime) -> datetime.datetime:
     return now - datetime.timedelta(days=NEW_DAYS)
+
+
+def rehab_waiting(actor: Actor) -> list[tuple[Programme, int]]:
+    """What waits on each programme the user's units run, for the therapists; each
+    count links to that programme's waiting list."""
+    if actor.staff is None or not actor.has_perm(REHAB_REGISTER):
+        return []
+    return rehab_selectors.waiting_by_programme(actor.staff.units.values_list("pk", flat=True))
 
 
 def what_waits(actor: Actor, now: datetime.datetime | None = None) -> dict[str, int]:
@@ -76,11 +85,6 @@ def what_waits(actor: Actor, now: datetime.datetime | None = None) -> dict[str, 
         )
         waiting["my_cases"] = casework_selectors.own_cases(staff).count()
         waiting["cases_overdue"] = casework_selectors.overdue_count()
-    if actor.has_perm(REHAB_REGISTER):
-        # Referrals waiting on the programmes the user's units run.
-        waiting["rehab_waiting"] = rehab_selectors.waiting_for_units(
-            staff.units.values_list("pk", flat=True)
-        ).count()
     if actor.has_perm(STATISTICS_VIEW):
         attention = catalogue_selectors.capacity_attention(today)
         waiting["capacity_free"] = len(attention.free_with_waiting)
