@@ -409,3 +409,20 @@ def test_an_ended_assignment_keeps_the_store_access_of_an_open_loan(
     placed.refresh_from_db()
     assert placed.status == "fylt"
     assert unit_sees(world.person, store_unit)
+
+
+def test_the_person_page_shows_a_waiting_order_and_cancels_it(world, client_for):
+    waiting = order_type(world.owner, world.person, "Personløfter")
+    assert waiting.status == "venter"
+    page = reverse("devices:person_devices", args=[world.person.pk])
+    html = client_for(world.owner).get(page).content.decode()
+    assert "Personløfter" in html and "Venter på ledig hjelpemiddel" in html
+    cancel = reverse("devices:order_cancel", args=[world.person.pk, waiting.pk])
+    assert client_for(world.outsider).post(cancel).status_code == 403
+    response = client_for(world.owner).post(cancel, follow=True)
+    assert "Bestillingen er avbestilt." in response.content.decode()
+    waiting.refresh_from_db()
+    assert waiting.status == "avbestilt"
+    assert AuditEvent.all_objects.filter(
+        action="devices.loan.cancel", object_type="devices.DeviceOrder", object_id=str(waiting.pk)
+    ).exists()

@@ -216,16 +216,6 @@ def store_orders(store: Store | None = None) -> QuerySet[DeviceOrder]:
     )
 
 
-def waiting_per_type() -> dict[int, int]:
-    """How many orders wait for each type (type id: count)."""
-    return dict(
-        DeviceOrder.objects.filter(status=DeviceOrderStatus.WAITING)
-        .values_list("device_type_id")
-        .annotate(count=Count("pk"))
-        .order_by()
-    )
-
-
 def persons_with_open_work() -> QuerySet[Person]:
     """Persons with an open order or loan at the store: whom the store's search finds."""
     orders = DeviceOrder.objects.filter(

@@ -338,7 +338,7 @@ def store_orders(request: StaffRequest) -> HttpResponseBase:
             key = f"l{order.loan.pk}"
             form = bound if bound_key == key else DeliverForm(prefix=key)
         rows.append((order, form))
-    context = {"page": page, "rows": rows, "waiting": selectors.waiting_per_type()}
+    context = {"page": page, "rows": rows}
     return csvexport.render_or_csv(request, "devices/loans/orders.html", context)
 
 
