@@ -408,7 +408,12 @@ def test_an_ended_assignment_keeps_the_store_access_of_an_open_loan(
             )
     placed.refresh_from_db()
     assert placed.status == "fylt"
-    assert unit_sees(world.person, store_unit)
+    # The assignment's relation ends with its last day; the loan's goes on.
+    with activate(world.municipality):
+        lasting = CareRelation.objects.active().filter(
+            person=world.person, unit=store_unit, valid_to__isnull=True
+        )
+        assert lasting.count() == 1
 
 
 def test_the_person_page_shows_a_waiting_order_and_cancels_it(world, client_for):

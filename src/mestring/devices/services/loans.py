@@ -300,8 +300,10 @@ def store_access_sync(*, actor: Actor, person: Person) -> None:
     needed = _units_with_open_work(person)
     store_units = set(Store.objects.filter(unit__isnull=False).values_list("unit_id", flat=True))
     active = CareRelation.objects.active().filter(person=person, unit__in=store_units)
-    have = set(active.values_list("unit_id", flat=True))
-    for unit in Unit.objects.filter(pk__in=needed - have).order_by("pk"):
+    # A relation that ends on its own (an assignment's, ending with it) does not carry
+    # a loan that goes on: the unit gets one of its own, ended with the last open work.
+    lasting = set(active.filter(valid_to__isnull=True).values_list("unit_id", flat=True))
+    for unit in Unit.objects.filter(pk__in=needed - lasting).order_by("pk"):
         care_relation_grant(
             actor=actor,
             person=person,
@@ -309,7 +311,7 @@ def store_access_sync(*, actor: Actor, person: Person) -> None:
             reason=_("Bestilling eller utlån av hjelpemiddel"),
             unit=unit,
         )
-    stale = have - needed
+    stale = set(active.values_list("unit_id", flat=True)) - needed
     if not stale:
         return
     today = timezone.localdate()
