@@ -297,7 +297,7 @@ def test_deliver_and_return_through_the_services(world, client, loans, technicia
     assert response.status_code == 200, response.content
     assert response.json()["status"] == "returnert"
     loan.refresh_from_db()
-    assert (loan.returned_on, loan.return_condition, loan.received_by, loan.note) == (
+    assert (loan.returned_on, loan.return_condition, loan.received_by, loan.return_note) == (
         TODAY(),
         "skadet",
         technician,

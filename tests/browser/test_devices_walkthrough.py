@@ -1,4 +1,4 @@
-"""The device store in a real browser: the therapist orders a device for a person by its label;
+"""The device store in a real browser: the therapist orders a device for a person by its type;
 the device technician delivers it, takes it back by scanning the label (a scanner
 types the label and presses Enter), and marks it cleaned by scanning again; the item
 is available. The technician is refused the person's record. Axe on every page."""
@@ -37,10 +37,10 @@ def test_lend_deliver_return_clean(page: Page, world: object) -> None:
     # The therapist with a care relation orders the loan from the person's page.
     log_in(page, world.owner)
     visit(page, f"/personer/{person.pk}/hjelpemidler/")
-    click_through(page, page.get_by_role("link", name="Nytt utlån"))
-    page.get_by_label("Merkelapp (strekkode)").fill("HM-004711")
+    click_through(page, page.get_by_role("link", name="Bestill hjelpemiddel"))
+    page.get_by_label("Type hjelpemiddel").select_option(label="Rullator")
     page.get_by_label("Forventet tilbake").fill(_day(60))
-    click_through(page, page.get_by_role("button", name="Bestill utlån"))
+    click_through(page, page.get_by_role("button", name="Bestill", exact=True))
     expect(page.get_by_text("Venter på utlevering")).to_be_visible()
     click_through(page, page.get_by_role("button", name="Logg ut"))
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from django.db.models import Q
 from django.urls import reverse
 
 from mestring.access.models import AuditEvent, CareRelation, Consent, ConsentKind
@@ -22,7 +23,13 @@ from mestring.assessments.models import Assessment
 from mestring.casework.models import Case, Decision
 from mestring.core import csvexport
 from mestring.courses.models import Enrolment
-from mestring.devices.models import Inquiry, Loan, NavApplication
+from mestring.devices.models import (
+    OPEN_ORDER_STATUSES,
+    DeviceOrder,
+    Inquiry,
+    Loan,
+    NavApplication,
+)
 from mestring.friskliv.models import Prescription
 from mestring.institutions.models import Stay
 from mestring.outcomes.models import Observation
@@ -125,6 +132,11 @@ def _of(person) -> dict[str, int]:
         "stays": Stay.all_objects.filter(person=person).count(),
         "prescriptions": Prescription.all_objects.filter(person=person).count(),
         "enrolments": Enrolment.all_objects.filter(person=person).count(),
+        "orders": DeviceOrder.all_objects.filter(person=person)
+        .filter(
+            Q(status__in=OPEN_ORDER_STATUSES) | Q(status="fylt", loan__delivered_on__isnull=True)
+        )
+        .count(),
         "current_loans": Loan.all_objects.filter(person=person, returned_on=None).count(),
         "past_loans": Loan.all_objects.filter(person=person, returned_on__isnull=False).count(),
         "nav": NavApplication.all_objects.filter(person=person).count(),
@@ -209,6 +221,7 @@ TABS = [
     Tab(
         "devices:person_devices",
         [
+            ("Bestillinger som ikke er levert ut", ["Type", "Bestilt", "Lager"], "orders"),
             ("Hjelpemidler utlånt nå", ["Hjelpemiddel", "Merkelapp", "Eier"], "current_loans"),
             ("Tidligere utlån", ["Hjelpemiddel", "Merkelapp", "Utlevert"], "past_loans"),
             ("Søknader til NAV", ["Søknad", "Sendt", "Status", "Historikk"], "nav"),

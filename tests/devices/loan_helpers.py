@@ -7,9 +7,10 @@ from decimal import Decimal
 
 from mestring.access.actor import Actor
 from mestring.access.models import StaffRole
-from mestring.devices.models import DeviceType, Item, Loan, NavApplication
+from mestring.devices.models import DeviceOrder, DeviceType, Item, Loan, NavApplication
 from mestring.devices.services import loans as loan_services
 from mestring.devices.services import nav as nav_services
+from mestring.devices.services import orders as order_services
 from mestring.people.models import Person, Staff
 from mestring.tenancy.context import activate
 
@@ -74,15 +75,38 @@ def order(
         )
 
 
+def order_type(
+    staff: Staff,
+    person: Person,
+    type_name: str = "Rullator",
+    *,
+    on: datetime.date = DAY,
+    expected: datetime.date | None = None,
+    **extra: object,
+) -> DeviceOrder:
+    """An order by type: filled with a free item of the type, or waiting."""
+    with activate(staff.municipality):
+        return order_services.device_order_create(
+            actor=actor_for(staff),
+            person=person,
+            device_type=device_type(person.municipality, type_name),
+            ordered_on=on,
+            expected_return_on=expected or on + datetime.timedelta(days=90),
+            **extra,
+        )
+
+
 def deliver(staff: Staff, loan: Loan, on: datetime.date = DAY) -> Loan:
     with activate(staff.municipality):
         return loan_services.loan_deliver(actor=actor_for(staff), loan=loan, delivered_on=on)
 
 
-def give_back(staff: Staff, loan: Loan, on: datetime.date, condition: str = "god") -> Loan:
+def give_back(
+    staff: Staff, loan: Loan, on: datetime.date, condition: str = "god", note: str = ""
+) -> Loan:
     with activate(staff.municipality):
         return loan_services.loan_return(
-            actor=actor_for(staff), loan=loan, returned_on=on, condition=condition
+            actor=actor_for(staff), loan=loan, returned_on=on, condition=condition, note=note
         )
 
 

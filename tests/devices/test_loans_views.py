@@ -10,7 +10,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mestring.access.models import AuditEvent
-from mestring.devices.models import Inquiry, Item, ItemStatusChange, Loan, NavApplication
+from mestring.devices.models import (
+    DeviceOrder,
+    Inquiry,
+    Item,
+    ItemStatusChange,
+    Loan,
+    NavApplication,
+)
 from tests import factories
 from tests.conftest import make_staff
 from tests.devices.loan_helpers import DAY, apply_nav, deliver, make_item, order
@@ -52,7 +59,8 @@ def test_person_tab_shows_current_loans_history_nav_and_inquiries(world, client_
     assert "Elektrisk rullestol" in html and "Sendt" in html
 
 
-def test_ordering_a_loan_from_the_person_page(world, client_for):
+def test_ordering_by_type_from_the_person_page(world, client_for):
+    """The person's page orders a type (no item's label): a free item is reserved."""
     item = make_item(world.municipality, "HM-10")
     client = client_for(world.owner)
     url = reverse("devices:loan_create", args=[world.person.pk])
@@ -60,10 +68,11 @@ def test_ordering_a_loan_from_the_person_page(world, client_for):
     assert empty.status_code == 200
     today = timezone.localdate()
     assert f'value="{d(today)}"' in empty.content.decode()  # dd.mm.åååå, not ISO
+    assert "Rullator" in empty.content.decode()
     response = client.post(
         url,
         {
-            "label": "HM-10",
+            "device_type": item.device_type_id,
             "ordered_on": d(DAY),
             "expected_return_on": d(DAY + datetime.timedelta(days=60)),
             "decision": "",
@@ -74,18 +83,20 @@ def test_ordering_a_loan_from_the_person_page(world, client_for):
     assert response.redirect_chain[-1][0] == reverse(
         "devices:person_devices", args=[world.person.pk]
     )
-    assert "er bestilt og reservert" in response.content.decode()
+    assert "er bestilt, og HM-10 er reservert" in response.content.decode()
     assert Item.all_objects.get(pk=item.pk).status == "utlant"
-    assert Loan.all_objects.get().person == world.person
+    loan = Loan.all_objects.get()
+    assert loan.person == world.person
+    assert DeviceOrder.all_objects.get().loan == loan
 
 
 def test_too_long_municipal_loan_points_to_nav_and_keeps_input(world, client_for):
-    make_item(world.municipality, "HM-11")
+    item = make_item(world.municipality, "HM-11")
     url = reverse("devices:loan_create", args=[world.person.pk])
     response = client_for(world.owner).post(
         url,
         {
-            "label": "HM-11",
+            "device_type": item.device_type_id,
             "ordered_on": d(DAY),
             "expected_return_on": d(DAY + datetime.timedelta(days=800)),
         },
@@ -94,24 +105,23 @@ def test_too_long_municipal_loan_points_to_nav_and_keeps_input(world, client_for
     assert response.status_code == 200
     assert "Kommunen låner bare ut hjelpemidler for behov under to år" in html
     assert reverse("devices:nav_create", args=[world.person.pk]) in html
-    assert 'value="HM-11"' in html
+    assert f'value="{item.device_type_id}" selected' in html
     assert not Loan.all_objects.exists()
+    assert not DeviceOrder.all_objects.exists()
 
 
 def test_bad_input_is_explained_and_kept(world, client_for):
     url = reverse("devices:loan_create", args=[world.person.pk])
     response = client_for(world.owner).post(
-        url, {"label": "UKJENT-9", "ordered_on": "31.02.2026", "expected_return_on": ""}
+        url,
+        {"device_type": "", "ordered_on": "31.02.2026", "expected_return_on": "", "note": "Høy"},
     )
     html = response.content.decode()
     assert response.status_code == 200
     assert "Datoen må skrives som dd.mm.åååå." in html
     assert "Skriv inn når hjelpemiddelet ventes tilbake." in html
-    assert 'value="UKJENT-9"' in html
-    response = client_for(world.owner).post(
-        url, {"label": "UKJENT-9", "ordered_on": d(DAY), "expected_return_on": d(DAY)}
-    )
-    assert "Fant ikke noe hjelpemiddel med merkelappen «UKJENT-9»." in response.content.decode()
+    assert "Velg hvilken type hjelpemiddel som trengs." in html
+    assert 'value="Høy"' in html
 
 
 def test_nav_application_and_delivery_from_the_person_page(world, client_for):

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mestring.kernel.states import Stateful, StatusHistory
-from mestring.people.models import Person, Staff
+from mestring.people.models import Person, Staff, Unit
 from mestring.tenancy.models import MunicipalityOwned
 
 # A municipal loan expected to last longer than this is a need for NAV, which lends
@@ -50,6 +50,18 @@ class DeviceType(MunicipalityOwned):
 class Store(MunicipalityOwned):
     name = models.CharField(_("navn"), max_length=150)
     address = models.CharField(_("adresse"), max_length=200, blank=True)
+    # The unit whose staff run the store: assigning a device service to this unit puts
+    # an order on the store's list, and the unit sees a person while an order or a loan
+    # of theirs is open.
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="device_stores",
+        verbose_name=_("enhet"),
+        help_text=_("Enheten som driver lageret. Tildelinger til enheten blir bestillinger."),
+    )
     is_active = models.BooleanField(_("i bruk"), default=True)
 
     class Meta:
@@ -89,6 +101,9 @@ class ItemStatus(models.TextChoices):
     AVAILABLE = "ledig", _("Ledig")
     ON_LOAN = "utlant", _("Utlånt")
     CLEANING = "rengjoring", _("Venter på rengjøring")
+    # Cleaned, but the return said it was worn, missing parts, or had a note: someone
+    # checks it before it is lent again.
+    INSPECTION = "kontroll", _("Til kontroll")
     REPAIR = "reparasjon", _("Til reparasjon")
     DISCARDED = "kassert", _("Kassert")
 
@@ -102,7 +117,13 @@ ITEM_TRANSITIONS: dict[str, set[str]] = {
         ItemStatus.REPAIR,
         ItemStatus.DISCARDED,
     },
-    ItemStatus.CLEANING: {ItemStatus.AVAILABLE, ItemStatus.REPAIR, ItemStatus.DISCARDED},
+    ItemStatus.CLEANING: {
+        ItemStatus.AVAILABLE,
+        ItemStatus.INSPECTION,
+        ItemStatus.REPAIR,
+        ItemStatus.DISCARDED,
+    },
+    ItemStatus.INSPECTION: {ItemStatus.AVAILABLE, ItemStatus.REPAIR, ItemStatus.DISCARDED},
     ItemStatus.REPAIR: {ItemStatus.CLEANING, ItemStatus.AVAILABLE, ItemStatus.DISCARDED},
 }
 
@@ -134,6 +155,16 @@ class Item(MunicipalityOwned, Stateful):
     )
     acquired_on = models.DateField(_("anskaffet"), null=True, blank=True)
     note = models.CharField(_("merknad"), max_length=500, blank=True)
+    # The return the item is being handled after (cleaning, inspection, repair): its
+    # condition and note are shown there. Cleared when the item is available again.
+    last_return = models.ForeignKey(
+        "Loan",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("siste retur"),
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -167,6 +198,10 @@ class Item(MunicipalityOwned, Stateful):
     @property
     def in_repair(self) -> bool:
         return self.status == ItemStatus.REPAIR
+
+    @property
+    def awaits_inspection(self) -> bool:
+        return self.status == ItemStatus.INSPECTION
 
 
 class ItemStatusChange(MunicipalityOwned, StatusHistory):
@@ -324,6 +359,7 @@ class Loan(MunicipalityOwned):
         verbose_name=_("mottatt av"),
     )
     note = models.CharField(_("merknad"), max_length=500, blank=True)
+    return_note = models.CharField(_("merknad ved retur"), max_length=500, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -351,6 +387,138 @@ class Loan(MunicipalityOwned):
     def __str__(self) -> str:
         return f"{self.item} → {self.ordered_on:%d.%m.%Y}"
 
+    @property
+    def needs_inspection(self) -> bool:
+        """The return asks for a check before the item is lent again: worn, missing
+        parts, or anything noted."""
+        return bool(self.return_note) or self.return_condition in (
+            ReturnCondition.WORN,
+            ReturnCondition.MISSING_PARTS,
+        )
+
+
+class DeviceOrderStatus(models.TextChoices):
+    # Made by an assignment to the store's unit: the technician chooses the type.
+    NEW = "ny", _("Type ikke valgt")
+    WAITING = "venter", _("Venter på ledig hjelpemiddel")
+    FILLED = "fylt", _("Hjelpemiddel reservert")
+    CANCELLED = "avbestilt", _("Avbestilt")
+
+
+ORDER_TRANSITIONS: dict[str, set[str]] = {
+    DeviceOrderStatus.NEW: {
+        DeviceOrderStatus.WAITING,
+        DeviceOrderStatus.FILLED,
+        DeviceOrderStatus.CANCELLED,
+    },
+    DeviceOrderStatus.WAITING: {DeviceOrderStatus.FILLED, DeviceOrderStatus.CANCELLED},
+    # A reserved item whose loan is cancelled before delivery cancels the order.
+    DeviceOrderStatus.FILLED: {DeviceOrderStatus.CANCELLED},
+}
+
+OPEN_ORDER_STATUSES = (DeviceOrderStatus.NEW, DeviceOrderStatus.WAITING)
+
+
+class DeviceOrder(MunicipalityOwned, Stateful):
+    """An order of a device of a type for a person. The store fills it with a free
+    item of the type (a loan, reserved for the person) or keeps it waiting until one
+    is free; waiting orders are filled first ordered first."""
+
+    status_transitions = ORDER_TRANSITIONS
+    status_history = "history"
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="device_orders")
+    device_type = models.ForeignKey(
+        DeviceType,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="orders",
+        verbose_name=_("type"),
+    )
+    store = models.ForeignKey(
+        Store,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="orders",
+        verbose_name=_("lager"),
+    )
+    decision = models.ForeignKey(
+        "casework.Decision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="device_orders",
+        verbose_name=_("vedtak"),
+    )
+    measure = models.ForeignKey(
+        "plans.Measure",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="device_orders",
+        verbose_name=_("tiltak i planen"),
+    )
+    ordered_on = models.DateField(_("bestilt"))
+    ordered_by = models.ForeignKey(
+        Staff,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("bestilt av"),
+    )
+    expected_return_on = models.DateField(_("forventet tilbake"), null=True, blank=True)
+    note = models.CharField(_("merknad"), max_length=500, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=DeviceOrderStatus.choices,
+        default=DeviceOrderStatus.WAITING,
+    )
+    loan = models.OneToOneField(
+        Loan,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="order",
+        verbose_name=_("utlån"),
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["ordered_on", "pk"]
+        verbose_name = _("bestilling av hjelpemiddel")
+        verbose_name_plural = _("bestillinger av hjelpemidler")
+        indexes = [models.Index(fields=["municipality", "status", "device_type"])]
+
+    def __str__(self) -> str:
+        return f"{self.device_type or '–'} {self.ordered_on:%d.%m.%Y}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_ORDER_STATUSES
+
+    @property
+    def needs_type(self) -> bool:
+        return self.status == DeviceOrderStatus.NEW
+
+    @property
+    def is_filled(self) -> bool:
+        return self.status == DeviceOrderStatus.FILLED
+
+
+class DeviceOrderStatusChange(MunicipalityOwned, StatusHistory):
+    order = models.ForeignKey(DeviceOrder, on_delete=models.CASCADE, related_name="history")
+    from_status = models.CharField(
+        _("fra status"), max_length=12, choices=DeviceOrderStatus.choices, blank=True
+    )
+    to_status = models.CharField(_("til status"), max_length=12, choices=DeviceOrderStatus.choices)
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+
 
 class RepairOrder(MunicipalityOwned):
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="repairs")
@@ -361,6 +529,15 @@ class RepairOrder(MunicipalityOwned):
         _("kostnad (kr)"), max_digits=10, decimal_places=2, null=True, blank=True
     )
     closed_on = models.DateField(_("ferdig"), null=True, blank=True)
+    # The return that sent the item here, when one did: its condition and note.
+    loan = models.ForeignKey(
+        Loan,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="repairs",
+        verbose_name=_("retur"),
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

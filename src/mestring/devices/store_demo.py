@@ -22,6 +22,7 @@ from mestring.devices.models import (
     Store,
     StoreRoom,
 )
+from mestring.people.models import Unit
 from mestring.tenancy.context import get_active_municipality
 
 STORES = {
@@ -60,8 +61,13 @@ def build_store_demo(rng: random.Random, today: date) -> None:
     with transaction.atomic():
         rooms: list[StoreRoom] = []
         for store_name, (address, room_names) in STORES.items():
+            # The unit of the same name runs the store (the demo technician's).
             store, _created = Store.objects.get_or_create(
-                name=store_name, defaults={"address": address}
+                name=store_name,
+                defaults={
+                    "address": address,
+                    "unit": Unit.objects.filter(name__iexact=store_name).first(),
+                },
             )
             for room_name in room_names:
                 room, _created = StoreRoom.objects.get_or_create(store=store, name=room_name)

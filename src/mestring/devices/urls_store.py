@@ -14,6 +14,7 @@ urlpatterns: list = [
     path("hjelpemidler/<int:item_id>/endre/", views.item_edit, name="item_edit"),
     path("hjelpemidler/<int:item_id>/kasser/", views.item_discard, name="item_discard"),
     path("hjelpemidler/<int:item_id>/rengjort/", views.item_cleaned, name="item_cleaned"),
+    path("hjelpemidler/<int:item_id>/kontrollert/", views.item_inspected, name="item_inspected"),
     path("hjelpemidler/<int:item_id>/reparasjon/ny/", views.repair_create, name="repair_create"),
     path(
         "hjelpemidler/<int:item_id>/reparasjon/<int:repair_id>/ferdig/",

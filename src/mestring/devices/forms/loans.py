@@ -18,6 +18,7 @@ from mestring.devices.models import (
     NavApplication,
     NavApplicationStatus,
     ReturnCondition,
+    Store,
 )
 from mestring.devices.selectors.loans import decisions_for, measures_for
 from mestring.people.models import Person
@@ -120,6 +121,110 @@ class LoanOrderForm(forms.Form):
                 "expected_return_on", _("Forventet tilbake kan ikke være før bestillingsdatoen.")
             )
         return cleaned
+
+
+class DeviceTypeChoice(forms.ModelChoiceField):
+    """The active device types by name, with the ISO class where there is one, so
+    «rullator» is picked by name (no item's label needed)."""
+
+    def label_from_instance(self, obj: DeviceType) -> str:
+        if obj.iso_class:
+            return f"{obj.name} ({obj.iso_class})"
+        return obj.name
+
+
+def device_type_field(**kwargs: Any) -> DeviceTypeChoice:
+    return DeviceTypeChoice(
+        label=_("Type hjelpemiddel"),
+        help_text=_(
+            "Lageret reserverer et ledig hjelpemiddel av typen, eller setter "
+            "bestillingen på venteliste."
+        ),
+        queryset=DeviceType.objects.filter(is_active=True).order_by("name"),
+        empty_label=_("Velg type"),
+        error_messages={"required": _("Velg hvilken type hjelpemiddel som trengs.")},
+        **kwargs,
+    )
+
+
+class DeviceOrderForm(forms.Form):
+    """An order by type, from the person's page."""
+
+    device_type = device_type_field()
+    store = forms.ModelChoiceField(
+        label=_("Lager"),
+        help_text=_("Lageret som skal levere. Et ledig hjelpemiddel herfra velges først."),
+        queryset=Store.objects.filter(is_active=True).order_by("name"),
+        required=False,
+        empty_label=_("Hvilket som helst"),
+    )
+    decision = DecisionChoice(
+        label=_("Vedtak"),
+        help_text=_("Vedtaket utlånet bygger på, hvis det finnes et."),
+        queryset=Decision.objects.none(),
+        required=False,
+    )
+    measure = forms.ModelChoiceField(
+        label=_("Tiltak i planen"),
+        help_text=_("Tiltaket i personens individuelle plan, hvis utlånet hører til et."),
+        queryset=Measure.objects.none(),
+        required=False,
+    )
+    ordered_on = date_field(_("Bestilt"), missing=_("Skriv inn bestillingsdatoen."))
+    expected_return_on = date_field(
+        _("Forventet tilbake"),
+        missing=_("Skriv inn når hjelpemiddelet ventes tilbake."),
+        help_text=_(
+            "Skriv datoen som dd.mm.åååå. Kommunen låner ut for behov under to år; "
+            "et varig behov søkes dekket av NAV."
+        ),
+    )
+    note = forms.CharField(label=_("Merknad til lageret"), max_length=500, required=False)
+
+    def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"ordered_on": today_text()})
+        super().__init__(*args, **kwargs)
+        decision = model_choice_field(self, "decision")
+        decision.queryset = decisions_for(person)
+        decision.empty_label = _("Ingen vedtak")
+        measure = model_choice_field(self, "measure")
+        measure.queryset = measures_for(person)
+        measure.empty_label = _("Ingen tiltak")
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
+        if cleaned.get("decision") and cleaned.get("measure"):
+            self.add_error("measure", _("Velg enten et vedtak eller et tiltak, ikke begge."))
+        ordered, expected = cleaned.get("ordered_on"), cleaned.get("expected_return_on")
+        if ordered and ordered > timezone.localdate():
+            self.add_error("ordered_on", _("Bestillingsdatoen kan ikke være fram i tid."))
+        if ordered and expected and expected < ordered:
+            self.add_error(
+                "expected_return_on", _("Forventet tilbake kan ikke være før bestillingsdatoen.")
+            )
+        return cleaned
+
+
+class OrderTypeForm(forms.Form):
+    """The technician chooses the type of an order an assignment made."""
+
+    device_type = device_type_field()
+    expected_return_on = date_field(
+        _("Forventet tilbake"), missing=_("Skriv inn når hjelpemiddelet ventes tilbake.")
+    )
+
+
+class StorePersonSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Navn eller fødselsdato"),
+        max_length=100,
+        help_text=_(
+            "Finner personer med en åpen bestilling eller et utlån fra lageret. "
+            "Skriv fornavn, etternavn eller fødselsdato (dd.mm.åååå)."
+        ),
+        error_messages={"required": _("Skriv et navn eller en fødselsdato.")},
+    )
 
 
 class DeliverForm(forms.Form):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from mestring.core.forms import DATE_HELP, DateInput, model_choice_field
 from mestring.devices.models import DeviceType, ItemStatus, Owner, Store, StoreRoom
 from mestring.devices.services.store import REPAIR_NEXT_STATUSES, label_taken
+from mestring.people.models import Unit, UnitKind
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -114,13 +115,28 @@ class StoreForm(forms.Form):
         error_messages={"required": _("Skriv inn navnet på lageret.")},
     )
     address = forms.CharField(label=_("Adresse"), max_length=200, required=False)
+    unit = forms.ModelChoiceField(
+        label=_("Enhet som driver lageret"),
+        help_text=_(
+            "Tjenester som tildeles enheten, blir bestillinger på lagerets liste, og "
+            "enheten ser personer med åpne bestillinger og utlån."
+        ),
+        queryset=Unit.objects.filter(is_active=True, kind=UnitKind.INTERNAL).order_by("name"),
+        required=False,
+        empty_label=_("Ingen enhet"),
+    )
     is_active = forms.BooleanField(label=_("I bruk"), required=False, initial=True)
 
     def __init__(self, *args: Any, store: Store | None = None, **kwargs: Any) -> None:
         if store is not None:
             kwargs.setdefault(
                 "initial",
-                {"name": store.name, "address": store.address, "is_active": store.is_active},
+                {
+                    "name": store.name,
+                    "address": store.address,
+                    "unit": store.unit_id,
+                    "is_active": store.is_active,
+                },
             )
         super().__init__(*args, **kwargs)
 

@@ -6,16 +6,20 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import ExtractYear
 
 from mestring.casework.models import Decision
 from mestring.devices.models import (
+    OPEN_ORDER_STATUSES,
+    DeviceOrder,
+    DeviceOrderStatus,
     Inquiry,
     Loan,
     NavApplication,
     NavApplicationStatusChange,
     Owner,
+    Store,
 )
 from mestring.people.models import Person
 from mestring.plans.models import Measure
@@ -116,7 +120,12 @@ def open_loan_for_label(label: str) -> Loan | None:
     label = (label or "").strip()
     if not label:
         return None
-    return _contact_loans().filter(item__label=label, returned_on__isnull=True).first()
+    return (
+        _contact_loans()
+        .filter(item__label__iexact=label, returned_on__isnull=True)
+        .order_by("pk")
+        .first()
+    )
 
 
 def inquiries() -> QuerySet[Inquiry]:
@@ -144,3 +153,74 @@ def inquiries_per_year(first_year: int | None = None, last_year: int | None = No
     else:
         years = sorted(counts)
     return [{"year": year, "count": counts.get(year, 0)} for year in years]
+
+
+# --- Orders by type ----------------------------------------------------------------
+
+
+def _orders() -> QuerySet[DeviceOrder]:
+    return DeviceOrder.objects.select_related(
+        "device_type", "store", "loan__item", "decision__service"
+    )
+
+
+def person_orders(person: Person) -> QuerySet[DeviceOrder]:
+    """The person's orders not yet delivered: waiting, without a type, or reserved."""
+    return (
+        _orders()
+        .filter(person=person)
+        .filter(
+            Q(status__in=OPEN_ORDER_STATUSES)
+            | Q(status=DeviceOrderStatus.FILLED, loan__delivered_on__isnull=True)
+        )
+        .order_by("ordered_on", "pk")
+    )
+
+
+def store_orders(store: Store | None = None) -> QuerySet[DeviceOrder]:
+    """The store's order list: orders without a type (made by an assignment) first, then
+    those waiting for a free item, then those reserved and ready to deliver; oldest
+    first in each. Only what a delivery needs about the person."""
+    orders = (
+        _orders()
+        .select_related("person")
+        .filter(
+            Q(status__in=OPEN_ORDER_STATUSES)
+            | Q(status=DeviceOrderStatus.FILLED, loan__delivered_on__isnull=True)
+        )
+    )
+    if store is not None:
+        orders = orders.filter(store=store)
+    return orders.only(
+        *PERSON_CONTACT,
+        "status",
+        "ordered_on",
+        "expected_return_on",
+        "note",
+        "device_type__name",
+        "store__name",
+        "decision__decided_on",
+        "decision__service__name",
+        "loan__ordered_on",
+        "loan__delivered_on",
+        "loan__item__label",
+    ).order_by(
+        Case(
+            When(status=DeviceOrderStatus.NEW, then=Value(0)),
+            When(status=DeviceOrderStatus.WAITING, then=Value(1)),
+            default=Value(2),
+            output_field=IntegerField(),
+        ),
+        "ordered_on",
+        "pk",
+    )
+
+
+def persons_with_open_work() -> QuerySet[Person]:
+    """Persons with an open order or loan at the store: whom the store's search finds."""
+    orders = DeviceOrder.objects.filter(
+        Q(status__in=OPEN_ORDER_STATUSES)
+        | Q(status=DeviceOrderStatus.FILLED, loan__returned_on__isnull=True)
+    ).values("person_id")
+    loans = Loan.objects.filter(returned_on__isnull=True).values("person_id")
+    return Person.objects.filter(Q(pk__in=orders) | Q(pk__in=loans))

@@ -55,7 +55,11 @@ def items(
 
 
 def item_for_page(item_id: int) -> Item | None:
-    return Item.objects.select_related("device_type", "room__store").filter(pk=item_id).first()
+    return (
+        Item.objects.select_related("device_type", "room__store", "last_return")
+        .filter(pk=item_id)
+        .first()
+    )
 
 
 def item_history(item: Item) -> list[ItemStatusChange]:
@@ -67,7 +71,9 @@ def item_history(item: Item) -> list[ItemStatusChange]:
 
 
 def item_repairs(item: Item) -> list[RepairOrder]:
-    return list(RepairOrder.objects.filter(item=item).order_by("-opened_on", "-pk"))
+    return list(
+        RepairOrder.objects.filter(item=item).select_related("loan").order_by("-opened_on", "-pk")
+    )
 
 
 def item_loans(item: Item) -> list[Loan]:
@@ -127,6 +133,10 @@ def stock_by_store() -> list[StoreStock]:
     """Items not discarded, counted per store and type and status (one query).
     Items without a room come last, under "Uten lagerplass"."""
     counts = {key: Count("pk", filter=Q(status=status)) for key, status in STATUS_COUNTS.items()}
+    # Cleaned and waiting for inspection is still being made ready: counted with cleaning.
+    counts["cleaning"] = Count(
+        "pk", filter=Q(status__in=(ItemStatus.CLEANING, ItemStatus.INSPECTION))
+    )
     rows = (
         Item.objects.exclude(status=ItemStatus.DISCARDED)
         .values(
@@ -179,17 +189,19 @@ def low_stock() -> list[DeviceType]:
 
 
 def cleaning_queue() -> QuerySet[Item]:
+    """Items waiting to be cleaned, then those cleaned and waiting for inspection, each
+    with the return it is handled after (condition and note)."""
     return (
-        Item.objects.filter(status=ItemStatus.CLEANING)
-        .select_related("device_type", "room__store")
-        .order_by("label")
+        Item.objects.filter(status__in=(ItemStatus.CLEANING, ItemStatus.INSPECTION))
+        .select_related("device_type", "room__store", "last_return")
+        .order_by("status", "label")
     )
 
 
 def open_repairs() -> QuerySet[RepairOrder]:
     return (
         RepairOrder.objects.filter(closed_on__isnull=True)
-        .select_related("item__device_type", "item__room__store")
+        .select_related("item__device_type", "item__room__store", "loan")
         .order_by("opened_on", "pk")
     )
 
@@ -199,6 +211,6 @@ def in_repair_without_order() -> QuerySet[Item]:
     return (
         Item.objects.filter(status=ItemStatus.REPAIR)
         .exclude(pk__in=RepairOrder.objects.filter(closed_on__isnull=True).values("item_id"))
-        .select_related("device_type", "room__store")
+        .select_related("device_type", "room__store", "last_return")
         .order_by("label")
     )

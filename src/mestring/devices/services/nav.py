@@ -153,7 +153,7 @@ def _deliver(
         raise NavError(_("Skriv inn merkelappen på hjelpemiddelet fra NAV."))
     if device_type is None:
         raise NavError(_("Velg hvilken type hjelpemiddel NAV leverte."))
-    if Item.objects.filter(label=label).exists():
+    if Item.objects.filter(label__iexact=label).exists():
         raise NavError(
             _("Merkelappen «%(label)s» er allerede brukt på et annet hjelpemiddel.")
             % {"label": label}

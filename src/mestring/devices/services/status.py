@@ -3,6 +3,8 @@ checked under the lock, history row written), audited in the caller's transactio
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import transaction
 
 from mestring.access.actor import Actor
@@ -21,10 +23,12 @@ def item_status_change(
     note: str = "",
     person: Person | None = None,
     action: str = AuditAction.DEVICE_ITEM_STATUS,
+    changes: dict[str, Any] | None = None,
 ) -> Item:
-    """Move the item to `to_status`; `person` names whom the change concerns (a loan)."""
+    """Move the item to `to_status`; `person` names whom the change concerns (a loan);
+    `changes`: further fields saved with the status (the return it is handled after)."""
     with transaction.atomic():
-        transition(item, to_status, actor=actor, reason=note)
+        transition(item, to_status, actor=actor, reason=note, changes=changes)
         record_event(
             actor=actor,
             action=action,

@@ -29,6 +29,7 @@ from mestring.devices.models import (
     Store,
     StoreRoom,
 )
+from mestring.devices.services.loans import fill_waiting, find_item
 from mestring.devices.services.status import item_status_change
 from mestring.kernel.audit_words import AuditAction
 from mestring.kernel.errors import RuleBroken
@@ -92,7 +93,7 @@ def device_type_save(
 
 
 def store_save(*, actor: Actor, store: Store | None, data: dict[str, Any]) -> Store:
-    """Create or change a store. `data`: name, address, is_active."""
+    """Create or change a store. `data`: name, address, unit (optional), is_active."""
     name = _text(data, "name")
     if not name:
         raise StoreError(_("Skriv inn navnet på lageret."))
@@ -108,6 +109,7 @@ def store_save(*, actor: Actor, store: Store | None, data: dict[str, Any]) -> St
         store = store or Store()
         store.name = name
         store.address = _text(data, "address")
+        store.unit = data.get("unit")
         store.is_active = bool(data.get("is_active", True))
         store.save()
         record_event(
@@ -200,6 +202,7 @@ def item_create(
         record_event(
             actor=actor, action=AuditAction.CREATE, object_type="devices.Item", object_id=item.pk
         )
+        fill_waiting(actor=actor, item=item)
     return item
 
 
@@ -232,7 +235,9 @@ def _has_open_loan(item: Item) -> bool:
 
 
 def item_mark_cleaned(*, actor: Actor, item: Item) -> Item:
-    """A cleaned item is available again."""
+    """A cleaned item is available again, and goes to the first order waiting for its
+    type; one whose return said worn or missing parts, or had a note, goes to
+    inspection first."""
     with transaction.atomic():
         item = Item.objects.select_for_update().get(pk=item.pk)
         if item.status != ItemStatus.CLEANING:
@@ -240,25 +245,51 @@ def item_mark_cleaned(*, actor: Actor, item: Item) -> Item:
                 _("%(item)s venter ikke på rengjøring (status: %(status)s).")
                 % {"item": item.label, "status": item.get_status_display()}
             )
-        return item_status_change(
+        if item.last_return is not None and item.last_return.needs_inspection:
+            return item_status_change(
+                actor=actor,
+                item=item,
+                to_status=ItemStatus.INSPECTION,
+                note=_("Rengjort, til kontroll"),
+                action=AuditAction.DEVICE_ITEM_CLEANED,
+            )
+        item_status_change(
             actor=actor,
             item=item,
             to_status=ItemStatus.AVAILABLE,
             note=_("Rengjort"),
             action=AuditAction.DEVICE_ITEM_CLEANED,
+            changes={"last_return": None},
         )
+        fill_waiting(actor=actor, item=item)
+    return item
+
+
+def item_inspected(*, actor: Actor, item: Item) -> Item:
+    """The item has been checked after a return that asked for it, and is fit to lend:
+    available, and to the first order waiting for its type. An item not fit is sent
+    to repair or discarded instead."""
+    with transaction.atomic():
+        item = Item.objects.select_for_update().get(pk=item.pk)
+        if item.status != ItemStatus.INSPECTION:
+            raise StoreError(
+                _("%(item)s venter ikke på kontroll (status: %(status)s).")
+                % {"item": item.label, "status": item.get_status_display()}
+            )
+        item_status_change(
+            actor=actor,
+            item=item,
+            to_status=ItemStatus.AVAILABLE,
+            note=_("Kontrollert og klar til utlån"),
+            changes={"last_return": None},
+        )
+        fill_waiting(actor=actor, item=item)
+    return item
 
 
 def item_for_label(label: str) -> Item | None:
     """The item with this label (a scanner's input), whatever the letter case."""
-    label = (label or "").strip()
-    if not label:
-        return None
-    exact = Item.objects.filter(label=label).select_related("device_type").first()
-    if exact is not None:
-        return exact
-    matches = list(Item.objects.filter(label__iexact=label).select_related("device_type")[:2])
-    return matches[0] if len(matches) == 1 else None
+    return find_item(label)
 
 
 def item_clean_by_label(*, actor: Actor, label: str) -> Item:
@@ -313,6 +344,8 @@ def repair_open(
             )
         repair = RepairOrder.objects.create(
             item=item,
+            # The return that brought it here (condition and note), when there was one.
+            loan_id=item.last_return_id,
             opened_on=opened_on,
             description=description,
             repairer=repairer.strip(),
@@ -365,13 +398,16 @@ def repair_close(
             object_type="devices.RepairOrder",
             object_id=repair.pk,
         )
+        # The repair dealt with what the return said: no inspection after it.
         item_status_change(
             actor=actor,
             item=repair.item,
             to_status=to_status,
             note=_("Reparasjon ferdig"),
             action=AuditAction.DEVICE_ITEM_REPAIRED,
+            changes={"last_return": None},
         )
+        fill_waiting(actor=actor, item=repair.item)
     return repair
 
 

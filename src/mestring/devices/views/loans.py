@@ -4,8 +4,9 @@ inquiries), which show only what a delivery needs: name, address, phone, item.""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
+from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
@@ -14,29 +15,43 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from mestring.access.audit import record_event
+from mestring.access.boards import decide_many, name_persons
 from mestring.access.decorators import staff_required
 from mestring.access.guard import audited_view, person_view
+from mestring.access.models import AuditPurpose
 from mestring.access.permissions import DEVICES_MANAGE
 from mestring.access.request import StaffRequest
 from mestring.core import csvexport
 from mestring.core.flow import submit
+from mestring.core.logging import IDENTITY_NUMBER
 from mestring.devices.forms.loans import (
     DeliverForm,
+    DeviceOrderForm,
     InquiryForm,
-    LoanOrderForm,
     NavApplicationForm,
     NavStatusForm,
+    OrderTypeForm,
     ReturnForm,
     ScanForm,
+    StorePersonSearchForm,
 )
-from mestring.devices.models import Loan, NavApplication, ReturnCondition
+from mestring.devices.models import (
+    DeviceOrder,
+    DeviceOrderStatus,
+    Loan,
+    NavApplication,
+    ReturnCondition,
+)
 from mestring.devices.selectors import loans as selectors
 from mestring.devices.services import inquiries as inquiry_services
 from mestring.devices.services import loans as loan_services
 from mestring.devices.services import nav as nav_services
+from mestring.devices.services import orders as order_services
 from mestring.kernel.audit_words import AuditAction
 from mestring.kernel.states import TransitionNotAllowed
 from mestring.people.models import Person
+from mestring.register.selectors import PersonQuery, search_persons
 
 RULE_ERRORS = (
     loan_services.LoanError,
@@ -58,6 +73,7 @@ NAV_INFO_URL = "https://www.nav.no/hjelpemidler"
 def person_devices(request: StaffRequest, person: Person) -> HttpResponseBase:
     context = {
         "person": person,
+        "orders": list(selectors.person_orders(person)),
         "current": list(selectors.person_current_loans(person)),
         "history": csvexport.page_or_all(request, selectors.person_loan_history(person)),
         "applications": list(selectors.person_nav_applications(person)),
@@ -81,19 +97,34 @@ def loan_cancel(request: StaffRequest, person: Person, loan_id: int) -> HttpResp
     return redirect("devices:person_devices", person_id=person.pk)
 
 
+def _ordered_message(order: DeviceOrder) -> str:
+    if order.is_filled and order.loan is not None:
+        return _(
+            "%(type)s er bestilt, og %(label)s er reservert. "
+            "Lageret ser bestillingen på listen over bestillinger."
+        ) % {"type": order.device_type, "label": order.loan.item.label}
+    return _(
+        "Ingen %(type)s er ledig nå. Bestillingen står på ventelisten, og personen får "
+        "det første som blir ledig."
+    ) % {"type": order.device_type}
+
+
 @staff_required()
-@person_view(object_type="devices.Loan")
+@person_view(object_type="devices.DeviceOrder")
 @require_http_methods(["GET", "POST"])
 def loan_create(request: StaffRequest, person: Person) -> HttpResponse:
-    form = LoanOrderForm(request.POST or None, person=person)
+    """Order a device by type: the store reserves a free item or keeps the order
+    waiting for one."""
+    form = DeviceOrderForm(request.POST or None, person=person)
     state = {"nav_needed": False}
 
-    def save(data: dict[str, Any]) -> Loan:
+    def save(data: dict[str, Any]) -> DeviceOrder:
         try:
-            return loan_services.loan_order(
+            return order_services.device_order_create(
                 actor=request.actor,
                 person=person,
-                label=data["label"],
+                device_type=data["device_type"],
+                store=data["store"],
                 ordered_on=data["ordered_on"],
                 expected_return_on=data["expected_return_on"],
                 decision=data["decision"],
@@ -105,20 +136,8 @@ def loan_create(request: StaffRequest, person: Person) -> HttpResponse:
             raise
 
     if request.method == "POST":
-        loan = submit(
-            request,
-            form,
-            save,
-            success=lambda loan: (
-                _(
-                    "%(item)s er bestilt og reservert. "
-                    "Lageret ser bestillingen på utleveringslisten."
-                )
-                % {"item": loan.item}
-            ),
-            rule_errors=RULE_ERRORS,
-        )
-        if loan is not None:
+        order = submit(request, form, save, success=_ordered_message, rule_errors=RULE_ERRORS)
+        if order is not None:
             return redirect("devices:person_devices", person_id=person.pk)
     context = {
         "person": person,
@@ -127,6 +146,20 @@ def loan_create(request: StaffRequest, person: Person) -> HttpResponse:
         "nav_info_url": NAV_INFO_URL,
     }
     return render(request, "devices/loans/loan_form.html", context)
+
+
+@staff_required()
+@person_view(action=AuditAction.UPDATE, object_type="devices.DeviceOrder")
+@require_http_methods(["POST"])
+def order_cancel(request: StaffRequest, person: Person, order_id: int) -> HttpResponse:
+    order = get_object_or_404(DeviceOrder, pk=order_id, person=person)
+    try:
+        order_services.order_cancel(actor=request.actor, order=order)
+    except RULE_ERRORS as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Bestillingen er avbestilt."))
+    return redirect("devices:person_devices", person_id=person.pk)
 
 
 @staff_required()
@@ -235,6 +268,109 @@ def deliveries(request: StaffRequest) -> HttpResponseBase:
     return csvexport.render_or_csv(
         request, "devices/loans/deliveries.html", {"page": page, "rows": rows}
     )
+
+
+@staff_required(DEVICES_MANAGE)
+@audited_view(object_type="devices.orders")
+@require_http_methods(["GET", "POST"])
+def store_orders(request: StaffRequest) -> HttpResponseBase:
+    """The store's orders: without a type (an assignment made them; choose one), waiting
+    for a free item, and reserved ready to deliver ("Levert" starts the loan)."""
+    bound_key, bound = "", cast(forms.Form | None, None)
+    if request.method == "POST":
+        saved: DeviceOrder | Loan | None
+        raw_order, raw_loan = request.POST.get("order", ""), request.POST.get("loan", "")
+        if raw_order.isdigit():
+            order = get_object_or_404(DeviceOrder, pk=int(raw_order), status=DeviceOrderStatus.NEW)
+            bound_key = f"o{order.pk}"
+            type_form = OrderTypeForm(request.POST, prefix=bound_key)
+            bound = type_form
+            saved = submit(
+                request,
+                type_form,
+                lambda data: order_services.order_choose_type(
+                    actor=request.actor,
+                    order=order,
+                    device_type=data["device_type"],
+                    expected_return_on=data["expected_return_on"],
+                ),
+                success=_ordered_message,
+                rule_errors=RULE_ERRORS,
+            )
+        elif raw_loan.isdigit():
+            delivering = get_object_or_404(
+                Loan, pk=int(raw_loan), delivered_on__isnull=True, returned_on__isnull=True
+            )
+            bound_key = f"l{delivering.pk}"
+            deliver_form = DeliverForm(request.POST, prefix=bound_key)
+            bound = deliver_form
+            saved = submit(
+                request,
+                deliver_form,
+                lambda data: loan_services.loan_deliver(
+                    actor=request.actor, loan=delivering, delivered_on=data["delivered_on"]
+                ),
+                success=lambda saved: (
+                    _("%(item)s er levert ut, og utlånet er startet.") % {"item": saved.item}
+                ),
+                rule_errors=RULE_ERRORS,
+            )
+        else:
+            messages.error(request, _("Velg en bestilling på listen."))
+            return redirect("devices:store_orders")
+        if saved is not None:
+            return redirect("devices:store_orders")
+    page = csvexport.page_or_all(request, selectors.store_orders())
+    orders = name_persons(
+        request.actor,
+        list(page.object_list),
+        object_type="devices.orders",
+        action=AuditAction.EXPORT if csvexport.wants_csv(request) else AuditAction.VIEW,
+        own_unit_work=lambda order: True,
+    )
+    rows: list[tuple[DeviceOrder, Any]] = []
+    for order in orders:
+        form: Any = None
+        if order.needs_type:
+            key = f"o{order.pk}"
+            form = bound if bound_key == key else OrderTypeForm(prefix=key)
+        elif order.is_filled and order.loan is not None:
+            key = f"l{order.loan.pk}"
+            form = bound if bound_key == key else DeliverForm(prefix=key)
+        rows.append((order, form))
+    context = {"page": page, "rows": rows}
+    return csvexport.render_or_csv(request, "devices/loans/orders.html", context)
+
+
+@staff_required(DEVICES_MANAGE)
+@require_GET
+def store_person_search(request: StaffRequest) -> HttpResponse:
+    """Find a person the store has open work for (an order or a loan): the store's unit
+    sees them through that work, so the result links where the guard would open."""
+    form = StorePersonSearchForm(request.GET or None)
+    persons = None
+    if form.is_bound and form.is_valid():
+        text = form.cleaned_data["q"].strip()
+        if IDENTITY_NUMBER.search(text):
+            form.add_error("q", _("Søk på navn eller fødselsdato, ikke fødselsnummer."))
+        else:
+            found = list(
+                search_persons(PersonQuery(text=text)).filter(
+                    pk__in=selectors.persons_with_open_work().values("pk")
+                )[:50]
+            )
+            decisions = decide_many(request.actor, [person.pk for person in found])
+            for person in found:
+                person.openable = decisions[person.pk].allowed  # type: ignore[attr-defined]  # flag for the template
+            persons = found
+            record_event(
+                actor=request.actor,
+                action=AuditAction.SEARCH,
+                object_type="devices.person_search",
+                object_id=len(found),
+                purpose=AuditPurpose.CARE,
+            )
+    return render(request, "devices/loans/person_search.html", {"form": form, "persons": persons})
 
 
 @staff_required(DEVICES_MANAGE)

@@ -229,6 +229,12 @@ def item_discard(request: StaffRequest, item_id: int) -> HttpResponse:
 # --- Cleaning ----------------------------------------------------------------------
 
 
+def _cleaned_message(item: Item) -> str:
+    if item.awaits_inspection:
+        return _("%(item)s er rengjort og venter på kontroll før utlån.") % {"item": item}
+    return _("%(item)s er rengjort og ledig.") % {"item": item}
+
+
 @staff_required(DEVICES_MANAGE)
 @require_http_methods(["GET", "POST"])
 def cleaning_queue(request: StaffRequest) -> HttpResponseBase:
@@ -239,7 +245,7 @@ def cleaning_queue(request: StaffRequest) -> HttpResponseBase:
             request,
             form,
             lambda data: services.item_clean_by_label(actor=request.actor, label=data["label"]),
-            success=lambda item: _("%(item)s er rengjort og ledig.") % {"item": item},
+            success=_cleaned_message,
             rule_errors=RULE_ERRORS,
         )
         if saved is not None:
@@ -256,11 +262,27 @@ def item_cleaned(request: StaffRequest, item_id: int) -> HttpResponse:
     """The "Rengjort" button of a row in the queue (or on the item page)."""
     item = _item_or_404(item_id)
     try:
-        services.item_mark_cleaned(actor=request.actor, item=item)
+        item = services.item_mark_cleaned(actor=request.actor, item=item)
     except RULE_ERRORS as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, _("%(item)s er rengjort og ledig.") % {"item": item})
+        messages.success(request, _cleaned_message(item))
+    if request.POST.get("fra") == "hjelpemiddel":
+        return redirect("devices:item_detail", item_id=item.pk)
+    return redirect("devices:cleaning_queue")
+
+
+@staff_required(DEVICES_MANAGE)
+@require_POST
+def item_inspected(request: StaffRequest, item_id: int) -> HttpResponse:
+    """The "Kontrollert" button: the item is fit to lend again."""
+    item = _item_or_404(item_id)
+    try:
+        services.item_inspected(actor=request.actor, item=item)
+    except RULE_ERRORS as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("%(item)s er kontrollert og ledig.") % {"item": item})
     if request.POST.get("fra") == "hjelpemiddel":
         return redirect("devices:item_detail", item_id=item.pk)
     return redirect("devices:cleaning_queue")
