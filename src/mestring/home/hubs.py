@@ -132,6 +132,18 @@ HUBS: dict[str, Hub] = {
                     DEVICES_MANAGE,
                 ),
                 HubLink(
+                    "devices:store_orders",
+                    _("Bestillinger av hjelpemidler"),
+                    _("Bestillinger etter type: velg hjelpemiddel, se hvem som venter."),
+                    DEVICES_MANAGE,
+                ),
+                HubLink(
+                    "devices:store_person_search",
+                    _("Finn person (hjelpemiddellager)"),
+                    _("Personer med bestilling eller utlån fra lageret."),
+                    DEVICES_MANAGE,
+                ),
+                HubLink(
                     "devices:deliveries",
                     _("Utlevering av hjelpemidler"),
                     _("Bestilte hjelpemidler som skal leveres: navn, adresse og telefon."),
