@@ -17,7 +17,10 @@ from django.utils import timezone
 from mestring.access.models import CareRelation
 from mestring.actionplan.demo import build_actionplan_demo
 from mestring.courses.demo import build_courses_demo
+from mestring.demo.actors import demo_actor
+from mestring.demo.demo_stays import build_stays_demo
 from mestring.devices.loans_demo import build_loans_demo
+from mestring.devices.orders_demo import build_orders_demo
 from mestring.devices.store_demo import build_store_demo
 from mestring.friskliv.demo import build_friskliv_demo
 from mestring.institutions.demo import build_institutions_demo
@@ -60,6 +63,10 @@ def build_rehabilitation_demo(seed: int, staff_by_username: dict[str, Staff]) ->
     # A stay gives the institution unit its relation, a running prescription its
     # contact: these draw from the population, not from existing relations.
     build_institutions_demo(rng("institutions"), _aged(60, today), nurse, today)
+    # Once the unit has its beds, the office assigns a few stays starting in the coming
+    # two weeks: each becomes a planned arrival on the bed board.
+    caseworker = staff_by_username["demo.saksbehandler"]
+    build_stays_demo(rng("stays"), _aged(60, today), caseworker, today)
     build_friskliv_demo(rng("friskliv"), _aged(18, today), physio, today)
     build_courses_demo(rng("courses"), physio_persons, physio, today)
     # Devices: the store's items first, then loans of them to the persons the
@@ -67,6 +74,15 @@ def build_rehabilitation_demo(seed: int, staff_by_username: dict[str, Staff]) ->
     therapist = staff_by_username["demo.koordinator"]
     build_store_demo(rng("store"), today)
     build_loans_demo(rng("loans"), _persons_of(therapist), therapist, today)
+    # Orders by type: the physiotherapist orders for persons she works with; the
+    # store fills them from free items or keeps them waiting for the type.
+    build_orders_demo(
+        rng("orders"),
+        _persons_of(physio),
+        demo_actor(physio),
+        demo_actor(staff_by_username["demo.hjelpemiddeltekniker"]),
+        today,
+    )
     # Planning: population, and the public page with user organisations.
     build_planning_demo(rng("planning"), today)
     build_public_demo(rng("public"), today)
