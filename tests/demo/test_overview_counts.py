@@ -27,7 +27,15 @@ from mestring.casework.models import OPEN_CASE_STATUSES, Case
 from mestring.catalogue.models import ServiceProvider, WaitingListEntry
 from mestring.catalogue.services import in_use
 from mestring.demo.build import DEMO_NUMBER, USERS
-from mestring.devices.models import Item, ItemStatus, ItemStatusChange
+from mestring.devices.models import (
+    DeviceOrder,
+    DeviceOrderStatus,
+    Item,
+    ItemStatus,
+    ItemStatusChange,
+)
+from mestring.institutions.models import PlannedStay, PlannedStayStatus, Stay
+from mestring.institutions.selectors import planned_stays
 from mestring.people.models import Staff
 from mestring.plans.models import CoordinatorAssignment
 from mestring.teams.models import Meeting
@@ -199,10 +207,66 @@ def test_bed_board_occupancy_equals_the_patients_listed(demo: None) -> None:
             int(n) if n.isdigit() else None
             for n in re.findall(r'<span class="figure">\s*([^<]*?)\s*</span>', section)
         )
-        body = section.split("<tbody>")[1] if "<tbody>" in section else ""
+        # The patients' table comes before the planned arrivals (their own table).
+        patients = section.split('id="planlagt-')[0]
+        body = patients.split("<tbody>")[1].split("</tbody>")[0] if "<tbody>" in patients else ""
         assert occupied == body.count("<tr>"), section[:200]
         if beds is not None:
             assert free == max(beds - (occupied or 0), 0), section[:200]
+
+
+def test_bed_board_planned_arrivals_come_from_current_assignments(demo: None) -> None:
+    """Assigned korttids- and rehabiliteringsopphold are planned arrivals on the bed
+    board, each for an assignment in force, expected in the coming two weeks."""
+    today = timezone.localdate()
+    with activate(Municipality.objects.get(number=DEMO_NUMBER)):
+        planned = list(planned_stays().select_related("assignment__decision__case"))
+        assert 2 <= len(planned) <= 4
+        for arrival in planned:
+            assignment = arrival.assignment
+            assert assignment is not None, arrival.pk
+            assert assignment.decision_id == arrival.decision_id
+            assert assignment.decision.case.person_id == arrival.person_id
+            assert assignment.unit_id == arrival.unit_id
+            assert assignment.ends_on is None or assignment.ends_on >= today
+            assert arrival.expected_on == assignment.starts_on
+            assert today <= arrival.expected_on <= today + datetime.timedelta(days=14)
+        # The one arriving today was admitted from the board: a stay under its decision.
+        admitted = Stay.objects.filter(
+            decision__assignments__starts_on__lte=today,
+            decision__assignments__ends_on__gte=today,
+            discharged_on__isnull=True,
+        ).distinct()
+        assert admitted.exists()
+        assert PlannedStay.objects.filter(
+            stay__in=admitted, status=PlannedStayStatus.ADMITTED
+        ).count() == (admitted.count())
+    page = _client("demo.sykepleier").get(reverse("institutions:bed_board")).content.decode()
+    arrivals = _main(page).split('id="planlagt-')
+    assert len(arrivals) == 2, "the planned arrivals are all at Lokalmedisinsk senter"
+    rows = arrivals[1].split("<tbody>")[1].split("</tbody>")[0]
+    assert rows.count("<tr>") == len(planned)
+
+
+def test_store_has_device_orders_to_fill_and_deliver(demo: None) -> None:
+    """The therapist's orders by type: the store's order list shows those waiting for a
+    free item and those reserved for delivery, and «Finn person» finds their persons."""
+    with activate(Municipality.objects.get(number=DEMO_NUMBER)):
+        orders = list(DeviceOrder.objects.select_related("person", "device_type", "ordered_by"))
+        statuses = {order.status for order in orders}
+        assert {DeviceOrderStatus.WAITING, DeviceOrderStatus.FILLED} <= statuses
+        assert {order.ordered_by.user.username for order in orders} == {"demo.fysioterapeut"}
+    client = _client("demo.hjelpemiddeltekniker")
+    listed = _main(client.get(reverse("devices:store_orders")).content.decode())
+    for order in orders:
+        assert html.escape(order.person.family_name) in listed, order.pk
+        assert html.escape(order.device_type.name) in listed, order.pk
+    found = _main(
+        client.get(
+            reverse("devices:store_person_search"), {"q": orders[0].person.family_name}
+        ).content.decode()
+    )
+    assert html.escape(orders[0].person.given_name) in found
 
 
 def test_demo_history_is_plausible(demo: None) -> None:

@@ -66,7 +66,7 @@ def build_rehabilitation_demo(seed: int, staff_by_username: dict[str, Staff]) ->
     # Once the unit has its beds, the office assigns a few stays starting in the coming
     # two weeks: each becomes a planned arrival on the bed board.
     caseworker = staff_by_username["demo.saksbehandler"]
-    build_stays_demo(rng("stays"), _aged(60, today), caseworker, today)
+    build_stays_demo(rng("stays"), _aged(60, today), caseworker, nurse, today)
     build_friskliv_demo(rng("friskliv"), _aged(18, today), physio, today)
     build_courses_demo(rng("courses"), physio_persons, physio, today)
     # Devices: the store's items first, then loans of them to the persons the

@@ -2,12 +2,14 @@
 korttids- and rehabiliteringsopphold, assigned to Lokalmedisinsk senter from a day in
 the coming two weeks. Runs after the institutions demo, once the unit has its beds,
 so each assignment puts a planned arrival on the bed board (the institutions app's
-receiver, `institutions/provision.py`), as assigning does on the pages.
+receiver, `institutions/provision.py`), as assigning does on the pages; the one
+arriving today the ward admits from the board (`planned_stay_admit`).
 
 The two years of earlier stay decisions (`demo_services.py`) were assigned before the
 unit's beds were registered in the demo, so they made no plans: their stays are the
-bed history the institutions demo lays down. Done by the caseworker (`demo/actors.py`),
-who keeps the cases while they are open."""
+bed history the institutions demo lays down. Decided and assigned by the caseworker
+(`demo/actors.py`), who keeps the cases while they are open; admitted by the nurse who
+admits in the institutions demo."""
 
 from __future__ import annotations
 
@@ -30,20 +32,29 @@ from mestring.catalogue.services import decision_assign
 from mestring.demo.actors import demo_actor
 from mestring.demo.demo_services import _Application, _application
 from mestring.institutions.models import PlannedStay, Stay
+from mestring.institutions.services import planned_stay_admit
 from mestring.people.models import Person, Staff, Unit
 
 UNIT = "Lokalmedisinsk senter"
-# service code, days from today to the planned arrival, nights granted
+# service code, days from today to the planned arrival, nights granted. The first
+# arrives today and the ward admits it from the board; the others are planned. Within
+# the catalogue's places (korttid 2, rehabilitering 1) on every day.
 PLANNED = [
+    ("korttidsopphold", 0, 10),
     ("korttidsopphold", 3, 21),
     ("rehabiliteringsopphold", 6, 28),
-    ("korttidsopphold", 11, 14),
+    ("korttidsopphold", 12, 14),
 ]
 
 
 def build_stays_demo(
-    rng: random.Random, persons: list[Person], caseworker: Staff, today: datetime.date
+    rng: random.Random,
+    persons: list[Person],
+    caseworker: Staff,
+    ward: Staff,
+    today: datetime.date,
 ) -> None:
+    """`caseworker` decides and assigns; `ward` admits the one arriving today."""
     if PlannedStay.objects.exists():
         return
     unit = Unit.objects.filter(name=UNIT).first()
@@ -100,3 +111,6 @@ def build_stays_demo(
         )
         if not isinstance(made, Assignment):
             raise RuntimeError(f"Demodataene: {code} fikk ikke plass fra {starts}.")
+        planned = PlannedStay.objects.filter(assignment=made).first()
+        if planned is not None and starts <= today:
+            planned_stay_admit(actor=demo_actor(ward), planned=planned, admitted_on=starts)
