@@ -100,26 +100,41 @@ def test_every_menu_list_has_csv_with_the_pages_rows(demo):
     assert checked_pages >= 40
 
 
+# The lists a page shows, by context name, and the parameter that pages each.
+PAGED = {"page": "side", "follow_ups": "oppfolging"}
+
+
+def _logged(client, url: str, params: dict) -> tuple[list[tuple[str, str, int]], object]:
+    before = AuditEvent.all_objects.count()
+    response = client.get(url, params)
+    events = AuditEvent.all_objects.order_by("seq").values_list(
+        "object_type", "action", "person_id"
+    )
+    return list(events[before:]), response
+
+
 def test_csv_is_audited_like_the_page(demo):
     _municipality, staff, _bare = demo
     client = login(factories_client(), staff)
     for name in ("referrals:inbox", "casework:case_list", "devices:overdue", "rehab:waiting_list"):
         url = reverse(name)
-        before = AuditEvent.all_objects.count()
-        client.get(url)
-        page_events = list(
-            AuditEvent.all_objects.order_by("seq").values_list("object_type", "action")[before:]
-        )
-        before = AuditEvent.all_objects.count()
-        client.get(url, {"format": "csv"})
-        csv_events = list(
-            AuditEvent.all_objects.order_by("seq").values_list("object_type", "action")[before:]
-        )
+        # Every page of every list on the page, against the file that holds all rows.
+        page_events, response = _logged(client, url, {})
+        for key, param in PAGED.items():
+            pages = response.context.get(key)
+            for number in range(2, pages.paginator.num_pages + 1 if pages else 0):
+                more, _response = _logged(client, url, {param: number})
+                page_events += more
+        csv_events, _response = _logged(client, url, {"format": "csv"})
         # The same rows, but a download is an export (L4), not a view.
-        exported = [
-            (kind, "export" if action == "view" else action) for kind, action in page_events
-        ]
-        assert page_events and csv_events == exported, name
+        exported = {
+            (kind, "export" if action == "view" else action, person)
+            for kind, action, person in page_events
+            if action != "open_page"
+        }
+        csv_rows = {event for event in csv_events if event[1] != "open_page"}
+        assert exported and csv_rows == exported, name
+        assert len(csv_events) == len(set(csv_events)), name  # each row logged once
 
 
 def test_refused_user_is_refused_the_csv(demo):

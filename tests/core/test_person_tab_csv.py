@@ -31,7 +31,7 @@ from mestring.devices.models import (
     NavApplication,
 )
 from mestring.friskliv.models import Prescription
-from mestring.institutions.models import Stay
+from mestring.institutions.models import PlannedStay, Stay
 from mestring.outcomes.models import Observation
 from mestring.people.models import Relative, UnitInvolvement
 from mestring.plans.models import (
@@ -130,6 +130,7 @@ def _of(person) -> dict[str, int]:
         "assessments": Assessment.all_objects.filter(person=person).count(),
         "episodes": Episode.all_objects.filter(person=person).count(),
         "stays": Stay.all_objects.filter(person=person).count(),
+        "planned": PlannedStay.all_objects.filter(person=person, status="planlagt").count(),
         "prescriptions": Prescription.all_objects.filter(person=person).count(),
         "enrolments": Enrolment.all_objects.filter(person=person).count(),
         "orders": DeviceOrder.all_objects.filter(person=person)
@@ -206,7 +207,14 @@ TABS = [
     ),
     Tab(
         "institutions:person_stays",
-        [("", ["Opphold", "Enhet", "Innlagt", "Utskrevet", "Utskrevet til"], "stays")],
+        [
+            (
+                "Planlagte innleggelser",
+                ["Opphold", "Enhet", "Planlagt innleggelse", "Vedtak"],
+                "planned",
+            ),
+            ("Tabell over opphold", ["Opphold", "Enhet", "Innlagt", "Utskrevet"], "stays"),
+        ],
         lambda world: ["Guard-enhet"],
     ),
     Tab(

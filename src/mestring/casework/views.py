@@ -23,8 +23,8 @@ from mestring.access.audit import record_event
 from mestring.access.boards import NAME_HIDDEN, name_intake_rows
 from mestring.access.decorators import staff_required
 from mestring.access.guard import audited_view, person_view
-from mestring.access.models import AuditOutcome
 from mestring.access.permissions import ADMIN_STAFF, PERSON_REGISTER
+from mestring.access.refusals import refuse_write
 from mestring.access.request import StaffRequest
 from mestring.access.selectors import staff_with_permission
 from mestring.casework import intake_views, selectors, services
@@ -83,14 +83,7 @@ def _may_handle(request: StaffRequest) -> bool:
 
 def _refuse_write(request: StaffRequest, person: Person, object_type: str) -> HttpResponse:
     """A write by someone who may read the case but not handle it: logged as refused."""
-    record_event(
-        actor=request.actor,
-        action=AuditAction.WRITE,
-        object_type=object_type,
-        person=person,
-        outcome=AuditOutcome.REFUSED,
-    )
-    return render(request, "403.html", status=403)
+    return refuse_write(request, person, object_type)
 
 
 @staff_required(PERSON_REGISTER)

@@ -22,8 +22,8 @@ from mestring.access.audit import record_event
 from mestring.access.boards import actor_unit_ids, name_persons
 from mestring.access.decorators import staff_required
 from mestring.access.guard import audited_view, person_view
-from mestring.access.models import AuditOutcome
 from mestring.access.permissions import ADMIN_UNITS, PERSON_REGISTER, STATISTICS_VIEW
+from mestring.access.refusals import refuse_write
 from mestring.access.request import StaffRequest
 from mestring.casework.models import Decision
 from mestring.catalogue import selectors, services
@@ -338,14 +338,7 @@ def waiting_list(request: StaffRequest) -> HttpResponse:
 
 def _refuse_write(request: StaffRequest, person: Person, object_type: str) -> HttpResponse:
     """A write by someone who may read the person but not allocate: logged as refused."""
-    record_event(
-        actor=request.actor,
-        action=AuditAction.WRITE,
-        object_type=object_type,
-        person=person,
-        outcome=AuditOutcome.REFUSED,
-    )
-    return render(request, "403.html", status=403)
+    return refuse_write(request, person, object_type)
 
 
 def _assigned_message(result: Assignment | WaitingListEntry) -> str:

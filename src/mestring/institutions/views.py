@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,6 +17,7 @@ from mestring.access.boards import actor_unit_ids, name_persons
 from mestring.access.decorators import staff_required
 from mestring.access.guard import audited_view, person_view
 from mestring.access.permissions import ADMIN_UNITS, REHAB_REGISTER, STATISTICS_VIEW
+from mestring.access.refusals import refuse_write
 from mestring.access.request import StaffRequest
 from mestring.core import csvexport
 from mestring.core.downloads import content_disposition
@@ -166,7 +166,7 @@ def rehab_plan_edit(request: StaffRequest, person: Person, stay_id: int) -> Http
     return render(request, "institutions/rehab_plan_form.html", context)
 
 
-@staff_required(REHAB_REGISTER)
+@staff_required()
 @person_view(object_type="planned_stay")
 @require_http_methods(["GET", "POST"])
 def planned_admit(request: StaffRequest, person: Person, planned_id: int) -> HttpResponse:
@@ -174,10 +174,11 @@ def planned_admit(request: StaffRequest, person: Person, planned_id: int) -> Htt
     planned = selectors.planned_for_page(person, planned_id)
     if planned is None:
         raise Http404
-    if planned.unit_id not in actor_unit_ids(request.actor):
-        raise PermissionDenied(
-            _("Bare ansatte på %(unit)s kan skrive inn.") % {"unit": planned.unit.name}
-        )
+    if not request.actor.has_perm(REHAB_REGISTER) or planned.unit_id not in actor_unit_ids(
+        request.actor
+    ):
+        # Only the ward's own staff admit; the refusal is logged against the person.
+        return refuse_write(request, person, "planned_stay")
     if planned.stay is not None:
         return redirect("institutions:stay_detail", person_id=person.pk, stay_id=planned.stay.pk)
     today = timezone.localdate().strftime("%d.%m.%Y")

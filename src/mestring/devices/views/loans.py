@@ -4,6 +4,7 @@ inquiries), which show only what a delivery needs: name, address, phone, item.""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, cast
 
 from django import forms
@@ -342,13 +343,21 @@ def store_orders(request: StaffRequest) -> HttpResponseBase:
     return csvexport.render_or_csv(request, "devices/loans/orders.html", context)
 
 
+@dataclass(frozen=True)
+class FoundPerson:
+    """A search hit, and whether the guard would open the person's devices page."""
+
+    person: Person
+    openable: bool
+
+
 @staff_required(DEVICES_MANAGE)
 @require_GET
 def store_person_search(request: StaffRequest) -> HttpResponse:
     """Find a person the store has open work for (an order or a loan): the store's unit
     sees them through that work, so the result links where the guard would open."""
     form = StorePersonSearchForm(request.GET or None)
-    persons = None
+    persons: list[FoundPerson] | None = None
     if form.is_bound and form.is_valid():
         text = form.cleaned_data["q"].strip()
         if IDENTITY_NUMBER.search(text):
@@ -360,9 +369,7 @@ def store_person_search(request: StaffRequest) -> HttpResponse:
                 )[:50]
             )
             decisions = decide_many(request.actor, [person.pk for person in found])
-            for person in found:
-                person.openable = decisions[person.pk].allowed  # type: ignore[attr-defined]  # flag for the template
-            persons = found
+            persons = [FoundPerson(p, decisions[p.pk].allowed) for p in found]
             record_event(
                 actor=request.actor,
                 action=AuditAction.SEARCH,
