@@ -73,8 +73,13 @@ class DecisionChoice(forms.ModelChoiceField):
         return f"{obj.get_subject_display()} – {obj.decided_on:%d.%m.%Y}"
 
 
-class LoanOrderForm(forms.Form):
-    label = label_field()
+ORDER_FIELDS = ["decision", "measure", "ordered_on", "expected_return_on"]
+
+
+class _OrderForm(forms.Form):
+    """What every order of a device for a person asks: where it comes from (a decision
+    or a measure, not both) and its dates."""
+
     decision = DecisionChoice(
         label=_("Vedtak"),
         help_text=_("Vedtaket utlånet bygger på, hvis det finnes et."),
@@ -96,7 +101,6 @@ class LoanOrderForm(forms.Form):
             "et varig behov søkes dekket av NAV."
         ),
     )
-    note = forms.CharField(label=_("Merknad"), max_length=500, required=False)
 
     def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"ordered_on": today_text()})
@@ -121,6 +125,13 @@ class LoanOrderForm(forms.Form):
                 "expected_return_on", _("Forventet tilbake kan ikke være før bestillingsdatoen.")
             )
         return cleaned
+
+
+class LoanOrderForm(_OrderForm):
+    field_order = ["label", *ORDER_FIELDS, "note"]
+
+    label = label_field()
+    note = forms.CharField(label=_("Merknad"), max_length=500, required=False)
 
 
 class DeviceTypeChoice(forms.ModelChoiceField):
@@ -147,8 +158,10 @@ def device_type_field(**kwargs: Any) -> DeviceTypeChoice:
     )
 
 
-class DeviceOrderForm(forms.Form):
+class DeviceOrderForm(_OrderForm):
     """An order by type, from the person's page."""
+
+    field_order = ["device_type", "store", *ORDER_FIELDS, "note"]
 
     device_type = device_type_field()
     store = forms.ModelChoiceField(
@@ -158,52 +171,7 @@ class DeviceOrderForm(forms.Form):
         required=False,
         empty_label=_("Hvilket som helst"),
     )
-    decision = DecisionChoice(
-        label=_("Vedtak"),
-        help_text=_("Vedtaket utlånet bygger på, hvis det finnes et."),
-        queryset=Decision.objects.none(),
-        required=False,
-    )
-    measure = forms.ModelChoiceField(
-        label=_("Tiltak i planen"),
-        help_text=_("Tiltaket i personens individuelle plan, hvis utlånet hører til et."),
-        queryset=Measure.objects.none(),
-        required=False,
-    )
-    ordered_on = date_field(_("Bestilt"), missing=_("Skriv inn bestillingsdatoen."))
-    expected_return_on = date_field(
-        _("Forventet tilbake"),
-        missing=_("Skriv inn når hjelpemiddelet ventes tilbake."),
-        help_text=_(
-            "Skriv datoen som dd.mm.åååå. Kommunen låner ut for behov under to år; "
-            "et varig behov søkes dekket av NAV."
-        ),
-    )
     note = forms.CharField(label=_("Merknad til lageret"), max_length=500, required=False)
-
-    def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {"ordered_on": today_text()})
-        super().__init__(*args, **kwargs)
-        decision = model_choice_field(self, "decision")
-        decision.queryset = decisions_for(person)
-        decision.empty_label = _("Ingen vedtak")
-        measure = model_choice_field(self, "measure")
-        measure.queryset = measures_for(person)
-        measure.empty_label = _("Ingen tiltak")
-
-    def clean(self) -> dict[str, Any]:
-        super().clean()
-        cleaned = self.cleaned_data
-        if cleaned.get("decision") and cleaned.get("measure"):
-            self.add_error("measure", _("Velg enten et vedtak eller et tiltak, ikke begge."))
-        ordered, expected = cleaned.get("ordered_on"), cleaned.get("expected_return_on")
-        if ordered and ordered > timezone.localdate():
-            self.add_error("ordered_on", _("Bestillingsdatoen kan ikke være fram i tid."))
-        if ordered and expected and expected < ordered:
-            self.add_error(
-                "expected_return_on", _("Forventet tilbake kan ikke være før bestillingsdatoen.")
-            )
-        return cleaned
 
 
 class OrderTypeForm(forms.Form):
